@@ -1,0 +1,116 @@
+/**
+ * The event store port. Adapters: SQLite (embedded default), in-memory (tests),
+ * EventStoreDB (production clusters). One conformance suite (test/store) binds them all
+ * to the semantics written here.
+ */
+
+/** Sentinels for optimistic concurrency, alongside an exact bigint revision. */
+export const NO_STREAM = 'no_stream' as const;
+export const STREAM_EXISTS = 'stream_exists' as const;
+export const ANY = 'any' as const;
+export type ExpectedRevision = bigint | typeof NO_STREAM | typeof STREAM_EXISTS | typeof ANY;
+
+/**
+ * A position in the global log. Monotonic, not contiguous. EventStoreDB has two numbers;
+ * stores with a single sequence set both to it. Compare with `comparePositions`.
+ */
+export interface Position {
+  readonly commit: bigint;
+  readonly prepare: bigint;
+}
+
+export const comparePositions = (a: Position, b: Position): number =>
+  a.commit < b.commit ? -1 : a.commit > b.commit ? 1 : a.prepare < b.prepare ? -1 : a.prepare > b.prepare ? 1 : 0;
+
+/** JSON-serialisable values, as events are stored. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export interface EventToAppend {
+  /** A UUID, derived deterministically from the command so that a retry writes nothing new. */
+  readonly id: string;
+  readonly type: string;
+  readonly data: Json;
+  readonly metadata: Json;
+}
+
+export interface RecordedEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly data: Json;
+  readonly metadata: Json;
+  readonly streamName: string;
+  /** 0-based position of the event in its stream. */
+  readonly revision: bigint;
+  readonly position: Position;
+}
+
+export interface AppendOptions {
+  readonly expectedRevision: ExpectedRevision;
+}
+
+export interface AppendResult {
+  /** The revision of the last event written: pass it as `expectedRevision` for the next append. */
+  readonly nextRevision: bigint;
+  readonly position: Position;
+}
+
+export type Direction = 'forwards' | 'backwards';
+
+export interface ReadStreamOptions {
+  /** Inclusive start revision; default the first (forwards) or last (backwards) event. */
+  readonly from?: bigint;
+  readonly direction?: Direction;
+  readonly maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Inclusive start; default the start of the log. */
+  readonly from?: Position | 'start';
+  readonly maxCount?: number;
+}
+
+export interface SubscriptionFilter {
+  readonly streamPrefixes?: readonly string[];
+  readonly eventTypes?: readonly string[];
+}
+
+export interface SubscribeOptions {
+  /** Exclusive: delivery starts with the first event after this position. Default: the start. */
+  readonly from?: Position | 'start';
+  readonly filter?: SubscriptionFilter;
+}
+
+/** What a subscription yields, in order: events, and once the history is read, `caughtUp`. */
+export type SubscriptionMessage =
+  | { readonly kind: 'event'; readonly event: RecordedEvent }
+  | { readonly kind: 'caughtUp'; readonly position: Position | undefined };
+
+export interface Subscription extends AsyncIterable<SubscriptionMessage> {
+  /** Stops delivery; a pending iteration ends. Idempotent. */
+  unsubscribe(): Promise<void>;
+}
+
+export interface EventStore {
+  /**
+   * Appends atomically. Throws RevisionConflictError when `expectedRevision` does not hold,
+   * EventTooLargeError for an event over the store's limit. Appending events whose ids are
+   * already the stream's events at that place (a retried command) writes nothing and returns
+   * the original result.
+   */
+  appendToStream(stream: string, events: readonly EventToAppend[], options: AppendOptions): Promise<AppendResult>;
+  /** Throws StreamNotFoundError when the stream has no events. */
+  readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** The global log in order, forwards. */
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** Catch up from `from`, emit `caughtUp`, then deliver live events. At-least-once. */
+  subscribeToAll(options?: SubscribeOptions): Subscription;
+  /** Flushes and releases resources; later calls fail with StoreUnavailableError. */
+  close(): Promise<void>;
+}
+
+export const matchesFilter = (event: Pick<RecordedEvent, 'streamName' | 'type'>, filter?: SubscriptionFilter): boolean => {
+  if (!filter) return true;
+  if (filter.streamPrefixes && !filter.streamPrefixes.some((prefix) => event.streamName.startsWith(prefix))) return false;
+  if (filter.eventTypes && !filter.eventTypes.includes(event.type)) return false;
+  return true;
+};
