@@ -1,0 +1,3 @@
+export * from './calendar.js';
+export * from './errors.js';
+export * from './spec.js';
