@@ -1,0 +1,68 @@
+import t from 'tap';
+import { comparePositions, NO_STREAM } from '../../../src/store/port.js';
+import { events, freshPrefix, openStore, readOwnLog, type MakeStore } from './fixtures.js';
+
+const revisionsOf = (read: readonly { revision: bigint }[]) => read.map((event) => event.revision);
+
+export const readContract = (name: string, makeStore: MakeStore): void => {
+  t.test(`${name}: stream reads forwards, backwards, from, maxCount`, async (t) => {
+    const store = await openStore(t, makeStore);
+    const stream = `${freshPrefix()}repair-1`;
+    await store.appendToStream(stream, events(5), { expectedRevision: NO_STREAM });
+
+    t.same(revisionsOf(await store.readStream(stream)), [0n, 1n, 2n, 3n, 4n]);
+    t.same(revisionsOf(await store.readStream(stream, { from: 2n })), [2n, 3n, 4n]);
+    t.same(revisionsOf(await store.readStream(stream, { from: 1n, maxCount: 2 })), [1n, 2n]);
+    t.same(revisionsOf(await store.readStream(stream, { direction: 'backwards' })), [4n, 3n, 2n, 1n, 0n]);
+    t.same(revisionsOf(await store.readStream(stream, { direction: 'backwards', maxCount: 1 })), [4n]);
+    t.same(revisionsOf(await store.readStream(stream, { direction: 'backwards', from: 3n, maxCount: 2 })), [3n, 2n]);
+    t.same(await store.readStream(stream, { from: 5n }), [], 'past the end of an existing stream: empty');
+  });
+
+  t.test(`${name}: reading a missing stream throws StreamNotFoundError`, async (t) => {
+    const store = await openStore(t, makeStore);
+    const stream = `${freshPrefix()}complaint-none`;
+    await t.rejects(store.readStream(stream), { code: 'STREAM_NOT_FOUND', stream });
+    await t.rejects(store.readStream(stream, { direction: 'backwards' }), { code: 'STREAM_NOT_FOUND' });
+  });
+
+  t.test(`${name}: the global log keeps append order across streams`, async (t) => {
+    const store = await openStore(t, makeStore);
+    const prefix = freshPrefix();
+    const appended: string[] = [];
+    const revisions = new Map<string, bigint>();
+    for (const stream of ['a', 'b', 'a', 'c', 'b', 'a'].map((suffix) => `${prefix}${suffix}`)) {
+      const batch = events(2);
+      const previous = revisions.get(stream);
+      const result = await store.appendToStream(stream, batch, { expectedRevision: previous ?? NO_STREAM });
+      revisions.set(stream, result.nextRevision);
+      appended.push(...batch.map((event) => event.id));
+    }
+    const log = await readOwnLog(store, prefix);
+    t.same(log.map((event) => event.id), appended);
+    t.ok(
+      log.every((event, index) => index === 0 || comparePositions(log[index - 1]!.position, event.position) < 0),
+      'positions strictly increase',
+    );
+  });
+
+  t.test(`${name}: readAll from a position is inclusive and honours maxCount`, async (t) => {
+    const store = await openStore(t, makeStore);
+    const prefix = freshPrefix();
+    await store.appendToStream(`${prefix}a`, events(3), { expectedRevision: NO_STREAM });
+    await store.appendToStream(`${prefix}b`, events(3), { expectedRevision: NO_STREAM });
+    const log = await readOwnLog(store, prefix);
+    const third = log[2]!;
+
+    const fromThird = await store.readAll({ from: third.position });
+    t.equal(fromThird[0]?.id, third.id, 'starts with the event at that position');
+    t.same(
+      fromThird.filter((event) => event.streamName.startsWith(prefix)).map((event) => event.id),
+      log.slice(2).map((event) => event.id),
+    );
+    const two = await store.readAll({ from: third.position, maxCount: 2 });
+    t.same(two.map((event) => event.id), log.slice(2, 4).map((event) => event.id));
+    t.same(await store.readAll({ from: third.position, maxCount: 0 }), []);
+    t.equal((await store.readAll({ from: 'start', maxCount: 1 })).length, 1);
+  });
+};
