@@ -1,0 +1,117 @@
+import type { Temporal } from 'temporal-polyfill';
+import { v5 as uuidv5 } from 'uuid';
+import { currentSchemaVersion } from '../events/catalogue.js';
+import type { DomainEvent } from '../events/envelope.js';
+import { seal } from '../integrity.js';
+import type { Ruleset } from '../ruleset/ruleset.js';
+import type { AnyCommandSpec, CaseCommand } from './command.js';
+import type { Lifecycle } from './definition.js';
+import { CaseAlreadyExistsError, CaseNotFoundError, InvalidCommandError, TransitionNotAllowedError } from './errors.js';
+import { effectiveOccurredAt } from './occurred-at.js';
+import type { CaseState } from './state.js';
+
+/** Namespace of the engine's event ids (UUIDv5 of the command id and the event's index). */
+const EVENT_ID_NAMESPACE = '4f0e6c9a-3b1d-5e2f-9a47-8c6d2b1e0f35';
+
+export const eventIdFor = (commandId: string, index: number): string => uuidv5(`${commandId}#${index}`, EVENT_ID_NAMESPACE);
+
+export interface DecideContext {
+  /** The server clock: `recordedAt`, and the reference for the back-dating allowance. */
+  readonly now: Temporal.Instant;
+  readonly ruleset: Ruleset;
+  /** An administrator's historical import: claimed times are trusted and events marked imported. */
+  readonly imported?: boolean;
+}
+
+/** The commands the lifecycle accepts in this state (each tried with a payload that passes its own guards). */
+export const allowedCommands = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>): string[] =>
+  lifecycle.commands
+    .filter((spec) => spec.roles.some((role) => role !== 'system'))
+    .filter((spec) => {
+      const draft = spec.toEvent(spec.sample(state.snapshot.facts), state.snapshot.facts);
+      return lifecycle.can(state.snapshot, { ...draft, at: state.lastOccurredAt ?? '' });
+    })
+    .map((spec) => spec.name);
+
+const findCommand = <F>(lifecycle: Lifecycle<F>, name: string): AnyCommandSpec<F> => {
+  const spec = lifecycle.commands.find((c) => c.name === name);
+  if (!spec) throw new InvalidCommandError('action', `unknown ${lifecycle.caseType} action "${name}"`, lifecycle.commands.map((c) => c.name));
+  return spec;
+};
+
+/**
+ * Decides the events a command produces, or throws a typed error: unknown case, a command
+ * the lifecycle does not allow now (naming the state and what is allowed), a payload the
+ * ruleset refuses, or a claimed time outside the back-dating rules. Pure: time, ids and rules
+ * come in as arguments, and the same command always yields the same event ids.
+ */
+export const decide = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, command: CaseCommand, context: DecideContext): DomainEvent[] => {
+  const spec = findCommand(lifecycle, command.name);
+  const exists = state.revision !== null;
+  if (spec.creates && exists) throw new CaseAlreadyExistsError(lifecycle.caseType, command.caseId);
+  if (!spec.creates && !exists) throw new CaseNotFoundError(lifecycle.caseType, command.caseId);
+
+  const parsed = spec.payload.safeParse(command.payload);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new InvalidCommandError(issue.path.map(String).join('.') || 'payload', issue.message);
+  }
+  const payload = parsed.data;
+  const facts = state.snapshot.facts;
+  const propertyId = spec.creates ? (payload as { propertyId: string }).propertyId : state.propertyId!;
+  const { ruleset } = context;
+  if (!ruleset.property(propertyId)) {
+    throw new InvalidCommandError('propertyId', `unknown property "${propertyId}"`, ruleset.spec.properties.map((p) => p.id));
+  }
+  spec.validate?.(payload, ruleset, facts);
+
+  const occurredAt = effectiveOccurredAt({
+    claimed: command.occurredAt,
+    now: context.now,
+    intake: ruleset.intake,
+    previous: state.lastOccurredAt,
+    imported: context.imported === true,
+  });
+  const draft = spec.toEvent(payload, facts);
+  if (!lifecycle.can(state.snapshot, { ...draft, at: occurredAt })) {
+    const allowed = allowedCommands(lifecycle, state);
+    const reason = allowed.includes(spec.name) ? refusalReason(lifecycle.caseType, spec.name, draft) : undefined;
+    throw new TransitionNotAllowedError(spec.name, state.snapshot.state, allowed, reason);
+  }
+
+  const id = eventIdFor(command.commandId, 0);
+  const event = seal(
+    {
+      id,
+      type: draft.type,
+      data: draft.data,
+      metadata: {
+        schemaVersion: currentSchemaVersion(lifecycle.caseType, draft.type),
+        caseType: lifecycle.caseType,
+        caseId: command.caseId,
+        propertyId,
+        actor: command.actor,
+        commandId: command.commandId,
+        correlationId: command.correlationId ?? command.commandId,
+        causationId: command.causationId ?? null,
+        rulesetVersion: ruleset.version,
+        recordedAt: context.now.toString(),
+        occurredAt,
+        ...(context.imported ? { imported: true as const } : {}),
+      },
+    },
+    state.lastHash,
+  );
+  return [event];
+};
+
+/** Why a command the state allows in general was refused with this payload. */
+const refusalReason = (caseType: string, command: string, draft: { type: string; data: unknown }): string => {
+  const data = draft.data as Record<string, unknown>;
+  if (command === 'close' && data.withoutCallback) return 'closing without a callback needs a reason, e.g. the owner could not be reached';
+  if (command === 'close') return 'the last callback was dissatisfied: reopen, rework or call back again first';
+  if (command === 'assign') return 'the complaint is already with that department';
+  if (command === 'dispatch') return 'the repair is already with that technician';
+  if (command === 'reclassify') return `the ${caseType} already has that complexity`;
+  return 'a guard of the lifecycle refused this payload';
+};

@@ -1,0 +1,89 @@
+import { assign, setup } from 'xstate';
+import type { ComplaintMachineEvent } from '../case/machine-event.js';
+import { applyComplaintEvent, emptyComplaintFacts, type ComplaintFacts } from './facts.js';
+
+/**
+ * The complaint lifecycle (投诉): received → handling → assigned → resolved → owner notified →
+ * called back → closed, with withdrawal, rejection, escalation and reopening. Pure: the
+ * engine only asks it whether an event is allowed now (`can`) and for the next state
+ * (`transition`); SLA timers are projections over recorded time, not machine timers.
+ */
+export const complaintMachine = setup({
+  types: { context: {} as ComplaintFacts, events: {} as ComplaintMachineEvent },
+  actions: {
+    record: assign(({ context, event }) => applyComplaintEvent(context, event)),
+  },
+  guards: {
+    /** A reassignment must name another department. */
+    otherDepartment: ({ context, event }) => event.type === 'ComplaintAssigned' && event.data.department !== context.department,
+    /** Without a callback, closing needs a reason (e.g. the owner cannot be reached). */
+    closeWithoutCallback: ({ event }) => event.type === 'ComplaintClosed' && event.data.withoutCallback && !!event.data.reason,
+    /** After a callback, closing is allowed unless the owner was dissatisfied: that must be followed up. */
+    closeAfterSatisfyingCallback: ({ context, event }) =>
+      event.type === 'ComplaintClosed' && !event.data.withoutCallback && context.callbacks.at(-1)?.satisfaction !== 'dissatisfied',
+  },
+}).createMachine({
+  id: 'complaint',
+  context: emptyComplaintFacts,
+  initial: 'new',
+  on: {
+    ComplaintEscalated: { actions: 'record' },
+    ComplaintDeadlineMissed: { actions: 'record' },
+  },
+  states: {
+    new: {
+      on: { ComplaintReceived: { target: 'received', actions: 'record' } },
+    },
+    received: {
+      on: {
+        ComplaintHandlingStarted: { target: 'handling', actions: 'record' },
+        ComplaintWithdrawn: { target: 'withdrawn', actions: 'record' },
+        ComplaintRejected: { target: 'rejected', actions: 'record' },
+      },
+    },
+    handling: {
+      on: {
+        ComplaintAssigned: { target: 'assigned', actions: 'record' },
+        ComplaintResolved: { target: 'resolved', actions: 'record' },
+        ComplaintWithdrawn: { target: 'withdrawn', actions: 'record' },
+        ComplaintRejected: { target: 'rejected', actions: 'record' },
+      },
+    },
+    assigned: {
+      on: {
+        ComplaintAssigned: { target: 'assigned', guard: 'otherDepartment', actions: 'record' },
+        ComplaintResolved: { target: 'resolved', actions: 'record' },
+        ComplaintWithdrawn: { target: 'withdrawn', actions: 'record' },
+        ComplaintRejected: { target: 'rejected', actions: 'record' },
+      },
+    },
+    resolved: {
+      on: {
+        ComplaintOwnerNotified: { target: 'owner_notified', actions: 'record' },
+        CallbackRecorded: { target: 'called_back', actions: 'record' },
+        ComplaintClosed: { target: 'closed', guard: 'closeWithoutCallback', actions: 'record' },
+        ComplaintReopened: { target: 'handling', actions: 'record' },
+      },
+    },
+    owner_notified: {
+      on: {
+        CallbackRecorded: { target: 'called_back', actions: 'record' },
+        ComplaintClosed: { target: 'closed', guard: 'closeWithoutCallback', actions: 'record' },
+        ComplaintReopened: { target: 'handling', actions: 'record' },
+      },
+    },
+    called_back: {
+      on: {
+        /** A revisit after improvement records another rating. */
+        CallbackRecorded: { target: 'called_back', actions: 'record' },
+        ComplaintClosed: { target: 'closed', guard: 'closeAfterSatisfyingCallback', actions: 'record' },
+        ComplaintReopened: { target: 'handling', actions: 'record' },
+      },
+    },
+    closed: { type: 'final' },
+    withdrawn: { type: 'final' },
+    rejected: { type: 'final' },
+  },
+});
+
+export type ComplaintState = 'new' | 'received' | 'handling' | 'assigned' | 'resolved' | 'owner_notified' | 'called_back' | 'closed' | 'withdrawn' | 'rejected';

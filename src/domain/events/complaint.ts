@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { callbackRecordedSchema, deadlineMissedSchema, optionalNote, ownerSchema, text } from './shared.js';
+
+export const channels = ['phone', 'walk_in', 'app', 'wechat', 'other'] as const;
+
+/** Complaint events (投诉): one schema per past-tense fact. */
+export const complaintEventSchemas = {
+  ComplaintReceived: z.strictObject({
+    propertyId: text(100),
+    unit: text(100),
+    category: text(100),
+    description: text(4000),
+    channel: z.enum(channels),
+    owner: ownerSchema,
+  }),
+  ComplaintHandlingStarted: z.strictObject({ note: optionalNote }),
+  ComplaintAssigned: z.strictObject({ department: text(100), note: optionalNote }),
+  ComplaintResolved: z.strictObject({ resolution: text(4000) }),
+  ComplaintOwnerNotified: z.strictObject({ note: optionalNote }),
+  CallbackRecorded: callbackRecordedSchema,
+  ComplaintClosed: z.strictObject({
+    /** True when closed without a callback; then a reason (e.g. owner unreachable) is required. */
+    withoutCallback: z.boolean(),
+    reason: text(2000).optional(),
+  }),
+  ComplaintReopened: z.strictObject({ reason: text(2000) }),
+  ComplaintEscalated: z.strictObject({ reason: text(2000) }),
+  ComplaintWithdrawn: z.strictObject({ reason: text(2000) }),
+  ComplaintRejected: z.strictObject({ reason: text(2000) }),
+  ComplaintDeadlineMissed: deadlineMissedSchema,
+} as const;
+
+export type ComplaintEventType = keyof typeof complaintEventSchemas;
+export type ComplaintEventData<T extends ComplaintEventType> = z.infer<(typeof complaintEventSchemas)[T]>;

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+/** Who may act in the system. `system` is the engine itself (deadline watcher, imports). */
+export const roles = ['frontdesk', 'dispatcher', 'technician', 'manager', 'auditor', 'admin', 'system'] as const;
+export const roleSchema = z.enum(roles);
+export type Role = z.infer<typeof roleSchema>;
+
+export const caseTypes = ['complaint', 'repair'] as const;
+export const caseTypeSchema = z.enum(caseTypes);
+export type CaseType = z.infer<typeof caseTypeSchema>;
+
+/** An instant with an explicit offset, e.g. `2026-01-27T09:30:00+08:00` or `…Z`. */
+export const instantSchema = z.iso.datetime({ offset: true });
+
+export const actorSchema = z.strictObject({
+  id: z.string().min(1).max(200),
+  role: roleSchema,
+});
+export type Actor = z.infer<typeof actorSchema>;
+
+/**
+ * Metadata every stored event carries. Fixed on day one: stored events are never rewritten,
+ * so any later field must be optional and every reader must tolerate its absence.
+ */
+export const eventMetadataSchema = z.strictObject({
+  /** Version of the event's data schema; older versions are upcast on read. */
+  schemaVersion: z.number().int().positive(),
+  caseType: caseTypeSchema,
+  caseId: z.string().min(1),
+  propertyId: z.string().min(1),
+  actor: actorSchema,
+  /** The command that produced the event; event ids derive from it. */
+  commandId: z.string().min(1),
+  correlationId: z.string().min(1),
+  causationId: z.string().min(1).nullable(),
+  /** Content hash of the ruleset in force when the event was decided. */
+  rulesetVersion: z.string().min(1),
+  /** Server clock at the decision: authoritative. */
+  recordedAt: instantSchema,
+  /** When the desk says it happened; SLAs use it only within the ruleset's back-dating allowance. */
+  occurredAt: instantSchema,
+  /** Set on events of a historical import, whose claimed times are trusted beyond the allowance. */
+  imported: z.literal(true).optional(),
+  /** Tamper evidence: hash of this event (content, metadata, previous hash) and the previous one's. */
+  integrity: z.strictObject({
+    previousHash: z.string().nullable(),
+    hash: z.string(),
+  }),
+});
+export type EventMetadata = z.infer<typeof eventMetadataSchema>;
+
+/** A domain event as the domain sees it: a past-tense fact with its envelope. */
+export interface DomainEvent<TType extends string = string, TData = unknown> {
+  readonly id: string;
+  readonly type: TType;
+  readonly data: TData;
+  readonly metadata: EventMetadata;
+}

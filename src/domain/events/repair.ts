@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { callbackRecordedSchema, deadlineMissedSchema, optionalNote, ownerSchema, text } from './shared.js';
+
+export const complexities = ['general', 'complex'] as const;
+export const complexitySchema = z.enum(complexities);
+export type Complexity = z.infer<typeof complexitySchema>;
+
+export const pauseReasons = ['awaiting_parts', 'owner_absent', 'owner_quote'] as const;
+export const pauseReasonSchema = z.enum(pauseReasons);
+
+/** Repair events (报修 / 维修工单): one schema per past-tense fact. */
+export const repairEventSchemas = {
+  RepairReported: z.strictObject({
+    propertyId: text(100),
+    /** A unit (e.g. "3-2-1201") or a common area (e.g. "B2 car park"). */
+    location: text(200),
+    category: text(100),
+    complexity: complexitySchema,
+    description: text(4000),
+    owner: ownerSchema,
+  }),
+  RepairDispatched: z.strictObject({ technicianId: text(100) }),
+  RepairAccepted: z.strictObject({}),
+  RepairArrived: z.strictObject({}),
+  RepairPaused: z.strictObject({ reason: pauseReasonSchema }),
+  RepairResumed: z.strictObject({}),
+  RepairCompleted: z.strictObject({ workDone: text(4000) }),
+  RepairVerified: z.strictObject({ note: optionalNote }),
+  RepairReworkRequested: z.strictObject({ note: optionalNote }),
+  CallbackRecorded: callbackRecordedSchema,
+  RepairClosed: z.strictObject({
+    withoutCallback: z.boolean(),
+    reason: text(2000).optional(),
+  }),
+  RepairCancelled: z.strictObject({ reason: text(2000) }),
+  RepairReclassified: z.strictObject({ from: complexitySchema, to: complexitySchema, reason: text(2000) }),
+  RepairDeadlineMissed: deadlineMissedSchema,
+} as const;
+
+export type RepairEventType = keyof typeof repairEventSchemas;
+export type RepairEventData<T extends RepairEventType> = z.infer<(typeof repairEventSchemas)[T]>;

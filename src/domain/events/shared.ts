@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+export const satisfactionLevels = ['very_satisfied', 'satisfied', 'neutral', 'dissatisfied'] as const;
+export const satisfactionSchema = z.enum(satisfactionLevels);
+export type Satisfaction = z.infer<typeof satisfactionSchema>;
+
+/** Ratings that count as satisfied in `satisfaction.rate`. */
+export const isSatisfied = (rating: Satisfaction): boolean => rating === 'very_satisfied' || rating === 'satisfied';
+
+/** Personal data of the owner: stored in events, never logged. */
+export const ownerSchema = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  phone: z.string().regex(/^\+?[0-9][0-9 -]{4,19}$/, 'a phone number: digits, optional leading +, spaces or dashes, 5 to 20 characters'),
+});
+
+export const text = (max: number) => z.string().trim().min(1).max(max);
+export const optionalNote = text(2000).optional();
+
+/** The SLA clocks of DOMAIN.md; which apply to which case type is ruleset data. */
+export const clockIds = ['response', 'resolution', 'completion', 'callback'] as const;
+export const clockIdSchema = z.enum(clockIds);
+export type ClockId = z.infer<typeof clockIdSchema>;
+
+export const callbackRecordedSchema = z.strictObject({
+  satisfaction: satisfactionSchema,
+  note: optionalNote,
+});
+
+export const deadlineMissedSchema = z.strictObject({
+  clock: clockIdSchema,
+  policyId: z.string().min(1),
+  deadline: z.iso.datetime({ offset: true }),
+});

@@ -1,0 +1,33 @@
+import { contentHash } from './canonical.js';
+import type { EventMetadata } from './events/envelope.js';
+
+interface Sealable {
+  readonly id: string;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: Omit<EventMetadata, 'integrity'>;
+}
+
+/**
+ * The hash of one link of a case's chain: it covers the event's id, type, data and metadata
+ * and the previous event's hash, so editing, deleting or reordering any stored event breaks
+ * every later link.
+ */
+export const eventHash = (event: Sealable, previousHash: string | null): string =>
+  contentHash({ id: event.id, type: event.type, data: event.data, metadata: event.metadata, previousHash });
+
+export const seal = <E extends Sealable>(event: E, previousHash: string | null): E & { metadata: EventMetadata } => ({
+  ...event,
+  metadata: { ...event.metadata, integrity: { previousHash, hash: eventHash(event, previousHash) } },
+});
+
+/** Recomputes a chain; returns the index of the first broken link, or -1 when intact. */
+export const firstBrokenLink = (events: ReadonlyArray<{ id: string; type: string; data: unknown; metadata: EventMetadata }>): number => {
+  let previous: string | null = null;
+  for (const [i, event] of events.entries()) {
+    const { integrity, ...rest } = event.metadata;
+    if (integrity.previousHash !== previous || integrity.hash !== eventHash({ ...event, metadata: rest }, previous)) return i;
+    previous = integrity.hash;
+  }
+  return -1;
+};

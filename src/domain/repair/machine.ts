@@ -1,0 +1,107 @@
+import { assign, setup } from 'xstate';
+import type { RepairMachineEvent } from '../case/machine-event.js';
+import { applyRepairEvent, emptyRepairFacts, type RepairFacts } from './facts.js';
+
+const cancel = { RepairCancelled: { target: 'cancelled', actions: 'record' } } as const;
+const reclassify = { RepairReclassified: { guard: 'otherComplexity', actions: 'record' } } as const;
+
+/**
+ * The repair lifecycle (报修 / 维修工单): reported → dispatched → accepted → on site ⇄ paused →
+ * completed → verified (or rework) → called back → closed, with cancellation and
+ * general ⇄ complex reclassification before completion. Pure, like the complaint machine.
+ */
+export const repairMachine = setup({
+  types: { context: {} as RepairFacts, events: {} as RepairMachineEvent },
+  actions: {
+    record: assign(({ context, event }) => applyRepairEvent(context, event)),
+  },
+  guards: {
+    otherComplexity: ({ context, event }) =>
+      event.type === 'RepairReclassified' && event.data.from === context.complexity && event.data.to !== context.complexity,
+    /** A re-dispatch must name another technician. */
+    otherTechnician: ({ context, event }) => event.type === 'RepairDispatched' && event.data.technicianId !== context.technicianId,
+    arrivedBeforePause: ({ context }) => context.arrived,
+    closeWithoutCallback: ({ event }) => event.type === 'RepairClosed' && event.data.withoutCallback && !!event.data.reason,
+    closeAfterSatisfyingCallback: ({ context, event }) =>
+      event.type === 'RepairClosed' && !event.data.withoutCallback && context.callbacks.at(-1)?.satisfaction !== 'dissatisfied',
+  },
+}).createMachine({
+  id: 'repair',
+  context: emptyRepairFacts,
+  initial: 'new',
+  on: {
+    RepairDeadlineMissed: { actions: 'record' },
+  },
+  states: {
+    new: {
+      on: { RepairReported: { target: 'reported', actions: 'record' } },
+    },
+    reported: {
+      on: { RepairDispatched: { target: 'dispatched', actions: 'record' }, ...cancel, ...reclassify },
+    },
+    dispatched: {
+      on: {
+        RepairDispatched: { target: 'dispatched', guard: 'otherTechnician', actions: 'record' },
+        RepairAccepted: { target: 'accepted', actions: 'record' },
+        ...cancel, ...reclassify,
+      },
+    },
+    accepted: {
+      on: {
+        RepairArrived: { target: 'on_site', actions: 'record' },
+        RepairPaused: { target: 'paused', actions: 'record' },
+        RepairDispatched: { target: 'dispatched', guard: 'otherTechnician', actions: 'record' },
+        ...cancel, ...reclassify,
+      },
+    },
+    on_site: {
+      on: {
+        RepairPaused: { target: 'paused', actions: 'record' },
+        RepairCompleted: { target: 'completed', actions: 'record' },
+        ...cancel, ...reclassify,
+      },
+    },
+    paused: {
+      on: {
+        RepairResumed: [
+          { target: 'on_site', guard: 'arrivedBeforePause', actions: 'record' },
+          { target: 'accepted', actions: 'record' },
+        ],
+        ...cancel, ...reclassify,
+      },
+    },
+    completed: {
+      on: {
+        RepairVerified: { target: 'verified', actions: 'record' },
+        RepairReworkRequested: { target: 'rework', actions: 'record' },
+        CallbackRecorded: { target: 'called_back', actions: 'record' },
+        RepairClosed: { target: 'closed', guard: 'closeWithoutCallback', actions: 'record' },
+      },
+    },
+    verified: {
+      on: {
+        CallbackRecorded: { target: 'called_back', actions: 'record' },
+        RepairClosed: { target: 'closed', guard: 'closeWithoutCallback', actions: 'record' },
+      },
+    },
+    called_back: {
+      on: {
+        CallbackRecorded: { target: 'called_back', actions: 'record' },
+        RepairReworkRequested: { target: 'rework', actions: 'record' },
+        RepairClosed: { target: 'closed', guard: 'closeAfterSatisfyingCallback', actions: 'record' },
+      },
+    },
+    /** 返修: the owner rejected the work; it goes back to a technician. */
+    rework: {
+      on: {
+        RepairDispatched: { target: 'dispatched', actions: 'record' },
+        RepairArrived: { target: 'on_site', actions: 'record' },
+        ...reclassify,
+      },
+    },
+    closed: { type: 'final' },
+    cancelled: { type: 'final' },
+  },
+});
+
+export type RepairState = 'new' | 'reported' | 'dispatched' | 'accepted' | 'on_site' | 'paused' | 'completed' | 'verified' | 'called_back' | 'rework' | 'closed' | 'cancelled';

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { caseTypeSchema } from '../events/envelope.js';
+import { clockIdSchema } from '../events/shared.js';
+import { complexitySchema } from '../events/repair.js';
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, 'an id: lower-case letters, digits, "_", "-" or "."');
+
+/** Case milestones a clock can start or stop at, per case type. */
+export const milestones = {
+  complaint: ['received', 'handling_started', 'resolved', 'callback_recorded', 'closed'],
+  repair: ['reported', 'dispatched', 'completed', 'callback_recorded', 'closed'],
+} as const;
+export type Milestone = (typeof milestones)[keyof typeof milestones][number];
+
+/** Lifecycle states a clock may pause in (the states are those of the machines). */
+export const pausableStates = { complaint: [] as string[], repair: ['paused'] } as const;
+
+const positive = z.number().positive();
+const durationSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('elapsed'), hours: positive.optional(), minutes: positive.optional() }),
+  z.strictObject({ kind: z.literal('business_hours'), hours: positive.optional(), minutes: positive.optional() }),
+  z.strictObject({ kind: z.literal('working_days'), days: z.number().int().positive() }),
+]).refine((d) => d.kind === 'working_days' || d.hours !== undefined || d.minutes !== undefined, {
+  message: 'an elapsed or business_hours duration needs hours or minutes',
+});
+
+export const slaPolicySchema = z.strictObject({
+  id,
+  caseType: caseTypeSchema,
+  clock: clockIdSchema,
+  /** The policy applies to cases matching all of these; the first matching policy in file order wins. */
+  when: z.strictObject({
+    categories: z.array(id).min(1).optional(),
+    complexity: complexitySchema.optional(),
+  }).optional(),
+  starts: z.string(),
+  stops: z.string(),
+  duration: durationSchema,
+  /** States in which the clock stands still (pause ledger). */
+  pausedIn: z.array(z.string()).default([]),
+  /** Share of the clock consumed, without the stopping event, at which the case is "at risk". */
+  atRisk: z.number().gt(0).lt(1).default(0.8),
+  /** What the deadline watcher does when the deadline passes. */
+  onMiss: z.strictObject({ escalate: z.boolean().default(false) }).default({ escalate: false }),
+});
+export type SlaPolicy = z.infer<typeof slaPolicySchema>;
+export const slaFileSchema = z.strictObject({ policies: z.array(slaPolicySchema).min(1) });
+
+const named = z.strictObject({ id, zh: z.string().min(1), en: z.string().min(1) });
+export const categoriesFileSchema = z.strictObject({
+  complaint: z.array(named).min(1),
+  repair: z.array(named).min(1),
+  departments: z.array(named).min(1),
+});
+export type Categories = z.infer<typeof categoriesFileSchema>;
+
+export const intakeFileSchema = z.strictObject({
+  /** How far before the server's clock a desk may claim an event happened. */
+  backdatingAllowanceMinutes: z.number().int().min(0),
+  /** A claimed time up to this far ahead of the server's clock is taken as "now" (desk clock skew). */
+  futureToleranceSeconds: z.number().int().min(0).default(0),
+});
+export type Intake = z.infer<typeof intakeFileSchema>;
+
+export const kpiIds = [
+  'complaint.timely_handling',
+  'complaint.resolution_rate',
+  'complaint.resolution_timely',
+  'repair.response_timely',
+  'repair.completion_timely',
+  'callback.rate',
+  'satisfaction.rate',
+] as const;
+export const kpiIdSchema = z.enum(kpiIds);
+export type KpiId = z.infer<typeof kpiIdSchema>;
+
+const plainDate = z.iso.date();
+export const agreementSchema = z.strictObject({
+  id,
+  name: z.string().min(1),
+  validFrom: plainDate,
+  validTo: plainDate,
+  kpis: z.array(z.strictObject({
+    id: kpiIdSchema,
+    /** A share in [0, 1]: 0.98 means 98%. */
+    target: z.number().min(0).max(1),
+    comparator: z.enum(['>=', '>', '<=', '<', '=']).default('>='),
+  })).min(1),
+}).refine((a) => a.validFrom <= a.validTo, { message: 'validTo is before validFrom', path: ['validTo'] });
+export type Agreement = z.infer<typeof agreementSchema>;
+
+export const propertiesFileSchema = z.strictObject({
+  properties: z.array(z.strictObject({
+    id,
+    name: z.string().min(1),
+    /** The business calendar, which also sets the property's time zone. */
+    calendar: id,
+    agreement: id,
+  })).min(1),
+});
+export type PropertyRules = z.infer<typeof propertiesFileSchema>['properties'][number];
