@@ -80,7 +80,8 @@ const yearSchema = z.discriminatedUnion('published', [publishedYearSchema, unpub
 
 const businessHoursSchema = z
   .strictObject({ start: clockTime, end: clockTime })
-  .refine(({ start, end }) => end > start, {
+  // Only once both are well-formed HH:MM, which then compare correctly as text.
+  .refine(({ start, end }) => !CLOCK_TIME.test(start) || !CLOCK_TIME.test(end) || end > start, {
     error: 'businessHours.end must be later than businessHours.start',
     path: ['end'],
   });
@@ -110,8 +111,9 @@ function yearIssues(key: string, year: YearEntry, weekend: readonly number[]): I
   const issues: Issue[] = [];
   const inYear = (text: string, path: (string | number)[]) => {
     const date = parseDate(text);
-    if (date && date.year !== Number(key)) issues.push({ message: `${text} is not in ${key}`, path: [key, ...path] });
-    return date;
+    if (!date || date.year === Number(key)) return date;
+    issues.push({ message: `${text} is not in ${key}`, path: [key, ...path] });
+    return undefined; // reported once here, not again as overlaps or conflicts
   };
   const restDays = new Map<string, string>();
   year.holidays.forEach((holiday, i) => {
