@@ -1,6 +1,6 @@
 import t from 'tap';
 import { isCalendarNoWorkingDay, workingDaysFrom } from '../../../src/domain/calendar/index.js';
-import { calendarFrom, date, sampleSpec } from '../fixtures.js';
+import { calendarFrom, date, sampleSpec } from './fixtures.js';
 
 t.test('day kinds follow the spec: listed days first, then the weekend', async (t) => {
   const calendar = calendarFrom(sampleSpec());

@@ -3,7 +3,7 @@ import chineseDays from 'chinese-days';
 import t from 'tap';
 import { Temporal } from 'temporal-polyfill';
 import { isCalendarYearUnpublished } from '../../../src/domain/calendar/index.js';
-import { date, shippedCalendar } from '../fixtures.js';
+import { date, shippedCalendar } from './fixtures.js';
 
 const calendar = shippedCalendar();
 /** chinese-days' own data: official holidays and make-up workdays, keyed by date. */

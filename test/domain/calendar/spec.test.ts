@@ -5,7 +5,7 @@ import {
   parseCalendarSpec,
   type CalendarSpecInput,
 } from '../../../src/domain/calendar/index.js';
-import { sampleSpec, shippedCalendarData } from '../fixtures.js';
+import { sampleSpec, shippedCalendarData } from './fixtures.js';
 
 type Edit = (spec: CalendarSpecInput & Record<string, unknown>) => void;
 const year2025 = (spec: CalendarSpecInput) => spec.years['2025'] as Record<string, unknown> & { holidays: Record<string, unknown>[]; workdays: string[] };

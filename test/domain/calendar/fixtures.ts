@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Temporal } from 'temporal-polyfill';
 import { parse } from 'yaml';
-import { createBusinessCalendar, parseCalendarSpec, type BusinessCalendar, type CalendarSpecInput } from '../../src/domain/calendar/index.js';
+import { createBusinessCalendar, parseCalendarSpec, type BusinessCalendar, type CalendarSpecInput } from '../../../src/domain/calendar/index.js';
 
-export const SHIPPED_CALENDAR_FILE = new URL('../../rules/calendars/cn-mainland.yaml', import.meta.url);
+export const SHIPPED_CALENDAR_FILE = new URL('../../../rules/calendars/cn-mainland.yaml', import.meta.url);
 
 export const shippedCalendarData = (): unknown => parse(readFileSync(SHIPPED_CALENDAR_FILE, 'utf8'));
 
@@ -32,3 +32,10 @@ export const at = (local: string, timeZone = 'Asia/Shanghai'): Temporal.Instant 
   Temporal.PlainDateTime.from(local).toZonedDateTime(timeZone).toInstant();
 
 export const date = (text: string): Temporal.PlainDate => Temporal.PlainDate.from(text);
+
+/** A calendar without holidays in another zone, to test day boundaries where clocks change. */
+export const zoneCalendar = (timeZone: string, weekend = [6, 7], businessHours = { start: '09:00', end: '17:00' }) =>
+  calendarFrom({ ...sampleSpec(), id: 'zone', timeZone, weekend, businessHours, years: { '2025': { published: true, holidays: [] } } });
+
+/** An instant as the local reading with offset, e.g. 2025-02-08T00:00:00+08:00: the form auditors read. */
+export const local = (instant: Temporal.Instant, timeZone = 'Asia/Shanghai'): string => instant.toString({ timeZone });
