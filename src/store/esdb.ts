@@ -82,7 +82,7 @@ export const createEsdbEventStore = (options: EsdbEventStoreOptions): EventStore
   const run = <T>(context: ErrorContext, operation: () => Promise<T>): Promise<T> => {
     if (closed) return Promise.reject(new StoreUnavailableError('the EventStoreDB store is closed'));
     const call = withRetry(retry, context, operation, open);
-    const settled = call.then(
+    const settled: Promise<unknown> = call.then(
       () => inFlight.delete(settled),
       () => inFlight.delete(settled),
     );
@@ -104,9 +104,14 @@ export const createEsdbEventStore = (options: EsdbEventStoreOptions): EventStore
         const result = await client.appendToStream(stream, events.map(toClientEvent), {
           expectedRevision: toClientRevision(expectedRevision),
         });
-        // Servers before 21.10 may omit the position of an append.
-        const position = result.position ?? { commit: -1n, prepare: -1n };
-        return { nextRevision: result.nextExpectedRevision, position: { commit: position.commit, prepare: position.prepare } };
+        const position = result.position;
+        if (position && position.commit >= 0n && position.prepare >= 0n) {
+          return { nextRevision: result.nextExpectedRevision, position: { commit: position.commit, prepare: position.prepare } };
+        }
+        // Some servers acknowledge an idempotent re-append (or any append, before 21.10) without
+        // a position: the original one is that of the last event, read back.
+        const [last] = await collect(client.readStream(stream, { fromRevision: result.nextExpectedRevision, maxCount: 1 }));
+        return { nextRevision: result.nextExpectedRevision, position: last?.position ?? { commit: -1n, prepare: -1n } };
       }),
 
     readStream: (stream, { from, direction = 'forwards', maxCount } = {}) =>

@@ -2,7 +2,6 @@
  * The stand-in's Streams.Read: stream reads, $all reads and $all subscriptions
  * (confirmation → catch-up → caughtUp → live, with filters and checkpoints).
  */
-import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import grpc from '@grpc/grpc-js';
 import {
@@ -72,10 +71,21 @@ const eventFilter = (filter: FilterOptions | undefined): ((event: StoredEvent) =
   };
 };
 
+const drainedOrGone = (call: ReadCall): Promise<void> =>
+  new Promise((resolve) => {
+    const done = (): void => {
+      call.off('drain', done);
+      call.off('cancelled', done);
+      resolve();
+    };
+    call.on('drain', done);
+    call.on('cancelled', done);
+  });
+
 /** Writes with backpressure; false once the client has gone. */
 const send = async (call: ReadCall, message: InstanceType<typeof streamsPb.ReadResp>): Promise<boolean> => {
   if (call.cancelled || call.destroyed) return false;
-  if (!call.write(message)) await Promise.race([once(call, 'drain'), once(call, 'cancelled')]);
+  if (!call.write(message)) await drainedOrGone(call);
   return !call.cancelled;
 };
 
