@@ -12,6 +12,7 @@ import {
   type EventToAppend,
   type ExpectedRevision,
   type Position,
+  type RecordedEvent,
 } from './port.js';
 
 export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
@@ -26,6 +27,23 @@ export interface SerializedEvent {
   readonly data: string;
   readonly metadata: string;
 }
+
+/** An event as an embedded store keeps it, before its payloads are parsed back for a reader. */
+export interface StoredEvent extends SerializedEvent {
+  readonly streamName: string;
+  readonly revision: bigint;
+}
+
+/** Parsing on every read hands each reader its own copy: nobody can mutate stored history. */
+export const recordedEvent = (stored: StoredEvent, sequence: bigint): RecordedEvent => ({
+  id: stored.id,
+  type: stored.type,
+  data: JSON.parse(stored.data),
+  metadata: JSON.parse(stored.metadata),
+  streamName: stored.streamName,
+  revision: stored.revision,
+  position: sequencePosition(sequence),
+});
 
 /**
  * Serialises before anything is queued or written, so a payload that cannot be stored fails

@@ -6,18 +6,14 @@
 import {
   DEFAULT_MAX_EVENT_BYTES,
   planAppend,
+  recordedEvent,
   sequencePosition,
   serializeForAppend,
-  type SerializedEvent,
+  type StoredEvent,
 } from './append-rules.js';
 import { StoreUnavailableError, StreamNotFoundError } from './errors.js';
 import type { EventStore, Position, RecordedEvent } from './port.js';
 import { createSubscriptionHub } from './log-subscription.js';
-
-interface StoredEvent extends SerializedEvent {
-  readonly streamName: string;
-  readonly revision: bigint;
-}
 
 export interface MemoryEventStoreOptions {
   readonly maxEventBytes?: number;
@@ -34,18 +30,7 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
   const ensureOpen = () => {
     if (closed) throw new StoreUnavailableError('the in-memory event store is closed');
   };
-  const recorded = (index: number): RecordedEvent => {
-    const stored = log[index]!;
-    return {
-      id: stored.id,
-      type: stored.type,
-      data: JSON.parse(stored.data),
-      metadata: JSON.parse(stored.metadata),
-      streamName: stored.streamName,
-      revision: stored.revision,
-      position: sequencePosition(BigInt(index + 1)),
-    };
-  };
+  const recorded = (index: number): RecordedEvent => recordedEvent(log[index]!, BigInt(index + 1));
   const firstIndexAfter = (after: Position | 'start'): number => (after === 'start' ? 0 : Number(after.commit));
   const take = (from: number, maxCount = Infinity): RecordedEvent[] =>
     log.slice(from, from + Math.max(0, maxCount)).map((_, offset) => recorded(from + offset));

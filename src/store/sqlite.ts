@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import {
   DEFAULT_MAX_EVENT_BYTES,
   planAppend,
+  recordedEvent,
   sequencePosition,
   serializeForAppend,
   type SerializedEvent,
@@ -43,15 +44,7 @@ interface AppendRequest {
 
 const DEFAULT_MAX_BATCH = 256;
 
-const toRecorded = (row: EventRow): RecordedEvent => ({
-  id: row.id,
-  type: row.type,
-  data: JSON.parse(row.data),
-  metadata: JSON.parse(row.metadata),
-  streamName: row.stream,
-  revision: row.revision,
-  position: sequencePosition(row.position),
-});
+const toRecorded = (row: EventRow): RecordedEvent => recordedEvent({ ...row, streamName: row.stream }, row.position);
 
 const limitOf = (maxCount: number | undefined): number =>
   maxCount === undefined || maxCount === Infinity ? NO_LIMIT : Math.max(0, Math.floor(maxCount));

@@ -34,6 +34,20 @@ export const subscriptionContract = (name: string, makeStore: MakeStore): void =
     t.same(await messages.next(), { done: true, value: undefined }, 'unsubscribe ends iteration');
   });
 
+  t.test(`${name}: a subscriber that stops reading holds up no writer and misses nothing`, async (t) => {
+    const store = await openStore(t, makeStore);
+    const prefix = freshPrefix();
+    const { subscription, messages } = subscribeOwn(store, prefix);
+    await pullUntil(messages, hasCaughtUp);
+    const written = events(100);
+    let expectedRevision: bigint | typeof NO_STREAM = NO_STREAM;
+    for (const event of written) {
+      ({ nextRevision: expectedRevision } = await store.appendToStream(`${prefix}a`, [event], { expectedRevision }));
+    }
+    t.same(ids(deliveredEvents(await pullUntil(messages, countEvents(written.length)))), ids(written));
+    await subscription.unsubscribe();
+  });
+
   t.test(`${name}: unsubscribe ends an iteration waiting for live events`, async (t) => {
     const store = await openStore(t, makeStore);
     const { subscription, messages } = subscribeOwn(store, freshPrefix());
