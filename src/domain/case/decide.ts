@@ -75,7 +75,7 @@ export const decide = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, command:
   const draft = spec.toEvent(payload, facts);
   if (!lifecycle.can(state.snapshot, { ...draft, at: occurredAt })) {
     const allowed = allowedCommands(lifecycle, state);
-    const reason = allowed.includes(spec.name) ? refusalReason(lifecycle.caseType, spec.name, draft) : undefined;
+    const reason = lifecycle.handles(state.snapshot, draft.type) ? refusalReason(lifecycle.caseType, spec.name, draft) : undefined;
     throw new TransitionNotAllowedError(spec.name, state.snapshot.state, allowed, reason);
   }
 

@@ -10,6 +10,8 @@ export interface Lifecycle<F> {
   readonly initial: LifecycleSnapshot<F>;
   /** Whether the machine accepts the event now (guards evaluated). */
   can(snapshot: LifecycleSnapshot<F>, event: MachineInput): boolean;
+  /** Whether the current state has any transition for this event type, whatever its guards say. */
+  handles(snapshot: LifecycleSnapshot<F>, eventType: string): boolean;
   /** The next snapshot, or undefined when the machine does not accept the event. */
   next(snapshot: LifecycleSnapshot<F>, event: MachineInput): LifecycleSnapshot<F> | undefined;
 }
@@ -48,6 +50,7 @@ export const lifecycle = <F>(options: {
     commands: options.commands,
     initial: wrap(initialTransition(machine)[0] as AnyMachineSnapshot),
     can: (snapshot, event) => raw(snapshot).can(event as never),
+    handles: (snapshot, eventType) => raw(snapshot)._nodes.some((node) => node.ownEvents.includes(eventType)),
     next: (snapshot, event) => {
       if (!raw(snapshot).can(event as never)) return undefined;
       return wrap(transition(machine, raw(snapshot), event as never)[0] as AnyMachineSnapshot);

@@ -8,6 +8,12 @@ import { applyComplaintEvent, emptyComplaintFacts, type ComplaintFacts } from '.
  * engine only asks it whether an event is allowed now (`can`) and for the next state
  * (`transition`); SLA timers are projections over recorded time, not machine timers.
  */
+/** Accepted in every open state (not before receipt, not once finished), without changing it. */
+const whileOpen = {
+  ComplaintEscalated: { actions: 'record' },
+  ComplaintDeadlineMissed: { actions: 'record' },
+} as const;
+
 export const complaintMachine = setup({
   types: { context: {} as ComplaintFacts, events: {} as ComplaintMachineEvent },
   actions: {
@@ -26,16 +32,13 @@ export const complaintMachine = setup({
   id: 'complaint',
   context: emptyComplaintFacts,
   initial: 'new',
-  on: {
-    ComplaintEscalated: { actions: 'record' },
-    ComplaintDeadlineMissed: { actions: 'record' },
-  },
   states: {
     new: {
       on: { ComplaintReceived: { target: 'received', actions: 'record' } },
     },
     received: {
       on: {
+        ...whileOpen,
         ComplaintHandlingStarted: { target: 'handling', actions: 'record' },
         ComplaintWithdrawn: { target: 'withdrawn', actions: 'record' },
         ComplaintRejected: { target: 'rejected', actions: 'record' },
@@ -43,6 +46,7 @@ export const complaintMachine = setup({
     },
     handling: {
       on: {
+        ...whileOpen,
         ComplaintAssigned: { target: 'assigned', actions: 'record' },
         ComplaintResolved: { target: 'resolved', actions: 'record' },
         ComplaintWithdrawn: { target: 'withdrawn', actions: 'record' },
@@ -51,6 +55,7 @@ export const complaintMachine = setup({
     },
     assigned: {
       on: {
+        ...whileOpen,
         ComplaintAssigned: { target: 'assigned', guard: 'otherDepartment', actions: 'record' },
         ComplaintResolved: { target: 'resolved', actions: 'record' },
         ComplaintWithdrawn: { target: 'withdrawn', actions: 'record' },
@@ -59,6 +64,7 @@ export const complaintMachine = setup({
     },
     resolved: {
       on: {
+        ...whileOpen,
         ComplaintOwnerNotified: { target: 'owner_notified', actions: 'record' },
         CallbackRecorded: { target: 'called_back', actions: 'record' },
         ComplaintClosed: { target: 'closed', guard: 'closeWithoutCallback', actions: 'record' },
@@ -67,6 +73,7 @@ export const complaintMachine = setup({
     },
     owner_notified: {
       on: {
+        ...whileOpen,
         CallbackRecorded: { target: 'called_back', actions: 'record' },
         ComplaintClosed: { target: 'closed', guard: 'closeWithoutCallback', actions: 'record' },
         ComplaintReopened: { target: 'handling', actions: 'record' },
@@ -74,6 +81,7 @@ export const complaintMachine = setup({
     },
     called_back: {
       on: {
+        ...whileOpen,
         /** A revisit after improvement records another rating. */
         CallbackRecorded: { target: 'called_back', actions: 'record' },
         ComplaintClosed: { target: 'closed', guard: 'closeAfterSatisfyingCallback', actions: 'record' },

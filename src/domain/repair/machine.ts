@@ -3,6 +3,8 @@ import type { RepairMachineEvent } from '../case/machine-event.js';
 import { applyRepairEvent, emptyRepairFacts, type RepairFacts } from './facts.js';
 
 const cancel = { RepairCancelled: { target: 'cancelled', actions: 'record' } } as const;
+/** Accepted in every open state, without changing it. */
+const whileOpen = { RepairDeadlineMissed: { actions: 'record' } } as const;
 const reclassify = { RepairReclassified: { guard: 'otherComplexity', actions: 'record' } } as const;
 
 /**
@@ -29,18 +31,17 @@ export const repairMachine = setup({
   id: 'repair',
   context: emptyRepairFacts,
   initial: 'new',
-  on: {
-    RepairDeadlineMissed: { actions: 'record' },
-  },
   states: {
     new: {
       on: { RepairReported: { target: 'reported', actions: 'record' } },
     },
     reported: {
-      on: { RepairDispatched: { target: 'dispatched', actions: 'record' }, ...cancel, ...reclassify },
+      on: {
+        ...whileOpen, RepairDispatched: { target: 'dispatched', actions: 'record' }, ...cancel, ...reclassify },
     },
     dispatched: {
       on: {
+        ...whileOpen,
         RepairDispatched: { target: 'dispatched', guard: 'otherTechnician', actions: 'record' },
         RepairAccepted: { target: 'accepted', actions: 'record' },
         ...cancel, ...reclassify,
@@ -48,6 +49,7 @@ export const repairMachine = setup({
     },
     accepted: {
       on: {
+        ...whileOpen,
         RepairArrived: { target: 'on_site', actions: 'record' },
         RepairPaused: { target: 'paused', actions: 'record' },
         RepairDispatched: { target: 'dispatched', guard: 'otherTechnician', actions: 'record' },
@@ -56,6 +58,7 @@ export const repairMachine = setup({
     },
     on_site: {
       on: {
+        ...whileOpen,
         RepairPaused: { target: 'paused', actions: 'record' },
         RepairCompleted: { target: 'completed', actions: 'record' },
         ...cancel, ...reclassify,
@@ -63,6 +66,7 @@ export const repairMachine = setup({
     },
     paused: {
       on: {
+        ...whileOpen,
         RepairResumed: [
           { target: 'on_site', guard: 'arrivedBeforePause', actions: 'record' },
           { target: 'accepted', actions: 'record' },
@@ -72,6 +76,7 @@ export const repairMachine = setup({
     },
     completed: {
       on: {
+        ...whileOpen,
         RepairVerified: { target: 'verified', actions: 'record' },
         RepairReworkRequested: { target: 'rework', actions: 'record' },
         CallbackRecorded: { target: 'called_back', actions: 'record' },
@@ -80,12 +85,14 @@ export const repairMachine = setup({
     },
     verified: {
       on: {
+        ...whileOpen,
         CallbackRecorded: { target: 'called_back', actions: 'record' },
         RepairClosed: { target: 'closed', guard: 'closeWithoutCallback', actions: 'record' },
       },
     },
     called_back: {
       on: {
+        ...whileOpen,
         CallbackRecorded: { target: 'called_back', actions: 'record' },
         RepairReworkRequested: { target: 'rework', actions: 'record' },
         RepairClosed: { target: 'closed', guard: 'closeAfterSatisfyingCallback', actions: 'record' },
@@ -94,6 +101,7 @@ export const repairMachine = setup({
     /** 返修: the owner rejected the work; it goes back to a technician. */
     rework: {
       on: {
+        ...whileOpen,
         RepairDispatched: { target: 'dispatched', actions: 'record' },
         RepairArrived: { target: 'on_site', actions: 'record' },
         ...reclassify,

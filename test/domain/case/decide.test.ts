@@ -1,0 +1,117 @@
+import t from 'tap';
+import { allowedCommands, decide } from '../../../src/domain/case/decide.js';
+import { initialCaseState } from '../../../src/domain/case/state.js';
+import { complaintLifecycle } from '../../../src/domain/complaint/lifecycle.js';
+import { eventMetadataSchema } from '../../../src/domain/events/envelope.js';
+import { firstBrokenLink } from '../../../src/domain/integrity.js';
+import { repairLifecycle } from '../../../src/domain/repair/lifecycle.js';
+import { at, complaintBody, desk, repairBody, run, sampleRuleset } from './fixtures.js';
+
+const T0 = '2026-03-02T01:00:00Z';
+const received = [{ name: 'receive', payload: complaintBody, now: T0 }];
+
+const rejects = (t: Pick<typeof import('tap').default, 'match' | 'fail'>, fn: () => unknown, code: string, details: Record<string, unknown> = {}) => {
+  try {
+    fn();
+    t.fail(`expected ${code}`);
+  } catch (error) {
+    t.match(error, { code, details }, `${code}: ${(error as Error).message}`);
+  }
+};
+
+t.test('the envelope carries actor, property, command, ruleset version and both times', async (t) => {
+  const { events } = run(complaintLifecycle, [{ name: 'receive', payload: complaintBody, now: T0, occurredAt: '2026-03-02T08:50:00+08:00' }]);
+  const [event] = events;
+  t.ok(eventMetadataSchema.safeParse(event!.metadata).success, 'metadata matches its schema');
+  t.match(event!.metadata, {
+    schemaVersion: 1, caseType: 'complaint', caseId: 'case-1', propertyId: 'demo', actor: desk,
+    commandId: 'case-1-cmd-0', correlationId: 'case-1-cmd-0', causationId: null,
+    rulesetVersion: sampleRuleset.version, recordedAt: '2026-03-02T01:00:00Z', occurredAt: '2026-03-02T00:50:00Z',
+  });
+  t.equal(event!.metadata.imported, undefined);
+});
+
+t.test('the same command twice decides the same event ids; another command, other ids', async (t) => {
+  const a = run(complaintLifecycle, received).events[0]!;
+  const b = run(complaintLifecycle, received).events[0]!;
+  t.equal(a.id, b.id);
+  t.match(a.id, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'a UUIDv5');
+  const c = run(complaintLifecycle, received, {}, 'case-2').events[0]!;
+  t.not(a.id, c.id);
+});
+
+t.test('rejections carry stable codes and say what is allowed', async (t) => {
+  const { state } = run(complaintLifecycle, received);
+  const cmd = (name: string, payload: unknown = {}, extra = {}) => ({ caseId: 'case-1', name, payload, commandId: `x-${name}`, actor: desk, ...extra });
+  const ctx = { now: at(T0), ruleset: sampleRuleset };
+  rejects(t, () => decide(complaintLifecycle, state, cmd('resolve', { resolution: 'done' }), ctx), 'TRANSITION_NOT_ALLOWED', {
+    command: 'resolve', state: 'received', allowed: ['acknowledge', 'escalate', 'withdraw', 'reject'],
+  });
+  rejects(t, () => decide(complaintLifecycle, initialCaseState(complaintLifecycle), cmd('acknowledge'), ctx), 'CASE_NOT_FOUND');
+  rejects(t, () => decide(complaintLifecycle, state, cmd('receive', complaintBody), ctx), 'CASE_ALREADY_EXISTS');
+  rejects(t, () => decide(complaintLifecycle, state, cmd('fly'), ctx), 'INVALID_COMMAND', { field: 'action' });
+  const fresh = initialCaseState(complaintLifecycle);
+  rejects(t, () => decide(complaintLifecycle, fresh, cmd('receive', { ...complaintBody, category: 'ghosts' }), ctx), 'INVALID_COMMAND', {
+    field: 'category', allowed: ['noise', 'environment', 'security', 'service', 'facility', 'parking', 'fees', 'other'],
+  });
+  rejects(t, () => decide(complaintLifecycle, fresh, cmd('receive', { ...complaintBody, propertyId: 'elsewhere' }), ctx), 'INVALID_COMMAND', { field: 'propertyId' });
+  rejects(t, () => decide(complaintLifecycle, fresh, cmd('receive', { ...complaintBody, unit: '' }), ctx), 'INVALID_COMMAND', { field: 'unit' });
+});
+
+t.test('claimed times: back-dating allowance, future, order, import', async (t) => {
+  const ctx = { now: at(T0), ruleset: sampleRuleset };
+  const fresh = initialCaseState(complaintLifecycle);
+  const receive = (occurredAt: string) => ({ caseId: 'c', name: 'receive', payload: complaintBody, commandId: 'r', actor: desk, occurredAt });
+  t.equal(decide(complaintLifecycle, fresh, receive('2026-03-02T00:30:00Z'), ctx)[0]!.metadata.occurredAt, '2026-03-02T00:30:00Z', 'exactly 30 min back is allowed');
+  rejects(t, () => decide(complaintLifecycle, fresh, receive('2026-03-02T00:29:59Z'), ctx), 'OCCURRED_AT_REFUSED', { reason: 'beyond_backdating_allowance' });
+  rejects(t, () => decide(complaintLifecycle, fresh, receive('2026-03-02T01:01:01Z'), ctx), 'OCCURRED_AT_REFUSED', { reason: 'future' });
+  t.equal(decide(complaintLifecycle, fresh, receive('2026-03-02T01:00:59Z'), ctx)[0]!.metadata.occurredAt, '2026-03-02T01:00:00Z', 'within the skew tolerance counts as now');
+  const imported = decide(complaintLifecycle, fresh, receive('2025-06-01T00:00:00Z'), { ...ctx, imported: true })[0]!;
+  t.equal(imported.metadata.imported, true, 'an import keeps old claimed times and is marked');
+  const { state } = run(complaintLifecycle, [{ name: 'receive', payload: complaintBody, now: T0 }]);
+  rejects(t, () => decide(complaintLifecycle, state, { caseId: 'case-1', name: 'acknowledge', payload: {}, commandId: 'a', actor: desk, occurredAt: '2026-03-02T00:59:00Z' }, ctx),
+    'OCCURRED_AT_REFUSED', { reason: 'before_previous_event' });
+});
+
+t.test('guards of the lifecycle give precise reasons', async (t) => {
+  const steps = [...received, { name: 'acknowledge', now: T0 }, { name: 'resolve', payload: { resolution: '已协调' }, now: T0 }];
+  const { state } = run(complaintLifecycle, steps);
+  const ctx = { now: at(T0), ruleset: sampleRuleset };
+  rejects(t, () => decide(complaintLifecycle, state, { caseId: 'case-1', name: 'close', payload: {}, commandId: 'c', actor: desk }, ctx),
+    'TRANSITION_NOT_ALLOWED', { reason: /needs a reason/ });
+  const closed = decide(complaintLifecycle, state, { caseId: 'case-1', name: 'close', payload: { reason: 'owner unreachable' }, commandId: 'c', actor: desk }, ctx);
+  t.match(closed[0], { type: 'ComplaintClosed', data: { withoutCallback: true, reason: 'owner unreachable' } });
+
+  const unhappy = run(complaintLifecycle, [...steps, { name: 'callback', payload: { satisfaction: 'dissatisfied' }, now: T0 }]);
+  t.same(allowedCommands(complaintLifecycle, unhappy.state), ['callback', 'reopen', 'escalate'], 'a dissatisfied owner must be followed up');
+  rejects(t, () => decide(complaintLifecycle, unhappy.state, { caseId: 'case-1', name: 'close', payload: {}, commandId: 'c', actor: desk }, ctx),
+    'TRANSITION_NOT_ALLOWED', { reason: /dissatisfied/ });
+  const reopened = run(complaintLifecycle, [...steps, { name: 'callback', payload: { satisfaction: 'dissatisfied' }, now: T0 }, { name: 'reopen', payload: { reason: '仍有噪音' }, now: T0 }]);
+  t.equal(reopened.state.snapshot.state, 'handling');
+  t.equal(reopened.state.snapshot.facts.resolvedAt, null, 'the earlier resolution no longer counts');
+  t.equal(reopened.state.snapshot.facts.allCallbacks.length, 1, 'the rating stays on record');
+});
+
+t.test('repair: pause ledger, reclassification, rework', async (t) => {
+  const { state, events } = run(repairLifecycle, [
+    { name: 'report', payload: repairBody, now: '2026-03-06T02:00:00Z' },
+    { name: 'dispatch', payload: { technicianId: 'tech-7' }, now: '2026-03-06T02:10:00Z' },
+    { name: 'accept', now: '2026-03-06T02:12:00Z' },
+    { name: 'arrive', now: '2026-03-06T02:40:00Z' },
+    { name: 'pause', payload: { reason: 'awaiting_parts' }, now: '2026-03-06T03:00:00Z' },
+    { name: 'reclassify', payload: { complexity: 'complex', reason: '需更换主管道' }, now: '2026-03-06T04:00:00Z' },
+    { name: 'resume', now: '2026-03-09T01:00:00Z' },
+    { name: 'complete', payload: { workDone: '更换主管道' }, now: '2026-03-09T05:00:00Z' },
+    { name: 'verify', payload: { accepted: false, note: '仍渗水' }, now: '2026-03-09T06:00:00Z' },
+  ]);
+  t.equal(state.snapshot.state, 'rework');
+  t.same(events.map((e) => e.type).slice(-2), ['RepairCompleted', 'RepairReworkRequested']);
+  t.same(state.snapshot.facts.pauses, [{ start: '2026-03-06T03:00:00Z', end: '2026-03-09T01:00:00Z', reason: 'awaiting_parts' }]);
+  t.match(state.snapshot.facts.reclassifications, [{ from: 'general', to: 'complex', reason: '需更换主管道' }]);
+  t.equal(state.snapshot.facts.complexity, 'complex');
+  t.equal(state.snapshot.facts.completedAt, null, 'a rework clears the completion');
+  t.equal(state.revision, 8n);
+  t.equal(firstBrokenLink(events), -1, 'the events form an intact hash chain');
+  const tampered = events.map((e, i) => (i === 3 ? { ...e, data: { tampered: true } } : e));
+  t.equal(firstBrokenLink(tampered), 3, 'an edited event breaks the chain at that event');
+});
