@@ -1,7 +1,7 @@
 /**
  * The event store contract, run against every adapter:
  *
- *   runConformance('sqlite', async () => ({ store, cleanup }))
+ *   runConformance('sqlite', async () => ({ store, cleanup }), { uniqueEventIds: true })
  *
  * It assumes only the port: positions are compared, never counted; stream names carry a fresh
  * prefix per test and global reads are narrowed to it, so the suite also runs against a shared
@@ -9,14 +9,14 @@
  */
 import { appendContract } from './conformance/append.js';
 import { concurrencyContract } from './conformance/concurrency.js';
-import type { MakeStore } from './conformance/fixtures.js';
+import type { Capabilities, MakeStore } from './conformance/fixtures.js';
 import { readContract } from './conformance/reads.js';
 import { subscriptionContract } from './conformance/subscription.js';
 
-export type { MakeStore } from './conformance/fixtures.js';
+export type { Capabilities, MakeStore } from './conformance/fixtures.js';
 
-export const runConformance = (name: string, makeStore: MakeStore): void => {
-  appendContract(name, makeStore);
+export const runConformance = (name: string, makeStore: MakeStore, capabilities: Capabilities = {}): void => {
+  appendContract(name, makeStore, capabilities);
   readContract(name, makeStore);
   subscriptionContract(name, makeStore);
   concurrencyContract(name, makeStore);

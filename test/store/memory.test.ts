@@ -4,4 +4,4 @@ import { runConformance } from './conformance.js';
 runConformance('memory', async () => {
   const store = createMemoryEventStore();
   return { store, cleanup: () => store.close() };
-});
+}, { uniqueEventIds: true });

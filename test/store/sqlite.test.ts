@@ -19,7 +19,7 @@ const tempStore = async (options: Omit<SqliteEventStoreOptions, 'file'> = {}) =>
   return { store, file, cleanup };
 };
 
-runConformance('sqlite', tempStore);
+runConformance('sqlite', tempStore, { uniqueEventIds: true });
 
 t.test('sqlite: concurrent appends share transactions', async (t) => {
   const { store, cleanup } = await tempStore();

@@ -3,6 +3,16 @@ import type { EventStore, EventToAppend, Json, RecordedEvent, SubscriptionMessag
 
 export type MakeStore = () => Promise<{ store: EventStore; cleanup: () => Promise<void> }>;
 
+/** Guarantees some adapters give beyond the port. */
+export interface Capabilities {
+  /**
+   * An event id exists once in the whole log, so an append reusing ids anywhere but as an
+   * exact retry is refused. The embedded stores enforce it with a unique key; EventStoreDB
+   * only recognises retries at the same place and would store such events again.
+   */
+  readonly uniqueEventIds?: boolean;
+}
+
 /** Opens a store for one test and closes it when the test ends. */
 export const openStore = async (t: { teardown(fn: () => unknown): void }, makeStore: MakeStore): Promise<EventStore> => {
   const { store, cleanup } = await makeStore();
