@@ -53,6 +53,23 @@ export const expectedOf = (options: ExpectationCarrier, revision: string | undef
   return BigInt(revision);
 };
 
+/** The four messages that echo an expectation name its fields differently; the choice is the same. */
+interface ExpectationSetters {
+  any(): unknown;
+  noStream(): unknown;
+  streamExists(): unknown;
+  revision(value: string): unknown;
+}
+
+const echoExpected = (expected: Expected, set: ExpectationSetters): void => {
+  if (expected === 'any') set.any();
+  else if (expected === 'no_stream') set.noStream();
+  else if (expected === 'stream_exists') set.streamExists();
+  else set.revision(expected.toString());
+};
+
+const empty = () => new sharedPb.Empty();
+
 export const readEvent = (event: StoredEvent): InstanceType<typeof streamsPb.ReadResp> => {
   const recorded = new ReadResp.ReadEvent.RecordedEvent()
     .setId(new sharedPb.UUID().setString(event.id))
@@ -78,12 +95,14 @@ export const appendResponse = (outcome: Exclude<AppendOutcome, { kind: 'too-larg
     return new AppendResp().setSuccess(new AppendResp.Success().setCurrentRevision(outcome.revision.toString()).setPosition(position));
   }
   const wrong = new AppendResp.WrongExpectedVersion();
-  if (outcome.current === undefined) wrong.setCurrentNoStream(new sharedPb.Empty());
+  if (outcome.current === undefined) wrong.setCurrentNoStream(empty());
   else wrong.setCurrentRevision(outcome.current.toString());
-  if (expected === 'any') wrong.setExpectedAny(new sharedPb.Empty());
-  else if (expected === 'no_stream') wrong.setExpectedNoStream(new sharedPb.Empty());
-  else if (expected === 'stream_exists') wrong.setExpectedStreamExists(new sharedPb.Empty());
-  else wrong.setExpectedRevision(expected.toString());
+  echoExpected(expected, {
+    any: () => wrong.setExpectedAny(empty()),
+    noStream: () => wrong.setExpectedNoStream(empty()),
+    streamExists: () => wrong.setExpectedStreamExists(empty()),
+    revision: (value) => wrong.setExpectedRevision(value),
+  });
   return new AppendResp().setWrongExpectedVersion(wrong);
 };
 
@@ -106,10 +125,12 @@ export const batchAppendResponse = (
   outcome: AppendOutcome,
 ) => {
   const response = new BatchAppendResp().setCorrelationId(correlationId).setStreamIdentifier(streamIdentifier(stream));
-  if (expected === 'any') response.setAny(new sharedPb.Empty());
-  else if (expected === 'no_stream') response.setNoStream(new sharedPb.Empty());
-  else if (expected === 'stream_exists') response.setStreamExists(new sharedPb.Empty());
-  else response.setStreamPosition(expected.toString());
+  echoExpected(expected, {
+    any: () => response.setAny(empty()),
+    noStream: () => response.setNoStream(empty()),
+    streamExists: () => response.setStreamExists(empty()),
+    revision: (value) => response.setStreamPosition(value),
+  });
   if (outcome.kind === 'success') {
     const position = new sharedPb.AllStreamPosition().setCommitPosition(outcome.position.commit.toString()).setPreparePosition(outcome.position.prepare.toString());
     return response.setSuccess(new BatchAppendResp.Success().setCurrentRevision(outcome.revision.toString()).setPosition(position));
@@ -119,12 +140,14 @@ export const batchAppendResponse = (
     return response.setError(packedStatus(INVALID_ARGUMENT, 'Maximum Append Size Exceeded', detail, 'event_store.client.MaximumAppendSizeExceeded'));
   }
   const detail = new sharedPb.WrongExpectedVersion();
-  if (outcome.current === undefined) detail.setCurrentNoStream(new sharedPb.Empty());
+  if (outcome.current === undefined) detail.setCurrentNoStream(empty());
   else detail.setCurrentStreamRevision(outcome.current.toString());
-  if (expected === 'any') detail.setExpectedAny(new sharedPb.Empty());
-  else if (expected === 'no_stream') detail.setExpectedNoStream(new sharedPb.Empty());
-  else if (expected === 'stream_exists') detail.setExpectedStreamExists(new sharedPb.Empty());
-  else detail.setExpectedStreamPosition(expected.toString());
+  echoExpected(expected, {
+    any: () => detail.setExpectedAny(empty()),
+    noStream: () => detail.setExpectedNoStream(empty()),
+    streamExists: () => detail.setExpectedStreamExists(empty()),
+    revision: (value) => detail.setExpectedStreamPosition(value),
+  });
   return response.setError(packedStatus(FAILED_PRECONDITION, 'Wrong Expected Version', detail, 'event_store.client.WrongExpectedVersion'));
 };
 
