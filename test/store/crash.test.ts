@@ -11,7 +11,7 @@ import t from 'tap';
 import type { RecordedEvent } from '../../src/store/port.js';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
 
-const KILLS = 24;
+const KILLS = 21;
 const MAX_KILL_DELAY_MS = 120;
 const writerScript = fileURLToPath(new URL('./crash-writer.ts', import.meta.url));
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
