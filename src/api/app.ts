@@ -1,0 +1,101 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { Temporal } from 'temporal-polyfill';
+import { z } from 'zod';
+import { caseService } from '../app/case-service.js';
+import type { Clock, ManualClock } from '../app/clock.js';
+import type { RulesetRegistry } from '../app/rulesets.js';
+import { instantSchema } from '../domain/events/envelope.js';
+import type { EventStore } from '../store/port.js';
+import { authenticate } from './auth/plugin.js';
+import type { TokenStore } from './auth/tokens.js';
+import { errorHandler, problem, sendProblem } from './problem.js';
+import { caseRoutes } from './routes/case-routes.js';
+
+export interface AppDeps {
+  readonly store: EventStore;
+  readonly rulesets: RulesetRegistry;
+  readonly tokens: TokenStore;
+  readonly clock: Clock;
+  /** Present with CLOCK=manual: enables PUT /v1/admin/clock. */
+  readonly manualClock?: ManualClock;
+  /** A pino logger; without it the app logs nothing (tests). */
+  readonly logger?: FastifyBaseLogger;
+  readonly bodyLimit?: number;
+}
+
+/**
+ * Owner names and phone numbers never reach the logs: request bodies are not logged, and
+ * these paths are censored wherever a log line might carry them.
+ */
+export const logRedaction = {
+  paths: ['owner', '*.owner', '*.*.owner', 'req.headers.authorization', 'phone', '*.phone', 'details.owner'],
+  censor: '[redacted]',
+};
+
+export const buildApp = async (deps: AppDeps) => {
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    bodyLimit: deps.bodyLimit ?? 64 * 1024,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : crypto.randomUUID();
+    },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problem(404, 'ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}; see /docs`, { instance: request.url })));
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('preHandler', authenticate(deps.tokens));
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ actor: request.principal?.tokenId, role: request.principal?.role, status: reply.statusCode }, 'request done');
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Property customer-service workflow engine', version: '1.0.0', description: 'Complaints (投诉) and repairs (报修) as immutable events, with SLA clocks.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  let ready = true;
+  app.addHook('onClose', async () => {
+    ready = false;
+  });
+  app.get('/healthz', { schema: { tags: ['operations'], summary: 'The process is alive' } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { tags: ['operations'], summary: 'The store answers and the server accepts work' } }, async (_request, reply) => {
+    try {
+      await deps.store.readAll({ maxCount: 1 });
+    } catch (error) {
+      return sendProblem(reply, problem(503, 'NOT_READY', `the event store does not answer: ${(error as Error).message}`));
+    }
+    if (!ready) return sendProblem(reply, problem(503, 'NOT_READY', 'shutting down'));
+    return { status: 'ready', rulesetVersion: deps.rulesets.current.version, now: deps.clock.now().toString() };
+  });
+
+  const cases = caseService({ store: deps.store, rulesets: deps.rulesets, clock: deps.clock });
+  await app.register(caseRoutes({ cases, rulesets: deps.rulesets, clock: deps.clock }));
+
+  if (deps.manualClock) {
+    const manual = deps.manualClock;
+    app.put('/v1/admin/clock', {
+      config: { roles: ['admin'] },
+      schema: { tags: ['operations'], summary: 'Move the manual clock forward (CLOCK=manual only)', body: z.strictObject({ now: instantSchema }) },
+    }, async (request) => {
+      manual.set(Temporal.Instant.from(request.body.now));
+      return { now: manual.now().toString() };
+    });
+  }
+  return app;
+};

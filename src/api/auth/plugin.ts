@@ -1,0 +1,36 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Role } from '../../domain/events/envelope.js';
+import { ForbiddenError, UnauthenticatedError } from './errors.js';
+import type { Principal, TokenStore } from './tokens.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+  interface FastifyContextConfig {
+    /** Roles that may call the route; routes without it are open (health, readiness, docs). */
+    roles?: readonly Role[];
+  }
+}
+
+/** preHandler: authenticate the bearer token and check the route's roles. */
+export const authenticate = (tokens: TokenStore) => async (request: FastifyRequest, _reply: FastifyReply) => {
+  const roles = request.routeOptions.config.roles;
+  if (!roles) return;
+  const header = request.headers.authorization;
+  const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+  const principal = token ? tokens.verify(token) : undefined;
+  if (!principal) throw new UnauthenticatedError();
+  request.principal = principal;
+  if (!roles.includes(principal.role)) {
+    throw new ForbiddenError(`role ${principal.role} may not call this route; allowed: ${roles.join(', ')}`, { role: principal.role, allowed: roles });
+  }
+};
+
+/** Throws unless the principal may act on the property. */
+export const authorizeProperty = (principal: Principal | undefined) => (propertyId: string) => {
+  if (!principal) throw new UnauthenticatedError();
+  if (principal.properties !== '*' && !principal.properties.includes(propertyId)) {
+    throw new ForbiddenError(`this token may not act on property ${propertyId}`, { propertyId });
+  }
+};

@@ -1,0 +1,85 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isEngineError } from '../errors.js';
+
+/** HTTP status of each engine error code: the one place codes meet HTTP. */
+const statusOf: Record<string, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  CASE_NOT_FOUND: 404,
+  INVALID_COMMAND: 400,
+  OCCURRED_AT_REFUSED: 422,
+  TRANSITION_NOT_ALLOWED: 409,
+  CASE_ALREADY_EXISTS: 409,
+  REVISION_CONFLICT: 409,
+  REVISION_MISMATCH: 412,
+  CLOCK_MOVED_BACKWARDS: 409,
+  RULESET_INVALID: 422,
+  EVENT_TOO_LARGE: 413,
+  STORE_UNAVAILABLE: 503,
+};
+
+const titles: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  409: 'Conflict', 412: 'Precondition Failed', 413: 'Content Too Large', 415: 'Unsupported Media Type',
+  422: 'Unprocessable Content', 500: 'Internal Server Error', 503: 'Service Unavailable',
+};
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail: string;
+  instance?: string;
+  [extension: string]: unknown;
+}
+
+export const problem = (status: number, code: string, detail: string, extensions: Record<string, unknown> = {}): Problem => ({
+  type: `https://wuye-kefu.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`,
+  title: titles[status] ?? 'Error',
+  status,
+  code,
+  detail,
+  ...extensions,
+});
+
+export const sendProblem = (reply: FastifyReply, p: Problem) =>
+  reply.status(p.status).type('application/problem+json').send(p);
+
+/** Fastify's own errors (body parsing, validation) as problems with stable codes. */
+const fromFastify = (error: FastifyError): Problem | undefined => {
+  if (error.validation) {
+    const where = error.validationContext ?? 'body';
+    const errors = error.validation.map((v) => ({
+      field: [where, ...v.instancePath.split('/').filter(Boolean)].join('.'),
+      message: v.message ?? 'is invalid',
+    }));
+    return problem(400, 'VALIDATION_FAILED', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return problem(413, 'BODY_TOO_LARGE', error.message);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return problem(400, 'EMPTY_BODY', 'the body is empty; send {} for an action without fields');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return problem(400, 'MALFORMED_JSON', error.message);
+  }
+  if (error.statusCode === 400 && error instanceof SyntaxError) return problem(400, 'MALFORMED_JSON', `the body is not valid JSON: ${error.message}`);
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return problem(error.statusCode, error.code ?? 'BAD_REQUEST', error.message);
+  }
+  return undefined;
+};
+
+export const errorHandler = (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+  if (isEngineError(error)) {
+    const status = statusOf[error.code] ?? 500;
+    return sendProblem(reply, problem(status, error.code, error.message, { ...error.details, instance: request.url }));
+  }
+  const known = fromFastify(error);
+  if (known) return sendProblem(reply, { ...known, instance: request.url });
+  request.log.error({ err: error }, 'unexpected error');
+  return sendProblem(reply, problem(500, 'INTERNAL', 'an unexpected error occurred; it has been logged', { instance: request.url }));
+};

@@ -1,0 +1,113 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { v5 as uuidv5 } from 'uuid';
+import { z } from 'zod';
+import type { CaseService } from '../../app/case-service.js';
+import { lifecycles } from '../../app/case-history.js';
+import type { CaseType } from '../../domain/events/envelope.js';
+import { instantSchema } from '../../domain/events/envelope.js';
+import { authorizeProperty } from '../auth/plugin.js';
+import { problem } from '../problem.js';
+import { caseView } from './case-view.js';
+import type { RulesetRegistry } from '../../app/rulesets.js';
+import type { Clock } from '../../app/clock.js';
+
+const NAMESPACE = '8d7f3c21-9e4b-5a6d-b1c0-2f3e4d5a6b7c';
+const caseIdParams = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a case id') });
+const headers = z.object({
+  'idempotency-key': z.string().min(1).max(200).optional(),
+  'if-match': z.string().regex(/^(W\/)?"?\d+"?$/, 'a revision, e.g. "3"').optional(),
+});
+const plural: Record<CaseType, string> = { complaint: 'complaints', repair: 'repairs' };
+
+/**
+ * A retried request must not write twice. With an Idempotency-Key the command id (and for a
+ * new case, the case id) derive from the caller's token and the key, so a retry finds its
+ * command already in the case stream and gets the original answer — across restarts too.
+ */
+const commandIdentity = (request: FastifyRequest, key: string | undefined) => {
+  if (!key) return { commandId: randomUUID(), derivedCaseId: randomUUID() };
+  const seed = `${request.principal!.tokenId}:${key}`;
+  return { commandId: `idem-${createHash('sha256').update(seed).digest('hex').slice(0, 32)}`, derivedCaseId: uuidv5(seed, NAMESPACE) };
+};
+
+const ifMatch = (header: string | undefined): bigint | undefined =>
+  header === undefined ? undefined : BigInt(header.replace(/^W\//, '').replaceAll('"', ''));
+
+const etag = (revision: bigint) => `"${revision}"`;
+
+export const caseRoutes = (deps: { cases: CaseService; rulesets: RulesetRegistry; clock: Clock }) => async (fastify: FastifyInstance) => {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  for (const caseType of ['complaint', 'repair'] as const) {
+    const base = `/v1/${plural[caseType]}`;
+    const lifecycle = lifecycles[caseType];
+    const tag = plural[caseType];
+    const actor = (request: FastifyRequest) => ({ id: request.principal!.label === 'ADMIN_TOKEN' ? 'admin' : request.principal!.tokenId, role: request.principal!.role });
+
+    for (const spec of lifecycle.commands) {
+      if (spec.roles.every((role) => role === 'system')) continue;
+      const payload = spec.payload as z.ZodObject;
+      const body = payload.extend({ occurredAt: instantSchema.optional() });
+      const bodyOptional = payload.safeParse({}).success;
+      app.route({
+        method: 'POST',
+        url: spec.creates ? base : `${base}/:id/${spec.name}`,
+        config: { roles: spec.roles },
+        schema: {
+          tags: [tag],
+          summary: spec.summary,
+          description: `Roles: ${spec.roles.join(', ')}.`,
+          headers,
+          ...(spec.creates ? {} : { params: caseIdParams }),
+          body: bodyOptional ? body.nullish() : body,
+        },
+        handler: async (request, reply) => {
+          const { occurredAt, ...fields } = (request.body ?? {}) as { occurredAt?: string } & Record<string, unknown>;
+          const { commandId, derivedCaseId } = commandIdentity(request, request.headers['idempotency-key']);
+          const caseId = spec.creates ? derivedCaseId : (request.params as { id: string }).id;
+          const result = await deps.cases.execute({
+            caseType,
+            command: { caseId, name: spec.name, payload: fields, commandId, actor: actor(request), ...(occurredAt ? { occurredAt } : {}) },
+            ...(spec.creates ? {} : { expectedRevision: ifMatch(request.headers['if-match']) }),
+            authorize: authorizeProperty(request.principal),
+          });
+          request.log.info({ caseType, caseId, action: spec.name, revision: String(result.revision), replayed: result.replayed }, 'command applied');
+          reply.header('etag', etag(result.revision));
+          if (result.replayed) reply.header('idempotent-replayed', 'true');
+          if (spec.creates) {
+            reply.header('location', `${base}/${caseId}`);
+            return reply.status(201).send({ id: caseId, revision: Number(result.revision) });
+          }
+          return { id: caseId, revision: Number(result.revision), state: result.state.snapshot.state };
+        },
+      });
+    }
+
+    const readRoles = ['frontdesk', 'dispatcher', 'technician', 'manager', 'auditor', 'admin'] as const;
+    const loadVisible = async (request: FastifyRequest, id: string) => {
+      const history = await deps.cases.load(caseType, id);
+      if (history.state.revision === null) return undefined;
+      authorizeProperty(request.principal)(history.state.propertyId!);
+      return history;
+    };
+    const notFound = (id: string) => problem(404, 'CASE_NOT_FOUND', `${caseType} ${id} does not exist`, { caseType, caseId: id });
+
+    app.get(`${base}/:id`, { config: { roles: readRoles }, schema: { tags: [tag], summary: `The ${caseType} now: state, allowed actions, SLA clocks`, params: caseIdParams } },
+      async (request, reply) => {
+        const history = await loadVisible(request, request.params.id);
+        if (!history) return reply.status(404).type('application/problem+json').send(notFound(request.params.id));
+        const ruleset = await deps.rulesets.get(history.state.rulesetVersion!);
+        reply.header('etag', etag(history.state.revision!));
+        return caseView(history, ruleset, deps.clock.now());
+      });
+
+    app.get(`${base}/:id/events`, { config: { roles: readRoles }, schema: { tags: [tag], summary: `The ${caseType}'s history with metadata`, params: caseIdParams } },
+      async (request, reply) => {
+        const history = await loadVisible(request, request.params.id);
+        if (!history) return reply.status(404).type('application/problem+json').send(notFound(request.params.id));
+        reply.header('etag', etag(history.state.revision!));
+        return { id: request.params.id, revision: Number(history.state.revision), events: history.events.map((e, i) => ({ revision: i, ...e })) };
+      });
+  }
+};

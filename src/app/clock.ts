@@ -1,0 +1,41 @@
+import { Temporal } from 'temporal-polyfill';
+import { EngineError, hasCode } from '../errors.js';
+
+/** Where the engine reads the time: the domain never does, it is handed `now`. */
+export interface Clock {
+  now(): Temporal.Instant;
+}
+
+export const systemClock: Clock = { now: () => Temporal.Now.instant() };
+
+export const CLOCK_MOVED_BACKWARDS = 'CLOCK_MOVED_BACKWARDS' as const;
+export class ClockMovedBackwardsError extends EngineError {
+  readonly code = CLOCK_MOVED_BACKWARDS;
+  constructor(readonly current: string, readonly requested: string) {
+    super(`the clock is at ${current}; it only moves forward, not to ${requested}`, { current, requested });
+  }
+}
+export const isClockMovedBackwards = hasCode<ClockMovedBackwardsError>(CLOCK_MOVED_BACKWARDS);
+
+/** A clock that stands still until told to move: for tests and demos (`CLOCK=manual`). */
+export interface ManualClock extends Clock {
+  set(to: Temporal.Instant): void;
+  onChange(listener: (now: Temporal.Instant) => void): () => void;
+}
+
+export const manualClock = (start: Temporal.Instant): ManualClock => {
+  let current = start;
+  const listeners = new Set<(now: Temporal.Instant) => void>();
+  return {
+    now: () => current,
+    set: (to) => {
+      if (Temporal.Instant.compare(to, current) < 0) throw new ClockMovedBackwardsError(current.toString(), to.toString());
+      current = to;
+      for (const listener of listeners) listener(current);
+    },
+    onChange: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+};

@@ -1,0 +1,23 @@
+import { Temporal } from 'temporal-polyfill';
+import { z } from 'zod';
+
+const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  RULES_DIR: z.string().min(1).default(new URL('../rules', import.meta.url).pathname),
+  EVENTSTORE_CONNECTION_STRING: z.string().regex(/^esdb(\+discover)?:\/\//, 'an esdb:// or esdb+discover:// connection string').optional(),
+  ADMIN_TOKEN: z.string().min(16, 'ADMIN_TOKEN must be at least 16 characters').optional(),
+  CLOCK: z.enum(['system', 'manual']).default('system'),
+  CLOCK_START: z.string().refine((s) => { try { Temporal.Instant.from(s); return true; } catch { return false; } }, 'an ISO 8601 instant with offset').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT: z.coerce.number().int().positive().default(64 * 1024),
+});
+export type Config = z.infer<typeof configSchema>;
+
+/** Reads the environment once at start; a bad value stops the server with a message naming it. */
+export const readConfig = (env: NodeJS.ProcessEnv): Config => {
+  const result = configSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  if (result.success) return result.data;
+  throw new Error(`invalid configuration:\n${result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+};

@@ -1,0 +1,44 @@
+import { join } from 'node:path';
+import pino from 'pino';
+import { Temporal } from 'temporal-polyfill';
+import { buildApp, logRedaction } from './api/app.js';
+import { bootstrapAdmin, openTokenStore } from './api/auth/tokens.js';
+import { manualClock, systemClock } from './app/clock.js';
+import { openRulesetRegistry } from './app/rulesets.js';
+import { readConfig } from './config.js';
+import { loadRuleset } from './ruleset/load.js';
+import { eventStoreFromConfig } from './store/from-config.js';
+
+const config = readConfig(process.env);
+const logger = pino({ level: config.LOG_LEVEL, redact: logRedaction });
+
+const ruleset = await loadRuleset(config.RULES_DIR);
+const { store, description } = eventStoreFromConfig(config);
+const rulesets = await openRulesetRegistry(store, ruleset);
+const tokens = openTokenStore(join(config.DATA_DIR, 'access.db'));
+if (config.ADMIN_TOKEN) bootstrapAdmin(tokens, config.ADMIN_TOKEN);
+
+const manual = config.CLOCK === 'manual' ? manualClock(config.CLOCK_START ? Temporal.Instant.from(config.CLOCK_START) : systemClock.now()) : undefined;
+const app = await buildApp({ store, rulesets, tokens, clock: manual ?? systemClock, ...(manual ? { manualClock: manual } : {}), logger, bodyLimit: config.BODY_LIMIT });
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'draining in-flight requests');
+  try {
+    await app.close();
+    await store.close();
+    tokens.close();
+    logger.info('stopped cleanly');
+    process.exit(0);
+  } catch (error) {
+    logger.error({ err: error }, 'unclean stop');
+    process.exit(1);
+  }
+};
+process.on('SIGTERM', () => void stop('SIGTERM'));
+process.on('SIGINT', () => void stop('SIGINT'));
+
+await app.listen({ port: config.PORT, host: config.HOST });
+logger.info({ port: config.PORT, store: description, rulesetVersion: ruleset.version, clock: config.CLOCK }, 'serving');
