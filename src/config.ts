@@ -5,7 +5,7 @@ const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   DATA_DIR: z.string().min(1).default('./data'),
-  RULES_DIR: z.string().min(1).default(new URL('../rules', import.meta.url).pathname),
+  RULES_DIR: z.string().min(1).default('./rules'),
   EVENTSTORE_CONNECTION_STRING: z.string().regex(/^esdb(\+discover)?:\/\//, 'an esdb:// or esdb+discover:// connection string').optional(),
   ADMIN_TOKEN: z.string().min(16, 'ADMIN_TOKEN must be at least 16 characters').optional(),
   CLOCK: z.enum(['system', 'manual']).default('system'),
