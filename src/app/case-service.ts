@@ -1,7 +1,7 @@
 import type { CaseCommand } from '../domain/case/command.js';
 import { decide } from '../domain/case/decide.js';
 import { CaseNotFoundError } from '../domain/case/errors.js';
-import type { CaseState } from '../domain/case/state.js';
+import { evolve, type CaseState } from '../domain/case/state.js';
 import type { CaseType, DomainEvent } from '../domain/events/envelope.js';
 import { EngineError, hasCode } from '../errors.js';
 import { isRevisionConflict } from '../store/errors.js';
@@ -72,10 +72,7 @@ export const caseService = (deps: { store: EventStore; rulesets: RulesetRegistry
           events.map((e) => ({ id: e.id, type: e.type, data: e.data as Json, metadata: e.metadata as unknown as Json })),
           { expectedRevision: history.state.revision ?? NO_STREAM },
         );
-        let state = history.state;
-        for (const event of events) state = lifecycle.next(state.snapshot, { type: event.type, data: event.data, at: event.metadata.occurredAt })
-          ? nextState(state, event)
-          : state;
+        const state = events.reduce((current, event) => evolve(lifecycle, current, event), history.state);
         return { caseId: command.caseId, revision: result.nextRevision, state, events, replayed: false };
       } catch (error) {
         if (!isRevisionConflict(error)) throw error;
@@ -84,16 +81,6 @@ export const caseService = (deps: { store: EventStore; rulesets: RulesetRegistry
       }
     }
 
-    function nextState(state: CaseState<unknown>, event: DomainEvent): CaseState<unknown> {
-      return {
-        snapshot: lifecycle.next(state.snapshot, { type: event.type, data: event.data, at: event.metadata.occurredAt })!,
-        revision: state.revision === null ? 0n : state.revision + 1n,
-        propertyId: state.propertyId ?? event.metadata.propertyId,
-        rulesetVersion: state.rulesetVersion ?? event.metadata.rulesetVersion,
-        lastOccurredAt: event.metadata.occurredAt,
-        lastHash: event.metadata.integrity.hash,
-      };
-    }
   };
 
   const replayedResult = (history: CaseHistory, index: number): ExecuteResult => {
