@@ -52,7 +52,7 @@ export const buildApp = async (deps: AppDeps) => {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  app.addHook('preHandler', authenticate(deps.tokens));
+  app.addHook('onRequest', authenticate(deps.tokens));
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ actor: request.principal?.tokenId, role: request.principal?.role, status: reply.statusCode }, 'request done');
   });

@@ -13,7 +13,7 @@ declare module 'fastify' {
   }
 }
 
-/** preHandler: authenticate the bearer token and check the route's roles. */
+/** onRequest: authenticate the bearer token and check the route's roles before the body is parsed or validated. */
 export const authenticate = (tokens: TokenStore) => async (request: FastifyRequest, _reply: FastifyReply) => {
   const roles = request.routeOptions.config.roles;
   if (!roles) return;
