@@ -28,7 +28,7 @@ let rulesetOnce: Promise<Ruleset> | undefined;
 export const sampleRuleset = () => (rulesetOnce ??= loadRuleset(RULES_DIR));
 
 export interface HarnessOptions {
-  /** Default: a fresh in-memory store. */
+  /** Default: a fresh in-memory store. The harness closes it. */
   readonly store?: EventStore;
   /** Default true: CLOCK=manual, with PUT /v1/admin/clock. */
   readonly manual?: boolean;
@@ -46,7 +46,8 @@ export interface InjectOptions {
   readonly headers?: Record<string, string>;
 }
 
-const issueTokens = (tokens: TokenStore): Record<Exclude<Caller, 'none'>, string> => {
+/** One token per role of property `demo`, an admin of all properties, a front desk of `elsewhere`, and a forged one. */
+export const issueTokens = (tokens: TokenStore): Record<Exclude<Caller, 'none'>, string> => {
   const secrets = Object.fromEntries(staffRoles.map((role) => [role, tokens.create({ role, properties: ['demo'], label: `${role} of demo` }).token]));
   return {
     ...(secrets as Record<StaffRole, string>),
@@ -89,7 +90,7 @@ export const buildHarness = async (options: HarnessOptions = {}) => {
 
   const close = async () => {
     await app.close();
-    if (!options.store) await store.close();
+    await store.close();
     if (!options.tokens) tokenStore.close();
   };
 
