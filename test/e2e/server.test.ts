@@ -1,0 +1,173 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { openTokenStore } from '../../src/api/auth/tokens.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
+const START = '2026-03-02T01:00:00Z';
+
+const freePort = () => new Promise<number>((resolve, reject) => {
+  const server = createServer();
+  server.once('error', reject);
+  server.listen(0, '127.0.0.1', () => {
+    const { port } = server.address() as { port: number };
+    server.close(() => resolve(port));
+  });
+});
+
+interface Server {
+  readonly base: string;
+  readonly output: () => string;
+  /** SIGTERM, and the exit code. */
+  readonly stop: () => Promise<number | null>;
+}
+
+/** Starts src/main.ts as a real process and waits (bounded) until /readyz answers 200. */
+const startServer = async (dataDir: string, clockStart: string): Promise<Server> => {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: dataDir, CLOCK: 'manual', CLOCK_START: clockStart, ADMIN_TOKEN, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', EVENTSTORE_CONNECTION_STRING: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}:\n${output}`);
+    try {
+      if ((await fetch(`${base}/readyz`)).status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the server was not ready within 30 s:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    base,
+    output: () => output,
+    stop: async () => {
+      child.kill('SIGTERM');
+      const timeout = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const code = await exited;
+      clearTimeout(timeout);
+      return code;
+    },
+  };
+};
+
+const client = (server: Server) => async (method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}) => {
+  const response = await fetch(`${server.base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) };
+};
+
+t.test('the real server: both lifecycles over HTTP, SIGTERM, restart, everything still there', async (t) => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'e2e-server-'));
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }));
+
+  // Staff tokens are issued into the server's access database before it starts (as `npm run token` does).
+  const tokens = openTokenStore(join(dataDir, 'access.db'));
+  const frontdesk = tokens.create({ role: 'frontdesk', properties: ['demo'] }).token;
+  const dispatcher = tokens.create({ role: 'dispatcher', properties: ['demo'] }).token;
+  const technician = tokens.create({ role: 'technician', properties: ['demo'] }).token;
+  const auditor = tokens.create({ role: 'auditor', properties: ['demo'] }).token;
+  tokens.close();
+
+  const first = await startServer(dataDir, START);
+  let running: Server | undefined = first;
+  t.teardown(async () => {
+    if (running) await running.stop();
+  });
+  const call = client(first);
+  const ok = async (method: string, path: string, token: string, body?: unknown, expected = 200) => {
+    const response = await call(method, path, token, body);
+    t.equal(response.status, expected, `${method} ${path}: ${response.status === expected ? '' : response.text}`);
+    return response.json();
+  };
+  const moveClock = (now: string) => ok('PUT', '/v1/admin/clock', ADMIN_TOKEN, { now });
+
+  t.equal((await call('GET', '/healthz', '')).status, 200);
+  t.equal((await call('POST', '/v1/complaints', 'nope', {})).status, 401);
+  const owner = { name: '赵敏', phone: '13800000001' };
+
+  const complaint = (await ok('POST', '/v1/complaints', frontdesk, { propertyId: 'demo', unit: '5-1-302', category: 'noise', description: '夜间噪音', channel: 'phone', owner }, 201)).id;
+  const repairCreated = await call('POST', '/v1/repairs', frontdesk, { propertyId: 'demo', location: '5-1-302', category: 'plumbing', complexity: 'general', description: '漏水', owner }, { 'idempotency-key': 'e2e-repair-1' });
+  t.equal(repairCreated.status, 201);
+  t.equal(repairCreated.headers.get('location'), `/v1/repairs/${repairCreated.json().id}`);
+  const repair = repairCreated.json().id as string;
+
+  // 40 minutes pass: the repair missed its 30-minute response; the complaint's 2 hours still run.
+  await moveClock('2026-03-02T01:40:00Z');
+  t.match((await ok('GET', `/v1/repairs/${repair}`, auditor)).clocks.find((c: { clock: string }) => c.clock === 'response'), { status: 'missed' });
+  t.match((await ok('GET', `/v1/complaints/${complaint}`, auditor)).clocks.find((c: { clock: string }) => c.clock === 'response'), { status: 'running' });
+
+  await ok('POST', `/v1/complaints/${complaint}/acknowledge`, frontdesk, {});
+  await ok('POST', `/v1/complaints/${complaint}/escalate`, frontdesk, { reason: '业主多次来电' });
+  await ok('POST', `/v1/complaints/${complaint}/assign`, dispatcher, { department: 'security' });
+  await ok('POST', `/v1/repairs/${repair}/dispatch`, dispatcher, { technicianId: 'tech-9' });
+  await ok('POST', `/v1/repairs/${repair}/accept`, technician, {});
+  await ok('POST', `/v1/repairs/${repair}/arrive`, technician, {});
+  await ok('POST', `/v1/repairs/${repair}/pause`, technician, { reason: 'awaiting_parts' });
+  await moveClock('2026-03-02T06:00:00Z');
+  await ok('POST', `/v1/repairs/${repair}/resume`, technician, {});
+  await ok('POST', `/v1/repairs/${repair}/complete`, technician, { workDone: '更换阀门' });
+  await ok('POST', `/v1/complaints/${complaint}/resolve`, frontdesk, { resolution: '已约谈施工方' });
+  await moveClock('2026-03-03T02:00:00Z');
+  await ok('POST', `/v1/repairs/${repair}/verify`, frontdesk, { accepted: true });
+  await ok('POST', `/v1/repairs/${repair}/callback`, frontdesk, { satisfaction: 'satisfied' });
+  await ok('POST', `/v1/complaints/${complaint}/notify-owner`, frontdesk, {});
+  await ok('POST', `/v1/complaints/${complaint}/callback`, frontdesk, { satisfaction: 'very_satisfied' });
+  const lastNow = '2026-03-03T03:00:00Z';
+  await moveClock(lastNow);
+  const closedComplaint = await ok('POST', `/v1/complaints/${complaint}/close`, frontdesk, {});
+  const closedRepair = await ok('POST', `/v1/repairs/${repair}/close`, frontdesk, {});
+  t.same(closedComplaint, { id: complaint, revision: 7, state: 'closed' });
+  t.same(closedRepair, { id: repair, revision: 9, state: 'closed' });
+  t.equal((await call('PUT', '/v1/admin/clock', ADMIN_TOKEN, { now: START })).status, 409, 'the clock does not go back');
+
+  const snapshot = async (c: typeof call) => {
+    const read = async (path: string) => {
+      const response = await c('GET', path, auditor);
+      t.equal(response.status, 200, path);
+      return { etag: response.headers.get('etag'), body: response.json() };
+    };
+    return Promise.all([`/v1/complaints/${complaint}`, `/v1/complaints/${complaint}/events`, `/v1/repairs/${repair}`, `/v1/repairs/${repair}/events`].map(read));
+  };
+  const before = await snapshot(call);
+  t.match(before[0]!.body, { state: 'closed', revision: 7, allowedActions: [] });
+  t.equal(before[1]!.body.events.length, 8);
+  t.equal(before[3]!.body.events.length, 10);
+  t.match(before[2]!.body.clocks.find((c: { clock: string }) => c.clock === 'completion'), { status: 'met', pauses: [{ reason: 'awaiting_parts', end: '2026-03-02T06:00:00Z' }] });
+
+  t.equal(await first.stop(), 0, 'SIGTERM: clean exit');
+  running = undefined;
+  t.match(first.output(), /stopped cleanly/);
+  t.notMatch(first.output(), /赵敏|13800000001/, 'no owner data in the server log');
+
+  // Same DATA_DIR, the clock started where the first run left it: every view and event is as it was.
+  const second = await startServer(dataDir, lastNow);
+  running = second;
+  const callAgain = client(second);
+  t.same(await snapshot(callAgain), before, 'states, revisions, clocks and events survived the restart');
+  const retried = await callAgain('POST', '/v1/repairs', frontdesk, { propertyId: 'demo', location: '5-1-302', category: 'plumbing', complexity: 'general', description: '漏水', owner }, { 'idempotency-key': 'e2e-repair-1' });
+  t.equal(retried.status, 201);
+  t.equal(retried.text, repairCreated.text, 'a retried create after the restart gets its original answer');
+  t.equal((await callAgain('GET', `/v1/repairs/${repair}/events`, auditor)).json().events.length, 10, 'and writes nothing');
+  t.equal(await second.stop(), 0);
+  running = undefined;
+});
