@@ -1,0 +1,113 @@
+/**
+ * HTTP throughput of real case actions on the durable embedded store, against a baseline that
+ * costs only the HTTP stack: an echo route with the same auth and the same zod body validation
+ * as POST /v1/complaints. Both are served by one server process (a child, so the load generator
+ * does not share its event loop), driven by autocannon with the same connections and duration,
+ * in the same run, so the ratio holds on whatever machine this runs on.
+ *
+ *   npm run bench:http          (BENCH_SECONDS=10 BENCH_CONNECTIONS=50 BENCH_CASES=2000;
+ *                                BENCH_PROFILE=<dir> writes the server's --cpu-prof there)
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon, { type Result } from 'autocannon';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const CASES = Number(process.env.BENCH_CASES ?? 2000);
+
+export const complaint = {
+  propertyId: 'demo', unit: '3-2-1201', category: 'noise', description: '楼上深夜装修噪音，业主多次来电', channel: 'phone',
+  owner: { name: '测试业主', phone: '+86 138-0013-8000' },
+};
+
+interface Ready {
+  readonly port: number;
+  readonly token: string;
+  readonly ids: readonly string[];
+}
+
+/** The server side, run in the child: the app on a temp SQLite file, the echo route, pre-created complaints. */
+const serve = async () => {
+  const [{ buildApp }, { openTokenStore }, { systemClock }, { openRulesetRegistry }, { lifecycles }, { instantSchema }, { loadRuleset }, { openSqliteEventStore }] = await Promise.all([
+    import('../src/api/app.js'), import('../src/api/auth/tokens.js'), import('../src/app/clock.js'), import('../src/app/rulesets.js'),
+    import('../src/app/case-history.js'), import('../src/domain/events/envelope.js'), import('../src/ruleset/load.js'), import('../src/store/sqlite.js'),
+  ]);
+  const store = openSqliteEventStore({ file: join(process.env.BENCH_DATA_DIR!, 'events.db') });
+  const rulesets = await openRulesetRegistry(store, await loadRuleset(fileURLToPath(new URL('../rules', import.meta.url))));
+  const tokens = openTokenStore(':memory:');
+  const { token } = tokens.create({ role: 'frontdesk', properties: ['demo'] });
+  const app = await buildApp({ store, rulesets, tokens, clock: systemClock });
+
+  const receive = lifecycles.complaint.commands.find((c) => c.creates)!;
+  const body = (receive.payload as import('zod').ZodObject).extend({ occurredAt: instantSchema.optional() });
+  app.post('/bench/echo', { config: { roles: receive.roles }, schema: { hide: true, body } }, async (request, reply) =>
+    reply.status(201).send({ id: 'echo', revision: 0, propertyId: (request.body as { propertyId: string }).propertyId }));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+
+  const ids: string[] = [];
+  const headers = { authorization: `Bearer ${token}` };
+  for (let start = 0; start < CASES; start += 100) {
+    const batch = await Promise.all(Array.from({ length: Math.min(100, CASES - start) }, () =>
+      app.inject({ method: 'POST', url: '/v1/complaints', headers, payload: complaint })));
+    for (const response of batch) {
+      if (response.statusCode !== 201) throw new Error(`pre-create: ${response.statusCode} ${response.body}`);
+      ids.push(response.json<{ id: string }>().id);
+    }
+  }
+  const ready: Ready = { port: (app.server.address() as { port: number }).port, token, ids };
+  process.send!(ready);
+  process.once('SIGTERM', async () => {
+    await app.close();
+    await store.close();
+    tokens.close();
+    process.exit(0);
+  });
+};
+
+const summary = (label: string, r: Result) =>
+  `${label.padEnd(44)} ${r.requests.average.toFixed(0).padStart(7)} req/s  p50 ${String(r.latency.p50).padStart(4)} ms  p99 ${String(r.latency.p99).padStart(4)} ms  ` +
+  `(${r['2xx']} ok, ${r.non2xx} non-2xx, ${r.errors} errors)`;
+
+const drive = async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'bench-http-'));
+  const child = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []), '--import', 'tsx', fileURLToPath(import.meta.url)], {
+    env: { ...process.env, BENCH_ROLE: 'server', BENCH_DATA_DIR: dataDir },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  try {
+    const ready = await new Promise<Ready>((resolve, reject) => {
+      child.once('message', (message) => resolve(message as Ready));
+      child.once('exit', (code) => reject(new Error(`the bench server exited with ${code}`)));
+    });
+    const url = `http://127.0.0.1:${ready.port}`;
+    const headers = { authorization: `Bearer ${ready.token}`, 'content-type': 'application/json' };
+    console.log(`HTTP, ${CONNECTIONS} connections, ${SECONDS} s each; durable SQLite (WAL, synchronous=FULL) in ${dataDir}; ${ready.ids.length} complaints pre-created`);
+
+    const echo = await autocannon({ url: `${url}/bench/echo`, method: 'POST', headers, body: JSON.stringify(complaint), connections: CONNECTIONS, duration: SECONDS });
+    console.log(summary('baseline: echo with POST /v1/complaints schema', echo));
+
+    let next = 0;
+    const escalate = JSON.stringify({ reason: '业主再次来电催促' });
+    const actions = await autocannon({
+      url, connections: CONNECTIONS, duration: SECONDS,
+      requests: [{ method: 'POST', headers, body: escalate, setupRequest: (request) => ({ ...request, path: `/v1/complaints/${ready.ids[next++ % ready.ids.length]}/escalate` }) }],
+    });
+    console.log(summary(`POST /v1/complaints/:id/escalate over ${ready.ids.length} cases`, actions));
+
+    const ratio = actions.requests.average / echo.requests.average;
+    console.log(`ratio actions/echo: ${ratio.toFixed(2)} (goal >= 0.4); p99 ${actions.latency.p99} ms vs ${echo.latency.p99} ms`);
+    if (actions.non2xx + actions.errors + echo.non2xx + echo.errors > 0) console.log('warning: some requests failed; the figures above count only what was answered');
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+    await rm(dataDir, { recursive: true, force: true });
+  }
+};
+
+if (process.env.BENCH_ROLE === 'server') await serve();
+else await drive();
