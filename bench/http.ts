@@ -19,7 +19,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const CASES = Number(process.env.BENCH_CASES ?? 2000);
 
-export const complaint = {
+const complaint = {
   propertyId: 'demo', unit: '3-2-1201', category: 'noise', description: '楼上深夜装修噪音，业主多次来电', channel: 'phone',
   owner: { name: '测试业主', phone: '+86 138-0013-8000' },
 };
