@@ -1,0 +1,92 @@
+import { Temporal } from 'temporal-polyfill';
+import { isEngineError } from '../../errors.js';
+import type { ComplaintFacts } from '../complaint/facts.js';
+import { isSatisfied } from '../events/shared.js';
+import type { RepairFacts } from '../repair/facts.js';
+import type { Ruleset } from '../ruleset/ruleset.js';
+import type { SlaPolicy } from '../ruleset/schema.js';
+import { toClockDuration } from '../sla/clocks.js';
+import { milestoneAt, type CaseFacts } from '../sla/milestones.js';
+import { deadlineFor, type Interval } from '../time/index.js';
+
+/** One SLA clock as the KPIs need it, independent of when the report is read. */
+export interface KpiClock {
+  readonly policyId: string;
+  /** Epoch ms, with closed pauses excluded; null when it cannot be computed (see `undetermined`). */
+  readonly deadline: number | null;
+  readonly stoppedAt: number | null;
+  /** Start of a pause still open: the deadline moves with it until it ends. */
+  readonly pausedSince: number | null;
+  readonly undetermined?: string;
+}
+
+/**
+ * What the agreement's KPIs need to know about one case: compact, JSON-serialisable, computed
+ * once per event by the projection under the ruleset the case was received with.
+ */
+export interface KpiCase {
+  readonly caseType: 'complaint' | 'repair';
+  readonly caseId: string;
+  readonly propertyId: string;
+  readonly receivedAt: number;
+  /** Local date of receipt in the property's zone: the case's reporting period. */
+  readonly receivedDate: string;
+  /** Complaint: handling started; repair: dispatched. */
+  readonly response: KpiClock | null;
+  /** Complaint: resolution (the last one, not reopened since); repair: completion (the last one, no rework since). */
+  readonly completion: KpiClock | null;
+  /** Withdrawn (complaint) or cancelled (repair). */
+  readonly voidedAt: number | null;
+  readonly rejectedAt: number | null;
+  readonly closedAt: number | null;
+  readonly closedDate: string | null;
+  readonly closedWithCallback: boolean;
+  readonly ratings: ReadonlyArray<{ readonly at: number; readonly date: string; readonly satisfied: boolean }>;
+}
+
+const ms = (iso: string | null): number | null => (iso === null ? null : Temporal.Instant.from(iso).epochMilliseconds);
+const localDate = (iso: string, zone: string) => Temporal.Instant.from(iso).toZonedDateTimeISO(zone).toPlainDate().toString();
+
+const kpiClock = (c: CaseFacts, policy: SlaPolicy | undefined, ruleset: Ruleset): KpiClock | null => {
+  if (!policy) return null;
+  const started = milestoneAt(c, policy.starts as never);
+  if (started === null) return null;
+  const stopped = ms(milestoneAt(c, policy.stops as never));
+  const ledger = policy.pausedIn.includes('paused') && c.caseType === 'repair' ? c.facts.pauses : [];
+  const open = ledger.find((p) => p.end === null);
+  const closed: Interval[] = ledger.filter((p) => p.end !== null).map((p) => ({ start: Temporal.Instant.from(p.start), end: Temporal.Instant.from(p.end!) }));
+  const calendar = ruleset.property(c.facts.propertyId)!.businessCalendar;
+  const start = Temporal.Instant.from(started);
+  try {
+    const { deadline } = deadlineFor(calendar, toClockDuration(policy), start, closed, start);
+    return { policyId: policy.id, deadline: deadline.epochMilliseconds, stoppedAt: stopped, pausedSince: open ? ms(open.start) : null };
+  } catch (error) {
+    if (!isEngineError(error)) throw error;
+    return { policyId: policy.id, deadline: null, stoppedAt: stopped, pausedSince: null, undetermined: error.message };
+  }
+};
+
+export const kpiCaseOf = (caseType: 'complaint' | 'repair', caseId: string, facts: ComplaintFacts | RepairFacts, ruleset: Ruleset): KpiCase => {
+  const c = { caseType, facts } as CaseFacts;
+  const zone = ruleset.property(facts.propertyId)!.timeZone;
+  const policies = ruleset.policiesFor({
+    caseType, category: facts.category, ...(c.caseType === 'repair' ? { complexity: c.facts.complexity } : {}),
+  });
+  const receivedIso = c.caseType === 'complaint' ? c.facts.receivedAt! : c.facts.reportedAt!;
+  const voided = c.caseType === 'complaint' ? c.facts.withdrawnAt : c.facts.cancelledAt;
+  return {
+    caseType,
+    caseId,
+    propertyId: facts.propertyId,
+    receivedAt: ms(receivedIso)!,
+    receivedDate: localDate(receivedIso, zone),
+    response: kpiClock(c, policies.get('response'), ruleset),
+    completion: kpiClock(c, policies.get(caseType === 'complaint' ? 'resolution' : 'completion'), ruleset),
+    voidedAt: ms(voided),
+    rejectedAt: c.caseType === 'complaint' ? ms(c.facts.rejectedAt) : null,
+    closedAt: ms(facts.closedAt),
+    closedDate: facts.closedAt === null ? null : localDate(facts.closedAt, zone),
+    closedWithCallback: facts.closedAt !== null && !facts.closedWithoutCallback,
+    ratings: facts.allCallbacks.map((r) => ({ at: ms(r.at)!, date: localDate(r.at, zone), satisfied: isSatisfied(r.satisfaction) })),
+  };
+};

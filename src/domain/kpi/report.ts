@@ -1,0 +1,88 @@
+import type { Agreement, KpiId } from '../ruleset/schema.js';
+import type { KpiCase } from './case.js';
+import { kpiOutcomes } from './outcome.js';
+import type { Period } from './period.js';
+
+export interface KpiFigure {
+  readonly id: KpiId;
+  readonly target: number;
+  readonly comparator: Agreement['kpis'][number]['comparator'];
+  readonly numerator: number;
+  readonly denominator: number;
+  readonly pending: number;
+  /** numerator / denominator; null when nothing is decided yet. */
+  readonly value: number | null;
+  /** null when the denominator is 0: there is nothing to judge. */
+  readonly met: boolean | null;
+  readonly failingCaseIds: readonly string[];
+  readonly pendingCaseIds: readonly string[];
+  /** Pending because a deadline falls in a year whose holiday schedule is not published. */
+  readonly undeterminedCaseIds: readonly string[];
+}
+
+export interface ComplianceReport {
+  readonly propertyId: string;
+  readonly period: string;
+  readonly asOf: string;
+  readonly agreement: { readonly id: string; readonly version: string };
+  readonly rulesetVersion: string;
+  readonly kpis: readonly KpiFigure[];
+}
+
+const SCALE = 1_000_000;
+/** Compares numerator/denominator with the target exactly, in integers: no floating-point edge at 98 %. */
+const meets = (numerator: number, denominator: number, target: number, comparator: string): boolean => {
+  const left = numerator * SCALE;
+  const right = Math.round(target * SCALE) * denominator;
+  switch (comparator) {
+    case '>=': return left >= right;
+    case '>': return left > right;
+    case '<=': return left <= right;
+    case '<': return left < right;
+    default: return left === right;
+  }
+};
+
+const unique = (ids: string[]) => [...new Set(ids)].sort();
+
+export const kpiFigure = (kpi: Agreement['kpis'][number], cases: readonly KpiCase[], period: Period, asOf: number): KpiFigure => {
+  const counted = kpiOutcomes[kpi.id](cases, period, asOf);
+  const numerator = counted.filter((c) => c.outcome === 'success').length;
+  const failing = counted.filter((c) => c.outcome === 'failure');
+  const pending = counted.filter((c) => c.outcome === 'pending');
+  const denominator = numerator + failing.length;
+  return {
+    id: kpi.id,
+    target: kpi.target,
+    comparator: kpi.comparator,
+    numerator,
+    denominator,
+    pending: pending.length,
+    value: denominator === 0 ? null : numerator / denominator,
+    met: denominator === 0 ? null : meets(numerator, denominator, kpi.target, kpi.comparator),
+    failingCaseIds: unique(failing.map((c) => c.caseId)),
+    pendingCaseIds: unique(pending.map((c) => c.caseId)),
+    undeterminedCaseIds: unique(pending.filter((c) => c.undetermined).map((c) => c.caseId)),
+  };
+};
+
+/** The agreement's KPIs over the cases of one property, as they stood at `asOf`. */
+export const complianceReport = (options: {
+  propertyId: string;
+  period: Period;
+  asOf: string;
+  agreement: Agreement & { readonly version: string };
+  rulesetVersion: string;
+  cases: readonly KpiCase[];
+}): ComplianceReport => {
+  const asOf = Date.parse(options.asOf);
+  const cases = options.cases.filter((c) => c.propertyId === options.propertyId);
+  return {
+    propertyId: options.propertyId,
+    period: options.period.id,
+    asOf: options.asOf,
+    agreement: { id: options.agreement.id, version: options.agreement.version },
+    rulesetVersion: options.rulesetVersion,
+    kpis: options.agreement.kpis.map((kpi) => kpiFigure(kpi, cases, options.period, asOf)),
+  };
+};
