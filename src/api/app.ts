@@ -1,10 +1,12 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import type Database from 'better-sqlite3';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Temporal } from 'temporal-polyfill';
 import { z } from 'zod';
 import { caseService } from '../app/case-service.js';
+import { complianceService } from '../app/compliance.js';
 import type { Clock, ManualClock } from '../app/clock.js';
 import type { RulesetRegistry } from '../app/rulesets.js';
 import { instantSchema } from '../domain/events/envelope.js';
@@ -13,6 +15,7 @@ import { authenticate } from './auth/plugin.js';
 import type { TokenStore } from './auth/tokens.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
 import { caseRoutes } from './routes/case-routes.js';
+import { complianceRoutes } from './routes/compliance-routes.js';
 
 export interface AppDeps {
   readonly store: EventStore;
@@ -24,6 +27,8 @@ export interface AppDeps {
   /** A pino logger; without it the app logs nothing (tests). */
   readonly logger?: FastifyBaseLogger;
   readonly bodyLimit?: number;
+  /** The read-model database kept by the projections; without it reports are folded from the log. */
+  readonly readModels?: Database.Database;
 }
 
 /**
@@ -86,6 +91,8 @@ export const buildApp = async (deps: AppDeps) => {
 
   const cases = caseService({ store: deps.store, rulesets: deps.rulesets, clock: deps.clock });
   await app.register(caseRoutes({ cases, rulesets: deps.rulesets, clock: deps.clock }));
+  const compliance = complianceService({ store: deps.store, rulesets: deps.rulesets, clock: deps.clock, ...(deps.readModels ? { readModels: deps.readModels } : {}) });
+  await app.register(complianceRoutes(compliance));
 
   if (deps.manualClock) {
     const manual = deps.manualClock;

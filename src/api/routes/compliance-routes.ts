@@ -1,0 +1,34 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { complianceCsv, type ComplianceService } from '../../app/compliance.js';
+import { instantSchema } from '../../domain/events/envelope.js';
+import { authorizeProperty } from '../auth/plugin.js';
+
+const query = z.strictObject({
+  propertyId: z.string().min(1),
+  period: z.string().regex(/^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$/, 'YYYY-MM, YYYY-Qn or YYYY'),
+  asOf: instantSchema.optional(),
+});
+
+export const complianceRoutes = (compliance: ComplianceService) => async (fastify: FastifyInstance) => {
+  fastify.withTypeProvider<ZodTypeProvider>().get('/v1/compliance', {
+    config: { roles: ['manager', 'auditor', 'admin'] },
+    schema: {
+      tags: ['compliance'],
+      summary: 'The agreement compliance report of a property for a month, quarter or year, now or as of an instant',
+      description: 'KPI ids and definitions as in DOMAIN.md. Send `Accept: text/csv` for a CSV export of the same figures.',
+      querystring: query,
+    },
+  }, async (request, reply) => {
+    authorizeProperty(request.principal)(request.query.propertyId);
+    const report = await compliance.report(request.query);
+    if (request.headers.accept?.includes('text/csv')) {
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="compliance-${report.propertyId}-${report.period}.csv"`)
+        .send(complianceCsv(report));
+    }
+    return report;
+  });
+};

@@ -1,0 +1,57 @@
+import type Database from 'better-sqlite3';
+import { parsePeriod } from '../domain/kpi/period.js';
+import { complianceReport, type ComplianceReport } from '../domain/kpi/report.js';
+import { InvalidCommandError } from '../domain/case/errors.js';
+import type { EventStore } from '../store/port.js';
+import type { Clock } from './clock.js';
+import { kpiCasesAsOf, kpiCasesFromReadModel } from './kpi-cases.js';
+import type { RulesetRegistry } from './rulesets.js';
+
+export interface ComplianceQuery {
+  readonly propertyId: string;
+  readonly period: string;
+  /** Default now. An instant in the past is answered from the log as it stood then. */
+  readonly asOf?: string;
+}
+
+/**
+ * The agreement compliance report. Now: from the `cases` read model. As of an earlier instant:
+ * folded from the events recorded up to then, so a late entry or a reopening after that
+ * instant does not change what the report said at it.
+ */
+export const complianceService = (deps: { store: EventStore; rulesets: RulesetRegistry; clock: Clock; readModels?: Database.Database }) => ({
+  report: async (query: ComplianceQuery): Promise<ComplianceReport> => {
+    const ruleset = deps.rulesets.current;
+    const property = ruleset.property(query.propertyId);
+    if (!property) throw new InvalidCommandError('propertyId', `unknown property "${query.propertyId}"`, ruleset.spec.properties.map((p) => p.id));
+    const period = parsePeriod(query.period);
+    const now = deps.clock.now();
+    const asOf = query.asOf === undefined ? now.epochMilliseconds : Date.parse(query.asOf);
+    const live = asOf >= now.epochMilliseconds && deps.readModels !== undefined;
+    const cases = live
+      ? kpiCasesFromReadModel(deps.readModels!, query.propertyId, period)
+      : await kpiCasesAsOf(deps.store, deps.rulesets, query.propertyId, Math.min(asOf, now.epochMilliseconds));
+    return complianceReport({
+      propertyId: query.propertyId,
+      period,
+      asOf: new Date(asOf).toISOString(),
+      agreement: property.agreementRules,
+      rulesetVersion: ruleset.version,
+      cases,
+    });
+  },
+});
+export type ComplianceService = ReturnType<typeof complianceService>;
+
+const csvCell = (value: unknown): string => {
+  const text = value === null || value === undefined ? '' : Array.isArray(value) ? value.join(';') : String(value);
+  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+};
+
+/** One row per KPI, with the report's header facts repeated so each row stands alone. */
+export const complianceCsv = (report: ComplianceReport): string => {
+  const header = ['propertyId', 'period', 'asOf', 'agreementId', 'agreementVersion', 'rulesetVersion', 'kpi', 'target', 'comparator', 'numerator', 'denominator', 'pending', 'value', 'met', 'failingCaseIds'];
+  const rows = report.kpis.map((k) => [report.propertyId, report.period, report.asOf, report.agreement.id, report.agreement.version, report.rulesetVersion,
+    k.id, k.target, k.comparator, k.numerator, k.denominator, k.pending, k.value, k.met, k.failingCaseIds]);
+  return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+};
