@@ -1,0 +1,215 @@
+import type Database from 'better-sqlite3';
+import type { CaseService } from '../app/case-service.js';
+import { isRevisionMismatch } from '../app/case-service.js';
+import type { Clock, ManualClock } from '../app/clock.js';
+import type { RulesetRegistry } from '../app/rulesets.js';
+import type { CaseType } from '../domain/events/envelope.js';
+import { isEngineError } from '../errors.js';
+import { WATCHER_ACTOR, escalationCommandId, escalationReason, missCommandId, planMiss } from './watcher-plan.js';
+
+export const DEFAULT_WATCH_INTERVAL_MS = 15_000;
+/** Re-checks of one clock when the case moved between reading it and appending. */
+const ATTEMPTS = 3;
+
+/** The part of a pino logger the watcher uses. */
+export interface WatcherLogger {
+  info(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface DeadlineWatcherOptions {
+  /** The read-model database holding `case_clocks` (filled by the projection runner). */
+  readonly readModels: Database.Database;
+  readonly cases: CaseService;
+  /** The rulesets cases were opened under: a case's clocks are recomputed with its own. */
+  readonly rulesets: RulesetRegistry;
+  readonly clock: Clock | ManualClock;
+  /** Poll period; default 15 s. A manual clock also triggers a check whenever it is set. */
+  readonly intervalMs?: number;
+  readonly logger?: WatcherLogger;
+}
+
+export interface CheckResult {
+  /** …DeadlineMissed events this check appended (commands another watcher had written do not count). */
+  readonly recorded: number;
+  /** ComplaintEscalated events this check appended. */
+  readonly escalated: number;
+  /** Candidates whose check failed (logged; retried on the next check). */
+  readonly failed: number;
+}
+
+export interface DeadlineWatcher {
+  /** Checks now, then on every poll and every manual-clock change. */
+  start(): void;
+  /** Stops scheduling and waits for a check in progress. */
+  stop(): Promise<void>;
+  /** Runs a check (after the one in progress, if any) and reports what it appended. */
+  checkNow(): Promise<CheckResult>;
+  /** Settles when no check is running or queued. */
+  idle(): Promise<void>;
+}
+
+interface CandidateRow {
+  readonly case_type: CaseType;
+  readonly case_id: string;
+  readonly clock: string;
+  readonly deadline: number;
+}
+
+/**
+ * Candidates from the read model: clocks past their deadline without the stopping event and
+ * without a recorded miss (a clock paused is missed only if the pause began after the
+ * deadline), and complaints whose miss is recorded but whose escalation might not be (a crash
+ * between the two appends). Only a nomination: each is re-checked against its case stream.
+ */
+const CANDIDATES = `
+SELECT case_type, case_id, clock, deadline FROM case_clocks
+ WHERE stopped_at IS NULL AND ended_at IS NULL AND miss_recorded = 0 AND deadline IS NOT NULL
+   AND ((paused_since IS NULL AND deadline < @now) OR (paused_since IS NOT NULL AND paused_since > deadline))
+UNION
+SELECT case_type, case_id, clock, deadline FROM case_clocks
+ WHERE miss_recorded = 1 AND escalate_on_miss = 1 AND case_type = 'complaint' AND ended_at IS NULL AND deadline IS NOT NULL
+ORDER BY deadline, case_type, case_id, clock`;
+
+const keyOf = (row: CandidateRow) => `${row.case_type}:${row.case_id}:${row.clock}:${row.deadline}`;
+const isManual = (clock: Clock | ManualClock): clock is ManualClock => typeof (clock as Partial<ManualClock>).onChange === 'function';
+const describe = (error: unknown) =>
+  isEngineError(error) ? { code: error.code, message: error.message } : { message: error instanceof Error ? error.message : String(error) };
+
+/**
+ * The deadline watcher (DOMAIN.md "SLA clocks": a missed deadline is recorded as an event).
+ * Each check reads the candidates from `case_clocks`, re-checks each clock from its case stream
+ * (planMiss) and appends through the case service a `record-deadline-miss` command — and, when
+ * the clock's policy escalates on a miss, a complaint's `escalate` — under deterministic
+ * command ids. The stream decides, not the read model: a second watcher, a retry or a restart
+ * finds the command in the stream and writes nothing; the miss is appended at the exact revision
+ * it was checked against, so a case that moved meanwhile is checked again, not recorded blindly.
+ */
+export const createDeadlineWatcher = (options: DeadlineWatcherOptions): DeadlineWatcher => {
+  const { readModels, cases, rulesets, clock, logger } = options;
+  const intervalMs = options.intervalMs ?? DEFAULT_WATCH_INTERVAL_MS;
+  let statement: Database.Statement<[{ now: number }], CandidateRow> | undefined;
+  /** Clocks whose stream holds everything due (or whose case ended): not loaded again while their row is unchanged. */
+  let settled = new Set<string>();
+
+  const settle = async (row: CandidateRow, counts: { recorded: number; escalated: number }): Promise<void> => {
+    const { case_type: caseType, case_id: caseId } = row;
+    for (let attempt = 1; ; attempt++) {
+      const history = await cases.load(caseType, caseId);
+      // Read after the case: no event the case holds is later than the detection time.
+      const now = clock.now();
+      const ruleset = history.state.rulesetVersion === null ? rulesets.current : await rulesets.get(history.state.rulesetVersion);
+      const plan = planMiss(history, ruleset, row.clock, now);
+      if (plan.kind === 'skip') {
+        if (plan.final) settled.add(keyOf(row));
+        return;
+      }
+      const { deadline } = plan;
+      try {
+        if (plan.record) {
+          // Pinned to the revision just checked: if the case moved (stopped, ended, paused), check again.
+          const result = await cases.execute({
+            caseType,
+            expectedRevision: history.state.revision!,
+            command: {
+              caseId, name: 'record-deadline-miss', actor: WATCHER_ACTOR,
+              commandId: missCommandId(caseType, caseId, plan.clock, deadline),
+              payload: { clock: plan.clock, policyId: plan.policyId, deadline },
+            },
+          });
+          if (!result.replayed) {
+            counts.recorded += 1;
+            logger?.info({ caseType, caseId, clock: plan.clock, policyId: plan.policyId, deadline }, 'deadline missed: recorded');
+          }
+        }
+        if (plan.escalate) {
+          // Not pinned: once the miss is recorded, its escalation follows while the complaint is open.
+          const result = await cases.execute({
+            caseType,
+            command: {
+              caseId, name: 'escalate', actor: WATCHER_ACTOR,
+              commandId: escalationCommandId(caseType, caseId, plan.clock, deadline),
+              payload: { reason: escalationReason(plan.clock, plan.policyId, deadline) },
+            },
+          });
+          if (!result.replayed) {
+            counts.escalated += 1;
+            logger?.info({ caseType, caseId, clock: plan.clock, deadline }, 'deadline missed: escalated');
+          }
+        }
+        settled.add(keyOf(row));
+        return;
+      } catch (error) {
+        if (!isRevisionMismatch(error) || attempt >= ATTEMPTS) throw error;
+      }
+    }
+  };
+
+  const runCheck = async (): Promise<CheckResult> => {
+    statement ??= readModels.prepare<[{ now: number }], CandidateRow>(CANDIDATES);
+    const rows = statement.all({ now: Number(clock.now().epochMilliseconds) });
+    // Forget settled clocks that are no longer candidates (their row moved on), so the set stays small.
+    const keys = new Set(rows.map(keyOf));
+    settled = new Set([...settled].filter((key) => keys.has(key)));
+    const counts = { recorded: 0, escalated: 0, failed: 0 };
+    for (const row of rows) {
+      if (settled.has(keyOf(row))) continue;
+      try {
+        await settle(row, counts);
+      } catch (error) {
+        counts.failed += 1;
+        logger?.error({ caseType: row.case_type, caseId: row.case_id, clock: row.clock, err: describe(error) }, 'deadline watcher: check failed');
+      }
+    }
+    return counts;
+  };
+
+  // One check at a time; a check asked for while one runs is queued once and shared.
+  let running: Promise<CheckResult> | undefined;
+  let queued: Promise<CheckResult> | undefined;
+  const begin = (): Promise<CheckResult> => {
+    const current = runCheck().finally(() => {
+      if (running === current) running = undefined;
+    });
+    running = current;
+    return current;
+  };
+  const checkNow = (): Promise<CheckResult> => {
+    if (queued) return queued;
+    if (!running) return begin();
+    const next = running.catch(() => undefined).then(() => {
+      queued = undefined;
+      return begin();
+    });
+    queued = next;
+    return next;
+  };
+  const idle = async (): Promise<void> => {
+    while (running || queued) await (queued ?? running)!.catch(() => undefined);
+  };
+
+  const trigger = () => {
+    checkNow().catch((error: unknown) => logger?.error({ err: describe(error) }, 'deadline watcher: check failed'));
+  };
+  let timer: NodeJS.Timeout | undefined;
+  let unsubscribe: (() => void) | undefined;
+
+  return {
+    start() {
+      if (timer) return;
+      timer = setInterval(trigger, intervalMs);
+      timer.unref();
+      if (isManual(clock)) unsubscribe = clock.onChange(trigger);
+      trigger();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      unsubscribe?.();
+      unsubscribe = undefined;
+      await idle();
+    },
+    checkNow,
+    idle,
+  };
+};
