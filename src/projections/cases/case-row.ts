@@ -1,0 +1,43 @@
+import { Temporal } from 'temporal-polyfill';
+import type { CaseState } from '../../domain/case/state.js';
+import { kpiCaseOf } from '../../domain/kpi/case.js';
+import type { Ruleset } from '../../domain/ruleset/ruleset.js';
+import type { CaseFacts } from '../../domain/sla/milestones.js';
+import type { CaseRow } from './schema.js';
+
+/** The states a case ends in; every other state is open. */
+const ENDED_STATES = new Set(['closed', 'withdrawn', 'rejected', 'cancelled']);
+
+/** The building of a unit such as "3-2-1201" is "3"; a place without a "-" is its own building. */
+export const buildingOf = (place: string): string => {
+  const dash = place.indexOf('-');
+  return dash < 0 ? place : place.slice(0, dash);
+};
+
+export const caseRowOf = (c: CaseFacts, caseId: string, state: CaseState<unknown>, ruleset: Ruleset, lastRecordedAt: number): CaseRow => {
+  const received = c.caseType === 'complaint' ? c.facts.receivedAt : c.facts.reportedAt;
+  const place = c.caseType === 'complaint' ? c.facts.unit : c.facts.location;
+  const zone = ruleset.property(c.facts.propertyId)!.timeZone;
+  const receivedAt = received === null ? null : Temporal.Instant.from(received);
+  return {
+    case_type: c.caseType,
+    case_id: caseId,
+    property_id: c.facts.propertyId,
+    state: state.snapshot.state,
+    open: ENDED_STATES.has(state.snapshot.state) ? 0 : 1,
+    category: c.facts.category,
+    channel: c.caseType === 'complaint' ? c.facts.channel : null,
+    complexity: c.caseType === 'repair' ? c.facts.complexity : null,
+    place,
+    building: buildingOf(place),
+    department: c.caseType === 'complaint' ? c.facts.department : null,
+    technician_id: c.caseType === 'repair' ? c.facts.technicianId : null,
+    received_at: receivedAt?.epochMilliseconds ?? null,
+    received_date: receivedAt?.toZonedDateTimeISO(zone).toPlainDate().toString() ?? null,
+    revision: Number(state.revision),
+    ruleset_version: state.rulesetVersion!,
+    last_recorded_at: lastRecordedAt,
+    facts: JSON.stringify(c.facts),
+    kpi: JSON.stringify(kpiCaseOf(c.caseType, caseId, c.facts, ruleset)),
+  };
+};

@@ -1,0 +1,73 @@
+import { Temporal } from 'temporal-polyfill';
+import { isEngineError } from '../../errors.js';
+import type { Ruleset } from '../../domain/ruleset/ruleset.js';
+import type { SlaPolicy } from '../../domain/ruleset/schema.js';
+import { caseClocks, type CaseClock } from '../../domain/sla/clocks.js';
+import { endedAt, type CaseFacts } from '../../domain/sla/milestones.js';
+import { deadlineFor, type Interval } from '../../domain/time/index.js';
+import type { ClockRow } from './schema.js';
+
+const ms = (iso: string | null | undefined): number | null => (iso ? Temporal.Instant.from(iso).epochMilliseconds : null);
+
+const policiesById = new WeakMap<Ruleset, ReadonlyMap<string, SlaPolicy>>();
+const policyOf = (ruleset: Ruleset, id: string): SlaPolicy => {
+  let byId = policiesById.get(ruleset);
+  if (!byId) policiesById.set(ruleset, (byId = new Map(ruleset.spec.slaPolicies.map((p) => [p.id, p]))));
+  return byId.get(id)!;
+};
+
+/**
+ * When the clock reaches its at-risk share: for elapsed and business-hours clocks the deadline of
+ * the same clock shortened to that share (rounded up to a whole minute), for working-days clocks
+ * that share of the wall time from start to deadline.
+ */
+const atRiskAt = (c: CaseFacts, clock: CaseClock, policy: SlaPolicy, ruleset: Ruleset, now: Temporal.Instant): number | null => {
+  if (clock.startedAt === null || clock.deadline === null) return null;
+  const start = Temporal.Instant.from(clock.startedAt);
+  if (clock.duration.kind === 'working_days') {
+    const startMs = start.epochMilliseconds;
+    return Math.ceil(startMs + policy.atRisk * (Temporal.Instant.from(clock.deadline).epochMilliseconds - startMs));
+  }
+  const pauses: Interval[] = clock.pauses.map((p) => ({ start: Temporal.Instant.from(p.start), ...(p.end ? { end: Temporal.Instant.from(p.end) } : {}) }));
+  const minutes = Math.max(1, Math.ceil(clock.duration.minutes * policy.atRisk));
+  const calendar = ruleset.property(c.facts.propertyId)!.businessCalendar;
+  try {
+    return deadlineFor(calendar, { kind: clock.duration.kind, minutes }, start, pauses, now).deadline.epochMilliseconds;
+  } catch (error) {
+    if (!isEngineError(error)) throw error;
+    return null;
+  }
+};
+
+/**
+ * The rows of a case's SLA clocks, from its facts alone (never from the time they are computed,
+ * so replaying the log at any later moment writes the same rows). Clocks are read as of the case's
+ * last event; while a pause is open, as of the moment it began: the deadline is then the one the
+ * clock would have if the pause ended right there, and `paused_since` says it is moving.
+ */
+export const clockRowsOf = (c: CaseFacts, caseId: string, ruleset: Ruleset, lastOccurredAt: string): ClockRow[] => {
+  const openPause = c.caseType === 'repair' ? c.facts.pauses.find((p) => p.end === null) : undefined;
+  const now = Temporal.Instant.from(openPause?.start ?? lastOccurredAt);
+  const ended = endedAt(c);
+  return caseClocks(c, ruleset, now).map((clock): ClockRow => {
+    const policy = policyOf(ruleset, clock.policyId);
+    const running = clock.startedAt !== null && clock.stoppedAt === null && ended === null;
+    return {
+      case_type: c.caseType,
+      case_id: caseId,
+      property_id: c.facts.propertyId,
+      clock: clock.clock,
+      policy_id: clock.policyId,
+      kind: clock.duration.kind,
+      started_at: ms(clock.startedAt),
+      stopped_at: ms(clock.stoppedAt),
+      ended_at: clock.stoppedAt === null ? ms(ended) : null,
+      deadline: ms(clock.deadline),
+      at_risk_at: atRiskAt(c, clock, policy, ruleset, now),
+      paused_since: running ? ms(clock.pauses.find((p) => p.end === null)?.start) : null,
+      escalate_on_miss: policy.onMiss.escalate ? 1 : 0,
+      miss_recorded: c.facts.misses.some((m) => m.clock === clock.clock && m.policyId === clock.policyId) ? 1 : 0,
+      error: clock.error ? `${clock.error.code}: ${clock.error.message}` : null,
+    };
+  });
+};

@@ -1,0 +1,121 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * The `cases` read model: one row a case, and one row a case and SLA clock. Instants are epoch
+ * milliseconds; a clock's instants are null until they happen (or cannot be computed: see `error`).
+ */
+export const CASES_DDL = `
+CREATE TABLE IF NOT EXISTS cases (
+  case_type        TEXT    NOT NULL,
+  case_id          TEXT    NOT NULL,
+  property_id      TEXT    NOT NULL,
+  state            TEXT    NOT NULL,
+  open             INTEGER NOT NULL,
+  category         TEXT,
+  channel          TEXT,
+  complexity       TEXT,
+  place            TEXT,
+  building         TEXT,
+  department       TEXT,
+  technician_id    TEXT,
+  received_at      INTEGER,
+  received_date    TEXT,
+  revision         INTEGER NOT NULL,
+  ruleset_version  TEXT    NOT NULL,
+  last_recorded_at INTEGER NOT NULL,
+  facts            TEXT    NOT NULL,
+  kpi              TEXT,
+  PRIMARY KEY (case_type, case_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS cases_by_received ON cases (property_id, received_date);
+CREATE INDEX IF NOT EXISTS cases_open ON cases (property_id, open, state);
+CREATE INDEX IF NOT EXISTS cases_by_ruleset ON cases (ruleset_version);
+
+CREATE TABLE IF NOT EXISTS case_clocks (
+  case_type        TEXT    NOT NULL,
+  case_id          TEXT    NOT NULL,
+  property_id      TEXT    NOT NULL,
+  clock            TEXT    NOT NULL,
+  policy_id        TEXT    NOT NULL,
+  kind             TEXT    NOT NULL,
+  started_at       INTEGER,
+  stopped_at       INTEGER,
+  ended_at         INTEGER,
+  deadline         INTEGER,
+  at_risk_at       INTEGER,
+  paused_since     INTEGER,
+  escalate_on_miss INTEGER NOT NULL,
+  miss_recorded    INTEGER NOT NULL,
+  error            TEXT,
+  PRIMARY KEY (case_type, case_id, clock)
+) WITHOUT ROWID;
+-- The clocks still counting, by what comes next: what a deadline watcher scans.
+CREATE INDEX IF NOT EXISTS case_clocks_running_deadline ON case_clocks (deadline) WHERE stopped_at IS NULL AND ended_at IS NULL;
+CREATE INDEX IF NOT EXISTS case_clocks_running_at_risk ON case_clocks (at_risk_at) WHERE stopped_at IS NULL AND ended_at IS NULL;
+CREATE INDEX IF NOT EXISTS case_clocks_by_property ON case_clocks (property_id, clock);
+`;
+
+export const CASES_TEARDOWN = 'DROP TABLE IF EXISTS case_clocks; DROP TABLE IF EXISTS cases;';
+
+export interface CaseRow {
+  readonly case_type: string;
+  readonly case_id: string;
+  readonly property_id: string;
+  readonly state: string;
+  readonly open: 0 | 1;
+  readonly category: string | null;
+  readonly channel: string | null;
+  readonly complexity: string | null;
+  readonly place: string | null;
+  readonly building: string | null;
+  readonly department: string | null;
+  readonly technician_id: string | null;
+  readonly received_at: number | null;
+  readonly received_date: string | null;
+  readonly revision: number;
+  readonly ruleset_version: string;
+  readonly last_recorded_at: number;
+  readonly facts: string;
+  readonly kpi: string | null;
+}
+
+export interface ClockRow {
+  readonly case_type: string;
+  readonly case_id: string;
+  readonly property_id: string;
+  readonly clock: string;
+  readonly policy_id: string;
+  readonly kind: string;
+  readonly started_at: number | null;
+  readonly stopped_at: number | null;
+  readonly ended_at: number | null;
+  readonly deadline: number | null;
+  readonly at_risk_at: number | null;
+  readonly paused_since: number | null;
+  readonly escalate_on_miss: 0 | 1;
+  readonly miss_recorded: 0 | 1;
+  readonly error: string | null;
+}
+
+export type StoredCase = Pick<CaseRow, 'state' | 'facts' | 'revision' | 'property_id' | 'ruleset_version'>;
+
+const columns = (names: readonly string[]) => ({ list: names.join(', '), params: names.map((n) => `@${n}`).join(', ') });
+const caseColumns = columns([
+  'case_type', 'case_id', 'property_id', 'state', 'open', 'category', 'channel', 'complexity', 'place', 'building',
+  'department', 'technician_id', 'received_at', 'received_date', 'revision', 'ruleset_version', 'last_recorded_at', 'facts', 'kpi',
+]);
+const clockColumns = columns([
+  'case_type', 'case_id', 'property_id', 'clock', 'policy_id', 'kind', 'started_at', 'stopped_at', 'ended_at',
+  'deadline', 'at_risk_at', 'paused_since', 'escalate_on_miss', 'miss_recorded', 'error',
+]);
+
+export const prepareCaseStatements = (db: Database.Database) => ({
+  read: db.prepare<[string, string], StoredCase>(
+    'SELECT state, facts, revision, property_id, ruleset_version FROM cases WHERE case_type = ? AND case_id = ?',
+  ),
+  upsert: db.prepare<[CaseRow]>(`INSERT OR REPLACE INTO cases (${caseColumns.list}) VALUES (${caseColumns.params})`),
+  dropClocks: db.prepare<[string, string]>('DELETE FROM case_clocks WHERE case_type = ? AND case_id = ?'),
+  insertClock: db.prepare<[ClockRow]>(`INSERT INTO case_clocks (${clockColumns.list}) VALUES (${clockColumns.params})`),
+  rulesetVersions: db.prepare<[], string>('SELECT DISTINCT ruleset_version FROM cases').pluck(),
+});
+export type CaseStatements = ReturnType<typeof prepareCaseStatements>;

@@ -1,0 +1,49 @@
+import type Database from 'better-sqlite3';
+import type { Position } from '../store/port.js';
+
+/** A position as the `projections` table keeps it: "commit/prepare", both unsigned 64-bit, as text. */
+export const formatPosition = (position: Position): string => `${position.commit}/${position.prepare}`;
+
+export const parsePosition = (text: string): Position => {
+  const match = /^(\d+)\/(\d+)$/.exec(text);
+  if (!match) throw new Error(`not a log position: "${text}"`);
+  return { commit: BigInt(match[1]!), prepare: BigInt(match[2]!) };
+};
+
+export interface CheckpointRow {
+  readonly name: string;
+  readonly version: number;
+  readonly checkpoint: string | null;
+  /** recordedAt (epoch ms) of the last event applied. */
+  readonly last_recorded_at: number | null;
+  readonly updated_at: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS projections (
+  name             TEXT PRIMARY KEY,
+  version          INTEGER NOT NULL,
+  checkpoint       TEXT,
+  last_recorded_at INTEGER,
+  updated_at       INTEGER NOT NULL
+)`;
+
+/** The `projections` table: one row a projection, written in the same transaction as its read model. */
+export const checkpointTable = (db: Database.Database) => {
+  db.exec(SCHEMA);
+  const read = db.prepare<[string], CheckpointRow>('SELECT * FROM projections WHERE name = ?');
+  const reset = db.prepare<[string, number, number]>(
+    `INSERT INTO projections (name, version, checkpoint, last_recorded_at, updated_at) VALUES (?, ?, NULL, NULL, ?)
+     ON CONFLICT (name) DO UPDATE SET version = excluded.version, checkpoint = NULL, last_recorded_at = NULL, updated_at = excluded.updated_at`,
+  );
+  const advance = db.prepare<[string, number | null, number, string]>(
+    'UPDATE projections SET checkpoint = ?, last_recorded_at = coalesce(?, last_recorded_at), updated_at = ? WHERE name = ?',
+  );
+  return {
+    read: (name: string): CheckpointRow | undefined => read.get(name),
+    reset: (name: string, version: number, now: number): void => void reset.run(name, version, now),
+    advance: (name: string, position: Position, lastRecordedAt: number | null, now: number): void =>
+      void advance.run(formatPosition(position), lastRecordedAt, now, name),
+  };
+};
+export type CheckpointTable = ReturnType<typeof checkpointTable>;

@@ -1,0 +1,13 @@
+export { createProjectionRunner, type ProjectionRunner, type ProjectionRunnerOptions } from './runner.js';
+export { openReadModelDb, readModelFile } from './read-model-db.js';
+export { formatPosition, parsePosition } from './checkpoints.js';
+export { CASE_EVENTS, LAG_COUNT_LIMIT } from './log-scan.js';
+export type { AppliedSummary, ProjectedEvent, Projection, ProjectionContext, ProjectionStatus } from './projection.js';
+export { casesProjection, CASES_PROJECTION } from './cases/projection.js';
+export type { CaseRow, ClockRow } from './cases/schema.js';
+
+import { casesProjection } from './cases/projection.js';
+import type { Projection } from './projection.js';
+
+/** Every projection the engine runs, in the order they are listed in status(). */
+export const allProjections = (): Projection[] => [casesProjection()];

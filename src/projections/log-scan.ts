@@ -1,0 +1,51 @@
+import { comparePositions, matchesFilter, type EventStore, type Position, type SubscriptionFilter } from '../store/port.js';
+
+/** The case streams: the log also holds other streams (published rulesets), which projections skip. */
+export const CASE_EVENTS: SubscriptionFilter = { streamPrefixes: ['complaint-', 'repair-'] };
+
+/** Most events status() counts behind a checkpoint: beyond it the lag reads as this number, capped. */
+export const LAG_COUNT_LIMIT = 10_000;
+const PAGE = 1_000;
+
+export interface Pending {
+  /** Matching events after `after`, up to `limit`. */
+  readonly count: number;
+  readonly capped: boolean;
+  /** The last matching event seen (the head of the log, unless capped). */
+  readonly last: Position | undefined;
+  /** recordedAt (epoch ms) of the first matching event after `after`. */
+  readonly firstRecordedAt: number | undefined;
+}
+
+const recordedAtOf = (metadata: unknown): number | undefined => {
+  const value = (metadata as { recordedAt?: unknown } | null)?.recordedAt;
+  return typeof value === 'string' ? Date.parse(value) : undefined;
+};
+
+/** Reads the log after `after` (null: from the start) and counts what a projection has still to apply. */
+export const pendingAfter = async (
+  store: EventStore,
+  after: Position | null,
+  filter: SubscriptionFilter = CASE_EVENTS,
+  limit = Infinity,
+): Promise<Pending> => {
+  let count = 0;
+  let last: Position | undefined;
+  let firstRecordedAt: number | undefined;
+  let from: Position | 'start' = after ?? 'start';
+  for (;;) {
+    const page = await store.readAll({ from, maxCount: PAGE });
+    for (const event of page) {
+      // readAll starts at `from` inclusively: the checkpoint's own event is already applied.
+      if (after && comparePositions(event.position, after) <= 0) continue;
+      if (!matchesFilter(event, filter)) continue;
+      count += 1;
+      last = event.position;
+      firstRecordedAt ??= recordedAtOf(event.metadata);
+      if (count >= limit) return { count, capped: true, last, firstRecordedAt };
+    }
+    if (page.length < PAGE) return { count, capped: false, last, firstRecordedAt };
+    from = page.at(-1)!.position;
+    after = from;
+  }
+};

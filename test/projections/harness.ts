@@ -1,0 +1,85 @@
+import { Temporal } from 'temporal-polyfill';
+import type Database from 'better-sqlite3';
+import { lifecycles, streamName } from '../../src/app/case-history.js';
+import { manualClock, type ManualClock } from '../../src/app/clock.js';
+import { openRulesetRegistry, type RulesetRegistry } from '../../src/app/rulesets.js';
+import { decide } from '../../src/domain/case/decide.js';
+import { evolve, initialCaseState, type CaseState } from '../../src/domain/case/state.js';
+import type { Actor, CaseType } from '../../src/domain/events/envelope.js';
+import type { Ruleset } from '../../src/domain/ruleset/ruleset.js';
+import { loadRuleset } from '../../src/ruleset/load.js';
+import { createMemoryEventStore } from '../../src/store/memory.js';
+import { NO_STREAM, type AppendResult, type EventStore } from '../../src/store/port.js';
+import { allProjections, createProjectionRunner, openReadModelDb, type Projection } from '../../src/projections/index.js';
+
+export const RULES_DIR = new URL('../../rules', import.meta.url).pathname;
+let rulesetOnce: Promise<Ruleset> | undefined;
+export const sampleRuleset = () => (rulesetOnce ??= loadRuleset(RULES_DIR));
+
+/** Monday 2 March 2026, 09:00 in Beijing. */
+export const START = '2026-03-02T01:00:00Z';
+
+const staff: Record<string, Actor> = {
+  frontdesk: { id: 'desk-1', role: 'frontdesk' },
+  dispatcher: { id: 'disp-1', role: 'dispatcher' },
+  technician: { id: 'tech-7', role: 'technician' },
+  system: { id: 'watcher', role: 'system' },
+};
+
+export const complaintBody = {
+  propertyId: 'demo', unit: '3-2-1201', category: 'noise', description: '楼上装修噪音', channel: 'phone' as const,
+  owner: { name: '王先生', phone: '13800000000' },
+};
+export const repairBody = {
+  propertyId: 'demo', location: '5-1-302', category: 'plumbing', complexity: 'general' as const, description: '厨房水管漏水',
+  owner: { name: '李女士', phone: '13900000000' },
+};
+
+/** A memory store with the sample ruleset published, a manual clock, and a desk that runs commands through decide. */
+export const buildWorld = async (options: { store?: EventStore } = {}) => {
+  const store = options.store ?? createMemoryEventStore();
+  const ruleset = await sampleRuleset();
+  const rulesets: RulesetRegistry = await openRulesetRegistry(store, ruleset);
+  const clock: ManualClock = manualClock(Temporal.Instant.from(START));
+  const states = new Map<string, CaseState<unknown>>();
+  let commands = 0;
+
+  /** Runs one command now (the clock's time) and appends its events; returns the last append. */
+  const act = async (caseType: CaseType, caseId: string, name: string, payload: unknown = {}): Promise<AppendResult> => {
+    const lifecycle = lifecycles[caseType];
+    const key = streamName(caseType, caseId);
+    let state = states.get(key) ?? initialCaseState(lifecycle);
+    const spec = lifecycle.commands.find((c) => c.name === name)!;
+    const actor = spec.roles.includes('system') ? staff.system! : staff[spec.roles.includes('technician') ? 'technician' : spec.roles.includes('frontdesk') ? 'frontdesk' : 'dispatcher']!;
+    const events = decide(lifecycle, state, { caseId, name, payload, commandId: `cmd-${++commands}`, actor }, { now: clock.now(), ruleset });
+    const result = await store.appendToStream(
+      key,
+      events.map((e) => ({ id: e.id, type: e.type, data: e.data as never, metadata: e.metadata as never })),
+      { expectedRevision: state.revision ?? NO_STREAM },
+    );
+    for (const event of events) state = evolve(lifecycle, state, event);
+    states.set(key, state);
+    return result;
+  };
+  const advance = (duration: Temporal.DurationLike) => clock.set(clock.now().add(duration));
+  const stateOf = (caseType: CaseType, caseId: string) => states.get(streamName(caseType, caseId));
+  return { store, ruleset, rulesets, clock, act, advance, stateOf };
+};
+export type World = Awaited<ReturnType<typeof buildWorld>>;
+
+export const runnerFor = (world: World, options: { db?: Database.Database; projections?: Projection[]; batchSize?: number } = {}) => {
+  const db = options.db ?? openReadModelDb(':memory:');
+  const runner = createProjectionRunner({
+    store: world.store, db, projections: options.projections ?? allProjections(), rulesets: world.rulesets, clock: world.clock,
+    ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+  });
+  return { db, runner };
+};
+
+/** Both tables, ordered, as plain rows: for comparing two read models. */
+export const tablesOf = (db: Database.Database) => ({
+  cases: db.prepare('SELECT * FROM cases ORDER BY case_type, case_id').all(),
+  clocks: db.prepare('SELECT * FROM case_clocks ORDER BY case_type, case_id, clock').all(),
+});
+
+export const iso = (epochMs: number | null) => (epochMs === null ? null : Temporal.Instant.fromEpochMilliseconds(epochMs).toString());
