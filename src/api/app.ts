@@ -16,6 +16,8 @@ import type { TokenStore } from './auth/tokens.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
 import { caseRoutes } from './routes/case-routes.js';
 import { complianceRoutes } from './routes/compliance-routes.js';
+import { dashboardRoutes, type ProjectionsView } from './routes/dashboard-routes.js';
+import { appMetrics } from './metrics.js';
 
 export interface AppDeps {
   readonly store: EventStore;
@@ -29,6 +31,10 @@ export interface AppDeps {
   readonly bodyLimit?: number;
   /** The read-model database kept by the projections; without it reports are folded from the log. */
   readonly readModels?: Database.Database;
+  /** The projection runner (status, onApplied): lag in the dashboard and metrics, live dashboard streams. */
+  readonly projections?: ProjectionsView;
+  /** Dashboard stream timing (tests): keep-alive interval (default 15 s) and least time between two sends (default 250 ms). */
+  readonly dashboardStream?: { readonly keepAliveMs?: number; readonly minIntervalMs?: number };
 }
 
 /**
@@ -58,6 +64,8 @@ export const buildApp = async (deps: AppDeps) => {
     reply.header('x-request-id', request.id);
   });
   app.addHook('onRequest', authenticate(deps.tokens));
+  const metrics = appMetrics({ clock: deps.clock, readModels: deps.readModels, projections: deps.projections });
+  app.addHook('onResponse', metrics.observe);
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ actor: request.principal?.tokenId, role: request.principal?.role, status: reply.statusCode }, 'request done');
   });
@@ -93,6 +101,8 @@ export const buildApp = async (deps: AppDeps) => {
   await app.register(caseRoutes({ cases, rulesets: deps.rulesets, clock: deps.clock }));
   const compliance = complianceService({ store: deps.store, rulesets: deps.rulesets, clock: deps.clock, ...(deps.readModels ? { readModels: deps.readModels } : {}) });
   await app.register(complianceRoutes(compliance));
+  await app.register(dashboardRoutes({ rulesets: deps.rulesets, clock: deps.clock, readModels: deps.readModels, projections: deps.projections, manualClock: deps.manualClock, ...deps.dashboardStream }));
+  await app.register(metrics.routes);
 
   if (deps.manualClock) {
     const manual = deps.manualClock;

@@ -1,0 +1,108 @@
+import type Database from 'better-sqlite3';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Clock } from '../app/clock.js';
+import { clockAlertCounts, openCaseCounts } from '../projections/dashboard-queries.js';
+import { ForbiddenError } from './auth/errors.js';
+import type { ProjectionsView } from './routes/dashboard-routes.js';
+
+export interface MetricsDeps {
+  readonly clock: Clock;
+  readonly readModels?: Database.Database | undefined;
+  readonly projections?: ProjectionsView | undefined;
+}
+
+/** A read model not set up yet (or being rebuilt) reports nothing rather than failing the scrape. */
+const fromReadModel = <T>(db: Database.Database | undefined, read: (db: Database.Database) => T[]): T[] => {
+  if (!db) return [];
+  try {
+    return read(db);
+  } catch (error) {
+    if (error instanceof Error && /no such table/.test(error.message)) return [];
+    throw error;
+  }
+};
+
+/**
+ * The app's Prometheus metrics, in a registry of its own (never prom-client's global one, so two
+ * apps in one process do not share figures). Case and clock gauges are read from the `cases`
+ * read model at scrape time; projection lag from the runner's status().
+ */
+export const appMetrics = (deps: MetricsDeps) => {
+  const registry = new Registry();
+  const registers = [registry];
+
+  const httpDuration = new Histogram({
+    name: 'wuye_http_request_duration_seconds',
+    help: 'HTTP request latency by route pattern, method and status code',
+    labelNames: ['route', 'method', 'status_code'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers,
+  });
+
+  new Gauge({
+    name: 'wuye_open_cases',
+    help: 'Open cases by property and case type (cases read model)',
+    labelNames: ['property_id', 'case_type'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const row of fromReadModel(deps.readModels, openCaseCounts)) this.set({ property_id: row.property_id, case_type: row.case_type }, row.n);
+    },
+  });
+
+  const clockGauge = (status: 'at_risk' | 'missed', name: string, help: string) => new Gauge({
+    name, help, labelNames: ['property_id', 'case_type', 'clock'] as const, registers,
+    collect() {
+      this.reset();
+      const rows = fromReadModel(deps.readModels, (db) => clockAlertCounts(db, deps.clock.now().epochMilliseconds));
+      for (const row of rows) if (row.status === status) this.set({ property_id: row.property_id, case_type: row.case_type, clock: row.clock }, row.n);
+    },
+  });
+  clockGauge('at_risk', 'wuye_sla_clocks_at_risk', 'SLA clocks of open cases at risk now: running, past their at-risk share, deadline not passed');
+  clockGauge('missed', 'wuye_sla_clocks_missed', 'SLA clocks of open cases whose deadline passed without the stopping event');
+
+  const lagGauge = (name: string, help: string, value: (s: { lagEvents: number; lagSeconds: number }) => number) => new Gauge({
+    name, help, labelNames: ['projection'] as const, registers,
+    async collect() {
+      this.reset();
+      for (const status of (await deps.projections?.status()) ?? []) this.set({ projection: status.name }, value(status));
+    },
+  });
+  lagGauge('wuye_projection_lag_events', 'Case events in the log not yet applied to the projection (counted up to a limit)', (s) => s.lagEvents);
+  lagGauge('wuye_projection_lag_seconds', 'How far behind the log the projection is, in seconds (0 when caught up)', (s) => s.lagSeconds);
+
+  // Default process metrics start with the first scrape: their event-loop monitor samples
+  // continuously, and an app that is never scraped (most tests) should not pay for it.
+  let defaults = false;
+
+  return {
+    registry,
+    /** onResponse hook: the route's url pattern, never the raw URL (unbounded label values). */
+    observe: async (request: FastifyRequest, reply: FastifyReply) => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      httpDuration.observe({ route, method: request.method, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    },
+    routes: async (fastify: FastifyInstance) => {
+      fastify.get('/metrics', {
+        config: { roles: ['admin', 'auditor'] },
+        schema: {
+          tags: ['operations'],
+          summary: 'Prometheus metrics: open cases, clocks at risk and missed, projection lag, HTTP latency, process',
+          description: 'Roles admin and auditor, with a token for all properties: the figures cover every property. '
+            + 'Prometheus sends it with `authorization: { type: Bearer, credentials: <token> }` in the scrape config.',
+        },
+      }, async (request, reply) => {
+        if (request.principal?.properties !== '*') {
+          throw new ForbiddenError('the metrics cover every property: use a token for all properties', { properties: request.principal?.properties });
+        }
+        if (!defaults) {
+          collectDefaultMetrics({ register: registry });
+          defaults = true;
+        }
+        return reply.type(registry.contentType).send(await registry.metrics());
+      });
+    },
+  };
+};
+export type AppMetrics = ReturnType<typeof appMetrics>;

@@ -1,0 +1,171 @@
+import type Database from 'better-sqlite3';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ServerResponse } from 'node:http';
+import { Temporal } from 'temporal-polyfill';
+import { z } from 'zod';
+import type { Clock, ManualClock } from '../../app/clock.js';
+import type { RulesetRegistry } from '../../app/rulesets.js';
+import { InvalidCommandError } from '../../domain/case/errors.js';
+import { dashboardFigures, type DashboardFigures, type DashboardFilters } from '../../projections/dashboard-queries.js';
+import type { ProjectionRunner } from '../../projections/runner.js';
+import { authorizeProperty } from '../auth/plugin.js';
+import { problem, sendProblem, type Problem } from '../problem.js';
+
+/** What the API needs of the projection runner. */
+export type ProjectionsView = Pick<ProjectionRunner, 'status' | 'onApplied'>;
+
+export interface DashboardDeps {
+  readonly rulesets: RulesetRegistry;
+  readonly clock: Clock;
+  readonly readModels?: Database.Database | undefined;
+  readonly projections?: ProjectionsView | undefined;
+  /** With CLOCK=manual: a move of the clock refreshes every stream. */
+  readonly manualClock?: ManualClock | undefined;
+  /** Default 15 s. */
+  readonly keepAliveMs?: number;
+  /** Least time between two dashboards sent on one stream; default 250 ms. */
+  readonly minIntervalMs?: number;
+}
+
+export interface Dashboard extends DashboardFigures {
+  readonly propertyId: string;
+  readonly asOf: string;
+  readonly timeZone: string;
+  readonly today: string;
+  readonly filters: DashboardFilters;
+  /** Per projection: events not yet applied and how far behind in seconds; null without a runner. */
+  readonly lag: Array<{ projection: string; events: number; capped: boolean; seconds: number; caughtUp: boolean; error: string | null }> | null;
+}
+
+const roles = ['manager', 'dispatcher', 'auditor', 'admin'] as const;
+const name = z.string().min(1).max(100);
+const filters = { building: name.optional(), category: name.optional(), department: name.optional(), technicianId: name.optional() };
+const dashboardQuery = z.strictObject({ propertyId: name, ...filters });
+const streamQuery = z.strictObject({ propertyId: name });
+
+const unavailable = (detail: string) => problem(503, 'READ_MODELS_UNAVAILABLE', detail);
+/** A read model the runner has not set up yet (or is rebuilding) has no tables. */
+const isMissingTable = (error: unknown) => error instanceof Error && /no such table/.test(error.message);
+
+export const dashboardRoutes = (deps: DashboardDeps) => async (fastify: FastifyInstance) => {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const keepAliveMs = deps.keepAliveMs ?? 15_000;
+  const minIntervalMs = deps.minIntervalMs ?? 250;
+
+  /** The dashboard now, or the problem that prevents it. */
+  const dashboard = async (propertyId: string, given: DashboardFilters): Promise<Dashboard | Problem> => {
+    const property = deps.rulesets.current.property(propertyId);
+    if (!property) throw new InvalidCommandError('propertyId', `unknown property "${propertyId}"`, deps.rulesets.current.spec.properties.map((p) => p.id));
+    if (!deps.readModels) return unavailable('this server keeps no read models; the dashboard needs them');
+    const now = deps.clock.now();
+    const today = now.toZonedDateTimeISO(property.timeZone).toPlainDate().toString();
+    const filters = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as DashboardFilters;
+    let figures: DashboardFigures;
+    try {
+      figures = dashboardFigures(deps.readModels, { propertyId, now: now.epochMilliseconds, today, filters });
+    } catch (error) {
+      if (isMissingTable(error)) return unavailable('the read models are being set up or rebuilt; try again shortly');
+      throw error;
+    }
+    const lag = deps.projections
+      ? (await deps.projections.status()).map((s) => ({ projection: s.name, events: s.lagEvents, capped: s.lagCapped, seconds: s.lagSeconds, caughtUp: s.caughtUp, error: s.error }))
+      : null;
+    return { propertyId, asOf: now.toString(), timeZone: property.timeZone, today, filters, ...figures, lag };
+  };
+  const isProblem = (value: Dashboard | Problem): value is Problem => 'code' in value && 'status' in value;
+
+  app.get('/v1/dashboard', {
+    config: { roles },
+    schema: {
+      tags: ['dashboard'],
+      summary: 'Live figures of a property: open cases by state, clocks at risk and missed, today\'s intake, load per department and technician',
+      description: 'From the `cases` read model, as of now. Filters narrow every figure to the matching cases. 503 READ_MODELS_UNAVAILABLE when the server keeps no read models.',
+      querystring: dashboardQuery,
+    },
+  }, async (request, reply) => {
+    const { propertyId, ...given } = request.query;
+    authorizeProperty(request.principal)(propertyId);
+    const result = await dashboard(propertyId, given);
+    return isProblem(result) ? sendProblem(reply, result) : result;
+  });
+
+  /** Open streams, ended when the server closes so close() does not wait on them. */
+  const streams = new Set<ServerResponse>();
+  fastify.addHook('preClose', async () => {
+    for (const raw of streams) raw.end();
+  });
+
+  app.get('/v1/dashboard/stream', {
+    config: { roles },
+    schema: {
+      tags: ['dashboard'],
+      summary: 'The dashboard as Server-Sent Events: sent on connect, again when the property\'s cases or the clock change',
+      description: 'Each message is `event: dashboard` with an increasing `id:` and the dashboard as JSON in `data:`; at most a few a second; '
+        + 'a `: keep-alive` comment every 15 s. Authenticate with the bearer header (read it with fetch streaming, not EventSource).',
+      querystring: streamQuery,
+    },
+  }, async (request, reply) => {
+    const { propertyId } = request.query;
+    authorizeProperty(request.principal)(propertyId);
+    const first = await dashboard(propertyId, {});
+    if (isProblem(first)) return sendProblem(reply, first);
+
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      'x-accel-buffering': 'no',
+      connection: 'keep-alive',
+      'x-request-id': request.id,
+    });
+    streams.add(raw);
+    let sequence = 0;
+    const send = (event: string, data: unknown) => raw.write(`id: ${++sequence}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    send('dashboard', first);
+
+    // Throttle: a change marks the stream dirty; one send at a time, at most one per minIntervalMs.
+    let closed = false;
+    let dirty = false;
+    let busy = false;
+    let timer: NodeJS.Timeout | undefined;
+    let last = Date.now();
+    const flush = async () => {
+      timer = undefined;
+      if (closed || !dirty) return;
+      dirty = false;
+      busy = true;
+      last = Date.now();
+      try {
+        const next = await dashboard(propertyId, {});
+        if (!closed) send(isProblem(next) ? 'problem' : 'dashboard', next);
+      } catch (error) {
+        request.log.warn({ err: error }, 'dashboard stream: refresh failed');
+      } finally {
+        busy = false;
+      }
+      if (dirty) schedule();
+    };
+    const schedule = () => {
+      dirty = true;
+      if (closed || busy || timer) return;
+      timer = setTimeout(() => void flush(), Math.max(0, last + minIntervalMs - Date.now()));
+    };
+
+    const unsubscribe = [
+      deps.projections?.onApplied((summary) => {
+        if (summary.properties.has(propertyId)) schedule();
+      }),
+      deps.manualClock?.onChange(() => schedule()),
+    ];
+    const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), keepAliveMs);
+    raw.on('close', () => {
+      closed = true;
+      clearInterval(keepAlive);
+      clearTimeout(timer);
+      for (const stop of unsubscribe) stop?.();
+      streams.delete(raw);
+    });
+  });
+};

@@ -1,0 +1,26 @@
+/** What a `case_clocks` row says about its clock at an instant. */
+export const clockStatuses = ['met', 'missed', 'ended', 'paused', 'at_risk', 'running', 'unknown'] as const;
+export type ClockStatus = (typeof clockStatuses)[number];
+
+/**
+ * The status of a `case_clocks` row (alias `k`) at the instant bound as `@now` (epoch ms), as a
+ * SQL expression: the one definition the dashboard and the metrics share, so both filter and
+ * count in SQLite with the same rule.
+ * - stopped: met when it stopped at or before its deadline, else missed;
+ * - ended (the case ended without the stopping event): ended;
+ * - missed when the deadline has passed while running, or the clock was paused after it;
+ * - paused while paused; at risk from `at_risk_at` up to the deadline; else running.
+ * A row without a deadline (its policy failed: see `error`) is unknown.
+ */
+export const clockStatusSql = (k = 'k'): string => `CASE
+  WHEN ${k}.deadline IS NULL THEN 'unknown'
+  WHEN ${k}.stopped_at IS NOT NULL THEN CASE WHEN ${k}.stopped_at <= ${k}.deadline THEN 'met' ELSE 'missed' END
+  WHEN ${k}.ended_at IS NOT NULL THEN 'ended'
+  WHEN (${k}.paused_since IS NULL AND ${k}.deadline < @now) OR ${k}.paused_since > ${k}.deadline THEN 'missed'
+  WHEN ${k}.paused_since IS NOT NULL THEN 'paused'
+  WHEN ${k}.at_risk_at <= @now AND @now <= ${k}.deadline THEN 'at_risk'
+  ELSE 'running'
+END`;
+
+/** The clocks still ticking or paused: neither stopped nor ended. Matches the partial index `case_clocks_live`. */
+export const liveClockSql = (k = 'k'): string => `${k}.stopped_at IS NULL AND ${k}.ended_at IS NULL`;
