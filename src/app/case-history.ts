@@ -1,4 +1,5 @@
 import type { Lifecycle } from '../domain/case/definition.js';
+import { extendCachedCase, type CachedCase, type CaseCache } from './case-cache.js';
 import { evolve, initialCaseState, type CaseState } from '../domain/case/state.js';
 import { readEventData } from '../domain/events/catalogue.js';
 import { eventMetadataSchema, type CaseType, type DomainEvent } from '../domain/events/envelope.js';
@@ -43,4 +44,53 @@ export const loadCase = async (store: EventStore, caseType: CaseType, caseId: st
     states.push(state);
   }
   return { caseType, caseId, events, states, state };
+};
+
+/** The events of a stream from `from` on; none when the stream does not exist. */
+const readFrom = async (store: EventStore, stream: string, from?: bigint): Promise<RecordedEvent[]> => {
+  try {
+    return await store.readStream(stream, from === undefined ? undefined : { from });
+  } catch (error) {
+    if (!isStreamNotFound(error)) throw error;
+    return [];
+  }
+};
+
+/** Whether a stored event is the one an entry remembers as its last: same place, id and hash. */
+const isLastOf = (entry: CachedCase, recorded: RecordedEvent | undefined): boolean =>
+  recorded !== undefined &&
+  recorded.revision === entry.state.revision &&
+  recorded.id === entry.lastEventId &&
+  (recorded.metadata as { integrity?: { hash?: unknown } } | null)?.integrity?.hash === entry.state.lastHash;
+
+const foldInto = (caseType: CaseType, entry: CachedCase | undefined, recorded: readonly RecordedEvent[]): CachedCase | undefined => {
+  if (recorded.length === 0) return entry;
+  const lifecycle = lifecycles[caseType];
+  const events = recorded.map((r) => toDomainEvent(caseType, r));
+  const state = events.reduce((current, event) => evolve(lifecycle, current, event), entry?.state ?? initialCaseState(lifecycle));
+  return extendCachedCase(entry, events, state);
+};
+
+/**
+ * A case as a command needs it, up to date with the store: `undefined` while the stream does
+ * not exist. With a cached entry only the stream's tail is read — from the remembered last
+ * event on, which must still be there as remembered — else the whole stream. Other processes
+ * may append to the same store, so a cached entry is never used without this read.
+ */
+export const catchUpCase = async (store: EventStore, cache: CaseCache, caseType: CaseType, caseId: string): Promise<CachedCase | undefined> => {
+  const stream = streamName(caseType, caseId);
+  const cached = cache.get(stream);
+  if (cached !== undefined) {
+    const tail = await readFrom(store, stream, cached.state.revision);
+    if (isLastOf(cached, tail[0])) {
+      const entry = foldInto(caseType, cached, tail.slice(1))!;
+      cache.offer(stream, entry);
+      return entry;
+    }
+    // The store does not hold what was remembered (it never should): read the case afresh.
+    cache.forget(stream);
+  }
+  const entry = foldInto(caseType, undefined, await readFrom(store, stream));
+  if (entry !== undefined) cache.offer(stream, entry);
+  return entry;
 };

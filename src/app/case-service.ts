@@ -1,13 +1,14 @@
 import type { CaseCommand } from '../domain/case/command.js';
 import { decide } from '../domain/case/decide.js';
 import { CaseNotFoundError } from '../domain/case/errors.js';
-import { evolve, type CaseState } from '../domain/case/state.js';
+import { evolve, initialCaseState, type CaseState } from '../domain/case/state.js';
 import type { CaseType, DomainEvent } from '../domain/events/envelope.js';
 import { EngineError, hasCode } from '../errors.js';
 import { isRevisionConflict } from '../store/errors.js';
 import { NO_STREAM, type EventStore, type Json } from '../store/port.js';
 import type { Clock } from './clock.js';
-import { lifecycles, loadCase, streamName, type CaseHistory } from './case-history.js';
+import { commandSpan, createCaseCache, extendCachedCase, type CachedCase, type CommandSpan } from './case-cache.js';
+import { catchUpCase, lifecycles, loadCase, streamName, toDomainEvent } from './case-history.js';
 import type { RulesetRegistry } from './rulesets.js';
 
 export const REVISION_MISMATCH = 'REVISION_MISMATCH' as const;
@@ -21,6 +22,8 @@ export class RevisionMismatchError extends EngineError {
   }
 }
 export const isRevisionMismatch = hasCode<RevisionMismatchError>(REVISION_MISMATCH);
+
+export const DEFAULT_CACHE_SIZE = 10_000;
 
 export interface ExecuteRequest {
   readonly caseType: CaseType;
@@ -43,36 +46,49 @@ export interface ExecuteResult {
 
 /**
  * Runs a command against a case: read the stream, decide, append at the exact revision read.
+ * Cases recently worked on are kept in memory, so only the events appended since are read
+ * (see catchUpCase); the append's revision check still guards every decision.
  * A command already in the stream (same command id: a retried request) returns its original
  * outcome and writes nothing. On a concurrent append the command is decided again on the new
  * state, a bounded number of times — unless the caller pinned a revision with If-Match.
  */
-export const caseService = (deps: { store: EventStore; rulesets: RulesetRegistry; clock: Clock; maxAttempts?: number }) => {
+export const caseService = (deps: {
+  store: EventStore;
+  rulesets: RulesetRegistry;
+  clock: Clock;
+  maxAttempts?: number;
+  /** Cases whose state the command path keeps between commands (LRU); 0 reads every case whole. */
+  cacheSize?: number;
+}) => {
   const { store, rulesets, clock } = deps;
   const maxAttempts = deps.maxAttempts ?? 5;
+  const cache = createCaseCache(deps.cacheSize ?? DEFAULT_CACHE_SIZE);
 
   const execute = async (request: ExecuteRequest): Promise<ExecuteResult> => {
     const { caseType, command } = request;
     const lifecycle = lifecycles[caseType];
+    const stream = streamName(caseType, command.caseId);
     for (let attempt = 1; ; attempt++) {
-      const history = await loadCase(store, caseType, command.caseId);
-      const done = history.events.findIndex((e) => e.metadata.commandId === command.commandId);
-      if (done >= 0) return replayedResult(history, done);
+      const entry = await catchUpCase(store, cache, caseType, command.caseId);
+      const done = entry && commandSpan(entry, command.commandId);
+      if (done) return replayedResult(caseType, command.caseId, entry, done);
 
-      const propertyId = history.state.propertyId ?? (command.payload as { propertyId?: string } | undefined)?.propertyId;
+      const current = entry?.state ?? initialCaseState(lifecycle);
+      const propertyId = current.propertyId ?? (command.payload as { propertyId?: string } | undefined)?.propertyId;
       if (propertyId !== undefined) request.authorize?.(propertyId);
-      if (request.expectedRevision !== undefined && request.expectedRevision !== history.state.revision) {
-        if (history.state.revision === null) throw new CaseNotFoundError(caseType, command.caseId);
-        throw new RevisionMismatchError(request.expectedRevision, history.state.revision);
+      if (request.expectedRevision !== undefined && request.expectedRevision !== current.revision) {
+        if (current.revision === null) throw new CaseNotFoundError(caseType, command.caseId);
+        throw new RevisionMismatchError(request.expectedRevision, current.revision);
       }
-      const events = decide(lifecycle, history.state, command, { now: clock.now(), ruleset: rulesets.current, imported: request.imported === true });
+      const events = decide(lifecycle, current, command, { now: clock.now(), ruleset: rulesets.current, imported: request.imported === true });
       try {
         const result = await store.appendToStream(
-          streamName(caseType, command.caseId),
+          stream,
           events.map((e) => ({ id: e.id, type: e.type, data: e.data as Json, metadata: e.metadata as unknown as Json })),
-          { expectedRevision: history.state.revision ?? NO_STREAM },
+          { expectedRevision: current.revision ?? NO_STREAM },
         );
-        const state = events.reduce((current, event) => evolve(lifecycle, current, event), history.state);
+        const state = events.reduce((folded, event) => evolve(lifecycle, folded, event), current);
+        cache.offer(stream, extendCachedCase(entry, events, state));
         return { caseId: command.caseId, revision: result.nextRevision, state, events, replayed: false };
       } catch (error) {
         if (!isRevisionConflict(error)) throw error;
@@ -80,17 +96,20 @@ export const caseService = (deps: { store: EventStore; rulesets: RulesetRegistry
         if (attempt >= maxAttempts) throw error;
       }
     }
-
   };
 
-  const replayedResult = (history: CaseHistory, index: number): ExecuteResult => {
-    const commandId = history.events[index]!.metadata.commandId;
-    let last = index;
-    while (history.events[last + 1]?.metadata.commandId === commandId) last++;
-    return {
-      caseId: history.caseId, revision: BigInt(last), state: history.states[last]!,
-      events: history.events.slice(index, last + 1), replayed: true,
-    };
+  /** The original outcome of a command the case already holds, as stored. */
+  const replayedResult = async (caseType: CaseType, caseId: string, entry: CachedCase, span: CommandSpan): Promise<ExecuteResult> => {
+    if (span.last === entry.state.revision) {
+      // The latest command retried, the usual case: its events are the stream's last.
+      const recorded = await store.readStream(streamName(caseType, caseId), { from: span.first, maxCount: Number(span.last - span.first) + 1 });
+      const events = recorded.map((r) => toDomainEvent(caseType, r));
+      return { caseId, revision: span.last, state: entry.state, events, replayed: true };
+    }
+    const history = await loadCase(store, caseType, caseId);
+    const first = Number(span.first);
+    const last = Number(span.last);
+    return { caseId, revision: span.last, state: history.states[last]!, events: history.events.slice(first, last + 1), replayed: true };
   };
 
   return { execute, load: (caseType: CaseType, caseId: string) => loadCase(store, caseType, caseId) };

@@ -1,0 +1,97 @@
+import type { CaseState } from '../domain/case/state.js';
+import type { DomainEvent } from '../domain/events/envelope.js';
+
+/** The revisions one command's events occupy in its case stream (inclusive). */
+export interface CommandSpan {
+  readonly first: bigint;
+  readonly last: bigint;
+}
+
+/**
+ * What the command path remembers of a case between two commands: the state after its last
+ * stored event, that event's id, and where each command id of the stream landed.
+ *
+ * Only a hint: the store stays the truth. Whoever uses an entry reads the stream again from
+ * `state.revision` on, and the first event read must be the one remembered here (same revision,
+ * id and hash) before anything after it is folded in; otherwise the entry is dropped.
+ */
+export interface CachedCase {
+  /** Never the initial state: only cases that exist are remembered. */
+  readonly state: CaseState<unknown> & { readonly revision: bigint };
+  readonly lastEventId: string;
+  /**
+   * Command id → span. Shared by the successive entries of one case and only ever added to,
+   * with facts the store confirmed (read back, or appended at the exact revision expected):
+   * an entry at revision r may see commands stored after r, so check `span.first <= r`.
+   */
+  readonly commands: Map<string, CommandSpan>;
+}
+
+/** The command span of `commandId` as far as this entry reaches, if the case holds it. */
+export const commandSpan = (entry: CachedCase, commandId: string): CommandSpan | undefined => {
+  const span = entry.commands.get(commandId);
+  return span !== undefined && span.last <= entry.state.revision ? span : undefined;
+};
+
+/**
+ * The entry after `events`, stored right after `entry` (or as a stream's first events when
+ * `entry` is undefined), with `state` the fold of them.
+ */
+export const extendCachedCase = (
+  entry: CachedCase | undefined,
+  events: readonly DomainEvent[],
+  state: CaseState<unknown>,
+): CachedCase => {
+  if (state.revision === null || events.length === 0) throw new TypeError('a cached case holds at least one event');
+  const commands = entry?.commands ?? new Map<string, CommandSpan>();
+  let revision = entry ? entry.state.revision : -1n;
+  for (const event of events) {
+    revision += 1n;
+    const { commandId } = event.metadata;
+    const span = commands.get(commandId);
+    if (span === undefined) commands.set(commandId, { first: revision, last: revision });
+    else if (span.last === revision - 1n) commands.set(commandId, { first: span.first, last: revision });
+  }
+  if (revision !== state.revision) throw new TypeError(`cached case folded to ${state.revision}, its events end at ${revision}`);
+  return { state: state as CachedCase['state'], lastEventId: events[events.length - 1]!.id, commands };
+};
+
+export interface CaseCache {
+  /** The entry of a stream, now the most recently used. */
+  get(stream: string): CachedCase | undefined;
+  /** Keeps `entry` unless the cache already holds the stream at the same or a later revision. */
+  offer(stream: string, entry: CachedCase): void;
+  forget(stream: string): void;
+  readonly size: number;
+}
+
+/** A least-recently-used cache of at most `capacity` cases; 0 remembers nothing. */
+export const createCaseCache = (capacity: number): CaseCache => {
+  if (!(Number.isInteger(capacity) && capacity >= 0)) throw new RangeError(`case cache capacity must be a whole number >= 0, got ${capacity}`);
+  // A Map iterates in insertion order: re-inserting on use keeps the least recently used first.
+  const entries = new Map<string, CachedCase>();
+  return {
+    get(stream) {
+      const entry = entries.get(stream);
+      if (entry !== undefined) {
+        entries.delete(stream);
+        entries.set(stream, entry);
+      }
+      return entry;
+    },
+    offer(stream, entry) {
+      if (capacity === 0) return;
+      const present = entries.get(stream);
+      if (present !== undefined && present.state.revision >= entry.state.revision) return;
+      entries.delete(stream);
+      entries.set(stream, entry);
+      if (entries.size > capacity) entries.delete(entries.keys().next().value!);
+    },
+    forget(stream) {
+      entries.delete(stream);
+    },
+    get size() {
+      return entries.size;
+    },
+  };
+};
