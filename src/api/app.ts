@@ -16,6 +16,7 @@ import type { TokenStore } from './auth/tokens.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
 import { caseRoutes } from './routes/case-routes.js';
 import { complianceRoutes } from './routes/compliance-routes.js';
+import { auditRoutes } from './routes/audit-routes.js';
 import { dashboardRoutes, type ProjectionsView } from './routes/dashboard-routes.js';
 import { appMetrics } from './metrics.js';
 
@@ -101,6 +102,7 @@ export const buildApp = async (deps: AppDeps) => {
   await app.register(caseRoutes({ cases, rulesets: deps.rulesets, clock: deps.clock }));
   const compliance = complianceService({ store: deps.store, rulesets: deps.rulesets, clock: deps.clock, ...(deps.readModels ? { readModels: deps.readModels } : {}) });
   await app.register(complianceRoutes(compliance));
+  await app.register(auditRoutes(deps));
   await app.register(dashboardRoutes({ rulesets: deps.rulesets, clock: deps.clock, readModels: deps.readModels, projections: deps.projections, manualClock: deps.manualClock, ...deps.dashboardStream }));
   await app.register(metrics.routes);
 

@@ -1,0 +1,102 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { auditInstant, replayCase } from '../../audit/case-replay.js';
+import { backdatingReport } from '../../audit/backdating.js';
+import { parseImport, type ImportFormat } from '../../audit/import/format.js';
+import { importCases } from '../../audit/import/import.js';
+import { reportAsOf, type AuditDeps } from '../../audit/report-as-of.js';
+import { verifyLog } from '../../audit/verify.js';
+import { whatIf } from '../../audit/what-if.js';
+import { caseTypeSchema, instantSchema } from '../../domain/events/envelope.js';
+import { createRuleset } from '../../domain/ruleset/ruleset.js';
+import { authorizeProperty } from '../auth/plugin.js';
+
+const auditRoles = ['auditor', 'admin'] as const;
+const period = z.string().regex(/^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$/, 'YYYY-MM, YYYY-Qn or YYYY');
+const propertyId = z.string().min(1);
+const reportQuery = z.strictObject({ propertyId, period, asOf: instantSchema.optional() });
+const tags = ['audit'];
+
+const importTypes: Record<string, ImportFormat> = { 'text/csv': 'csv', 'application/x-ndjson': 'jsonl', 'application/jsonl': 'jsonl', 'application/x-jsonlines': 'jsonl' };
+
+/**
+ * The auditor's routes: case replay as of an instant, the compliance report then and now,
+ * what-if under another ruleset, back-dated entries, tamper evidence — all read-only, for
+ * auditors and admins, scoped to the caller's properties — and the admin's historical import.
+ */
+export const auditRoutes = (deps: AuditDeps) => async (fastify: FastifyInstance) => {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  for (const type of Object.keys(importTypes)) app.addContentTypeParser(type, { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+  app.get('/v1/audit/cases/:caseType/:id', {
+    config: { roles: auditRoles },
+    schema: {
+      tags, summary: 'A case exactly as it stood at an instant: state, SLA clocks with their explanation, and the timeline recorded up to then',
+      params: z.strictObject({ caseType: caseTypeSchema, id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a case id') }),
+      querystring: z.strictObject({ asOf: instantSchema.optional() }),
+    },
+  }, async (request) => {
+    const replay = await replayCase(deps, request.params.caseType, request.params.id, auditInstant(request.query.asOf, deps.clock.now()));
+    authorizeProperty(request.principal)(replay.propertyId!);
+    return replay;
+  });
+
+  app.get('/v1/audit/compliance', {
+    config: { roles: auditRoles },
+    schema: { tags, summary: 'The compliance report as it stood at asOf next to the report now, with the cases that explain each difference', querystring: reportQuery },
+  }, async (request) => {
+    authorizeProperty(request.principal)(request.query.propertyId);
+    return reportAsOf(deps, request.query);
+  });
+
+  app.post('/v1/audit/what-if', {
+    config: { roles: auditRoles },
+    bodyLimit: 4 * 1024 * 1024,
+    schema: {
+      tags, summary: 'The compliance report under an uploaded ruleset, computed without writing anything, against the actual one',
+      description: '`rules.files` holds the parsed files of a rules directory by their relative name (e.g. `sla.yaml`, `calendars/cn-mainland.yaml`).',
+      body: z.strictObject({ propertyId, period, asOf: instantSchema.optional(), rules: z.strictObject({ files: z.record(z.string(), z.unknown()) }) }),
+    },
+  }, async (request) => {
+    const { rules, ...query } = request.body;
+    authorizeProperty(request.principal)(query.propertyId);
+    return whatIf(deps, query, createRuleset(rules.files));
+  });
+
+  app.get('/v1/audit/backdating', {
+    config: { roles: auditRoles },
+    schema: {
+      tags, summary: 'Events whose claimed time differs from the recorded one by more than a threshold, grouped by actor',
+      querystring: z.strictObject({ propertyId, thresholdMinutes: z.coerce.number().min(0).default(0), from: instantSchema.optional(), to: instantSchema.optional() }),
+    },
+  }, async (request) => {
+    authorizeProperty(request.principal)(request.query.propertyId);
+    const { from, to, ...rest } = request.query;
+    return backdatingReport(deps.store, { ...rest, ...(from ? { from } : {}), ...(to ? { to } : {}) });
+  });
+
+  app.get('/v1/audit/verify', {
+    config: { roles: auditRoles },
+    schema: { tags, summary: "Recomputes every case's hash chain and reports the first broken link per case", querystring: z.strictObject({ propertyId }) },
+  }, async (request) => {
+    authorizeProperty(request.principal)(request.query.propertyId);
+    return verifyLog(deps.store, { propertyId: request.query.propertyId });
+  });
+
+  app.post('/v1/admin/import', {
+    config: { roles: ['admin'] },
+    bodyLimit: 64 * 1024 * 1024,
+    schema: {
+      tags, summary: 'Historical import: one row per event (docs/audit.md); each source case is imported whole or not at all',
+      description: 'Body: a JSON array of rows, JSON lines (application/x-ndjson) or CSV (text/csv) with a `fields` JSON column. Rejected rows are reported with row number, field and reason; running the same import again writes nothing.',
+      querystring: z.strictObject({ dryRun: z.enum(['true', 'false']).optional() }),
+      body: z.union([z.array(z.unknown()), z.string()]),
+    },
+  }, async (request) => {
+    const type = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase() ?? '';
+    const body = request.body;
+    const parsed = parseImport(body, typeof body === 'string' ? importTypes[type] : undefined);
+    return importCases(deps, parsed, { dryRun: request.query.dryRun === 'true', authorize: authorizeProperty(request.principal) });
+  });
+};

@@ -1,0 +1,30 @@
+import { lifecycles, toDomainEvent } from '../app/case-history.js';
+import { evolve, initialCaseState, type CaseState } from '../domain/case/state.js';
+import type { CaseType } from '../domain/events/envelope.js';
+import type { EventStore } from '../store/port.js';
+import { caseOfStream, looseMetadata, scanLog, type ScanProgress } from './log-scan.js';
+
+export interface FoldedCase {
+  readonly caseType: CaseType;
+  readonly caseId: string;
+  state: CaseState<unknown>;
+}
+
+/**
+ * Every case of a property folded from the log as the engine knew it at `asOf` (events recorded
+ * up to then), keeping the lifecycle state and its facts: what a recomputation under other rules
+ * needs. Reads only.
+ */
+export const foldCasesAsOf = async (store: EventStore, propertyId: string, asOf: number, onProgress?: ScanProgress): Promise<FoldedCase[]> => {
+  const cases = new Map<string, FoldedCase>();
+  await scanLog(store, (recorded) => {
+    const of = caseOfStream(recorded.streamName);
+    if (!of) return;
+    const metadata = looseMetadata(recorded);
+    if (metadata.propertyId !== propertyId || Date.parse(metadata.recordedAt ?? '') > asOf) return;
+    let entry = cases.get(recorded.streamName);
+    if (!entry) cases.set(recorded.streamName, (entry = { ...of, state: initialCaseState(lifecycles[of.caseType]) }));
+    entry.state = evolve(lifecycles[of.caseType], entry.state, toDomainEvent(of.caseType, recorded));
+  }, onProgress);
+  return [...cases.values()];
+};

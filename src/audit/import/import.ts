@@ -1,0 +1,203 @@
+import { v5 as uuidv5 } from 'uuid';
+import { z } from 'zod';
+import { lifecycles, loadCase, streamName } from '../../app/case-history.js';
+import type { Clock } from '../../app/clock.js';
+import type { RulesetRegistry } from '../../app/rulesets.js';
+import { canonicalJson } from '../../domain/canonical.js';
+import type { CaseCommand } from '../../domain/case/command.js';
+import { decide } from '../../domain/case/decide.js';
+import { evolve, type CaseState } from '../../domain/case/state.js';
+import { caseTypeSchema, instantSchema, roleSchema, type CaseType, type DomainEvent } from '../../domain/events/envelope.js';
+import { isEngineError } from '../../errors.js';
+import { NO_STREAM, type EventStore, type Json } from '../../store/port.js';
+import type { RawRow, RowProblem } from './format.js';
+
+/** Namespace of imported case ids (UUIDv5 of case type and the source system's case reference). */
+const IMPORT_NAMESPACE = '6a1d4e8b-2c7f-5b39-a0e4-93d8f1c2b7a5';
+
+const KNOWN = ['caseRef', 'caseType', 'action', 'occurredAt', 'actor', 'role', 'fields'] as const;
+
+export const importRowSchema = z.object({
+  caseRef: z.string().trim().min(1).max(200),
+  caseType: caseTypeSchema,
+  action: z.string().trim().min(1),
+  occurredAt: instantSchema,
+  actor: z.string().trim().min(1).max(200),
+  role: roleSchema,
+  fields: z.record(z.string(), z.unknown()).default({}),
+});
+export type ImportRow = z.infer<typeof importRowSchema> & { readonly row: number };
+
+/** The engine's id of an imported case: the same source reference always maps to the same case. */
+export const importedCaseId = (caseType: CaseType, caseRef: string) => uuidv5(`${caseType}/${caseRef}`, IMPORT_NAMESPACE);
+
+/** A row's command id: its case, its place in the case and its content, so a re-run decides the same events. */
+const commandIdOf = (row: ImportRow, index: number) =>
+  `import-${uuidv5(`${row.caseRef}#${index}#${canonicalJson({ ...row, row: undefined })}`, IMPORT_NAMESPACE)}`;
+
+/** Members beside the known columns are the action's fields, as are those under `fields`. */
+const readRow = (raw: RawRow): ImportRow | RowProblem => {
+  const value = raw.value;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { row: raw.row, field: 'row', message: 'a row is an object' };
+  const record = value as Record<string, unknown>;
+  const inline = Object.fromEntries(Object.entries(record).filter(([k]) => !(KNOWN as readonly string[]).includes(k)));
+  const parsed = importRowSchema.safeParse({ ...record, fields: { ...inline, ...(record.fields as object | undefined) } });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return { row: raw.row, field: issue.path.map(String).join('.') || 'row', message: issue.message };
+  }
+  return { ...parsed.data, row: raw.row };
+};
+
+const fieldOf = (error: unknown): string => {
+  if (!isEngineError(error)) return 'row';
+  switch (error.code) {
+    case 'INVALID_COMMAND': return `fields.${String(error.details.field ?? '')}`.replace(/\.(payload|action)?$/, '') || 'fields';
+    case 'OCCURRED_AT_REFUSED': return 'occurredAt';
+    case 'FORBIDDEN': return 'propertyId';
+    default: return 'action';
+  }
+};
+
+export interface ImportedCase {
+  readonly caseRef: string;
+  readonly caseType: CaseType;
+  readonly caseId: string;
+  readonly status: 'imported' | 'unchanged' | 'rejected';
+  readonly events: number;
+}
+
+export interface ImportReport {
+  readonly rows: number;
+  readonly dryRun: boolean;
+  readonly cases: { readonly imported: number; readonly unchanged: number; readonly rejected: number };
+  readonly eventsWritten: number;
+  /** Rows that are wrong, with the reason. */
+  readonly rejected: ReadonlyArray<RowProblem & { readonly caseRef?: string; readonly code?: string }>;
+  /** Good rows not imported because another row of their case was rejected. */
+  readonly heldBack: ReadonlyArray<{ readonly row: number; readonly caseRef: string; readonly reason: string }>;
+  readonly caseList: readonly ImportedCase[];
+}
+
+type CasePlan = { events: DomainEvent[]; revision: bigint | null; existing: number } | { problem: RowProblem & { code?: string } };
+
+/** Decides every row of one case in memory, after what the store already holds of it; writes nothing. */
+const planCase = async (deps: ImportDeps, caseType: CaseType, caseId: string, rows: readonly ImportRow[], authorize?: (propertyId: string) => void): Promise<CasePlan> => {
+  const lifecycle = lifecycles[caseType];
+  const history = await loadCase(deps.store, caseType, caseId);
+  const commandIds = rows.map(commandIdOf);
+  const existing = history.events.map((e) => e.metadata.commandId);
+  const differsAt = existing.findIndex((id, i) => id !== commandIds[i]);
+  if (differsAt >= 0) {
+    return { problem: { row: rows[Math.min(differsAt, rows.length - 1)]!.row, field: 'row', message: 'the case was already imported with other rows: a source case is imported once, whole', code: 'IMPORT_CONFLICT' } };
+  }
+  let state: CaseState<unknown> = history.state;
+  const events: DomainEvent[] = [];
+  const now = deps.clock.now();
+  for (const [i, row] of rows.entries()) {
+    if (i < existing.length) continue;
+    const spec = lifecycle.commands.find((c) => c.name === row.action);
+    if (spec && !spec.roles.includes(row.role)) {
+      return { problem: { row: row.row, field: 'role', message: `role ${row.role} may not ${row.action} a ${caseType}; allowed: ${spec.roles.join(', ')}`, code: 'FORBIDDEN' } };
+    }
+    const command: CaseCommand = {
+      caseId, name: row.action, payload: row.fields, commandId: commandIds[i]!, actor: { id: row.actor, role: row.role },
+      occurredAt: row.occurredAt, correlationId: `import-${caseId}`,
+    };
+    try {
+      const propertyId = state.propertyId ?? (row.fields.propertyId as string | undefined);
+      if (propertyId !== undefined) authorize?.(propertyId);
+      const decided = decide(lifecycle, state, command, { now, ruleset: deps.rulesets.current, imported: true });
+      for (const event of decided) state = evolve(lifecycle, state, event);
+      events.push(...decided);
+    } catch (error) {
+      if (!isEngineError(error)) throw error;
+      return { problem: { row: row.row, field: fieldOf(error), message: error.message, code: error.code } };
+    }
+  }
+  return { events, revision: history.state.revision, existing: existing.length };
+};
+
+export interface ImportDeps {
+  readonly store: EventStore;
+  readonly rulesets: RulesetRegistry;
+  readonly clock: Clock;
+}
+
+/**
+ * A historical import: each source case (caseRef) is validated by deciding all its rows in memory
+ * — claimed times trusted, events marked imported — and appended in one atomic write, or not at
+ * all when any of its rows is rejected. Case and command ids derive from the source, so running
+ * the same import again finds every case already there and writes nothing.
+ */
+export const importCases = async (
+  deps: ImportDeps,
+  input: { rows: readonly RawRow[]; problems: readonly RowProblem[] },
+  options: { dryRun?: boolean; authorize?: (propertyId: string) => void; onCase?: (done: number, total: number) => void } = {},
+): Promise<ImportReport> => {
+  const rejected: Array<RowProblem & { caseRef?: string; code?: string }> = [...input.problems];
+  const heldBack: Array<{ row: number; caseRef: string; reason: string }> = [];
+  const groups = new Map<string, ImportRow[]>();
+  const rejectedRefs = new Set<string>(input.problems.flatMap((p) => (p.caseRef ? [p.caseRef] : [])));
+  for (const raw of input.rows) {
+    const row = readRow(raw);
+    if ('message' in row) {
+      rejected.push(row);
+      const ref = (raw.value as { caseRef?: unknown } | null)?.caseRef;
+      if (typeof ref === 'string') rejectedRefs.add(ref.trim());
+      continue;
+    }
+    groups.set(row.caseRef, [...(groups.get(row.caseRef) ?? []), row]);
+  }
+  const caseList: ImportedCase[] = [];
+  let eventsWritten = 0;
+  let done = 0;
+  for (const [caseRef, unordered] of groups) {
+    // Rows in the order the events happened; rows with the same time keep their file order.
+    const rows = [...unordered].sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt));
+    const caseType = rows[0]!.caseType;
+    const caseId = importedCaseId(caseType, caseRef);
+    const holdBack = (reason: string, except?: number) => {
+      for (const r of rows) if (r.row !== except) heldBack.push({ row: r.row, caseRef, reason });
+      caseList.push({ caseRef, caseType, caseId, status: 'rejected', events: 0 });
+    };
+    const mixed = rows.find((r) => r.caseType !== caseType);
+    if (mixed) {
+      rejected.push({ row: mixed.row, caseRef, field: 'caseType', message: `case ${caseRef} is a ${caseType} in row ${rows[0]!.row}` });
+      holdBack(`row ${mixed.row} of case ${caseRef} was rejected`, mixed.row);
+    } else if (rejectedRefs.has(caseRef)) {
+      holdBack(`another row of case ${caseRef} was rejected`);
+    } else {
+      const plan = await planCase(deps, caseType, caseId, rows, options.authorize);
+      if ('problem' in plan) {
+        rejected.push({ ...plan.problem, caseRef });
+        holdBack(`row ${plan.problem.row} of case ${caseRef} was rejected`, plan.problem.row);
+      } else if (plan.events.length === 0) {
+        caseList.push({ caseRef, caseType, caseId, status: 'unchanged', events: 0 });
+      } else {
+        if (!options.dryRun) {
+          await deps.store.appendToStream(
+            streamName(caseType, caseId),
+            plan.events.map((e) => ({ id: e.id, type: e.type, data: e.data as Json, metadata: e.metadata as unknown as Json })),
+            { expectedRevision: plan.revision ?? NO_STREAM },
+          );
+          eventsWritten += plan.events.length;
+        }
+        caseList.push({ caseRef, caseType, caseId, status: 'imported', events: plan.events.length });
+      }
+    }
+    options.onCase?.(++done, groups.size);
+  }
+  rejected.sort((a, b) => a.row - b.row);
+  heldBack.sort((a, b) => a.row - b.row);
+  const count = (status: ImportedCase['status']) => caseList.filter((c) => c.status === status).length;
+  return {
+    rows: input.rows.length + input.problems.length,
+    dryRun: options.dryRun === true,
+    cases: { imported: count('imported'), unchanged: count('unchanged'), rejected: count('rejected') },
+    eventsWritten,
+    rejected,
+    heldBack,
+    caseList,
+  };
+};

@@ -1,0 +1,76 @@
+import { kpiCaseOf, type KpiCase, type KpiClock } from '../domain/kpi/case.js';
+import { parsePeriod } from '../domain/kpi/period.js';
+import { complianceReport } from '../domain/kpi/report.js';
+import { RulesetInvalidError } from '../domain/ruleset/errors.js';
+import type { Ruleset } from '../domain/ruleset/ruleset.js';
+import type { KpiId } from '../domain/ruleset/schema.js';
+import { auditInstant } from './case-replay.js';
+import { foldCasesAsOf } from './case-fold.js';
+import type { ScanProgress } from './log-scan.js';
+import { kpiDifferences } from './outcome-diff.js';
+import { propertyOf, type AuditDeps } from './report-as-of.js';
+
+/** The clock a timing KPI is judged by. */
+const clockOf: Partial<Record<KpiId, 'response' | 'completion'>> = {
+  'complaint.timely_handling': 'response',
+  'repair.response_timely': 'response',
+  'complaint.resolution_timely': 'completion',
+  'repair.completion_timely': 'completion',
+};
+
+const deadlineOf = (clock: KpiClock | null) => (clock?.deadline == null ? null : new Date(clock.deadline).toISOString());
+
+export interface WhatIfProgress {
+  /** Events of the log read so far. */
+  readonly scan?: ScanProgress;
+  /** Cases recomputed so far, of how many. */
+  readonly cases?: (done: number, total: number) => void;
+}
+
+/**
+ * The compliance report of a property under another ruleset, next to the actual one, computed
+ * from the folded case facts without writing anything: each case's KPI inputs are recomputed
+ * with `kpiCaseOf` under the other rules (the actual ones under the ruleset each case was
+ * received with), and per KPI the cases whose outcome changes are listed with both deadlines.
+ */
+export const whatIf = async (deps: AuditDeps, query: { propertyId: string; period: string; asOf?: string }, other: Ruleset, progress: WhatIfProgress = {}) => {
+  const property = propertyOf(deps.rulesets.current, query.propertyId);
+  const otherProperty = other.property(query.propertyId);
+  if (!otherProperty) throw new RulesetInvalidError([{ file: 'properties.yaml', path: 'properties', message: `has no property "${query.propertyId}"` }]);
+  const period = parsePeriod(query.period);
+  const asOf = auditInstant(query.asOf, deps.clock.now());
+  const folded = await foldCasesAsOf(deps.store, property.id, asOf.epochMilliseconds, progress.scan);
+  const actual: KpiCase[] = [];
+  const alternative: KpiCase[] = [];
+  for (const [i, { caseType, caseId, state }] of folded.entries()) {
+    const own = await deps.rulesets.get(state.rulesetVersion!);
+    actual.push(kpiCaseOf(caseType, caseId, state.snapshot.facts as never, own));
+    alternative.push(kpiCaseOf(caseType, caseId, state.snapshot.facts as never, other));
+    if ((i + 1) % 1000 === 0 || i + 1 === folded.length) progress.cases?.(i + 1, folded.length);
+  }
+  const common = { propertyId: property.id, period, asOf: asOf.toString() };
+  const actualReport = complianceReport({ ...common, agreement: property.agreementRules, rulesetVersion: deps.rulesets.current.version, cases: actual });
+  const whatIfReport = complianceReport({ ...common, agreement: otherProperty.agreementRules, rulesetVersion: other.version, cases: alternative });
+  const byId = (cases: KpiCase[]) => new Map(cases.map((c) => [c.caseId, c]));
+  const actualById = byId(actual);
+  const otherById = byId(alternative);
+  const differences = kpiDifferences({ report: actualReport, cases: actual }, { report: whatIfReport, cases: alternative }, period).map((d) => ({
+    ...d,
+    cases: d.cases.map((change) => {
+      const clock = clockOf[d.id];
+      if (!clock) return change;
+      return { ...change, deadline: { actual: deadlineOf(actualById.get(change.caseId)![clock]), whatIf: deadlineOf(otherById.get(change.caseId)![clock]) } };
+    }),
+  }));
+  return {
+    propertyId: property.id,
+    period: period.id,
+    asOf: asOf.toString(),
+    rulesetVersion: { actual: deps.rulesets.current.version, whatIf: other.version },
+    cases: folded.length,
+    actual: actualReport,
+    whatIf: whatIfReport,
+    differences,
+  };
+};
+export type WhatIf = Awaited<ReturnType<typeof whatIf>>;
