@@ -3,10 +3,13 @@ import pino from 'pino';
 import { Temporal } from 'temporal-polyfill';
 import { buildApp, logRedaction } from './api/app.js';
 import { bootstrapAdmin, openTokenStore } from './api/auth/tokens.js';
+import { caseService } from './app/case-service.js';
 import { manualClock, systemClock } from './app/clock.js';
 import { openRulesetRegistry } from './app/rulesets.js';
 import { readConfig } from './config.js';
 import { loadRuleset } from './ruleset/load.js';
+import { createDeadlineWatcher } from './projections/deadline-watcher.js';
+import { allProjections, createProjectionRunner, openReadModelDb, readModelFile } from './projections/index.js';
 import { eventStoreFromConfig } from './store/from-config.js';
 
 const config = readConfig(process.env);
@@ -19,7 +22,18 @@ const tokens = openTokenStore(join(config.DATA_DIR, 'access.db'));
 if (config.ADMIN_TOKEN) bootstrapAdmin(tokens, config.ADMIN_TOKEN);
 
 const manual = config.CLOCK === 'manual' ? manualClock(config.CLOCK_START ? Temporal.Instant.from(config.CLOCK_START) : systemClock.now()) : undefined;
-const app = await buildApp({ store, rulesets, tokens, clock: manual ?? systemClock, ...(manual ? { manualClock: manual } : {}), logger, bodyLimit: config.BODY_LIMIT });
+const clock = manual ?? systemClock;
+
+// Read models live beside the event file and can always be rebuilt from the log (npm run rebuild).
+const readModels = openReadModelDb(readModelFile(config.DATA_DIR));
+const runner = createProjectionRunner({ store, db: readModels, projections: allProjections(), rulesets, clock });
+await runner.start();
+const watcher = createDeadlineWatcher({ readModels, cases: caseService({ store, rulesets, clock }), rulesets, clock, logger: logger.child({ component: 'deadline-watcher' }) });
+
+const app = await buildApp({
+  store, rulesets, tokens, clock, ...(manual ? { manualClock: manual } : {}), logger, bodyLimit: config.BODY_LIMIT,
+  readModels, projections: runner,
+});
 
 let stopping = false;
 const stop = async (signal: string) => {
@@ -27,8 +41,11 @@ const stop = async (signal: string) => {
   stopping = true;
   logger.info({ signal }, 'draining in-flight requests');
   try {
+    await watcher.stop();
     await app.close();
+    await runner.stop();
     await store.close();
+    readModels.close();
     tokens.close();
     logger.info('stopped cleanly');
     process.exit(0);
@@ -41,4 +58,5 @@ process.on('SIGTERM', () => void stop('SIGTERM'));
 process.on('SIGINT', () => void stop('SIGINT'));
 
 await app.listen({ port: config.PORT, host: config.HOST });
+watcher.start();
 logger.info({ port: config.PORT, store: description, rulesetVersion: ruleset.version, clock: config.CLOCK }, 'serving');
