@@ -5,7 +5,13 @@ import { createHash } from 'node:crypto';
  * whatever order a file or a client wrote the keys in. `undefined` members are dropped, as
  * JSON.stringify does.
  */
-export const canonicalJson = (value: unknown): string => JSON.stringify(sortKeys(value));
+export const canonicalJson = (value: unknown): string => {
+  const written = writePlain(value);
+  return written ?? JSON.stringify(sortKeys(value));
+};
+
+/** The definition: what canonicalJson returns, for any value. */
+export const canonicalJsonByDefinition = (value: unknown): string => JSON.stringify(sortKeys(value));
 
 const sortKeys = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(sortKeys);
@@ -16,6 +22,56 @@ const sortKeys = (value: unknown): unknown => {
     return Object.fromEntries(entries.map(([k, v]) => [k, sortKeys(v)]));
   }
   return value;
+};
+
+const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/;
+
+/**
+ * The same text written directly, without building sorted copies: events are hashed on every
+ * command. Only for plain JSON data (what events hold); for anything else — class instances,
+ * toJSON, integer-like keys (which JSON.stringify orders first), holes, non-finite numbers —
+ * it answers undefined and the definition above is used.
+ */
+const writePlain = (value: unknown): string | undefined => {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value) : undefined;
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object': {
+      if (value === null) return 'null';
+      if (Array.isArray(value)) {
+        if (Object.getPrototypeOf(value) !== Array.prototype) return undefined;
+        let text = '[';
+        for (let i = 0; i < value.length; i++) {
+          const item = writePlain(value[i]);
+          if (item === undefined) return undefined;
+          text += i === 0 ? item : `,${item}`;
+        }
+        return `${text}]`;
+      }
+      const prototype = Object.getPrototypeOf(value);
+      if (prototype !== Object.prototype && prototype !== null) return undefined;
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record).sort();
+      let text = '{';
+      let first = true;
+      for (const key of keys) {
+        const member = record[key];
+        if (member === undefined) continue;
+        if (key === 'toJSON' || ARRAY_INDEX.test(key)) return undefined;
+        const written = writePlain(member);
+        if (written === undefined) return undefined;
+        text += `${first ? '' : ','}${JSON.stringify(key)}:${written}`;
+        first = false;
+      }
+      return `${text}}`;
+    }
+    default:
+      return undefined;
+  }
 };
 
 /** `sha256:<hex>` of the canonical JSON of a value. */
