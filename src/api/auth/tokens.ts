@@ -23,6 +23,11 @@ export interface TokenStore {
 
 const hash = (secret: string) => createHash('sha256').update(secret).digest();
 
+/** Tokens recently verified, so a busy caller costs a hash and a lookup, not a database read. */
+const VERIFIED_MAX = 1_000;
+/** How long a verification is reused: bounds how late a change by another process is seen. */
+const VERIFIED_FOR_MS = 60_000;
+
 /**
  * Tokens look like `wk_<id>_<secret>`: the id finds the row, the secret is compared in constant
  * time against its SHA-256. Secrets are 256-bit random, so a plain hash (no slow KDF) is enough.
@@ -40,8 +45,21 @@ export const openTokenStore = (file: string): TokenStore => {
   const find = db.prepare<[string], { secret_hash: Buffer; role: Role; properties: string; label: string }>(
     'SELECT secret_hash, role, properties, label FROM tokens WHERE id = ?',
   );
+  // Keyed by the hash of the whole token (never the secret itself); only successes are kept,
+  // so guessing fills nothing. Tokens are not revoked; a changed one (put) clears it all.
+  const verified = new Map<string, { readonly principal: Principal; readonly until: number }>();
   const put: TokenStore['put'] = (id, secret, p) => {
     upsert.run(id, hash(secret), p.role, JSON.stringify(p.properties), p.label);
+    verified.clear();
+  };
+  const lookup = (token: string): Principal | undefined => {
+    const match = /^wk_([a-z0-9]+)_([A-Za-z0-9_-]+)$/.exec(token);
+    // Anything not in the issued format can only be the operator's ADMIN_TOKEN.
+    const [id, secret] = match ? [match[1]!, match[2]!] : [BOOTSTRAP_ID, token];
+    const row = find.get(id);
+    if (!row || !timingSafeEqual(row.secret_hash, hash(secret))) return undefined;
+    const properties = JSON.parse(row.properties) as Principal['properties'];
+    return Object.freeze({ tokenId: id, role: row.role, properties: Array.isArray(properties) ? Object.freeze(properties) : properties, label: row.label });
   };
   return {
     put,
@@ -53,12 +71,16 @@ export const openTokenStore = (file: string): TokenStore => {
       return { token: `wk_${tokenId}_${secret}`, principal };
     },
     verify: (token) => {
-      const match = /^wk_([a-z0-9]+)_([A-Za-z0-9_-]+)$/.exec(token);
-      // Anything not in the issued format can only be the operator's ADMIN_TOKEN.
-      const [id, secret] = match ? [match[1]!, match[2]!] : [BOOTSTRAP_ID, token];
-      const row = find.get(id);
-      if (!row || !timingSafeEqual(row.secret_hash, hash(secret))) return undefined;
-      return { tokenId: id, role: row.role, properties: JSON.parse(row.properties) as Principal['properties'], label: row.label };
+      const key = hash(token).toString('base64');
+      const now = Date.now();
+      const known = verified.get(key);
+      if (known !== undefined && known.until > now) return known.principal;
+      const principal = lookup(token);
+      verified.delete(key);
+      if (principal === undefined) return undefined;
+      if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+      verified.set(key, { principal, until: now + VERIFIED_FOR_MS });
+      return principal;
     },
     close: () => db.close(),
   };
