@@ -100,7 +100,7 @@ export const buildApp = async (deps: AppDeps) => {
 
   const cases = caseService({ store: deps.store, rulesets: deps.rulesets, clock: deps.clock });
   await app.register(caseRoutes({ cases, rulesets: deps.rulesets, clock: deps.clock }));
-  const compliance = complianceService({ store: deps.store, rulesets: deps.rulesets, clock: deps.clock, ...(deps.readModels ? { readModels: deps.readModels } : {}) });
+  const compliance = complianceService({ store: deps.store, rulesets: deps.rulesets, clock: deps.clock, readModels: deps.readModels, projections: deps.projections });
   await app.register(complianceRoutes(compliance));
   await app.register(auditRoutes(deps));
   await app.register(dashboardRoutes({ rulesets: deps.rulesets, clock: deps.clock, readModels: deps.readModels, projections: deps.projections, manualClock: deps.manualClock, ...deps.dashboardStream }));

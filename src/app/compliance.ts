@@ -19,7 +19,14 @@ export interface ComplianceQuery {
  * folded from the events recorded up to then, so a late entry or a reopening after that
  * instant does not change what the report said at it.
  */
-export const complianceService = (deps: { store: EventStore; rulesets: RulesetRegistry; clock: Clock; readModels?: Database.Database }) => ({
+export const complianceService = (deps: {
+  store: EventStore;
+  rulesets: RulesetRegistry;
+  clock: Clock;
+  readModels?: Database.Database | undefined;
+  /** The runner keeping the read model: a report now waits until it has applied the log as it is. */
+  projections?: { waitUntilCaughtUp(): Promise<void> } | undefined;
+}) => ({
   report: async (query: ComplianceQuery): Promise<ComplianceReport> => {
     const ruleset = deps.rulesets.current;
     const property = ruleset.property(query.propertyId);
@@ -28,6 +35,7 @@ export const complianceService = (deps: { store: EventStore; rulesets: RulesetRe
     const now = deps.clock.now();
     const asOf = query.asOf === undefined ? now.epochMilliseconds : Date.parse(query.asOf);
     const live = asOf >= now.epochMilliseconds && deps.readModels !== undefined;
+    if (live) await deps.projections?.waitUntilCaughtUp();
     const cases = live
       ? kpiCasesFromReadModel(deps.readModels!, query.propertyId, period)
       : await kpiCasesAsOf(deps.store, deps.rulesets, query.propertyId, Math.min(asOf, now.epochMilliseconds));

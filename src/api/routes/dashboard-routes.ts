@@ -13,7 +13,7 @@ import { authorizeProperty } from '../auth/plugin.js';
 import { problem, sendProblem, type Problem } from '../problem.js';
 
 /** What the API needs of the projection runner. */
-export type ProjectionsView = Pick<ProjectionRunner, 'status' | 'onApplied'>;
+export type ProjectionsView = Pick<ProjectionRunner, 'status' | 'onApplied' | 'waitUntilCaughtUp'>;
 
 export interface DashboardDeps {
   readonly rulesets: RulesetRegistry;
