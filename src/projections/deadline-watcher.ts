@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { CaseService } from '../app/case-service.js';
-import { isRevisionMismatch } from '../app/case-service.js';
+import { isRevisionMismatch, type CaseService, type ExecuteResult } from '../app/case-service.js';
 import type { Clock, ManualClock } from '../app/clock.js';
 import type { RulesetRegistry } from '../app/rulesets.js';
+import { eventIdFor } from '../domain/case/decide.js';
 import type { CaseType } from '../domain/events/envelope.js';
 import { isEngineError } from '../errors.js';
 import { WATCHER_ACTOR, escalationCommandId, escalationReason, missCommandId, planMiss } from './watcher-plan.js';
@@ -89,10 +90,22 @@ export const createDeadlineWatcher = (options: DeadlineWatcherOptions): Deadline
   const { readModels, cases, rulesets, clock, logger } = options;
   const intervalMs = options.intervalMs ?? DEFAULT_WATCH_INTERVAL_MS;
   let statement: Database.Statement<[{ now: number }], CandidateRow> | undefined;
+  /**
+   * Each check's events carry its own correlation id: how a watcher tells the events it wrote
+   * from identical ones another watcher wrote a moment before (the store acknowledges a re-append
+   * of the same event ids at the same revision as a success, without writing).
+   */
+  const instance = randomUUID();
+  let checks = 0;
+  const wrote = async (result: ExecuteResult, caseType: CaseType, correlationId: string): Promise<boolean> => {
+    if (result.replayed) return false;
+    const stored = (await cases.load(caseType, result.caseId)).events[Number(result.revision)];
+    return stored?.metadata.correlationId === correlationId;
+  };
   /** Clocks whose stream holds everything due (or whose case ended): not loaded again while their row is unchanged. */
   let settled = new Set<string>();
 
-  const settle = async (row: CandidateRow, counts: { recorded: number; escalated: number }): Promise<void> => {
+  const settle = async (row: CandidateRow, correlationId: string, counts: { recorded: number; escalated: number }): Promise<void> => {
     const { case_type: caseType, case_id: caseId } = row;
     for (let attempt = 1; ; attempt++) {
       const history = await cases.load(caseType, caseId);
@@ -105,6 +118,7 @@ export const createDeadlineWatcher = (options: DeadlineWatcherOptions): Deadline
         return;
       }
       const { deadline } = plan;
+      const missId = missCommandId(caseType, caseId, plan.clock, deadline);
       try {
         if (plan.record) {
           // Pinned to the revision just checked: if the case moved (stopped, ended, paused), check again.
@@ -112,12 +126,11 @@ export const createDeadlineWatcher = (options: DeadlineWatcherOptions): Deadline
             caseType,
             expectedRevision: history.state.revision!,
             command: {
-              caseId, name: 'record-deadline-miss', actor: WATCHER_ACTOR,
-              commandId: missCommandId(caseType, caseId, plan.clock, deadline),
+              caseId, name: 'record-deadline-miss', actor: WATCHER_ACTOR, commandId: missId, correlationId,
               payload: { clock: plan.clock, policyId: plan.policyId, deadline },
             },
           });
-          if (!result.replayed) {
+          if (await wrote(result, caseType, correlationId)) {
             counts.recorded += 1;
             logger?.info({ caseType, caseId, clock: plan.clock, policyId: plan.policyId, deadline }, 'deadline missed: recorded');
           }
@@ -129,10 +142,11 @@ export const createDeadlineWatcher = (options: DeadlineWatcherOptions): Deadline
             command: {
               caseId, name: 'escalate', actor: WATCHER_ACTOR,
               commandId: escalationCommandId(caseType, caseId, plan.clock, deadline),
+              correlationId, causationId: eventIdFor(missId, 0),
               payload: { reason: escalationReason(plan.clock, plan.policyId, deadline) },
             },
           });
-          if (!result.replayed) {
+          if (await wrote(result, caseType, correlationId)) {
             counts.escalated += 1;
             logger?.info({ caseType, caseId, clock: plan.clock, deadline }, 'deadline missed: escalated');
           }
@@ -152,10 +166,11 @@ export const createDeadlineWatcher = (options: DeadlineWatcherOptions): Deadline
     const keys = new Set(rows.map(keyOf));
     settled = new Set([...settled].filter((key) => keys.has(key)));
     const counts = { recorded: 0, escalated: 0, failed: 0 };
+    const correlationId = `deadline-watcher:${instance}:${++checks}`;
     for (const row of rows) {
       if (settled.has(keyOf(row))) continue;
       try {
-        await settle(row, counts);
+        await settle(row, correlationId, counts);
       } catch (error) {
         counts.failed += 1;
         logger?.error({ caseType: row.case_type, caseId: row.case_id, clock: row.clock, err: describe(error) }, 'deadline watcher: check failed');
