@@ -1,5 +1,5 @@
 /** What a `case_clocks` row says about its clock at an instant. */
-export const clockStatuses = ['met', 'missed', 'ended', 'paused', 'at_risk', 'running', 'unknown'] as const;
+export const clockStatuses = ['met', 'missed', 'ended', 'paused', 'at_risk', 'running', 'not_started', 'unknown'] as const;
 export type ClockStatus = (typeof clockStatuses)[number];
 
 /**
@@ -10,9 +10,11 @@ export type ClockStatus = (typeof clockStatuses)[number];
  * - ended (the case ended without the stopping event): ended;
  * - missed when the deadline has passed while running, or the clock was paused after it;
  * - paused while paused; at risk from `at_risk_at` up to the deadline; else running.
- * A row without a deadline (its policy failed: see `error`) is unknown.
+ * A clock not started yet (a callback clock before the resolution) is not_started; a started
+ * one without a deadline (its policy failed: see `error`) is unknown.
  */
 export const clockStatusSql = (k = 'k'): string => `CASE
+  WHEN ${k}.started_at IS NULL THEN 'not_started'
   WHEN ${k}.deadline IS NULL THEN 'unknown'
   WHEN ${k}.stopped_at IS NOT NULL THEN CASE WHEN ${k}.stopped_at <= ${k}.deadline THEN 'met' ELSE 'missed' END
   WHEN ${k}.ended_at IS NOT NULL THEN 'ended'
@@ -22,5 +24,5 @@ export const clockStatusSql = (k = 'k'): string => `CASE
   ELSE 'running'
 END`;
 
-/** The clocks still ticking or paused: neither stopped nor ended. Matches the partial index `case_clocks_live`. */
+/** The clocks still ticking or paused: neither stopped nor ended. The condition of the partial indexes `case_clocks_running_*`. */
 export const liveClockSql = (k = 'k'): string => `${k}.stopped_at IS NULL AND ${k}.ended_at IS NULL`;

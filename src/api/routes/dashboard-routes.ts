@@ -41,8 +41,12 @@ export interface Dashboard extends DashboardFigures {
 const roles = ['manager', 'dispatcher', 'auditor', 'admin'] as const;
 const name = z.string().min(1).max(100);
 const filters = { building: name.optional(), category: name.optional(), department: name.optional(), technicianId: name.optional() };
-const dashboardQuery = z.strictObject({ propertyId: name, ...filters });
-const streamQuery = z.strictObject({ propertyId: name });
+const dashboardQuery = z.strictObject({
+  propertyId: name,
+  ...filters,
+  limit: z.coerce.number().int().min(1).max(1_000).default(100).describe('Most clocks listed in each of atRisk and missed (their totals count all)'),
+});
+type DashboardQuery = z.infer<typeof dashboardQuery>;
 
 const unavailable = (detail: string) => problem(503, 'READ_MODELS_UNAVAILABLE', detail);
 /** A read model the runner has not set up yet (or is rebuilding) has no tables. */
@@ -54,7 +58,7 @@ export const dashboardRoutes = (deps: DashboardDeps) => async (fastify: FastifyI
   const minIntervalMs = deps.minIntervalMs ?? 250;
 
   /** The dashboard now, or the problem that prevents it. */
-  const dashboard = async (propertyId: string, given: DashboardFilters): Promise<Dashboard | Problem> => {
+  const dashboard = async ({ propertyId, limit, ...given }: DashboardQuery): Promise<Dashboard | Problem> => {
     const property = deps.rulesets.current.property(propertyId);
     if (!property) throw new InvalidCommandError('propertyId', `unknown property "${propertyId}"`, deps.rulesets.current.spec.properties.map((p) => p.id));
     if (!deps.readModels) return unavailable('this server keeps no read models; the dashboard needs them');
@@ -63,7 +67,7 @@ export const dashboardRoutes = (deps: DashboardDeps) => async (fastify: FastifyI
     const filters = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as DashboardFilters;
     let figures: DashboardFigures;
     try {
-      figures = dashboardFigures(deps.readModels, { propertyId, now: now.epochMilliseconds, today, filters });
+      figures = dashboardFigures(deps.readModels, { propertyId, now: now.epochMilliseconds, today, filters, limit });
     } catch (error) {
       if (isMissingTable(error)) return unavailable('the read models are being set up or rebuilt; try again shortly');
       throw error;
@@ -84,9 +88,8 @@ export const dashboardRoutes = (deps: DashboardDeps) => async (fastify: FastifyI
       querystring: dashboardQuery,
     },
   }, async (request, reply) => {
-    const { propertyId, ...given } = request.query;
-    authorizeProperty(request.principal)(propertyId);
-    const result = await dashboard(propertyId, given);
+    authorizeProperty(request.principal)(request.query.propertyId);
+    const result = await dashboard(request.query);
     return isProblem(result) ? sendProblem(reply, result) : result;
   });
 
@@ -100,15 +103,15 @@ export const dashboardRoutes = (deps: DashboardDeps) => async (fastify: FastifyI
     config: { roles },
     schema: {
       tags: ['dashboard'],
-      summary: 'The dashboard as Server-Sent Events: sent on connect, again when the property\'s cases or the clock change',
+      summary: 'The dashboard (same query) as Server-Sent Events: sent on connect, again when the property\'s cases or the clock change',
       description: 'Each message is `event: dashboard` with an increasing `id:` and the dashboard as JSON in `data:`; at most a few a second; '
         + 'a `: keep-alive` comment every 15 s. Authenticate with the bearer header (read it with fetch streaming, not EventSource).',
-      querystring: streamQuery,
+      querystring: dashboardQuery,
     },
   }, async (request, reply) => {
     const { propertyId } = request.query;
     authorizeProperty(request.principal)(propertyId);
-    const first = await dashboard(propertyId, {});
+    const first = await dashboard(request.query);
     if (isProblem(first)) return sendProblem(reply, first);
 
     reply.hijack();
@@ -138,7 +141,7 @@ export const dashboardRoutes = (deps: DashboardDeps) => async (fastify: FastifyI
       busy = true;
       last = Date.now();
       try {
-        const next = await dashboard(propertyId, {});
+        const next = await dashboard(request.query);
         if (!closed) send(isProblem(next) ? 'problem' : 'dashboard', next);
       } catch (error) {
         request.log.warn({ err: error }, 'dashboard stream: refresh failed');

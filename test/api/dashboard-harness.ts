@@ -1,0 +1,61 @@
+import { Temporal } from 'temporal-polyfill';
+import { buildApp, type AppDeps } from '../../src/api/app.js';
+import { openTokenStore } from '../../src/api/auth/tokens.js';
+import { manualClock } from '../../src/app/clock.js';
+import { openRulesetRegistry } from '../../src/app/rulesets.js';
+import { allProjections, createProjectionRunner, openReadModelDb } from '../../src/projections/index.js';
+import { createMemoryEventStore } from '../../src/store/memory.js';
+import { CLOCK_START, issueTokens, sampleRuleset, type Harness, type InjectOptions } from './harness.js';
+
+export interface DashboardHarnessOptions {
+  /** Default true: a read-model database and a started projection runner. */
+  readonly readModels?: boolean;
+  readonly dashboardStream?: AppDeps['dashboardStream'];
+}
+
+/** The harness of test/api/harness.ts, plus the read models and the projection runner main.ts wires in. */
+export const buildDashboardHarness = async (options: DashboardHarnessOptions = {}) => {
+  const store = createMemoryEventStore();
+  const rulesets = await openRulesetRegistry(store, await sampleRuleset());
+  const tokenStore = openTokenStore(':memory:');
+  const secrets = issueTokens(tokenStore);
+  const clock = manualClock(Temporal.Instant.from(CLOCK_START));
+  const withReadModels = options.readModels ?? true;
+  const db = withReadModels ? openReadModelDb(':memory:') : undefined;
+  const runner = db ? createProjectionRunner({ store, db, projections: allProjections(), rulesets, clock }) : undefined;
+  await runner?.start();
+  const app = await buildApp({
+    store, rulesets, tokens: tokenStore, clock, manualClock: clock,
+    ...(db && runner ? { readModels: db, projections: runner } : {}),
+    ...(options.dashboardStream ? { dashboardStream: options.dashboardStream } : {}),
+  });
+  await app.ready();
+
+  const inject = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, o: InjectOptions = {}) => {
+    const as = o.as ?? 'frontdesk';
+    const headers: Record<string, string> = as === 'none' ? {} : { authorization: `Bearer ${secrets[as]}` };
+    if (o.body !== undefined) headers['content-type'] = 'application/json';
+    return app.inject({ method, url, headers: { ...headers, ...o.headers }, ...(o.body === undefined ? {} : { payload: JSON.stringify(o.body) }) });
+  };
+  const eventCount = async () => (await store.readAll()).length;
+  const close = async () => {
+    await app.close();
+    await runner?.stop();
+    db?.close();
+    await store.close();
+    tokenStore.close();
+  };
+  const harness: Harness = { app, store, clock, tokens: { store: tokenStore, secrets }, inject, eventCount, close };
+  return {
+    ...harness,
+    db, runner,
+    /** Waits until the read models hold every event written so far. */
+    caughtUp: () => runner!.waitUntilCaughtUp(),
+    /** Moves the manual clock through the API, as an admin would. */
+    at: async (now: string) => {
+      const response = await inject('PUT', '/v1/admin/clock', { as: 'admin', body: { now } });
+      if (response.statusCode !== 200) throw new Error(`clock: ${response.statusCode} ${response.body}`);
+    },
+  };
+};
+export type DashboardHarness = Awaited<ReturnType<typeof buildDashboardHarness>>;
