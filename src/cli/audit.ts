@@ -1,0 +1,213 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import cliProgress from 'cli-progress';
+import { Temporal } from 'temporal-polyfill';
+import { backdatingReport } from '../audit/backdating.js';
+import { auditInstant, replayCase } from '../audit/case-replay.js';
+import { parseImport, type ImportFormat } from '../audit/import/format.js';
+import { importCases } from '../audit/import/import.js';
+import { readOnlyRulesets } from '../audit/read-only-rulesets.js';
+import { renderBackdating, renderImport, renderReplay, renderReportAsOf, renderVerify, renderWhatIf } from '../audit/render.js';
+import { reportAsOf } from '../audit/report-as-of.js';
+import { verifyLog } from '../audit/verify.js';
+import { whatIf } from '../audit/what-if.js';
+import { systemClock } from '../app/clock.js';
+import { openRulesetRegistry } from '../app/rulesets.js';
+import { readConfig, type Config } from '../config.js';
+import { caseTypeSchema } from '../domain/events/envelope.js';
+import { isEngineError } from '../errors.js';
+import { loadRuleset } from '../ruleset/load.js';
+import { eventStoreFromConfig } from '../store/from-config.js';
+import type { EventStore } from '../store/port.js';
+
+const usage = `usage: npm run audit -- <command> [options] [--json]
+  replay <complaint|repair> <id> [--as-of ISO]          a case as it stood at an instant, clocks explained
+  report --property ID --period P [--as-of ISO]         the compliance report then and now, differences explained
+  what-if --property ID --period P --rules DIR [--as-of ISO]
+                                                        the report under another rules directory (writes nothing)
+  verify [--property ID]                                recompute every case's hash chain
+  import FILE [--format csv|jsonl|json] [--dry-run]     historical import (docs/audit.md)
+  backdating --property ID [--threshold-minutes N] [--from ISO] [--to ISO]
+Works on the configured store (DATA_DIR, EVENTSTORE_CONNECTION_STRING) and rules (RULES_DIR), as the server.
+Periods: 2026-03, 2026-Q1 or 2026. Output: a table, or JSON with --json.
+Exit codes: 0 ok, 1 findings (a broken chain, rejected import rows, back-dated events listed), 2 bad usage or input, 3 error.`;
+
+class UsageError extends Error {}
+
+const options = {
+  json: { type: 'boolean' },
+  'as-of': { type: 'string' },
+  property: { type: 'string' },
+  period: { type: 'string' },
+  rules: { type: 'string' },
+  format: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  'threshold-minutes': { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const required = (value: string | undefined, name: string): string => {
+  if (!value) throw new UsageError(`--${name} is required`);
+  return value;
+};
+
+const instant = (value: string | undefined, name: string): string | undefined => {
+  if (value === undefined) return undefined;
+  try {
+    return Temporal.Instant.from(value).toString();
+  } catch {
+    throw new UsageError(`--${name} must be an ISO instant with an offset, e.g. 2026-03-02T09:00:00+08:00`);
+  }
+};
+
+/** Progress on stderr for runs over the log; silent when stderr is not a terminal. */
+const progressBar = (label: string, total: number | undefined) => {
+  const bar = new cliProgress.SingleBar({
+    format: total ? `${label} [{bar}] {percentage}% {value}/{total}` : `${label} {value} events`,
+    stream: process.stderr, hideCursor: true, clearOnComplete: true,
+  }, cliProgress.Presets.shades_classic);
+  bar.start(total ?? 0, 0);
+  return { update: (value: number, newTotal?: number) => { if (newTotal !== undefined) bar.setTotal(newTotal); bar.update(value); }, stop: () => bar.stop() };
+};
+
+/** How many events the log holds, when the store is the SQLite file (for the progress bar's total). */
+const logSize = (config: Config): number | undefined => {
+  if (config.EVENTSTORE_CONNECTION_STRING) return undefined;
+  try {
+    const db = new Database(join(config.DATA_DIR, 'events.db'), { readonly: true, fileMustExist: true });
+    try {
+      return Number((db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n);
+    } finally {
+      db.close();
+    }
+  } catch {
+    return undefined;
+  }
+};
+
+const withScan = async <T>(config: Config, label: string, run: (onProgress: (n: number) => void) => Promise<T>): Promise<T> => {
+  const bar = progressBar(label, logSize(config));
+  try {
+    return await run((n) => bar.update(n));
+  } finally {
+    bar.stop();
+  }
+};
+
+const run = async (argv: string[]): Promise<number> => {
+  const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true });
+  const [command, ...args] = positionals;
+  if (values.help || !command) throw new UsageError('');
+  const config = readConfig(process.env);
+  const ruleset = await loadRuleset(config.RULES_DIR);
+  const { store } = eventStoreFromConfig(config);
+  const out = (value: unknown, render: () => string) => console.log(values.json ? JSON.stringify(value, null, 2) : render());
+  try {
+    const deps = { store, rulesets: readOnlyRulesets(store, ruleset), clock: systemClock };
+    switch (command) {
+      case 'replay': {
+        const caseType = caseTypeSchema.safeParse(args[0]);
+        if (!caseType.success || !args[1]) throw new UsageError('replay <complaint|repair> <id>');
+        const replay = await replayCase(deps, caseType.data, args[1], auditInstant(instant(values['as-of'], 'as-of'), systemClock.now()));
+        out(replay, () => renderReplay(replay));
+        return 0;
+      }
+      case 'report': {
+        const query = { propertyId: required(values.property, 'property'), period: required(values.period, 'period'), ...asOf(values['as-of']) };
+        const report = await reportAsOf(deps, query);
+        out(report, () => renderReportAsOf(report));
+        return 0;
+      }
+      case 'what-if': {
+        const query = { propertyId: required(values.property, 'property'), period: required(values.period, 'period'), ...asOf(values['as-of']) };
+        const other = await loadRuleset(required(values.rules, 'rules'));
+        const bar = progressBar('reading the log', logSize(config));
+        let result;
+        try {
+          result = await whatIf(deps, query, other, { scan: (n) => bar.update(n), cases: (done, total) => bar.update(done, total) });
+        } finally {
+          bar.stop();
+        }
+        const report = result;
+        out(report, () => renderWhatIf(report));
+        return 0;
+      }
+      case 'verify': {
+        const report = await withScan(config, 'verifying', (onProgress) => verifyLog(store, values.property ? { propertyId: values.property } : {}, onProgress));
+        out(report, () => renderVerify(report));
+        return report.intact ? 0 : 1;
+      }
+      case 'backdating': {
+        const threshold = values['threshold-minutes'] === undefined ? 0 : Number(values['threshold-minutes']);
+        if (!Number.isFinite(threshold) || threshold < 0) throw new UsageError('--threshold-minutes must be a number ≥ 0');
+        const from = instant(values.from, 'from');
+        const to = instant(values.to, 'to');
+        const query = { propertyId: required(values.property, 'property'), thresholdMinutes: threshold, ...(from ? { from } : {}), ...(to ? { to } : {}) };
+        const report = await withScan(config, 'reading the log', (onProgress) => backdatingReport(store, query, onProgress));
+        out(report, () => renderBackdating(report));
+        return report.eventsListed > 0 ? 1 : 0;
+      }
+      case 'import': {
+        if (!args[0]) throw new UsageError('import FILE');
+        const format = values.format as ImportFormat | undefined;
+        if (format !== undefined && !['csv', 'jsonl', 'json'].includes(format)) throw new UsageError('--format is csv, jsonl or json');
+        const parsed = parseImport(await readFile(args[0], 'utf8'), format);
+        // Imported events name the ruleset in force: it must be in the store for later replays.
+        const rulesets = values['dry-run'] ? deps.rulesets : await openRulesetRegistry(store, ruleset);
+        const bar = progressBar('importing cases', undefined);
+        let report;
+        try {
+          report = await importCases({ ...deps, rulesets }, parsed, { dryRun: values['dry-run'] === true, onCase: (done, total) => bar.update(done, total) });
+        } finally {
+          bar.stop();
+        }
+        const done = report;
+        out(done, () => renderImport(done));
+        return done.rejected.length > 0 ? 1 : 0;
+      }
+      default:
+        throw new UsageError(`unknown command ${command}`);
+    }
+  } finally {
+    await closeQuietly(store);
+  }
+};
+
+const asOf = (value: string | undefined) => {
+  const at = instant(value, 'as-of');
+  return at ? { asOf: at } : {};
+};
+
+const closeQuietly = async (store: EventStore) => {
+  try {
+    await store.close();
+  } catch {
+    // already closed
+  }
+};
+
+/** Input the auditor can fix: bad arguments, an unknown case or property, invalid rules. */
+const INPUT_ERRORS = new Set(['INVALID_COMMAND', 'PERIOD_INVALID', 'RULESET_INVALID', 'CASE_NOT_FOUND']);
+
+const main = async (argv: string[]): Promise<number> => {
+  try {
+    return await run(argv);
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`${error instanceof UsageError && error.message ? `${error.message}\n` : (error as Error).message ? `${(error as Error).message}\n` : ''}${usage}`);
+      return 2;
+    }
+    if (isEngineError(error) && INPUT_ERRORS.has(error.code)) {
+      console.error(`${error.code}: ${error.message}`);
+      return 2;
+    }
+    console.error(`error: ${(error as Error).stack ?? String(error)}`);
+    return 3;
+  }
+};
+
+process.exitCode = await main(process.argv.slice(2));
