@@ -18,6 +18,7 @@ import { caseRoutes } from './routes/case-routes.js';
 import { complianceRoutes } from './routes/compliance-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { dashboardRoutes, type ProjectionsView } from './routes/dashboard-routes.js';
+import { dashboardPageRoutes } from './routes/dashboard-page.js';
 import { appMetrics } from './metrics.js';
 
 export interface AppDeps {
@@ -104,6 +105,7 @@ export const buildApp = async (deps: AppDeps) => {
   await app.register(complianceRoutes(compliance));
   await app.register(auditRoutes(deps));
   await app.register(dashboardRoutes({ rulesets: deps.rulesets, clock: deps.clock, readModels: deps.readModels, projections: deps.projections, manualClock: deps.manualClock, ...deps.dashboardStream }));
+  await app.register(dashboardPageRoutes({ rulesets: deps.rulesets }));
   await app.register(metrics.routes);
 
   if (deps.manualClock) {

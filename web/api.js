@@ -1,0 +1,148 @@
+// Authenticated calls to the API. The token lives in sessionStorage and travels only in the
+// Authorization header — never in a URL. A 401 anywhere signs the page out.
+
+const TOKEN_KEY = 'dashboard.token';
+
+export const getToken = () => {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
+};
+export const setToken = (token) => sessionStorage.setItem(TOKEN_KEY, token);
+export const clearToken = () => sessionStorage.removeItem(TOKEN_KEY);
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail ?? problem?.title ?? `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+let unauthorized = () => {};
+/** What to do when the server answers 401 (the page shows the sign-in again). */
+export const onUnauthorized = (handler) => {
+  unauthorized = handler;
+};
+
+export const queryString = (params) =>
+  new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== '')).toString();
+
+const headers = (token, accept) => ({ authorization: `Bearer ${token}`, accept });
+
+/** GET a JSON resource. `token` overrides the stored one (sign-in); `quiet` keeps a 401 to the caller. */
+export const getJson = async (path, { signal, token, quiet = false } = {}) => {
+  const response = await fetch(path, { headers: headers(token ?? getToken() ?? '', 'application/json'), signal, cache: 'no-store' });
+  const body = await response.json().catch(() => null);
+  if (response.status === 401 && !quiet) unauthorized();
+  if (!response.ok) throw new ApiError(response.status, body);
+  return body;
+};
+
+const STALL_MS = 45_000; // the server sends a keep-alive comment every 15 s
+const MAX_BACKOFF_MS = 30_000;
+
+/** Splits complete Server-Sent Events off the front of `buffer`; returns the events and the rest. */
+const parseEvents = (buffer) => {
+  const events = [];
+  let rest = buffer;
+  for (let end = rest.indexOf('\n\n'); end !== -1; end = rest.indexOf('\n\n')) {
+    const block = rest.slice(0, end);
+    rest = rest.slice(end + 2);
+    let type = 'message';
+    const data = [];
+    for (const line of block.split('\n')) {
+      if (line === '' || line.startsWith(':')) continue;
+      const colon = line.indexOf(':');
+      const field = colon === -1 ? line : line.slice(0, colon);
+      const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
+      if (field === 'event') type = value;
+      else if (field === 'data') data.push(value);
+    }
+    if (data.length > 0) events.push({ type, data: data.join('\n') });
+  }
+  return { events, rest };
+};
+
+/**
+ * Follows GET /v1/dashboard/stream?{query} over fetch streaming (EventSource cannot send the bearer
+ * header). Reconnects by itself with exponential backoff and jitter, and aborts a connection that
+ * has been silent longer than three keep-alive intervals. Returns a function that stops it.
+ *
+ * `onStatus` receives { state: 'connecting' | 'live' | 'disconnected', retryAt? };
+ * `onDashboard` each dashboard; `onProblem` a problem the server sent instead (e.g. read models not ready).
+ */
+export const followDashboard = (query, { onDashboard, onProblem, onStatus }) => {
+  let stopped = false;
+  let attempt = 0;
+  let retry;
+  let connection;
+
+  const connect = async () => {
+    if (stopped) return;
+    connection = new AbortController();
+    const current = connection;
+    let watchdog;
+    const arm = () => {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(() => current.abort(), STALL_MS);
+    };
+    onStatus({ state: 'connecting' });
+    try {
+      arm();
+      const response = await fetch(`/v1/dashboard/stream?${query}`, {
+        headers: headers(getToken() ?? '', 'text/event-stream'),
+        signal: current.signal,
+        cache: 'no-store',
+      });
+      if (response.status === 401) {
+        stopped = true;
+        unauthorized();
+        return;
+      }
+      if (!response.ok) {
+        onProblem((await response.json().catch(() => null)) ?? { status: response.status, detail: `HTTP ${response.status}` });
+        throw new Error(`HTTP ${response.status}`);
+      }
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        arm();
+        buffer += value.replace(/\r\n?/g, '\n');
+        const parsed = parseEvents(buffer);
+        buffer = parsed.rest;
+        for (const event of parsed.events) {
+          if (stopped) return;
+          const data = JSON.parse(event.data);
+          if (event.type === 'dashboard') {
+            attempt = 0;
+            onStatus({ state: 'live' });
+            onDashboard(data);
+          } else if (event.type === 'problem') {
+            onProblem(data);
+          }
+        }
+      }
+    } catch {
+      // network error, abort by the watchdog, or a refused connection: retried below
+    } finally {
+      clearTimeout(watchdog);
+    }
+    if (stopped) return;
+    const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** attempt) * (0.8 + Math.random() * 0.4);
+    attempt += 1;
+    onStatus({ state: 'disconnected', retryAt: Date.now() + delay });
+    retry = setTimeout(connect, delay);
+  };
+
+  void connect();
+  return () => {
+    stopped = true;
+    clearTimeout(retry);
+    connection?.abort();
+  };
+};

@@ -1,0 +1,185 @@
+// Case: state, allowed next actions, SLA clocks with their explanation, and the full timeline.
+import { useState } from 'preact/hooks';
+import { getJson } from './api.js';
+import { html } from './html.js';
+import { useI18n } from './i18n.js';
+import { Countdown, Problem, StatusBadge, useLiveResource } from './parts.js';
+import { formatInstant } from './time.js';
+
+const plural = { complaint: 'complaints', repair: 'repairs' };
+const AUDIT_ROLES = new Set(['auditor', 'admin']);
+
+/**
+ * The case view, its events and — for auditors and admins — the audit replay, whose clocks carry
+ * an explanation. `caseType` 'any' tries a complaint, then a repair (KPI links on both types).
+ */
+const loadCase = async (caseType, caseId, role) => {
+  const types = caseType === 'any' ? ['complaint', 'repair'] : [caseType];
+  let notFound;
+  for (const type of types) {
+    const base = `/v1/${plural[type]}/${encodeURIComponent(caseId)}`;
+    try {
+      const [view, events, audit] = await Promise.all([
+        getJson(base),
+        getJson(`${base}/events`),
+        AUDIT_ROLES.has(role) ? getJson(`/v1/audit/cases/${type}/${encodeURIComponent(caseId)}`).catch(() => null) : null,
+      ]);
+      return { type, view, events: events.events, audit };
+    } catch (error) {
+      if (error.status !== 404) throw error;
+      notFound = error;
+    }
+  }
+  throw notFound;
+};
+
+const hidden = new Set(['owner', 'propertyId']);
+
+const DataList = ({ caseType, data }) => {
+  const i18n = useI18n();
+  const entries = Object.entries(data ?? {}).filter(([key, value]) => !hidden.has(key) && value !== null && value !== undefined && typeof value !== 'object');
+  if (entries.length === 0) return null;
+  const show = (key, value) => {
+    if (key === 'category') return i18n.category(caseType, value);
+    if (key === 'department') return i18n.department(value);
+    if (key === 'channel') return i18n.name('channel', value);
+    if (key === 'clock') return i18n.name('clock', value);
+    if (key === 'complexity' || key === 'from' || key === 'to') return i18n.name('complexity', value);
+    return String(value);
+  };
+  return html`<dl class="data">${entries.map(([key, value]) => html`<div><dt>${key}</dt><dd>${show(key, value)}</dd></div>`)}</dl>`;
+};
+
+const durationText = (duration, t) => t(`duration.${duration.kind}`, duration);
+
+/** Without the audit route: the clock's own facts, in lines. */
+const fallbackExplanation = (clock, i18n, timeZone) => {
+  const { t } = i18n;
+  const lines = [t('case.policy', { policy: clock.policyId, duration: durationText(clock.duration, t) })];
+  if (clock.consumedShare !== null && clock.consumedShare !== undefined) lines.push(t('case.consumed', { share: `${Math.round(clock.consumedShare * 100)}%` }));
+  for (const p of clock.pauses ?? []) lines.push(`${t('case.paused')}: ${formatInstant(p.start, i18n, timeZone)} – ${p.end ? formatInstant(p.end, i18n, timeZone) : '…'} (${p.reason})`);
+  if (clock.error) lines.push(clock.error.message);
+  return lines;
+};
+
+const Clocks = ({ clocks, explained, timeZone }) => {
+  const i18n = useI18n();
+  const { t } = i18n;
+  return html`<section class="panel" aria-labelledby="clocks-title">
+    <h2 id="clocks-title">${t('case.clocks')}</h2>
+    <div class="scroll"><table id="case-clocks" class="clocks">
+      <thead><tr>
+        <th scope="col">${t('clock')}</th><th scope="col">${t('status')}</th><th scope="col">${t('case.started')}</th>
+        <th scope="col">${t('deadline')}</th><th scope="col">${t('case.stopped')}</th><th scope="col" class="num">${t('remaining')}</th>
+        <th scope="col">${t('case.explanation')}</th>
+      </tr></thead>
+      <tbody>${clocks.map((clock) => {
+        const running = clock.deadline && !clock.stoppedAt && ['running', 'at_risk', 'missed'].includes(clock.status);
+        const lines = explained?.find((c) => c.clock === clock.clock)?.explanation ?? fallbackExplanation(clock, i18n, timeZone);
+        return html`<tr data-clock=${clock.clock}>
+          <th scope="row">${i18n.name('clock', clock.clock)}</th>
+          <td><${StatusBadge} status=${clock.status} /></td>
+          <td>${formatInstant(clock.startedAt, i18n, timeZone)}</td>
+          <td>${formatInstant(clock.deadline, i18n, timeZone)}</td>
+          <td>${formatInstant(clock.stoppedAt, i18n, timeZone)}</td>
+          <td class="num">${running ? html`<${Countdown} deadline=${clock.deadline} />` : '—'}</td>
+          <td><details><summary>${durationText(clock.duration, t)}</summary><ol class="explanation">${lines.map((line) => html`<li>${line}</li>`)}</ol></details></td>
+        </tr>`;
+      })}</tbody>
+    </table></div>
+  </section>`;
+};
+
+/** Timeline entries from the audit replay when there, else from the events endpoint. */
+const timelineOf = (loaded) =>
+  loaded.audit?.timeline ?? loaded.events.map((e) => ({
+    revision: e.revision, type: e.type, actor: e.metadata.actor, recordedAt: e.metadata.recordedAt, occurredAt: e.metadata.occurredAt,
+    gapMinutes: (Date.parse(e.metadata.recordedAt) - Date.parse(e.metadata.occurredAt)) / 60_000, imported: e.metadata.imported === true, data: e.data,
+  }));
+
+const Timeline = ({ caseType, entries, timeZone }) => {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const withState = entries.some((e) => e.stateAfter);
+  return html`<section class="panel" aria-labelledby="timeline-title">
+    <h2 id="timeline-title">${t('case.timeline')} <span class="count">${entries.length}</span></h2>
+    <div class="scroll"><table id="timeline" class="timeline">
+      <thead><tr>
+        <th scope="col">#</th><th scope="col">${t('case.event')}</th><th scope="col">${t('case.who')}</th>
+        <th scope="col">${t('case.recorded')}</th><th scope="col">${t('case.claimed')}</th>
+        ${withState ? html`<th scope="col">${t('case.stateAfter')}</th>` : null}<th scope="col">${t('case.data')}</th>
+      </tr></thead>
+      <tbody>${entries.map((e) => {
+        const gap = Math.round(e.gapMinutes ?? 0);
+        return html`<tr data-event=${e.type}>
+          <td class="num">${e.revision}</td>
+          <th scope="row">${i18n.name('event', e.type)}</th>
+          <td>${e.actor.id} <span class="muted">(${i18n.name('role', e.actor.role)})</span></td>
+          <td><time datetime=${e.recordedAt}>${formatInstant(e.recordedAt, i18n, timeZone, true)}</time></td>
+          <td><time datetime=${e.occurredAt}>${formatInstant(e.occurredAt, i18n, timeZone, true)}</time>
+            ${gap !== 0 ? html` <span class="badge badge-at_risk">${t('case.backdated', { minutes: gap })}</span>` : null}
+            ${e.imported ? html` <span class="badge badge-ended">${t('case.imported')}</span>` : null}</td>
+          ${withState ? html`<td>${i18n.name('state', e.stateAfter)}</td>` : null}
+          <td><${DataList} caseType=${caseType} data=${e.data} /></td>
+        </tr>`;
+      })}</tbody>
+    </table></div>
+  </section>`;
+};
+
+const Lookup = ({ initialId = '' }) => {
+  const { t, name } = useI18n();
+  const [caseType, setCaseType] = useState('complaint');
+  const [id, setId] = useState(initialId);
+  const submit = (event) => {
+    event.preventDefault();
+    if (id.trim()) location.hash = `#/case/${caseType}/${encodeURIComponent(id.trim())}`;
+  };
+  return html`<form class="filters lookup" onSubmit=${submit} aria-label=${t('case.lookup')}>
+    <label>${t('caseType')}
+      <select id="lookup-type" value=${caseType} onChange=${(e) => setCaseType(e.currentTarget.value)}>
+        <option value="complaint">${name('caseType', 'complaint')}</option><option value="repair">${name('caseType', 'repair')}</option>
+      </select></label>
+    <label>${t('case.id')} <input id="lookup-id" value=${id} onInput=${(e) => setId(e.currentTarget.value)} size="38" /></label>
+    <button type="submit">${t('case.open')}</button>
+  </form>`;
+};
+
+export const CaseView = ({ caseType, caseId, role, timeZone, version }) => {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const { data: loaded, error } = useLiveResource(
+    () => (caseId ? loadCase(caseType, caseId, role) : Promise.resolve(null)),
+    `${caseType}|${caseId}`, version, 2000,
+  );
+  if (!caseId) return html`<section class="panel"><h2>${t('case.lookup')}</h2><${Lookup} /></section>`;
+  if (error && !loaded) {
+    return html`<section class="panel"><h2>${t('case.lookup')}</h2>
+      ${error.status === 404 ? html`<p class="problem" role="alert">${t('case.notFound', { id: caseId })}</p>` : html`<${Problem} error=${error} />`}
+      <${Lookup} initialId=${caseId} /></section>`;
+  }
+  if (!loaded) return html`<p class="loading">${t('loading')}</p>`;
+  const { view, type } = loaded;
+  const d = view.details ?? {};
+  return html`<div class="case" data-case=${view.id}>
+    <section class="panel" aria-labelledby="case-title">
+      <h2 id="case-title">${i18n.name('caseType', type)} <code>${view.id}</code></h2>
+      <dl class="facts">
+        <div><dt>${t('state')}</dt><dd id="case-state"><strong>${i18n.name('state', view.state)}</strong></dd></div>
+        <div><dt>${t('category')}</dt><dd>${i18n.category(type, d.category)}</dd></div>
+        <div><dt>${t('case.unit')}</dt><dd>${d.unit ?? d.location ?? '—'}</dd></div>
+        ${d.channel ? html`<div><dt>${t('channel')}</dt><dd>${i18n.name('channel', d.channel)}</dd></div>` : null}
+        ${d.complexity ? html`<div><dt>${t('case.complexity')}</dt><dd>${i18n.name('complexity', view.facts?.complexity ?? d.complexity)}</dd></div>` : null}
+        <div><dt>${t('case.received')}</dt><dd>${formatInstant(loaded.events[0]?.metadata.occurredAt, i18n, timeZone, true)}</dd></div>
+        <div><dt>${t('case.revision')}</dt><dd>${view.revision}</dd></div>
+        <div class="wide"><dt>${t('case.description')}</dt><dd>${d.description ?? '—'}</dd></div>
+      </dl>
+      <h3>${t('case.allowed')}</h3>
+      ${view.allowedActions.length === 0
+        ? html`<p class="empty">${t('case.noActions')}</p>`
+        : html`<ul class="actions" id="allowed-actions">${view.allowedActions.map((a) => html`<li>${i18n.name('action', a)} <code>${a}</code></li>`)}</ul>`}
+    </section>
+    <${Clocks} clocks=${view.clocks} explained=${loaded.audit?.clocks} timeZone=${timeZone} />
+    <${Timeline} caseType=${type} entries=${timelineOf(loaded)} timeZone=${timeZone} />
+  </div>`;
+};

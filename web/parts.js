@@ -1,0 +1,72 @@
+// Small shared pieces: status badges (text, not colour alone), countdowns, case links, capped lists.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { html } from './html.js';
+import { useI18n } from './i18n.js';
+import { formatDuration, useServerNow } from './time.js';
+
+const icons = { missed: '✕', at_risk: '⚠', met: '✓', running: '●', paused: '❚❚', ended: '–', not_started: '○', undetermined: '?' };
+
+/** A clock status as an icon and a word; the colour only repeats what the text says. */
+export const StatusBadge = ({ status }) => {
+  const i18n = useI18n();
+  return html`<span class=${`badge badge-${status}`}><span aria-hidden="true">${icons[status] ?? ''} </span>${i18n.name('clockStatus', status)}</span>`;
+};
+
+export const MetBadge = ({ met }) => {
+  const { t } = useI18n();
+  if (met === null || met === undefined) return html`<span class="badge badge-ended">${t('agreement.noData')}</span>`;
+  return met
+    ? html`<span class="badge badge-met"><span aria-hidden="true">✓ </span>${t('agreement.met')}</span>`
+    : html`<span class="badge badge-missed"><span aria-hidden="true">✕ </span>${t('agreement.notMet')}</span>`;
+};
+
+/** Time left until `deadline`, counting every second; "overdue …" once it has passed. */
+export const Countdown = ({ deadline }) => {
+  const i18n = useI18n();
+  const now = useServerNow();
+  const left = Date.parse(deadline) - now;
+  return left >= 0
+    ? html`<span class="countdown">${formatDuration(left, i18n)}</span>`
+    : html`<span class="countdown overdue">${i18n.t('overdueBy', { time: formatDuration(left, i18n) })}</span>`;
+};
+
+export const caseHref = (caseType, caseId) => `#/case/${caseType}/${encodeURIComponent(caseId)}`;
+
+export const CaseLink = ({ caseType, caseId }) => {
+  const i18n = useI18n();
+  const label = caseType === 'complaint' || caseType === 'repair' ? i18n.name('caseType', caseType) : '';
+  return html`<a class="case-link" href=${caseHref(caseType, caseId)} title=${caseId}>${label} <code>${caseId.slice(0, 8)}</code></a>`;
+};
+
+export const Problem = ({ error }) => {
+  const { t } = useI18n();
+  return html`<p class="problem" role="alert">${t('error.generic', { message: error?.message ?? String(error) })}</p>`;
+};
+
+/**
+ * Data that follows the live dashboard: loaded when `key` changes, and again on each dashboard
+ * update (`version`), at most once per `minIntervalMs`.
+ */
+export const useLiveResource = (load, key, version, minIntervalMs = 2000) => {
+  const [state, setState] = useState({ key: null, data: null, error: null });
+  const last = useRef({ key: null, at: 0 });
+  useEffect(() => {
+    let cancelled = false;
+    const run = async () => {
+      last.current = { key, at: Date.now() };
+      try {
+        const data = await load();
+        if (!cancelled) setState({ key, data, error: null });
+      } catch (error) {
+        if (!cancelled) setState((s) => ({ key, data: s.key === key ? s.data : null, error }));
+      }
+    };
+    const wait = last.current.key === key ? last.current.at + minIntervalMs - Date.now() : 0;
+    const timer = wait > 0 ? setTimeout(run, wait) : (run(), undefined);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [key, version]);
+  return state.key === key ? state : { key, data: null, error: null };
+};

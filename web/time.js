@@ -1,0 +1,76 @@
+// Time on the page: the server's clock (which may be a manual clock in tests), a one-second
+// ticker for countdowns, and formatting in the property's time zone.
+import { useEffect, useState } from 'preact/hooks';
+
+let offset = 0;
+/** Aligns the page's clock with the server's: called with each dashboard's `asOf`. */
+export const syncServerTime = (asOf) => {
+  const at = Date.parse(asOf);
+  if (!Number.isNaN(at)) offset = at - Date.now();
+};
+export const serverNow = () => Date.now() + offset;
+
+const listeners = new Set();
+let ticker;
+const tick = () => {
+  for (const listener of listeners) listener();
+};
+
+/** The server's now, updated every second: one shared interval for every countdown on the page. */
+export const useServerNow = () => {
+  const [now, setNow] = useState(serverNow);
+  useEffect(() => {
+    const listener = () => setNow(serverNow());
+    listeners.add(listener);
+    if (!ticker) ticker = setInterval(tick, 1000);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0) {
+        clearInterval(ticker);
+        ticker = undefined;
+      }
+    };
+  }, []);
+  return now;
+};
+
+const formatters = new Map();
+const formatter = (locale, timeZone, seconds) => {
+  const key = `${locale}|${timeZone}|${seconds}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, {
+      timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
+      ...(seconds ? { second: '2-digit' } : {}), hourCycle: 'h23',
+    });
+    formatters.set(key, format);
+  }
+  return format;
+};
+
+/** An instant as local date and time in the property's zone. */
+export const formatInstant = (iso, i18n, timeZone, seconds = false) =>
+  iso ? formatter(i18n.locale, timeZone, seconds).format(new Date(iso)) : '—';
+
+/** A duration like "1小时 05分 09秒" / "1h 05m 09s"; days when long. */
+export const formatDuration = (ms, i18n) => {
+  const u = i18n.t('unit');
+  let s = Math.floor(Math.abs(ms) / 1000);
+  const d = Math.floor(s / 86_400);
+  s -= d * 86_400;
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  const pad = (n) => String(n).padStart(2, '0');
+  const sep = i18n.lang === 'zh' ? '' : ' ';
+  if (d > 0) return `${d}${u.d}${sep}${h}${u.h}${sep}${pad(m)}${u.m}`;
+  if (h > 0) return `${h}${u.h}${sep}${pad(m)}${u.m}${sep}${pad(s)}${u.s}`;
+  return `${m}${u.m}${sep}${pad(s)}${u.s}`;
+};
+
+/** The current year-month (YYYY-MM) in a zone. */
+export const monthIn = (timeZone, at = serverNow()) => {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' }).formatToParts(new Date(at));
+  return `${parts.find((p) => p.type === 'year').value}-${parts.find((p) => p.type === 'month').value}`;
+};
