@@ -10,7 +10,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type Result } from 'autocannon';
@@ -101,6 +101,9 @@ const drive = async () => {
 
     const ratio = actions.requests.average / echo.requests.average;
     console.log(`ratio actions/echo: ${ratio.toFixed(2)} (goal >= 0.4); p99 ${actions.latency.p99} ms vs ${echo.latency.p99} ms`);
+    // The server and autocannon keep about two cores busy; more load means other work competed for them.
+    const [load] = loadavg();
+    if (load! > availableParallelism() + 1) console.log(`warning: load average ${load!.toFixed(1)} on ${availableParallelism()} cores: other work competed for the CPU, compare runs with care`);
     if (actions.non2xx + actions.errors + echo.non2xx + echo.errors > 0) console.log('warning: some requests failed; the figures above count only what was answered');
   } finally {
     child.kill('SIGTERM');
