@@ -14,11 +14,21 @@ export const buildingOf = (place: string): string => {
   return dash < 0 ? place : place.slice(0, dash);
 };
 
-export const caseRowOf = (c: CaseFacts, caseId: string, state: CaseState<unknown>, ruleset: Ruleset, lastRecordedAt: number): CaseRow => {
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+/** YYYY-MM-DD of an instant in a zone (the en-CA format is ISO order). */
+export const localDate = (epochMs: number, zone: string): string => {
+  let format = dayFormats.get(zone);
+  if (!format) dayFormats.set(zone, (format = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  const date = format.format(epochMs);
+  return /^\d{4}-/.test(date) ? date : date.padStart(10, '0');
+};
+
+/** The case's row; `kpi`, when given, is its kpi column still valid (its inputs unchanged). */
+export const caseRowOf = (c: CaseFacts, caseId: string, state: CaseState<unknown>, ruleset: Ruleset, lastRecordedAt: number, kpi?: string): CaseRow => {
   const received = c.caseType === 'complaint' ? c.facts.receivedAt : c.facts.reportedAt;
   const place = c.caseType === 'complaint' ? c.facts.unit : c.facts.location;
   const zone = ruleset.property(c.facts.propertyId)!.timeZone;
-  const receivedAt = received === null ? null : Temporal.Instant.from(received);
+  const receivedAt = received === null ? null : Temporal.Instant.from(received).epochMilliseconds;
   return {
     case_type: c.caseType,
     case_id: caseId,
@@ -32,12 +42,12 @@ export const caseRowOf = (c: CaseFacts, caseId: string, state: CaseState<unknown
     building: buildingOf(place),
     department: c.caseType === 'complaint' ? c.facts.department : null,
     technician_id: c.caseType === 'repair' ? c.facts.technicianId : null,
-    received_at: receivedAt?.epochMilliseconds ?? null,
-    received_date: receivedAt?.toZonedDateTimeISO(zone).toPlainDate().toString() ?? null,
+    received_at: receivedAt,
+    received_date: receivedAt === null ? null : localDate(receivedAt, zone),
     revision: Number(state.revision),
     ruleset_version: state.rulesetVersion!,
     last_recorded_at: lastRecordedAt,
     facts: JSON.stringify(c.facts),
-    kpi: JSON.stringify(kpiCaseOf(c.caseType, caseId, c.facts, ruleset)),
+    kpi: kpi ?? JSON.stringify(kpiCaseOf(c.caseType, caseId, c.facts, ruleset)),
   };
 };

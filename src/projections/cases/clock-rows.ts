@@ -39,15 +39,27 @@ const atRiskAt = (c: CaseFacts, clock: CaseClock, policy: SlaPolicy, ruleset: Ru
   }
 };
 
+/** The latest instant the clocks depend on. */
+const latestInput = (c: CaseFacts): Temporal.Instant => {
+  const f = c.facts;
+  const candidates = [f.callbacks[0]?.at, f.closedAt, ...f.misses.map((m) => m.at)];
+  if (c.caseType === 'complaint') candidates.push(c.facts.receivedAt, c.facts.handlingStartedAt, c.facts.resolvedAt, c.facts.withdrawnAt, c.facts.rejectedAt);
+  else candidates.push(c.facts.reportedAt, c.facts.dispatchedAt, c.facts.completedAt, c.facts.cancelledAt, ...c.facts.pauses.flatMap((p) => [p.start, p.end]));
+  return candidates
+    .filter((at): at is string => typeof at === 'string')
+    .map((at) => Temporal.Instant.from(at))
+    .reduce((a, b) => (Temporal.Instant.compare(a, b) >= 0 ? a : b));
+};
+
 /**
- * The rows of a case's SLA clocks, from its facts alone (never from the time they are computed,
- * so replaying the log at any later moment writes the same rows). Clocks are read as of the case's
- * last event; while a pause is open, as of the moment it began: the deadline is then the one the
- * clock would have if the pause ended right there, and `paused_since` says it is moving.
+ * The rows of a case's SLA clocks, from the facts in derivedInputsOf alone (never from the time they
+ * are computed, so replaying the log at any later moment writes the same rows). Clocks are read as
+ * of the latest of those facts; while a pause is open, as of the moment it began: the deadline is
+ * then the one the clock would have if the pause ended right there, and `paused_since` says it is moving.
  */
-export const clockRowsOf = (c: CaseFacts, caseId: string, ruleset: Ruleset, lastOccurredAt: string): ClockRow[] => {
+export const clockRowsOf = (c: CaseFacts, caseId: string, ruleset: Ruleset): ClockRow[] => {
   const openPause = c.caseType === 'repair' ? c.facts.pauses.find((p) => p.end === null) : undefined;
-  const now = Temporal.Instant.from(openPause?.start ?? lastOccurredAt);
+  const now = openPause ? Temporal.Instant.from(openPause.start) : latestInput(c);
   const ended = endedAt(c);
   return caseClocks(c, ruleset, now).map((clock): ClockRow => {
     const policy = policyOf(ruleset, clock.policyId);

@@ -7,12 +7,15 @@ import type { ProjectedEvent, Projection } from '../projection.js';
 import { caseRowOf } from './case-row.js';
 import { restoreCaseState } from './case-state.js';
 import { clockRowsOf } from './clock-rows.js';
+import { derivedInputsOf } from './inputs.js';
 import { CASES_DDL, CASES_TEARDOWN, prepareCaseStatements, type CaseStatements } from './schema.js';
 
 interface TouchedCase {
   readonly caseType: CaseType;
   readonly caseId: string;
   state: CaseState<unknown>;
+  /** The case as the batch found it: derivedInputsOf its facts and its kpi column; null for a case the batch opens. */
+  readonly before: { readonly inputs: string; readonly kpi: string | null } | null;
   lastRecordedAt: number;
   changed: boolean;
 }
@@ -40,7 +43,8 @@ export const casesProjection = (): Projection => {
     const caseId = event.metadata.caseId;
     const row = sqlOf(db).read.get(caseType, caseId);
     const state = row ? restoreCaseState(caseType, row) : initialCaseState(lifecycles[caseType]);
-    const entry = { caseType, caseId, state, lastRecordedAt: 0, changed: false };
+    const before = row ? { inputs: derivedInputsOf({ caseType, facts: state.snapshot.facts } as CaseFacts), kpi: row.kpi } : null;
+    const entry = { caseType, caseId, state, before, lastRecordedAt: 0, changed: false };
     touched.set(event.streamName, entry);
     return entry;
   };
@@ -76,9 +80,11 @@ export const casesProjection = (): Projection => {
         const { state, caseId } = entry;
         const ruleset = ctx.ruleset(state.rulesetVersion!);
         const c = { caseType: entry.caseType, facts: state.snapshot.facts } as CaseFacts;
-        sql.upsert.run(caseRowOf(c, caseId, state, ruleset, entry.lastRecordedAt));
+        const unchanged = entry.before !== null && derivedInputsOf(c) === entry.before.inputs;
+        sql.upsert.run(caseRowOf(c, caseId, state, ruleset, entry.lastRecordedAt, unchanged ? entry.before!.kpi ?? undefined : undefined));
+        if (unchanged) continue;
         sql.dropClocks.run(entry.caseType, caseId);
-        for (const row of clockRowsOf(c, caseId, ruleset, state.lastOccurredAt!)) sql.insertClock.run(row);
+        for (const row of clockRowsOf(c, caseId, ruleset)) sql.insertClock.run(row);
       }
       touched.clear();
     },

@@ -97,7 +97,7 @@ export interface ClockRow {
   readonly error: string | null;
 }
 
-export type StoredCase = Pick<CaseRow, 'state' | 'facts' | 'revision' | 'property_id' | 'ruleset_version'>;
+export type StoredCase = Pick<CaseRow, 'state' | 'facts' | 'revision' | 'property_id' | 'ruleset_version' | 'kpi'>;
 
 const columns = (names: readonly string[]) => ({ list: names.join(', '), params: names.map((n) => `@${n}`).join(', ') });
 const caseColumns = columns([
@@ -111,7 +111,7 @@ const clockColumns = columns([
 
 export const prepareCaseStatements = (db: Database.Database) => ({
   read: db.prepare<[string, string], StoredCase>(
-    'SELECT state, facts, revision, property_id, ruleset_version FROM cases WHERE case_type = ? AND case_id = ?',
+    'SELECT state, facts, revision, property_id, ruleset_version, kpi FROM cases WHERE case_type = ? AND case_id = ?',
   ),
   upsert: db.prepare<[CaseRow]>(`INSERT OR REPLACE INTO cases (${caseColumns.list}) VALUES (${caseColumns.params})`),
   dropClocks: db.prepare<[string, string]>('DELETE FROM case_clocks WHERE case_type = ? AND case_id = ?'),
