@@ -60,6 +60,10 @@ const serve = async () => {
   }
   const ready: Ready = { port: (app.server.address() as { port: number }).port, token, ids };
   process.send!(ready);
+  // CPU time the server spent, asked for around each phase: it holds up better than req/s when other work shares the cores.
+  process.on('message', (message) => {
+    if (message === 'cpu') process.send!({ cpu: process.cpuUsage() });
+  });
   process.once('SIGTERM', async () => {
     await app.close();
     await store.close();
@@ -68,9 +72,9 @@ const serve = async () => {
   });
 };
 
-const summary = (label: string, r: Result) =>
+const summary = (label: string, r: Result, cpuMicros: number) =>
   `${label.padEnd(44)} ${r.requests.average.toFixed(0).padStart(7)} req/s  p50 ${String(r.latency.p50).padStart(4)} ms  p99 ${String(r.latency.p99).padStart(4)} ms  ` +
-  `(${r['2xx']} ok, ${r.non2xx} non-2xx, ${r.errors} errors)`;
+  `server CPU ${(cpuMicros / Math.max(1, r['2xx'])).toFixed(0).padStart(4)} µs/req  (${r['2xx']} ok, ${r.non2xx} non-2xx, ${r.errors} errors)`;
 
 const drive = async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-http-'));
@@ -85,11 +89,24 @@ const drive = async () => {
       child.once('exit', (code) => reject(new Error(`the bench server exited with ${code}`)));
     });
     const url = `http://127.0.0.1:${ready.port}`;
+    const serverCpu = () => new Promise<number>((resolve) => {
+      const answer = (message: unknown) => {
+        const { cpu } = message as { cpu?: NodeJS.CpuUsage };
+        if (!cpu) return;
+        child.off('message', answer);
+        resolve(cpu.user + cpu.system);
+      };
+      child.on('message', answer);
+      child.send('cpu');
+    });
     const headers = { authorization: `Bearer ${ready.token}`, 'content-type': 'application/json' };
     console.log(`HTTP, ${CONNECTIONS} connections, ${SECONDS} s each; durable SQLite (WAL, synchronous=FULL) in ${dataDir}; ${ready.ids.length} complaints pre-created`);
 
+    const beforeEcho = await serverCpu();
     const echo = await autocannon({ url: `${url}/bench/echo`, method: 'POST', headers, body: JSON.stringify(complaint), connections: CONNECTIONS, duration: SECONDS });
-    console.log(summary('baseline: echo with POST /v1/complaints schema', echo));
+    const beforeActions = await serverCpu();
+    const echoCpu = beforeActions - beforeEcho;
+    console.log(summary('baseline: echo with POST /v1/complaints schema', echo, echoCpu));
 
     let next = 0;
     const escalate = JSON.stringify({ reason: '业主再次来电催促' });
@@ -97,10 +114,13 @@ const drive = async () => {
       url, connections: CONNECTIONS, duration: SECONDS,
       requests: [{ method: 'POST', headers, body: escalate, setupRequest: (request) => ({ ...request, path: `/v1/complaints/${ready.ids[next++ % ready.ids.length]}/escalate` }) }],
     });
-    console.log(summary(`POST /v1/complaints/:id/escalate over ${ready.ids.length} cases`, actions));
+    const actionsCpu = (await serverCpu()) - beforeActions;
+    console.log(summary(`POST /v1/complaints/:id/escalate over ${ready.ids.length} cases`, actions, actionsCpu));
 
     const ratio = actions.requests.average / echo.requests.average;
     console.log(`ratio actions/echo: ${ratio.toFixed(2)} (goal >= 0.4); p99 ${actions.latency.p99} ms vs ${echo.latency.p99} ms`);
+    const perRequest = (micros: number, r: Result) => micros / Math.max(1, r['2xx']);
+    console.log(`server CPU per request, echo/actions: ${(perRequest(echoCpu, echo) / perRequest(actionsCpu, actions)).toFixed(2)}`);
     // The server and autocannon keep about two cores busy; more load means other work competed for them.
     const [load] = loadavg();
     if (load! > availableParallelism() + 1) console.log(`warning: load average ${load!.toFixed(1)} on ${availableParallelism()} cores: other work competed for the CPU, compare runs with care`);
