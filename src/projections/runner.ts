@@ -129,7 +129,14 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
           slot.checkpoint = summary.checkpoint;
           slot.lastRecordedAt = lastRecordedAt;
           settleWaiters();
-          for (const listener of listeners) listener(summary);
+          // A listener's failure is its own: the batch is committed and the projection goes on.
+          for (const listener of listeners) {
+            try {
+              listener(summary);
+            } catch (error) {
+              process.emitWarning(`an onApplied listener failed: ${(error as Error).message}`);
+            }
+          }
         },
         caughtUp(checkpoint) {
           slot.caughtUp = true;
