@@ -6,15 +6,11 @@ import { openRulesetRegistry, type RulesetRegistry } from '../../src/app/ruleset
 import { decide } from '../../src/domain/case/decide.js';
 import { evolve, initialCaseState, type CaseState } from '../../src/domain/case/state.js';
 import type { Actor, CaseType } from '../../src/domain/events/envelope.js';
-import type { Ruleset } from '../../src/domain/ruleset/ruleset.js';
-import { loadRuleset } from '../../src/ruleset/load.js';
 import { createMemoryEventStore } from '../../src/store/memory.js';
 import { NO_STREAM, type AppendResult, type EventStore } from '../../src/store/port.js';
 import { allProjections, createProjectionRunner, openReadModelDb, type Projection } from '../../src/projections/index.js';
 
 export const RULES_DIR = new URL('../../rules', import.meta.url).pathname;
-let rulesetOnce: Promise<Ruleset> | undefined;
-export const sampleRuleset = () => (rulesetOnce ??= loadRuleset(RULES_DIR));
 
 /** Monday 2 March 2026, 09:00 in Beijing. */
 export const START = '2026-03-02T01:00:00Z';
@@ -26,19 +22,14 @@ const staff: Record<string, Actor> = {
   system: { id: 'watcher', role: 'system' },
 };
 
-export const complaintBody = {
-  propertyId: 'demo', unit: '3-2-1201', category: 'noise', description: '楼上装修噪音', channel: 'phone' as const,
-  owner: { name: '王先生', phone: '13800000000' },
-};
-export const repairBody = {
-  propertyId: 'demo', location: '5-1-302', category: 'plumbing', complexity: 'general' as const, description: '厨房水管漏水',
-  owner: { name: '李女士', phone: '13900000000' },
-};
+import { sampleRuleset } from '../domain/case/fixtures.js';
+
+export { complaintBody, repairBody } from '../domain/case/fixtures.js';
 
 /** A memory store with the sample ruleset published, a manual clock, and a desk that runs commands through decide. */
 export const buildWorld = async (options: { store?: EventStore } = {}) => {
   const store = options.store ?? createMemoryEventStore();
-  const ruleset = await sampleRuleset();
+  const ruleset = sampleRuleset;
   const rulesets: RulesetRegistry = await openRulesetRegistry(store, ruleset);
   const clock: ManualClock = manualClock(Temporal.Instant.from(START));
   const states = new Map<string, CaseState<unknown>>();
