@@ -4,7 +4,7 @@ import { getJson, queryString } from './api.js';
 import { html } from './html.js';
 import { useI18n } from './i18n.js';
 import { CaseLink, MetBadge, Problem, useLiveResource } from './parts.js';
-import { formatInstant, monthIn } from './time.js';
+import { formatInstant } from './time.js';
 
 const percent = (share) => (share === null || share === undefined ? '—' : `${(share * 100).toFixed(share === 1 || share === 0 ? 0 : 1)}%`);
 /** Which case type a KPI's cases are: the callback and satisfaction KPIs count both. */
@@ -24,19 +24,21 @@ const FailingCases = ({ kpi }) => {
   </ul>`;
 };
 
-export const Agreement = ({ propertyId, property, timeZone, version }) => {
+export const Agreement = ({ propertyId, property, today, timeZone, version }) => {
   const i18n = useI18n();
   const { t } = i18n;
-  const [period, setPeriod] = useState(() => monthIn(timeZone));
+  const [chosen, setPeriod] = useState(null);
+  // This month by the server's clock (the dashboard's local date), until another month is chosen.
+  const period = chosen ?? (today ? today.slice(0, 7) : null);
   const { data: report, error } = useLiveResource(
-    () => getJson(`/v1/compliance?${queryString({ propertyId, period })}`),
+    () => (period ? getJson(`/v1/compliance?${queryString({ propertyId, period })}`) : Promise.resolve(null)),
     `${propertyId}|${period}`, version, 3000,
   );
   return html`<section class="panel agreement" aria-labelledby="agreement-title">
     <h2 id="agreement-title">${t('agreement.title')} · ${property?.agreement?.name ?? ''}</h2>
     <form class="filters" onSubmit=${(e) => e.preventDefault()}>
       <label>${t('agreement.period')}
-        <input id="agreement-period" type="month" value=${period} onChange=${(e) => e.currentTarget.value && setPeriod(e.currentTarget.value)} /></label>
+        <input id="agreement-period" type="month" value=${period ?? ''} onChange=${(e) => e.currentTarget.value && setPeriod(e.currentTarget.value)} /></label>
     </form>
     ${error ? (error.status === 403 ? html`<p class="problem" role="alert">${t('agreement.forbidden')}</p>` : html`<${Problem} error=${error} />`) : null}
     ${!report ? (error ? null : html`<p class="loading">${t('loading')}</p>`) : html`

@@ -156,7 +156,7 @@ const Shell = ({ session, lang, onLang, onSignOut }) => {
   const nav = [['board', t('nav.board')], ['today', t('nav.today')], ['agreement', t('nav.agreement')], ['case', t('nav.case')]];
   let view;
   if (route.view === 'today') view = html`<${Today} dashboard=${live.dashboard} />`;
-  else if (route.view === 'agreement') view = html`<${Agreement} propertyId=${propertyId} property=${property} timeZone=${timeZone} version=${live.version} />`;
+  else if (route.view === 'agreement') view = html`<${Agreement} propertyId=${propertyId} property=${property} today=${live.streamed?.today} timeZone=${timeZone} version=${live.version} />`;
   else if (route.view === 'case') view = html`<${CaseView} key=${`${route.caseType}/${route.caseId}`} caseType=${route.caseType ?? 'complaint'} caseId=${route.caseId} role=${session.role} timeZone=${timeZone} version=${live.version} />`;
   else view = html`<${Board} dashboard=${live.dashboard} limit=${limit} onLimit=${setLimit} />`;
   const withFilters = route.view === 'board' || route.view === 'today';

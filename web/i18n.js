@@ -362,7 +362,6 @@ export const translator = (lang, categories) => {
   };
   return {
     lang,
-    locale: lang === 'zh' ? 'zh-CN' : 'en-GB',
     t,
     name,
     category: (caseType, id) => named(categories?.[caseType], id),

@@ -35,7 +35,9 @@ export const caseHref = (caseType, caseId) => `#/case/${caseType}/${encodeURICom
 export const CaseLink = ({ caseType, caseId }) => {
   const i18n = useI18n();
   const label = caseType === 'complaint' || caseType === 'repair' ? i18n.name('caseType', caseType) : '';
-  return html`<a class="case-link" href=${caseHref(caseType, caseId)} title=${caseId}>${label} <code>${caseId.slice(0, 8)}</code></a>`;
+  // A UUID is known by its first 8 characters; shorter ids (imports, tests) are shown whole.
+  const shown = caseId.length > 12 ? caseId.slice(0, 8) : caseId;
+  return html`<a class="case-link" href=${caseHref(caseType, caseId)} title=${caseId}>${label} <code>${shown}</code></a>`;
 };
 
 export const Problem = ({ error }) => {

@@ -35,22 +35,26 @@ export const useServerNow = () => {
 };
 
 const formatters = new Map();
-const formatter = (locale, timeZone, seconds) => {
-  const key = `${locale}|${timeZone}|${seconds}`;
-  let format = formatters.get(key);
+const formatter = (timeZone) => {
+  let format = formatters.get(timeZone);
   if (!format) {
-    format = new Intl.DateTimeFormat(locale, {
-      timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
-      ...(seconds ? { second: '2-digit' } : {}), hourCycle: 'h23',
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
     });
-    formatters.set(key, format);
+    formatters.set(timeZone, format);
   }
   return format;
 };
 
-/** An instant as local date and time in the property's zone. */
-export const formatInstant = (iso, i18n, timeZone, seconds = false) =>
-  iso ? formatter(i18n.locale, timeZone, seconds).format(new Date(iso)) : '—';
+/**
+ * An instant as local date and time in the property's zone, "2026-03-02 11:00" in either language
+ * (unambiguous, unlike 02/03/2026).
+ */
+export const formatInstant = (iso, _i18n, timeZone, seconds = false) => {
+  if (!iso) return '—';
+  const p = Object.fromEntries(formatter(timeZone).formatToParts(new Date(iso)).map((part) => [part.type, part.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}${seconds ? `:${p.second}` : ''}`;
+};
 
 /** A duration like "1小时 05分 09秒" / "1h 05m 09s"; days when long. */
 export const formatDuration = (ms, i18n) => {
@@ -67,10 +71,4 @@ export const formatDuration = (ms, i18n) => {
   if (d > 0) return `${d}${u.d}${sep}${h}${u.h}${sep}${pad(m)}${u.m}`;
   if (h > 0) return `${h}${u.h}${sep}${pad(m)}${u.m}${sep}${pad(s)}${u.s}`;
   return `${m}${u.m}${sep}${pad(s)}${u.s}`;
-};
-
-/** The current year-month (YYYY-MM) in a zone. */
-export const monthIn = (timeZone, at = serverNow()) => {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' }).formatToParts(new Date(at));
-  return `${parts.find((p) => p.type === 'year').value}-${parts.find((p) => p.type === 'month').value}`;
 };

@@ -1,0 +1,179 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { CHROMIUM, hasChromium, launchChromium, newDataDir, prefillComplaints, runServer } from './browser-harness.js';
+
+/** The browser globals the page functions below use (this project's TypeScript has no DOM library). */
+interface PageStorage { getItem(key: string): string | null; setItem(key: string, value: string): void }
+declare const document: { querySelector(selector: string): { textContent: string | null } | null; querySelectorAll(selector: string): { length: number } };
+declare const sessionStorage: PageStorage;
+declare const localStorage: PageStorage;
+declare const window: Record<string, unknown>;
+
+const ADMIN_TOKEN = 'e2e-dashboard-admin-0123456789abcdef';
+/** Monday 2 March 2026, 09:00 in Shanghai. */
+const START = '2026-03-02T01:00:00Z';
+const ARTIFACTS = new URL('../../artifacts/', import.meta.url).pathname;
+const WAIT = { timeout: 10_000 };
+const owner = { name: '测试业主', phone: '13800000000' };
+
+t.test('the dashboard page in Chromium: sign-in, live board, missed deadline, case timeline, agreement, English, 2,000 open cases', {
+  skip: hasChromium() ? false : `${CHROMIUM} is absent (.ci/run installs Debian's chromium)`,
+}, async (t) => {
+  const started = Date.now();
+  const server = await runServer({ adminToken: ADMIN_TOKEN, clockStart: START });
+  t.teardown(() => server.close());
+  const profile = await mkdtemp(join(tmpdir(), 'dashboard-chromium-'));
+  t.teardown(() => rm(profile, { recursive: true, force: true }));
+  const browser = await launchChromium(profile, { viewport: { width: 1360, height: 1000 }, locale: 'zh-CN' });
+  t.teardown(() => browser.close());
+  await mkdir(ARTIFACTS, { recursive: true });
+
+  const call = <T = any>(method: string, path: string, body?: unknown) => server.call<T>(method, path, ADMIN_TOKEN, body);
+  const moveClock = (now: string) => call('PUT', '/v1/admin/clock', { now });
+  const receive = (unit: string, category: string, channel: string) =>
+    call<{ id: string }>('POST', '/v1/complaints', { propertyId: 'demo', unit, category, description: '业主反映问题', channel, owner }).then((r) => r.id);
+
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  const urls: string[] = [];
+  page.on('request', (request) => urls.push(request.url()));
+  const text = (selector: string) => page.locator(selector).first().innerText();
+  const waitText = (selector: string, expected: string) =>
+    page.waitForFunction(([s, e]) => document.querySelector(s!)?.textContent?.trim() === e, [selector, expected], WAIT);
+
+  // The page is open; its data is not: the sign-in form comes first.
+  const served = await fetch(`${server.base}/dashboard`);
+  t.equal(served.headers.get('content-type'), 'text/html; charset=utf-8');
+  t.match(served.headers.get('content-security-policy'), /script-src 'self' 'sha256-/);
+  const vendor = await fetch(`${server.base}/dashboard/assets/vendor/preact.mjs`);
+  t.equal(vendor.headers.get('content-type'), 'text/javascript; charset=utf-8');
+  t.match(vendor.headers.get('cache-control'), /max-age=/);
+  t.equal((await fetch(`${server.base}/dashboard/assets/vendor/preact.mjs`, { headers: { 'if-none-match': vendor.headers.get('etag')! } })).status, 304);
+  t.equal((await fetch(`${server.base}/dashboard/session`)).status, 401, 'the session route needs the token');
+
+  await page.goto(`${server.base}/dashboard`);
+  await page.waitForSelector('#signin', WAIT);
+  await page.locator('#token').fill(ADMIN_TOKEN);
+  await page.locator('#signin button[type=submit]').click();
+  await page.waitForSelector('#open-complaints', WAIT);
+  await waitText('#connection', '● 实时');
+  t.equal(await page.evaluate(() => sessionStorage.getItem('dashboard.token')), ADMIN_TOKEN, 'the token is kept in sessionStorage');
+  await page.evaluate(() => { window.notReloaded = true; });
+
+  // A few cases of every kind, then the complaint the test follows.
+  const parking = await receive('7-1-101', 'parking', 'wechat');
+  const assigned = await receive('3-2-1201', 'environment', 'walk_in');
+  await call('POST', `/v1/complaints/${assigned}/acknowledge`, {});
+  await call('POST', `/v1/complaints/${assigned}/assign`, { department: 'engineering' });
+  const leak = (await call('POST', '/v1/repairs', { propertyId: 'demo', location: '3-2-1201', category: 'plumbing', complexity: 'general', description: '厨房漏水', owner })).id;
+  await call('POST', `/v1/repairs/${leak}/dispatch`, { technicianId: 'tech-9' });
+  await call('POST', '/v1/repairs', { propertyId: 'demo', location: 'B2 车库', category: 'elevator', complexity: 'complex', description: '电梯异响', owner });
+  const complaint = await receive('5-1-302', 'noise', 'phone');
+
+  await waitText('#open-complaints', '3');
+  await waitText('#open-repairs', '2');
+  t.equal(await page.evaluate(() => window.notReloaded), true, 'the board followed the stream without a reload');
+
+  // 100 minutes on: the 2-hour response clock is past its 80 % mark; the undispatched repair's 30 minutes are gone.
+  await moveClock('2026-03-02T02:40:00Z');
+  const followed = `tr[data-case="${complaint}"]`;
+  await page.waitForSelector(`#at-risk ${followed}`, WAIT);
+  t.match(await text(`#at-risk ${followed}`), /有风险/, 'at risk says so in words');
+  const countdown = await text(`#at-risk ${followed} .countdown`);
+  await page.waitForFunction(([s, before]) => document.querySelector(s!)?.textContent !== before, [`#at-risk ${followed} .countdown`, countdown], WAIT);
+  t.pass(`the countdown moves by itself (${countdown})`);
+
+  // Past the response deadline (11:00 in Shanghai): the complaint moves to the missed list.
+  await moveClock('2026-03-02T03:01:00Z');
+  await page.waitForSelector(`#missed ${followed}`, WAIT);
+  const missedRow = await text(`#missed ${followed}`);
+  t.match(missedRow, /超时/, 'missed says so in words');
+  t.match(missedRow, /2026-03-02 11:00/, 'the deadline is shown in the property\'s zone');
+  t.equal(await page.locator(`#at-risk ${followed}`).count(), 0, 'and it left the at-risk list');
+
+  // Filters narrow every figure: building 7 has the one parking complaint.
+  await page.locator('#filter-building').fill('7');
+  await page.locator('#filter-building').blur();
+  await waitText('#open-complaints', '1');
+  await page.waitForSelector(`tr[data-case="${parking}"]`, WAIT);
+  await page.getByRole('button', { name: '清除筛选' }).click();
+  await waitText('#open-complaints', '3');
+
+  await page.screenshot({ path: join(ARTIFACTS, 'dashboard-board.png'), fullPage: true });
+
+  // The case: state, allowed actions, clocks explained, the timeline.
+  await page.locator(`#missed ${followed} a.case-link`).click();
+  await page.waitForSelector('#timeline tbody tr', WAIT);
+  t.equal(await text('#case-state'), '已受理');
+  t.match(await text('#allowed-actions'), /开始处理/);
+  t.match(await text('#case-clocks tr[data-clock="response"]'), /超时/);
+  t.ok(await page.locator('#case-clocks tr[data-clock="response"] .explanation li').count() > 0, 'the response clock is explained');
+  const first = await text('#timeline tbody tr:first-child');
+  t.match(first, /受理投诉/);
+  t.match(first, /admin/);
+  t.match(first, /2026-03-02 09:00:00/, 'recorded and claimed times in the property\'s zone');
+  await page.screenshot({ path: join(ARTIFACTS, 'dashboard-case.png'), fullPage: true });
+
+  // The agreement: the failing timely-handling figure links to the complaint.
+  await page.locator('#nav-agreement').click();
+  const failing = `#kpis tr[data-kpi="complaint.timely_handling"] a[href*="${complaint}"]`;
+  await page.waitForSelector(failing, WAIT);
+  t.match(await text('#kpis tr[data-kpi="complaint.timely_handling"]'), /未达标/);
+  await page.screenshot({ path: join(ARTIFACTS, 'dashboard-agreement.png'), fullPage: true });
+
+  // English, remembered across a reload (and still signed in: the token is in this tab's session).
+  await page.locator('#lang-switch').click();
+  await waitText('#nav-board', 'SLA board');
+  t.equal(await page.evaluate(() => localStorage.getItem('dashboard.lang')), 'en');
+  await page.reload();
+  await waitText('#nav-agreement', 'Agreement');
+  await page.waitForSelector('#kpis tr[data-kpi="complaint.timely_handling"]', WAIT);
+  t.match(await text('#kpis tr[data-kpi="complaint.timely_handling"]'), /Not met/);
+  await page.locator('#nav-today').click();
+  await page.waitForSelector('#intake-title', WAIT);
+  t.match(await text('#intake-title'), /Received today \(2026-03-02\)/);
+  await page.screenshot({ path: join(ARTIFACTS, 'dashboard-today-en.png'), fullPage: true });
+
+  // 2,000 open complaints, all at risk, on a second server: the first render of that board, from navigation start.
+  const bulkDir = await newDataDir();
+  const bulkStarted = Date.now();
+  await prefillComplaints(bulkDir, 2000, START);
+  const bulkMs = Date.now() - bulkStarted;
+  const bulk = await runServer({ adminToken: ADMIN_TOKEN, clockStart: '2026-03-02T02:45:00Z', dataDir: bulkDir });
+  t.teardown(() => bulk.close());
+  for (const giveUp = Date.now() + 30_000; ;) {
+    const dashboard = await bulk.call('GET', '/v1/dashboard?propertyId=demo&limit=1', ADMIN_TOKEN);
+    if (dashboard.open.complaint.total === 2000) break;
+    if (Date.now() > giveUp) throw new Error(`the read model did not catch up: ${JSON.stringify(dashboard.lag)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await page.goto(`${bulk.base}/dashboard`);
+  await page.locator('#token').fill(ADMIN_TOKEN);
+  await page.locator('#signin button[type=submit]').click();
+  await page.waitForSelector('#at-risk tbody tr', WAIT);
+  await page.reload();
+  await page.waitForFunction(() => performance.getEntriesByName('dashboard:first-render').length > 0, null, WAIT);
+  const firstRender = await page.evaluate(() => performance.getEntriesByName('dashboard:first-render')[0]!.duration);
+  t.equal(await text('#open-complaints'), '2000');
+  t.equal(await text('#at-risk-total'), '2000');
+  t.equal(await page.locator('#at-risk tbody tr').count(), 50, 'long lists draw 50 rows, then "show more"');
+  await page.screenshot({ path: join(ARTIFACTS, 'dashboard-board-2000.png') });
+  await page.getByRole('button', { name: /显示更多/ }).click();
+  await page.waitForFunction(() => document.querySelectorAll('#at-risk tbody tr').length === 250, null, WAIT);
+  t.ok(firstRender < 1000, `first render of the board with 2,000 open cases at risk: ${Math.round(firstRender)} ms (< 1 s)`);
+  t.comment(`2,000 complaints written in ${bulkMs} ms; first render ${Math.round(firstRender)} ms`);
+
+  // A token the server refuses brings the sign-in back, and the page forgets it.
+  await page.evaluate(() => sessionStorage.setItem('dashboard.token', 'wk_revoked_0000000000000000'));
+  await page.reload();
+  await page.waitForSelector('#signin', WAIT);
+  t.match(await text('#signin'), /请重新登录/);
+  t.equal(await page.evaluate(() => sessionStorage.getItem('dashboard.token')), null);
+
+  t.notOk(urls.some((url) => url.includes(ADMIN_TOKEN)), 'the token never appeared in a URL');
+  t.same(errors, [], 'no errors in the page');
+  t.comment(`browser test took ${Date.now() - started} ms`);
+});
