@@ -2,7 +2,7 @@
  * Projections against the raw log: a full rebuild of every projection from a SQLite event store
  * of realistic case histories, against a plain sequential read of the same log, in the same run.
  *
- *   npm run bench:projections                  (BENCH_CASES=120000: about 1.1 million events)
+ *   npm run bench:projections                  (BENCH_CASES=130000: about 1 million events)
  *   BENCH_CASES=5000 npm run bench:projections (a quick run)
  *   BENCH_EVENTS_DB=/tmp/events.db …           (keep the generated log and reuse it in later runs)
  *
@@ -20,13 +20,13 @@ import { decide } from '../src/domain/case/decide.js';
 import { evolve, initialCaseState, type CaseState } from '../src/domain/case/state.js';
 import type { Actor, CaseType } from '../src/domain/events/envelope.js';
 import type { Ruleset } from '../src/domain/ruleset/ruleset.js';
-import { allProjections, createProjectionRunner, openReadModelDb } from '../src/projections/index.js';
+import { allProjections, createProjectionRunner, openReadModelDb, REBUILD_BATCH_SIZE } from '../src/projections/index.js';
 import { pendingAfter } from '../src/projections/log-scan.js';
 import { loadRuleset } from '../src/ruleset/load.js';
 import { NO_STREAM, type EventStore, type Position } from '../src/store/port.js';
 import { openSqliteEventStore } from '../src/store/sqlite.js';
 
-const CASES = Number(process.env.BENCH_CASES ?? 120_000);
+const CASES = Number(process.env.BENCH_CASES ?? 130_000);
 /** Cases in progress at once: each tick, each of them due acts, and all those appends are in flight together. */
 const IN_FLIGHT = 3_000;
 const TICK_MINUTES = 5;
@@ -197,7 +197,7 @@ const main = async () => {
   const { count: caseEvents, last: head } = await pendingAfter(store, null);
   const readModelsFile = join(dir, 'read-models.db');
   const db = openReadModelDb(readModelsFile);
-  const runner = createProjectionRunner({ store, db, projections: allProjections(), rulesets, clock: { now: () => Temporal.Now.instant() }, batchSize: 2_000 });
+  const runner = createProjectionRunner({ store, db, projections: allProjections(), rulesets, clock: { now: () => Temporal.Now.instant() }, batchSize: Number(process.env.BENCH_BATCH ?? REBUILD_BATCH_SIZE) });
   const rebuild = await timed('rebuild of all projections', async () => {
     await runner.start();
     if (head) await runner.waitForPosition(head);

@@ -4,7 +4,7 @@ import cliProgress from 'cli-progress';
 import { systemClock } from '../app/clock.js';
 import { openRulesetRegistry } from '../app/rulesets.js';
 import { readConfig } from '../config.js';
-import { allProjections, createProjectionRunner, openReadModelDb, readModelFile } from '../projections/index.js';
+import { allProjections, createProjectionRunner, openReadModelDb, readModelFile, REBUILD_BATCH_SIZE } from '../projections/index.js';
 import { pendingAfter } from '../projections/log-scan.js';
 import { loadRuleset } from '../ruleset/load.js';
 import { eventStoreFromConfig } from '../store/from-config.js';
@@ -45,7 +45,7 @@ export const rebuildCommand = async (argv: string[], env: NodeJS.ProcessEnv, out
   try {
     const rulesets = await openRulesetRegistry(store, await loadRuleset(config.RULES_DIR));
     const projections = allProjections().filter((p) => chosen.includes(p.name));
-    const runner = createProjectionRunner({ store, db, projections, rulesets, clock: systemClock, batchSize: 5_000 });
+    const runner = createProjectionRunner({ store, db, projections, rulesets, clock: systemClock, batchSize: REBUILD_BATCH_SIZE });
     out.log(`rebuilding ${chosen.join(', ')} from ${description}`);
     const { count: total, last: head } = await pendingAfter(store, null);
     const bar = out.progress

@@ -1,4 +1,4 @@
-export { createProjectionRunner, type ProjectionRunner, type ProjectionRunnerOptions } from './runner.js';
+export { createProjectionRunner, REBUILD_BATCH_SIZE, type ProjectionRunner, type ProjectionRunnerOptions } from './runner.js';
 export { openReadModelDb, readModelFile } from './read-model-db.js';
 export { formatPosition, parsePosition } from './checkpoints.js';
 export { CASE_EVENTS, LAG_COUNT_LIMIT } from './log-scan.js';

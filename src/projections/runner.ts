@@ -50,6 +50,11 @@ interface Waiter {
 }
 
 const DEFAULT_BATCH_SIZE = 1_000;
+/**
+ * For a rebuild from position 0: a case's events lie far apart in the log, and a projection that
+ * writes each touched case once a batch (cases) does less work the more of them one batch holds.
+ */
+export const REBUILD_BATCH_SIZE = 10_000;
 
 const failedError = (slot: Slot) => new Error(`projection ${slot.projection.name} failed: ${slot.error!.message}`, { cause: slot.error });
 

@@ -11,7 +11,7 @@ import { historyOf, stepArbitrary } from './histories.js';
 const stats = { events: 0, batches: 0, crashes: 0 };
 t.test('live batches, a rebuild from zero and a redelivery of everything give the same tables', async (t) => {
   await fc.assert(
-    fc.asyncProperty(fc.array(stepArbitrary, { minLength: 10, maxLength: 60, size: 'max' }), fc.integer({ min: 1, max: 7 }), async (steps, batchSize) => {
+    fc.asyncProperty(fc.array(stepArbitrary, { minLength: 10, maxLength: 40, size: 'max' }), fc.integer({ min: 1, max: 7 }), async (steps, batchSize) => {
       const world = await buildWorld();
       const runStep = historyOf(world);
       const live = runnerFor(world, { batchSize });
