@@ -35,19 +35,26 @@ const loadCase = async (caseType, caseId, role) => {
 
 const hidden = new Set(['owner', 'propertyId']);
 
-const DataList = ({ caseType, data }) => {
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** An event's data as labelled fields; ids named, instants in the property's zone, the owner's contact left out. */
+const DataList = ({ caseType, eventType, data, timeZone }) => {
   const i18n = useI18n();
   const entries = Object.entries(data ?? {}).filter(([key, value]) => !hidden.has(key) && value !== null && value !== undefined && typeof value !== 'object');
   if (entries.length === 0) return null;
   const show = (key, value) => {
+    if (typeof value === 'boolean') return i18n.name('yesNo', String(value));
+    if (typeof value === 'string' && INSTANT.test(value)) return formatInstant(value, i18n, timeZone);
     if (key === 'category') return i18n.category(caseType, value);
     if (key === 'department') return i18n.department(value);
     if (key === 'channel') return i18n.name('channel', value);
     if (key === 'clock') return i18n.name('clock', value);
+    if (key === 'satisfaction') return i18n.name('satisfaction', value);
+    if (key === 'reason' && eventType === 'RepairPaused') return i18n.name('pauseReason', value);
     if (key === 'complexity' || key === 'from' || key === 'to') return i18n.name('complexity', value);
     return String(value);
   };
-  return html`<dl class="data">${entries.map(([key, value]) => html`<div><dt>${key}</dt><dd>${show(key, value)}</dd></div>`)}</dl>`;
+  return html`<dl class="data">${entries.map(([key, value]) => html`<div><dt>${i18n.name('field', key)}</dt><dd>${show(key, value)}</dd></div>`)}</dl>`;
 };
 
 const durationText = (duration, t) => t(`duration.${duration.kind}`, duration);
@@ -57,7 +64,7 @@ const fallbackExplanation = (clock, i18n, timeZone) => {
   const { t } = i18n;
   const lines = [t('case.policy', { policy: clock.policyId, duration: durationText(clock.duration, t) })];
   if (clock.consumedShare !== null && clock.consumedShare !== undefined) lines.push(t('case.consumed', { share: `${Math.round(clock.consumedShare * 100)}%` }));
-  for (const p of clock.pauses ?? []) lines.push(`${t('case.paused')}: ${formatInstant(p.start, i18n, timeZone)} – ${p.end ? formatInstant(p.end, i18n, timeZone) : '…'} (${p.reason})`);
+  for (const p of clock.pauses ?? []) lines.push(`${t('case.paused')}: ${formatInstant(p.start, i18n, timeZone)} – ${p.end ? formatInstant(p.end, i18n, timeZone) : '…'} (${i18n.name('pauseReason', p.reason)})`);
   if (clock.error) lines.push(clock.error.message);
   return lines;
 };
@@ -120,7 +127,7 @@ const Timeline = ({ caseType, entries, timeZone }) => {
             ${gap !== 0 ? html` <span class="badge badge-at_risk">${t('case.backdated', { minutes: gap })}</span>` : null}
             ${e.imported ? html` <span class="badge badge-ended">${t('case.imported')}</span>` : null}</td>
           ${withState ? html`<td>${i18n.name('state', e.stateAfter)}</td>` : null}
-          <td><${DataList} caseType=${caseType} data=${e.data} /></td>
+          <td><${DataList} caseType=${caseType} eventType=${e.type} data=${e.data} timeZone=${timeZone} /></td>
         </tr>`;
       })}</tbody>
     </table></div>

@@ -301,6 +301,14 @@ const names = {
     },
     role: { frontdesk: '客服前台', dispatcher: '客服主管', technician: '维修人员', manager: '客服部经理', auditor: '质检', admin: '管理员', system: '系统' },
     complexity: { general: '一般', complex: '复杂' },
+    field: {
+      unit: '房号', location: '位置', category: '类别', description: '描述', channel: '渠道', clock: '时限', policyId: '规则',
+      deadline: '截止时间', reason: '原因', department: '部门', technicianId: '维修人员', resolution: '处理结果', workDone: '维修内容',
+      note: '备注', satisfaction: '满意度', complexity: '复杂度', from: '原分类', to: '新分类', accepted: '验收通过', comment: '业主意见',
+    },
+    satisfaction: { very_satisfied: '非常满意', satisfied: '满意', neutral: '一般', dissatisfied: '不满意' },
+    pauseReason: { awaiting_parts: '等待配件', owner_absent: '业主不在家', owner_quote: '等待业主确认报价' },
+    yesNo: { true: '是', false: '否' },
   },
   en: {
     caseType: { complaint: 'Complaint', repair: 'Repair' },
@@ -339,6 +347,14 @@ const names = {
     },
     role: { frontdesk: 'Front desk', dispatcher: 'Dispatcher', technician: 'Technician', manager: 'Manager', auditor: 'Auditor', admin: 'Administrator', system: 'System' },
     complexity: { general: 'General', complex: 'Complex' },
+    field: {
+      unit: 'Unit', location: 'Location', category: 'Category', description: 'Description', channel: 'Channel', clock: 'Clock', policyId: 'Policy',
+      deadline: 'Deadline', reason: 'Reason', department: 'Department', technicianId: 'Technician', resolution: 'Resolution', workDone: 'Work done',
+      note: 'Note', satisfaction: 'Satisfaction', complexity: 'Complexity', from: 'From', to: 'To', accepted: 'Accepted', comment: 'Owner\'s comment',
+    },
+    satisfaction: { very_satisfied: 'Very satisfied', satisfied: 'Satisfied', neutral: 'Neutral', dissatisfied: 'Dissatisfied' },
+    pauseReason: { awaiting_parts: 'Waiting for parts', owner_absent: 'Owner not at home', owner_quote: 'Owner-paid quote pending' },
+    yesNo: { true: 'Yes', false: 'No' },
   },
 };
 

@@ -115,6 +115,7 @@ t.test('the dashboard page in Chromium: sign-in, live board, missed deadline, ca
   t.match(first, /受理投诉/);
   t.match(first, /admin/);
   t.match(first, /2026-03-02 09:00:00/, 'recorded and claimed times in the property\'s zone');
+  await page.locator('#case-clocks tr[data-clock="response"] summary').click();
   await page.screenshot({ path: join(ARTIFACTS, 'dashboard-case.png'), fullPage: true });
 
   // The agreement: the failing timely-handling figure links to the complaint.
@@ -166,11 +167,18 @@ t.test('the dashboard page in Chromium: sign-in, live board, missed deadline, ca
   t.ok(firstRender < 1000, `first render of the board with 2,000 open cases at risk: ${Math.round(firstRender)} ms (< 1 s)`);
   t.comment(`2,000 complaints written in ${bulkMs} ms; first render ${Math.round(firstRender)} ms`);
 
+  // The server goes away: the page says it is disconnected, and when it will try again.
+  await bulk.close();
+  await page.waitForFunction(() => /连接中断，\d+ 秒后重连/.test(document.querySelector('#connection')?.textContent ?? ''), null, WAIT);
+  t.pass('a lost stream shows as disconnected, with the next attempt');
+
   // A token the server refuses brings the sign-in back, and the page forgets it.
+  await page.goto(`${server.base}/dashboard`);
+  await page.waitForSelector('#open-complaints', WAIT);
   await page.evaluate(() => sessionStorage.setItem('dashboard.token', 'wk_revoked_0000000000000000'));
   await page.reload();
   await page.waitForSelector('#signin', WAIT);
-  t.match(await text('#signin'), /请重新登录/);
+  t.match(await text('#signin'), /sign in again/, 'in English, as chosen on this origin');
   t.equal(await page.evaluate(() => sessionStorage.getItem('dashboard.token')), null);
 
   t.notOk(urls.some((url) => url.includes(ADMIN_TOKEN)), 'the token never appeared in a URL');
