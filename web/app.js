@@ -106,7 +106,8 @@ const ConnectionStatus = ({ status, streamed, problem }) => {
     kind = 'down';
     text = t('status.connecting');
   } else {
-    const behind = (streamed?.lag ?? []).filter((l) => !l.caughtUp || l.events > 0);
+    // A projection a second or more behind; a moment's lag while an event is being applied is not shown.
+    const behind = (streamed?.lag ?? []).filter((l) => !l.caughtUp && l.seconds >= 1);
     const failed = (streamed?.lag ?? []).find((l) => l.error);
     if (failed) {
       kind = 'behind';
