@@ -57,6 +57,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/package.json ./package.json
 COPY rules ./rules
+# The dashboard page and its scripts are served as they are, without a build step.
+COPY web ./web
 
 USER node
 
