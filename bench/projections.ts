@@ -194,6 +194,7 @@ const main = async () => {
   }
 
   const raw = await timed('raw sequential read (readAll pages of 1000)', () => readEverything(store));
+  const rssBeforeRebuild = process.resourceUsage().maxRSS / 1024;
   const { count: caseEvents, last: head } = await pendingAfter(store, null);
   const readModelsFile = join(dir, 'read-models.db');
   const db = openReadModelDb(readModelsFile);
@@ -217,7 +218,7 @@ const main = async () => {
   console.log(line(rebuild));
   if (compliance) console.log(line(compliance));
   console.log(`rebuild / raw read: ${ratio.toFixed(2)} (goal ≥ 0.30)`);
-  console.log(`peak RSS: ${peakMb.toFixed(0)} MB (goal ≤ 256 MB)`);
+  console.log(`peak RSS: ${peakMb.toFixed(0)} MB (goal ≤ 256 MB); ${rssBeforeRebuild.toFixed(0)} MB before the rebuild`);
   const rows = (sql: string) => Number(openReadModelDb(readModelsFile).prepare(sql).pluck().get());
   console.log(`read model: ${rows('SELECT count(*) FROM cases')} cases, ${rows('SELECT count(*) FROM case_clocks')} clock rows`);
   if (!process.env.BENCH_EVENTS_DB) await rm(dir, { recursive: true, force: true });

@@ -46,7 +46,25 @@ export interface Consumer {
 const IDLE = Symbol('idle');
 /** How long a partial batch waits for more events before it is applied. */
 const GATHER_MS = 2;
-const idle = () => new Promise<typeof IDLE>((resolve) => setTimeout(() => resolve(IDLE), GATHER_MS));
+
+/**
+ * A timer a partial batch races each next message against. Every race leaves a reaction on it, and
+ * a catch-up that never yields to the timers would pile them up with the messages they hold: so
+ * it is ended (its reactions released) as soon as the batch it waits for is applied.
+ */
+const gatheringTimer = () => {
+  let end!: () => void;
+  const idle = new Promise<typeof IDLE>((resolve) => {
+    const timer = setTimeout(() => resolve(IDLE), GATHER_MS);
+    end = () => {
+      clearTimeout(timer);
+      resolve(IDLE);
+    };
+  });
+  return { idle, end };
+};
+/** Lets timers and I/O (the server's requests) run between the batches of a long catch-up. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const summarise = (projection: string, events: readonly ProjectedEvent[]): AppliedSummary => {
   const properties = new Set<string>();
@@ -107,20 +125,25 @@ export const startConsumer = (options: ConsumerOptions): Consumer => {
       return promise;
     };
     let pending = pull();
-    let gathering: Promise<typeof IDLE> | undefined;
+    let gathering: ReturnType<typeof gatheringTimer> | undefined;
+    const applyBatch = async () => {
+      gathering?.end();
+      gathering = undefined;
+      await flush();
+      await yieldToEventLoop();
+    };
     for (;;) {
       const next: IteratorResult<SubscriptionMessage> | typeof IDLE =
-        batch.length === 0 ? await pending : await Promise.race([pending, (gathering ??= idle())]);
+        batch.length === 0 ? await pending : await Promise.race([pending, (gathering ??= gatheringTimer()).idle]);
       if (next === IDLE) {
-        gathering = undefined;
-        await flush();
+        await applyBatch();
         continue;
       }
       if (next.done) return;
       pending = pull();
       const message = next.value;
       if (message.kind === 'caughtUp') {
-        await flush();
+        await applyBatch();
         // Events of other streams up to here are behind us too: the lag reads 0.
         if (message.position && isNew(message.position)) {
           write(() => {}, message.position, null);
@@ -132,7 +155,7 @@ export const startConsumer = (options: ConsumerOptions): Consumer => {
       // At-least-once delivery: an event at or before the checkpoint is already applied.
       if (!isNew(message.event.position)) continue;
       batch.push(projectedEvent(message.event));
-      if (batch.length >= batchSize) await flush();
+      if (batch.length >= batchSize) await applyBatch();
     }
   };
 
