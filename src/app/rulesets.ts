@@ -17,17 +17,8 @@ export interface RulesetRegistry {
   get(version: string): Promise<Ruleset>;
 }
 
-export const openRulesetRegistry = async (store: EventStore, current: Ruleset): Promise<RulesetRegistry> => {
-  try {
-    await store.appendToStream(
-      streamOf(current.version),
-      [{ id: uuidv5(current.version, NAMESPACE), type: 'RulesetPublished', data: { version: current.version, files: current.files as Json }, metadata: {} }],
-      { expectedRevision: NO_STREAM },
-    );
-  } catch (error) {
-    // Already published by an earlier start: the content hash is the stream name, so it is the same ruleset.
-    if (!isRevisionConflict(error)) throw error;
-  }
+/** The rulesets a store holds, read without writing anything (the auditor's tools must not write). */
+export const readOnlyRulesets = (store: EventStore, current: Ruleset): RulesetRegistry => {
   const cache = new Map<string, Ruleset>([[current.version, current]]);
   return {
     current,
@@ -45,4 +36,19 @@ export const openRulesetRegistry = async (store: EventStore, current: Ruleset): 
       }
     },
   };
+};
+
+/** Publishes the current ruleset (once per version) and returns the registry. */
+export const openRulesetRegistry = async (store: EventStore, current: Ruleset): Promise<RulesetRegistry> => {
+  try {
+    await store.appendToStream(
+      streamOf(current.version),
+      [{ id: uuidv5(current.version, NAMESPACE), type: 'RulesetPublished', data: { version: current.version, files: current.files as Json }, metadata: {} }],
+      { expectedRevision: NO_STREAM },
+    );
+  } catch (error) {
+    // Already published by an earlier start: the content hash is the stream name, so it is the same ruleset.
+    if (!isRevisionConflict(error)) throw error;
+  }
+  return readOnlyRulesets(store, current);
 };

@@ -8,7 +8,7 @@ import { backdatingReport } from '../audit/backdating.js';
 import { auditInstant, replayCase } from '../audit/case-replay.js';
 import { parseImport, type ImportFormat } from '../audit/import/format.js';
 import { importCases } from '../audit/import/import.js';
-import { readOnlyRulesets } from '../audit/read-only-rulesets.js';
+import { readOnlyRulesets } from '../app/rulesets.js';
 import { renderBackdating, renderImport, renderReplay, renderReportAsOf, renderVerify, renderWhatIf } from '../audit/render.js';
 import { reportAsOf } from '../audit/report-as-of.js';
 import { verifyLog } from '../audit/verify.js';
