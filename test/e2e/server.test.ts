@@ -115,6 +115,12 @@ t.test('the real server: both lifecycles over HTTP, SIGTERM, restart, everything
   await moveClock('2026-03-02T01:40:00Z');
   t.match((await ok('GET', `/v1/repairs/${repair}`, auditor)).clocks.find((c: { clock: string }) => c.clock === 'response'), { status: 'missed' });
   t.match((await ok('GET', `/v1/complaints/${complaint}`, auditor)).clocks.find((c: { clock: string }) => c.clock === 'response'), { status: 'running' });
+  // The deadline watcher records the repair's missed response on its own, once (bounded wait).
+  const missed = async () => ((await ok('GET', `/v1/repairs/${repair}/events`, auditor)).events as Array<{ type: string; data: unknown }>)
+    .filter((e) => e.type === 'RepairDeadlineMissed');
+  const waitUntil = Date.now() + 10_000;
+  while ((await missed()).length === 0 && Date.now() < waitUntil) await new Promise((resolve) => setTimeout(resolve, 50));
+  t.match(await missed(), [{ data: { clock: 'response', policyId: 'repair.response', deadline: '2026-03-02T01:30:00Z' } }], 'the watcher recorded the miss');
 
   await ok('POST', `/v1/complaints/${complaint}/acknowledge`, frontdesk, {});
   await ok('POST', `/v1/complaints/${complaint}/escalate`, frontdesk, { reason: '业主多次来电' });
@@ -137,7 +143,7 @@ t.test('the real server: both lifecycles over HTTP, SIGTERM, restart, everything
   const closedComplaint = await ok('POST', `/v1/complaints/${complaint}/close`, frontdesk, {});
   const closedRepair = await ok('POST', `/v1/repairs/${repair}/close`, frontdesk, {});
   t.same(closedComplaint, { id: complaint, revision: 7, state: 'closed' });
-  t.same(closedRepair, { id: repair, revision: 9, state: 'closed' });
+  t.same(closedRepair, { id: repair, revision: 10, state: 'closed' });
   t.equal((await call('PUT', '/v1/admin/clock', ADMIN_TOKEN, { now: START })).status, 409, 'the clock does not go back');
 
   const snapshot = async (c: typeof call) => {
@@ -151,7 +157,8 @@ t.test('the real server: both lifecycles over HTTP, SIGTERM, restart, everything
   const before = await snapshot(call);
   t.match(before[0]!.body, { state: 'closed', revision: 7, allowedActions: [] });
   t.equal(before[1]!.body.events.length, 8);
-  t.equal(before[3]!.body.events.length, 10);
+  t.equal(before[3]!.body.events.length, 11);
+  t.equal((await missed()).length, 1, 'and only once');
   t.match(before[2]!.body.clocks.find((c: { clock: string }) => c.clock === 'completion'), { status: 'met', pauses: [{ reason: 'awaiting_parts', end: '2026-03-02T06:00:00Z' }] });
 
   t.equal(await first.stop(), 0, 'SIGTERM: clean exit');
@@ -167,7 +174,7 @@ t.test('the real server: both lifecycles over HTTP, SIGTERM, restart, everything
   const retried = await callAgain('POST', '/v1/repairs', frontdesk, { propertyId: 'demo', location: '5-1-302', category: 'plumbing', complexity: 'general', description: '漏水', owner }, { 'idempotency-key': 'e2e-repair-1' });
   t.equal(retried.status, 201);
   t.equal(retried.text, repairCreated.text, 'a retried create after the restart gets its original answer');
-  t.equal((await callAgain('GET', `/v1/repairs/${repair}/events`, auditor)).json().events.length, 10, 'and writes nothing');
+  t.equal((await callAgain('GET', `/v1/repairs/${repair}/events`, auditor)).json().events.length, 11, 'and writes nothing');
   t.equal(await second.stop(), 0);
   running = undefined;
 });
