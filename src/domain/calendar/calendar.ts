@@ -1,4 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
+import { calendarDays, dayNumber, plainDateOf } from './days.js';
 import { CalendarNoWorkingDayError, CalendarYearUnpublishedError } from './errors.js';
 import type { CalendarSpec } from './spec.js';
 
@@ -77,13 +78,19 @@ export function createBusinessCalendar(spec: CalendarSpec): BusinessCalendar {
  * CalendarYearUnpublishedError on reaching a year without a schedule.
  */
 export function* workingDaysFrom(calendar: BusinessCalendar, first: Temporal.PlainDate): Generator<Temporal.PlainDate> {
+  for (const day of workingDayNumbersFrom(calendar, dayNumber(first))) yield plainDateOf(day);
+}
+
+/** workingDaysFrom with days as day numbers (days.ts). */
+export function* workingDayNumbersFrom(calendar: BusinessCalendar, first: number): Generator<number> {
+  const days = calendarDays(calendar);
   let restDays = 0;
-  for (let day = first; ; day = day.add({ days: 1 })) {
-    if (calendar.isWorkingDay(day)) {
+  for (let day = first; ; day++) {
+    if (days.isWorking(day)) {
       restDays = 0;
       yield day;
     } else if (++restDays >= MAX_REST_DAYS_IN_A_ROW) {
-      throw new CalendarNoWorkingDayError(calendar.id, first.subtract({ days: 1 }).toString(), restDays);
+      throw new CalendarNoWorkingDayError(calendar.id, plainDateOf(first - 1).toString(), restDays);
     }
   }
 }

@@ -1,3 +1,4 @@
 export * from './calendar.js';
+export * from './days.js';
 export * from './errors.js';
 export * from './spec.js';

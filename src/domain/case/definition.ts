@@ -1,4 +1,4 @@
-import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
+import { createActor, initialTransition, type AnyActorScope, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import type { CaseType } from '../events/envelope.js';
 import type { AnyCommandSpec } from './command.js';
 
@@ -30,12 +30,26 @@ export interface LifecycleSnapshot<F> {
   readonly machine: unknown;
 }
 
+/**
+ * What a pure transition runs in. xstate's `transition` builds a throwaway actor (and with it the
+ * machine's initial snapshot) on every call, most of a transition's cost; the lifecycle machines'
+ * only actions are assigns, which need nothing from the actor, so one inert scope serves them all.
+ */
+const inertScope = (machine: AnyStateMachine): AnyActorScope => {
+  const self = createActor(machine);
+  return {
+    self, system: self.system, id: '', sessionId: '',
+    defer: () => {}, logger: () => {}, stopChild: () => {}, emit: () => {}, actionExecutor: () => {},
+  } as unknown as AnyActorScope;
+};
+
 export const lifecycle = <F>(options: {
   caseType: CaseType;
   machine: AnyStateMachine;
   commands: readonly AnyCommandSpec<F>[];
 }): Lifecycle<F> => {
   const { machine } = options;
+  const scope = inertScope(machine);
   const wrap = (snapshot: AnyMachineSnapshot): LifecycleSnapshot<F> => ({
     state: String(snapshot.value),
     facts: snapshot.context as F,
@@ -53,7 +67,7 @@ export const lifecycle = <F>(options: {
     handles: (snapshot, eventType) => raw(snapshot)._nodes.some((node) => node.ownEvents.includes(eventType)),
     next: (snapshot, event) => {
       if (!raw(snapshot).can(event as never)) return undefined;
-      return wrap(transition(machine, raw(snapshot), event as never)[0] as AnyMachineSnapshot);
+      return wrap(machine.transition(raw(snapshot), event as never, scope) as AnyMachineSnapshot);
     },
   };
 };

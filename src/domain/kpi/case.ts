@@ -1,4 +1,4 @@
-import { Temporal } from 'temporal-polyfill';
+import { zoneDays } from '../calendar/days.js';
 import { isEngineError } from '../../errors.js';
 import type { ComplaintFacts } from '../complaint/facts.js';
 import { isSatisfied } from '../events/shared.js';
@@ -7,7 +7,7 @@ import type { Ruleset } from '../ruleset/ruleset.js';
 import type { SlaPolicy } from '../ruleset/schema.js';
 import { toClockDuration } from '../sla/clocks.js';
 import { milestoneAt, type CaseFacts } from '../sla/milestones.js';
-import { deadlineFor, type Interval } from '../time/index.js';
+import { deadlineOfNanos, epochMillis, epochNanos, floorMillis, type NanoInterval } from '../time/index.js';
 
 /** One SLA clock as the KPIs need it, independent of when the report is read. */
 export interface KpiClock {
@@ -44,8 +44,11 @@ export interface KpiCase {
   readonly ratings: ReadonlyArray<{ readonly at: number; readonly date: string; readonly satisfied: boolean }>;
 }
 
-const ms = (iso: string | null): number | null => (iso === null ? null : Temporal.Instant.from(iso).epochMilliseconds);
-const localDate = (iso: string, zone: string) => Temporal.Instant.from(iso).toZonedDateTimeISO(zone).toPlainDate().toString();
+const ms = (iso: string | null): number | null => (iso === null ? null : epochMillis(iso));
+const localDate = (iso: string, zone: string) => {
+  const days = zoneDays(zone);
+  return days.dateOf(days.dayOf(epochNanos(iso)));
+};
 
 const kpiClock = (c: CaseFacts, policy: SlaPolicy | undefined, ruleset: Ruleset): KpiClock | null => {
   if (!policy) return null;
@@ -54,12 +57,12 @@ const kpiClock = (c: CaseFacts, policy: SlaPolicy | undefined, ruleset: Ruleset)
   const stopped = ms(milestoneAt(c, policy.stops as never));
   const ledger = policy.pausedIn.includes('paused') && c.caseType === 'repair' ? c.facts.pauses : [];
   const open = ledger.find((p) => p.end === null);
-  const closed: Interval[] = ledger.filter((p) => p.end !== null).map((p) => ({ start: Temporal.Instant.from(p.start), end: Temporal.Instant.from(p.end!) }));
+  const closed: NanoInterval[] = ledger.filter((p) => p.end !== null).map((p) => ({ start: epochNanos(p.start), end: epochNanos(p.end!) }));
   const calendar = ruleset.property(c.facts.propertyId)!.businessCalendar;
-  const start = Temporal.Instant.from(started);
+  const start = epochNanos(started);
   try {
-    const { deadline } = deadlineFor(calendar, toClockDuration(policy), start, closed, start);
-    return { policyId: policy.id, deadline: deadline.epochMilliseconds, stoppedAt: stopped, pausedSince: open ? ms(open.start) : null };
+    const { deadline } = deadlineOfNanos(calendar, toClockDuration(policy), start, closed, start);
+    return { policyId: policy.id, deadline: floorMillis(deadline), stoppedAt: stopped, pausedSince: open ? ms(open.start) : null };
   } catch (error) {
     if (!isEngineError(error)) throw error;
     return { policyId: policy.id, deadline: null, stoppedAt: stopped, pausedSince: null, undetermined: error.message };

@@ -56,6 +56,16 @@ export const createRuleset = (files: Readonly<Record<string, unknown>>): Ruleset
     (!policy.when?.categories || policy.when.categories.includes(profile.category)) &&
     (!policy.when?.complexity || policy.when.complexity === profile.complexity);
 
+  // A case's policies are asked for at every read of its clocks; the answer depends on three strings.
+  const chosenFor = new Map<string, ReadonlyMap<ClockId, SlaPolicy>>();
+  const choose = (profile: CaseProfile): ReadonlyMap<ClockId, SlaPolicy> => {
+    const chosen = new Map<ClockId, SlaPolicy>();
+    for (const policy of spec.slaPolicies) {
+      if (!chosen.has(policy.clock) && matches(policy, profile)) chosen.set(policy.clock, policy);
+    }
+    return chosen;
+  };
+
   return {
     version: contentHash(files),
     spec,
@@ -63,10 +73,9 @@ export const createRuleset = (files: Readonly<Record<string, unknown>>): Ruleset
     intake: spec.intake,
     property: (id) => properties.get(id),
     policiesFor: (profile) => {
-      const chosen = new Map<ClockId, SlaPolicy>();
-      for (const policy of spec.slaPolicies) {
-        if (!chosen.has(policy.clock) && matches(policy, profile)) chosen.set(policy.clock, policy);
-      }
+      const key = `${profile.caseType}\u0000${profile.category}\u0000${profile.complexity ?? ''}`;
+      let chosen = chosenFor.get(key);
+      if (!chosen) chosenFor.set(key, (chosen = choose(profile)));
       return chosen;
     },
     hasCategory: (caseType, id) => spec.categories[caseType].some((c) => c.id === id),

@@ -1,9 +1,9 @@
-import { Temporal } from 'temporal-polyfill';
+import type { Temporal } from 'temporal-polyfill';
 import { isEngineError } from '../../errors.js';
 import type { ClockId } from '../events/shared.js';
 import type { Ruleset } from '../ruleset/ruleset.js';
 import type { Milestone, SlaPolicy } from '../ruleset/schema.js';
-import { clockProgress, type ClockDuration, type Interval } from '../time/index.js';
+import { clockProgressOfNanos, epochNanos, isoOfNanos, type ClockDuration, type NanoInterval } from '../time/index.js';
 import { endedAt, milestoneAt, pausesOf, type CaseFacts } from './milestones.js';
 
 export type ClockStatus =
@@ -41,12 +41,12 @@ export const toClockDuration = (policy: SlaPolicy): ClockDuration =>
     ? { kind: 'working_days', days: policy.duration.days }
     : { kind: policy.duration.kind, minutes: (policy.duration.hours ?? 0) * 60 + (policy.duration.minutes ?? 0) };
 
-const instant = (iso: string) => Temporal.Instant.from(iso);
-const earliest = (a: string | null, b: string | null) =>
-  a === null ? b : b === null ? a : Temporal.Instant.compare(instant(a), instant(b)) <= 0 ? a : b;
-
 /** One clock of a case at `now`, under the given policy (DOMAIN.md "SLA clocks"). */
-export const caseClock = (c: CaseFacts, policy: SlaPolicy, ruleset: Ruleset, now: Temporal.Instant): CaseClock => {
+export const caseClock = (c: CaseFacts, policy: SlaPolicy, ruleset: Ruleset, now: Temporal.Instant): CaseClock =>
+  caseClockAt(c, policy, ruleset, now.epochNanoseconds);
+
+/** caseClock with `now` in epoch nanoseconds. */
+export const caseClockAt = (c: CaseFacts, policy: SlaPolicy, ruleset: Ruleset, now: bigint): CaseClock => {
   const duration = toClockDuration(policy);
   const startedAt = milestoneAt(c, policy.starts as Milestone);
   const stoppedAt = milestoneAt(c, policy.stops as Milestone);
@@ -59,11 +59,13 @@ export const caseClock = (c: CaseFacts, policy: SlaPolicy, ruleset: Ruleset, now
   if (!calendar) throw new Error(`case of unknown property ${c.facts.propertyId}`);
   // The clock is read where it stopped: at its stopping event, or when the case ended without it.
   const ended = stoppedAt === null ? endedAt(c) : null;
-  const readAt = earliest(stoppedAt ?? ended, now.toString())!;
-  const pauses: Interval[] = ledger.map((p) => ({ start: instant(p.start), ...(p.end ? { end: instant(p.end) } : {}), reason: p.reason }));
+  const stop = stoppedAt ?? ended;
+  const stopNs = stop === null ? null : epochNanos(stop);
+  const readAt = stopNs !== null && stopNs <= now ? stopNs : now;
+  const pauses: NanoInterval[] = ledger.map((p) => ({ start: epochNanos(p.start), ...(p.end ? { end: epochNanos(p.end) } : {}), reason: p.reason }));
   try {
-    const progress = clockProgress(calendar, duration, instant(startedAt), pauses, instant(readAt));
-    const late = Temporal.Instant.compare(instant(readAt), progress.deadline) > 0;
+    const progress = clockProgressOfNanos(calendar, duration, epochNanos(startedAt), pauses, readAt);
+    const late = readAt > progress.deadline;
     const status: ClockStatus =
       stoppedAt !== null ? (late ? 'missed' : 'met')
       : late ? 'missed'
@@ -72,7 +74,7 @@ export const caseClock = (c: CaseFacts, policy: SlaPolicy, ruleset: Ruleset, now
       : progress.share >= policy.atRisk ? 'at_risk'
       : 'running';
     return {
-      ...base, deadline: progress.deadline.toString(), status, paused: progress.paused,
+      ...base, deadline: isoOfNanos(progress.deadline), status, paused: progress.paused,
       consumedShare: progress.share, remainingMinutes: progress.remainingMinutes,
     };
   } catch (error) {
@@ -85,11 +87,14 @@ export const caseClock = (c: CaseFacts, policy: SlaPolicy, ruleset: Ruleset, now
 };
 
 /** Every clock the ruleset gives this case, at `now`. */
-export const caseClocks = (c: CaseFacts, ruleset: Ruleset, now: Temporal.Instant): CaseClock[] => {
+export const caseClocks = (c: CaseFacts, ruleset: Ruleset, now: Temporal.Instant): CaseClock[] => caseClocksAt(c, ruleset, now.epochNanoseconds);
+
+/** caseClocks with `now` in epoch nanoseconds. */
+export const caseClocksAt = (c: CaseFacts, ruleset: Ruleset, now: bigint): CaseClock[] => {
   const profile = {
     caseType: c.caseType,
     category: c.facts.category,
     ...(c.caseType === 'repair' ? { complexity: c.facts.complexity } : {}),
   };
-  return [...ruleset.policiesFor(profile).values()].map((policy) => caseClock(c, policy, ruleset, now));
+  return [...ruleset.policiesFor(profile).values()].map((policy) => caseClockAt(c, policy, ruleset, now));
 };

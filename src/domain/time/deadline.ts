@@ -2,11 +2,17 @@ import { Temporal } from 'temporal-polyfill';
 import type { BusinessCalendar } from '../calendar/calendar.js';
 import { runClock } from './clock.js';
 import { nanosToMinutes, type ClockDuration } from './duration.js';
-import type { Interval } from './interval.js';
+import { toNanoIntervals, type Interval, type NanoInterval } from './interval.js';
 
 export interface Deadline {
   readonly deadline: Temporal.Instant;
   /** A pause is open at `now`: the deadline keeps moving until it ends. */
+  readonly paused: boolean;
+}
+
+/** Deadline and ClockProgress with instants in epoch nanoseconds, for callers that compute many. */
+export interface NanoDeadline {
+  readonly deadline: bigint;
   readonly paused: boolean;
 }
 
@@ -22,8 +28,13 @@ export function deadlineFor(
   pauses: readonly Interval[],
   now: Temporal.Instant,
 ): Deadline {
-  const run = runClock(calendar, duration, start, pauses, now);
+  const run = deadlineOfNanos(calendar, duration, start.epochNanoseconds, toNanoIntervals(pauses), now.epochNanoseconds);
   return { deadline: Temporal.Instant.fromEpochNanoseconds(run.deadline), paused: run.paused };
+}
+
+export function deadlineOfNanos(calendar: BusinessCalendar, duration: ClockDuration, start: bigint, pauses: readonly NanoInterval[], now: bigint): NanoDeadline {
+  const run = runClock(calendar, duration, start, pauses, now);
+  return { deadline: run.deadline, paused: run.paused };
 }
 
 export interface ClockProgress extends Deadline {
@@ -37,6 +48,8 @@ export interface ClockProgress extends Deadline {
   readonly remainingMinutes: number;
 }
 
+export type NanoClockProgress = Omit<ClockProgress, 'deadline'> & NanoDeadline;
+
 /**
  * How much of the clock has been used at `now`. For a clock that has stopped, pass the instant it
  * stopped as `now`. Working-days clocks measure wall-clock time (pauses excluded) against the time
@@ -49,11 +62,22 @@ export function clockProgress(
   pauses: readonly Interval[],
   now: Temporal.Instant,
 ): ClockProgress {
+  const progress = clockProgressOfNanos(calendar, duration, start.epochNanoseconds, toNanoIntervals(pauses), now.epochNanoseconds);
+  return { ...progress, deadline: Temporal.Instant.fromEpochNanoseconds(progress.deadline) };
+}
+
+export function clockProgressOfNanos(
+  calendar: BusinessCalendar,
+  duration: ClockDuration,
+  start: bigint,
+  pauses: readonly NanoInterval[],
+  now: bigint,
+): NanoClockProgress {
   const run = runClock(calendar, duration, start, pauses, now);
   const total = run.counted(run.deadline);
-  const consumed = run.counted(now.epochNanoseconds);
+  const consumed = run.counted(now);
   return {
-    deadline: Temporal.Instant.fromEpochNanoseconds(run.deadline),
+    deadline: run.deadline,
     paused: run.paused,
     consumedMinutes: nanosToMinutes(consumed),
     totalMinutes: nanosToMinutes(total),

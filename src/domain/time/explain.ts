@@ -1,10 +1,10 @@
-import { Temporal } from 'temporal-polyfill';
-import type { BusinessCalendar } from '../calendar/calendar.js';
+import type { Temporal } from 'temporal-polyfill';
+import { calendarDays, plainDateOf, type BusinessCalendar } from '../calendar/index.js';
 import { runClock, type ClockRun } from './clock.js';
 import { describeDuration, type ClockDuration } from './duration.js';
 import { formatDay, formatInstant, formatLength } from './format.js';
-import { measure, type Interval } from './interval.js';
-import { isFullyPaused, localDate, startOfDay } from './working-days.js';
+import { measure, toNanoIntervals, type Interval } from './interval.js';
+import { isFullyPaused } from './working-days.js';
 
 /**
  * The deadline worked out step by step, in plain lines an auditor can check by hand against the
@@ -18,17 +18,18 @@ export function explainDeadline(
   pauses: readonly Interval[],
   now: Temporal.Instant,
 ): string[] {
-  const run = runClock(calendar, duration, start, pauses, now);
+  const run = runClock(calendar, duration, start.epochNanoseconds, toNanoIntervals(pauses), now.epochNanoseconds);
   const zone = calendar.timeZone;
+  const startDay = calendarDays(calendar).zone.dayOf(start.epochNanoseconds);
   const at = (ns: bigint) => formatInstant(ns, zone);
   const steps = [
     `clock: ${describeDuration(duration)}, calendar ${calendar.id} (${zone})`,
     `started ${at(start.epochNanoseconds)}`,
   ];
   if (duration.kind === 'working_days') {
-    steps.push(...dayLines(calendar, localDate(start, zone).add({ days: 1 }), run, workingDayLabel(calendar, run)));
+    steps.push(...dayLines(calendar, startDay + 1, run, workingDayLabel(calendar, run)));
   } else if (duration.kind === 'business_hours') {
-    steps.push(...dayLines(calendar, localDate(start, zone), run, businessDayLabel(calendar, run, start)));
+    steps.push(...dayLines(calendar, startDay, run, businessDayLabel(calendar, run, start)));
   }
   for (const pause of run.pauses) {
     const why = pause.reasons.length > 0 ? ` (${pause.reasons.join(', ')})` : '';
@@ -45,29 +46,31 @@ export function explainDeadline(
   return steps;
 }
 
-type DayLabel = (day: Temporal.PlainDate) => string;
+/** A day's line, the day given as a day number (calendar/days.ts). */
+type DayLabel = (day: number) => string;
 
 function workingDayLabel(calendar: BusinessCalendar, run: ClockRun): DayLabel {
-  const number = new Map(run.workingDays!.map((day, i) => [day.toString(), i + 1]));
+  const number = new Map(run.workingDays!.map((day, i) => [day, i + 1]));
+  const { zone } = calendarDays(calendar);
   return (day) => {
-    const n = number.get(day.toString());
+    const n = number.get(day);
     if (n !== undefined) return `working day ${n}`;
-    return isFullyPaused(day, calendar.timeZone, run.pauses) ? 'working day fully paused, not counted' : 'not counted';
+    return isFullyPaused(day, zone, run.pauses) ? 'working day fully paused, not counted' : 'not counted';
   };
 }
 
 function businessDayLabel(calendar: BusinessCalendar, run: ClockRun, start: Temporal.Instant): DayLabel {
-  const zone = calendar.timeZone;
+  const { zone } = calendarDays(calendar);
   const clip = (ns: bigint) => (ns < start.epochNanoseconds ? start.epochNanoseconds : ns > run.deadline ? run.deadline : ns);
   return (day) => {
-    const counted = run.counted(clip(startOfDay(day.add({ days: 1 }), zone))) - run.counted(clip(startOfDay(day, zone)));
+    const counted = run.counted(clip(zone.startOf(day + 1))) - run.counted(clip(zone.startOf(day)));
     return `${formatLength(counted)} counted`;
   };
 }
 
 /** One line per working day up to the deadline's day; runs of rest days with the same name folded into one line. */
-function dayLines(calendar: BusinessCalendar, first: Temporal.PlainDate, run: ClockRun, label: DayLabel): string[] {
-  const lastDay = localDate(run.deadline - 1n, calendar.timeZone);
+function dayLines(calendar: BusinessCalendar, first: number, run: ClockRun, label: DayLabel): string[] {
+  const lastDay = calendarDays(calendar).zone.dayOf(run.deadline - 1n);
   const lines: string[] = [];
   let rest: { from: Temporal.PlainDate; to: Temporal.PlainDate; what: string } | undefined;
   const flushRest = () => {
@@ -76,19 +79,20 @@ function dayLines(calendar: BusinessCalendar, first: Temporal.PlainDate, run: Cl
     lines.push(`${range}: ${rest.what}, skipped`);
     rest = undefined;
   };
-  for (let day = first; Temporal.PlainDate.compare(day, lastDay) <= 0; day = day.add({ days: 1 })) {
-    const kind = calendar.dayKind(day);
+  for (let day = first; day <= lastDay; day++) {
+    const date = plainDateOf(day);
+    const kind = calendar.dayKind(date);
     if (kind.kind === 'holiday' || kind.kind === 'weekend') {
       const what = kind.name ?? kind.kind;
-      if (rest?.what === what) rest.to = day;
+      if (rest?.what === what) rest.to = date;
       else {
         flushRest();
-        rest = { from: day, to: day, what };
+        rest = { from: date, to: date, what };
       }
       continue;
     }
     flushRest();
-    lines.push(`${formatDay(day)}${kind.kind === 'makeup_workday' ? ' make-up workday' : ''}: ${label(day)}`);
+    lines.push(`${formatDay(date)}${kind.kind === 'makeup_workday' ? ' make-up workday' : ''}: ${label(day)}`);
   }
   flushRest();
   return lines;

@@ -1,5 +1,6 @@
-export { deadlineFor, clockProgress, type Deadline, type ClockProgress } from './deadline.js';
+export { deadlineFor, deadlineOfNanos, clockProgress, clockProgressOfNanos, type Deadline, type ClockProgress, type NanoDeadline, type NanoClockProgress } from './deadline.js';
+export { epochMillis, epochNanos, floorMillis, isoOfNanos } from './epoch.js';
 export { explainDeadline } from './explain.js';
 export { clockDurationSchema, type ClockDuration } from './duration.js';
-export type { Interval } from './interval.js';
+export type { Interval, NanoInterval } from './interval.js';
 export * from './errors.js';

@@ -1,4 +1,5 @@
-import { Temporal } from 'temporal-polyfill';
+import type { Temporal } from 'temporal-polyfill';
+import { isoOfNanos } from './epoch.js';
 import { PauseIntervalInvalidError } from './errors.js';
 
 export interface Interval {
@@ -8,6 +9,20 @@ export interface Interval {
   /** Why the clock was paused (owner_absent, waiting_parts…), shown to auditors. */
   readonly reason?: string;
 }
+
+/** An Interval in epoch nanoseconds: what the clocks compute with. */
+export interface NanoInterval {
+  readonly start: bigint;
+  readonly end?: bigint;
+  readonly reason?: string;
+}
+
+export const toNanoIntervals = (intervals: readonly Interval[]): NanoInterval[] =>
+  intervals.map((i) => ({
+    start: i.start.epochNanoseconds,
+    ...(i.end ? { end: i.end.epochNanoseconds } : {}),
+    ...(i.reason !== undefined ? { reason: i.reason } : {}),
+  }));
 
 /** A half-open stretch [from, to) in epoch nanoseconds: exact, whatever precision the instants carry. */
 export interface Span {
@@ -33,22 +48,20 @@ const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
  * dropped, an open pause is counted up to `now`. `paused` says whether a pause is open at `now`.
  */
 export function pausedSpans(
-  pauses: readonly Interval[],
-  start: Temporal.Instant,
-  now: Temporal.Instant,
+  pauses: readonly NanoInterval[],
+  clockStart: bigint,
+  nowNs: bigint,
 ): { spans: PausedSpan[]; paused: boolean } {
-  const clockStart = start.epochNanoseconds;
-  const nowNs = now.epochNanoseconds;
   let paused = false;
   const clipped: PausedSpan[] = [];
   pauses.forEach((pause, index) => {
-    const from = pause.start.epochNanoseconds;
-    if (pause.end && Temporal.Instant.compare(pause.end, pause.start) < 0) {
-      throw new PauseIntervalInvalidError(index, pause.start.toString(), pause.end.toString());
+    const from = pause.start;
+    if (pause.end !== undefined && pause.end < from) {
+      throw new PauseIntervalInvalidError(index, isoOfNanos(from), isoOfNanos(pause.end));
     }
     const open = pause.end === undefined;
     if (open && from <= nowNs) paused = true;
-    const to = pause.end ? pause.end.epochNanoseconds : max(from, nowNs);
+    const to = pause.end ?? max(from, nowNs);
     const span = { from: max(from, clockStart), to, reasons: pause.reason ? [pause.reason] : [], open };
     if (span.to > span.from) clipped.push(span);
   });

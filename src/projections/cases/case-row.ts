@@ -1,8 +1,8 @@
-import { Temporal } from 'temporal-polyfill';
 import type { CaseState } from '../../domain/case/state.js';
 import { kpiCaseOf } from '../../domain/kpi/case.js';
 import type { Ruleset } from '../../domain/ruleset/ruleset.js';
 import type { CaseFacts } from '../../domain/sla/milestones.js';
+import { epochMillis } from '../../domain/time/index.js';
 import type { CaseRow } from './schema.js';
 
 /** The states a case ends in; every other state is open. */
@@ -28,7 +28,7 @@ export const caseRowOf = (c: CaseFacts, caseId: string, state: CaseState<unknown
   const received = c.caseType === 'complaint' ? c.facts.receivedAt : c.facts.reportedAt;
   const place = c.caseType === 'complaint' ? c.facts.unit : c.facts.location;
   const zone = ruleset.property(c.facts.propertyId)!.timeZone;
-  const receivedAt = received === null ? null : Temporal.Instant.from(received).epochMilliseconds;
+  const receivedAt = received === null ? null : epochMillis(received);
   return {
     case_type: c.caseType,
     case_id: caseId,

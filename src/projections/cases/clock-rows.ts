@@ -1,13 +1,12 @@
-import { Temporal } from 'temporal-polyfill';
 import { isEngineError } from '../../errors.js';
 import type { Ruleset } from '../../domain/ruleset/ruleset.js';
 import type { SlaPolicy } from '../../domain/ruleset/schema.js';
-import { caseClocks, type CaseClock } from '../../domain/sla/clocks.js';
+import { caseClocksAt, type CaseClock } from '../../domain/sla/clocks.js';
 import { endedAt, type CaseFacts } from '../../domain/sla/milestones.js';
-import { deadlineFor, type Interval } from '../../domain/time/index.js';
+import { deadlineOfNanos, epochMillis, epochNanos, floorMillis, type NanoInterval } from '../../domain/time/index.js';
 import type { ClockRow } from './schema.js';
 
-const ms = (iso: string | null | undefined): number | null => (iso ? Temporal.Instant.from(iso).epochMilliseconds : null);
+const ms = (iso: string | null | undefined): number | null => (iso ? epochMillis(iso) : null);
 
 const policiesById = new WeakMap<Ruleset, ReadonlyMap<string, SlaPolicy>>();
 const policyOf = (ruleset: Ruleset, id: string): SlaPolicy => {
@@ -21,18 +20,18 @@ const policyOf = (ruleset: Ruleset, id: string): SlaPolicy => {
  * the same clock shortened to that share (rounded up to a whole minute), for working-days clocks
  * that share of the wall time from start to deadline.
  */
-const atRiskAt = (c: CaseFacts, clock: CaseClock, policy: SlaPolicy, ruleset: Ruleset, now: Temporal.Instant): number | null => {
+const atRiskAt = (c: CaseFacts, clock: CaseClock, policy: SlaPolicy, ruleset: Ruleset, now: bigint): number | null => {
   if (clock.startedAt === null || clock.deadline === null) return null;
-  const start = Temporal.Instant.from(clock.startedAt);
+  const start = epochNanos(clock.startedAt);
   if (clock.duration.kind === 'working_days') {
-    const startMs = start.epochMilliseconds;
-    return Math.ceil(startMs + policy.atRisk * (Temporal.Instant.from(clock.deadline).epochMilliseconds - startMs));
+    const startMs = floorMillis(start);
+    return Math.ceil(startMs + policy.atRisk * (epochMillis(clock.deadline) - startMs));
   }
-  const pauses: Interval[] = clock.pauses.map((p) => ({ start: Temporal.Instant.from(p.start), ...(p.end ? { end: Temporal.Instant.from(p.end) } : {}) }));
+  const pauses: NanoInterval[] = clock.pauses.map((p) => ({ start: epochNanos(p.start), ...(p.end ? { end: epochNanos(p.end) } : {}) }));
   const minutes = Math.max(1, Math.ceil(clock.duration.minutes * policy.atRisk));
   const calendar = ruleset.property(c.facts.propertyId)!.businessCalendar;
   try {
-    return deadlineFor(calendar, { kind: clock.duration.kind, minutes }, start, pauses, now).deadline.epochMilliseconds;
+    return floorMillis(deadlineOfNanos(calendar, { kind: clock.duration.kind, minutes }, start, pauses, now).deadline);
   } catch (error) {
     if (!isEngineError(error)) throw error;
     return null;
@@ -40,15 +39,15 @@ const atRiskAt = (c: CaseFacts, clock: CaseClock, policy: SlaPolicy, ruleset: Ru
 };
 
 /** The latest instant the clocks depend on. */
-const latestInput = (c: CaseFacts): Temporal.Instant => {
+const latestInput = (c: CaseFacts): bigint => {
   const f = c.facts;
   const candidates = [f.callbacks[0]?.at, f.closedAt, ...f.misses.map((m) => m.at)];
   if (c.caseType === 'complaint') candidates.push(c.facts.receivedAt, c.facts.handlingStartedAt, c.facts.resolvedAt, c.facts.withdrawnAt, c.facts.rejectedAt);
   else candidates.push(c.facts.reportedAt, c.facts.dispatchedAt, c.facts.completedAt, c.facts.cancelledAt, ...c.facts.pauses.flatMap((p) => [p.start, p.end]));
   return candidates
     .filter((at): at is string => typeof at === 'string')
-    .map((at) => Temporal.Instant.from(at))
-    .reduce((a, b) => (Temporal.Instant.compare(a, b) >= 0 ? a : b));
+    .map(epochNanos)
+    .reduce((a, b) => (a >= b ? a : b));
 };
 
 /**
@@ -59,9 +58,9 @@ const latestInput = (c: CaseFacts): Temporal.Instant => {
  */
 export const clockRowsOf = (c: CaseFacts, caseId: string, ruleset: Ruleset): ClockRow[] => {
   const openPause = c.caseType === 'repair' ? c.facts.pauses.find((p) => p.end === null) : undefined;
-  const now = openPause ? Temporal.Instant.from(openPause.start) : latestInput(c);
+  const now = openPause ? epochNanos(openPause.start) : latestInput(c);
   const ended = endedAt(c);
-  return caseClocks(c, ruleset, now).map((clock): ClockRow => {
+  return caseClocksAt(c, ruleset, now).map((clock): ClockRow => {
     const policy = policyOf(ruleset, clock.policyId);
     const running = clock.startedAt !== null && clock.stoppedAt === null && ended === null;
     return {
