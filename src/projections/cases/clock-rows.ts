@@ -27,7 +27,7 @@ const atRiskAt = (c: CaseFacts, clock: CaseClock, policy: SlaPolicy, ruleset: Ru
     const startMs = floorMillis(start);
     return Math.ceil(startMs + policy.atRisk * (epochMillis(clock.deadline) - startMs));
   }
-  const pauses: NanoInterval[] = clock.pauses.map((p) => ({ start: epochNanos(p.start), ...(p.end ? { end: epochNanos(p.end) } : {}) }));
+  const pauses: NanoInterval[] = clock.pauses.map((p) => (p.end ? { start: epochNanos(p.start), end: epochNanos(p.end) } : { start: epochNanos(p.start) }));
   const minutes = Math.max(1, Math.ceil(clock.duration.minutes * policy.atRisk));
   const calendar = ruleset.property(c.facts.propertyId)!.businessCalendar;
   try {
