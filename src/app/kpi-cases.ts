@@ -3,6 +3,7 @@ import type { CaseType } from '../domain/events/envelope.js';
 import { kpiCaseOf, type KpiCase } from '../domain/kpi/case.js';
 import { evolve, initialCaseState, type CaseState } from '../domain/case/state.js';
 import type { Period } from '../domain/kpi/period.js';
+import { decodeKpiCase } from '../projections/cases/kpi-column.js';
 import { comparePositions, type EventStore, type Position } from '../store/port.js';
 import { lifecycles, toDomainEvent } from './case-history.js';
 import type { RulesetRegistry } from './rulesets.js';
@@ -10,8 +11,8 @@ import type { RulesetRegistry } from './rulesets.js';
 /** The KPI inputs of a property's cases as the `cases` read model holds them now. */
 export const kpiCasesFromReadModel = (db: Database.Database, propertyId: string, period: Period): KpiCase[] =>
   // A case received after the period cannot be closed or rated inside it.
-  (db.prepare('SELECT kpi FROM cases WHERE property_id = ? AND received_date <= ? AND kpi IS NOT NULL').all(propertyId, period.to) as Array<{ kpi: string }>)
-    .map((row) => JSON.parse(row.kpi) as KpiCase);
+  (db.prepare('SELECT case_type, case_id, received_date, kpi FROM case_kpis WHERE property_id = ? AND received_date <= ?').raw().all(propertyId, period.to) as Array<[string, string, string, string]>)
+    .map(([caseType, caseId, receivedDate, kpi]) => decodeKpiCase(caseType, caseId, propertyId, receivedDate, kpi));
 
 const PAGE = 5_000;
 

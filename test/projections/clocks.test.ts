@@ -1,4 +1,6 @@
 import t from 'tap';
+import { kpiCasesFromReadModel } from '../../src/app/kpi-cases.js';
+import { parsePeriod } from '../../src/domain/kpi/period.js';
 import type { World } from './harness.js';
 import { buildWorld, complaintBody, iso, repairBody, runnerFor } from './harness.js';
 
@@ -16,13 +18,13 @@ const projected = async (world: World) => {
       ]),
     );
   const caseRow = (caseId: string) => db.prepare('SELECT * FROM cases WHERE case_id = ?').get(caseId) as Record<string, unknown>;
-  return { clocks, caseRow };
+  return { clocks, caseRow, db };
 };
 
 t.test('a complaint: response and resolution deadlines, at risk, stop', async (t) => {
   const world = await buildWorld(); // Monday 2 March 2026, 09:00 in Beijing
   await world.act('complaint', 'c1', 'receive', complaintBody);
-  let { clocks, caseRow } = await projected(world);
+  let { clocks, caseRow, db } = await projected(world);
   t.match(clocks('c1').response, {
     policy_id: 'complaint.response', kind: 'elapsed', started_at: '2026-03-02T01:00:00Z', stopped_at: null, ended_at: null,
     deadline: '2026-03-02T03:00:00Z', at_risk_at: '2026-03-02T02:36:00Z', paused_since: null, escalate_on_miss: 1, miss_recorded: 0, error: null,
@@ -34,7 +36,9 @@ t.test('a complaint: response and resolution deadlines, at risk, stop', async (t
     property_id: 'demo', state: 'received', open: 1, category: 'noise', channel: 'phone', complexity: null, place: '3-2-1201', building: '3',
     received_at: Date.parse('2026-03-02T01:00:00Z'), received_date: '2026-03-02', revision: 0,
   });
-  t.match(JSON.parse(caseRow('c1').kpi as string), { caseId: 'c1', receivedDate: '2026-03-02', response: { deadline: Date.parse('2026-03-02T03:00:00Z') } });
+  t.match(kpiCasesFromReadModel(db, 'demo', parsePeriod('2026-03')).find((c) => c.caseId === 'c1'), {
+    caseId: 'c1', receivedDate: '2026-03-02', response: { deadline: Date.parse('2026-03-02T03:00:00Z') },
+  });
   t.match(JSON.parse(caseRow('c1').facts as string), { unit: '3-2-1201', handlingStartedAt: null });
 
   world.advance({ hours: 2, minutes: 30 });

@@ -71,6 +71,7 @@ export const runnerFor = (world: World, options: { db?: Database.Database; proje
 export const tablesOf = (db: Database.Database) => ({
   cases: db.prepare('SELECT * FROM cases ORDER BY case_type, case_id').all(),
   clocks: db.prepare('SELECT * FROM case_clocks ORDER BY case_type, case_id, clock').all(),
+  kpis: db.prepare('SELECT * FROM case_kpis ORDER BY case_type, case_id').all(),
 });
 
 export const iso = (epochMs: number | null) => (epochMs === null ? null : Temporal.Instant.fromEpochMilliseconds(epochMs).toString());

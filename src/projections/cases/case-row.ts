@@ -1,5 +1,4 @@
 import type { CaseState } from '../../domain/case/state.js';
-import { kpiCaseOf } from '../../domain/kpi/case.js';
 import type { Ruleset } from '../../domain/ruleset/ruleset.js';
 import type { CaseFacts } from '../../domain/sla/milestones.js';
 import { epochMillis } from '../../domain/time/index.js';
@@ -23,8 +22,8 @@ export const localDate = (epochMs: number, zone: string): string => {
   return /^\d{4}-/.test(date) ? date : date.padStart(10, '0');
 };
 
-/** The case's row; `kpi`, when given, is its kpi column still valid (its inputs unchanged). */
-export const caseRowOf = (c: CaseFacts, caseId: string, state: CaseState<unknown>, ruleset: Ruleset, lastRecordedAt: number, kpi?: string): CaseRow => {
+/** The case's row. */
+export const caseRowOf = (c: CaseFacts, caseId: string, state: CaseState<unknown>, ruleset: Ruleset, lastRecordedAt: number): CaseRow => {
   const received = c.caseType === 'complaint' ? c.facts.receivedAt : c.facts.reportedAt;
   const place = c.caseType === 'complaint' ? c.facts.unit : c.facts.location;
   const zone = ruleset.property(c.facts.propertyId)!.timeZone;
@@ -48,6 +47,5 @@ export const caseRowOf = (c: CaseFacts, caseId: string, state: CaseState<unknown
     ruleset_version: state.rulesetVersion!,
     last_recorded_at: lastRecordedAt,
     facts: JSON.stringify(c.facts),
-    kpi: kpi ?? JSON.stringify(kpiCaseOf(c.caseType, caseId, c.facts, ruleset)),
   };
 };

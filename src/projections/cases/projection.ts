@@ -2,20 +2,29 @@ import type Database from 'better-sqlite3';
 import { lifecycles } from '../../app/case-history.js';
 import { evolve, initialCaseState, type CaseState } from '../../domain/case/state.js';
 import type { CaseType } from '../../domain/events/envelope.js';
+import { kpiCaseOf } from '../../domain/kpi/case.js';
 import type { CaseFacts } from '../../domain/sla/milestones.js';
 import type { ProjectedEvent, Projection } from '../projection.js';
 import { caseRowOf } from './case-row.js';
 import { restoreCaseState } from './case-state.js';
 import { clockRowsOf } from './clock-rows.js';
 import { derivedInputsOf } from './inputs.js';
+import { encodeKpiCase } from './kpi-column.js';
 import { CASES_DDL, CASES_TEARDOWN, prepareCaseStatements, type CaseStatements } from './schema.js';
+
+/** A case as its rows hold it. */
+interface StoredState {
+  readonly state: CaseState<unknown>;
+  /** derivedInputsOf its facts. */
+  readonly inputs: string;
+}
 
 interface TouchedCase {
   readonly caseType: CaseType;
   readonly caseId: string;
   state: CaseState<unknown>;
-  /** The case as the batch found it: derivedInputsOf its facts and its kpi column; null for a case the batch opens. */
-  readonly before: { readonly inputs: string; readonly kpi: string | null } | null;
+  /** The case as the batch found it; null for a case the batch opens. */
+  readonly before: StoredState | null;
   lastRecordedAt: number;
   changed: boolean;
 }
@@ -23,9 +32,17 @@ interface TouchedCase {
 export const CASES_PROJECTION = 'cases';
 
 /**
- * The `cases` and `case_clocks` tables. Within a batch each case is folded event by event and
- * its rows are written once, at the end of the batch; a case not yet in the batch is restored
- * from its row, so memory holds one batch's cases, whatever the size of the log.
+ * Cases whose state is kept from one batch to the next, most recently written last: in a
+ * catch-up a case's events lie a few batches apart, and restoring it from its row (read, parse,
+ * resolve the machine snapshot) cost more than folding its events.
+ */
+const RECENT_CASES = 20_000;
+
+/**
+ * The `cases`, `case_clocks` and `case_kpis` tables. Within a batch each case is folded event by
+ * event and its rows are written once, at the end of the batch; a case not yet in the batch is
+ * taken from the recent cases or restored from its row, so memory holds one batch's cases and
+ * RECENT_CASES more, whatever the size of the log.
  */
 export const casesProjection = (): Projection => {
   const statements = new WeakMap<Database.Database, CaseStatements>();
@@ -35,15 +52,28 @@ export const casesProjection = (): Projection => {
     return sql;
   };
   const touched = new Map<string, TouchedCase>();
+  // Valid while every batch it was filled from is committed: emptied when one is discarded or the tables dropped.
+  let recentOf = new WeakMap<Database.Database, Map<string, StoredState>>();
+  const recentIn = (db: Database.Database) => {
+    let recent = recentOf.get(db);
+    if (!recent) recentOf.set(db, (recent = new Map()));
+    return recent;
+  };
+
+  const storedCase = (db: Database.Database, caseType: CaseType, caseId: string): StoredState | null => {
+    const row = sqlOf(db).read.get(caseType, caseId);
+    if (!row) return null;
+    const state = restoreCaseState(caseType, row);
+    return { state, inputs: derivedInputsOf({ caseType, facts: state.snapshot.facts } as CaseFacts) };
+  };
 
   const caseOf = (db: Database.Database, event: ProjectedEvent): TouchedCase => {
     const found = touched.get(event.streamName);
     if (found) return found;
     const { caseType } = event;
     const caseId = event.metadata.caseId;
-    const row = sqlOf(db).read.get(caseType, caseId);
-    const state = row ? restoreCaseState(caseType, row) : initialCaseState(lifecycles[caseType]);
-    const before = row ? { inputs: derivedInputsOf({ caseType, facts: state.snapshot.facts } as CaseFacts), kpi: row.kpi } : null;
+    const before = recentIn(db).get(event.streamName) ?? storedCase(db, caseType, caseId);
+    const state = before ? before.state : initialCaseState(lifecycles[caseType]);
     const entry = { caseType, caseId, state, before, lastRecordedAt: 0, changed: false };
     touched.set(event.streamName, entry);
     return entry;
@@ -51,13 +81,14 @@ export const casesProjection = (): Projection => {
 
   return {
     name: CASES_PROJECTION,
-    version: 1,
+    version: 2,
     setup(db) {
       db.exec(CASES_DDL);
     },
     teardown(db) {
       db.exec(CASES_TEARDOWN);
       statements.delete(db);
+      recentOf.delete(db);
       touched.clear();
     },
     apply(db, event) {
@@ -69,27 +100,37 @@ export const casesProjection = (): Projection => {
       if (event.revision !== expected) {
         throw new Error(`${event.streamName}: event ${event.id} has revision ${event.revision}, the read model expected ${expected}`);
       }
-      entry.state = { ...evolve(lifecycles[entry.caseType], entry.state, event), revision: event.revision };
+      entry.state = evolve(lifecycles[entry.caseType], entry.state, event);
       entry.lastRecordedAt = Date.parse(event.metadata.recordedAt);
       entry.changed = true;
     },
     endBatch(db, ctx) {
       const sql = sqlOf(db);
-      for (const entry of touched.values()) {
+      const recent = recentIn(db);
+      for (const [stream, entry] of touched) {
         if (!entry.changed) continue;
-        const { state, caseId } = entry;
+        const { state, caseId, caseType } = entry;
         const ruleset = ctx.ruleset(state.rulesetVersion!);
-        const c = { caseType: entry.caseType, facts: state.snapshot.facts } as CaseFacts;
-        const unchanged = entry.before !== null && derivedInputsOf(c) === entry.before.inputs;
-        sql.upsert.run(caseRowOf(c, caseId, state, ruleset, entry.lastRecordedAt, unchanged ? entry.before!.kpi ?? undefined : undefined));
-        if (unchanged) continue;
-        sql.dropClocks.run(entry.caseType, caseId);
+        const c = { caseType, facts: state.snapshot.facts } as CaseFacts;
+        const inputs = derivedInputsOf(c);
+        sql.upsert.run(caseRowOf(c, caseId, state, ruleset, entry.lastRecordedAt));
+        recent.delete(stream);
+        recent.set(stream, { state, inputs });
+        if (entry.before !== null && inputs === entry.before.inputs) continue;
+        const kpi = kpiCaseOf(caseType, caseId, c.facts, ruleset);
+        sql.upsertKpi.run({ property_id: kpi.propertyId, received_date: kpi.receivedDate, case_type: caseType, case_id: caseId, kpi: encodeKpiCase(kpi) });
+        if (entry.before !== null) sql.dropClocks.run(caseType, caseId);
         for (const row of clockRowsOf(c, caseId, ruleset)) sql.insertClock.run(row);
+      }
+      for (const stream of recent.keys()) {
+        if (recent.size <= RECENT_CASES) break;
+        recent.delete(stream);
       }
       touched.clear();
     },
     discardBatch() {
       touched.clear();
+      recentOf = new WeakMap();
     },
     storedRulesetVersions: (db) => sqlOf(db).rulesetVersions.all(),
   };

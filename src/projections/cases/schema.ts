@@ -24,7 +24,6 @@ CREATE TABLE IF NOT EXISTS cases (
   ruleset_version  TEXT    NOT NULL,
   last_recorded_at INTEGER NOT NULL,
   facts            TEXT    NOT NULL,
-  kpi              TEXT,
   PRIMARY KEY (case_type, case_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS cases_by_received ON cases (property_id, received_date);
@@ -53,9 +52,20 @@ CREATE TABLE IF NOT EXISTS case_clocks (
 CREATE INDEX IF NOT EXISTS case_clocks_running_deadline ON case_clocks (deadline) WHERE stopped_at IS NULL AND ended_at IS NULL;
 CREATE INDEX IF NOT EXISTS case_clocks_running_at_risk ON case_clocks (at_risk_at) WHERE stopped_at IS NULL AND ended_at IS NULL;
 CREATE INDEX IF NOT EXISTS case_clocks_by_property ON case_clocks (property_id, clock);
+
+-- What the agreement's KPIs need of a case (kpi-column.ts), kept in the order a compliance report
+-- reads them: a property's cases by date of receipt.
+CREATE TABLE IF NOT EXISTS case_kpis (
+  property_id      TEXT    NOT NULL,
+  received_date    TEXT    NOT NULL,
+  case_type        TEXT    NOT NULL,
+  case_id          TEXT    NOT NULL,
+  kpi              TEXT    NOT NULL,
+  PRIMARY KEY (property_id, received_date, case_type, case_id)
+) WITHOUT ROWID;
 `;
 
-export const CASES_TEARDOWN = 'DROP TABLE IF EXISTS case_clocks; DROP TABLE IF EXISTS cases;';
+export const CASES_TEARDOWN = 'DROP TABLE IF EXISTS case_kpis; DROP TABLE IF EXISTS case_clocks; DROP TABLE IF EXISTS cases;';
 
 export interface CaseRow {
   readonly case_type: string;
@@ -76,7 +86,6 @@ export interface CaseRow {
   readonly ruleset_version: string;
   readonly last_recorded_at: number;
   readonly facts: string;
-  readonly kpi: string | null;
 }
 
 export interface ClockRow {
@@ -97,12 +106,20 @@ export interface ClockRow {
   readonly error: string | null;
 }
 
-export type StoredCase = Pick<CaseRow, 'state' | 'facts' | 'revision' | 'property_id' | 'ruleset_version' | 'kpi'>;
+export interface KpiRow {
+  readonly property_id: string;
+  readonly received_date: string;
+  readonly case_type: string;
+  readonly case_id: string;
+  readonly kpi: string;
+}
+
+export type StoredCase = Pick<CaseRow, 'state' | 'facts' | 'revision' | 'property_id' | 'ruleset_version'>;
 
 const columns = (names: readonly string[]) => ({ list: names.join(', '), params: names.map((n) => `@${n}`).join(', ') });
 const caseColumns = columns([
   'case_type', 'case_id', 'property_id', 'state', 'open', 'category', 'channel', 'complexity', 'place', 'building',
-  'department', 'technician_id', 'received_at', 'received_date', 'revision', 'ruleset_version', 'last_recorded_at', 'facts', 'kpi',
+  'department', 'technician_id', 'received_at', 'received_date', 'revision', 'ruleset_version', 'last_recorded_at', 'facts',
 ]);
 const clockColumns = columns([
   'case_type', 'case_id', 'property_id', 'clock', 'policy_id', 'kind', 'started_at', 'stopped_at', 'ended_at',
@@ -111,11 +128,14 @@ const clockColumns = columns([
 
 export const prepareCaseStatements = (db: Database.Database) => ({
   read: db.prepare<[string, string], StoredCase>(
-    'SELECT state, facts, revision, property_id, ruleset_version, kpi FROM cases WHERE case_type = ? AND case_id = ?',
+    'SELECT state, facts, revision, property_id, ruleset_version FROM cases WHERE case_type = ? AND case_id = ?',
   ),
   upsert: db.prepare<[CaseRow]>(`INSERT OR REPLACE INTO cases (${caseColumns.list}) VALUES (${caseColumns.params})`),
   dropClocks: db.prepare<[string, string]>('DELETE FROM case_clocks WHERE case_type = ? AND case_id = ?'),
   insertClock: db.prepare<[ClockRow]>(`INSERT INTO case_clocks (${clockColumns.list}) VALUES (${clockColumns.params})`),
+  upsertKpi: db.prepare<[KpiRow]>(
+    'INSERT OR REPLACE INTO case_kpis (property_id, received_date, case_type, case_id, kpi) VALUES (@property_id, @received_date, @case_type, @case_id, @kpi)',
+  ),
   rulesetVersions: db.prepare<[], string>('SELECT DISTINCT ruleset_version FROM cases').pluck(),
 });
 export type CaseStatements = ReturnType<typeof prepareCaseStatements>;

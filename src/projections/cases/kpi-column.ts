@@ -1,0 +1,49 @@
+import type { KpiCase, KpiClock } from '../../domain/kpi/case.js';
+
+/**
+ * A case's KPI inputs as the `case_kpis` table keeps them: positional JSON without what the row's
+ * own columns say (type, id, property, date of receipt). A compliance report reads every case of a
+ * property, and parsing the full objects was most of its time.
+ */
+type StoredClock = [policyId: string, deadline: number | null, stoppedAt: number | null, pausedSince: number | null, undetermined?: string];
+type StoredKpi = [
+  receivedAt: number,
+  response: StoredClock | null,
+  completion: StoredClock | null,
+  voidedAt: number | null,
+  rejectedAt: number | null,
+  closedAt: number | null,
+  closedDate: string | null,
+  closedWithCallback: 0 | 1,
+  ratings: Array<[at: number, date: string, satisfied: 0 | 1]>,
+];
+
+const storedClock = (clock: KpiClock | null): StoredClock | null => {
+  if (clock === null) return null;
+  const stored: StoredClock = [clock.policyId, clock.deadline, clock.stoppedAt, clock.pausedSince];
+  if (clock.undetermined !== undefined) stored.push(clock.undetermined);
+  return stored;
+};
+
+const kpiClock = (stored: StoredClock | null): KpiClock | null => {
+  if (stored === null) return null;
+  const [policyId, deadline, stoppedAt, pausedSince, undetermined] = stored;
+  return undetermined === undefined ? { policyId, deadline, stoppedAt, pausedSince } : { policyId, deadline, stoppedAt, pausedSince, undetermined };
+};
+
+export const encodeKpiCase = (c: KpiCase): string =>
+  JSON.stringify([
+    c.receivedAt, storedClock(c.response), storedClock(c.completion), c.voidedAt, c.rejectedAt, c.closedAt, c.closedDate,
+    c.closedWithCallback ? 1 : 0, c.ratings.map((r) => [r.at, r.date, r.satisfied ? 1 : 0]),
+  ] satisfies StoredKpi);
+
+/** The row's case_type, case_id, property_id, received_date and kpi. */
+export const decodeKpiCase = (caseType: string, caseId: string, propertyId: string, receivedDate: string, kpi: string): KpiCase => {
+  const [receivedAt, response, completion, voidedAt, rejectedAt, closedAt, closedDate, closedWithCallback, ratings] = JSON.parse(kpi) as StoredKpi;
+  return {
+    caseType: caseType as KpiCase['caseType'], caseId, propertyId, receivedAt, receivedDate,
+    response: kpiClock(response), completion: kpiClock(completion), voidedAt, rejectedAt, closedAt, closedDate,
+    closedWithCallback: closedWithCallback === 1,
+    ratings: ratings.map(([at, date, satisfied]) => ({ at, date, satisfied: satisfied === 1 })),
+  };
+};
