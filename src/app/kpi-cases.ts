@@ -11,8 +11,8 @@ import type { RulesetRegistry } from './rulesets.js';
 /** The KPI inputs of a property's cases as the `cases` read model holds them now. */
 export const kpiCasesFromReadModel = (db: Database.Database, propertyId: string, period: Period): KpiCase[] =>
   // A case received after the period cannot be closed or rated inside it.
-  (db.prepare('SELECT case_type, case_id, received_date, kpi FROM case_kpis WHERE property_id = ? AND received_date <= ?').raw().all(propertyId, period.to) as Array<[string, string, string, string]>)
-    .map(([caseType, caseId, receivedDate, kpi]) => decodeKpiCase(caseType, caseId, propertyId, receivedDate, kpi));
+  (db.prepare('SELECT kpi FROM case_kpis WHERE property_id = ? AND received_date <= ?').pluck().all(propertyId, period.to) as string[])
+    .map((kpi) => decodeKpiCase(propertyId, kpi));
 
 const PAGE = 5_000;
 

@@ -46,10 +46,18 @@ const meets = (numerator: number, denominator: number, target: number, comparato
 const unique = (ids: string[]) => [...new Set(ids)].sort();
 
 export const kpiFigure = (kpi: Agreement['kpis'][number], cases: readonly KpiCase[], period: Period, asOf: number): KpiFigure => {
-  const counted = kpiOutcomes[kpi.id](cases, period, asOf);
-  const numerator = counted.filter((c) => c.outcome === 'success').length;
-  const failing = counted.filter((c) => c.outcome === 'failure');
-  const pending = counted.filter((c) => c.outcome === 'pending');
+  let numerator = 0;
+  const failing: string[] = [];
+  const pending: string[] = [];
+  const undetermined: string[] = [];
+  for (const counted of kpiOutcomes[kpi.id](cases, period, asOf)) {
+    if (counted.outcome === 'success') numerator += 1;
+    else if (counted.outcome === 'failure') failing.push(counted.caseId);
+    else if (counted.outcome === 'pending') {
+      pending.push(counted.caseId);
+      if (counted.undetermined) undetermined.push(counted.caseId);
+    }
+  }
   const denominator = numerator + failing.length;
   return {
     id: kpi.id,
@@ -60,9 +68,9 @@ export const kpiFigure = (kpi: Agreement['kpis'][number], cases: readonly KpiCas
     pending: pending.length,
     value: denominator === 0 ? null : numerator / denominator,
     met: denominator === 0 ? null : meets(numerator, denominator, kpi.target, kpi.comparator),
-    failingCaseIds: unique(failing.map((c) => c.caseId)),
-    pendingCaseIds: unique(pending.map((c) => c.caseId)),
-    undeterminedCaseIds: unique(pending.filter((c) => c.undetermined).map((c) => c.caseId)),
+    failingCaseIds: unique(failing),
+    pendingCaseIds: unique(pending),
+    undeterminedCaseIds: unique(undetermined),
   };
 };
 

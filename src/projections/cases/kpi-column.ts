@@ -1,13 +1,16 @@
 import type { KpiCase, KpiClock } from '../../domain/kpi/case.js';
 
 /**
- * A case's KPI inputs as the `case_kpis` table keeps them: positional JSON without what the row's
- * own columns say (type, id, property, date of receipt). A compliance report reads every case of a
- * property, and parsing the full objects was most of its time.
+ * A case's KPI inputs as the `case_kpis` table keeps them: positional JSON, without the property
+ * (the key a report reads by). A compliance report reads every case of a property, and parsing
+ * the full objects was most of its time; so was reading more than this one column.
  */
 type StoredClock = [policyId: string, deadline: number | null, stoppedAt: number | null, pausedSince: number | null, undetermined?: string];
 type StoredKpi = [
+  caseType: KpiCase['caseType'],
+  caseId: string,
   receivedAt: number,
+  receivedDate: string,
   response: StoredClock | null,
   completion: StoredClock | null,
   voidedAt: number | null,
@@ -33,15 +36,15 @@ const kpiClock = (stored: StoredClock | null): KpiClock | null => {
 
 export const encodeKpiCase = (c: KpiCase): string =>
   JSON.stringify([
-    c.receivedAt, storedClock(c.response), storedClock(c.completion), c.voidedAt, c.rejectedAt, c.closedAt, c.closedDate,
+    c.caseType, c.caseId, c.receivedAt, c.receivedDate, storedClock(c.response), storedClock(c.completion), c.voidedAt, c.rejectedAt, c.closedAt, c.closedDate,
     c.closedWithCallback ? 1 : 0, c.ratings.map((r) => [r.at, r.date, r.satisfied ? 1 : 0]),
   ] satisfies StoredKpi);
 
-/** The row's case_type, case_id, property_id, received_date and kpi. */
-export const decodeKpiCase = (caseType: string, caseId: string, propertyId: string, receivedDate: string, kpi: string): KpiCase => {
-  const [receivedAt, response, completion, voidedAt, rejectedAt, closedAt, closedDate, closedWithCallback, ratings] = JSON.parse(kpi) as StoredKpi;
+/** The row's property_id and kpi. */
+export const decodeKpiCase = (propertyId: string, kpi: string): KpiCase => {
+  const [caseType, caseId, receivedAt, receivedDate, response, completion, voidedAt, rejectedAt, closedAt, closedDate, closedWithCallback, ratings] = JSON.parse(kpi) as StoredKpi;
   return {
-    caseType: caseType as KpiCase['caseType'], caseId, propertyId, receivedAt, receivedDate,
+    caseType, caseId, propertyId, receivedAt, receivedDate,
     response: kpiClock(response), completion: kpiClock(completion), voidedAt, rejectedAt, closedAt, closedDate,
     closedWithCallback: closedWithCallback === 1,
     ratings: ratings.map(([at, date, satisfied]) => ({ at, date, satisfied: satisfied === 1 })),
