@@ -14,7 +14,9 @@ const caseTypeOf = (streamName: string): CaseType => {
 
 export const projectedEvent = (recorded: RecordedEvent): ProjectedEvent => {
   const caseType = caseTypeOf(recorded.streamName);
-  return { ...toDomainEvent(caseType, recorded), caseType, streamName: recorded.streamName, revision: recorded.revision, position: recorded.position };
+  // Written out, not spread: V8 spreads objects slowly, and a rebuild does this for every event.
+  const { id, type, data, metadata } = toDomainEvent(caseType, recorded);
+  return { id, type, data, metadata, caseType, streamName: recorded.streamName, revision: recorded.revision, position: recorded.position };
 };
 
 /** What a consumer reports back to the runner. */

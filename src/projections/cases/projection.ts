@@ -36,7 +36,7 @@ export const CASES_PROJECTION = 'cases';
  * catch-up a case's events lie a few batches apart, and restoring it from its row (read, parse,
  * resolve the machine snapshot) cost more than folding its events.
  */
-const RECENT_CASES = 20_000;
+const RECENT_CASES = 5_000;
 
 /**
  * The `cases`, `case_clocks` and `case_kpis` tables. Within a batch each case is folded event by
