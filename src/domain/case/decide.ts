@@ -3,6 +3,7 @@ import { v5 as uuidv5 } from 'uuid';
 import { currentSchemaVersion } from '../events/catalogue.js';
 import type { DomainEvent } from '../events/envelope.js';
 import { seal } from '../integrity.js';
+import { isoOfNanos } from '../time/index.js';
 import type { Ruleset } from '../ruleset/ruleset.js';
 import type { AnyCommandSpec, CaseCommand } from './command.js';
 import type { Lifecycle } from './definition.js';
@@ -95,7 +96,7 @@ export const decide = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, command:
         correlationId: command.correlationId ?? command.commandId,
         causationId: command.causationId ?? null,
         rulesetVersion: ruleset.version,
-        recordedAt: context.now.toString(),
+        recordedAt: isoOfNanos(context.now.epochNanoseconds),
         occurredAt,
         ...(context.imported ? { imported: true as const } : {}),
       },
