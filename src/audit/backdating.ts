@@ -1,5 +1,5 @@
 import type { EventStore } from '../store/port.js';
-import { caseOfStream, looseMetadata, scanLog, type ScanProgress } from './log-scan.js';
+import { caseOfStream, looseMetadata, scanLog, type ScanProgress } from '../app/log-scan.js';
 
 export interface BackdatingQuery {
   readonly propertyId?: string;

@@ -3,7 +3,7 @@ import { eventMetadataSchema } from '../domain/events/envelope.js';
 import { eventHash } from '../domain/integrity.js';
 import { RULESET_STREAM_PREFIX } from '../app/rulesets.js';
 import { comparePositions, type EventStore, type RecordedEvent } from '../store/port.js';
-import { caseOfStream, scanLog, type ScanProgress } from './log-scan.js';
+import { caseOfStream, scanLog, type ScanProgress } from '../app/log-scan.js';
 
 /** What a broken link failed. */
 export type LinkFailure =

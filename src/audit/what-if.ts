@@ -5,8 +5,8 @@ import { RulesetInvalidError } from '../domain/ruleset/errors.js';
 import type { Ruleset } from '../domain/ruleset/ruleset.js';
 import type { KpiId } from '../domain/ruleset/schema.js';
 import { auditInstant } from './case-replay.js';
-import { foldCasesAsOf } from './case-fold.js';
-import type { ScanProgress } from './log-scan.js';
+import { foldCasesAsOf } from '../app/case-fold.js';
+import type { ScanProgress } from '../app/log-scan.js';
 import { kpiDifferences } from './outcome-diff.js';
 import { propertyOf, type AuditDeps } from './report-as-of.js';
 

@@ -9,7 +9,7 @@ export type ScanProgress = (eventsRead: number) => void;
 /**
  * Reads the whole global log in order, one page at a time, handing each event to `visit`.
  * Read starts are inclusive: each page starts at the last event of the previous one, skipped.
- * Reads only: an audit never writes.
+ * Reads only.
  */
 export const scanLog = async (store: EventStore, visit: (event: RecordedEvent) => void, onProgress?: ScanProgress): Promise<number> => {
   let from: Position | 'start' = 'start';

@@ -1,4 +1,4 @@
-import { lifecycles, toDomainEvent } from '../app/case-history.js';
+import { lifecycles, toDomainEvent } from './case-history.js';
 import { evolve, initialCaseState, type CaseState } from '../domain/case/state.js';
 import type { CaseType } from '../domain/events/envelope.js';
 import type { EventStore } from '../store/port.js';
@@ -13,7 +13,7 @@ export interface FoldedCase {
 /**
  * Every case of a property folded from the log as the engine knew it at `asOf` (events recorded
  * up to then), keeping the lifecycle state and its facts: what a recomputation under other rules
- * needs. Reads only.
+ * needs. Reads only: audits and "as of" reports never write.
  */
 export const foldCasesAsOf = async (store: EventStore, propertyId: string, asOf: number, onProgress?: ScanProgress): Promise<FoldedCase[]> => {
   const cases = new Map<string, FoldedCase>();
