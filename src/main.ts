@@ -28,7 +28,10 @@ const clock = manual ?? systemClock;
 const readModels = openReadModelDb(readModelFile(config.DATA_DIR));
 const runner = createProjectionRunner({ store, db: readModels, projections: allProjections(), rulesets, clock });
 await runner.start();
-const watcher = createDeadlineWatcher({ readModels, cases: caseService({ store, rulesets, clock }), rulesets, clock, logger: logger.child({ component: 'deadline-watcher' }) });
+const watcher = createDeadlineWatcher({
+  readModels, cases: caseService({ store, rulesets, clock }), rulesets, clock,
+  projections: runner, logger: logger.child({ component: 'deadline-watcher' }),
+});
 
 const app = await buildApp({
   store, rulesets, tokens, clock, ...(manual ? { manualClock: manual } : {}), logger, bodyLimit: config.BODY_LIMIT,

@@ -6,9 +6,11 @@ import type { RulesetRegistry } from '../app/rulesets.js';
 import { eventIdFor } from '../domain/case/decide.js';
 import type { CaseType } from '../domain/events/envelope.js';
 import { isEngineError } from '../errors.js';
+import type { ProjectionRunner } from './runner.js';
 import { WATCHER_ACTOR, escalationCommandId, escalationReason, missCommandId, planMiss } from './watcher-plan.js';
 
 export const DEFAULT_WATCH_INTERVAL_MS = 15_000;
+export const DEFAULT_CATCH_UP_WAIT_MS = 10_000;
 /** Re-checks of one clock when the case moved between reading it and appending. */
 const ATTEMPTS = 3;
 
@@ -25,6 +27,14 @@ export interface DeadlineWatcherOptions {
   /** The rulesets cases were opened under: a case's clocks are recomputed with its own. */
   readonly rulesets: RulesetRegistry;
   readonly clock: Clock | ManualClock;
+  /**
+   * The runner filling `readModels`. Each check first waits until it has applied the log as it
+   * stood when the check began: a clock moved right after a case was opened must still find that
+   * case's clocks among the candidates, not wait for the next poll.
+   */
+  readonly projections?: Pick<ProjectionRunner, 'waitUntilCaughtUp'>;
+  /** The longest a check waits for `projections` before it checks what the read model holds; default 10 s. */
+  readonly catchUpWaitMs?: number;
   /** Poll period; default 15 s. A manual clock also triggers a check whenever it is set. */
   readonly intervalMs?: number;
   readonly logger?: WatcherLogger;
@@ -87,8 +97,9 @@ const describe = (error: unknown) =>
  * it was checked against, so a case that moved meanwhile is checked again, not recorded blindly.
  */
 export const createDeadlineWatcher = (options: DeadlineWatcherOptions): DeadlineWatcher => {
-  const { readModels, cases, rulesets, clock, logger } = options;
+  const { readModels, cases, rulesets, clock, projections, logger } = options;
   const intervalMs = options.intervalMs ?? DEFAULT_WATCH_INTERVAL_MS;
+  const catchUpWaitMs = options.catchUpWaitMs ?? DEFAULT_CATCH_UP_WAIT_MS;
   let statement: Database.Statement<[{ now: number }], CandidateRow> | undefined;
   /**
    * Each check's events carry its own correlation id: how a watcher tells the events it wrote
@@ -159,7 +170,33 @@ export const createDeadlineWatcher = (options: DeadlineWatcherOptions): Deadline
     }
   };
 
+  /** Settles when stop() is called, so that a check waiting for the read model gives up. */
+  let stopped!: () => void;
+  let stopping = new Promise<void>((resolve) => (stopped = resolve));
+
+  /**
+   * False when the watcher was stopped while waiting. A projection that failed or lags past the
+   * bound does not hold the check up: candidates are only nominations, each re-checked against
+   * its stream, and the next check sees what this one missed.
+   */
+  const readModelCaughtUp = async (): Promise<boolean> => {
+    if (!projections) return true;
+    let timeout: NodeJS.Timeout | undefined;
+    const bound = new Promise<'late'>((resolve) => (timeout = setTimeout(() => resolve('late'), catchUpWaitMs)));
+    try {
+      const outcome = await Promise.race([projections.waitUntilCaughtUp().then(() => 'caught-up' as const), stopping.then(() => 'stopped' as const), bound]);
+      if (outcome === 'late') logger?.info({ waitedMs: catchUpWaitMs }, 'deadline watcher: read model still catching up, checking what it holds');
+      return outcome !== 'stopped';
+    } catch (error) {
+      logger?.error({ err: describe(error) }, 'deadline watcher: read model failed, checking what it holds');
+      return true;
+    } finally {
+      clearTimeout(timeout);
+    }
+  };
+
   const runCheck = async (): Promise<CheckResult> => {
+    if (!(await readModelCaughtUp())) return { recorded: 0, escalated: 0, failed: 0 };
     statement ??= readModels.prepare<[{ now: number }], CandidateRow>(CANDIDATES);
     const rows = statement.all({ now: Number(clock.now().epochMilliseconds) });
     // Forget settled clocks that are no longer candidates (their row moved on), so the set stays small.
@@ -222,7 +259,10 @@ export const createDeadlineWatcher = (options: DeadlineWatcherOptions): Deadline
       timer = undefined;
       unsubscribe?.();
       unsubscribe = undefined;
+      // A check waiting for the read model gives up; later checks (checkNow) wait again.
+      stopped();
       await idle();
+      stopping = new Promise<void>((resolve) => (stopped = resolve));
     },
     checkNow,
     idle,

@@ -247,3 +247,27 @@ t.test('with a clock that cannot be watched, the watcher polls; errors are logge
   await p.watcher.stop();
   t.equal((await world.ofType('repair', 'r1', 'RepairDeadlineMissed')).length, 1);
 });
+
+t.test('a clock moved right after a case is opened: the check waits for the read model, not for the next poll', async (t) => {
+  const world = await buildStore();
+  const p = await startProcess(world, { intervalMs: 3_600_000 });
+  t.teardown(() => p.stop());
+  p.watcher.start();
+  await p.watcher.idle();
+  for (let i = 0; i < 20; i++) await p.act('repair', `r${i}`, 'report', repairBody);
+  world.advance({ minutes: 31 }); // no sync: the runner has not projected these cases yet
+  await p.watcher.idle();
+  for (let i = 0; i < 20; i++) t.equal((await world.ofType('repair', `r${i}`, 'RepairDeadlineMissed')).length, 1, `r${i} recorded by the clock's check`);
+});
+
+t.test('stop() ends a check waiting for a read model that does not catch up', async (t) => {
+  const world = await buildStore();
+  const p = await startProcess(world, { runner: false });
+  const never = { waitUntilCaughtUp: () => new Promise<void>(() => undefined) };
+  const watcher = createDeadlineWatcher({ readModels: p.db, cases: p.cases, rulesets: world.rulesets, clock: world.clock, projections: never });
+  watcher.start();
+  const check = watcher.checkNow();
+  await watcher.stop();
+  t.same(await check, { recorded: 0, escalated: 0, failed: 0 }, 'the waiting check gave up');
+  await p.stop();
+});
