@@ -6,6 +6,7 @@ import { bootstrapAdmin, openTokenStore } from './api/auth/tokens.js';
 import { caseService } from './app/case-service.js';
 import { manualClock, systemClock } from './app/clock.js';
 import { openRulesetRegistry } from './app/rulesets.js';
+import { acquireWriterLock } from './app/writer-lock.js';
 import { readConfig } from './config.js';
 import { loadRuleset } from './ruleset/load.js';
 import { createDeadlineWatcher } from './projections/deadline-watcher.js';
@@ -15,6 +16,14 @@ import { eventStoreFromConfig } from './store/from-config.js';
 const config = readConfig(process.env);
 const logger = pino({ level: config.LOG_LEVEL, redact: logRedaction });
 
+// This process writes DATA_DIR's read models: a rebuild or a second server on it is refused until it stops.
+let writerLock;
+try {
+  writerLock = acquireWriterLock(config.DATA_DIR);
+} catch (error) {
+  logger.fatal({ err: error }, 'cannot start');
+  process.exit(1);
+}
 const ruleset = await loadRuleset(config.RULES_DIR);
 const { store, description } = eventStoreFromConfig(config);
 const rulesets = await openRulesetRegistry(store, ruleset);
@@ -49,6 +58,7 @@ const stop = async (signal: string) => {
     await runner.stop();
     await store.close();
     readModels.close();
+    writerLock.release();
     tokens.close();
     logger.info('stopped cleanly');
     process.exit(0);

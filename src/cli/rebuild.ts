@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { systemClock } from '../app/clock.js';
 import { openRulesetRegistry } from '../app/rulesets.js';
+import { acquireWriterLock } from '../app/writer-lock.js';
 import { readConfig } from '../config.js';
 import { allProjections, createProjectionRunner, openReadModelDb, readModelFile, REBUILD_BATCH_SIZE } from '../projections/index.js';
 import { pendingAfter } from '../projections/log-scan.js';
@@ -40,6 +41,13 @@ export const rebuildCommand = async (argv: string[], env: NodeJS.ProcessEnv, out
     return 2;
   }
 
+  let lock;
+  try {
+    lock = acquireWriterLock(config.DATA_DIR);
+  } catch (error) {
+    out.error(`rebuild failed: ${(error as Error).message}`);
+    return 1;
+  }
   const { store, description } = eventStoreFromConfig(config);
   const db = openReadModelDb(readModelFile(config.DATA_DIR));
   try {
@@ -76,6 +84,7 @@ export const rebuildCommand = async (argv: string[], env: NodeJS.ProcessEnv, out
   } finally {
     db.close();
     await store.close();
+    lock.release();
   }
 };
 
