@@ -7,7 +7,8 @@ export type ClockStatus = (typeof clockStatuses)[number];
  * SQL expression: the one definition the dashboard and the metrics share, so both filter and
  * count in SQLite with the same rule.
  * - stopped: met when it stopped at or before its deadline, else missed;
- * - ended (the case ended without the stopping event): ended;
+ * - ended (the case ended without the stopping event): missed if its deadline had passed by then
+ *   (DOMAIN.md: only a case withdrawn or cancelled before the deadline leaves the KPI), else ended;
  * - missed when the deadline has passed while running, or the clock was paused after it;
  * - paused while paused; at risk from `at_risk_at` up to the deadline; else running.
  * A clock not started yet (a callback clock before the resolution) is not_started; a started
@@ -17,7 +18,8 @@ export const clockStatusSql = (k = 'k'): string => `CASE
   WHEN ${k}.started_at IS NULL THEN 'not_started'
   WHEN ${k}.deadline IS NULL THEN 'unknown'
   WHEN ${k}.stopped_at IS NOT NULL THEN CASE WHEN ${k}.stopped_at <= ${k}.deadline THEN 'met' ELSE 'missed' END
-  WHEN ${k}.ended_at IS NOT NULL THEN 'ended'
+  WHEN ${k}.ended_at IS NOT NULL THEN
+    CASE WHEN (${k}.paused_since IS NULL AND ${k}.deadline < ${k}.ended_at) OR ${k}.paused_since > ${k}.deadline THEN 'missed' ELSE 'ended' END
   WHEN (${k}.paused_since IS NULL AND ${k}.deadline < @now) OR ${k}.paused_since > ${k}.deadline THEN 'missed'
   WHEN ${k}.paused_since IS NOT NULL THEN 'paused'
   WHEN ${k}.at_risk_at <= @now AND @now <= ${k}.deadline THEN 'at_risk'
