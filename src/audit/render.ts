@@ -1,3 +1,4 @@
+import type { AnchorCheck } from './anchor.js';
 import type { BackdatingReport } from './backdating.js';
 import type { CaseReplay } from './case-replay.js';
 import type { ImportReport } from './import/import.js';
@@ -60,6 +61,12 @@ export const renderWhatIf = (r: WhatIf): string => [
 export const renderVerify = (r: VerifyReport): string => [
   `${r.eventsRead} event(s) read, ${r.streamsChecked} case stream(s) checked${r.propertyId ? ` of property ${r.propertyId}` : ''}: ${r.intact ? 'every hash chain is intact' : `${r.broken.length} broken`}`,
   ...(r.broken.length > 0 ? ['', table(['stream', 'revision', 'event', 'position', 'failure', 'detail'], r.broken.map((b) => [b.stream, b.revision, b.eventId, b.position, b.failure, b.detail]))] : []),
+].join('\n');
+
+export const renderAnchorCheck = (r: AnchorCheck): string => [
+  `anchor taken ${r.anchor.takenAt} over ${r.anchor.events} event(s) in ${r.anchor.streams} stream(s): ` +
+    (r.intact ? `the log up to it is unchanged; ${r.eventsAfter} event(s) recorded since` : `${r.findings.length} finding(s)`),
+  ...(r.findings.length > 0 ? ['', table(['finding', 'detail'], r.findings.map((f) => [f.finding, f.detail]))] : []),
 ].join('\n');
 
 export const renderImport = (r: ImportReport): string => [

@@ -9,7 +9,8 @@ import { auditInstant, replayCase } from '../audit/case-replay.js';
 import { parseImport, type ImportFormat } from '../audit/import/format.js';
 import { importCases } from '../audit/import/import.js';
 import { readOnlyRulesets } from '../app/rulesets.js';
-import { renderBackdating, renderImport, renderReplay, renderReportAsOf, renderVerify, renderWhatIf } from '../audit/render.js';
+import { checkAnchor, logAnchorSchema, takeAnchor, type LogAnchor } from '../audit/anchor.js';
+import { renderAnchorCheck, renderBackdating, renderImport, renderReplay, renderReportAsOf, renderVerify, renderWhatIf } from '../audit/render.js';
 import { reportAsOf } from '../audit/report-as-of.js';
 import { verifyLog } from '../audit/verify.js';
 import { whatIf } from '../audit/what-if.js';
@@ -27,12 +28,14 @@ const usage = `usage: npm run audit -- <command> [options] [--json]
   report --property ID --period P [--as-of ISO]         the compliance report then and now, differences explained
   what-if --property ID --period P --rules DIR [--as-of ISO]
                                                         the report under another rules directory (writes nothing)
-  verify [--property ID]                                recompute every case's hash chain
+  verify [--property ID] [--anchor FILE]                recompute every case's hash chain; with an anchor,
+                                                        also that the log up to it is unchanged
+  anchor                                                print a digest of the whole log (JSON) to keep outside the store
   import FILE [--format csv|jsonl|json] [--dry-run]     historical import (docs/audit.md)
   backdating --property ID [--threshold-minutes N] [--from ISO] [--to ISO]
 Works on the configured store (DATA_DIR, EVENTSTORE_CONNECTION_STRING) and rules (RULES_DIR), as the server.
 Periods: 2026-03, 2026-Q1 or 2026. Output: a table, or JSON with --json.
-Exit codes: 0 ok, 1 findings (a broken chain, rejected import rows, back-dated events listed), 2 bad usage or input, 3 error.`;
+Exit codes: 0 ok, 1 findings (a broken chain or anchor, rejected import rows, back-dated events listed), 2 bad usage or input, 3 error.`;
 
 class UsageError extends Error {}
 
@@ -47,6 +50,7 @@ const options = {
   'threshold-minutes': { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },
+  anchor: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -87,6 +91,25 @@ const logSize = (config: Config): number | undefined => {
   } catch {
     return undefined;
   }
+};
+
+/** An anchor file written by `anchor`; a file that is not one is bad input (exit 2), named with what is wrong. */
+const readAnchor = async (file: string): Promise<LogAnchor> => {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--anchor ${file}: ${(error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--anchor ${file}: not JSON (${(error as Error).message})`);
+  }
+  const parsed = logAnchorSchema.safeParse(json);
+  if (!parsed.success) throw new UsageError(`--anchor ${file}: not a log anchor: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  return parsed.data;
 };
 
 const withScan = async <T>(config: Config, label: string, run: (onProgress: (n: number) => void) => Promise<T>): Promise<T> => {
@@ -137,9 +160,20 @@ const run = async (argv: string[]): Promise<number> => {
         return 0;
       }
       case 'verify': {
+        const anchor = values.anchor === undefined ? undefined : await readAnchor(values.anchor);
         const report = await withScan(config, 'verifying', (onProgress) => verifyLog(store, values.property ? { propertyId: values.property } : {}, onProgress));
-        out(report, () => renderVerify(report));
-        return report.intact ? 0 : 1;
+        if (!anchor) {
+          out(report, () => renderVerify(report));
+          return report.intact ? 0 : 1;
+        }
+        const anchorCheck = await withScan(config, 'checking the anchor', (onProgress) => checkAnchor(store, anchor, onProgress));
+        out({ ...report, anchorCheck }, () => `${renderVerify(report)}\n${renderAnchorCheck(anchorCheck)}`);
+        return report.intact && anchorCheck.intact ? 0 : 1;
+      }
+      case 'anchor': {
+        const anchor = await withScan(config, 'reading the log', (onProgress) => takeAnchor(store, systemClock.now().toString(), onProgress));
+        console.log(JSON.stringify(anchor, null, 2));
+        return 0;
       }
       case 'backdating': {
         const threshold = values['threshold-minutes'] === undefined ? 0 : Number(values['threshold-minutes']);
