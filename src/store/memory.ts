@@ -35,6 +35,11 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
   const take = (from: number, maxCount = Infinity): RecordedEvent[] =>
     log.slice(from, from + Math.max(0, maxCount)).map((_, offset) => recorded(from + offset));
 
+  const lastRevision = (stream: string): bigint | undefined => {
+    const indexes = streams.get(stream);
+    return indexes ? BigInt(indexes.length - 1) : undefined;
+  };
+
   const hub = createSubscriptionHub((after, limit) => {
     ensureOpen();
     return take(firstIndexAfter(after), limit);
@@ -45,10 +50,7 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
       ensureOpen();
       const serialized = serializeForAppend(stream, events, maxEventBytes);
       const plan = planAppend(stream, serialized, expectedRevision, {
-        currentRevision: (name) => {
-          const indexes = streams.get(name);
-          return indexes ? BigInt(indexes.length - 1) : undefined;
-        },
+        currentRevision: lastRevision,
         placementOf: (id) => {
           const index = indexById.get(id);
           return index === undefined ? undefined : recorded(index);
@@ -77,6 +79,9 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
           : indexes.slice(0, from === undefined ? last + 1 : Math.min(Number(from), last) + 1).reverse();
       return selected.slice(0, Math.max(0, maxCount)).map(recorded);
     },
+
+    // The whole store lives in this object: it always knows.
+    knownRevision: lastRevision,
 
     async readAll({ from = 'start', maxCount } = {}) {
       ensureOpen();

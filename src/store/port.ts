@@ -100,6 +100,12 @@ export interface EventStore {
   appendToStream(stream: string, events: readonly EventToAppend[], options: AppendOptions): Promise<AppendResult>;
   /** Throws StreamNotFoundError when the stream has no events. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /**
+   * The stream's last revision when this store object can tell without a read: nothing but its
+   * own appends can have changed the stream since it last saw it. `undefined`: read to know.
+   * Optional; a caller that keeps state folded from a stream uses it to skip re-reading the tail.
+   */
+  knownRevision?(stream: string): bigint | undefined;
   /** The global log in order, forwards. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Catch up from `from`, emit `caughtUp`, then deliver live events. At-least-once. */

@@ -20,6 +20,7 @@ import {
 import { StoreUnavailableError, StreamNotFoundError } from './errors.js';
 import { createGroupCommit, type GroupCommitStats, type Outcome } from './group-commit.js';
 import { createSubscriptionHub } from './log-subscription.js';
+import { createOwnWrites } from './sqlite-own-writes.js';
 import type { AppendResult, EventStore, ExpectedRevision, RecordedEvent } from './port.js';
 import { LAST_REVISION, NO_LIMIT, openEventDatabase, prepareEventStatements, type EventRow } from './sqlite-schema.js';
 
@@ -69,9 +70,9 @@ export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEv
 
   // Checks run before any write, so a refused append writes nothing; running it as a nested
   // transaction (a SAVEPOINT) also undoes a half-written append if SQLite itself fails midway.
-  const appendOne = db.transaction(({ stream, events, expected }: AppendRequest): AppendResult => {
+  const appendOne = db.transaction(({ stream, events, expected }: AppendRequest): { result: AppendResult; wrote: boolean } => {
     const plan = planAppend(stream, events, expected, lookup);
-    if (plan.kind === 'retried') return plan.result;
+    if (plan.kind === 'retried') return { result: plan.result, wrote: false };
     let revision = plan.firstRevision - 1n;
     let position = 0n;
     for (const event of events) {
@@ -79,21 +80,31 @@ export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEv
       const written = sql.insert.run(event.id, stream, revision, event.type, event.data, event.metadata);
       position = BigInt(written.lastInsertRowid);
     }
-    return { nextRevision: revision, position: sequencePosition(position) };
+    return { result: { nextRevision: revision, position: sequencePosition(position) }, wrote: true };
   });
 
+  const ownWrites = createOwnWrites(db);
   // Requests are decided in arrival order inside one transaction: a later append to the same
   // stream sees the earlier one's events.
-  const commitBatch = db.transaction((requests: readonly AppendRequest[]): Outcome<AppendResult>[] =>
+  const runBatch = db.transaction((requests: readonly AppendRequest[], written: Map<string, bigint>): Outcome<AppendResult>[] =>
     requests.map((request) => {
       try {
-        return { ok: true, value: appendOne(request) };
+        const { result, wrote } = appendOne(request);
+        if (wrote) written.set(request.stream, result.nextRevision);
+        return { ok: true, value: result };
       } catch (error) {
         const reported = error instanceof Database.SqliteError ? new StoreUnavailableError(error.message, error) : error;
         return { ok: false, error: reported };
       }
     }),
   );
+  const commitBatch = (requests: readonly AppendRequest[]): Outcome<AppendResult>[] => {
+    const written = new Map<string, bigint>();
+    const outcomes = runBatch(requests, written);
+    // Only now, committed, do the streams written end where these appends left them.
+    for (const [stream, revision] of written) ownWrites.written(stream, revision);
+    return outcomes;
+  };
 
   const hub = createSubscriptionHub((after, limit) => {
     ensureOpen();
@@ -120,6 +131,11 @@ export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEv
           : sql.streamBackwards.all(stream, from ?? LAST_REVISION, limitOf(maxCount));
       if (rows.length === 0 && sql.streamExists.get(stream) === undefined) throw new StreamNotFoundError(stream);
       return rows.map(toRecorded);
+    },
+
+    knownRevision(stream) {
+      ensureOpen();
+      return ownWrites.knownRevision(stream);
     },
 
     async readAll({ from = 'start', maxCount } = {}) {

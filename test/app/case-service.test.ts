@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { Temporal } from 'temporal-polyfill';
 import { loadCase } from '../../src/app/case-history.js';
 import { caseService, type CaseService, type ExecuteResult } from '../../src/app/case-service.js';
@@ -29,8 +29,11 @@ const bodies: Record<string, unknown> = {
   withdraw: { reason: '业主撤回' }, reject: { reason: '非物业责任' },
 };
 
-/** A store that lets a test act at chosen moments: before an append, and records how streams are read. */
-const instrumented = (inner: () => EventStore) => {
+/**
+ * A store that lets a test act at chosen moments: before an append, and records how streams are
+ * read. It passes on the inner store's knownRevision only when asked to, so that reads happen.
+ */
+const instrumented = (inner: () => EventStore, options: { knownRevision?: boolean } = {}) => {
   const reads: { stream: string; options: ReadStreamOptions | undefined }[] = [];
   let beforeAppend: (() => Promise<void>) | undefined;
   const store: EventStore = {
@@ -47,6 +50,7 @@ const instrumented = (inner: () => EventStore) => {
     readAll: (options) => inner().readAll(options),
     subscribeToAll: (options) => inner().subscribeToAll(options),
     close: () => inner().close(),
+    ...(options.knownRevision ? { knownRevision: (stream: string) => inner().knownRevision?.(stream) } : {}),
   };
   return { store, reads, onceBeforeAppend: (hook: () => Promise<void>) => void (beforeAppend = hook) };
 };
@@ -80,14 +84,18 @@ const chainIntact = async (store: EventStore, caseId: string) => {
   return firstBrokenLink(history.events) === -1;
 };
 
-t.test('another process appends between two commands: the next one decides on the stored state', async (t) => {
+/** Two store objects on one SQLite file: two processes sharing the event store. */
+const twoProcesses = (t: Test) => {
   const dir = t.testdir();
-  const first = openSqliteEventStore({ file: `${dir}/events.db` });
-  const second = openSqliteEventStore({ file: `${dir}/events.db` });
+  const stores = [openSqliteEventStore({ file: `${dir}/events.db` }), openSqliteEventStore({ file: `${dir}/events.db` })] as const;
   t.teardown(async () => {
-    await first.close();
-    await second.close();
+    for (const store of stores) await store.close();
   });
+  return stores;
+};
+
+t.test('another process appends between two commands: the next one decides on the stored state', async (t) => {
+  const [first, second] = twoProcesses(t);
   const { service, clock } = await setup(first);
   const here = service(first);
   const there = service(second);
@@ -105,6 +113,27 @@ t.test('another process appends between two commands: the next one decides on th
   const refused = await run(here, 'c1', 'escalate').catch(failure);
   t.match(refused, { error: 'TRANSITION_NOT_ALLOWED' }, 'no decision on the stale cached state: the case is withdrawn');
   t.equal((await loadCase(first, 'complaint', 'c1')).events.length, 5, 'nothing written by the refused command');
+});
+
+t.test('a case this process wrote last is decided without reading it, until another process writes', async (t) => {
+  const [first, second] = twoProcesses(t);
+  const probe = instrumented(() => first, { knownRevision: true });
+  const { service, clock } = await setup(first);
+  const here = service(probe.store);
+  const there = service(second);
+
+  await run(here, 'c1', 'receive');
+  t.same(probe.reads.map((r) => r.options?.from), [undefined], 'a new case: its stream is read (and found empty)');
+  probe.reads.length = 0;
+  await run(here, 'c1', 'escalate');
+  await run(here, 'c1', 'escalate');
+  t.same(probe.reads, [], 'the store knows the case still ends with this process’s last event');
+  clock.set(clock.now().add({ minutes: 1 }));
+  await run(there, 'c1', 'acknowledge');
+  const next = await run(here, 'c1', 'assign');
+  t.same(probe.reads.map((r) => r.options?.from), [2n], 'after another process wrote, the tail is read');
+  t.equal(next.revision, 4n);
+  t.ok(await chainIntact(first, 'c1'));
 });
 
 t.test('an append that races in between the read and the write: conflict, re-read, decided again', async (t) => {

@@ -81,3 +81,25 @@ t.test('sqlite: a reopened file holds everything, retries included', async (t) =
   t.equal(next.nextRevision, 3n);
   t.ok(next.position.commit > original.position.commit, 'positions keep growing');
 });
+
+t.test('sqlite: the last revision is known without a read until another connection writes', async (t) => {
+  const { store, file, cleanup } = await tempStore();
+  t.teardown(cleanup);
+  const other = openSqliteEventStore({ file });
+  t.teardown(() => other.close());
+  t.equal(store.knownRevision!('complaint-1'), undefined, 'a stream it never wrote: read to know');
+  await store.appendToStream('complaint-1', events(2), { expectedRevision: NO_STREAM });
+  await store.appendToStream('complaint-2', events(1), { expectedRevision: NO_STREAM });
+  t.equal(store.knownRevision!('complaint-1'), 1n, 'its own append');
+  t.equal(other.knownRevision!('complaint-1'), undefined, 'not for another connection');
+
+  await t.rejects(store.appendToStream('complaint-1', events(1), { expectedRevision: 0n }), 'a refused append');
+  t.equal(store.knownRevision!('complaint-1'), 1n, 'changes nothing');
+  await other.appendToStream('complaint-1', events(1), { expectedRevision: 1n });
+  t.equal(store.knownRevision!('complaint-1'), undefined, 'another connection wrote: nothing is known any more');
+  t.equal(store.knownRevision!('complaint-2'), undefined, 'not even of streams it did not touch');
+  await store.appendToStream('complaint-1', events(1), { expectedRevision: 2n });
+  t.equal(store.knownRevision!('complaint-1'), 3n, 'known again from its next append');
+  await store.close();
+  t.throws(() => store.knownRevision!('complaint-1'), { code: 'STORE_UNAVAILABLE' }, 'a closed store answers nothing');
+});

@@ -75,6 +75,11 @@ export const concurrencyContract = (name: string, makeStore: MakeStore): void =>
     t.equal(byStream.get(`${prefix}shared`)?.length, total / SHARED_EVERY, 'every shared append stored once');
     const contiguous = [...byStream.values()].every((stream) => stream.every((event, index) => event.revision === BigInt(index)));
     t.ok(contiguous, 'every stream has revisions 0..n-1 in log order');
+    if (store.knownRevision) {
+      const claims = [...byStream].map(([stream, stored]) => [store.knownRevision!(stream), stored.length - 1]);
+      t.ok(claims.every(([known, last]) => known === undefined || known === BigInt(last!)), 'a revision the store knows without reading is the last one stored');
+      t.ok(claims.some(([known]) => known !== undefined), 'and it knows the streams it wrote');
+    }
     for (const [writer, { written }] of writers.entries()) {
       const own = log.filter((event) => event.streamName.startsWith(`${prefix}w${writer}-`)).map((event) => event.id);
       t.equal(own.join(), written.filter((_, index) => index % SHARED_EVERY !== SHARED_EVERY - 1).join(), `writer ${writer}'s order kept`);
