@@ -62,7 +62,7 @@ const serve = async () => {
   process.send!(ready);
   // CPU time the server spent, asked for around each phase: it holds up better than req/s when other work shares the cores.
   process.on('message', (message) => {
-    if (message === 'cpu') process.send!({ cpu: process.cpuUsage() });
+    if (message === 'cpu') process.send!({ cpu: process.cpuUsage(), commits: store.stats() });
   });
   process.once('SIGTERM', async () => {
     await app.close();
@@ -89,11 +89,13 @@ const drive = async () => {
       child.once('exit', (code) => reject(new Error(`the bench server exited with ${code}`)));
     });
     const url = `http://127.0.0.1:${ready.port}`;
+    let commits = { appends: 0, transactions: 0 };
     const serverCpu = () => new Promise<number>((resolve) => {
       const answer = (message: unknown) => {
-        const { cpu } = message as { cpu?: NodeJS.CpuUsage };
+        const { cpu, commits: stats } = message as { cpu?: NodeJS.CpuUsage; commits: typeof commits };
         if (!cpu) return;
         child.off('message', answer);
+        commits = stats;
         resolve(cpu.user + cpu.system);
       };
       child.on('message', answer);
@@ -105,6 +107,7 @@ const drive = async () => {
     const beforeEcho = await serverCpu();
     const echo = await autocannon({ url: `${url}/bench/echo`, method: 'POST', headers, body: JSON.stringify(complaint), connections: CONNECTIONS, duration: SECONDS });
     const beforeActions = await serverCpu();
+    const commitsBefore = commits;
     const echoCpu = beforeActions - beforeEcho;
     console.log(summary('baseline: echo with POST /v1/complaints schema', echo, echoCpu));
 
@@ -116,6 +119,9 @@ const drive = async () => {
     });
     const actionsCpu = (await serverCpu()) - beforeActions;
     console.log(summary(`POST /v1/complaints/:id/escalate over ${ready.ids.length} cases`, actions, actionsCpu));
+    const appends = commits.appends - commitsBefore.appends;
+    const transactions = commits.transactions - commitsBefore.transactions;
+    console.log(`group commit: ${appends} appends in ${transactions} transactions (${(appends / Math.max(1, transactions)).toFixed(1)} an fsync)`);
 
     const ratio = actions.requests.average / echo.requests.average;
     console.log(`ratio actions/echo: ${ratio.toFixed(2)} (goal >= 0.4); p99 ${actions.latency.p99} ms vs ${echo.latency.p99} ms`);
