@@ -1,6 +1,7 @@
-import { createActor, initialTransition, type AnyActorScope, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
+import { initialTransition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import type { CaseType } from '../events/envelope.js';
 import type { AnyCommandSpec } from './command.js';
+import { tableTransition, transitionTable } from './transition-table.js';
 
 /** The machine-agnostic view of a lifecycle that decide and evolve work with. */
 export interface Lifecycle<F> {
@@ -14,6 +15,8 @@ export interface Lifecycle<F> {
   handles(snapshot: LifecycleSnapshot<F>, eventType: string): boolean;
   /** The next snapshot, or undefined when the machine does not accept the event. */
   next(snapshot: LifecycleSnapshot<F>, event: MachineInput): LifecycleSnapshot<F> | undefined;
+  /** The snapshot of a case in `state` with these facts (as a read model stores it). */
+  restore(state: string, facts: F): LifecycleSnapshot<F>;
 }
 
 export interface MachineInput {
@@ -26,48 +29,45 @@ export interface LifecycleSnapshot<F> {
   readonly state: string;
   readonly facts: F;
   readonly done: boolean;
-  /** The XState snapshot itself, kept for the next transition. */
-  readonly machine: unknown;
 }
 
 /**
- * What a pure transition runs in. xstate's `transition` builds a throwaway actor (and with it the
- * machine's initial snapshot) on every call, most of a transition's cost; the lifecycle machines'
- * only actions are assigns, which need nothing from the actor, so one inert scope serves them all.
+ * A lifecycle over its machine. `can` and `handles` ask the XState snapshot, resolved from the
+ * state's name and facts (the machines are flat and keep everything they know in their context,
+ * so the two restore it exactly). `next` reads the machine's transitions as a table: folding a
+ * case's stored events is the engine's most frequent step, and XState's macrostep cost several
+ * times the assignment it runs; a test replays random histories through both.
  */
-const inertScope = (machine: AnyStateMachine): AnyActorScope => {
-  const self = createActor(machine);
-  return {
-    self, system: self.system, id: '', sessionId: '',
-    defer: () => {}, logger: () => {}, stopChild: () => {}, emit: () => {}, actionExecutor: () => {},
-  } as unknown as AnyActorScope;
-};
-
 export const lifecycle = <F>(options: {
   caseType: CaseType;
   machine: AnyStateMachine;
   commands: readonly AnyCommandSpec<F>[];
 }): Lifecycle<F> => {
   const { machine } = options;
-  const scope = inertScope(machine);
-  const wrap = (snapshot: AnyMachineSnapshot): LifecycleSnapshot<F> => ({
-    state: String(snapshot.value),
-    facts: snapshot.context as F,
-    done: snapshot.status === 'done',
-    machine: snapshot,
-  });
-  // The machines are typed where they are written; here only their generic protocol is used.
-  const raw = (s: LifecycleSnapshot<F>) => s.machine as AnyMachineSnapshot;
+  const table = transitionTable(machine);
+  const finals = new Set(Object.values(machine.root.states).filter((node) => node.type === 'final').map((node) => node.key));
+  const resolved = new WeakMap<LifecycleSnapshot<F>, AnyMachineSnapshot>();
+  // decide asks one snapshot about every command: it is resolved once.
+  const raw = (snapshot: LifecycleSnapshot<F>): AnyMachineSnapshot => {
+    let found = resolved.get(snapshot);
+    if (!found) resolved.set(snapshot, (found = machine.resolveState({ value: snapshot.state, context: snapshot.facts as never })));
+    return found;
+  };
+  const initial = initialTransition(machine)[0] as AnyMachineSnapshot;
   return {
     caseType: options.caseType,
     streamPrefix: `${options.caseType}-`,
     commands: options.commands,
-    initial: wrap(initialTransition(machine)[0] as AnyMachineSnapshot),
+    initial: { state: String(initial.value), facts: initial.context as F, done: initial.status === 'done' },
     can: (snapshot, event) => raw(snapshot).can(event as never),
     handles: (snapshot, eventType) => raw(snapshot)._nodes.some((node) => node.ownEvents.includes(eventType)),
+    restore: (state, facts) => {
+      if (!table.has(state)) throw new Error(`${options.caseType} has no state ${state}`);
+      return { state, facts, done: finals.has(state) };
+    },
     next: (snapshot, event) => {
-      if (!raw(snapshot).can(event as never)) return undefined;
-      return wrap(machine.transition(raw(snapshot), event as never, scope) as AnyMachineSnapshot);
+      const next = tableTransition(table, { state: snapshot.state, context: snapshot.facts }, event);
+      return next && { state: next.state, facts: next.context as F, done: finals.has(next.state) };
     },
   };
 };
