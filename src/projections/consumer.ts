@@ -50,44 +50,62 @@ const IDLE = Symbol('idle');
 const GATHER_MS = 2;
 
 /**
- * A timer a partial batch races each next message against. Every race leaves a reaction on it, and
- * a catch-up that never yields to the timers would pile them up with the messages they hold: so
- * it is ended (its reactions released) as soon as the batch it waits for is applied.
+ * A timer a partial batch races each next message against. The race wakes only the message it
+ * waits for now, so racing each of a long catch-up's messages leaves nothing behind (a shared
+ * promise would keep a reaction, and with it the message, for every race until the timer fires).
  */
 const gatheringTimer = () => {
-  let end!: () => void;
-  const idle = new Promise<typeof IDLE>((resolve) => {
-    const timer = setTimeout(() => resolve(IDLE), GATHER_MS);
-    end = () => {
-      clearTimeout(timer);
-      resolve(IDLE);
-    };
-  });
-  return { idle, end };
+  let expired = false;
+  let wake: ((value: typeof IDLE) => void) | undefined;
+  const timer = setTimeout(() => {
+    expired = true;
+    wake?.(IDLE);
+  }, GATHER_MS);
+  return {
+    race: <T>(next: Promise<T>): Promise<T | typeof IDLE> | typeof IDLE =>
+      expired ? IDLE : new Promise<T | typeof IDLE>((resolve, reject) => {
+        wake = resolve;
+        next.then(resolve, reject);
+      }),
+    end: () => clearTimeout(timer),
+  };
 };
 /** Lets timers and I/O (the server's requests) run between the batches of a long catch-up. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-const summarise = (projection: string, events: readonly ProjectedEvent[]): AppliedSummary => {
-  const properties = new Set<string>();
-  const cases = new Map<string, { caseType: CaseType; caseId: string }>();
-  for (const event of events) {
-    properties.add(event.metadata.propertyId);
-    cases.set(event.streamName, { caseType: event.caseType, caseId: event.metadata.caseId });
-  }
-  return { projection, properties, cases: [...cases.values()], events: events.length, checkpoint: events.at(-1)!.position };
+/** A batch not yet written: what its checkpoint and summary need, and the events still to apply. */
+interface Batch {
+  /** Events `apply` has not seen yet (none for a projection that applies in memory). */
+  readonly held: ProjectedEvent[];
+  count: number;
+  last: ProjectedEvent | undefined;
+  readonly properties: Set<string>;
+  readonly cases: Map<string, { caseType: CaseType; caseId: string }>;
+  readonly rulesetVersions: Set<string>;
+}
+
+const emptyBatch = (): Batch => ({ held: [], count: 0, last: undefined, properties: new Set(), cases: new Map(), rulesetVersions: new Set() });
+
+const note = (batch: Batch, event: ProjectedEvent) => {
+  batch.count += 1;
+  batch.last = event;
+  batch.properties.add(event.metadata.propertyId);
+  batch.rulesetVersions.add(event.metadata.rulesetVersion);
+  if (!batch.cases.has(event.streamName)) batch.cases.set(event.streamName, { caseType: event.caseType, caseId: event.metadata.caseId });
 };
 
 /**
  * Applies the case events after `from` to one projection, in batches: each batch, its rulesets
  * loaded first, is applied and checkpointed in one transaction, so a batch redelivered after a
- * crash is either wholly in the read model (and skipped by position) or not at all.
+ * crash is either wholly in the read model (and skipped by position) or not at all. A projection
+ * that applies in memory folds each event as it arrives and writes in the transaction.
  */
 export const startConsumer = (options: ConsumerOptions): Consumer => {
   const { store, db, projection, checkpoints, batchSize, ctx, events } = options;
   const subscription = store.subscribeToAll({ from: options.from ?? 'start', filter: CASE_EVENTS });
   let checkpoint = options.from;
-  let batch: ProjectedEvent[] = [];
+  let batch = emptyBatch();
+  const loadedVersions = new Set<string>();
 
   const write = (apply: () => void, position: Position, lastRecordedAt: number | null) =>
     db.transaction(() => {
@@ -95,16 +113,36 @@ export const startConsumer = (options: ConsumerOptions): Consumer => {
       checkpoints.advance(projection.name, position, lastRecordedAt, options.now());
     })();
 
+  /** A projection that applies events as they arrive gets each event's ruleset loaded first. */
+  const loadRuleset = async (version: string) => {
+    await options.preload([version]);
+    loadedVersions.add(version);
+  };
+
+  const add = (event: ProjectedEvent) => {
+    note(batch, event);
+    if (!projection.appliesInMemory) {
+      batch.held.push(event);
+      return;
+    }
+    try {
+      projection.apply(db, event, ctx);
+    } catch (error) {
+      projection.discardBatch?.();
+      throw error;
+    }
+  };
+
   const flush = async () => {
-    if (batch.length === 0) return;
+    if (batch.count === 0) return;
     const applying = batch;
-    batch = [];
-    await options.preload(new Set(applying.map((event) => event.metadata.rulesetVersion)));
-    const last = applying.at(-1)!;
+    batch = emptyBatch();
+    await options.preload(applying.rulesetVersions);
+    const last = applying.last!;
     const lastRecordedAt = Date.parse(last.metadata.recordedAt);
     try {
       write(() => {
-        for (const event of applying) projection.apply(db, event, ctx);
+        for (const event of applying.held) projection.apply(db, event, ctx);
         projection.endBatch?.(db, ctx);
       }, last.position, lastRecordedAt);
     } catch (error) {
@@ -112,7 +150,8 @@ export const startConsumer = (options: ConsumerOptions): Consumer => {
       throw error;
     }
     checkpoint = last.position;
-    events.applied(summarise(projection.name, applying), lastRecordedAt);
+    const summary = { projection: projection.name, properties: applying.properties, cases: [...applying.cases.values()], events: applying.count, checkpoint: last.position };
+    events.applied(summary, lastRecordedAt);
   };
 
   const isNew = (position: Position) => checkpoint === null || comparePositions(position, checkpoint) > 0;
@@ -136,7 +175,7 @@ export const startConsumer = (options: ConsumerOptions): Consumer => {
     };
     for (;;) {
       const next: IteratorResult<SubscriptionMessage> | typeof IDLE =
-        batch.length === 0 ? await pending : await Promise.race([pending, (gathering ??= gatheringTimer()).idle]);
+        batch.count === 0 ? await pending : await (gathering ??= gatheringTimer()).race(pending);
       if (next === IDLE) {
         await applyBatch();
         continue;
@@ -156,8 +195,10 @@ export const startConsumer = (options: ConsumerOptions): Consumer => {
       }
       // At-least-once delivery: an event at or before the checkpoint is already applied.
       if (!isNew(message.event.position)) continue;
-      batch.push(projectedEvent(message.event));
-      if (batch.length >= batchSize) await applyBatch();
+      const event = projectedEvent(message.event);
+      if (projection.appliesInMemory && !loadedVersions.has(event.metadata.rulesetVersion)) await loadRuleset(event.metadata.rulesetVersion);
+      add(event);
+      if (batch.count >= batchSize) await applyBatch();
     }
   };
 

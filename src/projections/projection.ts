@@ -21,8 +21,8 @@ export interface ProjectionContext {
 /**
  * A read model built from the case events. The runner calls `apply` for each event of a batch,
  * then `endBatch`, all inside one transaction that also writes the checkpoint; when that
- * transaction rolls back it calls `discardBatch`, so in-memory state never runs ahead of the tables.
- * Handlers must be idempotent: delivery is at-least-once.
+ * transaction rolls back (or `apply` throws) it calls `discardBatch`, so in-memory state never
+ * runs ahead of the tables. Handlers must be idempotent: delivery is at-least-once.
  */
 export interface Projection {
   readonly name: string;
@@ -31,6 +31,12 @@ export interface Projection {
   setup(db: Database.Database): void;
   teardown(db: Database.Database): void;
   apply(db: Database.Database, event: ProjectedEvent, ctx: ProjectionContext): void;
+  /**
+   * True when `apply` only folds the event into memory (it may read the tables, never write them)
+   * and `endBatch` writes: the runner then applies each event as it arrives, outside the
+   * transaction, and a batch holds the cases it touched instead of its events.
+   */
+  readonly appliesInMemory?: boolean;
   endBatch?(db: Database.Database, ctx: ProjectionContext): void;
   discardBatch?(): void;
   /** Ruleset versions the stored rows refer to, asked once when the projection starts consuming. */

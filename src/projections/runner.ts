@@ -53,8 +53,10 @@ const DEFAULT_BATCH_SIZE = 1_000;
 /**
  * For a rebuild from position 0: a case's events lie far apart in the log, and a projection that
  * writes each touched case once a batch (cases) does less work the more of them one batch holds.
+ * It applies in memory, so a batch holds the cases it touched, not its events: on the 1-million-event
+ * benchmark log 50,000 events touch about 11,000 cases and write 190,000 case rows in all (10,000: 361,000).
  */
-export const REBUILD_BATCH_SIZE = 10_000;
+export const REBUILD_BATCH_SIZE = 50_000;
 
 const failedError = (slot: Slot) => new Error(`projection ${slot.projection.name} failed: ${slot.error!.message}`, { cause: slot.error });
 

@@ -97,6 +97,54 @@ t.test('a version bump, or rebuild(name), tears the read model down and replays 
   await bumped.stop();
 });
 
+t.test('a projection that applies in memory folds each event outside the transaction and writes at the end of the batch', async (t) => {
+  const world = await buildWorld();
+  for (let i = 0; i < 5; i++) await world.act('repair', `r${i}`, 'report', repairBody);
+  await world.act('repair', 'r0', 'dispatch', { technicianId: 'tech-7' });
+  const db = openReadModelDb(':memory:');
+  const log: string[] = [];
+  let folded: string[] = [];
+  let failOn: string | undefined;
+  const inMemory: Projection = {
+    name: 'folded', version: 1, appliesInMemory: true,
+    setup: (d) => d.exec('CREATE TABLE IF NOT EXISTS folded (stream TEXT, n INTEGER)'),
+    teardown: (d) => d.exec('DROP TABLE IF EXISTS folded'),
+    apply: (d, event) => {
+      if (d.inTransaction) log.push('apply inside a transaction');
+      if (event.metadata.caseId === failOn) throw new Error(`cannot fold ${failOn}`);
+      folded.push(event.streamName);
+    },
+    endBatch: (d) => {
+      if (!d.inTransaction) log.push('endBatch outside the transaction');
+      d.prepare('INSERT INTO folded VALUES (?, ?)').run(folded.join(','), folded.length);
+      folded = [];
+    },
+    discardBatch: () => {
+      log.push(`discarded ${folded.length}`);
+      folded = [];
+    },
+  };
+  const runner = runnerFor(world, { db, projections: [inMemory], batchSize: 4 }).runner;
+  const summaries: AppliedSummary[] = [];
+  runner.onApplied((s) => summaries.push(s));
+  await runner.start();
+  await runner.waitUntilCaughtUp();
+  t.same(db.prepare('SELECT n FROM folded').pluck().all(), [4, 2], 'two batches, each written once');
+  t.same(summaries.map((s) => [s.events, s.cases.map((c) => c.caseId)]), [[4, ['r0', 'r1', 'r2', 'r3']], [2, ['r4', 'r0']]]);
+
+  failOn = 'r2';
+  await world.act('repair', 'r1', 'dispatch', { technicianId: 'tech-7' });
+  await world.act('repair', 'r2', 'dispatch', { technicianId: 'tech-7' });
+  await t.rejects(runner.waitUntilCaughtUp(), /projection folded failed: cannot fold r2/);
+  t.same(log, ['discarded 1'], 'the folded part of the failed batch is discarded; nothing ran where it should not');
+  t.equal(db.prepare('SELECT count(*) FROM folded').pluck().get(), 2, 'nothing of the failed batch is written');
+  failOn = undefined;
+  await runner.start();
+  await runner.waitUntilCaughtUp();
+  t.same(db.prepare('SELECT stream FROM folded').pluck().all().at(-1), 'repair-r1,repair-r2', 'the restart folds the batch again, once');
+  await runner.stop();
+});
+
 t.test('a batch that fails leaves nothing behind; a restart applies it once', async (t) => {
   const world = await buildWorld();
   for (let i = 0; i < 6; i++) {
