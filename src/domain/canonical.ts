@@ -26,6 +26,20 @@ const sortKeys = (value: unknown): unknown => {
 
 const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/;
 
+/** Keys recur (every event has the same metadata keys): each is checked and quoted once. */
+const MAX_KEYS_REMEMBERED = 10_000;
+const writtenKeys = new Map<string, string | null>();
+
+/** `"key":`, or null for a key the plain writer leaves to the definition. */
+const keyPrefix = (key: string): string | null => {
+  let prefix = writtenKeys.get(key);
+  if (prefix === undefined) {
+    prefix = key === 'toJSON' || ARRAY_INDEX.test(key) ? null : `${JSON.stringify(key)}:`;
+    if (writtenKeys.size < MAX_KEYS_REMEMBERED) writtenKeys.set(key, prefix);
+  }
+  return prefix;
+};
+
 /**
  * The same text written directly, without building sorted copies: events are hashed on every
  * command. Only for plain JSON data (what events hold); for anything else — class instances,
@@ -61,10 +75,11 @@ const writePlain = (value: unknown): string | undefined => {
       for (const key of keys) {
         const member = record[key];
         if (member === undefined) continue;
-        if (key === 'toJSON' || ARRAY_INDEX.test(key)) return undefined;
+        const prefix = keyPrefix(key);
+        if (prefix === null) return undefined;
         const written = writePlain(member);
         if (written === undefined) return undefined;
-        text += `${first ? '' : ','}${JSON.stringify(key)}:${written}`;
+        text += first ? prefix + written : `,${prefix}${written}`;
         first = false;
       }
       return `${text}}`;

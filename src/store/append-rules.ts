@@ -56,14 +56,21 @@ export const serializeForAppend = (
 ): SerializedEvent[] => {
   // Programming errors rather than runtime conditions, hence no engine error code.
   if (events.length === 0) throw new TypeError(`an append to ${stream} carries no events`);
-  const ids = new Set<string>();
+  if (events.length > 1) {
+    const ids = new Set<string>();
+    for (const { id } of events) {
+      if (ids.has(id)) throw new TypeError(`event id ${id} appears twice in one append to ${stream}`);
+      ids.add(id);
+    }
+  }
   return events.map((event) => {
-    if (ids.has(event.id)) throw new TypeError(`event id ${event.id} appears twice in one append to ${stream}`);
-    ids.add(event.id);
     const data = JSON.stringify(event.data);
     const metadata = JSON.stringify(event.metadata);
-    const size = Buffer.byteLength(data) + Buffer.byteLength(metadata);
-    if (size > maxEventBytes) throw new EventTooLargeError(stream, size, maxEventBytes);
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit, so most events need no counting.
+    if ((data.length + metadata.length) * 3 > maxEventBytes) {
+      const size = Buffer.byteLength(data) + Buffer.byteLength(metadata);
+      if (size > maxEventBytes) throw new EventTooLargeError(stream, size, maxEventBytes);
+    }
     return { id: event.id, type: event.type, data, metadata };
   });
 };

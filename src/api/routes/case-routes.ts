@@ -26,10 +26,10 @@ const plural: Record<CaseType, string> = { complaint: 'complaints', repair: 'rep
  * new case, the case id) derive from the caller's token and the key, so a retry finds its
  * command already in the case stream and gets the original answer — across restarts too.
  */
-const commandIdentity = (request: FastifyRequest, key: string | undefined) => {
-  if (!key) return { commandId: randomUUID(), derivedCaseId: randomUUID() };
+const commandIdentity = (request: FastifyRequest, key: string | undefined, creates: boolean) => {
+  if (!key) return { commandId: randomUUID(), derivedCaseId: creates ? randomUUID() : undefined };
   const seed = `${request.principal!.tokenId}:${key}`;
-  return { commandId: `idem-${createHash('sha256').update(seed).digest('hex').slice(0, 32)}`, derivedCaseId: uuidv5(seed, NAMESPACE) };
+  return { commandId: `idem-${createHash('sha256').update(seed).digest('hex').slice(0, 32)}`, derivedCaseId: creates ? uuidv5(seed, NAMESPACE) : undefined };
 };
 
 const ifMatch = (header: string | undefined): bigint | undefined =>
@@ -64,8 +64,8 @@ export const caseRoutes = (deps: { cases: CaseService; rulesets: RulesetRegistry
         },
         handler: async (request, reply) => {
           const { occurredAt, ...fields } = (request.body ?? {}) as { occurredAt?: string } & Record<string, unknown>;
-          const { commandId, derivedCaseId } = commandIdentity(request, request.headers['idempotency-key']);
-          const caseId = spec.creates ? derivedCaseId : (request.params as { id: string }).id;
+          const { commandId, derivedCaseId } = commandIdentity(request, request.headers['idempotency-key'], spec.creates === true);
+          const caseId = derivedCaseId ?? (request.params as { id: string }).id;
           const result = await deps.cases.execute({
             caseType,
             command: { caseId, name: spec.name, payload: fields, commandId, actor: actor(request), ...(occurredAt ? { occurredAt } : {}) },

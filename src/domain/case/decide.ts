@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Temporal } from 'temporal-polyfill';
 import { v5 as uuidv5 } from 'uuid';
 import { currentSchemaVersion } from '../events/catalogue.js';
@@ -14,7 +15,24 @@ import type { CaseState } from './state.js';
 /** Namespace of the engine's event ids (UUIDv5 of the command id and the event's index). */
 const EVENT_ID_NAMESPACE = '4f0e6c9a-3b1d-5e2f-9a47-8c6d2b1e0f35';
 
-export const eventIdFor = (commandId: string, index: number): string => uuidv5(`${commandId}#${index}`, EVENT_ID_NAMESPACE);
+const SURROGATE = /[\uD800-\uDFFF]/;
+const NAMESPACE_BYTES = Buffer.from(EVENT_ID_NAMESPACE.replaceAll('-', ''), 'hex');
+
+/**
+ * UUIDv5 (RFC 9562: SHA-1 of namespace and name, version and variant bits set) hashed in one
+ * pass, as the uuid package computes it; every command computes one. A name with surrogates
+ * goes to the package, which refuses a lone one where UTF-8 encoding would replace it.
+ */
+const uuidV5 = (name: string): string => {
+  if (SURROGATE.test(name)) return uuidv5(name, EVENT_ID_NAMESPACE);
+  const bytes = createHash('sha1').update(NAMESPACE_BYTES).update(name, 'utf8').digest();
+  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex', 0, 16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+};
+
+export const eventIdFor = (commandId: string, index: number): string => uuidV5(`${commandId}#${index}`);
 
 export interface DecideContext {
   /** The server clock: `recordedAt`, and the reference for the back-dating allowance. */

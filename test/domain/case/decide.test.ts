@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import t from 'tap';
-import { allowedCommands, decide } from '../../../src/domain/case/decide.js';
+import { v5 as uuidv5 } from 'uuid';
+import { allowedCommands, decide, eventIdFor } from '../../../src/domain/case/decide.js';
 import { initialCaseState } from '../../../src/domain/case/state.js';
 import { complaintLifecycle } from '../../../src/domain/complaint/lifecycle.js';
 import { eventMetadataSchema } from '../../../src/domain/events/envelope.js';
@@ -114,4 +116,11 @@ t.test('repair: pause ledger, reclassification, rework', async (t) => {
   t.equal(firstBrokenLink(events), -1, 'the events form an intact hash chain');
   const tampered = events.map((e, i) => (i === 3 ? { ...e, data: { tampered: true } } : e));
   t.equal(firstBrokenLink(tampered), 3, 'an edited event breaks the chain at that event');
+});
+
+t.test('event ids are the uuid package\'s UUIDv5 of the command id and index, for any command id', async (t) => {
+  const namespace = '4f0e6c9a-3b1d-5e2f-9a47-8c6d2b1e0f35';
+  t.equal(eventIdFor('idem-0123456789abcdef0123456789abcdef', 0), uuidv5('idem-0123456789abcdef0123456789abcdef#0', namespace));
+  fc.assert(fc.property(fc.string({ unit: 'grapheme' }), fc.nat(3), (commandId, index) => eventIdFor(commandId, index) === uuidv5(`${commandId}#${index}`, namespace)));
+  t.throws(() => eventIdFor('lone \uD800 surrogate', 0), 'a name UTF-8 cannot carry is refused, as by the package');
 });
