@@ -30,6 +30,8 @@ export interface SqliteEventStoreOptions {
   readonly maxEventBytes?: number;
   /** Most appends per transaction. 1 turns group commit off (one transaction per append). */
   readonly maxBatch?: number;
+  /** WAL pages between two checkpoints; see DEFAULT_WAL_AUTOCHECKPOINT_PAGES. */
+  readonly walAutocheckpointPages?: number;
 }
 
 export interface SqliteEventStore extends EventStore {
@@ -52,7 +54,7 @@ const limitOf = (maxCount: number | undefined): number =>
 
 export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEventStore => {
   const maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
-  const db = openEventDatabase(options.file);
+  const db = openEventDatabase(options.file, options.walAutocheckpointPages);
   const sql = prepareEventStatements(db);
   let closed = false;
 
@@ -68,9 +70,8 @@ export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEv
     },
   };
 
-  // Checks run before any write, so a refused append writes nothing; running it as a nested
-  // transaction (a SAVEPOINT) also undoes a half-written append if SQLite itself fails midway.
-  const appendOne = db.transaction(({ stream, events, expected }: AppendRequest): { result: AppendResult; wrote: boolean } => {
+  // Checks run before any write, so a refused append writes nothing.
+  const write = ({ stream, events, expected }: AppendRequest): { result: AppendResult; wrote: boolean } => {
     const plan = planAppend(stream, events, expected, lookup);
     if (plan.kind === 'retried') return { result: plan.result, wrote: false };
     let revision = plan.firstRevision - 1n;
@@ -81,7 +82,11 @@ export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEv
       position = BigInt(written.lastInsertRowid);
     }
     return { result: { nextRevision: revision, position: sequencePosition(position) }, wrote: true };
-  });
+  };
+  // Several events run as a nested transaction (a SAVEPOINT), which undoes a half-written append
+  // if SQLite fails midway; one event is one INSERT, which SQLite undoes on its own when it fails.
+  const writeAll = db.transaction(write);
+  const appendOne = (request: AppendRequest) => (request.events.length === 1 ? write(request) : writeAll(request));
 
   const ownWrites = createOwnWrites(db);
   // Requests are decided in arrival order inside one transaction: a later append to the same

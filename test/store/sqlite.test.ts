@@ -5,6 +5,7 @@ import t from 'tap';
 import { isEventTooLarge, isRevisionConflict } from '../../src/store/errors.js';
 import { NO_STREAM } from '../../src/store/port.js';
 import { openSqliteEventStore, type SqliteEventStoreOptions } from '../../src/store/sqlite.js';
+import { openEventDatabase } from '../../src/store/sqlite-schema.js';
 import { runConformance } from './conformance.js';
 import { anEvent, events } from './conformance/fixtures.js';
 
@@ -102,4 +103,16 @@ t.test('sqlite: the last revision is known without a read until another connecti
   t.equal(store.knownRevision!('complaint-1'), 3n, 'known again from its next append');
   await store.close();
   t.throws(() => store.knownRevision!('complaint-1'), { code: 'STORE_UNAVAILABLE' }, 'a closed store answers nothing');
+});
+
+t.test('sqlite: a checkpoint every 10,000 WAL pages unless told otherwise', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'event-store-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, 'events.db');
+  for (const [pages, expected] of [[undefined, 10_000], [500, 500]] as const) {
+    const db = openEventDatabase(file, pages);
+    t.equal(Number(db.pragma('wal_autocheckpoint', { simple: true })), expected);
+    db.close();
+  }
+  t.throws(() => openSqliteEventStore({ file, walAutocheckpointPages: 0 }), RangeError);
 });
