@@ -6,6 +6,7 @@ import { kpiCaseOf } from '../../domain/kpi/case.js';
 import type { CaseFacts } from '../../domain/sla/milestones.js';
 import type { ProjectedEvent, Projection } from '../projection.js';
 import { caseRowOf } from './case-row.js';
+import { writeCaseRow, writeClockRows, type WrittenRows } from './case-writes.js';
 import { restoreCaseState } from './case-state.js';
 import { clockRowsOf } from './clock-rows.js';
 import { derivedInputsOf } from './inputs.js';
@@ -13,7 +14,7 @@ import { encodeKpiCase } from './kpi-column.js';
 import { CASES_DDL, CASES_TEARDOWN, prepareCaseStatements, type CaseStatements } from './schema.js';
 
 /** A case as its rows hold it. */
-interface StoredState {
+interface StoredState extends WrittenRows {
   readonly state: CaseState<unknown>;
   /** derivedInputsOf its facts. */
   readonly inputs: string;
@@ -64,7 +65,7 @@ export const casesProjection = (): Projection => {
     const row = sqlOf(db).read.get(caseType, caseId);
     if (!row) return null;
     const state = restoreCaseState(caseType, row);
-    return { state, inputs: derivedInputsOf({ caseType, facts: state.snapshot.facts } as CaseFacts) };
+    return { state, inputs: derivedInputsOf({ caseType, facts: state.snapshot.facts } as CaseFacts), clocks: null, kpi: null };
   };
 
   const caseOf = (db: Database.Database, event: ProjectedEvent): TouchedCase => {
@@ -114,14 +115,20 @@ export const casesProjection = (): Projection => {
         const ruleset = ctx.ruleset(state.rulesetVersion!);
         const c = { caseType, facts: state.snapshot.facts } as CaseFacts;
         const inputs = derivedInputsOf(c);
-        sql.upsert.run(caseRowOf(c, caseId, state, ruleset, entry.lastRecordedAt));
+        const { before } = entry;
+        const stored = before !== null;
+        writeCaseRow(sql, caseRowOf(c, caseId, state, ruleset, entry.lastRecordedAt), stored);
         recent.delete(stream);
-        recent.set(stream, { state, inputs });
-        if (entry.before !== null && inputs === entry.before.inputs) continue;
-        const kpi = kpiCaseOf(caseType, caseId, c.facts, ruleset);
-        sql.upsertKpi.run({ property_id: kpi.propertyId, received_date: kpi.receivedDate, case_type: caseType, case_id: caseId, kpi: encodeKpiCase(kpi) });
-        if (entry.before !== null) sql.dropClocks.run(caseType, caseId);
-        for (const row of clockRowsOf(c, caseId, ruleset)) sql.insertClock.run(row);
+        if (before !== null && inputs === before.inputs) {
+          recent.set(stream, { state, inputs, clocks: before.clocks, kpi: before.kpi });
+          continue;
+        }
+        const kpiCase = kpiCaseOf(caseType, caseId, c.facts, ruleset);
+        const kpi = encodeKpiCase(kpiCase);
+        if (kpi !== before?.kpi) sql.upsertKpi.run({ property_id: kpiCase.propertyId, received_date: kpiCase.receivedDate, case_type: caseType, case_id: caseId, kpi });
+        const clocks = clockRowsOf(c, caseId, ruleset);
+        writeClockRows(sql, caseType, caseId, clocks, before?.clocks ?? null, stored);
+        recent.set(stream, { state, inputs, clocks, kpi });
       }
       for (const stream of recent.keys()) {
         if (recent.size <= RECENT_CASES) break;

@@ -121,18 +121,34 @@ const caseColumns = columns([
   'case_type', 'case_id', 'property_id', 'state', 'open', 'category', 'channel', 'complexity', 'place', 'building',
   'department', 'technician_id', 'received_at', 'received_date', 'revision', 'ruleset_version', 'last_recorded_at', 'facts',
 ]);
+/** What a case's later events can change; the rest of its row is fixed by the event that opened it. */
+const caseChanges = ['state', 'open', 'category', 'channel', 'complexity', 'place', 'building', 'department', 'technician_id', 'received_at', 'revision', 'last_recorded_at', 'facts'];
 const clockColumns = columns([
   'case_type', 'case_id', 'property_id', 'clock', 'policy_id', 'kind', 'started_at', 'stopped_at', 'ended_at',
   'deadline', 'at_risk_at', 'paused_since', 'escalate_on_miss', 'miss_recorded', 'error',
 ]);
+
+const clockChanges = clockColumns.list.split(', ').filter((name) => !['case_type', 'case_id', 'clock'].includes(name));
+const assignments = (names: readonly string[]) => names.map((name) => `${name} = @${name}`).join(', ');
 
 export const prepareCaseStatements = (db: Database.Database) => ({
   read: db.prepare<[string, string], StoredCase>(
     'SELECT state, facts, revision, property_id, ruleset_version FROM cases WHERE case_type = ? AND case_id = ?',
   ),
   upsert: db.prepare<[CaseRow]>(`INSERT OR REPLACE INTO cases (${caseColumns.list}) VALUES (${caseColumns.params})`),
+  /**
+   * The row of a case already stored, when its fixed columns are as stored (else it changes
+   * nothing, and the caller upserts): an UPDATE leaves alone the indexes on columns it does not
+   * set, where a REPLACE deletes and inserts every index entry of the row.
+   */
+  update: db.prepare<[CaseRow]>(
+    `UPDATE cases SET ${assignments(caseChanges)}
+     WHERE case_type = @case_type AND case_id = @case_id AND property_id = @property_id AND received_date IS @received_date AND ruleset_version = @ruleset_version`,
+  ),
   dropClocks: db.prepare<[string, string]>('DELETE FROM case_clocks WHERE case_type = ? AND case_id = ?'),
   insertClock: db.prepare<[ClockRow]>(`INSERT INTO case_clocks (${clockColumns.list}) VALUES (${clockColumns.params})`),
+  updateClock: db.prepare<[ClockRow]>(`UPDATE case_clocks SET ${assignments(clockChanges)} WHERE case_type = @case_type AND case_id = @case_id AND clock = @clock`),
+  dropClock: db.prepare<[string, string, string]>('DELETE FROM case_clocks WHERE case_type = ? AND case_id = ? AND clock = ?'),
   upsertKpi: db.prepare<[KpiRow]>(
     'INSERT OR REPLACE INTO case_kpis (property_id, received_date, case_type, case_id, kpi) VALUES (@property_id, @received_date, @case_type, @case_id, @kpi)',
   ),
