@@ -72,18 +72,20 @@ const foldInto = (caseType: CaseType, entry: CachedCase | undefined, recorded: r
 };
 
 /**
- * A case as a command needs it, up to date with the store: `undefined` while the stream does
- * not exist. A cached entry is used as it is when the store knows the stream still ends at its
- * revision; else only the stream's tail is read — from the remembered last event on, which must
- * still be there as remembered — or, without an entry, the whole stream. Other processes may
- * append to the same store, so a cached entry is never used without one of these checks.
+ * A case as a command needs it: `undefined` while the stream does not exist. A cached entry is
+ * used as it is when the store knows of nothing appended after it (`read: 'tail'` asks for a read
+ * all the same); else only the stream's tail is read — from the remembered last event on, which
+ * must still be there as remembered — or, without an entry, the whole stream. What the store
+ * knows without a read can miss another process's append: the append's revision check catches
+ * that, and a refusal must be decided again with `read: 'tail'`.
  */
-export const catchUpCase = async (store: EventStore, cache: CaseCache, caseType: CaseType, caseId: string): Promise<CachedCase | undefined> => {
+export const catchUpCase = async (
+  store: EventStore, cache: CaseCache, caseType: CaseType, caseId: string, read: 'tail' | 'if-unknown' = 'if-unknown',
+): Promise<CachedCase | undefined> => {
   const stream = streamName(caseType, caseId);
   const cached = cache.get(stream);
   if (cached !== undefined) {
-    // The store vouches that nothing was appended since (its own appends are all it has seen).
-    if (store.knownRevision?.(stream) === cached.state.revision) return cached;
+    if (read === 'if-unknown' && store.knownRevision?.(stream) === cached.state.revision) return cached;
     const tail = await readFrom(store, stream, cached.state.revision);
     if (isLastOf(cached, tail[0])) {
       const entry = foldInto(caseType, cached, tail.slice(1))!;

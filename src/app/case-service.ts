@@ -68,19 +68,22 @@ export const caseService = (deps: {
     const { caseType, command } = request;
     const lifecycle = lifecycles[caseType];
     const stream = streamName(caseType, command.caseId);
-    for (let attempt = 1; ; attempt++) {
-      const entry = await catchUpCase(store, cache, caseType, command.caseId);
+    // A refusal is only ever decided on the state as read from the store.
+    let read: 'tail' | 'if-unknown' = 'if-unknown';
+    for (let attempt = 1; ; ) {
+      const entry = await catchUpCase(store, cache, caseType, command.caseId, read);
       const done = entry && commandSpan(entry, command.commandId);
       if (done) return replayedResult(caseType, command.caseId, entry, done);
 
       const current = entry?.state ?? initialCaseState(lifecycle);
-      const propertyId = current.propertyId ?? (command.payload as { propertyId?: string } | undefined)?.propertyId;
-      if (propertyId !== undefined) request.authorize?.(propertyId);
-      if (request.expectedRevision !== undefined && request.expectedRevision !== current.revision) {
-        if (current.revision === null) throw new CaseNotFoundError(caseType, command.caseId);
-        throw new RevisionMismatchError(request.expectedRevision, current.revision);
+      let events: DomainEvent[];
+      try {
+        events = decideOn(request, current);
+      } catch (error) {
+        if (entry === undefined || read === 'tail') throw error;
+        read = 'tail';
+        continue;
       }
-      const events = decide(lifecycle, current, command, { now: clock.now(), ruleset: rulesets.current, imported: request.imported === true });
       try {
         const result = await store.appendToStream(
           stream,
@@ -94,8 +97,21 @@ export const caseService = (deps: {
         if (!isRevisionConflict(error)) throw error;
         if (request.expectedRevision !== undefined) throw new RevisionMismatchError(request.expectedRevision, error.actual ?? null);
         if (attempt >= maxAttempts) throw error;
+        attempt += 1;
       }
     }
+  };
+
+  /** Authorisation, If-Match and the domain's decision, on `current`: the events, or a refusal. */
+  const decideOn = (request: ExecuteRequest, current: CaseState<unknown>): DomainEvent[] => {
+    const { caseType, command } = request;
+    const propertyId = current.propertyId ?? (command.payload as { propertyId?: string } | undefined)?.propertyId;
+    if (propertyId !== undefined) request.authorize?.(propertyId);
+    if (request.expectedRevision !== undefined && request.expectedRevision !== current.revision) {
+      if (current.revision === null) throw new CaseNotFoundError(caseType, command.caseId);
+      throw new RevisionMismatchError(request.expectedRevision, current.revision);
+    }
+    return decide(lifecycles[caseType], current, command, { now: clock.now(), ruleset: rulesets.current, imported: request.imported === true });
   };
 
   /** The original outcome of a command the case already holds, as stored. */

@@ -101,9 +101,12 @@ export interface EventStore {
   /** Throws StreamNotFoundError when the stream has no events. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /**
-   * The stream's last revision when this store object can tell without a read: nothing but its
-   * own appends can have changed the stream since it last saw it. `undefined`: read to know.
-   * Optional; a caller that keeps state folded from a stream uses it to skip re-reading the tail.
+   * The stream's last revision as far as this store object knows without a read: every append
+   * made through it counts, but another process's append may go unnoticed for a while (until the
+   * object's next write, for SQLite). `undefined`: read to know. Optional; a caller that keeps
+   * state folded from a stream uses it to skip re-reading the tail, and so must read before it
+   * refuses anything on the strength of that state. An append at a stale revision is refused
+   * with a RevisionConflictError, as always.
    */
   knownRevision?(stream: string): bigint | undefined;
   /** The global log in order, forwards. */

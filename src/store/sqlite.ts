@@ -62,8 +62,13 @@ export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEv
     if (closed) throw new StoreUnavailableError(`the event store ${options.file} is closed`);
   };
 
+  const ownWrites = createOwnWrites(db);
+  /** Streams written by the batch being committed, at their new last revision. */
+  const batchWrites = new Map<string, bigint>();
   const lookup = {
-    currentRevision: (stream: string) => sql.currentRevision.get(stream)?.revision ?? undefined,
+    // Within a write transaction (after ownWrites.look()) what this connection wrote is exact.
+    currentRevision: (stream: string) =>
+      batchWrites.get(stream) ?? ownWrites.revision(stream) ?? sql.currentRevision.get(stream)?.revision ?? undefined,
     placementOf: (id: string) => {
       const row = sql.placementOf.get(id);
       return row && { streamName: row.stream, revision: row.revision, position: sequencePosition(row.position) };
@@ -88,27 +93,30 @@ export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEv
   const writeAll = db.transaction(write);
   const appendOne = (request: AppendRequest) => (request.events.length === 1 ? write(request) : writeAll(request));
 
-  const ownWrites = createOwnWrites(db);
   // Requests are decided in arrival order inside one transaction: a later append to the same
   // stream sees the earlier one's events.
-  const runBatch = db.transaction((requests: readonly AppendRequest[], written: Map<string, bigint>): Outcome<AppendResult>[] =>
-    requests.map((request) => {
+  const runBatch = db.transaction((requests: readonly AppendRequest[]): Outcome<AppendResult>[] => {
+    ownWrites.look();
+    return requests.map((request) => {
       try {
         const { result, wrote } = appendOne(request);
-        if (wrote) written.set(request.stream, result.nextRevision);
+        if (wrote) batchWrites.set(request.stream, result.nextRevision);
         return { ok: true, value: result };
       } catch (error) {
         const reported = error instanceof Database.SqliteError ? new StoreUnavailableError(error.message, error) : error;
         return { ok: false, error: reported };
       }
-    }),
-  );
+    });
+  });
   const commitBatch = (requests: readonly AppendRequest[]): Outcome<AppendResult>[] => {
-    const written = new Map<string, bigint>();
-    const outcomes = runBatch(requests, written);
-    // Only now, committed, do the streams written end where these appends left them.
-    for (const [stream, revision] of written) ownWrites.written(stream, revision);
-    return outcomes;
+    try {
+      const outcomes = runBatch(requests);
+      // Only now, committed, do the streams written end where these appends left them.
+      for (const [stream, revision] of batchWrites) ownWrites.written(stream, revision);
+      return outcomes;
+    } finally {
+      batchWrites.clear();
+    }
   };
 
   const hub = createSubscriptionHub((after, limit) => {
@@ -140,7 +148,7 @@ export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEv
 
     knownRevision(stream) {
       ensureOpen();
-      return ownWrites.knownRevision(stream);
+      return ownWrites.revision(stream);
     },
 
     async readAll({ from = 'start', maxCount } = {}) {

@@ -133,6 +133,15 @@ t.test('a case this process wrote last is decided without reading it, until anot
   const next = await run(here, 'c1', 'assign');
   t.same(probe.reads.map((r) => r.options?.from), [2n], 'after another process wrote, the tail is read');
   t.equal(next.revision, 4n);
+
+  await run(there, 'c1', 'escalate');
+  const pinned = await here.execute({
+    caseType: 'complaint', expectedRevision: 5n,
+    command: { caseId: 'c1', name: 'escalate', payload: bodies.escalate, commandId: 'pinned', actor: desk },
+  });
+  t.equal(pinned.revision, 6n, 'If-Match names a revision only the other process wrote: not refused on the remembered state');
+  await run(there, 'c1', 'withdraw');
+  t.match(await run(here, 'c1', 'resolve').catch(failure), { error: 'TRANSITION_NOT_ALLOWED', details: { state: 'withdrawn' } }, 'a refusal names the stored state');
   t.ok(await chainIntact(first, 'c1'));
 });
 

@@ -83,7 +83,7 @@ t.test('sqlite: a reopened file holds everything, retries included', async (t) =
   t.ok(next.position.commit > original.position.commit, 'positions keep growing');
 });
 
-t.test('sqlite: the last revision is known without a read until another connection writes', async (t) => {
+t.test('sqlite: the last revision is known without a read, up to what another connection wrote since this one last wrote', async (t) => {
   const { store, file, cleanup } = await tempStore();
   t.teardown(cleanup);
   const other = openSqliteEventStore({ file });
@@ -97,10 +97,16 @@ t.test('sqlite: the last revision is known without a read until another connecti
   await t.rejects(store.appendToStream('complaint-1', events(1), { expectedRevision: 0n }), 'a refused append');
   t.equal(store.knownRevision!('complaint-1'), 1n, 'changes nothing');
   await other.appendToStream('complaint-1', events(1), { expectedRevision: 1n });
-  t.equal(store.knownRevision!('complaint-1'), undefined, 'another connection wrote: nothing is known any more');
-  t.equal(store.knownRevision!('complaint-2'), undefined, 'not even of streams it did not touch');
+  t.equal(store.knownRevision!('complaint-1'), 1n, 'another connection wrote: not noticed before this one writes');
+  await t.rejects(store.appendToStream('complaint-1', events(1), { expectedRevision: 1n }), { code: 'REVISION_CONFLICT' }, 'an append at the stale revision is refused');
+  t.equal(store.knownRevision!('complaint-1'), undefined, 'and from then on nothing is known');
+  t.equal(store.knownRevision!('complaint-2'), undefined, 'not even of streams the other did not touch');
   await store.appendToStream('complaint-1', events(1), { expectedRevision: 2n });
   t.equal(store.knownRevision!('complaint-1'), 3n, 'known again from its next append');
+  await other.appendToStream('complaint-3', events(1), { expectedRevision: NO_STREAM });
+  await store.appendToStream('complaint-2', events(1), { expectedRevision: 0n });
+  t.equal(store.knownRevision!('complaint-1'), undefined, 'any write of its own notices the other connection\u2019s');
+  t.equal(store.knownRevision!('complaint-2'), 1n);
   await store.close();
   t.throws(() => store.knownRevision!('complaint-1'), { code: 'STORE_UNAVAILABLE' }, 'a closed store answers nothing');
 });
