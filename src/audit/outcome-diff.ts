@@ -10,7 +10,7 @@ export type CaseOutcome = string;
 /** Each case's outcome in one KPI at `asOf`. */
 export const outcomesByCase = (kpi: KpiId, cases: readonly KpiCase[], period: Period, asOf: number): Map<string, CaseOutcome> => {
   const grouped = new Map<string, string[]>();
-  for (const counted of kpiOutcomes[kpi](cases, period, asOf)) {
+  for (const counted of kpiOutcomes(kpi, cases, period, asOf)) {
     const list = grouped.get(counted.caseId) ?? [];
     list.push(counted.outcome);
     grouped.set(counted.caseId, list);

@@ -28,51 +28,64 @@ export const clockOutcome = (clock: KpiClock, asOf: number): { outcome: Outcome;
 const voidedBefore = (c: KpiCase, clock: KpiClock | null) =>
   c.voidedAt !== null && clock !== null && clock.deadline !== null && c.voidedAt <= clock.deadline;
 
-const ofClock = (c: KpiCase, clock: KpiClock | null, asOf: number): Counted => {
-  if (clock === null) return { caseId: c.caseId, outcome: 'pending' };
-  // Not spread: a report counts every case of a property, and V8 spreads objects slowly.
+/** Receives each counted record of a KPI: the case, its outcome, and whether a pending one is undetermined. */
+export type Count = (caseId: string, outcome: Outcome, undetermined?: boolean) => void;
+
+const countClock = (c: KpiCase, clock: KpiClock | null, asOf: number, count: Count): void => {
+  if (clock === null) return count(c.caseId, 'pending');
   const { outcome, undetermined } = clockOutcome(clock, asOf);
-  return undetermined === undefined ? { caseId: c.caseId, outcome } : { caseId: c.caseId, outcome, undetermined };
+  count(c.caseId, outcome, undetermined);
 };
+
+type KpiCount = (cases: readonly KpiCase[], period: Period, asOf: number, count: Count) => void;
+
+/** A clock KPI: the cases of one type received in the period; the excluded ones aside, each counts as its clock stands. */
+const byClock = (caseType: KpiCase['caseType'], clockOf: (c: KpiCase) => KpiClock | null, excluded: (c: KpiCase) => boolean): KpiCount =>
+  (cases, period, asOf, count) => {
+    for (const c of cases) {
+      if (c.caseType !== caseType || !inPeriod(c.receivedDate, period)) continue;
+      if (excluded(c)) count(c.caseId, 'excluded');
+      else countClock(c, clockOf(c), asOf, count);
+    }
+  };
 
 /**
  * DOMAIN.md's KPI definitions, one function each: which cases form the population in the period,
- * and how each counts at `asOf`. The inputs reflect the events recorded up to `asOf`.
+ * and how each counts at `asOf`. The inputs reflect the events recorded up to `asOf`. Each counts
+ * into a callback, in one pass over the cases: a report counts every case of a property.
  */
-export const kpiOutcomes: Record<KpiId, (cases: readonly KpiCase[], period: Period, asOf: number) => Counted[]> = {
-  'complaint.timely_handling': (cases, period, asOf) =>
-    cases.filter((c) => c.caseType === 'complaint' && inPeriod(c.receivedDate, period))
-      .map((c) => (voidedBefore(c, c.response) ? { caseId: c.caseId, outcome: 'excluded' as const } : ofClock(c, c.response, asOf))),
+export const kpiCounts: Record<KpiId, KpiCount> = {
+  'complaint.timely_handling': byClock('complaint', (c) => c.response, (c) => voidedBefore(c, c.response)),
 
-  'complaint.resolution_rate': (cases, period) =>
-    cases.filter((c) => c.caseType === 'complaint' && inPeriod(c.receivedDate, period))
-      .map((c) => ({
-        caseId: c.caseId,
-        outcome: c.voidedAt !== null || c.rejectedAt !== null ? 'excluded' : c.completion?.stoppedAt != null ? 'success' : 'failure',
-      })),
-
-  'complaint.resolution_timely': (cases, period, asOf) =>
-    cases.filter((c) => c.caseType === 'complaint' && inPeriod(c.receivedDate, period))
-      .map((c) => (c.voidedAt !== null || c.rejectedAt !== null ? { caseId: c.caseId, outcome: 'excluded' as const } : ofClock(c, c.completion, asOf))),
-
-  'repair.response_timely': (cases, period, asOf) =>
-    cases.filter((c) => c.caseType === 'repair' && inPeriod(c.receivedDate, period))
-      .map((c) => (voidedBefore(c, c.response) ? { caseId: c.caseId, outcome: 'excluded' as const } : ofClock(c, c.response, asOf))),
-
-  'repair.completion_timely': (cases, period, asOf) =>
-    cases.filter((c) => c.caseType === 'repair' && inPeriod(c.receivedDate, period))
-      .map((c) => (c.voidedAt !== null ? { caseId: c.caseId, outcome: 'excluded' as const } : ofClock(c, c.completion, asOf))),
-
-  'callback.rate': (cases, period) =>
-    cases.filter((c) => inPeriod(c.closedDate, period))
-      .map((c) => ({ caseId: c.caseId, outcome: c.closedWithCallback ? 'success' : 'failure' })),
-
-  'satisfaction.rate': (cases, period) => {
-    // A loop, not a flatMap: that made two arrays for each case of the property.
-    const counted: Counted[] = [];
+  'complaint.resolution_rate': (cases, period, _asOf, count) => {
     for (const c of cases) {
-      for (const r of c.ratings) if (inPeriod(r.date, period)) counted.push({ caseId: c.caseId, outcome: r.satisfied ? 'success' : 'failure' });
+      if (c.caseType !== 'complaint' || !inPeriod(c.receivedDate, period)) continue;
+      count(c.caseId, c.voidedAt !== null || c.rejectedAt !== null ? 'excluded' : c.completion?.stoppedAt != null ? 'success' : 'failure');
     }
-    return counted;
   },
+
+  'complaint.resolution_timely': byClock('complaint', (c) => c.completion, (c) => c.voidedAt !== null || c.rejectedAt !== null),
+
+  'repair.response_timely': byClock('repair', (c) => c.response, (c) => voidedBefore(c, c.response)),
+
+  'repair.completion_timely': byClock('repair', (c) => c.completion, (c) => c.voidedAt !== null),
+
+  'callback.rate': (cases, period, _asOf, count) => {
+    for (const c of cases) if (inPeriod(c.closedDate, period)) count(c.caseId, c.closedWithCallback ? 'success' : 'failure');
+  },
+
+  'satisfaction.rate': (cases, period, _asOf, count) => {
+    for (const c of cases) {
+      for (const r of c.ratings) if (inPeriod(r.date, period)) count(c.caseId, r.satisfied ? 'success' : 'failure');
+    }
+  },
+};
+
+/** The records a KPI counts, as a list. */
+export const kpiOutcomes = (kpi: KpiId, cases: readonly KpiCase[], period: Period, asOf: number): Counted[] => {
+  const counted: Counted[] = [];
+  kpiCounts[kpi](cases, period, asOf, (caseId, outcome, undetermined) => {
+    counted.push(undetermined === undefined ? { caseId, outcome } : { caseId, outcome, undetermined });
+  });
+  return counted;
 };

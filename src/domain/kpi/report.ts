@@ -1,6 +1,6 @@
 import type { Agreement, KpiId } from '../ruleset/schema.js';
 import type { KpiCase } from './case.js';
-import { kpiOutcomes } from './outcome.js';
+import { kpiCounts } from './outcome.js';
 import type { Period } from './period.js';
 
 export interface KpiFigure {
@@ -50,14 +50,14 @@ export const kpiFigure = (kpi: Agreement['kpis'][number], cases: readonly KpiCas
   const failing: string[] = [];
   const pending: string[] = [];
   const undetermined: string[] = [];
-  for (const counted of kpiOutcomes[kpi.id](cases, period, asOf)) {
-    if (counted.outcome === 'success') numerator += 1;
-    else if (counted.outcome === 'failure') failing.push(counted.caseId);
-    else if (counted.outcome === 'pending') {
-      pending.push(counted.caseId);
-      if (counted.undetermined) undetermined.push(counted.caseId);
+  kpiCounts[kpi.id](cases, period, asOf, (caseId, outcome, isUndetermined) => {
+    if (outcome === 'success') numerator += 1;
+    else if (outcome === 'failure') failing.push(caseId);
+    else if (outcome === 'pending') {
+      pending.push(caseId);
+      if (isUndetermined) undetermined.push(caseId);
     }
-  }
+  });
   const denominator = numerator + failing.length;
   return {
     id: kpi.id,
