@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * JSON with object keys sorted at every level, so equal content always hashes equally,
@@ -90,5 +90,4 @@ const writePlain = (value: unknown): string | undefined => {
 };
 
 /** `sha256:<hex>` of the canonical JSON of a value. */
-export const contentHash = (value: unknown): string =>
-  `sha256:${createHash('sha256').update(canonicalJson(value)).digest('hex')}`;
+export const contentHash = (value: unknown): string => `sha256:${hash('sha256', canonicalJson(value), 'hex')}`;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Temporal } from 'temporal-polyfill';
 import { v5 as uuidv5 } from 'uuid';
 import { currentSchemaVersion } from '../events/catalogue.js';
@@ -25,7 +25,10 @@ const NAMESPACE_BYTES = Buffer.from(EVENT_ID_NAMESPACE.replaceAll('-', ''), 'hex
  */
 const uuidV5 = (name: string): string => {
   if (SURROGATE.test(name)) return uuidv5(name, EVENT_ID_NAMESPACE);
-  const bytes = createHash('sha1').update(NAMESPACE_BYTES).update(name, 'utf8').digest();
+  const input = Buffer.allocUnsafe(NAMESPACE_BYTES.length + Buffer.byteLength(name));
+  NAMESPACE_BYTES.copy(input);
+  input.write(name, NAMESPACE_BYTES.length, 'utf8');
+  const bytes = hash('sha1', input, 'buffer');
   bytes[6] = (bytes[6]! & 0x0f) | 0x50;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   const hex = bytes.toString('hex', 0, 16);
