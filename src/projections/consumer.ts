@@ -167,6 +167,9 @@ export const startConsumer = (options: ConsumerOptions): Consumer => {
     };
     let pending = pull();
     let gathering: ReturnType<typeof gatheringTimer> | undefined;
+    // Until the subscription has caught up, the next event is a page read away, and the batch
+    // fills or is applied at caughtUp: racing a timer for each event would only cost.
+    let live = false;
     const applyBatch = async () => {
       gathering?.end();
       gathering = undefined;
@@ -175,7 +178,7 @@ export const startConsumer = (options: ConsumerOptions): Consumer => {
     };
     for (;;) {
       const next: IteratorResult<SubscriptionMessage> | typeof IDLE =
-        batch.count === 0 ? await pending : await (gathering ??= gatheringTimer()).race(pending);
+        batch.count === 0 || !live ? await pending : await (gathering ??= gatheringTimer()).race(pending);
       if (next === IDLE) {
         await applyBatch();
         continue;
@@ -191,6 +194,7 @@ export const startConsumer = (options: ConsumerOptions): Consumer => {
           checkpoint = message.position;
         }
         events.caughtUp(checkpoint);
+        live = true;
         continue;
       }
       // At-least-once delivery: an event at or before the checkpoint is already applied.
