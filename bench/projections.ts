@@ -233,7 +233,8 @@ const main = async () => {
   console.log(`peak RSS: ${peakMb.toFixed(0)} MB (goal ≤ 256 MB); ${rssBeforeRebuild.toFixed(0)} MB before the rebuild`);
   const rows = (sql: string) => Number(openReadModelDb(readModelsFile).prepare(sql).pluck().get());
   console.log(`read model: ${rows('SELECT count(*) FROM cases')} cases, ${rows('SELECT count(*) FROM case_clocks')} clock rows`);
-  if (!process.env.BENCH_EVENTS_DB) await rm(dir, { recursive: true, force: true });
+  // The temp directory holds the read model, and the log unless BENCH_EVENTS_DB keeps it elsewhere.
+  await rm(dir, { recursive: true, force: true });
 };
 
 await main();
