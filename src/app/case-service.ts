@@ -1,14 +1,15 @@
 import type { CaseCommand } from '../domain/case/command.js';
 import { decide } from '../domain/case/decide.js';
-import { CaseNotFoundError } from '../domain/case/errors.js';
+import { CaseNotFoundError, CommandIdReusedError } from '../domain/case/errors.js';
+import { retryDifference } from '../domain/case/retry.js';
 import { evolve, initialCaseState, type CaseState } from '../domain/case/state.js';
 import type { CaseType, DomainEvent } from '../domain/events/envelope.js';
 import { EngineError, hasCode } from '../errors.js';
 import { isRevisionConflict } from '../store/errors.js';
 import { NO_STREAM, type EventStore, type Json } from '../store/port.js';
 import type { Clock } from './clock.js';
-import { commandSpan, createCaseCache, extendCachedCase, type CachedCase, type CommandSpan } from './case-cache.js';
-import { catchUpCase, lifecycles, loadCase, streamName, toDomainEvent } from './case-history.js';
+import { commandSpan, createCaseCache, extendCachedCase, type CommandSpan } from './case-cache.js';
+import { catchUpCase, lifecycles, loadCase, streamName } from './case-history.js';
 import type { RulesetRegistry } from './rulesets.js';
 
 export const REVISION_MISMATCH = 'REVISION_MISMATCH' as const;
@@ -49,7 +50,7 @@ export interface ExecuteResult {
  * Cases recently worked on are kept in memory, so only the events appended since are read
  * (see catchUpCase); the append's revision check still guards every decision.
  * A command already in the stream (same command id: a retried request) returns its original
- * outcome and writes nothing. On a concurrent append the command is decided again on the new
+ * outcome and writes nothing; the same id with a different request is refused. On a concurrent append the command is decided again on the new
  * state, a bounded number of times — unless the caller pinned a revision with If-Match.
  */
 export const caseService = (deps: {
@@ -73,7 +74,7 @@ export const caseService = (deps: {
     for (let attempt = 1; ; ) {
       const entry = await catchUpCase(store, cache, caseType, command.caseId, read);
       const done = entry && commandSpan(entry, command.commandId);
-      if (done) return replayedResult(caseType, command.caseId, entry, done);
+      if (done) return replayedResult(caseType, command, done);
 
       const current = entry?.state ?? initialCaseState(lifecycle);
       let events: DomainEvent[];
@@ -114,18 +115,20 @@ export const caseService = (deps: {
     return decide(lifecycles[caseType], current, command, { now: clock.now(), ruleset: rulesets.current, imported: request.imported === true });
   };
 
-  /** The original outcome of a command the case already holds, as stored. */
-  const replayedResult = async (caseType: CaseType, caseId: string, entry: CachedCase, span: CommandSpan): Promise<ExecuteResult> => {
-    if (span.last === entry.state.revision) {
-      // The latest command retried, the usual case: its events are the stream's last.
-      const recorded = await store.readStream(streamName(caseType, caseId), { from: span.first, maxCount: Number(span.last - span.first) + 1 });
-      const events = recorded.map((r) => toDomainEvent(caseType, r));
-      return { caseId, revision: span.last, state: entry.state, events, replayed: true };
-    }
-    const history = await loadCase(store, caseType, caseId);
+  /**
+   * The original outcome of a command the case already holds, as stored — when this is the same
+   * request again. The same command id with another request is refused (CommandIdReusedError).
+   * Retries are rare, so the whole case is read: the check needs the state before the command.
+   */
+  const replayedResult = async (caseType: CaseType, command: CaseCommand, span: CommandSpan): Promise<ExecuteResult> => {
+    const lifecycle = lifecycles[caseType];
+    const history = await loadCase(store, caseType, command.caseId);
     const first = Number(span.first);
     const last = Number(span.last);
-    return { caseId, revision: span.last, state: history.states[last]!, events: history.events.slice(first, last + 1), replayed: true };
+    const before = first === 0 ? initialCaseState(lifecycle) : history.states[first - 1]!;
+    const difference = retryDifference(lifecycle, before, command, history.events[first]!);
+    if (difference !== undefined) throw new CommandIdReusedError(caseType, command.caseId, difference);
+    return { caseId: command.caseId, revision: span.last, state: history.states[last]!, events: history.events.slice(first, last + 1), replayed: true };
   };
 
   return { execute, load: (caseType: CaseType, caseId: string) => loadCase(store, caseType, caseId) };

@@ -175,3 +175,31 @@ t.test('idempotency across a restart on the same SQLite file', async (t) => {
   t.equal(await second.eventCount(), count, 'no new event');
   t.equal((await second.inject('GET', `/v1/repairs/${id}`)).json().state, 'dispatched');
 });
+
+t.test('one Idempotency-Key, another request: 422 COMMAND_ID_REUSED, nothing written, the original still answers', async (t) => {
+  const create = (body: unknown) => h.inject('POST', '/v1/complaints', { body, headers: { 'idempotency-key': 'intake-reused' } });
+  const created = await create(complaintBody());
+  t.equal(created.statusCode, 201);
+  const id = created.json().id as string;
+  const escalate = (body: unknown, key = 'esc-reused') => h.inject('POST', `/v1/complaints/${id}/escalate`, { body, headers: { 'idempotency-key': key } });
+  t.equal((await escalate({ reason: '业主第三次来电' })).statusCode, 200);
+  const before = await h.eventCount();
+
+  const otherBody = await create(complaintBody({ description: '另一件事' }));
+  t.equal(otherBody.statusCode, 422, 'a create with other fields');
+  t.match(otherBody.headers['content-type'], /application\/problem\+json/);
+  t.match(otherBody.json(), {
+    code: 'COMMAND_ID_REUSED', caseType: 'complaint', caseId: id, difference: 'other fields in the body',
+    detail: /idempotency key was already used on complaint .* for a different request \(other fields in the body\); a key names one request: send a new key/,
+  });
+  t.match((await escalate({ reason: '另一个理由' })).json(), { code: 'COMMAND_ID_REUSED', difference: 'other fields in the body' }, 'an action with other fields');
+  t.match((await escalate({ reason: '业主第三次来电', occurredAt: '2020-01-01T00:00:00Z' })).json(), { code: 'COMMAND_ID_REUSED', difference: /^another occurredAt \(2020-01-01T00:00:00Z; the first request's was / }, 'another claimed time');
+  const otherAction = await h.inject('POST', `/v1/complaints/${id}/withdraw`, { body: { reason: '业主第三次来电' }, headers: { 'idempotency-key': 'esc-reused' } });
+  t.match(otherAction.json(), { code: 'COMMAND_ID_REUSED', difference: /recorded ComplaintEscalated, this one would record ComplaintWithdrawn/ }, 'another action');
+  t.equal(await h.eventCount(), before, 'nothing written');
+
+  const again = await escalate({ reason: '业主第三次来电' });
+  t.equal(again.statusCode, 200, 'the same request still gets its original answer');
+  t.equal(again.headers['idempotent-replayed'], 'true');
+  t.equal((await create(complaintBody())).statusCode, 201);
+});

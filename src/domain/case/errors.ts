@@ -58,3 +58,20 @@ export class CorruptHistoryError extends EngineError {
     super(`stored event ${eventType} of case ${caseId} is not allowed in state ${state}`, { caseId, eventType, state });
   }
 }
+
+export const COMMAND_ID_REUSED = 'COMMAND_ID_REUSED' as const;
+/**
+ * A command id the case already holds came with another request: another action, other
+ * fields or another claimed time. Returning the first request's answer would tell the caller
+ * a request was applied that never was.
+ */
+export class CommandIdReusedError extends EngineError {
+  readonly code = COMMAND_ID_REUSED;
+  constructor(readonly caseType: string, readonly caseId: string, readonly difference: string) {
+    super(
+      `this request's idempotency key was already used on ${caseType} ${caseId} for a different request (${difference}); ` +
+        'a key names one request: send a new key for a new request',
+      { caseType, caseId, difference },
+    );
+  }
+}
