@@ -4,7 +4,7 @@ import { complianceReport, type ComplianceReport } from '../domain/kpi/report.js
 import { InvalidCommandError } from '../domain/case/errors.js';
 import type { EventStore } from '../store/port.js';
 import type { Clock } from './clock.js';
-import { kpiCasesAsOf, kpiCasesFromReadModel } from './kpi-cases.js';
+import { kpiCasesAsOf, readModelKpiCases } from './kpi-cases.js';
 import type { RulesetRegistry } from './rulesets.js';
 
 export interface ComplianceQuery {
@@ -37,7 +37,7 @@ export const complianceService = (deps: {
     const live = asOf >= now.epochMilliseconds && deps.readModels !== undefined;
     if (live) await deps.projections?.waitUntilCaughtUp();
     const cases = live
-      ? kpiCasesFromReadModel(deps.readModels!, query.propertyId, period)
+      ? readModelKpiCases(deps.readModels!, query.propertyId, period)
       : await kpiCasesAsOf(deps.store, deps.rulesets, query.propertyId, Math.min(asOf, now.epochMilliseconds));
     return complianceReport({
       propertyId: query.propertyId,

@@ -37,31 +37,28 @@ const countClock = (c: KpiCase, clock: KpiClock | null, asOf: number, count: Cou
   count(c.caseId, outcome, undetermined);
 };
 
-type KpiCount = (cases: readonly KpiCase[], period: Period, asOf: number, count: Count) => void;
+/** How one case counts in a KPI, told to `count`: not at all when it is outside the KPI's population. */
+type KpiCount = (c: KpiCase, period: Period, asOf: number, count: Count) => void;
 
 /** A clock KPI: the cases of one type received in the period; the excluded ones aside, each counts as its clock stands. */
 const byClock = (caseType: KpiCase['caseType'], clockOf: (c: KpiCase) => KpiClock | null, excluded: (c: KpiCase) => boolean): KpiCount =>
-  (cases, period, asOf, count) => {
-    for (const c of cases) {
-      if (c.caseType !== caseType || !inPeriod(c.receivedDate, period)) continue;
-      if (excluded(c)) count(c.caseId, 'excluded');
-      else countClock(c, clockOf(c), asOf, count);
-    }
+  (c, period, asOf, count) => {
+    if (c.caseType !== caseType || !inPeriod(c.receivedDate, period)) return;
+    if (excluded(c)) count(c.caseId, 'excluded');
+    else countClock(c, clockOf(c), asOf, count);
   };
 
 /**
- * DOMAIN.md's KPI definitions, one function each: which cases form the population in the period,
- * and how each counts at `asOf`. The inputs reflect the events recorded up to `asOf`. Each counts
- * into a callback, in one pass over the cases: a report counts every case of a property.
+ * DOMAIN.md's KPI definitions, one function each: whether a case is in the population of the
+ * period, and how it counts at `asOf`. The inputs reflect the events recorded up to `asOf`. Each
+ * takes one case, so a report counts every KPI in one pass over a property's cases, as it reads them.
  */
 export const kpiCounts: Record<KpiId, KpiCount> = {
   'complaint.timely_handling': byClock('complaint', (c) => c.response, (c) => voidedBefore(c, c.response)),
 
-  'complaint.resolution_rate': (cases, period, _asOf, count) => {
-    for (const c of cases) {
-      if (c.caseType !== 'complaint' || !inPeriod(c.receivedDate, period)) continue;
-      count(c.caseId, c.voidedAt !== null || c.rejectedAt !== null ? 'excluded' : c.completion?.stoppedAt != null ? 'success' : 'failure');
-    }
+  'complaint.resolution_rate': (c, period, _asOf, count) => {
+    if (c.caseType !== 'complaint' || !inPeriod(c.receivedDate, period)) return;
+    count(c.caseId, c.voidedAt !== null || c.rejectedAt !== null ? 'excluded' : c.completion?.stoppedAt != null ? 'success' : 'failure');
   },
 
   'complaint.resolution_timely': byClock('complaint', (c) => c.completion, (c) => c.voidedAt !== null || c.rejectedAt !== null),
@@ -70,22 +67,21 @@ export const kpiCounts: Record<KpiId, KpiCount> = {
 
   'repair.completion_timely': byClock('repair', (c) => c.completion, (c) => c.voidedAt !== null),
 
-  'callback.rate': (cases, period, _asOf, count) => {
-    for (const c of cases) if (inPeriod(c.closedDate, period)) count(c.caseId, c.closedWithCallback ? 'success' : 'failure');
+  'callback.rate': (c, period, _asOf, count) => {
+    if (inPeriod(c.closedDate, period)) count(c.caseId, c.closedWithCallback ? 'success' : 'failure');
   },
 
-  'satisfaction.rate': (cases, period, _asOf, count) => {
-    for (const c of cases) {
-      for (const r of c.ratings) if (inPeriod(r.date, period)) count(c.caseId, r.satisfied ? 'success' : 'failure');
-    }
+  'satisfaction.rate': (c, period, _asOf, count) => {
+    for (const r of c.ratings) if (inPeriod(r.date, period)) count(c.caseId, r.satisfied ? 'success' : 'failure');
   },
 };
 
 /** The records a KPI counts, as a list. */
 export const kpiOutcomes = (kpi: KpiId, cases: readonly KpiCase[], period: Period, asOf: number): Counted[] => {
   const counted: Counted[] = [];
-  kpiCounts[kpi](cases, period, asOf, (caseId, outcome, undetermined) => {
+  const count: Count = (caseId, outcome, undetermined) => {
     counted.push(undetermined === undefined ? { caseId, outcome } : { caseId, outcome, undetermined });
-  });
+  };
+  for (const c of cases) kpiCounts[kpi](c, period, asOf, count);
   return counted;
 };

@@ -1,6 +1,6 @@
 import type { Agreement, KpiId } from '../ruleset/schema.js';
 import type { KpiCase } from './case.js';
-import { kpiCounts } from './outcome.js';
+import { kpiCounts, type Count } from './outcome.js';
 import type { Period } from './period.js';
 
 export interface KpiFigure {
@@ -45,52 +45,64 @@ const meets = (numerator: number, denominator: number, target: number, comparato
 
 const unique = (ids: string[]) => [...new Set(ids)].sort();
 
-export const kpiFigure = (kpi: Agreement['kpis'][number], cases: readonly KpiCase[], period: Period, asOf: number): KpiFigure => {
+/** A KPI's figure, counted one case at a time. */
+const tally = (kpi: Agreement['kpis'][number]) => {
   let numerator = 0;
   const failing: string[] = [];
   const pending: string[] = [];
   const undetermined: string[] = [];
-  kpiCounts[kpi.id](cases, period, asOf, (caseId, outcome, isUndetermined) => {
+  const count: Count = (caseId, outcome, isUndetermined) => {
     if (outcome === 'success') numerator += 1;
     else if (outcome === 'failure') failing.push(caseId);
     else if (outcome === 'pending') {
       pending.push(caseId);
       if (isUndetermined) undetermined.push(caseId);
     }
-  });
-  const denominator = numerator + failing.length;
-  return {
-    id: kpi.id,
-    target: kpi.target,
-    comparator: kpi.comparator,
-    numerator,
-    denominator,
-    pending: pending.length,
-    value: denominator === 0 ? null : numerator / denominator,
-    met: denominator === 0 ? null : meets(numerator, denominator, kpi.target, kpi.comparator),
-    failingCaseIds: unique(failing),
-    pendingCaseIds: unique(pending),
-    undeterminedCaseIds: unique(undetermined),
   };
+  const figure = (): KpiFigure => {
+    const denominator = numerator + failing.length;
+    return {
+      id: kpi.id,
+      target: kpi.target,
+      comparator: kpi.comparator,
+      numerator,
+      denominator,
+      pending: pending.length,
+      value: denominator === 0 ? null : numerator / denominator,
+      met: denominator === 0 ? null : meets(numerator, denominator, kpi.target, kpi.comparator),
+      failingCaseIds: unique(failing),
+      pendingCaseIds: unique(pending),
+      undeterminedCaseIds: unique(undetermined),
+    };
+  };
+  return { kpi, count, figure };
 };
 
-/** The agreement's KPIs over the cases of one property, as they stood at `asOf`. */
+/**
+ * The agreement's KPIs over the cases of one property, as they stood at `asOf`. The cases are
+ * counted as they come, so a caller may hand them over one by one as it reads them.
+ */
 export const complianceReport = (options: {
   propertyId: string;
   period: Period;
   asOf: string;
   agreement: Agreement & { readonly version: string };
   rulesetVersion: string;
-  cases: readonly KpiCase[];
+  cases: Iterable<KpiCase>;
 }): ComplianceReport => {
   const asOf = Date.parse(options.asOf);
-  const cases = options.cases.filter((c) => c.propertyId === options.propertyId);
+  const { period } = options;
+  const tallies = options.agreement.kpis.map(tally);
+  for (const c of options.cases) {
+    if (c.propertyId !== options.propertyId) continue;
+    for (const t of tallies) kpiCounts[t.kpi.id](c, period, asOf, t.count);
+  }
   return {
     propertyId: options.propertyId,
-    period: options.period.id,
+    period: period.id,
     asOf: options.asOf,
     agreement: { id: options.agreement.id, version: options.agreement.version },
     rulesetVersion: options.rulesetVersion,
-    kpis: options.agreement.kpis.map((kpi) => kpiFigure(kpi, cases, options.period, asOf)),
+    kpis: tallies.map((t) => t.figure()),
   };
 };
