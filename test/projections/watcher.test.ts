@@ -271,3 +271,28 @@ t.test('stop() ends a check waiting for a read model that does not catch up', as
   t.same(await check, { recorded: 0, escalated: 0, failed: 0 }, 'the waiting check gave up');
   await p.stop();
 });
+
+t.test('a clock that restarts with a new deadline after a recorded miss is watched again: one miss per deadline', async (t) => {
+  const world = await buildStore();
+  const p = await startProcess(world);
+  t.teardown(() => p.stop());
+  await p.act('repair', 'r1', 'report', repairBody);
+  await p.act('repair', 'r1', 'dispatch', { technicianId: 'tech-7' });
+  await p.act('repair', 'r1', 'accept');
+  await p.act('repair', 'r1', 'arrive');
+  await p.act('repair', 'r1', 'complete', { workDone: '更换阀门' }); // the callback clock starts
+  world.advance({ hours: 120 });
+  await p.sync();
+  t.same(await p.watcher.checkNow(), { recorded: 1, escalated: 0, failed: 0 }, 'the first callback deadline missed');
+  await p.act('repair', 'r1', 'verify', { accepted: false, note: '仍然漏水' }); // rework: completed again later, a new callback deadline
+  await p.act('repair', 'r1', 'arrive');
+  await p.act('repair', 'r1', 'complete', { workDone: '更换整段水管' });
+  await p.sync();
+  t.same(await p.watcher.checkNow(), { recorded: 0, escalated: 0, failed: 0 }, 'the new deadline has not passed');
+  world.advance({ hours: 120 });
+  await p.sync();
+  t.same(await p.watcher.checkNow(), { recorded: 1, escalated: 0, failed: 0 }, 'the second callback deadline missed too');
+  const misses = (await world.ofType('repair', 'r1', 'RepairDeadlineMissed')).map((e) => e.data as { clock: string; deadline: string });
+  t.equal(misses.filter((m) => m.clock === 'callback').length, 2);
+  t.not(misses.at(-1)!.deadline, misses.at(-2)!.deadline, 'each with its own deadline');
+});

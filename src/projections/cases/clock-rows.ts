@@ -63,6 +63,7 @@ export const clockRowsOf = (c: CaseFacts, caseId: string, ruleset: Ruleset): Clo
   return caseClocksAt(c, ruleset, now).map((clock): ClockRow => {
     const policy = policyOf(ruleset, clock.policyId);
     const running = clock.startedAt !== null && clock.stoppedAt === null && ended === null;
+    const deadline = ms(clock.deadline);
     return {
       case_type: c.caseType,
       case_id: caseId,
@@ -73,11 +74,13 @@ export const clockRowsOf = (c: CaseFacts, caseId: string, ruleset: Ruleset): Clo
       started_at: ms(clock.startedAt),
       stopped_at: ms(clock.stoppedAt),
       ended_at: clock.stoppedAt === null ? ms(ended) : null,
-      deadline: ms(clock.deadline),
+      deadline,
       at_risk_at: atRiskAt(c, clock, policy, ruleset, now),
       paused_since: running ? ms(clock.pauses.find((p) => p.end === null)?.start) : null,
       escalate_on_miss: policy.onMiss.escalate ? 1 : 0,
-      miss_recorded: c.facts.misses.some((m) => m.clock === clock.clock && m.policyId === clock.policyId) ? 1 : 0,
+      // Per deadline, as the watcher records misses: a clock restarted after a recorded miss (a
+      // callback after rework or reopening) has a new deadline that can be missed again.
+      miss_recorded: deadline !== null && c.facts.misses.some((m) => m.clock === clock.clock && ms(m.deadline) === deadline) ? 1 : 0,
       error: clock.error ? `${clock.error.code}: ${clock.error.message}` : null,
     };
   });

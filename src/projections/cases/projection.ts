@@ -82,7 +82,7 @@ export const casesProjection = (): Projection => {
 
   return {
     name: CASES_PROJECTION,
-    version: 2,
+    version: 3,
     appliesInMemory: true,
     setup(db) {
       db.exec(CASES_DDL);
