@@ -198,6 +198,11 @@ t.test('one Idempotency-Key, another request: 422 COMMAND_ID_REUSED, nothing wri
   t.match(otherAction.json(), { code: 'COMMAND_ID_REUSED', difference: /recorded ComplaintEscalated, this one would record ComplaintWithdrawn/ }, 'another action');
   t.equal(await h.eventCount(), before, 'nothing written');
 
+  const other = await createCase(h, 'complaint');
+  const elsewhere = await h.inject('POST', `/v1/complaints/${other}/escalate`, { body: { reason: '业主第三次来电' }, headers: { 'idempotency-key': 'esc-reused' } });
+  t.equal(elsewhere.statusCode, 200, 'the same key on another case is another request there');
+  t.equal(await h.eventCount(), before + 2, 'that case got its own event (and its creation)');
+
   const again = await escalate({ reason: '业主第三次来电' });
   t.equal(again.statusCode, 200, 'the same request still gets its original answer');
   t.equal(again.headers['idempotent-replayed'], 'true');

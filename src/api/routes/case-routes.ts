@@ -24,12 +24,16 @@ const plural: Record<CaseType, string> = { complaint: 'complaints', repair: 'rep
 /**
  * A retried request must not write twice. With an Idempotency-Key the command id (and for a
  * new case, the case id) derive from the caller's token and the key, so a retry finds its
- * command already in the case stream and gets the original answer — across restarts too.
+ * command already in the case stream and gets the original answer — across restarts too. An
+ * action's command id also derives from its case: a key names one request on one case, and the
+ * same key sent to another case is another request there (event ids are derived from command
+ * ids, so a shared id across cases would collide in the store instead).
  */
-const commandIdentity = (request: FastifyRequest, key: string | undefined, creates: boolean) => {
-  if (!key) return { commandId: randomUUID(), derivedCaseId: creates ? randomUUID() : undefined };
+const commandIdentity = (request: FastifyRequest, key: string | undefined, target: { caseType: CaseType; caseId: string } | undefined) => {
+  if (!key) return { commandId: randomUUID(), derivedCaseId: target ? undefined : randomUUID() };
   const seed = `${request.principal!.tokenId}:${key}`;
-  return { commandId: `idem-${createHash('sha256').update(seed).digest('hex').slice(0, 32)}`, derivedCaseId: creates ? uuidv5(seed, NAMESPACE) : undefined };
+  const commandSeed = target ? `${seed}:${target.caseType}:${target.caseId}` : seed;
+  return { commandId: `idem-${createHash('sha256').update(commandSeed).digest('hex').slice(0, 32)}`, derivedCaseId: target ? undefined : uuidv5(seed, NAMESPACE) };
 };
 
 const ifMatch = (header: string | undefined): bigint | undefined =>
@@ -64,8 +68,9 @@ export const caseRoutes = (deps: { cases: CaseService; rulesets: RulesetRegistry
         },
         handler: async (request, reply) => {
           const { occurredAt, ...fields } = (request.body ?? {}) as { occurredAt?: string } & Record<string, unknown>;
-          const { commandId, derivedCaseId } = commandIdentity(request, request.headers['idempotency-key'], spec.creates === true);
-          const caseId = derivedCaseId ?? (request.params as { id: string }).id;
+          const target = spec.creates ? undefined : { caseType, caseId: (request.params as { id: string }).id };
+          const { commandId, derivedCaseId } = commandIdentity(request, request.headers['idempotency-key'], target);
+          const caseId = target?.caseId ?? derivedCaseId!;
           const result = await deps.cases.execute({
             caseType,
             command: { caseId, name: spec.name, payload: fields, commandId, actor: actor(request), ...(occurredAt ? { occurredAt } : {}) },
