@@ -114,3 +114,34 @@ t.test('npm run audit -- anchor, then verify --anchor: exit codes and messages',
   t.equal(missing.code, 2);
   t.match(missing.stderr, /--anchor .*nope\.json: ENOENT/);
 });
+
+t.test('GET /v1/audit/anchor and POST /v1/audit/anchor/check: the same anchor over HTTP, for tokens of every property', async (t) => {
+  const tmp = await tempDir('audit-anchor-api-');
+  const h = await buildHarness({ store: openSqliteIn(tmp.dir) });
+  t.teardown(async () => {
+    await h.close();
+    await tmp.remove();
+  });
+  const id = await createCase(h, 'complaint');
+  await drive(h, 'complaint', id, ['acknowledge']);
+  const taken = await h.inject('GET', '/v1/audit/anchor', { as: 'adminAll' });
+  t.equal(taken.statusCode, 200);
+  const anchor = taken.json() as LogAnchor;
+  t.match(anchor, { format: 'event-log-anchor/1', streams: 2, digest: /^sha256:/ });
+
+  await drive(h, 'complaint', id, ['assign']);
+  const check = async (body: unknown) => h.inject('POST', '/v1/audit/anchor/check', { as: 'adminAll', body });
+  t.match((await check(anchor)).json(), { intact: true, eventsAfter: 1, findings: [] }, 'grown since, unchanged before');
+  t.match((await check({ ...anchor, events: anchor.events + 1 })).json(), { intact: false, findings: [{ finding: 'events_missing' }] }, 'an anchor that counted more');
+  const bad = await check({ ...anchor, digest: 'nope' });
+  t.equal(bad.statusCode, 400);
+  t.match(bad.body, /digest/);
+
+  for (const as of ['auditor', 'admin'] as const) {
+    const scoped = await h.inject('GET', '/v1/audit/anchor', { as });
+    t.equal(scoped.statusCode, 403, `${as} of one property`);
+    t.match(scoped.json(), { detail: /use a token for all properties/ });
+  }
+  t.equal((await h.inject('GET', '/v1/audit/anchor', { as: 'manager' })).statusCode, 403);
+  t.equal((await h.inject('GET', '/v1/audit/anchor', { as: 'none' })).statusCode, 401);
+});

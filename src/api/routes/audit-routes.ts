@@ -7,9 +7,11 @@ import { parseImport, type ImportFormat } from '../../audit/import/format.js';
 import { importCases } from '../../audit/import/import.js';
 import { reportAsOf, type AuditDeps } from '../../audit/report-as-of.js';
 import { verifyLog } from '../../audit/verify.js';
+import { checkAnchor, logAnchorSchema, takeAnchor } from '../../audit/anchor.js';
 import { whatIf } from '../../audit/what-if.js';
 import { caseTypeSchema, instantSchema } from '../../domain/events/envelope.js';
 import { createRuleset } from '../../domain/ruleset/ruleset.js';
+import { ForbiddenError } from '../auth/errors.js';
 import { authorizeProperty } from '../auth/plugin.js';
 
 const auditRoles = ['auditor', 'admin'] as const;
@@ -82,6 +84,36 @@ export const auditRoutes = (deps: AuditDeps) => async (fastify: FastifyInstance)
   }, async (request) => {
     authorizeProperty(request.principal)(request.query.propertyId);
     return verifyLog(deps.store, { propertyId: request.query.propertyId });
+  });
+
+  // An anchor covers the whole log, every property's cases: only a token for all properties.
+  const wholeLog = (request: { principal?: { properties: readonly string[] | '*' } }) => {
+    if (request.principal?.properties !== '*') {
+      throw new ForbiddenError('an anchor covers the whole log, every property: use a token for all properties', { properties: request.principal?.properties });
+    }
+  };
+
+  app.get('/v1/audit/anchor', {
+    config: { roles: auditRoles },
+    schema: {
+      tags, summary: 'A digest of the whole event log up to its last event, to keep outside the store (docs/audit.md)',
+      description: 'Roles auditor and admin, with a token for all properties.',
+    },
+  }, async (request) => {
+    wholeLog(request);
+    return takeAnchor(deps.store, deps.clock.now().toString());
+  });
+
+  app.post('/v1/audit/anchor/check', {
+    config: { roles: auditRoles },
+    schema: {
+      tags, summary: 'Whether the log up to an anchor taken earlier is unchanged: findings head_missing, events_missing, events_inserted, content_changed',
+      description: 'The body is an anchor as GET /v1/audit/anchor returned it. Roles auditor and admin, with a token for all properties.',
+      body: logAnchorSchema,
+    },
+  }, async (request) => {
+    wholeLog(request);
+    return checkAnchor(deps.store, request.body);
   });
 
   app.post('/v1/admin/import', {
