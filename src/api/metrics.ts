@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Clock } from '../app/clock.js';
 import { clockAlertCounts, openCaseCounts } from '../projections/dashboard-queries.js';
-import { ForbiddenError } from './auth/errors.js';
+import { requireAllProperties } from './auth/plugin.js';
 import type { ProjectionsView } from './routes/dashboard-routes.js';
 
 export interface MetricsDeps {
@@ -93,9 +93,7 @@ export const appMetrics = (deps: MetricsDeps) => {
             + 'Prometheus sends it with `authorization: { type: Bearer, credentials: <token> }` in the scrape config.',
         },
       }, async (request, reply) => {
-        if (request.principal?.properties !== '*') {
-          throw new ForbiddenError('the metrics cover every property: use a token for all properties', { properties: request.principal?.properties });
-        }
+        requireAllProperties(request.principal, 'the metrics cover');
         if (!defaults) {
           collectDefaultMetrics({ register: registry });
           defaults = true;

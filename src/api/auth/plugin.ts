@@ -34,3 +34,11 @@ export const authorizeProperty = (principal: Principal | undefined) => (property
     throw new ForbiddenError(`this token may not act on property ${propertyId}`, { propertyId });
   }
 };
+
+/** Throws unless the principal's token covers every property: for answers that span them all (`what` says which). */
+export const requireAllProperties = (principal: Principal | undefined, what: string) => {
+  if (!principal) throw new UnauthenticatedError();
+  if (principal.properties !== '*') {
+    throw new ForbiddenError(`${what} every property: use a token for all properties`, { properties: principal.properties });
+  }
+};

@@ -11,8 +11,7 @@ import { checkAnchor, logAnchorSchema, takeAnchor } from '../../audit/anchor.js'
 import { whatIf } from '../../audit/what-if.js';
 import { caseTypeSchema, instantSchema } from '../../domain/events/envelope.js';
 import { createRuleset } from '../../domain/ruleset/ruleset.js';
-import { ForbiddenError } from '../auth/errors.js';
-import { authorizeProperty } from '../auth/plugin.js';
+import { authorizeProperty, requireAllProperties } from '../auth/plugin.js';
 
 const auditRoles = ['auditor', 'admin'] as const;
 const period = z.string().regex(/^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$/, 'YYYY-MM, YYYY-Qn or YYYY');
@@ -86,13 +85,6 @@ export const auditRoutes = (deps: AuditDeps) => async (fastify: FastifyInstance)
     return verifyLog(deps.store, { propertyId: request.query.propertyId });
   });
 
-  // An anchor covers the whole log, every property's cases: only a token for all properties.
-  const wholeLog = (request: { principal?: { properties: readonly string[] | '*' } }) => {
-    if (request.principal?.properties !== '*') {
-      throw new ForbiddenError('an anchor covers the whole log, every property: use a token for all properties', { properties: request.principal?.properties });
-    }
-  };
-
   app.get('/v1/audit/anchor', {
     config: { roles: auditRoles },
     schema: {
@@ -100,7 +92,7 @@ export const auditRoutes = (deps: AuditDeps) => async (fastify: FastifyInstance)
       description: 'Roles auditor and admin, with a token for all properties.',
     },
   }, async (request) => {
-    wholeLog(request);
+    requireAllProperties(request.principal, 'an anchor covers the whole log,');
     return takeAnchor(deps.store, deps.clock.now().toString());
   });
 
@@ -112,7 +104,7 @@ export const auditRoutes = (deps: AuditDeps) => async (fastify: FastifyInstance)
       body: logAnchorSchema,
     },
   }, async (request) => {
-    wholeLog(request);
+    requireAllProperties(request.principal, 'an anchor covers the whole log,');
     return checkAnchor(deps.store, request.body);
   });
 
