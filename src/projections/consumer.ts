@@ -32,6 +32,8 @@ export interface ConsumerOptions {
   readonly checkpoints: CheckpointTable;
   readonly from: Position | null;
   readonly batchSize: number;
+  /** Most cases one batch may touch: what bounds the memory of a projection that applies in memory. */
+  readonly batchCases: number;
   /** Loads the rulesets a batch needs before its (synchronous) transaction. */
   readonly preload: (versions: Iterable<string>) => Promise<void>;
   readonly ctx: ProjectionContext;
@@ -101,7 +103,7 @@ const note = (batch: Batch, event: ProjectedEvent) => {
  * that applies in memory folds each event as it arrives and writes in the transaction.
  */
 export const startConsumer = (options: ConsumerOptions): Consumer => {
-  const { store, db, projection, checkpoints, batchSize, ctx, events } = options;
+  const { store, db, projection, checkpoints, batchSize, batchCases, ctx, events } = options;
   const subscription = store.subscribeToAll({ from: options.from ?? 'start', filter: CASE_EVENTS });
   let checkpoint = options.from;
   let batch = emptyBatch();
@@ -202,7 +204,7 @@ export const startConsumer = (options: ConsumerOptions): Consumer => {
       const event = projectedEvent(message.event);
       if (projection.appliesInMemory && !loadedVersions.has(event.metadata.rulesetVersion)) await loadRuleset(event.metadata.rulesetVersion);
       add(event);
-      if (batch.count >= batchSize) await applyBatch();
+      if (batch.count >= batchSize || batch.cases.size >= batchCases) await applyBatch();
     }
   };
 

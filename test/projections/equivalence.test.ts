@@ -91,3 +91,30 @@ t.test('a failure on the Nth event, then a restart, equals a clean rebuild', asy
   );
   t.equal(stats.crashes, 30, 'every run failed once inside a batch');
 });
+
+t.test('a batch ends once it has touched batchCases cases, and the tables come out the same', async (t) => {
+  let largest = 0;
+  await fc.assert(
+    fc.asyncProperty(fc.array(stepArbitrary, { minLength: 10, maxLength: 40, size: 'max' }), fc.integer({ min: 1, max: 3 }), async (steps, batchCases) => {
+      const world = await buildWorld();
+      const runStep = historyOf(world);
+      for (const step of steps) await runStep(step);
+      const bounded = runnerFor(world, { batchSize: 1000, batchCases });
+      // Listeners' failures do not reach the runner's caller: the sizes are checked after the run.
+      const sizes: number[] = [];
+      bounded.runner.onApplied((summary) => sizes.push(summary.cases.length));
+      await bounded.runner.start();
+      await bounded.runner.waitUntilCaughtUp();
+      await bounded.runner.stop();
+      assert.ok(Math.max(...sizes) <= batchCases, `batches touched ${sizes.join(', ')} cases, over ${batchCases}`);
+      largest = Math.max(largest, ...sizes);
+      const whole = runnerFor(world, { batchSize: 1000 });
+      await whole.runner.start();
+      await whole.runner.waitUntilCaughtUp();
+      await whole.runner.stop();
+      assert.deepEqual(tablesOf(bounded.db), tablesOf(whole.db));
+    }),
+    { numRuns: 30 },
+  );
+  t.equal(largest, 3, 'some batch was full to its bound of cases');
+});

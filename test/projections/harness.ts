@@ -58,11 +58,12 @@ export const buildWorld = async (options: { store?: EventStore } = {}) => {
 };
 export type World = Awaited<ReturnType<typeof buildWorld>>;
 
-export const runnerFor = (world: World, options: { db?: Database.Database; projections?: Projection[]; batchSize?: number } = {}) => {
+export const runnerFor = (world: World, options: { db?: Database.Database; projections?: Projection[]; batchSize?: number; batchCases?: number } = {}) => {
   const db = options.db ?? openReadModelDb(':memory:');
   const runner = createProjectionRunner({
     store: world.store, db, projections: options.projections ?? allProjections(), rulesets: world.rulesets, clock: world.clock,
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+    ...(options.batchCases ? { batchCases: options.batchCases } : {}),
   });
   return { db, runner };
 };
