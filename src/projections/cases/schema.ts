@@ -116,42 +116,58 @@ export interface KpiRow {
 
 export type StoredCase = Pick<CaseRow, 'state' | 'facts' | 'revision' | 'property_id' | 'ruleset_version'>;
 
-const columns = (names: readonly string[]) => ({ list: names.join(', '), params: names.map((n) => `@${n}`).join(', ') });
-const caseColumns = columns([
+const caseColumns = [
   'case_type', 'case_id', 'property_id', 'state', 'open', 'category', 'channel', 'complexity', 'place', 'building',
   'department', 'technician_id', 'received_at', 'received_date', 'revision', 'ruleset_version', 'last_recorded_at', 'facts',
-]);
+] as const satisfies readonly (keyof CaseRow)[];
 /** What a case's later events can change; the rest of its row is fixed by the event that opened it. */
-const caseChanges = ['state', 'open', 'category', 'channel', 'complexity', 'place', 'building', 'department', 'technician_id', 'received_at', 'revision', 'last_recorded_at', 'facts'];
-const clockColumns = columns([
+const caseChanges = ['state', 'open', 'category', 'channel', 'complexity', 'place', 'building', 'department', 'technician_id', 'received_at', 'revision', 'last_recorded_at', 'facts'] as const satisfies readonly (keyof CaseRow)[];
+const clockColumns = [
   'case_type', 'case_id', 'property_id', 'clock', 'policy_id', 'kind', 'started_at', 'stopped_at', 'ended_at',
   'deadline', 'at_risk_at', 'paused_since', 'escalate_on_miss', 'miss_recorded', 'error',
-]);
+] as const satisfies readonly (keyof ClockRow)[];
+const clockChanges = clockColumns.filter((name) => !['case_type', 'case_id', 'clock'].includes(name));
+const kpiColumns = ['property_id', 'received_date', 'case_type', 'case_id', 'kpi'] as const satisfies readonly (keyof KpiRow)[];
 
-const clockChanges = clockColumns.list.split(', ').filter((name) => !['case_type', 'case_id', 'clock'].includes(name));
-const assignments = (names: readonly string[]) => names.map((name) => `${name} = @${name}`).join(', ');
+const list = (names: readonly string[]) => names.join(', ');
+const placeholders = (names: readonly string[]) => names.map(() => '?').join(', ');
+const assignments = (names: readonly string[]) => names.map((name) => `${name} = ?`).join(', ');
+
+/**
+ * A statement that writes a row, its parameters bound by position in the order of `names`:
+ * better-sqlite3 binds named parameters one property lookup at a time, which on rows this wide
+ * costs about as much as the insert itself.
+ */
+const rowStatement = <Row>(db: Database.Database, sql: string, names: readonly (keyof Row)[]) => {
+  const statement = db.prepare<unknown[]>(sql);
+  return { run: (row: Row): Database.RunResult => statement.run(names.map((name) => row[name])) };
+};
 
 export const prepareCaseStatements = (db: Database.Database) => ({
   read: db.prepare<[string, string], StoredCase>(
     'SELECT state, facts, revision, property_id, ruleset_version FROM cases WHERE case_type = ? AND case_id = ?',
   ),
-  upsert: db.prepare<[CaseRow]>(`INSERT OR REPLACE INTO cases (${caseColumns.list}) VALUES (${caseColumns.params})`),
+  upsert: rowStatement<CaseRow>(db, `INSERT OR REPLACE INTO cases (${list(caseColumns)}) VALUES (${placeholders(caseColumns)})`, caseColumns),
   /**
    * The row of a case already stored, when its fixed columns are as stored (else it changes
    * nothing, and the caller upserts): an UPDATE leaves alone the indexes on columns it does not
    * set, where a REPLACE deletes and inserts every index entry of the row.
    */
-  update: db.prepare<[CaseRow]>(
+  update: rowStatement<CaseRow>(
+    db,
     `UPDATE cases SET ${assignments(caseChanges)}
-     WHERE case_type = @case_type AND case_id = @case_id AND property_id = @property_id AND received_date IS @received_date AND ruleset_version = @ruleset_version`,
+     WHERE case_type = ? AND case_id = ? AND property_id = ? AND received_date IS ? AND ruleset_version = ?`,
+    [...caseChanges, 'case_type', 'case_id', 'property_id', 'received_date', 'ruleset_version'],
   ),
   dropClocks: db.prepare<[string, string]>('DELETE FROM case_clocks WHERE case_type = ? AND case_id = ?'),
-  insertClock: db.prepare<[ClockRow]>(`INSERT INTO case_clocks (${clockColumns.list}) VALUES (${clockColumns.params})`),
-  updateClock: db.prepare<[ClockRow]>(`UPDATE case_clocks SET ${assignments(clockChanges)} WHERE case_type = @case_type AND case_id = @case_id AND clock = @clock`),
-  dropClock: db.prepare<[string, string, string]>('DELETE FROM case_clocks WHERE case_type = ? AND case_id = ? AND clock = ?'),
-  upsertKpi: db.prepare<[KpiRow]>(
-    'INSERT OR REPLACE INTO case_kpis (property_id, received_date, case_type, case_id, kpi) VALUES (@property_id, @received_date, @case_type, @case_id, @kpi)',
+  insertClock: rowStatement<ClockRow>(db, `INSERT INTO case_clocks (${list(clockColumns)}) VALUES (${placeholders(clockColumns)})`, clockColumns),
+  updateClock: rowStatement<ClockRow>(
+    db,
+    `UPDATE case_clocks SET ${assignments(clockChanges)} WHERE case_type = ? AND case_id = ? AND clock = ?`,
+    [...clockChanges, 'case_type', 'case_id', 'clock'],
   ),
+  dropClock: db.prepare<[string, string, string]>('DELETE FROM case_clocks WHERE case_type = ? AND case_id = ? AND clock = ?'),
+  upsertKpi: rowStatement<KpiRow>(db, `INSERT OR REPLACE INTO case_kpis (${list(kpiColumns)}) VALUES (${placeholders(kpiColumns)})`, kpiColumns),
   rulesetVersions: db.prepare<[], string>('SELECT DISTINCT ruleset_version FROM cases').pluck(),
 });
 export type CaseStatements = ReturnType<typeof prepareCaseStatements>;
