@@ -4,7 +4,7 @@ import { caseTypes, type CaseType } from '../domain/events/envelope.js';
 import { comparePositions, type EventStore, type Position, type RecordedEvent, type SubscriptionMessage } from '../store/port.js';
 import type { CheckpointTable } from './checkpoints.js';
 import { CASE_EVENTS } from './log-scan.js';
-import type { AppliedSummary, ProjectedEvent, Projection, ProjectionContext } from './projection.js';
+import type { AppliedSummary, BatchWritten, ProjectedEvent, Projection, ProjectionContext } from './projection.js';
 
 const caseTypeOf = (streamName: string): CaseType => {
   const caseType = caseTypes.find((type) => streamName.startsWith(`${type}-`));
@@ -21,7 +21,8 @@ export const projectedEvent = (recorded: RecordedEvent): ProjectedEvent => {
 
 /** What a consumer reports back to the runner. */
 export interface ConsumerEvents {
-  applied(summary: AppliedSummary, lastRecordedAt: number): void;
+  /** `lastRecordedAt`: of the event at the checkpoint, when known. */
+  applied(summary: AppliedSummary, lastRecordedAt: number | null): void;
   caughtUp(checkpoint: Position | null): void;
 }
 
@@ -80,20 +81,44 @@ interface Batch {
   /** Events `apply` has not seen yet (none for a projection that applies in memory). */
   readonly held: ProjectedEvent[];
   count: number;
-  last: ProjectedEvent | undefined;
   readonly properties: Set<string>;
   readonly cases: Map<string, { caseType: CaseType; caseId: string }>;
   readonly rulesetVersions: Set<string>;
 }
 
-const emptyBatch = (): Batch => ({ held: [], count: 0, last: undefined, properties: new Set(), cases: new Map(), rulesetVersions: new Set() });
+const emptyBatch = (): Batch => ({ held: [], count: 0, properties: new Set(), cases: new Map(), rulesetVersions: new Set() });
 
 const note = (batch: Batch, event: ProjectedEvent) => {
   batch.count += 1;
-  batch.last = event;
   batch.properties.add(event.metadata.propertyId);
   batch.rulesetVersions.add(event.metadata.rulesetVersion);
   if (!batch.cases.has(event.streamName)) batch.cases.set(event.streamName, { caseType: event.caseType, caseId: event.metadata.caseId });
+};
+
+/** A point of the log every event up to which has been applied: a checkpoint once nothing before it is held back. */
+interface Mark {
+  readonly position: Position | null;
+  /** recordedAt (epoch ms) of the event at `position`; null when not known. */
+  readonly recordedAt: number | null;
+}
+
+/**
+ * Where the batches since the checkpoint began, and the mark before each: when a projection holds
+ * back events from some position, the checkpoint is the mark before the batch that position is in.
+ */
+const batchStarts = () => {
+  const starts: Array<{ readonly first: Position; readonly before: Mark }> = [];
+  return {
+    began: (first: Position, before: Mark) => void starts.push({ first, before }),
+    /** The checkpoint for events held back from `heldFrom` on; the batches before it are let go. */
+    checkpointBefore(heldFrom: Position): Mark {
+      let i = starts.length - 1;
+      while (i > 0 && comparePositions(starts[i]!.first, heldFrom) > 0) i -= 1;
+      starts.splice(0, i);
+      return starts[0]!.before;
+    },
+    clear: () => void (starts.length = 0),
+  };
 };
 
 /**
@@ -105,15 +130,15 @@ const note = (batch: Batch, event: ProjectedEvent) => {
 export const startConsumer = (options: ConsumerOptions): Consumer => {
   const { store, db, projection, checkpoints, batchSize, batchCases, ctx, events } = options;
   const subscription = store.subscribeToAll({ from: options.from ?? 'start', filter: CASE_EVENTS });
+  /** The checkpoint as stored. */
   let checkpoint = options.from;
+  /** The last event added to a batch (or the checkpoint consuming began from). */
+  let added: Mark = { position: options.from, recordedAt: null };
   let batch = emptyBatch();
+  const starts = batchStarts();
+  /** Whether the projection holds back events of batches already ended. */
+  let holding = false;
   const loadedVersions = new Set<string>();
-
-  const write = (apply: () => void, position: Position, lastRecordedAt: number | null) =>
-    db.transaction(() => {
-      apply();
-      checkpoints.advance(projection.name, position, lastRecordedAt, options.now());
-    })();
 
   /** A projection that applies events as they arrive gets each event's ruleset loaded first. */
   const loadRuleset = async (version: string) => {
@@ -122,7 +147,9 @@ export const startConsumer = (options: ConsumerOptions): Consumer => {
   };
 
   const add = (event: ProjectedEvent) => {
+    if (batch.count === 0) starts.began(event.position, added);
     note(batch, event);
+    added = { position: event.position, recordedAt: Date.parse(event.metadata.recordedAt) };
     if (!projection.appliesInMemory) {
       batch.held.push(event);
       return;
@@ -135,28 +162,36 @@ export const startConsumer = (options: ConsumerOptions): Consumer => {
     }
   };
 
-  const flush = async () => {
-    if (batch.count === 0) return;
+  /** Writes the batch and the checkpoint in one transaction; `catchingUp` lets the projection hold cases back. */
+  const flush = async (catchingUp: boolean) => {
+    if (batch.count === 0 && !holding) return;
     const applying = batch;
     batch = emptyBatch();
     await options.preload(applying.rulesetVersions);
-    const last = applying.last!;
-    const lastRecordedAt = Date.parse(last.metadata.recordedAt);
+    let written: BatchWritten | undefined;
+    let mark: Mark = added;
     try {
-      write(() => {
+      db.transaction(() => {
         for (const event of applying.held) projection.apply(db, event, ctx);
-        projection.endBatch?.(db, ctx);
-      }, last.position, lastRecordedAt);
+        written = projection.endBatch?.(db, ctx, { catchingUp }) ?? undefined;
+        if (written?.heldFrom) mark = starts.checkpointBefore(written.heldFrom);
+        if (mark.position && isNew(mark.position)) checkpoints.advance(projection.name, mark.position, mark.recordedAt, options.now());
+      })();
     } catch (error) {
       projection.discardBatch?.();
       throw error;
     }
-    checkpoint = last.position;
-    const summary = { projection: projection.name, properties: applying.properties, cases: [...applying.cases.values()], events: applying.count, checkpoint: last.position };
-    events.applied(summary, lastRecordedAt);
+    holding = Boolean(written?.heldFrom);
+    if (!holding) starts.clear();
+    if (mark.position && isNew(mark.position)) checkpoint = mark.position;
+    const cases = written ? written.cases.map(({ caseType, caseId }) => ({ caseType, caseId })) : [...applying.cases.values()];
+    const properties = written ? new Set(written.cases.map((c) => c.propertyId)) : applying.properties;
+    events.applied({ projection: projection.name, properties, cases, events: applying.count, checkpoint }, mark.recordedAt);
   };
 
   const isNew = (position: Position) => checkpoint === null || comparePositions(position, checkpoint) > 0;
+  /** Not yet added to a batch: the checkpoint may lag what was added, while cases are held back. */
+  const isUnseen = (position: Position) => added.position === null || comparePositions(position, added.position) > 0;
 
   const run = async () => {
     await options.preload(projection.storedRulesetVersions?.(db) ?? []);
@@ -172,39 +207,40 @@ export const startConsumer = (options: ConsumerOptions): Consumer => {
     // Until the subscription has caught up, the next event is a page read away, and the batch
     // fills or is applied at caughtUp: racing a timer for each event would only cost.
     let live = false;
-    const applyBatch = async () => {
+    const applyBatch = async (catchingUp: boolean) => {
       gathering?.end();
       gathering = undefined;
-      await flush();
+      await flush(catchingUp);
       await yieldToEventLoop();
     };
     for (;;) {
       const next: IteratorResult<SubscriptionMessage> | typeof IDLE =
         batch.count === 0 || !live ? await pending : await (gathering ??= gatheringTimer()).race(pending);
       if (next === IDLE) {
-        await applyBatch();
+        await applyBatch(false);
         continue;
       }
       if (next.done) return;
       pending = pull();
       const message = next.value;
       if (message.kind === 'caughtUp') {
-        await applyBatch();
+        await applyBatch(false);
         // Events of other streams up to here are behind us too: the lag reads 0.
         if (message.position && isNew(message.position)) {
-          write(() => {}, message.position, null);
-          checkpoint = message.position;
+          const position = message.position;
+          db.transaction(() => checkpoints.advance(projection.name, position, null, options.now()))();
+          checkpoint = position;
         }
         events.caughtUp(checkpoint);
         live = true;
         continue;
       }
-      // At-least-once delivery: an event at or before the checkpoint is already applied.
-      if (!isNew(message.event.position)) continue;
+      // At-least-once delivery: an event already added is applied or held.
+      if (!isUnseen(message.event.position)) continue;
       const event = projectedEvent(message.event);
       if (projection.appliesInMemory && !loadedVersions.has(event.metadata.rulesetVersion)) await loadRuleset(event.metadata.rulesetVersion);
       add(event);
-      if (batch.count >= batchSize || batch.cases.size >= batchCases) await applyBatch();
+      if (batch.count >= batchSize || batch.cases.size >= batchCases) await applyBatch(!live);
     }
   };
 

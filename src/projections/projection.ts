@@ -18,11 +18,35 @@ export interface ProjectionContext {
   ruleset(version: string): Ruleset;
 }
 
+/** How a batch ends. */
+export interface BatchEnd {
+  /**
+   * True while the consumer catches up with the log, before its subscription reaches the head:
+   * a projection that applies in memory may then hold back cases it expects more events for, so
+   * a case whose events lie a few batches apart is written once rather than once a batch. Once
+   * caught up, every batch writes everything it applied.
+   */
+  readonly catchingUp: boolean;
+}
+
+export interface CaseRef {
+  readonly caseType: CaseType;
+  readonly caseId: string;
+}
+
+/** What `endBatch` of a projection that applies in memory wrote, and what it still holds back. */
+export interface BatchWritten {
+  readonly cases: ReadonlyArray<CaseRef & { readonly propertyId: string }>;
+  /** The position of the earliest event applied and not yet written; null when none is held back. */
+  readonly heldFrom: Position | null;
+}
+
 /**
  * A read model built from the case events. The runner calls `apply` for each event of a batch,
  * then `endBatch`, all inside one transaction that also writes the checkpoint; when that
  * transaction rolls back (or `apply` throws) it calls `discardBatch`, so in-memory state never
- * runs ahead of the tables. Handlers must be idempotent: delivery is at-least-once.
+ * runs ahead of the tables. The checkpoint never passes an event held back (BatchWritten), so a
+ * restart redelivers it. Handlers must be idempotent: delivery is at-least-once.
  */
 export interface Projection {
   readonly name: string;
@@ -37,7 +61,9 @@ export interface Projection {
    * transaction, and a batch holds the cases it touched instead of its events.
    */
   readonly appliesInMemory?: boolean;
-  endBatch?(db: Database.Database, ctx: ProjectionContext): void;
+  /** Writes the batch; a projection that applies in memory says what it wrote and what it holds back. */
+  endBatch?(db: Database.Database, ctx: ProjectionContext, end: BatchEnd): BatchWritten | void;
+  /** Forgets everything applied and not written, and anything read from tables since rolled back. */
   discardBatch?(): void;
   /** Ruleset versions the stored rows refer to, asked once when the projection starts consuming. */
   storedRulesetVersions?(db: Database.Database): Iterable<string>;
@@ -45,11 +71,14 @@ export interface Projection {
 
 export interface AppliedSummary {
   readonly projection: string;
-  /** Properties of the cases the batch touched. */
+  /** Properties of the cases the batch wrote. */
   readonly properties: Set<string>;
-  readonly cases: Array<{ readonly caseType: CaseType; readonly caseId: string }>;
+  /** The cases whose rows the batch wrote. */
+  readonly cases: CaseRef[];
+  /** Events the batch applied. */
   readonly events: number;
-  readonly checkpoint: Position;
+  /** The checkpoint after the batch: it lags the events applied while cases are held back. */
+  readonly checkpoint: Position | null;
 }
 
 export interface ProjectionStatus {

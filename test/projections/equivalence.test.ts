@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import t from 'tap';
-import { casesProjection, createProjectionRunner, openReadModelDb } from '../../src/projections/index.js';
+import { casesProjection, createProjectionRunner, openReadModelDb, type AppliedSummary, type ProjectedEvent } from '../../src/projections/index.js';
 import { projectedEvent } from '../../src/projections/consumer.js';
-import { matchesFilter } from '../../src/store/port.js';
+import { comparePositions, matchesFilter, type Position } from '../../src/store/port.js';
 import { CASE_EVENTS } from '../../src/projections/log-scan.js';
-import { buildWorld, runnerFor, tablesOf } from './harness.js';
+import { buildWorld, repairBody, runnerFor, tablesOf } from './harness.js';
 import { historyOf, stepArbitrary } from './histories.js';
 
 const stats = { events: 0, batches: 0, crashes: 0 };
@@ -40,7 +40,7 @@ t.test('live batches, a rebuild from zero and a redelivery of everything give th
       const events = (await world.store.readAll()).filter((e) => matchesFilter(e, CASE_EVENTS)).map(projectedEvent);
       rebuilt.db.transaction(() => {
         for (const event of events) projection.apply(rebuilt.db, event, { ruleset: () => ruleset });
-        projection.endBatch!(rebuilt.db, { ruleset: () => ruleset });
+        projection.endBatch!(rebuilt.db, { ruleset: () => ruleset }, { catchingUp: false });
       })();
       assert.deepEqual(tablesOf(rebuilt.db), expected);
     }),
@@ -99,7 +99,8 @@ t.test('a batch ends once it has touched batchCases cases, and the tables come o
       const world = await buildWorld();
       const runStep = historyOf(world);
       for (const step of steps) await runStep(step);
-      const bounded = runnerFor(world, { batchSize: 1000, batchCases });
+      // Holding nothing back, each batch writes exactly the cases it touched.
+      const bounded = runnerFor(world, { batchSize: 1000, batchCases, projections: [casesProjection({ holdBatches: 0 })] });
       // Listeners' failures do not reach the runner's caller: the sizes are checked after the run.
       const sizes: number[] = [];
       bounded.runner.onApplied((summary) => sizes.push(summary.cases.length));
@@ -117,4 +118,72 @@ t.test('a batch ends once it has touched batchCases cases, and the tables come o
     { numRuns: 30 },
   );
   t.equal(largest, 3, 'some batch was full to its bound of cases');
+});
+
+/** The events at or before `checkpoint` whose case row does not hold them. */
+const missingUpTo = (db: ReturnType<typeof openReadModelDb>, events: readonly ProjectedEvent[], checkpoint: Position | null): string[] => {
+  const revision = db.prepare<[string, string], number>('SELECT revision FROM cases WHERE case_type = ? AND case_id = ?').pluck();
+  return events
+    .filter((e) => checkpoint !== null && comparePositions(e.position, checkpoint) <= 0)
+    .filter((e) => (revision.get(e.caseType, e.metadata.caseId) ?? -1) < Number(e.revision))
+    .map((e) => `${e.streamName}@${e.revision}`);
+};
+
+t.test('a catch-up holds open cases back, its checkpoint never passes an event not written, and the tables come out the same', async (t) => {
+  const seen = { held: 0, batches: 0 };
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(stepArbitrary, { minLength: 10, maxLength: 40, size: 'max' }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }),
+      async (steps, batchSize, holdBatches, heldCases) => {
+        const world = await buildWorld();
+        const runStep = historyOf(world);
+        for (const step of steps) await runStep(step);
+        const events = (await world.store.readAll()).filter((e) => matchesFilter(e, CASE_EVENTS)).map(projectedEvent);
+        const holding = runnerFor(world, { batchSize, projections: [casesProjection({ holdBatches, heldCases })] });
+        const problems: string[] = [];
+        let applied = 0;
+        holding.runner.onApplied((summary) => {
+          seen.batches += 1;
+          applied += summary.events;
+          const last = events[applied - 1]!.position;
+          if (summary.checkpoint === null || comparePositions(summary.checkpoint, last) < 0) seen.held += 1;
+          problems.push(...missingUpTo(holding.db, events, summary.checkpoint));
+          if (summary.cases.length > heldCases + batchSize) problems.push(`${summary.cases.length} cases written at once`);
+        });
+        await holding.runner.start();
+        await holding.runner.waitUntilCaughtUp();
+        await holding.runner.stop();
+        assert.deepEqual(problems, []);
+        const clean = runnerFor(world, { projections: [casesProjection({ holdBatches: 0 })] });
+        await clean.runner.start();
+        await clean.runner.waitUntilCaughtUp();
+        await clean.runner.stop();
+        assert.deepEqual(tablesOf(holding.db), tablesOf(clean.db));
+      },
+    ),
+    { numRuns: 40 },
+  );
+  t.ok(seen.held > 0, `some of ${seen.batches} batches ended with a checkpoint behind the events applied`);
+});
+
+t.test('a catch-up writes a case once when its events come before it ends, however many batches they span', async (t) => {
+  const world = await buildWorld();
+  const ids = ['r1', 'r2', 'r3'];
+  for (const id of ids) await world.act('repair', id, 'report', repairBody);
+  for (const id of ids) await world.act('repair', id, 'cancel', { reason: '业主取消' });
+  await world.act('repair', 'r4', 'report', repairBody);
+  const holding = runnerFor(world, { batchSize: 1, projections: [casesProjection({ holdBatches: 100 })] });
+  const summaries: AppliedSummary[] = [];
+  holding.runner.onApplied((summary) => summaries.push(summary));
+  await holding.runner.start();
+  await holding.runner.waitUntilCaughtUp();
+  await holding.runner.stop();
+  const written = summaries.flatMap((s) => s.cases.map((c) => c.caseId));
+  t.same(written, ['r1', 'r2', 'r3', 'r4'], 'each cancelled case when cancelled, the open one at the end of the catch-up');
+  t.same(summaries.map((s) => s.events), [1, 1, 1, 1, 1, 1, 1, 0].slice(0, summaries.length), 'a batch an event');
+  t.same(summaries.slice(0, 3).map((s) => s.checkpoint), [null, null, null], 'no checkpoint while r1 is held back from the first event');
+  const positions = (await world.store.readAll()).filter((e) => matchesFilter(e, CASE_EVENTS)).map((e) => e.position);
+  t.same(summaries[3]!.checkpoint, positions[0], 'once r1 is written, the checkpoint is just before r2 opened');
+  t.same(summaries[4]!.checkpoint, positions[1], 'then just before r3 opened');
+  t.same(summaries.at(-1)!.checkpoint, positions.at(-1), 'and caught up, at the last event');
 });

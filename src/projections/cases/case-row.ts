@@ -6,6 +6,7 @@ import type { CaseRow } from './schema.js';
 
 /** The states a case ends in; every other state is open. */
 const ENDED_STATES = new Set(['closed', 'withdrawn', 'rejected', 'cancelled']);
+export const hasEnded = (state: CaseState<unknown>): boolean => ENDED_STATES.has(state.snapshot.state);
 
 /** The building of a unit such as "3-2-1201" is "3"; a place without a "-" is its own building. */
 export const buildingOf = (place: string): string => {
@@ -33,7 +34,7 @@ export const caseRowOf = (c: CaseFacts, caseId: string, state: CaseState<unknown
     case_id: caseId,
     property_id: c.facts.propertyId,
     state: state.snapshot.state,
-    open: ENDED_STATES.has(state.snapshot.state) ? 0 : 1,
+    open: hasEnded(state) ? 0 : 1,
     category: c.facts.category,
     channel: c.caseType === 'complaint' ? c.facts.channel : null,
     complexity: c.caseType === 'repair' ? c.facts.complexity : null,

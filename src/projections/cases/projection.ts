@@ -4,8 +4,9 @@ import { evolve, initialCaseState, type CaseState } from '../../domain/case/stat
 import type { CaseType } from '../../domain/events/envelope.js';
 import { kpiCaseOf } from '../../domain/kpi/case.js';
 import type { CaseFacts } from '../../domain/sla/milestones.js';
-import type { ProjectedEvent, Projection } from '../projection.js';
-import { caseRowOf } from './case-row.js';
+import type { Position } from '../../store/port.js';
+import type { Projection, ProjectionContext } from '../projection.js';
+import { caseRowOf, hasEnded } from './case-row.js';
 import { writeCaseRow, writeClockRows, type WrittenRows } from './case-writes.js';
 import { restoreCaseState } from './case-state.js';
 import { clockRowsOf } from './clock-rows.js';
@@ -20,14 +21,27 @@ interface StoredState extends WrittenRows {
   readonly inputs: string;
 }
 
-interface TouchedCase {
+/** A case folded in memory further than its rows hold. */
+interface HeldCase {
   readonly caseType: CaseType;
   readonly caseId: string;
   state: CaseState<unknown>;
-  /** The case as the batch found it; null for a case the batch opens. */
+  /** The case as its rows hold it; null for a case not stored. */
   readonly before: StoredState | null;
   lastRecordedAt: number;
-  changed: boolean;
+  /** Its first event the rows do not hold. */
+  readonly from: Position;
+  /** The batch that event came in, counted from 0 by the batch ends. */
+  readonly since: number;
+}
+
+/** What the projection keeps of one read-model database between events. */
+interface Memory {
+  /** In the order of their first unwritten event. */
+  readonly held: Map<string, HeldCase>;
+  /** Cases whose rows hold all they know, most recently written last. */
+  readonly recent: Map<string, StoredState>;
+  batches: number;
 }
 
 export const CASES_PROJECTION = 'cases';
@@ -38,27 +52,45 @@ export const CASES_PROJECTION = 'cases';
  * resolve the machine snapshot) cost more than folding its events.
  */
 const RECENT_CASES = 5_000;
+/**
+ * During a catch-up, a case still open is written at the latest at the end of the HOLD_BATCHES-th
+ * batch after the one that brought its first unwritten event. On the benchmark log (batches of
+ * 50,000 events) a rebuild then writes each of its 130,000 cases once, against 189,510 case
+ * writes when every batch writes what it touched: 18 s instead of 21.
+ */
+const HOLD_BATCHES = 2;
+/** Most cases held back at once; beyond it those held longest are written. */
+const HELD_CASES = 10_000;
+
+export interface CasesProjectionOptions {
+  /** 0 writes every case at the end of every batch. */
+  readonly holdBatches?: number;
+  readonly heldCases?: number;
+}
 
 /**
- * The `cases`, `case_clocks` and `case_kpis` tables. Within a batch each case is folded event by
- * event and its rows are written once, at the end of the batch; a case not yet in the batch is
- * taken from the recent cases or restored from its row, so memory holds one batch's cases and
- * RECENT_CASES more, whatever the size of the log.
+ * The `cases`, `case_clocks` and `case_kpis` tables. Each case is folded event by event in memory
+ * and its rows are written at the end of a batch. During a catch-up, a case that is still open is
+ * held back for up to HOLD_BATCHES batches, as its next events are likely near; an ended case is
+ * written at the end of its batch. A case not in memory is restored from its row. Memory holds one
+ * batch's cases (bounded by the runner's batchCases), the held cases and RECENT_CASES more,
+ * whatever the size of the log.
  */
-export const casesProjection = (): Projection => {
+export const casesProjection = (options: CasesProjectionOptions = {}): Projection => {
+  const holdBatches = options.holdBatches ?? HOLD_BATCHES;
+  const heldCases = options.heldCases ?? HELD_CASES;
   const statements = new WeakMap<Database.Database, CaseStatements>();
   const sqlOf = (db: Database.Database) => {
     let sql = statements.get(db);
     if (!sql) statements.set(db, (sql = prepareCaseStatements(db)));
     return sql;
   };
-  const touched = new Map<string, TouchedCase>();
   // Valid while every batch it was filled from is committed: emptied when one is discarded or the tables dropped.
-  let recentOf = new WeakMap<Database.Database, Map<string, StoredState>>();
-  const recentIn = (db: Database.Database) => {
-    let recent = recentOf.get(db);
-    if (!recent) recentOf.set(db, (recent = new Map()));
-    return recent;
+  let memoryOf = new WeakMap<Database.Database, Memory>();
+  const memoryIn = (db: Database.Database) => {
+    let memory = memoryOf.get(db);
+    if (!memory) memoryOf.set(db, (memory = { held: new Map(), recent: new Map(), batches: 0 }));
+    return memory;
   };
 
   const storedCase = (db: Database.Database, caseType: CaseType, caseId: string): StoredState | null => {
@@ -68,16 +100,25 @@ export const casesProjection = (): Projection => {
     return { state, inputs: derivedInputsOf({ caseType, facts: state.snapshot.facts } as CaseFacts), clocks: null, kpi: null };
   };
 
-  const caseOf = (db: Database.Database, event: ProjectedEvent): TouchedCase => {
-    const found = touched.get(event.streamName);
-    if (found) return found;
-    const { caseType } = event;
-    const caseId = event.metadata.caseId;
-    const before = recentIn(db).get(event.streamName) ?? storedCase(db, caseType, caseId);
-    const state = before ? before.state : initialCaseState(lifecycles[caseType]);
-    const entry = { caseType, caseId, state, before, lastRecordedAt: 0, changed: false };
-    touched.set(event.streamName, entry);
-    return entry;
+  /** The case's rows, from what they held before. */
+  const write = (sql: CaseStatements, recent: Map<string, StoredState>, stream: string, held: HeldCase, ctx: ProjectionContext): void => {
+    const { state, caseId, caseType, before } = held;
+    const ruleset = ctx.ruleset(state.rulesetVersion!);
+    const c = { caseType, facts: state.snapshot.facts } as CaseFacts;
+    const inputs = derivedInputsOf(c);
+    const stored = before !== null;
+    writeCaseRow(sql, caseRowOf(c, caseId, state, ruleset, held.lastRecordedAt), stored);
+    recent.delete(stream);
+    if (before !== null && inputs === before.inputs) {
+      recent.set(stream, { state, inputs, clocks: before.clocks, kpi: before.kpi });
+      return;
+    }
+    const kpiCase = kpiCaseOf(caseType, caseId, c.facts, ruleset);
+    const kpi = encodeKpiCase(kpiCase);
+    if (kpi !== before?.kpi) sql.upsertKpi.run({ property_id: kpiCase.propertyId, received_date: kpiCase.receivedDate, case_type: caseType, case_id: caseId, kpi });
+    const clocks = clockRowsOf(c, caseId, ruleset);
+    writeClockRows(sql, caseType, caseId, clocks, before?.clocks ?? null, stored);
+    recent.set(stream, { state, inputs, clocks, kpi });
   };
 
   return {
@@ -90,13 +131,27 @@ export const casesProjection = (): Projection => {
     teardown(db) {
       db.exec(CASES_TEARDOWN);
       statements.delete(db);
-      recentOf.delete(db);
-      touched.clear();
+      memoryOf.delete(db);
     },
     apply(db, event) {
-      const entry = caseOf(db, event);
+      const { held, recent, batches } = memoryIn(db);
+      let entry = held.get(event.streamName);
+      if (entry === undefined) {
+        const { caseType } = event;
+        const caseId = event.metadata.caseId;
+        const before = recent.get(event.streamName) ?? storedCase(db, caseType, caseId);
+        const applied = before?.state.revision ?? null;
+        // Delivered again (at-least-once): the row already holds it.
+        if (applied !== null && event.revision <= applied) {
+          recent.set(event.streamName, before!);
+          return;
+        }
+        const state = before ? before.state : initialCaseState(lifecycles[caseType]);
+        entry = { caseType, caseId, state, before, lastRecordedAt: 0, from: event.position, since: batches };
+        held.set(event.streamName, entry);
+      }
       const applied = entry.state.revision;
-      // Delivered again (at-least-once): the row already holds it.
+      // Delivered again: folded already, not yet written.
       if (applied !== null && event.revision <= applied) return;
       const expected = applied === null ? 0n : applied + 1n;
       if (event.revision !== expected) {
@@ -104,41 +159,31 @@ export const casesProjection = (): Projection => {
       }
       entry.state = evolve(lifecycles[entry.caseType], entry.state, event);
       entry.lastRecordedAt = Date.parse(event.metadata.recordedAt);
-      entry.changed = true;
     },
-    endBatch(db, ctx) {
+    endBatch(db, ctx, { catchingUp }) {
       const sql = sqlOf(db);
-      const recent = recentIn(db);
-      for (const [stream, entry] of touched) {
-        if (!entry.changed) continue;
-        const { state, caseId, caseType } = entry;
-        const ruleset = ctx.ruleset(state.rulesetVersion!);
-        const c = { caseType, facts: state.snapshot.facts } as CaseFacts;
-        const inputs = derivedInputsOf(c);
-        const { before } = entry;
-        const stored = before !== null;
-        writeCaseRow(sql, caseRowOf(c, caseId, state, ruleset, entry.lastRecordedAt), stored);
-        recent.delete(stream);
-        if (before !== null && inputs === before.inputs) {
-          recent.set(stream, { state, inputs, clocks: before.clocks, kpi: before.kpi });
-          continue;
-        }
-        const kpiCase = kpiCaseOf(caseType, caseId, c.facts, ruleset);
-        const kpi = encodeKpiCase(kpiCase);
-        if (kpi !== before?.kpi) sql.upsertKpi.run({ property_id: kpiCase.propertyId, received_date: kpiCase.receivedDate, case_type: caseType, case_id: caseId, kpi });
-        const clocks = clockRowsOf(c, caseId, ruleset);
-        writeClockRows(sql, caseType, caseId, clocks, before?.clocks ?? null, stored);
-        recent.set(stream, { state, inputs, clocks, kpi });
+      const memory = memoryIn(db);
+      const { held, recent } = memory;
+      const batch = memory.batches++;
+      const cases: Array<{ caseType: CaseType; caseId: string; propertyId: string }> = [];
+      // The longest held are first: those beyond the bound are written whatever their state.
+      let beyondBound = held.size - heldCases;
+      for (const [stream, entry] of held) {
+        const forced = beyondBound-- > 0;
+        if (catchingUp && !forced && batch - entry.since < holdBatches && !hasEnded(entry.state)) continue;
+        write(sql, recent, stream, entry, ctx);
+        held.delete(stream);
+        cases.push({ caseType: entry.caseType, caseId: entry.caseId, propertyId: entry.state.propertyId! });
       }
       for (const stream of recent.keys()) {
         if (recent.size <= RECENT_CASES) break;
         recent.delete(stream);
       }
-      touched.clear();
+      const first = held.values().next();
+      return { cases, heldFrom: first.done ? null : first.value.from };
     },
     discardBatch() {
-      touched.clear();
-      recentOf = new WeakMap();
+      memoryOf = new WeakMap();
     },
     storedRulesetVersions: (db) => sqlOf(db).rulesetVersions.all(),
   };
