@@ -2,10 +2,11 @@ import type { Lifecycle } from '../domain/case/definition.js';
 import { extendCachedCase, type CachedCase, type CaseCache } from './case-cache.js';
 import { evolve, initialCaseState, type CaseState } from '../domain/case/state.js';
 import { readEventData } from '../domain/events/catalogue.js';
-import { eventMetadataSchema, type CaseType, type DomainEvent } from '../domain/events/envelope.js';
+import type { CaseType, DomainEvent } from '../domain/events/envelope.js';
 import { complaintLifecycle } from '../domain/complaint/lifecycle.js';
 import { repairLifecycle } from '../domain/repair/lifecycle.js';
 import { isStreamNotFound } from '../store/errors.js';
+import { storedMetadata } from './stored-metadata.js';
 import type { EventStore, RecordedEvent } from '../store/port.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -15,7 +16,7 @@ export const streamName = (caseType: CaseType, caseId: string) => `${caseType}-$
 
 /** A stored event as the domain reads it: metadata checked, data upcast to the current schema. */
 export const toDomainEvent = (caseType: CaseType, recorded: RecordedEvent): DomainEvent => {
-  const metadata = eventMetadataSchema.parse(recorded.metadata);
+  const metadata = storedMetadata(recorded.metadata);
   return { id: recorded.id, type: recorded.type, data: readEventData(caseType, recorded.type, metadata.schemaVersion, recorded.data), metadata };
 };
 
