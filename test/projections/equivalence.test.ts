@@ -187,3 +187,40 @@ t.test('a catch-up writes a case once when its events come before it ends, howev
   t.same(summaries[4]!.checkpoint, positions[1], 'then just before r3 opened');
   t.same(summaries.at(-1)!.checkpoint, positions.at(-1), 'and caught up, at the last event');
 });
+
+t.test('a catch-up stopped after any batch and started again, its memory kept, equals a clean rebuild', async (t) => {
+  let stoppedEarly = 0;
+  await fc.assert(
+    fc.asyncProperty(fc.array(stepArbitrary, { minLength: 10, maxLength: 40, size: 'max' }), fc.integer({ min: 1, max: 4 }), fc.nat(20), async (steps, batchSize, stopAfter) => {
+      const world = await buildWorld();
+      const runStep = historyOf(world);
+      for (const step of steps) await runStep(step);
+      const interrupted = runnerFor(world, { batchSize });
+      let batches = 0;
+      let stopping: Promise<void> | undefined;
+      let stopped = () => {};
+      const stoppedPartWay = new Promise<void>((resolve) => (stopped = resolve));
+      const unsubscribe = interrupted.runner.onApplied(() => {
+        if (++batches === stopAfter + 1) stopping = interrupted.runner.stop().then(stopped);
+      });
+      await interrupted.runner.start();
+      // A stopped runner never catches up: whichever comes first.
+      await Promise.race([interrupted.runner.waitUntilCaughtUp(), stoppedPartWay]);
+      if (stopping) {
+        await stopping;
+        stoppedEarly += 1;
+      }
+      unsubscribe();
+      await interrupted.runner.start();
+      await interrupted.runner.waitUntilCaughtUp();
+      await interrupted.runner.stop();
+      const clean = runnerFor(world);
+      await clean.runner.start();
+      await clean.runner.waitUntilCaughtUp();
+      await clean.runner.stop();
+      assert.deepEqual(tablesOf(interrupted.db), tablesOf(clean.db));
+    }),
+    { numRuns: 40 },
+  );
+  t.ok(stoppedEarly > 10, `${stoppedEarly} of 40 catch-ups were stopped part way`);
+});

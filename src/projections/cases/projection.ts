@@ -4,7 +4,7 @@ import { evolve, initialCaseState, type CaseState } from '../../domain/case/stat
 import type { CaseType } from '../../domain/events/envelope.js';
 import { kpiCaseOf } from '../../domain/kpi/case.js';
 import type { CaseFacts } from '../../domain/sla/milestones.js';
-import type { Position } from '../../store/port.js';
+import { comparePositions, type Position } from '../../store/port.js';
 import type { Projection, ProjectionContext } from '../projection.js';
 import { caseRowOf, hasEnded } from './case-row.js';
 import { writeCaseRow, writeClockRows, type WrittenRows } from './case-writes.js';
@@ -39,17 +39,25 @@ interface HeldCase {
 interface Memory {
   /** In the order of their first unwritten event. */
   readonly held: Map<string, HeldCase>;
-  /** Cases whose rows hold all they know, most recently written last. */
+  /** Open cases whose rows hold all they know, most recently written last. */
   readonly recent: Map<string, StoredState>;
   batches: number;
+  /**
+   * The tables held no case when this memory began: every row since was written from events it
+   * applied, so an event opening a case (revision 0) after all of those has no row to read.
+   */
+  readonly fresh: boolean;
+  /** The latest event applied. */
+  appliedThrough: Position | null;
 }
 
 export const CASES_PROJECTION = 'cases';
 
 /**
- * Cases whose state is kept from one batch to the next, most recently written last: in a
- * catch-up a case's events lie a few batches apart, and restoring it from its row (read, parse,
- * resolve the machine snapshot) cost more than folding its events.
+ * Open cases whose state is kept once written, most recently written last: a case touched again
+ * soon (in live batches, or after being held back its longest) is then not restored from its row
+ * (read, parse, resolve the machine snapshot). Ended cases are not kept: in a rebuild they are
+ * most cases, and none is touched again.
  */
 const RECENT_CASES = 5_000;
 /**
@@ -89,7 +97,7 @@ export const casesProjection = (options: CasesProjectionOptions = {}): Projectio
   let memoryOf = new WeakMap<Database.Database, Memory>();
   const memoryIn = (db: Database.Database) => {
     let memory = memoryOf.get(db);
-    if (!memory) memoryOf.set(db, (memory = { held: new Map(), recent: new Map(), batches: 0 }));
+    if (!memory) memoryOf.set(db, (memory = { held: new Map(), recent: new Map(), batches: 0, fresh: sqlOf(db).isEmpty.get() === 1, appliedThrough: null }));
     return memory;
   };
 
@@ -109,8 +117,10 @@ export const casesProjection = (options: CasesProjectionOptions = {}): Projectio
     const stored = before !== null;
     writeCaseRow(sql, caseRowOf(c, caseId, state, ruleset, held.lastRecordedAt), stored);
     recent.delete(stream);
+    // An ended case takes no more events, bar a rare late one: restoring it then costs a read.
+    const keep = !hasEnded(state);
     if (before !== null && inputs === before.inputs) {
-      recent.set(stream, { state, inputs, clocks: before.clocks, kpi: before.kpi });
+      if (keep) recent.set(stream, { state, inputs, clocks: before.clocks, kpi: before.kpi });
       return;
     }
     const kpiCase = kpiCaseOf(caseType, caseId, c.facts, ruleset);
@@ -118,7 +128,7 @@ export const casesProjection = (options: CasesProjectionOptions = {}): Projectio
     if (kpi !== before?.kpi) sql.upsertKpi.run({ property_id: kpiCase.propertyId, received_date: kpiCase.receivedDate, case_type: caseType, case_id: caseId, kpi });
     const clocks = clockRowsOf(c, caseId, ruleset);
     writeClockRows(sql, caseType, caseId, clocks, before?.clocks ?? null, stored);
-    recent.set(stream, { state, inputs, clocks, kpi });
+    if (keep) recent.set(stream, { state, inputs, clocks, kpi });
   };
 
   return {
@@ -134,12 +144,16 @@ export const casesProjection = (options: CasesProjectionOptions = {}): Projectio
       memoryOf.delete(db);
     },
     apply(db, event) {
-      const { held, recent, batches } = memoryIn(db);
+      const memory = memoryIn(db);
+      const { held, recent, batches } = memory;
+      const unseen = memory.appliedThrough === null || comparePositions(event.position, memory.appliedThrough) > 0;
+      if (unseen) memory.appliedThrough = event.position;
       let entry = held.get(event.streamName);
       if (entry === undefined) {
         const { caseType } = event;
         const caseId = event.metadata.caseId;
-        const before = recent.get(event.streamName) ?? storedCase(db, caseType, caseId);
+        const opens = memory.fresh && unseen && event.revision === 0n;
+        const before = recent.get(event.streamName) ?? (opens ? null : storedCase(db, caseType, caseId));
         const applied = before?.state.revision ?? null;
         // Delivered again (at-least-once): the row already holds it.
         if (applied !== null && event.revision <= applied) {

@@ -169,5 +169,6 @@ export const prepareCaseStatements = (db: Database.Database) => ({
   dropClock: db.prepare<[string, string, string]>('DELETE FROM case_clocks WHERE case_type = ? AND case_id = ? AND clock = ?'),
   upsertKpi: rowStatement<KpiRow>(db, `INSERT OR REPLACE INTO case_kpis (${list(kpiColumns)}) VALUES (${placeholders(kpiColumns)})`, kpiColumns),
   rulesetVersions: db.prepare<[], string>('SELECT DISTINCT ruleset_version FROM cases').pluck(),
+  isEmpty: db.prepare<[], number>('SELECT NOT EXISTS (SELECT 1 FROM cases)').pluck(),
 });
 export type CaseStatements = ReturnType<typeof prepareCaseStatements>;
