@@ -113,12 +113,13 @@ export const casesProjection = (options: CasesProjectionOptions = {}): Projectio
     const { state, caseId, caseType, before } = held;
     const ruleset = ctx.ruleset(state.rulesetVersion!);
     const c = { caseType, facts: state.snapshot.facts } as CaseFacts;
-    const inputs = derivedInputsOf(c);
     const stored = before !== null;
     writeCaseRow(sql, caseRowOf(c, caseId, state, ruleset, held.lastRecordedAt), stored);
     recent.delete(stream);
     // An ended case takes no more events, bar a rare late one: restoring it then costs a read.
     const keep = !hasEnded(state);
+    // Compared with the rows' and kept for the next write: a case opened and ended in one write needs neither.
+    const inputs = stored || keep ? derivedInputsOf(c) : null;
     if (before !== null && inputs === before.inputs) {
       if (keep) recent.set(stream, { state, inputs, clocks: before.clocks, kpi: before.kpi });
       return;
@@ -128,7 +129,7 @@ export const casesProjection = (options: CasesProjectionOptions = {}): Projectio
     if (kpi !== before?.kpi) sql.upsertKpi.run({ property_id: kpiCase.propertyId, received_date: kpiCase.receivedDate, case_type: caseType, case_id: caseId, kpi });
     const clocks = clockRowsOf(c, caseId, ruleset);
     writeClockRows(sql, caseType, caseId, clocks, before?.clocks ?? null, stored);
-    if (keep) recent.set(stream, { state, inputs, clocks, kpi });
+    if (keep) recent.set(stream, { state, inputs: inputs!, clocks, kpi });
   };
 
   return {
