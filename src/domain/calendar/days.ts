@@ -1,5 +1,6 @@
 import { Temporal } from 'temporal-polyfill';
 import type { BusinessCalendar } from './calendar.js';
+import { epochNanos } from '../time/epoch.js';
 
 /**
  * Days as numbers (days since 1970-01-01), with what the clocks ask of each day worked out once
@@ -62,6 +63,12 @@ export const zoneDays = (timeZone: string): ZoneDays => {
   const days = { startOf, dayOf, dateOf };
   zones.set(timeZone, days);
   return days;
+};
+
+/** YYYY-MM-DD of the local day an instant (ISO) falls on in a zone. */
+export const localDateOf = (iso: string, timeZone: string): string => {
+  const days = zoneDays(timeZone);
+  return days.dateOf(days.dayOf(epochNanos(iso)));
 };
 
 export interface CalendarDays {

@@ -1,4 +1,4 @@
-import { zoneDays } from '../calendar/days.js';
+import { localDateOf } from '../calendar/days.js';
 import { isEngineError } from '../../errors.js';
 import type { ComplaintFacts } from '../complaint/facts.js';
 import { isSatisfied } from '../events/shared.js';
@@ -45,10 +45,6 @@ export interface KpiCase {
 }
 
 const ms = (iso: string | null): number | null => (iso === null ? null : epochMillis(iso));
-const localDate = (iso: string, zone: string) => {
-  const days = zoneDays(zone);
-  return days.dateOf(days.dayOf(epochNanos(iso)));
-};
 
 const kpiClock = (c: CaseFacts, policy: SlaPolicy | undefined, ruleset: Ruleset): KpiClock | null => {
   if (!policy) return null;
@@ -82,14 +78,14 @@ export const kpiCaseOf = (caseType: 'complaint' | 'repair', caseId: string, fact
     caseId,
     propertyId: facts.propertyId,
     receivedAt: ms(receivedIso)!,
-    receivedDate: localDate(receivedIso, zone),
+    receivedDate: localDateOf(receivedIso, zone),
     response: kpiClock(c, policies.get('response'), ruleset),
     completion: kpiClock(c, policies.get(caseType === 'complaint' ? 'resolution' : 'completion'), ruleset),
     voidedAt: ms(voided),
     rejectedAt: c.caseType === 'complaint' ? ms(c.facts.rejectedAt) : null,
     closedAt: ms(facts.closedAt),
-    closedDate: facts.closedAt === null ? null : localDate(facts.closedAt, zone),
+    closedDate: facts.closedAt === null ? null : localDateOf(facts.closedAt, zone),
     closedWithCallback: facts.closedAt !== null && !facts.closedWithoutCallback,
-    ratings: facts.allCallbacks.map((r) => ({ at: ms(r.at)!, date: localDate(r.at, zone), satisfied: isSatisfied(r.satisfaction) })),
+    ratings: facts.allCallbacks.map((r) => ({ at: ms(r.at)!, date: localDateOf(r.at, zone), satisfied: isSatisfied(r.satisfaction) })),
   };
 };

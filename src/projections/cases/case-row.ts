@@ -1,6 +1,7 @@
 import type { CaseState } from '../../domain/case/state.js';
 import type { Ruleset } from '../../domain/ruleset/ruleset.js';
 import type { CaseFacts } from '../../domain/sla/milestones.js';
+import { localDateOf } from '../../domain/calendar/days.js';
 import { epochMillis } from '../../domain/time/index.js';
 import type { CaseRow } from './schema.js';
 
@@ -12,15 +13,6 @@ export const hasEnded = (state: CaseState<unknown>): boolean => ENDED_STATES.has
 export const buildingOf = (place: string): string => {
   const dash = place.indexOf('-');
   return dash < 0 ? place : place.slice(0, dash);
-};
-
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-/** YYYY-MM-DD of an instant in a zone (the en-CA format is ISO order). */
-export const localDate = (epochMs: number, zone: string): string => {
-  let format = dayFormats.get(zone);
-  if (!format) dayFormats.set(zone, (format = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' })));
-  const date = format.format(epochMs);
-  return /^\d{4}-/.test(date) ? date : date.padStart(10, '0');
 };
 
 /** The case's row. */
@@ -43,7 +35,8 @@ export const caseRowOf = (c: CaseFacts, caseId: string, state: CaseState<unknown
     department: c.caseType === 'complaint' ? c.facts.department : null,
     technician_id: c.caseType === 'repair' ? c.facts.technicianId : null,
     received_at: receivedAt,
-    received_date: receivedAt === null ? null : localDate(receivedAt, zone),
+    // As the kpi column dates it (kpi/case.ts): the local day in the property's zone.
+    received_date: received === null ? null : localDateOf(received, zone),
     revision: Number(state.revision),
     ruleset_version: state.rulesetVersion!,
     last_recorded_at: lastRecordedAt,
