@@ -49,6 +49,7 @@ export interface Consumer {
 }
 
 const IDLE = Symbol('idle');
+const ignore = () => {};
 /** How long a partial batch waits for more events before it is applied. */
 const GATHER_MS = 2;
 
@@ -88,10 +89,13 @@ interface Batch {
 
 const emptyBatch = (): Batch => ({ held: [], count: 0, properties: new Set(), cases: new Map(), rulesetVersions: new Set() });
 
-const note = (batch: Batch, event: ProjectedEvent) => {
+/** Counts the event in the batch; `inMemory`: a projection that applies in memory has its rulesets loaded already and reports what it wrote. */
+const note = (batch: Batch, event: ProjectedEvent, inMemory: boolean) => {
   batch.count += 1;
-  batch.properties.add(event.metadata.propertyId);
-  batch.rulesetVersions.add(event.metadata.rulesetVersion);
+  if (!inMemory) {
+    batch.properties.add(event.metadata.propertyId);
+    batch.rulesetVersions.add(event.metadata.rulesetVersion);
+  }
   if (!batch.cases.has(event.streamName)) batch.cases.set(event.streamName, { caseType: event.caseType, caseId: event.metadata.caseId });
 };
 
@@ -132,8 +136,10 @@ export const startConsumer = (options: ConsumerOptions): Consumer => {
   const subscription = store.subscribeToAll({ from: options.from ?? 'start', filter: CASE_EVENTS });
   /** The checkpoint as stored. */
   let checkpoint = options.from;
-  /** The last event added to a batch (or the checkpoint consuming began from). */
-  let added: Mark = { position: options.from, recordedAt: null };
+  /** The last event added to a batch; none yet when consuming began from `options.from`. */
+  let last: ProjectedEvent | undefined;
+  /** Where everything added so far ends: the last event added, or where consuming began. */
+  const added = (): Mark => (last ? { position: last.position, recordedAt: Date.parse(last.metadata.recordedAt) } : { position: options.from, recordedAt: null });
   let batch = emptyBatch();
   const starts = batchStarts();
   /** Whether the projection holds back events of batches already ended. */
@@ -147,9 +153,9 @@ export const startConsumer = (options: ConsumerOptions): Consumer => {
   };
 
   const add = (event: ProjectedEvent) => {
-    if (batch.count === 0) starts.began(event.position, added);
-    note(batch, event);
-    added = { position: event.position, recordedAt: Date.parse(event.metadata.recordedAt) };
+    if (batch.count === 0) starts.began(event.position, added());
+    note(batch, event, projection.appliesInMemory === true);
+    last = event;
     if (!projection.appliesInMemory) {
       batch.held.push(event);
       return;
@@ -169,7 +175,7 @@ export const startConsumer = (options: ConsumerOptions): Consumer => {
     batch = emptyBatch();
     await options.preload(applying.rulesetVersions);
     let written: BatchWritten | undefined;
-    let mark: Mark = added;
+    let mark: Mark = added();
     try {
       db.transaction(() => {
         for (const event of applying.held) projection.apply(db, event, ctx);
@@ -191,7 +197,10 @@ export const startConsumer = (options: ConsumerOptions): Consumer => {
 
   const isNew = (position: Position) => checkpoint === null || comparePositions(position, checkpoint) > 0;
   /** Not yet added to a batch: the checkpoint may lag what was added, while cases are held back. */
-  const isUnseen = (position: Position) => added.position === null || comparePositions(position, added.position) > 0;
+  const isUnseen = (position: Position) => {
+    const through = last?.position ?? options.from;
+    return through === null || comparePositions(position, through) > 0;
+  };
 
   const run = async () => {
     await options.preload(projection.storedRulesetVersions?.(db) ?? []);
@@ -199,7 +208,7 @@ export const startConsumer = (options: ConsumerOptions): Consumer => {
     const pull = () => {
       const promise = messages.next();
       // Awaited later: a failure while a batch is being applied must not count as unhandled.
-      promise.catch(() => {});
+      promise.catch(ignore);
       return promise;
     };
     let pending = pull();
