@@ -176,12 +176,16 @@ export const startConsumer = (options: ConsumerOptions): Consumer => {
     await options.preload(applying.rulesetVersions);
     let written: BatchWritten | undefined;
     let mark: Mark = added();
+    let advanced: Position | undefined;
     try {
       db.transaction(() => {
         for (const event of applying.held) projection.apply(db, event, ctx);
         written = projection.endBatch?.(db, ctx, { catchingUp }) ?? undefined;
         if (written?.heldFrom) mark = starts.checkpointBefore(written.heldFrom);
-        if (mark.position && isNew(mark.position)) checkpoints.advance(projection.name, mark.position, mark.recordedAt, options.now());
+        if (mark.position && isNew(mark.position)) {
+          advanced = mark.position;
+          checkpoints.advance(projection.name, advanced, mark.recordedAt, options.now());
+        }
       })();
     } catch (error) {
       projection.discardBatch?.();
@@ -189,7 +193,7 @@ export const startConsumer = (options: ConsumerOptions): Consumer => {
     }
     holding = Boolean(written?.heldFrom);
     if (!holding) starts.clear();
-    if (mark.position && isNew(mark.position)) checkpoint = mark.position;
+    if (advanced) checkpoint = advanced;
     const cases = written ? written.cases.map(({ caseType, caseId }) => ({ caseType, caseId })) : [...applying.cases.values()];
     const properties = written ? new Set(written.cases.map((c) => c.propertyId)) : applying.properties;
     events.applied({ projection: projection.name, properties, cases, events: applying.count, checkpoint }, mark.recordedAt);
@@ -236,9 +240,8 @@ export const startConsumer = (options: ConsumerOptions): Consumer => {
         await applyBatch(false);
         // Events of other streams up to here are behind us too: the lag reads 0.
         if (message.position && isNew(message.position)) {
-          const position = message.position;
-          db.transaction(() => checkpoints.advance(projection.name, position, null, options.now()))();
-          checkpoint = position;
+          checkpoints.advance(projection.name, message.position, null, options.now());
+          checkpoint = message.position;
         }
         events.caughtUp(checkpoint);
         live = true;
