@@ -62,6 +62,28 @@ for (const caseType of ['complaint', 'repair'] as const) {
   }
 }
 
+t.test('ids minted for a request without Idempotency-Key are UUIDv7 of the server clock; a keyed one derives from its key', async (t) => {
+  const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+  const millisecondsOf = (id: string) => Number.parseInt(id.replaceAll('-', '').slice(0, 12), 16);
+  // A harness of its own: this test moves the clock.
+  const h = await buildHarness();
+  t.teardown(h.close);
+  const receivedAt = h.clock.now();
+  const id = (await h.inject('POST', '/v1/complaints', { body: complaintBody() })).json().id as string;
+  t.match(id, UUID_V7, 'the case id');
+  t.equal(millisecondsOf(id), receivedAt.epochMilliseconds, 'of the clock\'s millisecond');
+  h.clock.set(receivedAt.add({ minutes: 5 }));
+  t.equal((await h.inject('POST', `/v1/complaints/${id}/acknowledge`, { as: 'dispatcher' })).statusCode, 200);
+  const events = (await h.inject('GET', `/v1/complaints/${id}/events`, { as: 'auditor' })).json().events as Array<{ id: string }>;
+  t.same(events.map((event) => millisecondsOf(event.id)), [receivedAt.epochMilliseconds, receivedAt.add({ minutes: 5 }).epochMilliseconds], 'event ids in time order');
+  t.ok(events.every((event) => UUID_V7.test(event.id)));
+
+  const keyed = (await h.inject('POST', '/v1/complaints', { body: complaintBody(), headers: { 'idempotency-key': 'intake-v7-check' } })).json().id as string;
+  t.match(keyed, /^[0-9a-f]{8}-[0-9a-f]{4}-5/, 'a keyed request\'s case id is the UUIDv5 of its key, the same on every retry');
+  const keyedEvents = (await h.inject('GET', `/v1/complaints/${keyed}/events`, { as: 'auditor' })).json().events as Array<{ id: string }>;
+  t.match(keyedEvents[0]!.id, /^[0-9a-f]{8}-[0-9a-f]{4}-5/);
+});
+
 t.test('GET a case: state, allowedActions, clocks and ETag', async (t) => {
   const complaint = await createCase(h, 'complaint');
   const response = await h.inject('GET', `/v1/complaints/${complaint}`, { as: 'technician' });

@@ -1,7 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { v5 as uuidv5 } from 'uuid';
+import type { Temporal } from 'temporal-polyfill';
+import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { CaseService } from '../../app/case-service.js';
 import { lifecycles } from '../../app/case-history.js';
@@ -29,8 +30,12 @@ const plural: Record<CaseType, string> = { complaint: 'complaints', repair: 'rep
  * same key sent to another case is another request there (event ids are derived from command
  * ids, so a shared id across cases would collide in the store instead).
  */
-const commandIdentity = (request: FastifyRequest, key: string | undefined, target: { caseType: CaseType; caseId: string } | undefined) => {
-  if (!key) return { commandId: randomUUID(), derivedCaseId: target ? undefined : randomUUID() };
+const commandIdentity = (request: FastifyRequest, key: string | undefined, target: { caseType: CaseType; caseId: string } | undefined, now: Temporal.Instant) => {
+  if (!key) {
+    // Minted in time order (UUIDv7 of the server clock): the store's indexes grow at their end.
+    const msecs = now.epochMilliseconds;
+    return { commandId: uuidv7({ msecs }), derivedCaseId: target ? undefined : uuidv7({ msecs }) };
+  }
   const seed = `${request.principal!.tokenId}:${key}`;
   const commandSeed = target ? `${seed}:${target.caseType}:${target.caseId}` : seed;
   return { commandId: `idem-${createHash('sha256').update(commandSeed).digest('hex').slice(0, 32)}`, derivedCaseId: target ? undefined : uuidv5(seed, NAMESPACE) };
@@ -69,7 +74,7 @@ export const caseRoutes = (deps: { cases: CaseService; rulesets: RulesetRegistry
         handler: async (request, reply) => {
           const { occurredAt, ...fields } = (request.body ?? {}) as { occurredAt?: string } & Record<string, unknown>;
           const target = spec.creates ? undefined : { caseType, caseId: (request.params as { id: string }).id };
-          const { commandId, derivedCaseId } = commandIdentity(request, request.headers['idempotency-key'], target);
+          const { commandId, derivedCaseId } = commandIdentity(request, request.headers['idempotency-key'], target, deps.clock.now());
           const caseId = target?.caseId ?? derivedCaseId!;
           const result = await deps.cases.execute({
             caseType,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import t from 'tap';
-import { v5 as uuidv5 } from 'uuid';
+import { v5 as uuidv5, v7 as uuidv7, validate as uuidValidate } from 'uuid';
 import { allowedCommands, decide, eventIdFor } from '../../../src/domain/case/decide.js';
 import { initialCaseState } from '../../../src/domain/case/state.js';
 import { complaintLifecycle } from '../../../src/domain/complaint/lifecycle.js';
@@ -118,9 +118,26 @@ t.test('repair: pause ledger, reclassification, rework', async (t) => {
   t.equal(firstBrokenLink(tampered), 3, 'an edited event breaks the chain at that event');
 });
 
-t.test('event ids are the uuid package\'s UUIDv5 of the command id and index, for any command id', async (t) => {
-  const namespace = '4f0e6c9a-3b1d-5e2f-9a47-8c6d2b1e0f35';
+const namespace = '4f0e6c9a-3b1d-5e2f-9a47-8c6d2b1e0f35';
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+t.test('event ids are the uuid package\'s UUIDv5 of the command id and index, for any command id but a UUIDv7', async (t) => {
   t.equal(eventIdFor('idem-0123456789abcdef0123456789abcdef', 0), uuidv5('idem-0123456789abcdef0123456789abcdef#0', namespace));
-  fc.assert(fc.property(fc.string({ unit: 'grapheme' }), fc.nat(3), (commandId, index) => eventIdFor(commandId, index) === uuidv5(`${commandId}#${index}`, namespace)));
+  fc.assert(fc.property(fc.string({ unit: 'grapheme' }).filter((id) => !UUID_V7.test(id)), fc.nat(3), (commandId, index) =>
+    eventIdFor(commandId, index) === uuidv5(`${commandId}#${index}`, namespace)));
+  t.equal(eventIdFor('6f1b2c3d-4e5f-4a6b-8c7d-8e9fa0b1c2d3', 1), uuidv5('6f1b2c3d-4e5f-4a6b-8c7d-8e9fa0b1c2d3#1', namespace), 'a UUIDv4 command id too');
   t.throws(() => eventIdFor('lone \uD800 surrogate', 0), 'a name UTF-8 cannot carry is refused, as by the package');
+});
+
+t.test('a UUIDv7 command id gives UUIDv7 event ids of its millisecond: the UUIDv5 after the version', async (t) => {
+  fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 48 - 1 }), fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.nat(7), (msecs, random, index) => {
+    const commandId = uuidv7({ msecs, random });
+    const id = eventIdFor(commandId, index);
+    const v5 = uuidv5(`${commandId}#${index}`, namespace);
+    return UUID_V7.test(id) && uuidValidate(id) && id.slice(0, 13) === commandId.slice(0, 13) && id.slice(15) === v5.slice(15) && id === eventIdFor(commandId, index);
+  }));
+  const commandId = uuidv7({ msecs: Date.parse('2026-03-02T01:00:00Z') });
+  const ids = [0, 1, 2].map((index) => eventIdFor(commandId, index));
+  t.equal(new Set(ids).size, 3, 'one id per event of the command');
+  t.ok(eventIdFor(uuidv7({ msecs: Date.parse('2026-03-02T01:00:00.001Z') }), 0) > ids[2]!, 'a later millisecond sorts after');
 });
