@@ -3,9 +3,14 @@
  * costs only the HTTP stack: an echo route with the same auth and the same zod body validation
  * as POST /v1/complaints. Both are served by one server process (a child, so the load generator
  * does not share its event loop), driven by autocannon with the same connections and duration,
- * in the same run, so the ratio holds on whatever machine this runs on.
+ * in the same run, so the ratio holds on whatever machine this runs on. The two alternate over
+ * several rounds, so a change in the machine's speed during the run (other work, throttling)
+ * weighs on both alike; the ratio is that of the totals, and each round's is shown for its spread.
+ * Each phase first runs unmeasured for a while, so that both are measured compiled and warm.
  *
- *   npm run bench:http          (BENCH_SECONDS=10 BENCH_CONNECTIONS=50 BENCH_CASES=2000;
+ *   npm run bench:http          (BENCH_ROUNDS=3 BENCH_SECONDS=5 (a phase of a round)
+ *                                BENCH_WARMUP=2 (seconds of each phase before the rounds)
+ *                                BENCH_CONNECTIONS=50 BENCH_CASES=2000;
  *                                BENCH_PROFILE=<dir> writes the server's --cpu-prof there)
  */
 import { spawn } from 'node:child_process';
@@ -15,7 +20,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type Result } from 'autocannon';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const CASES = Number(process.env.BENCH_CASES ?? 2000);
 
@@ -72,9 +79,36 @@ const serve = async () => {
   });
 };
 
-const summary = (label: string, r: Result, cpuMicros: number) =>
-  `${label.padEnd(44)} ${r.requests.average.toFixed(0).padStart(7)} req/s  p50 ${String(r.latency.p50).padStart(4)} ms  p99 ${String(r.latency.p99).padStart(4)} ms  ` +
-  `server CPU ${(cpuMicros / Math.max(1, r['2xx'])).toFixed(0).padStart(4)} µs/req  (${r['2xx']} ok, ${r.non2xx} non-2xx, ${r.errors} errors)`;
+/** One kind of request over all rounds. */
+class Phase {
+  ok = 0;
+  failed = 0;
+  seconds = 0;
+  cpuMicros = 0;
+  readonly perSecond: number[] = [];
+  readonly p50: number[] = [];
+  readonly p99: number[] = [];
+
+  add(r: Result, cpuMicros: number): void {
+    this.ok += r['2xx'];
+    this.failed += r.non2xx + r.errors + r.timeouts;
+    this.seconds += r.duration;
+    this.cpuMicros += cpuMicros;
+    this.perSecond.push(r['2xx'] / r.duration);
+    this.p50.push(r.latency.p50);
+    this.p99.push(r.latency.p99);
+  }
+
+  /** Answered requests a second over every round. */
+  rate = () => this.ok / this.seconds;
+  cpuPerRequest = () => this.cpuMicros / Math.max(1, this.ok);
+
+  summary = (label: string) =>
+    `${label.padEnd(44)} ${this.rate().toFixed(0).padStart(7)} req/s  p50 ${String(median(this.p50)).padStart(4)} ms  p99 ${String(Math.max(...this.p99)).padStart(4)} ms  ` +
+    `server CPU ${this.cpuPerRequest().toFixed(0).padStart(4)} µs/req  (${this.ok} ok, ${this.failed} failed)`;
+}
+
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 const drive = async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-http-'));
@@ -102,35 +136,48 @@ const drive = async () => {
       child.send('cpu');
     });
     const headers = { authorization: `Bearer ${ready.token}`, 'content-type': 'application/json' };
-    console.log(`HTTP, ${CONNECTIONS} connections, ${SECONDS} s each; durable SQLite (WAL, synchronous=FULL) in ${dataDir}; ${ready.ids.length} complaints pre-created`);
+    console.log(`HTTP, ${CONNECTIONS} connections, ${WARMUP} s of warm-up then ${ROUNDS} rounds of echo then actions, ${SECONDS} s each; durable SQLite (WAL, synchronous=FULL) in ${dataDir}; ${ready.ids.length} complaints pre-created`);
 
-    const beforeEcho = await serverCpu();
-    const echo = await autocannon({ url: `${url}/bench/echo`, method: 'POST', headers, body: JSON.stringify(complaint), connections: CONNECTIONS, duration: SECONDS });
-    const beforeActions = await serverCpu();
-    const commitsBefore = commits;
-    const echoCpu = beforeActions - beforeEcho;
-    console.log(summary('baseline: echo with POST /v1/complaints schema', echo, echoCpu));
-
+    const echo = new Phase();
+    const actions = new Phase();
+    let appends = 0;
+    let transactions = 0;
     let next = 0;
     const escalate = JSON.stringify({ reason: '业主再次来电催促' });
-    const actions = await autocannon({
-      url, connections: CONNECTIONS, duration: SECONDS,
+    const runEcho = (duration: number) =>
+      autocannon({ url: `${url}/bench/echo`, method: 'POST', headers, body: JSON.stringify(complaint), connections: CONNECTIONS, duration });
+    const runActions = (duration: number) => autocannon({
+      url, connections: CONNECTIONS, duration,
       requests: [{ method: 'POST', headers, body: escalate, setupRequest: (request) => ({ ...request, path: `/v1/complaints/${ready.ids[next++ % ready.ids.length]}/escalate` }) }],
     });
-    const actionsCpu = (await serverCpu()) - beforeActions;
-    console.log(summary(`POST /v1/complaints/:id/escalate over ${ready.ids.length} cases`, actions, actionsCpu));
-    const appends = commits.appends - commitsBefore.appends;
-    const transactions = commits.transactions - commitsBefore.transactions;
+    if (WARMUP > 0) {
+      await runEcho(WARMUP);
+      await runActions(WARMUP);
+    }
+    for (let round = 1; round <= ROUNDS; round++) {
+      const beforeEcho = await serverCpu();
+      const echoRound = await runEcho(SECONDS);
+      const beforeActions = await serverCpu();
+      const commitsBefore = commits;
+      echo.add(echoRound, beforeActions - beforeEcho);
+      const actionsRound = await runActions(SECONDS);
+      actions.add(actionsRound, (await serverCpu()) - beforeActions);
+      appends += commits.appends - commitsBefore.appends;
+      transactions += commits.transactions - commitsBefore.transactions;
+      console.log(`round ${round}: echo ${echo.perSecond.at(-1)!.toFixed(0)} req/s, actions ${actions.perSecond.at(-1)!.toFixed(0)} req/s, ratio ${(actions.perSecond.at(-1)! / echo.perSecond.at(-1)!).toFixed(2)}`);
+    }
+    console.log(echo.summary('baseline: echo with POST /v1/complaints schema'));
+    console.log(actions.summary(`POST /v1/complaints/:id/escalate over ${ready.ids.length} cases`));
     console.log(`group commit: ${appends} appends in ${transactions} transactions (${(appends / Math.max(1, transactions)).toFixed(1)} an fsync)`);
 
-    const ratio = actions.requests.average / echo.requests.average;
-    console.log(`ratio actions/echo: ${ratio.toFixed(2)} (goal >= 0.4); p99 ${actions.latency.p99} ms vs ${echo.latency.p99} ms`);
-    const perRequest = (micros: number, r: Result) => micros / Math.max(1, r['2xx']);
-    console.log(`server CPU per request, echo/actions: ${(perRequest(echoCpu, echo) / perRequest(actionsCpu, actions)).toFixed(2)}`);
+    const ratio = actions.rate() / echo.rate();
+    const rounds = actions.perSecond.map((rate, index) => rate / echo.perSecond[index]!);
+    console.log(`ratio actions/echo: ${ratio.toFixed(2)} (goal >= 0.4; rounds ${Math.min(...rounds).toFixed(2)}-${Math.max(...rounds).toFixed(2)}); p99 ${Math.max(...actions.p99)} ms vs ${Math.max(...echo.p99)} ms`);
+    console.log(`server CPU per request, echo/actions: ${(echo.cpuPerRequest() / actions.cpuPerRequest()).toFixed(2)}`);
     // The server and autocannon keep about two cores busy; more load means other work competed for them.
     const [load] = loadavg();
     if (load! > availableParallelism() + 1) console.log(`warning: load average ${load!.toFixed(1)} on ${availableParallelism()} cores: other work competed for the CPU, compare runs with care`);
-    if (actions.non2xx + actions.errors + echo.non2xx + echo.errors > 0) console.log('warning: some requests failed; the figures above count only what was answered');
+    if (actions.failed + echo.failed > 0) console.log('warning: some requests failed; the figures above count only what was answered');
   } finally {
     child.kill('SIGTERM');
     await exited;
