@@ -41,6 +41,24 @@ const keyPrefix = (key: string): string | null => {
 };
 
 /**
+ * An object's few keys in code-unit order, as Array.prototype.sort orders strings, without the
+ * work array sort allocates (events are hashed on every command): an insertion sort, which does
+ * no more than compare when the keys already come in order.
+ */
+const sortedInPlace = (keys: string[]): string[] => {
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > key) {
+      keys[j + 1] = keys[j]!;
+      j -= 1;
+    }
+    keys[j + 1] = key;
+  }
+  return keys;
+};
+
+/**
  * The same text written directly, without building sorted copies: events are hashed on every
  * command. Only for plain JSON data (what events hold); for anything else — class instances,
  * toJSON, integer-like keys (which JSON.stringify orders first), holes, non-finite numbers —
@@ -69,7 +87,7 @@ const writePlain = (value: unknown): string | undefined => {
       const prototype = Object.getPrototypeOf(value);
       if (prototype !== Object.prototype && prototype !== null) return undefined;
       const record = value as Record<string, unknown>;
-      const keys = Object.keys(record).sort();
+      const keys = sortedInPlace(Object.keys(record));
       let text = '{';
       let first = true;
       for (const key of keys) {

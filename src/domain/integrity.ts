@@ -14,7 +14,8 @@ interface Sealable {
  * every later link.
  */
 export const eventHash = (event: Sealable, previousHash: string | null): string =>
-  contentHash({ id: event.id, type: event.type, data: event.data, metadata: event.metadata, previousHash });
+  // Keys written in canonical order already: nothing to reorder.
+  contentHash({ data: event.data, id: event.id, metadata: event.metadata, previousHash, type: event.type });
 
 export const seal = <E extends Sealable>(event: E, previousHash: string | null): E & { metadata: EventMetadata } => ({
   ...event,
