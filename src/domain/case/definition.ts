@@ -1,7 +1,7 @@
 import { initialTransition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import type { CaseType } from '../events/envelope.js';
 import type { AnyCommandSpec } from './command.js';
-import { tableTransition, transitionTable } from './transition-table.js';
+import { tableAccepts, tableTransition, transitionTable } from './transition-table.js';
 
 /** The machine-agnostic view of a lifecycle that decide and evolve work with. */
 export interface Lifecycle<F> {
@@ -32,11 +32,11 @@ export interface LifecycleSnapshot<F> {
 }
 
 /**
- * A lifecycle over its machine. `can` and `handles` ask the XState snapshot, resolved from the
- * state's name and facts (the machines are flat and keep everything they know in their context,
- * so the two restore it exactly). `next` reads the machine's transitions as a table: folding a
- * case's stored events is the engine's most frequent step, and XState's macrostep cost several
- * times the assignment it runs; a test replays random histories through both.
+ * A lifecycle over its machine, whose transitions are read once as a table (the machines are flat
+ * and keep everything they know in their context): `can`, `handles` and `next` answer from it.
+ * Deciding a command and folding a case's stored events are the engine's most frequent steps, and
+ * XState's resolution of a snapshot and its macrostep cost several times the guard or assignment
+ * they run; a test replays random histories through both and holds every answer to XState's.
  */
 export const lifecycle = <F>(options: {
   caseType: CaseType;
@@ -46,21 +46,14 @@ export const lifecycle = <F>(options: {
   const { machine } = options;
   const table = transitionTable(machine);
   const finals = new Set(Object.values(machine.root.states).filter((node) => node.type === 'final').map((node) => node.key));
-  const resolved = new WeakMap<LifecycleSnapshot<F>, AnyMachineSnapshot>();
-  // decide asks one snapshot about every command: it is resolved once.
-  const raw = (snapshot: LifecycleSnapshot<F>): AnyMachineSnapshot => {
-    let found = resolved.get(snapshot);
-    if (!found) resolved.set(snapshot, (found = machine.resolveState({ value: snapshot.state, context: snapshot.facts as never })));
-    return found;
-  };
   const initial = initialTransition(machine)[0] as AnyMachineSnapshot;
   return {
     caseType: options.caseType,
     streamPrefix: `${options.caseType}-`,
     commands: options.commands,
     initial: { state: String(initial.value), facts: initial.context as F, done: initial.status === 'done' },
-    can: (snapshot, event) => raw(snapshot).can(event as never),
-    handles: (snapshot, eventType) => raw(snapshot)._nodes.some((node) => node.ownEvents.includes(eventType)),
+    can: (snapshot, event) => tableAccepts(table, { state: snapshot.state, context: snapshot.facts }, event),
+    handles: (snapshot, eventType) => table.get(snapshot.state)?.has(eventType) ?? false,
     restore: (state, facts) => {
       if (!table.has(state)) throw new Error(`${options.caseType} has no state ${state}`);
       return { state, facts, done: finals.has(state) };

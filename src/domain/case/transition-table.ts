@@ -72,6 +72,12 @@ export const transitionTable = (machine: AnyStateMachine): TransitionTable => {
   return table;
 };
 
+/** Whether the machine accepts `event` in `from` (a transition whose guard passes), as XState's `can` answers. */
+export const tableAccepts = (table: TransitionTable, from: TableState, event: { readonly type: string }): boolean => {
+  const edges = table.get(from.state)?.get(event.type);
+  return edges !== undefined && edges.some((edge) => edge.guard === undefined || edge.guard({ context: from.context, event }, undefined));
+};
+
 /**
  * The state and context after `event`, as XState's transition computes them (the first candidate
  * whose guard passes; each assignment merged into a copy of the context); undefined when the

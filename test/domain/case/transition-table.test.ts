@@ -27,7 +27,7 @@ const atArbitrary = fc.constantFrom('2026-03-02T01:00:00Z', '2026-03-02T02:30:00
  * any event of the machine, with data that makes the guards pass or fail.
  */
 const agreesWithXstate = <F>(name: string, lifecycle: Lifecycle<F>, machine: AnyStateMachine) =>
-  t.test(`${name}: next equals XState's transition on random histories`, async (t) => {
+  t.test(`${name}: can, handles and next answer as XState does on random histories`, async (t) => {
     const table = transitionTable(machine);
     const allTypes = [...new Set([...table.values()].flatMap((byEvent) => [...byEvent.keys()]))];
     let accepted = 0;
@@ -41,6 +41,8 @@ const agreesWithXstate = <F>(name: string, lifecycle: Lifecycle<F>, machine: Any
           const types = any === 0 || handled.length === 0 ? allTypes : handled;
           const event = { type: types[pick % types.length]!, data, at };
           const next = lifecycle.next(ours, event);
+          assert.equal(lifecycle.can(ours, event), theirs.can(event as never), `${ours.state} can ${event.type}`);
+          assert.equal(lifecycle.handles(ours, event.type), theirs._nodes.some((node) => node.ownEvents.includes(event.type)), `${ours.state} handles ${event.type}`);
           if (!theirs.can(event as never)) {
             assert.equal(next, undefined, `${ours.state} refuses ${event.type}`);
             refused += 1;
