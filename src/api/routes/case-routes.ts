@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Temporal } from 'temporal-polyfill';
 import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { CaseService } from '../../app/case-service.js';
@@ -30,10 +29,10 @@ const plural: Record<CaseType, string> = { complaint: 'complaints', repair: 'rep
  * same key sent to another case is another request there (event ids are derived from command
  * ids, so a shared id across cases would collide in the store instead).
  */
-const commandIdentity = (request: FastifyRequest, key: string | undefined, target: { caseType: CaseType; caseId: string } | undefined, now: Temporal.Instant) => {
+const commandIdentity = (request: FastifyRequest, key: string | undefined, target: { caseType: CaseType; caseId: string } | undefined, clock: Clock) => {
   if (!key) {
     // Minted in time order (UUIDv7 of the server clock): the store's indexes grow at their end.
-    const msecs = now.epochMilliseconds;
+    const msecs = clock.now().epochMilliseconds;
     return { commandId: uuidv7({ msecs }), derivedCaseId: target ? undefined : uuidv7({ msecs }) };
   }
   const seed = `${request.principal!.tokenId}:${key}`;
@@ -74,7 +73,7 @@ export const caseRoutes = (deps: { cases: CaseService; rulesets: RulesetRegistry
         handler: async (request, reply) => {
           const { occurredAt, ...fields } = (request.body ?? {}) as { occurredAt?: string } & Record<string, unknown>;
           const target = spec.creates ? undefined : { caseType, caseId: (request.params as { id: string }).id };
-          const { commandId, derivedCaseId } = commandIdentity(request, request.headers['idempotency-key'], target, deps.clock.now());
+          const { commandId, derivedCaseId } = commandIdentity(request, request.headers['idempotency-key'], target, deps.clock);
           const caseId = target?.caseId ?? derivedCaseId!;
           const result = await deps.cases.execute({
             caseType,
