@@ -6,7 +6,10 @@
  * in the same run, so the ratio holds on whatever machine this runs on. The two alternate over
  * several rounds, so a change in the machine's speed during the run (other work, throttling)
  * weighs on both alike; the ratio is that of the totals, and each round's is shown for its spread.
- * Each phase first runs unmeasured for a while, so that both are measured compiled and warm.
+ * Each phase first runs unmeasured for a while, so that both are measured warm, optimised by the JIT.
+ *
+ * npm run bench:http runs it compiled, as production runs the server (`npx tsx bench/http.ts` runs
+ * it from the sources).
  *
  *   npm run bench:http          (BENCH_ROUNDS=3 BENCH_SECONDS=5 (a phase of a round)
  *                                BENCH_WARMUP=2 (seconds of each phase before the rounds)
@@ -22,6 +25,9 @@ import autocannon, { type Result } from 'autocannon';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+/** Compiled to dist/bench/ (npm run bench:http) or run from bench/ with tsx. */
+const COMPILED = import.meta.url.includes('/dist/bench/');
+const RULES_DIR = fileURLToPath(new URL(COMPILED ? '../../rules' : '../rules', import.meta.url));
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const CASES = Number(process.env.BENCH_CASES ?? 2000);
@@ -44,7 +50,7 @@ const serve = async () => {
     import('../src/app/case-history.js'), import('../src/domain/events/envelope.js'), import('../src/ruleset/load.js'), import('../src/store/sqlite.js'),
   ]);
   const store = openSqliteEventStore({ file: join(process.env.BENCH_DATA_DIR!, 'events.db') });
-  const rulesets = await openRulesetRegistry(store, await loadRuleset(fileURLToPath(new URL('../rules', import.meta.url))));
+  const rulesets = await openRulesetRegistry(store, await loadRuleset(RULES_DIR));
   const tokens = openTokenStore(':memory:');
   const { token } = tokens.create({ role: 'frontdesk', properties: ['demo'] });
   const app = await buildApp({ store, rulesets, tokens, clock: systemClock });
@@ -112,7 +118,7 @@ const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[
 
 const drive = async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-http-'));
-  const child = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []), '--import', 'tsx', fileURLToPath(import.meta.url)], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []), ...(COMPILED ? [] : ['--import', 'tsx']), fileURLToPath(import.meta.url)], {
     env: { ...process.env, BENCH_ROLE: 'server', BENCH_DATA_DIR: dataDir },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
