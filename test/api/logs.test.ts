@@ -33,8 +33,13 @@ t.test('logs never contain owner names or phone numbers', async (t) => {
   t.ok(lines.length >= 8, `the app did log (${lines.length} lines)`);
   t.match(log, /request done/);
   t.match(log, /command applied/);
-  for (const secret of [secretOwner.name, secretOwner.phone, '139-8765-4321', '13987654321', '8765']) {
+  for (const secret of [secretOwner.name, secretOwner.phone, '139-8765-4321']) {
     t.notOk(log.includes(secret), `"${secret}" is not in the logs`);
+  }
+  // Digits alone are looked for as a number of their own (a masked "****8765" too): timings,
+  // timestamps and request ids may hold the same digits inside longer runs of digits and letters.
+  for (const digits of ['13987654321', '8765']) {
+    t.notMatch(log, new RegExp(`(?<![0-9A-Za-z])${digits}(?![0-9A-Za-z])`), `"${digits}" is not in the logs`);
   }
   // A token is `wk_<id>_<secret>`; the secret is base64url, so it may itself contain `_`.
   const secret = /^wk_[a-z0-9]+_(.+)$/.exec(h.tokens.secrets.frontdesk)![1]!;
