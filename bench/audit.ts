@@ -25,6 +25,7 @@ import { createRuleset } from '../src/domain/ruleset/ruleset.js';
 import { loadRuleset } from '../src/ruleset/load.js';
 import { NO_STREAM, type Json } from '../src/store/port.js';
 import { openSqliteEventStore } from '../src/store/sqlite.js';
+import { RULES_DIR } from './repository.js';
 
 const CASES = Number(process.env.BENCH_CASES ?? 100_000);
 const REPLAYS = Number(process.env.BENCH_REPLAYS ?? 10_000);
@@ -40,7 +41,7 @@ const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const ms = (n: number) => `${n.toFixed(3)} ms`;
 
-const rules = await loadRuleset(new URL('../rules', import.meta.url).pathname);
+const rules = await loadRuleset(RULES_DIR);
 const dir = await mkdtemp(join(tmpdir(), 'bench-audit-'));
 const store = openSqliteEventStore({ file: join(dir, 'events.db') });
 try {

@@ -22,12 +22,10 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type Result } from 'autocannon';
+import { COMPILED, RULES_DIR } from './repository.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-/** Compiled to dist/bench/ (npm run bench:http) or run from bench/ with tsx. */
-const COMPILED = import.meta.url.includes('/dist/bench/');
-const RULES_DIR = fileURLToPath(new URL(COMPILED ? '../../rules' : '../rules', import.meta.url));
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const CASES = Number(process.env.BENCH_CASES ?? 2000);

@@ -34,13 +34,12 @@ import { pendingAfter } from '../src/projections/log-scan.js';
 import { loadRuleset } from '../src/ruleset/load.js';
 import { NO_STREAM, type EventStore, type Position } from '../src/store/port.js';
 import { openSqliteEventStore } from '../src/store/sqlite.js';
+import { RULES_DIR } from './repository.js';
 
 const CASES = Number(process.env.BENCH_CASES ?? 130_000);
 /** Cases in progress at once: each tick, each of them due acts, and all those appends are in flight together. */
 const IN_FLIGHT = 3_000;
 const TICK_MINUTES = 5;
-/** The repository's rules, whether this runs from bench/ or compiled to dist/bench/. */
-const RULES_DIR = new URL(import.meta.url.includes('/dist/bench/') ? '../../rules' : '../rules', import.meta.url).pathname;
 
 /** A small deterministic generator, so every run writes the same histories. */
 const random = (() => {
