@@ -1,23 +1,60 @@
 /**
- * The SQLite file behind the embedded store: one table, the global log. The row id is the
- * global position; (stream, revision) and the event id are unique, so neither a concurrency
- * slip nor a retried command can ever store a fact twice.
+ * The SQLite file behind the embedded store: the global log (`events`) and the names of its
+ * streams (`streams`). The row id is the global position; (stream, revision) and the event id
+ * are unique, so neither a concurrency slip nor a retried command can ever store a fact twice.
+ *
+ * Events name their stream by a small integer. The (stream, revision) index takes an entry per
+ * event, and a commit writes every index page its appends touch: integers make that index a
+ * fraction of the size it is with the names in it, so appends to neighbouring streams share pages.
+ * The `log` view shows the events with their stream names, for reading the file by hand.
+ *
+ * The file's `user_version` is its schema version. Version 1 kept the stream name in each event;
+ * a version 1 file is migrated when it is opened, in one transaction, keeping every position.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
+export const SCHEMA_VERSION = 2;
+
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS events (
-  position INTEGER PRIMARY KEY AUTOINCREMENT,
-  id       TEXT    NOT NULL UNIQUE,
-  stream   TEXT    NOT NULL,
-  revision INTEGER NOT NULL,
-  type     TEXT    NOT NULL,
-  data     TEXT    NOT NULL,
-  metadata TEXT    NOT NULL,
-  UNIQUE (stream, revision)
+CREATE TABLE streams (
+  id   INTEGER PRIMARY KEY,
+  name TEXT    NOT NULL UNIQUE
 ) STRICT;
+CREATE TABLE events (
+  position  INTEGER PRIMARY KEY AUTOINCREMENT,
+  id        TEXT    NOT NULL UNIQUE,
+  stream_id INTEGER NOT NULL REFERENCES streams (id),
+  revision  INTEGER NOT NULL,
+  type      TEXT    NOT NULL,
+  data      TEXT    NOT NULL,
+  metadata  TEXT    NOT NULL,
+  UNIQUE (stream_id, revision)
+) STRICT;
+CREATE VIEW log AS
+  SELECT e.position, e.id, s.name AS stream, e.revision, e.type, e.data, e.metadata
+  FROM events e CROSS JOIN streams s ON s.id = e.stream_id;
+`;
+
+/**
+ * Version 1 to 2. The old table is renamed away and copied in position order; streams are
+ * numbered in the order they began. AUTOINCREMENT's high-water mark moves with the rename and
+ * is carried over, so a position given out once is never given out again, even where the last
+ * events were removed by hand.
+ */
+const MIGRATE_FROM_V1 = `
+ALTER TABLE events RENAME TO events_v1;
+${SCHEMA}
+INSERT INTO streams (name) SELECT stream FROM events_v1 GROUP BY stream ORDER BY min(position);
+INSERT INTO events (position, id, stream_id, revision, type, data, metadata)
+  SELECT e.position, e.id, s.id, e.revision, e.type, e.data, e.metadata
+  FROM events_v1 e CROSS JOIN streams s ON s.name = e.stream ORDER BY e.position;
+INSERT INTO sqlite_sequence (name, seq)
+  SELECT 'events', max(seq) FROM sqlite_sequence WHERE name IN ('events', 'events_v1') HAVING max(seq) IS NOT NULL;
+DELETE FROM sqlite_sequence
+  WHERE name = 'events' AND rowid <> (SELECT max(rowid) FROM sqlite_sequence WHERE name = 'events');
+DROP TABLE events_v1;
 `;
 
 export interface EventRow {
@@ -45,43 +82,72 @@ export const NO_LIMIT = -1;
  */
 export const DEFAULT_WAL_AUTOCHECKPOINT_PAGES = 10_000;
 
+const hasTable = (db: Database.Database, name: string): boolean =>
+  db.prepare<[string], bigint>("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?").pluck().get(name)! > 0n;
+
+/** Creates the schema in a new file, or brings an older file up to this version. */
+const ensureSchema = (db: Database.Database, file: string): void => {
+  const version = () => Number(db.pragma('user_version', { simple: true }));
+  if (version() === SCHEMA_VERSION) return;
+  // IMMEDIATE: two processes opening one old file at once migrate it once; the second sees version 2.
+  db.transaction(() => {
+    const found = version();
+    if (found === SCHEMA_VERSION) return;
+    if (found > SCHEMA_VERSION) {
+      throw new Error(`${file}: the event store's schema is version ${found}, newer than this engine's ${SCHEMA_VERSION}; run a newer engine`);
+    }
+    if (found !== 0) throw new Error(`${file}: unknown event store schema version ${found}`);
+    db.exec(hasTable(db, 'events') ? MIGRATE_FROM_V1 : SCHEMA);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+};
+
 export const openEventDatabase = (file: string, walAutocheckpointPages = DEFAULT_WAL_AUTOCHECKPOINT_PAGES): Database.Database => {
   if (!(Number.isInteger(walAutocheckpointPages) && walAutocheckpointPages >= 1)) {
     throw new RangeError(`walAutocheckpointPages must be a whole number >= 1, got ${walAutocheckpointPages}`);
   }
   mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
-  // WAL + FULL: a commit returns only once the WAL is fsynced, so an acknowledged append
-  // survives a crash or power loss. NORMAL would only survive a process crash.
-  const mode = db.pragma('journal_mode = WAL', { simple: true });
-  if (mode !== 'wal') throw new Error(`${file}: SQLite refused WAL mode (got ${String(mode)})`);
-  db.pragma('synchronous = FULL');
-  db.pragma(`wal_autocheckpoint = ${walAutocheckpointPages}`);
-  // Revisions and positions are bigints in the port; never let SQLite hand back a rounded number.
-  db.defaultSafeIntegers(true);
-  db.exec(SCHEMA);
-  return db;
+  try {
+    // WAL + FULL: a commit returns only once the WAL is fsynced, so an acknowledged append
+    // survives a crash or power loss. NORMAL would only survive a process crash.
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal') throw new Error(`${file}: SQLite refused WAL mode (got ${String(mode)})`);
+    db.pragma('synchronous = FULL');
+    db.pragma(`wal_autocheckpoint = ${walAutocheckpointPages}`);
+    // Revisions and positions are bigints in the port; never let SQLite hand back a rounded number.
+    db.defaultSafeIntegers(true);
+    ensureSchema(db, file);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
 };
 
+/** The events of one stream, with its name: `?` is the name. */
+const STREAM_EVENTS = `
+  SELECT e.position, e.id, s.name AS stream, e.revision, e.type, e.data, e.metadata
+  FROM streams s CROSS JOIN events e ON e.stream_id = s.id
+  WHERE s.name = ?`;
+
 export const prepareEventStatements = (db: Database.Database) => ({
-  insert: db.prepare<[string, string, bigint, string, string, string]>(
-    'INSERT INTO events (id, stream, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
+  streamId: db.prepare<[string], bigint>('SELECT id FROM streams WHERE name = ?').pluck(),
+  addStream: db.prepare<[string], bigint>('INSERT INTO streams (name) VALUES (?) RETURNING id').pluck(),
+  insert: db.prepare<[string, bigint, bigint, string, string, string]>(
+    'INSERT INTO events (id, stream_id, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
   ),
-  currentRevision: db.prepare<[string], { revision: bigint | null }>(
-    'SELECT max(revision) AS revision FROM events WHERE stream = ?',
+  currentRevision: db.prepare<[bigint], { revision: bigint | null }>(
+    'SELECT max(revision) AS revision FROM events WHERE stream_id = ?',
   ),
   placementOf: db.prepare<[string], Pick<EventRow, 'stream' | 'revision' | 'position'>>(
-    'SELECT stream, revision, position FROM events WHERE id = ?',
+    'SELECT s.name AS stream, e.revision, e.position FROM events e CROSS JOIN streams s ON s.id = e.stream_id WHERE e.id = ?',
   ),
-  streamForwards: db.prepare<[string, bigint, number], EventRow>(
-    'SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?',
-  ),
-  streamBackwards: db.prepare<[string, bigint, number], EventRow>(
-    'SELECT * FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?',
-  ),
-  streamExists: db.prepare<[string], { found: bigint }>('SELECT 1 AS found FROM events WHERE stream = ? LIMIT 1'),
-  logFrom: db.prepare<[bigint, number], EventRow>('SELECT * FROM events WHERE position >= ? ORDER BY position LIMIT ?'),
-  logAfter: db.prepare<[bigint, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+  streamForwards: db.prepare<[string, bigint, number], EventRow>(`${STREAM_EVENTS} AND e.revision >= ? ORDER BY e.revision LIMIT ?`),
+  streamBackwards: db.prepare<[string, bigint, number], EventRow>(`${STREAM_EVENTS} AND e.revision <= ? ORDER BY e.revision DESC LIMIT ?`),
+  streamExists: db.prepare<[string], { found: bigint }>(`SELECT 1 AS found FROM (${STREAM_EVENTS}) LIMIT 1`),
+  logFrom: db.prepare<[bigint, number], EventRow>('SELECT * FROM log WHERE position >= ? ORDER BY position LIMIT ?'),
+  logAfter: db.prepare<[bigint, number], EventRow>('SELECT * FROM log WHERE position > ? ORDER BY position LIMIT ?'),
 });
 
 export type EventStatements = ReturnType<typeof prepareEventStatements>;

@@ -22,7 +22,7 @@ import { createGroupCommit, type GroupCommitStats, type Outcome } from './group-
 import { createSubscriptionHub } from './log-subscription.js';
 import { createOwnWrites } from './sqlite-own-writes.js';
 import type { AppendResult, EventStore, ExpectedRevision, RecordedEvent } from './port.js';
-import { LAST_REVISION, NO_LIMIT, openEventDatabase, prepareEventStatements, type EventRow } from './sqlite-schema.js';
+import { LAST_REVISION, NO_LIMIT, openEventDatabase, prepareEventStatements, type EventRow, type EventStatements } from './sqlite-schema.js';
 
 export interface SqliteEventStoreOptions {
   /** The database file, e.g. `${DATA_DIR}/events.db`; its directory is created if missing. */
@@ -45,6 +45,46 @@ interface AppendRequest {
   readonly expected: ExpectedRevision;
 }
 
+interface Written {
+  readonly result: AppendResult;
+  readonly wrote: boolean;
+  /** The id the append gave its stream, when it began the stream. */
+  readonly newStream?: bigint;
+}
+
+/** Stream ids remembered at most; one forgotten is only looked up again. */
+const STREAM_IDS_REMEMBERED = 20_000;
+
+/**
+ * Stream name → id. Streams are never deleted, so an id once committed holds for good; an id
+ * given out by a transaction is only remembered once that transaction has committed.
+ */
+const createStreamIds = (sql: EventStatements) => {
+  const known = new Map<string, bigint>();
+  const pending = new Map<string, bigint>();
+  const remember = (stream: string, id: bigint) => {
+    known.set(stream, id);
+    if (known.size > STREAM_IDS_REMEMBERED) known.delete(known.keys().next().value!);
+  };
+  return {
+    /** Inside a write transaction: the stream's id, if it exists. */
+    find(stream: string): bigint | undefined {
+      const id = pending.get(stream) ?? known.get(stream);
+      if (id !== undefined) return id;
+      // Not begun by this transaction (that would be pending): committed before it.
+      const stored = sql.streamId.get(stream);
+      if (stored !== undefined) remember(stream, stored);
+      return stored;
+    },
+    added: (stream: string, id: bigint) => void pending.set(stream, id),
+    committed() {
+      for (const [stream, id] of pending) remember(stream, id);
+      pending.clear();
+    },
+    rolledBack: () => pending.clear(),
+  };
+};
+
 const DEFAULT_MAX_BATCH = 256;
 
 const toRecorded = (row: EventRow): RecordedEvent => recordedEvent({ ...row, streamName: row.stream }, row.position);
@@ -65,10 +105,15 @@ export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEv
   const ownWrites = createOwnWrites(db);
   /** Streams written by the batch being committed, at their new last revision. */
   const batchWrites = new Map<string, bigint>();
+  const streamIds = createStreamIds(sql);
   const lookup = {
     // Within a write transaction (after ownWrites.look()) what this connection wrote is exact.
-    currentRevision: (stream: string) =>
-      batchWrites.get(stream) ?? ownWrites.revision(stream) ?? sql.currentRevision.get(stream)?.revision ?? undefined,
+    currentRevision: (stream: string) => {
+      const known = batchWrites.get(stream) ?? ownWrites.revision(stream);
+      if (known !== undefined) return known;
+      const id = streamIds.find(stream);
+      return id === undefined ? undefined : (sql.currentRevision.get(id)?.revision ?? undefined);
+    },
     placementOf: (id: string) => {
       const row = sql.placementOf.get(id);
       return row && { streamName: row.stream, revision: row.revision, position: sequencePosition(row.position) };
@@ -76,22 +121,27 @@ export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEv
   };
 
   // Checks run before any write, so a refused append writes nothing.
-  const write = ({ stream, events, expected }: AppendRequest): { result: AppendResult; wrote: boolean } => {
+  const write = ({ stream, events, expected }: AppendRequest, known: bigint | undefined): Written => {
     const plan = planAppend(stream, events, expected, lookup);
     if (plan.kind === 'retried') return { result: plan.result, wrote: false };
+    const streamId = known ?? sql.addStream.get(stream)!;
     let revision = plan.firstRevision - 1n;
     let position = 0n;
     for (const event of events) {
       revision += 1n;
-      const written = sql.insert.run(event.id, stream, revision, event.type, event.data, event.metadata);
+      const written = sql.insert.run(event.id, streamId, revision, event.type, event.data, event.metadata);
       position = BigInt(written.lastInsertRowid);
     }
-    return { result: { nextRevision: revision, position: sequencePosition(position) }, wrote: true };
+    return { result: { nextRevision: revision, position: sequencePosition(position) }, wrote: true, ...(known === undefined ? { newStream: streamId } : {}) };
   };
-  // Several events run as a nested transaction (a SAVEPOINT), which undoes a half-written append
-  // if SQLite fails midway; one event is one INSERT, which SQLite undoes on its own when it fails.
+  // Several events, or the first of a new stream, run as a nested transaction (a SAVEPOINT), which
+  // undoes a half-written append if SQLite fails midway; one event of a known stream is one INSERT,
+  // which SQLite undoes on its own when it fails.
   const writeAll = db.transaction(write);
-  const appendOne = (request: AppendRequest) => (request.events.length === 1 ? write(request) : writeAll(request));
+  const appendOne = (request: AppendRequest): Written => {
+    const known = streamIds.find(request.stream);
+    return request.events.length === 1 && known !== undefined ? write(request, known) : writeAll(request, known);
+  };
 
   // Requests are decided in arrival order inside one transaction: a later append to the same
   // stream sees the earlier one's events.
@@ -99,8 +149,9 @@ export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEv
     ownWrites.look();
     return requests.map((request) => {
       try {
-        const { result, wrote } = appendOne(request);
+        const { result, wrote, newStream } = appendOne(request);
         if (wrote) batchWrites.set(request.stream, result.nextRevision);
+        if (newStream !== undefined) streamIds.added(request.stream, newStream);
         return { ok: true, value: result };
       } catch (error) {
         const reported = error instanceof Database.SqliteError ? new StoreUnavailableError(error.message, error) : error;
@@ -113,9 +164,11 @@ export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEv
       const outcomes = runBatch(requests);
       // Only now, committed, do the streams written end where these appends left them.
       for (const [stream, revision] of batchWrites) ownWrites.written(stream, revision);
+      streamIds.committed();
       return outcomes;
     } finally {
       batchWrites.clear();
+      streamIds.rolledBack();
     }
   };
 

@@ -52,15 +52,15 @@ t.test('an anchor covers the whole log; the log may grow after it, not change be
 });
 
 t.test('cut-off ends, whole streams, edits with recomputed hashes: what a hash chain cannot see, an anchor does', async (t) => {
-  const lastOf = (db: Database.Database, stream: string) => db.prepare('SELECT max(revision) FROM events WHERE stream = ?').pluck().get(stream);
+  const lastOf = (db: Database.Database, stream: string) => db.prepare('SELECT max(revision) FROM events WHERE stream_id = (SELECT id FROM streams WHERE name = ?)').pluck().get(stream);
   {
     const log = await anchoredLog(t);
-    const checked = await log.check((db) => db.prepare('DELETE FROM events WHERE stream = ? AND revision = ?').run(log.stream(0), lastOf(db, log.stream(0))));
+    const checked = await log.check((db) => db.prepare('DELETE FROM events WHERE stream_id = (SELECT id FROM streams WHERE name = ?) AND revision = ?').run(log.stream(0), lastOf(db, log.stream(0))));
     t.match(checked, { intact: false, findings: [{ finding: 'events_missing', detail: /1 event\(s\) fewer/ }] }, "a case's last event deleted");
   }
   {
     const log = await anchoredLog(t);
-    const checked = await log.check((db) => db.prepare('DELETE FROM events WHERE stream = ?').run(log.stream(1)));
+    const checked = await log.check((db) => db.prepare('DELETE FROM events WHERE stream_id = (SELECT id FROM streams WHERE name = ?)').run(log.stream(1)));
     t.match(checked, { intact: false, findings: [{ finding: 'events_missing', detail: /4 event\(s\) fewer/ }], now: { streams: 3 } }, 'a whole case deleted');
   }
   {
@@ -71,7 +71,7 @@ t.test('cut-off ends, whole streams, edits with recomputed hashes: what a hash c
   {
     const log = await anchoredLog(t);
     // Someone able to rewrite the file rewrites a description and the event's stored hash alike.
-    const checked = await log.check((db) => db.prepare("UPDATE events SET data = json_set(data, '$.description', '已篡改'), metadata = json_set(metadata, '$.integrity.hash', 'sha256:00') WHERE stream = ? AND revision = 0").run(log.stream(2)));
+    const checked = await log.check((db) => db.prepare("UPDATE events SET data = json_set(data, '$.description', '已篡改'), metadata = json_set(metadata, '$.integrity.hash', 'sha256:00') WHERE stream_id = (SELECT id FROM streams WHERE name = ?) AND revision = 0").run(log.stream(2)));
     t.match(checked, { intact: false, findings: [{ finding: 'content_changed' }] }, 'an edit, hashes and all');
   }
 });
@@ -100,7 +100,7 @@ t.test('npm run audit -- anchor, then verify --anchor: exit codes and messages',
   t.match(intact.stdout, /every hash chain is intact\nanchor taken .* the log up to it is unchanged; 0 event\(s\) recorded since/);
 
   const db = new Database(log.file);
-  db.prepare('DELETE FROM events WHERE stream = ?').run(log.stream(0));
+  db.prepare('DELETE FROM events WHERE stream_id = (SELECT id FROM streams WHERE name = ?)').run(log.stream(0));
   db.close();
   const broken = await audit(['verify', '--anchor', anchorFile, '--json']);
   t.equal(broken.code, 1, 'a finding: exit 1');
