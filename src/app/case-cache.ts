@@ -23,6 +23,8 @@ export interface CachedCase {
    * Command id → span. Shared by the successive entries of one case and only ever added to,
    * with facts the store confirmed (read back, or appended at the exact revision expected):
    * an entry at revision r may see commands stored after r, so check `span.first <= r`.
+   * Commands whose id was minted for one request are left out when they are appended (a case
+   * worked on many times would otherwise keep an entry for each); read back, they are in.
    */
   readonly commands: Map<string, CommandSpan>;
 }
@@ -35,18 +37,21 @@ export const commandSpan = (entry: CachedCase, commandId: string): CommandSpan |
 
 /**
  * The entry after `events`, stored right after `entry` (or as a stream's first events when
- * `entry` is undefined), with `state` the fold of them.
+ * `entry` is undefined), with `state` the fold of them. `indexCommand: false` leaves the events'
+ * command out of the index: for a command id minted for one request, which no retry can name.
  */
 export const extendCachedCase = (
   entry: CachedCase | undefined,
   events: readonly DomainEvent[],
   state: CaseState<unknown>,
+  { indexCommand = true }: { readonly indexCommand?: boolean } = {},
 ): CachedCase => {
   if (state.revision === null || events.length === 0) throw new TypeError('a cached case holds at least one event');
   const commands = entry?.commands ?? new Map<string, CommandSpan>();
   let revision = entry ? entry.state.revision : -1n;
   for (const event of events) {
     revision += 1n;
+    if (!indexCommand) continue;
     const { commandId } = event.metadata;
     const span = commands.get(commandId);
     if (span === undefined) commands.set(commandId, { first: revision, last: revision });

@@ -34,6 +34,13 @@ export interface ExecuteRequest {
   /** Called with the case's property before anything is decided: throws when the caller may not act on it. */
   readonly authorize?: (propertyId: string) => void;
   readonly imported?: boolean;
+  /**
+   * The command id was minted for this request alone (the API's UUIDv7 for a request without an
+   * Idempotency-Key): no earlier command can hold it, so the case's command index is neither
+   * asked for it nor made to remember it. After a revision conflict it is treated like any other
+   * command id, so that even a repeated one is answered as the retry it then is.
+   */
+  readonly mintedCommandId?: boolean;
 }
 
 export interface ExecuteResult {
@@ -71,9 +78,10 @@ export const caseService = (deps: {
     const stream = streamName(caseType, command.caseId);
     // A refusal is only ever decided on the state as read from the store.
     let read: 'tail' | 'if-unknown' = 'if-unknown';
+    let minted = request.mintedCommandId === true;
     for (let attempt = 1; ; ) {
       const entry = await catchUpCase(store, cache, caseType, command.caseId, read);
-      const done = entry && commandSpan(entry, command.commandId);
+      const done = entry && !minted && commandSpan(entry, command.commandId);
       if (done) return replayedResult(caseType, command, done);
 
       const current = entry?.state ?? initialCaseState(lifecycle);
@@ -92,13 +100,19 @@ export const caseService = (deps: {
           { expectedRevision: current.revision ?? NO_STREAM },
         );
         const state = events.reduce((folded, event) => evolve(lifecycle, folded, event), current);
-        cache.offer(stream, extendCachedCase(entry, events, state));
+        cache.offer(stream, extendCachedCase(entry, events, state, { indexCommand: !minted }));
         return { caseId: command.caseId, revision: result.nextRevision, state, events, replayed: false };
       } catch (error) {
         if (!isRevisionConflict(error)) throw error;
         if (request.expectedRevision !== undefined) throw new RevisionMismatchError(request.expectedRevision, error.actual ?? null);
         if (attempt >= maxAttempts) throw error;
         attempt += 1;
+        if (minted) {
+          // The stream moved on, or holds this very command elsewhere (the store refuses a repeat
+          // away from its place): from now on the case is read whole and its index asked.
+          minted = false;
+          cache.forget(stream);
+        }
       }
     }
   };

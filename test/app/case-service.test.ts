@@ -220,6 +220,27 @@ t.test('idempotent replay with the cache: the original outcome, exactly', async 
   t.equal((await loadCase(memory, 'complaint', 'c2')).events.length, 1);
 });
 
+t.test('a command id minted for one request: not kept in the index; should it come again, the store recognises it', async (t) => {
+  const memory = createMemoryEventStore();
+  const { service } = await setup(memory);
+  const svc = service(memory);
+  const minted = (name: string, commandId: string, payload = bodies[name]) =>
+    svc.execute({ caseType: 'complaint', command: { caseId: 'c1', name, payload, commandId, actor: desk }, mintedCommandId: true });
+  await minted('receive', 'minted-receive');
+  const escalated = await minted('escalate', 'minted-escalate');
+  t.equal(escalated.revision, 1n);
+
+  const again = await minted('escalate', 'minted-escalate');
+  t.same(outcome(again), { ...outcome(escalated), replayed: true }, 'answered as the first time, from the store');
+  t.equal((await loadCase(memory, 'complaint', 'c1')).events.length, 2, 'nothing written twice');
+  const reused = await minted('escalate', 'minted-escalate', { reason: '另一件事' }).then(() => 'accepted', failure);
+  t.match(reused, { error: 'COMMAND_ID_REUSED' }, 'the same id for another request is refused');
+
+  const next = await minted('acknowledge', 'minted-ack');
+  t.equal(next.revision, 2n, 'the case goes on at the stored revision');
+  t.ok(await chainIntact(memory, 'c1'));
+});
+
 t.test('the cache holds at most cacheSize cases, least recently used out first', async (t) => {
   const memory = createMemoryEventStore();
   const probe = instrumented(() => memory);

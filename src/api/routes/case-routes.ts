@@ -33,11 +33,11 @@ const commandIdentity = (request: FastifyRequest, key: string | undefined, targe
   if (!key) {
     // Minted in time order (UUIDv7 of the server clock): the store's indexes grow at their end.
     const msecs = clock.now().epochMilliseconds;
-    return { commandId: uuidv7({ msecs }), derivedCaseId: target ? undefined : uuidv7({ msecs }) };
+    return { commandId: uuidv7({ msecs }), minted: true, derivedCaseId: target ? undefined : uuidv7({ msecs }) };
   }
   const seed = `${request.principal!.tokenId}:${key}`;
   const commandSeed = target ? `${seed}:${target.caseType}:${target.caseId}` : seed;
-  return { commandId: `idem-${createHash('sha256').update(commandSeed).digest('hex').slice(0, 32)}`, derivedCaseId: target ? undefined : uuidv5(seed, NAMESPACE) };
+  return { commandId: `idem-${createHash('sha256').update(commandSeed).digest('hex').slice(0, 32)}`, minted: false, derivedCaseId: target ? undefined : uuidv5(seed, NAMESPACE) };
 };
 
 const ifMatch = (header: string | undefined): bigint | undefined =>
@@ -73,13 +73,14 @@ export const caseRoutes = (deps: { cases: CaseService; rulesets: RulesetRegistry
         handler: async (request, reply) => {
           const { occurredAt, ...fields } = (request.body ?? {}) as { occurredAt?: string } & Record<string, unknown>;
           const target = spec.creates ? undefined : { caseType, caseId: (request.params as { id: string }).id };
-          const { commandId, derivedCaseId } = commandIdentity(request, request.headers['idempotency-key'], target, deps.clock);
+          const { commandId, minted, derivedCaseId } = commandIdentity(request, request.headers['idempotency-key'], target, deps.clock);
           const caseId = target?.caseId ?? derivedCaseId!;
           const result = await deps.cases.execute({
             caseType,
             command: { caseId, name: spec.name, payload: fields, commandId, actor: actor(request), ...(occurredAt ? { occurredAt } : {}) },
             ...(spec.creates ? {} : { expectedRevision: ifMatch(request.headers['if-match']) }),
             authorize: authorizeProperty(request.principal),
+            mintedCommandId: minted,
           });
           request.log.info({ caseType, caseId, action: spec.name, revision: String(result.revision), replayed: result.replayed }, 'command applied');
           reply.header('etag', etag(result.revision));
