@@ -6,7 +6,25 @@ export interface Clock {
   now(): Temporal.Instant;
 }
 
-export const systemClock: Clock = { now: () => Temporal.Now.instant() };
+/**
+ * The system time, to the millisecond (as Temporal.Now.instant() reads it from Date.now()). One
+ * Instant serves every call within a millisecond: it is immutable, and building one costs more
+ * than the rest of a request's uses of the time together.
+ */
+export const systemClock: Clock = (() => {
+  let millisecond = Number.NaN;
+  let instant = Temporal.Instant.fromEpochMilliseconds(0);
+  return {
+    now: () => {
+      const current = Date.now();
+      if (current !== millisecond) {
+        millisecond = current;
+        instant = Temporal.Instant.fromEpochMilliseconds(current);
+      }
+      return instant;
+    },
+  };
+})();
 
 export const CLOCK_MOVED_BACKWARDS = 'CLOCK_MOVED_BACKWARDS' as const;
 export class ClockMovedBackwardsError extends EngineError {
