@@ -25,6 +25,11 @@ const sortKeys = (value: unknown): unknown => {
 };
 
 const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/;
+/**
+ * A string JSON.stringify writes as it is, between quotes: no quote, backslash, control character
+ * or surrogate (a lone one is escaped). Testing for that is several times faster than the call.
+ */
+const JSON_PLAIN_STRING = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
 
 /** Keys recur (every event has the same metadata keys): each is checked and quoted once. */
 const MAX_KEYS_REMEMBERED = 10_000;
@@ -67,7 +72,7 @@ const sortedInPlace = (keys: string[]): string[] => {
 const writePlain = (value: unknown): string | undefined => {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      return JSON_PLAIN_STRING.test(value) ? `"${value}"` : JSON.stringify(value);
     case 'number':
       return Number.isFinite(value) ? String(value) : undefined;
     case 'boolean':

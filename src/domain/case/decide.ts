@@ -17,6 +17,7 @@ const EVENT_ID_NAMESPACE = '4f0e6c9a-3b1d-5e2f-9a47-8c6d2b1e0f35';
 
 const SURROGATE = /[\uD800-\uDFFF]/;
 const NAMESPACE_BYTES = Buffer.from(EVENT_ID_NAMESPACE.replaceAll('-', ''), 'hex');
+const VARIANT_DIGITS = ['8', '9', 'a', 'b'];
 
 /**
  * UUIDv5 (RFC 9562: SHA-1 of namespace and name, version and variant bits set) hashed in one
@@ -28,11 +29,11 @@ const uuidV5 = (name: string): string => {
   const input = Buffer.allocUnsafe(NAMESPACE_BYTES.length + Buffer.byteLength(name));
   NAMESPACE_BYTES.copy(input);
   input.write(name, NAMESPACE_BYTES.length, 'utf8');
-  const bytes = hash('sha1', input, 'buffer');
-  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex', 0, 16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  // As hex: Node hands a digest back as a string several times faster than as a Buffer.
+  const hex = hash('sha1', input, 'hex');
+  // The version (5) is the 13th digit; the variant (binary 10) the top bits of the 17th.
+  const variant = VARIANT_DIGITS[Number.parseInt(hex[16]!, 16) & 0x3]!;
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 };
 
 /** RFC 9562 UUIDv7: 48 bits of Unix milliseconds first, then version 7. */
