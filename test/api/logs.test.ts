@@ -3,6 +3,7 @@ import pino from 'pino';
 import t from 'tap';
 import { logRedaction } from '../../src/api/app.js';
 import { buildHarness, complaintBody, repairBody } from './harness.js';
+import { ownerData } from '../owner-data.js';
 
 t.test('logs never contain owner names or phone numbers', async (t) => {
   const lines: string[] = [];
@@ -36,10 +37,8 @@ t.test('logs never contain owner names or phone numbers', async (t) => {
   for (const secret of [secretOwner.name, secretOwner.phone, '139-8765-4321']) {
     t.notOk(log.includes(secret), `"${secret}" is not in the logs`);
   }
-  // Digits alone are looked for as a number of their own (a masked "****8765" too): timings,
-  // timestamps and request ids may hold the same digits inside longer runs of digits and letters.
   for (const digits of ['13987654321', '8765']) {
-    t.notMatch(log, new RegExp(`(?<![0-9A-Za-z])${digits}(?![0-9A-Za-z])`), `"${digits}" is not in the logs`);
+    t.notMatch(log, ownerData(digits), `"${digits}" is not in the logs`);
   }
   // A token is `wk_<id>_<secret>`; the secret is base64url, so it may itself contain `_`.
   const secret = /^wk_[a-z0-9]+_(.+)$/.exec(h.tokens.secrets.frontdesk)![1]!;
