@@ -49,7 +49,7 @@ interface Written {
   readonly result: AppendResult;
   readonly wrote: boolean;
   /** The id the append gave its stream, when it began the stream. */
-  readonly newStream?: bigint;
+  readonly newStream?: bigint | undefined;
 }
 
 /** Stream ids remembered at most; one forgotten is only looked up again. */
@@ -132,7 +132,7 @@ export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEv
       const written = sql.insert.run(event.id, streamId, revision, event.type, event.data, event.metadata);
       position = BigInt(written.lastInsertRowid);
     }
-    return { result: { nextRevision: revision, position: sequencePosition(position) }, wrote: true, ...(known === undefined ? { newStream: streamId } : {}) };
+    return { result: { nextRevision: revision, position: sequencePosition(position) }, wrote: true, newStream: known === undefined ? streamId : undefined };
   };
   // Several events, or the first of a new stream, run as a nested transaction (a SAVEPOINT), which
   // undoes a half-written append if SQLite fails midway; one event of a known stream is one INSERT,
