@@ -197,7 +197,7 @@ const timeComplianceReport = async (readModels: { file: string; rulesets: Rulese
       yield c;
     }
   })();
-  complianceReport({ propertyId: property.id, period, asOf: new Date().toISOString(), agreement: property.agreementRules, rulesetVersion: ruleset.version, cases });
+  complianceReport({ propertyId: property.id, period, asOf: new Date().toISOString(), timeZone: property.timeZone, agreement: property.agreementRules, rulesetVersion: ruleset.version, cases });
   const seconds = (performance.now() - started) / 1000;
   db.close();
   return { label: 'compliance report (demo, 2026)', events: counted, seconds };

@@ -5,12 +5,25 @@ import { readEventData } from '../domain/events/catalogue.js';
 import type { CaseType, DomainEvent } from '../domain/events/envelope.js';
 import { complaintLifecycle } from '../domain/complaint/lifecycle.js';
 import { repairLifecycle } from '../domain/repair/lifecycle.js';
+import { visitLifecycle } from '../domain/visit/lifecycle.js';
+import { feeLedgerLifecycle } from '../domain/fee/lifecycle.js';
+import { activityLifecycle } from '../domain/activity/lifecycle.js';
+import { archiveCheckLifecycle } from '../domain/archive-check/lifecycle.js';
+import { inspectionLifecycle } from '../domain/inspection/lifecycle.js';
 import { isStreamNotFound } from '../store/errors.js';
 import { storedMetadata } from './stored-metadata.js';
 import type { EventStore, RecordedEvent } from '../store/port.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const lifecycles: Record<CaseType, Lifecycle<any>> = { complaint: complaintLifecycle, repair: repairLifecycle };
+export const lifecycles: Record<CaseType, Lifecycle<any>> = {
+  complaint: complaintLifecycle,
+  repair: repairLifecycle,
+  visit: visitLifecycle,
+  fee: feeLedgerLifecycle,
+  activity: activityLifecycle,
+  archive_check: archiveCheckLifecycle,
+  inspection: inspectionLifecycle,
+};
 
 export const streamName = (caseType: CaseType, caseId: string) => `${caseType}-${caseId}`;
 

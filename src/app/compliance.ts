@@ -43,6 +43,7 @@ export const complianceService = (deps: {
       propertyId: query.propertyId,
       period,
       asOf: new Date(asOf).toISOString(),
+      timeZone: property.timeZone,
       agreement: property.agreementRules,
       rulesetVersion: ruleset.version,
       cases,
@@ -56,10 +57,13 @@ const csvCell = (value: unknown): string => {
   return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 };
 
-/** One row per KPI, with the report's header facts repeated so each row stands alone. */
+/**
+ * One row per KPI, with the report's header facts repeated so each row stands alone; `measure` says
+ * what numerator and denominator count (cases, ratings, fen, households, months, checks).
+ */
 export const complianceCsv = (report: ComplianceReport): string => {
-  const header = ['propertyId', 'period', 'asOf', 'agreementId', 'agreementVersion', 'rulesetVersion', 'kpi', 'target', 'comparator', 'numerator', 'denominator', 'pending', 'value', 'met', 'failingCaseIds'];
+  const header = ['propertyId', 'period', 'asOf', 'agreementId', 'agreementVersion', 'rulesetVersion', 'kpi', 'target', 'comparator', 'measure', 'numerator', 'denominator', 'pending', 'value', 'met', 'failingCaseIds'];
   const rows = report.kpis.map((k) => [report.propertyId, report.period, report.asOf, report.agreement.id, report.agreement.version, report.rulesetVersion,
-    k.id, k.target, k.comparator, k.numerator, k.denominator, k.pending, k.value, k.met, k.failingCaseIds]);
+    k.id, k.target, k.comparator, k.measure, k.numerator, k.denominator, k.pending, k.value, k.met, k.failingCaseIds]);
   return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
 };

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { kpiCaseOf, type KpiCase } from '../domain/kpi/case.js';
+import { kpiCaseOf, type KpiRecord } from '../domain/kpi/case.js';
 import type { Period } from '../domain/kpi/period.js';
 import { decodeKpiCase } from '../projections/cases/kpi-column.js';
 import type { EventStore } from '../store/port.js';
@@ -11,26 +11,26 @@ import type { RulesetRegistry } from './rulesets.js';
  * as they are read: a report counts each and lets it go, where holding a property's 100,000 cases
  * at once cost more (in the garbage collector) than reading them.
  */
-export function* readModelKpiCases(db: Database.Database, propertyId: string, period: Period): Generator<KpiCase> {
+export function* readModelKpiCases(db: Database.Database, propertyId: string, period: Period): Generator<KpiRecord> {
   // A case received after the period cannot be closed or rated inside it.
   const rows = db.prepare('SELECT kpi FROM case_kpis WHERE property_id = ? AND received_date <= ?').pluck().iterate(propertyId, period.to);
   for (const kpi of rows as IterableIterator<string>) yield decodeKpiCase(propertyId, kpi);
 }
 
 /** readModelKpiCases as a list. */
-export const kpiCasesFromReadModel = (db: Database.Database, propertyId: string, period: Period): KpiCase[] => [...readModelKpiCases(db, propertyId, period)];
+export const kpiCasesFromReadModel = (db: Database.Database, propertyId: string, period: Period): KpiRecord[] => [...readModelKpiCases(db, propertyId, period)];
 
 /**
  * The KPI inputs of a property's cases exactly as the engine knew them at `asOf`: every case
  * event recorded up to then, folded from the log itself, each case under the ruleset it was
  * received with. Independent of any read model, so an auditor can trust it on its own.
  */
-export const kpiCasesAsOf = async (store: EventStore, rulesets: RulesetRegistry, propertyId: string, asOf: number): Promise<KpiCase[]> => {
+export const kpiCasesAsOf = async (store: EventStore, rulesets: RulesetRegistry, propertyId: string, asOf: number): Promise<KpiRecord[]> => {
   const folded = await foldCasesAsOf(store, propertyId, asOf);
-  const cases: KpiCase[] = [];
+  const cases: KpiRecord[] = [];
   for (const { caseType, caseId, state } of folded) {
     const ruleset = await rulesets.get(state.rulesetVersion!);
-    cases.push(kpiCaseOf(caseType, caseId, state.snapshot.facts as never, ruleset));
+    cases.push(kpiCaseOf(caseType, caseId, state.snapshot.facts, ruleset));
   }
   return cases;
 };

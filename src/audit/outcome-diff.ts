@@ -1,18 +1,23 @@
-import type { KpiCase } from '../domain/kpi/case.js';
+import type { KpiRecord } from '../domain/kpi/case.js';
 import { kpiOutcomes } from '../domain/kpi/outcome.js';
 import type { Period } from '../domain/kpi/period.js';
 import type { ComplianceReport, KpiFigure } from '../domain/kpi/report.js';
 import type { KpiId } from '../domain/ruleset/schema.js';
 
-/** How a case counts in a KPI: an outcome, several joined by `+` (one per rating), or `absent` from the population. */
+/**
+ * How a record counts in a KPI: an outcome, several joined by `+` (one per rating), or `absent`
+ * from the population; a weighted one (a fee ledger, an activity) with what it added, e.g.
+ * `failure 9000/12000`.
+ */
 export type CaseOutcome = string;
 
-/** Each case's outcome in one KPI at `asOf`. */
-export const outcomesByCase = (kpi: KpiId, cases: readonly KpiCase[], period: Period, asOf: number): Map<string, CaseOutcome> => {
+/** Each record's outcome in one KPI of a report. */
+export const outcomesByCase = (figure: KpiFigure, records: readonly KpiRecord[], report: ComplianceReport, period: Period): Map<string, CaseOutcome> => {
   const grouped = new Map<string, string[]>();
-  for (const counted of kpiOutcomes(kpi, cases, period, asOf)) {
+  const scope = { period, asOf: Date.parse(report.asOf), timeZone: report.timeZone, rule: figure };
+  for (const counted of kpiOutcomes(figure.id, records, scope)) {
     const list = grouped.get(counted.caseId) ?? [];
-    list.push(counted.outcome);
+    list.push(counted.weight ? `${counted.outcome} ${counted.weight.numerator}/${counted.weight.denominator}` : counted.outcome);
     grouped.set(counted.caseId, list);
   }
   return new Map([...grouped].map(([id, list]) => [id, list.sort().join('+')]));
@@ -21,12 +26,13 @@ export const outcomesByCase = (kpi: KpiId, cases: readonly KpiCase[], period: Pe
 /** One side of a comparison: a report and the KPI inputs it was computed from. */
 export interface ReportSide {
   readonly report: ComplianceReport;
-  readonly cases: readonly KpiCase[];
+  readonly cases: readonly KpiRecord[];
 }
 
 export interface CaseChange {
   readonly caseId: string;
-  readonly caseType: 'complaint' | 'repair';
+  /** The record's type; `month` for a month of activity.count. */
+  readonly caseType: string;
   readonly before: CaseOutcome;
   readonly after: CaseOutcome;
 }
@@ -49,20 +55,20 @@ export interface KpiDifference<C extends CaseChange = CaseChange> {
  */
 export const kpiDifferences = (before: ReportSide, after: ReportSide, period: Period): KpiDifference[] => {
   const ids = [...new Set([...before.report.kpis.map((k) => k.id), ...after.report.kpis.map((k) => k.id)])];
-  const typeOf = new Map<string, 'complaint' | 'repair'>([...before.cases, ...after.cases].map((c) => [c.caseId, c.caseType]));
+  const typeOf = new Map<string, string>([...before.cases, ...after.cases].map((c) => [c.caseId, c.caseType]));
   const propertyCases = (side: ReportSide) => side.cases.filter((c) => c.propertyId === side.report.propertyId);
   const beforeCases = propertyCases(before);
   const afterCases = propertyCases(after);
   return ids.map((id) => {
     const b = before.report.kpis.find((k) => k.id === id);
     const a = after.report.kpis.find((k) => k.id === id);
-    const was = outcomesByCase(id, beforeCases, period, Date.parse(before.report.asOf));
-    const is = outcomesByCase(id, afterCases, period, Date.parse(after.report.asOf));
+    const was = b ? outcomesByCase(b, beforeCases, before.report, period) : new Map<string, CaseOutcome>();
+    const is = a ? outcomesByCase(a, afterCases, after.report, period) : new Map<string, CaseOutcome>();
     const cases: CaseChange[] = [];
     for (const caseId of new Set([...was.keys(), ...is.keys()])) {
       const from = was.get(caseId) ?? 'absent';
       const to = is.get(caseId) ?? 'absent';
-      if (from !== to) cases.push({ caseId, caseType: typeOf.get(caseId)!, before: from, after: to });
+      if (from !== to) cases.push({ caseId, caseType: typeOf.get(caseId) ?? 'month', before: from, after: to });
     }
     cases.sort((x, y) => (x.caseId < y.caseId ? -1 : x.caseId > y.caseId ? 1 : 0));
     const n = (f: KpiFigure | undefined, key: 'numerator' | 'denominator' | 'pending') => f?.[key] ?? 0;

@@ -1,10 +1,11 @@
+import { caseTypes, type CaseType } from '../domain/events/envelope.js';
 import type Database from 'better-sqlite3';
 import { loadCase } from '../app/case-history.js';
 import type { Clock } from '../app/clock.js';
 import { kpiCasesAsOf, kpiCasesFromReadModel } from '../app/kpi-cases.js';
 import type { RulesetRegistry } from '../app/rulesets.js';
 import { InvalidCommandError } from '../domain/case/errors.js';
-import type { KpiCase } from '../domain/kpi/case.js';
+import type { KpiRecord } from '../domain/kpi/case.js';
 import { parsePeriod, type Period } from '../domain/kpi/period.js';
 import { complianceReport, type ComplianceReport } from '../domain/kpi/report.js';
 import type { Property, Ruleset } from '../domain/ruleset/ruleset.js';
@@ -35,15 +36,22 @@ export interface ExplainedChange extends CaseChange {
   readonly eventsSince: ReadonlyArray<{ revision: number; type: string; recordedAt: string; occurredAt: string; actor: string }>;
 }
 
+const isCaseType = (type: string): type is CaseType => (caseTypes as readonly string[]).includes(type);
+
 const REOPENINGS = new Set(['ComplaintReopened', 'RepairReworkRequested']);
 
 /** Reads the case's own history to tell what happened after `asOf` that changes its outcome. */
 const explainChange = async (store: EventStore, change: CaseChange, asOf: number): Promise<ExplainedChange> => {
+  const at = new Date(asOf).toISOString();
+  if (!isCaseType(change.caseType)) {
+    // A month of activity.count: decided by the activities recorded in it, or by its end.
+    const ended = change.before === 'pending' && change.after === 'failure';
+    return { ...change, reason: ended ? 'deadline_passed' : 'recorded_since', detail: ended ? `the month ended after ${at} without enough activities` : `activities of the month recorded since ${at}`, eventsSince: [] };
+  }
   const history = await loadCase(store, change.caseType, change.caseId);
   const since = history.events
     .map((e, revision) => ({ revision, type: e.type, recordedAt: e.metadata.recordedAt, occurredAt: e.metadata.occurredAt, actor: e.metadata.actor.id }))
     .filter((e) => Date.parse(e.recordedAt) > asOf);
-  const at = new Date(asOf).toISOString();
   const late = since.filter((e) => Date.parse(e.occurredAt) <= asOf);
   const reopening = since.find((e) => REOPENINGS.has(e.type));
   const explained = (reason: ChangeReason, detail: string): ExplainedChange => ({ ...change, reason, detail, eventsSince: since });
@@ -64,8 +72,8 @@ const explainChange = async (store: EventStore, change: CaseChange, asOf: number
   return explained('recorded_since', since.length > 0 ? `decided by ${since.map((e) => e.type).join(', ')} recorded since ${at}` : `no event recorded since ${at}`);
 };
 
-const report = (property: Property, ruleset: Ruleset, period: Period, asOf: string, cases: readonly KpiCase[]): ComplianceReport =>
-  complianceReport({ propertyId: property.id, period, asOf, agreement: property.agreementRules, rulesetVersion: ruleset.version, cases });
+const report = (property: Property, ruleset: Ruleset, period: Period, asOf: string, cases: readonly KpiRecord[]): ComplianceReport =>
+  complianceReport({ propertyId: property.id, period, asOf, timeZone: property.timeZone, agreement: property.agreementRules, rulesetVersion: ruleset.version, cases });
 
 /**
  * The compliance report as it stood at `asOf` next to the report now, with per KPI the cases

@@ -1,4 +1,4 @@
-import { kpiCaseOf, type KpiCase, type KpiClock } from '../domain/kpi/case.js';
+import { kpiCaseOf, type KpiCase, type KpiClock, type KpiRecord } from '../domain/kpi/case.js';
 import { parsePeriod } from '../domain/kpi/period.js';
 import { complianceReport } from '../domain/kpi/report.js';
 import { RulesetInvalidError } from '../domain/ruleset/errors.js';
@@ -13,6 +13,7 @@ import { propertyOf, type AuditDeps } from './report-as-of.js';
 /** The clock a timing KPI is judged by. */
 const clockOf: Partial<Record<KpiId, 'response' | 'completion'>> = {
   'complaint.timely_handling': 'response',
+  'visit.reception_rate': 'response',
   'repair.response_timely': 'response',
   'complaint.resolution_timely': 'completion',
   'repair.completion_timely': 'completion',
@@ -40,25 +41,26 @@ export const whatIf = async (deps: AuditDeps, query: { propertyId: string; perio
   const period = parsePeriod(query.period);
   const asOf = auditInstant(query.asOf, deps.clock.now());
   const folded = await foldCasesAsOf(deps.store, property.id, asOf.epochMilliseconds, progress.scan);
-  const actual: KpiCase[] = [];
-  const alternative: KpiCase[] = [];
+  const actual: KpiRecord[] = [];
+  const alternative: KpiRecord[] = [];
   for (const [i, { caseType, caseId, state }] of folded.entries()) {
     const own = await deps.rulesets.get(state.rulesetVersion!);
-    actual.push(kpiCaseOf(caseType, caseId, state.snapshot.facts as never, own));
-    alternative.push(kpiCaseOf(caseType, caseId, state.snapshot.facts as never, other));
+    actual.push(kpiCaseOf(caseType, caseId, state.snapshot.facts, own));
+    alternative.push(kpiCaseOf(caseType, caseId, state.snapshot.facts, other));
     if ((i + 1) % 1000 === 0 || i + 1 === folded.length) progress.cases?.(i + 1, folded.length);
   }
-  const common = { propertyId: property.id, period, asOf: asOf.toString() };
+  const common = { propertyId: property.id, period, asOf: asOf.toString(), timeZone: property.timeZone };
   const actualReport = complianceReport({ ...common, agreement: property.agreementRules, rulesetVersion: deps.rulesets.current.version, cases: actual });
   const whatIfReport = complianceReport({ ...common, agreement: otherProperty.agreementRules, rulesetVersion: other.version, cases: alternative });
-  const byId = (cases: KpiCase[]) => new Map(cases.map((c) => [c.caseId, c]));
+  // The clocks of the timing KPIs' cases, whose deadlines a change is shown with.
+  const byId = (records: KpiRecord[]) => new Map(records.filter((r): r is KpiCase => 'response' in r).map((c) => [c.caseId, c]));
   const actualById = byId(actual);
   const otherById = byId(alternative);
   const differences = kpiDifferences({ report: actualReport, cases: actual }, { report: whatIfReport, cases: alternative }, period).map((d) => ({
     ...d,
     cases: d.cases.map((change) => {
       const clock = clockOf[d.id];
-      if (!clock) return change;
+      if (!clock || !actualById.has(change.caseId) || !otherById.has(change.caseId)) return change;
       return { ...change, deadline: { actual: deadlineOf(actualById.get(change.caseId)![clock]), whatIf: deadlineOf(otherById.get(change.caseId)![clock]) } };
     }),
   }));

@@ -4,7 +4,7 @@ import type { CaseType } from '../domain/events/envelope.js';
 import type { ClockId } from '../domain/events/shared.js';
 import type { Ruleset } from '../domain/ruleset/ruleset.js';
 import { caseClocks } from '../domain/sla/clocks.js';
-import { endedAt, type CaseFacts } from '../domain/sla/milestones.js';
+import { endedAt, type CaseFacts, missesOf } from '../domain/sla/milestones.js';
 
 /** Who records misses: the engine itself. The case service does not check roles (the API does). */
 export const WATCHER_ACTOR = { id: 'deadline-watcher', role: 'system' } as const;
@@ -60,7 +60,7 @@ export const planMiss = (history: CaseHistory, ruleset: Ruleset, clockId: string
   if (!clock) return { kind: 'skip', reason: 'the case has no such clock', final: false };
   if (clock.deadline === null) return { kind: 'skip', reason: `the clock is ${clock.status}`, final: false };
   const deadline = Temporal.Instant.from(clock.deadline).toString();
-  const recorded = c.facts.misses.some((m) => m.clock === clock.clock && sameInstant(m.deadline, deadline));
+  const recorded = missesOf(c).some((m) => m.clock === clock.clock && sameInstant(m.deadline, deadline));
   const record = !recorded && clock.status === 'missed' && clock.stoppedAt === null;
   if (!recorded && !record) {
     return { kind: 'skip', reason: clock.stoppedAt !== null ? 'the clock has stopped' : `the clock is ${clock.status}`, final: false };

@@ -23,7 +23,7 @@ t.test('the compliance report as of before and after a late (back-dated) entry',
     agreement: { id: 'demo-2026', version: /^sha256:/ }, rulesetVersion: /^sha256:/,
   });
   t.match(kpi(after.json(), 'complaint.timely_handling'), { numerator: 1, denominator: 1, value: 1, met: true, failingCaseIds: [] });
-  t.equal(after.json().kpis.length, 7, 'every KPI of the agreement');
+  t.equal(after.json().kpis.length, 13, 'every KPI of the agreement');
 });
 
 t.test('CSV export, roles, property and bad queries', async (t) => {
@@ -35,9 +35,9 @@ t.test('CSV export, roles, property and bad queries', async (t) => {
   t.equal(csv.statusCode, 200);
   t.match(csv.headers['content-type'], /^text\/csv/);
   const lines = csv.body.trim().split('\r\n');
-  t.equal(lines[0], 'propertyId,period,asOf,agreementId,agreementVersion,rulesetVersion,kpi,target,comparator,numerator,denominator,pending,value,met,failingCaseIds');
-  t.equal(lines.length, 8);
-  t.match(lines.find((l) => l.includes(',callback.rate,')), /,callback\.rate,1,>=,1,1,0,1,true,$/);
+  t.equal(lines[0], 'propertyId,period,asOf,agreementId,agreementVersion,rulesetVersion,kpi,target,comparator,measure,numerator,denominator,pending,value,met,failingCaseIds');
+  t.equal(lines.length, 14);
+  t.match(lines.find((l) => l.includes(',callback.rate,')), /,callback\.rate,1,>=,cases,1,1,0,1,true,$/);
   for (const role of ['frontdesk', 'dispatcher', 'technician'] as const) {
     t.equal((await h.inject('GET', '/v1/compliance?propertyId=demo&period=2026-03', { as: role })).statusCode, 403, role);
   }

@@ -24,7 +24,7 @@ t.test('the read model and the log agree on every KPI', async (t) => {
       for (const id of ['2026-03', '2026-Q1', '2026']) {
         const period = parsePeriod(id);
         const report = (cases: Parameters<typeof complianceReport>[0]['cases']) =>
-          complianceReport({ propertyId: 'demo', period, asOf: now.toString(), agreement, rulesetVersion: world.ruleset.version, cases });
+          complianceReport({ propertyId: 'demo', period, asOf: now.toString(), timeZone: 'Asia/Shanghai', agreement, rulesetVersion: world.ruleset.version, cases });
         const fromReadModel = report(kpiCasesFromReadModel(db, 'demo', period));
         const fromLog = report(await kpiCasesAsOf(world.store, world.rulesets, 'demo', now.epochMilliseconds));
         t.same(fromReadModel, fromLog, `period ${id}`);

@@ -14,7 +14,12 @@ t.test('the sample ruleset loads, with the seed defaults', async (t) => {
   t.same(demo.agreementRules.kpis.map((k) => [k.id, k.target]), [
     ['complaint.timely_handling', 0.98], ['complaint.resolution_rate', 0.95], ['complaint.resolution_timely', 0.95],
     ['repair.response_timely', 0.98], ['repair.completion_timely', 0.98], ['callback.rate', 1], ['satisfaction.rate', 0.95],
+    ['visit.reception_rate', 1], ['fee.collection_rate', 0.95], ['activity.count', 1], ['activity.participation', 0.3],
+    ['archive.accuracy', 1], ['inspection.pass_rate', 0.92],
   ]);
+  t.same(demo.agreementRules.followUp, { complaint: 'required', repair: 'optional' }, 'the seed: a dissatisfied complaint is followed up; a repair may close');
+  t.equal(demo.households, 1200);
+  t.equal(ruleset.property('riverside')!.agreementRules.kpis.find((k) => k.id === 'satisfaction.rate')!.target, 0.9, 'a second agreement, another satisfaction target');
   const policy = (caseType: 'complaint' | 'repair', clock: string, complexity?: 'general' | 'complex') =>
     ruleset.policiesFor({ caseType, category: 'other', ...(complexity ? { complexity } : {}) }).get(clock as never);
   t.match(policy('complaint', 'response'), { duration: { kind: 'elapsed', hours: 2 } });

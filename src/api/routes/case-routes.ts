@@ -5,8 +5,7 @@ import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { CaseService } from '../../app/case-service.js';
 import { lifecycles } from '../../app/case-history.js';
-import type { CaseType } from '../../domain/events/envelope.js';
-import { instantSchema } from '../../domain/events/envelope.js';
+import { caseTypes, instantSchema, type CaseType } from '../../domain/events/envelope.js';
 import { authorizeProperty } from '../auth/plugin.js';
 import { problem } from '../problem.js';
 import { caseView } from './case-view.js';
@@ -19,7 +18,13 @@ const headers = z.object({
   'idempotency-key': z.string().min(1).max(200).optional(),
   'if-match': z.string().regex(/^(W\/)?"?\d+"?$/, 'a revision, e.g. "3"').optional(),
 });
-const plural: Record<CaseType, string> = { complaint: 'complaints', repair: 'repairs' };
+/** Each record type's collection in the API. */
+export const plural: Record<CaseType, string> = {
+  complaint: 'complaints', repair: 'repairs', visit: 'visits', fee: 'fees', activity: 'activities', archive_check: 'archive-checks', inspection: 'inspections',
+};
+const singular: Record<CaseType, string> = {
+  complaint: 'complaint', repair: 'repair', visit: 'visit', fee: 'fee ledger', activity: 'activity', archive_check: 'archive check', inspection: 'spot check',
+};
 
 /**
  * A retried request must not write twice. With an Idempotency-Key the command id (and for a
@@ -47,7 +52,7 @@ const etag = (revision: bigint) => `"${revision}"`;
 
 export const caseRoutes = (deps: { cases: CaseService; rulesets: RulesetRegistry; clock: Clock }) => async (fastify: FastifyInstance) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  for (const caseType of ['complaint', 'repair'] as const) {
+  for (const caseType of caseTypes) {
     const base = `/v1/${plural[caseType]}`;
     const lifecycle = lifecycles[caseType];
     const tag = plural[caseType];
@@ -56,7 +61,8 @@ export const caseRoutes = (deps: { cases: CaseService; rulesets: RulesetRegistry
     for (const spec of lifecycle.commands) {
       if (spec.roles.every((role) => role === 'system')) continue;
       const payload = spec.payload as z.ZodObject;
-      const body = payload.extend({ occurredAt: instantSchema.optional() });
+      // safeExtend: a payload with a refinement (an incorrect archive record names its wrong fields) keeps it.
+      const body = payload.safeExtend({ occurredAt: instantSchema.optional() });
       const bodyOptional = payload.safeParse({}).success;
       app.route({
         method: 'POST',
@@ -74,7 +80,8 @@ export const caseRoutes = (deps: { cases: CaseService; rulesets: RulesetRegistry
           const { occurredAt, ...fields } = (request.body ?? {}) as { occurredAt?: string } & Record<string, unknown>;
           const target = spec.creates ? undefined : { caseType, caseId: (request.params as { id: string }).id };
           const { commandId, minted, derivedCaseId } = commandIdentity(request, request.headers['idempotency-key'], target, deps.clock);
-          const caseId = target?.caseId ?? derivedCaseId!;
+          // A record with a natural key (a unit's fee ledger for a month) has the id of that key.
+          const caseId = target?.caseId ?? spec.naturalId?.(fields) ?? derivedCaseId!;
           const result = await deps.cases.execute({
             caseType,
             command: { caseId, name: spec.name, payload: fields, commandId, actor: actor(request), ...(occurredAt ? { occurredAt } : {}) },
@@ -94,14 +101,14 @@ export const caseRoutes = (deps: { cases: CaseService; rulesets: RulesetRegistry
       });
     }
 
-    const readRoles = ['frontdesk', 'dispatcher', 'technician', 'manager', 'auditor', 'admin'] as const;
+    const readRoles = ['frontdesk', 'dispatcher', 'technician', 'finance', 'inspector', 'manager', 'auditor', 'admin'] as const;
     const loadVisible = async (request: FastifyRequest, id: string) => {
       const history = await deps.cases.load(caseType, id);
       if (history.state.revision === null) return undefined;
       authorizeProperty(request.principal)(history.state.propertyId!);
       return history;
     };
-    const notFound = (id: string) => problem(404, 'CASE_NOT_FOUND', `${caseType} ${id} does not exist`, { caseType, caseId: id });
+    const notFound = (id: string) => problem(404, 'CASE_NOT_FOUND', `${singular[caseType]} ${id} does not exist`, { caseType, caseId: id });
 
     app.get(`${base}/:id`, { config: { roles: readRoles }, schema: { tags: [tag], summary: `The ${caseType} now: state, allowed actions, SLA clocks`, params: caseIdParams } },
       async (request, reply) => {

@@ -2,6 +2,14 @@ import type { z } from 'zod';
 import type { Actor, Role } from '../events/envelope.js';
 import type { Ruleset } from '../ruleset/ruleset.js';
 
+/** What a command's rules may look at besides its payload, the ruleset and the facts. */
+export interface CommandContext {
+  /** The server clock, as ISO. */
+  readonly now: string;
+  /** The time the event counts from (already checked against the back-dating rules). */
+  readonly occurredAt: string;
+}
+
 /** A command as the engine receives it, after the API validated its shape. */
 export interface CaseCommand {
   readonly caseId: string;
@@ -22,6 +30,13 @@ export interface EventDraft {
   readonly data: unknown;
 }
 
+/** A rule of the agreement that refuses a command: where it is written, and why it applies. */
+export interface PolicyRefusal {
+  /** e.g. `agreements/demo-2026.yaml followUp.complaint: required`. */
+  readonly rule: string;
+  readonly reason: string;
+}
+
 /** One command of a lifecycle: its payload shape, who may issue it, and the event it decides. */
 export interface CommandSpec<F, P = never> {
   readonly name: string;
@@ -33,8 +48,19 @@ export interface CommandSpec<F, P = never> {
   readonly toEvent: (payload: NoInfer<P>, facts: F) => EventDraft;
   /** A payload that passes this command's own guards given the facts: used to list what is allowed now. */
   readonly sample: (facts: F) => NoInfer<P>;
-  /** Rules that need the ruleset (known category, department…); throws InvalidCommandError. */
-  readonly validate?: (payload: NoInfer<P>, ruleset: Ruleset, facts: F) => void;
+  /** Rules that need the ruleset (known category, department…) or the facts (an amount within what is owed…); throws InvalidCommandError. */
+  readonly validate?: (payload: NoInfer<P>, ruleset: Ruleset, facts: F, context: CommandContext) => void;
+  /**
+   * The agreement's policy on a command the lifecycle accepts (e.g. whether a case may be closed
+   * after a dissatisfied callback), checked after the lifecycle: the rule that refuses it, if any
+   * (answered as TRANSITION_NOT_ALLOWED, naming the rule).
+   */
+  readonly policy?: (payload: NoInfer<P>, facts: F, ruleset: Ruleset, propertyId: string) => PolicyRefusal | undefined;
+  /**
+   * For a creating command whose record has a natural key (a fee ledger: one per unit and month),
+   * the record's id from its payload: a second record for the same key is refused, not duplicated.
+   */
+  readonly naturalId?: (payload: NoInfer<P>) => string;
 }
 
 // Command specs are declared per payload type and gathered in one table per case type.
@@ -48,3 +74,7 @@ export const deskRoles: readonly Role[] = ['frontdesk', 'dispatcher', 'admin'];
 export const dispatchRoles: readonly Role[] = ['dispatcher', 'admin'];
 export const fieldRoles: readonly Role[] = ['technician', 'dispatcher', 'admin'];
 export const systemRoles: readonly Role[] = ['system'];
+/** Bills and payments: the finance office, or a front desk that takes payments. */
+export const financeRoles: readonly Role[] = ['finance', 'frontdesk', 'admin'];
+/** Procedure spot checks: the quality department. */
+export const inspectionRoles: readonly Role[] = ['inspector', 'admin'];

@@ -60,13 +60,19 @@ export interface DecideContext {
   readonly imported?: boolean;
 }
 
-/** The commands the lifecycle accepts in this state (each tried with a payload that passes its own guards). */
-export const allowedCommands = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>): string[] =>
+/**
+ * The commands the lifecycle accepts in this state (each tried with a payload that passes its own
+ * guards); given the ruleset, also those the property's agreement allows.
+ */
+export const allowedCommands = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, ruleset?: Ruleset): string[] =>
   lifecycle.commands
     .filter((spec) => spec.roles.some((role) => role !== 'system'))
     .filter((spec) => {
-      const draft = spec.toEvent(spec.sample(state.snapshot.facts), state.snapshot.facts);
-      return lifecycle.can(state.snapshot, { ...draft, at: state.lastOccurredAt ?? '' });
+      const facts = state.snapshot.facts;
+      const sample = spec.sample(facts);
+      const draft = spec.toEvent(sample, facts);
+      if (!lifecycle.can(state.snapshot, { ...draft, at: state.lastOccurredAt ?? '' })) return false;
+      return !ruleset || !spec.policy || state.propertyId === null || spec.policy(sample, facts, ruleset, state.propertyId) === undefined;
     })
     .map((spec) => spec.name);
 
@@ -100,7 +106,6 @@ export const decide = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, command:
   if (!ruleset.property(propertyId)) {
     throw new InvalidCommandError('propertyId', `unknown property "${propertyId}"`, ruleset.spec.properties.map((p) => p.id));
   }
-  spec.validate?.(payload, ruleset, facts);
 
   const occurredAt = effectiveOccurredAt({
     claimed: command.occurredAt,
@@ -109,12 +114,16 @@ export const decide = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, command:
     previous: state.lastOccurredAt,
     imported: context.imported === true,
   });
+  const recordedAt = isoOfNanos(context.now.epochNanoseconds);
+  spec.validate?.(payload, ruleset, facts, { now: recordedAt, occurredAt });
   const draft = spec.toEvent(payload, facts);
   if (!lifecycle.can(state.snapshot, { ...draft, at: occurredAt })) {
-    const allowed = allowedCommands(lifecycle, state);
+    const allowed = allowedCommands(lifecycle, state, ruleset);
     const reason = lifecycle.handles(state.snapshot, draft.type) ? refusalReason(lifecycle.caseType, spec.name, draft) : undefined;
     throw new TransitionNotAllowedError(spec.name, state.snapshot.state, allowed, reason);
   }
+  const refusal = spec.policy?.(payload, facts, ruleset, propertyId);
+  if (refusal) throw new TransitionNotAllowedError(spec.name, state.snapshot.state, allowedCommands(lifecycle, state, ruleset), refusal.reason, refusal.rule);
 
   const id = eventIdFor(command.commandId, 0);
   const event = seal(
@@ -132,7 +141,7 @@ export const decide = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, command:
         correlationId: command.correlationId ?? command.commandId,
         causationId: command.causationId ?? null,
         rulesetVersion: ruleset.version,
-        recordedAt: isoOfNanos(context.now.epochNanoseconds),
+        recordedAt,
         occurredAt,
         ...(context.imported ? { imported: true as const } : {}),
       },
@@ -146,7 +155,6 @@ export const decide = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, command:
 const refusalReason = (caseType: string, command: string, draft: { type: string; data: unknown }): string => {
   const data = draft.data as Record<string, unknown>;
   if (command === 'close' && data.withoutCallback) return 'closing without a callback needs a reason, e.g. the owner could not be reached';
-  if (command === 'close') return 'the last callback was dissatisfied: reopen, rework or call back again first';
   if (command === 'assign') return 'the complaint is already with that department';
   if (command === 'dispatch') return 'the repair is already with that technician';
   if (command === 'reclassify') return `the ${caseType} already has that complexity`;

@@ -18,13 +18,16 @@ export class CaseAlreadyExistsError extends EngineError {
 }
 
 export const TRANSITION_NOT_ALLOWED = 'TRANSITION_NOT_ALLOWED' as const;
-/** The lifecycle does not accept this command in the case's current state. */
+/**
+ * The lifecycle does not accept this command in the case's current state, or the property's
+ * agreement does not (then `rule` names the rule and the file it is written in).
+ */
 export class TransitionNotAllowedError extends EngineError {
   readonly code = TRANSITION_NOT_ALLOWED;
-  constructor(readonly command: string, readonly state: string, readonly allowed: readonly string[], reason?: string) {
+  constructor(readonly command: string, readonly state: string, readonly allowed: readonly string[], reason?: string, readonly rule?: string) {
     super(
-      `${command} is not allowed in state ${state}${reason ? ` (${reason})` : ''}; allowed now: ${allowed.join(', ') || 'nothing (the case is finished)'}`,
-      { command, state, allowed, ...(reason ? { reason } : {}) },
+      `${command} is not allowed in state ${state}${reason ? ` (${reason}${rule ? `; rule ${rule}` : ''})` : ''}; allowed now: ${allowed.join(', ') || 'nothing (the case is finished)'}`,
+      { command, state, allowed, ...(reason ? { reason } : {}), ...(rule ? { rule } : {}) },
     );
   }
 }

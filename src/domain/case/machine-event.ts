@@ -1,5 +1,6 @@
 import type { ComplaintEventData, ComplaintEventType } from '../events/complaint.js';
 import type { RepairEventData, RepairEventType } from '../events/repair.js';
+import type { z } from 'zod';
 
 /**
  * What the lifecycle machines receive: a domain event's type and data, and the time it counts
@@ -24,3 +25,8 @@ export interface MissFact {
   readonly deadline: string;
   readonly at: string;
 }
+
+/** The machine events of a record kept as its own stream, from its event schemas. */
+export type MachineEventOf<S extends Record<string, z.ZodType>> = {
+  [K in keyof S & string]: { type: K; data: z.infer<S[K]>; at: string };
+}[keyof S & string];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { command, deskRoles, dispatchRoles, systemRoles, type AnyCommandSpec } from '../case/command.js';
 import { InvalidCommandError } from '../case/errors.js';
+import { followUpBeforeClosing } from '../case/follow-up.js';
 import { complaintEventSchemas } from '../events/complaint.js';
 import { text } from '../events/shared.js';
 import type { ComplaintFacts } from './facts.js';
@@ -57,6 +58,7 @@ export const complaintCommands: readonly AnyCommandSpec<ComplaintFacts>[] = [
     payload: z.strictObject({ reason: text(2000).optional() }),
     toEvent: (data, facts) => ({ type: 'ComplaintClosed', data: { withoutCallback: facts.callbacks.length === 0, ...data } }),
     sample: () => ({ reason: 'r' }),
+    policy: followUpBeforeClosing('complaint'),
   }),
   command({
     name: 'reopen', summary: 'Reopen after the owner is not satisfied', roles: deskRoles,

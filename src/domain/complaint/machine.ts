@@ -25,8 +25,11 @@ export const complaintMachine = setup({
     /** Without a callback, closing needs a reason (e.g. the owner cannot be reached). */
     closeWithoutCallback: ({ event }) => event.type === 'ComplaintClosed' && event.data.withoutCallback && !!event.data.reason,
     /** After a callback, closing is allowed unless the owner was dissatisfied: that must be followed up. */
-    closeAfterSatisfyingCallback: ({ context, event }) =>
-      event.type === 'ComplaintClosed' && !event.data.withoutCallback && context.callbacks.at(-1)?.satisfaction !== 'dissatisfied',
+    /**
+     * After a callback, closing is the lifecycle's to allow whatever the rating: whether a
+     * dissatisfied one must be followed up first is the agreement's rule (followUp), checked by decide.
+     */
+    closeAfterCallback: ({ event }) => event.type === 'ComplaintClosed' && !event.data.withoutCallback,
   },
 }).createMachine({
   id: 'complaint',
@@ -84,7 +87,7 @@ export const complaintMachine = setup({
         ...whileOpen,
         /** A revisit after improvement records another rating. */
         CallbackRecorded: { target: 'called_back', actions: 'record' },
-        ComplaintClosed: { target: 'closed', guard: 'closeAfterSatisfyingCallback', actions: 'record' },
+        ComplaintClosed: { target: 'closed', guard: 'closeAfterCallback', actions: 'record' },
         ComplaintReopened: { target: 'handling', actions: 'record' },
       },
     },

@@ -2,6 +2,11 @@ import type { z } from 'zod';
 import type { CaseType } from './envelope.js';
 import { complaintEventSchemas } from './complaint.js';
 import { repairEventSchemas } from './repair.js';
+import { visitEventSchemas } from './visit.js';
+import { feeEventSchemas } from './fee.js';
+import { activityEventSchemas } from './activity.js';
+import { archiveCheckEventSchemas } from './archive-check.js';
+import { inspectionEventSchemas } from './inspection.js';
 
 type Schemas = Record<string, z.ZodType>;
 
@@ -22,9 +27,16 @@ interface CatalogueEntry {
 const allAtVersion1 = (schemas: Schemas): Record<string, number> =>
   Object.fromEntries(Object.keys(schemas).map((type) => [type, 1]));
 
+const atVersion1 = (schemas: Schemas): CatalogueEntry => ({ schemas, currentVersion: allAtVersion1(schemas), upcasters: {} });
+
 export const eventCatalogue: Readonly<Record<CaseType, CatalogueEntry>> = {
   complaint: { schemas: complaintEventSchemas, currentVersion: allAtVersion1(complaintEventSchemas), upcasters: {} },
   repair: { schemas: repairEventSchemas, currentVersion: allAtVersion1(repairEventSchemas), upcasters: {} },
+  visit: atVersion1(visitEventSchemas),
+  fee: atVersion1(feeEventSchemas),
+  activity: atVersion1(activityEventSchemas),
+  archive_check: atVersion1(archiveCheckEventSchemas),
+  inspection: atVersion1(inspectionEventSchemas),
 };
 
 export const eventTypesOf = (caseType: CaseType): string[] => Object.keys(eventCatalogue[caseType].schemas);

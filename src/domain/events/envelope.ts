@@ -1,11 +1,19 @@
 import { z } from 'zod';
 
-/** Who may act in the system. `system` is the engine itself (deadline watcher, imports). */
-export const roles = ['frontdesk', 'dispatcher', 'technician', 'manager', 'auditor', 'admin', 'system'] as const;
+/**
+ * Who may act in the system. `finance` records bills and payments; `inspector` is the quality
+ * department's spot checker; `system` is the engine itself (deadline watcher, imports).
+ */
+export const roles = ['frontdesk', 'dispatcher', 'technician', 'finance', 'inspector', 'manager', 'auditor', 'admin', 'system'] as const;
 export const roleSchema = z.enum(roles);
 export type Role = z.infer<typeof roleSchema>;
 
-export const caseTypes = ['complaint', 'repair'] as const;
+/**
+ * Every record kept as a stream of its own: the two case lifecycles, and the other records the
+ * agreement judges the department on (visits, fee ledgers, community activities, owner-archive
+ * checks, procedure spot checks).
+ */
+export const caseTypes = ['complaint', 'repair', 'visit', 'fee', 'activity', 'archive_check', 'inspection'] as const;
 export const caseTypeSchema = z.enum(caseTypes);
 export type CaseType = z.infer<typeof caseTypeSchema>;
 

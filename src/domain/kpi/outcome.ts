@@ -1,9 +1,20 @@
-import type { KpiId } from '../ruleset/schema.js';
-import type { KpiCase, KpiClock } from './case.js';
+import { Temporal } from 'temporal-polyfill';
+import type { Agreement, KpiId } from '../ruleset/schema.js';
+import type { KpiCase, KpiClock, KpiRecord } from './case.js';
 import { inPeriod, type Period } from './period.js';
 
-/** How one case (or one rating) counts in one KPI at an instant. */
+/** How one record (a case, a rating, a ledger, an activity, a month) counts in one KPI at an instant. */
 export type Outcome = 'success' | 'failure' | 'pending' | 'excluded';
+
+/**
+ * What a counted record adds to the figure: a case adds 1 to the denominator, and 1 to the
+ * numerator when it succeeds; a fee ledger adds what was due and what was collected (in fen); an
+ * activity adds the property's households and those that took part.
+ */
+export interface Weight {
+  readonly numerator: number;
+  readonly denominator: number;
+}
 
 /** The record a KPI counts: a case, or for satisfaction one rating of a case. */
 export interface Counted {
@@ -11,7 +22,11 @@ export interface Counted {
   readonly outcome: Outcome;
   /** Pending because the deadline cannot be computed (unpublished calendar year). */
   readonly undetermined?: boolean;
+  readonly weight?: Weight;
 }
+
+/** What the figure's numerator and denominator count. */
+export type KpiMeasure = 'cases' | 'ratings' | 'fen' | 'households' | 'months' | 'checks';
 
 /**
  * A clock at `asOf`: stopped at or before its deadline (inclusive) is met; not stopped and the
@@ -28,38 +43,104 @@ export const clockOutcome = (clock: KpiClock, asOf: number): { outcome: Outcome;
 const voidedBefore = (c: KpiCase, clock: KpiClock | null) =>
   c.voidedAt !== null && clock !== null && clock.deadline !== null && c.voidedAt <= clock.deadline;
 
-/** Receives each counted record of a KPI: the case, its outcome, and whether a pending one is undetermined. */
-export type Count = (caseId: string, outcome: Outcome, undetermined?: boolean) => void;
+/**
+ * Receives each counted record of a KPI: its id, its outcome, whether a pending one is
+ * undetermined, and what it adds to the figure when that is not one record (see Weight).
+ */
+export type Count = (caseId: string, outcome: Outcome, undetermined?: boolean, weight?: Weight) => void;
 
-const countClock = (c: KpiCase, clock: KpiClock | null, asOf: number, count: Count): void => {
-  if (clock === null) return count(c.caseId, 'pending');
-  const { outcome, undetermined } = clockOutcome(clock, asOf);
-  count(c.caseId, outcome, undetermined);
-};
+/** What a KPI is counted against in one report. */
+export interface KpiScope {
+  readonly period: Period;
+  /** Epoch ms. */
+  readonly asOf: number;
+  /** The property's zone: months and due dates end at local midnight. */
+  readonly timeZone: string;
+  /** The agreement's line for this KPI: its target, and for activity.count the activities a month needs. */
+  readonly rule: Pick<Agreement['kpis'][number], 'target' | 'perMonth'>;
+}
 
-/** How one case counts in a KPI, told to `count`: not at all when it is outside the KPI's population. */
-type KpiCount = (c: KpiCase, period: Period, asOf: number, count: Count) => void;
+/** Counts one KPI over a report's records, handed over one at a time, then ends the count. */
+export interface KpiCounter {
+  add(record: KpiRecord, count: Count): void;
+  end(count: Count): void;
+}
+
+type KpiDefinition = { readonly measure: KpiMeasure; readonly counter: (scope: KpiScope) => KpiCounter };
+
+const nothingMore = (): void => {};
+
+/** A KPI each record counts in on its own. */
+const perRecord = (measure: KpiMeasure, counts: (r: KpiRecord, scope: KpiScope, count: Count) => void): KpiDefinition => ({
+  measure,
+  counter: (scope) => ({ add: (r, count) => counts(r, scope, count), end: nothingMore }),
+});
+
+const isCase = (r: KpiRecord): r is KpiCase => r.caseType === 'complaint' || r.caseType === 'repair' || r.caseType === 'visit';
 
 /** A clock KPI: the cases of one type received in the period; the excluded ones aside, each counts as its clock stands. */
-const byClock = (caseType: KpiCase['caseType'], clockOf: (c: KpiCase) => KpiClock | null, excluded: (c: KpiCase) => boolean): KpiCount =>
-  (c, period, asOf, count) => {
-    if (c.caseType !== caseType || !inPeriod(c.receivedDate, period)) return;
-    if (excluded(c)) count(c.caseId, 'excluded');
-    else countClock(c, clockOf(c), asOf, count);
-  };
+const byClock = (caseType: KpiCase['caseType'], clockOf: (c: KpiCase) => KpiClock | null, excluded: (c: KpiCase) => boolean): KpiDefinition =>
+  perRecord('cases', (c, { period, asOf }, count) => {
+    if (c.caseType !== caseType || !isCase(c) || !inPeriod(c.receivedDate, period)) return;
+    if (excluded(c)) return count(c.caseId, 'excluded');
+    const clock = clockOf(c);
+    if (clock === null) return count(c.caseId, 'pending');
+    const { outcome, undetermined } = clockOutcome(clock, asOf);
+    count(c.caseId, outcome, undetermined);
+  });
+
+/** A check KPI: the checks of one kind made in the period, each a success when it passed. */
+const byCheck = (caseType: 'archive_check' | 'inspection'): KpiDefinition =>
+  perRecord('checks', (r, { period }, count) => {
+    if (r.caseType === caseType && inPeriod(r.receivedDate, period)) count(r.caseId, r.passed ? 'success' : 'failure');
+  });
+
+const SCALE = 1_000_000;
+/** numerator / denominator ≥ target, exactly, in integers. */
+const atLeast = (numerator: number, denominator: number, target: number): boolean => numerator * SCALE >= Math.round(target * SCALE) * denominator;
 
 /**
- * DOMAIN.md's KPI definitions, one function each: whether a case is in the population of the
- * period, and how it counts at `asOf`. The inputs reflect the events recorded up to `asOf`. Each
- * takes one case, so a report counts every KPI in one pass over a property's cases, as it reads them.
+ * activity.count: each month of the period is one record, met when it had at least `perMonth`
+ * activities (1 unless the agreement says otherwise); a month without enough is pending while it
+ * has not ended at `asOf`, and failed once it has. A month with no activity at all is a failure,
+ * not a month without data.
  */
-export const kpiCounts: Record<KpiId, KpiCount> = {
+const activityMonths: KpiDefinition = {
+  measure: 'months',
+  counter: ({ period, asOf, timeZone, rule }) => {
+    const held = new Map<string, number>();
+    return {
+      add: (r) => {
+        if (r.caseType !== 'activity' || !inPeriod(r.receivedDate, period)) return;
+        const month = r.receivedDate.slice(0, 7);
+        held.set(month, (held.get(month) ?? 0) + 1);
+      },
+      end: (count) => {
+        const needed = rule.perMonth ?? 1;
+        const last = Temporal.PlainDate.from(period.to);
+        for (let month = Temporal.PlainDate.from(period.from); Temporal.PlainDate.compare(month, last) <= 0; month = month.add({ months: 1 })) {
+          const id = month.toString().slice(0, 7);
+          const ends = month.add({ months: 1 }).toZonedDateTime({ timeZone }).epochMilliseconds;
+          count(id, (held.get(id) ?? 0) >= needed ? 'success' : ends <= asOf ? 'failure' : 'pending');
+        }
+      },
+    };
+  },
+};
+
+/**
+ * DOMAIN.md's KPI definitions and the agreement's further lines (docs/kpis.md), one each: which
+ * records are in the population of the period, and how each counts at `asOf`. The inputs reflect
+ * the events recorded up to `asOf`. A report counts every KPI in one pass over a property's
+ * records, as it reads them.
+ */
+export const kpiDefinitions: Record<KpiId, KpiDefinition> = {
   'complaint.timely_handling': byClock('complaint', (c) => c.response, (c) => voidedBefore(c, c.response)),
 
-  'complaint.resolution_rate': (c, period, _asOf, count) => {
+  'complaint.resolution_rate': perRecord('cases', (c, { period }, count) => {
     if (c.caseType !== 'complaint' || !inPeriod(c.receivedDate, period)) return;
     count(c.caseId, c.voidedAt !== null || c.rejectedAt !== null ? 'excluded' : c.completion?.stoppedAt != null ? 'success' : 'failure');
-  },
+  }),
 
   'complaint.resolution_timely': byClock('complaint', (c) => c.completion, (c) => c.voidedAt !== null || c.rejectedAt !== null),
 
@@ -67,21 +148,57 @@ export const kpiCounts: Record<KpiId, KpiCount> = {
 
   'repair.completion_timely': byClock('repair', (c) => c.completion, (c) => c.voidedAt !== null),
 
-  'callback.rate': (c, period, _asOf, count) => {
-    if (inPeriod(c.closedDate, period)) count(c.caseId, c.closedWithCallback ? 'success' : 'failure');
-  },
+  'callback.rate': perRecord('cases', (c, { period }, count) => {
+    if ((c.caseType === 'complaint' || c.caseType === 'repair') && inPeriod(c.closedDate, period)) count(c.caseId, c.closedWithCallback ? 'success' : 'failure');
+  }),
 
-  'satisfaction.rate': (c, period, _asOf, count) => {
+  'satisfaction.rate': perRecord('ratings', (c, { period }, count) => {
+    if (!isCase(c)) return;
     for (const r of c.ratings) if (inPeriod(r.date, period)) count(c.caseId, r.satisfied ? 'success' : 'failure');
-  },
+  }),
+
+  'visit.reception_rate': byClock('visit', (c) => c.response, () => false),
+
+  /**
+   * By amount: what the ledgers of the period's billing months had due (billed less waived) and
+   * what was collected of it (paid less refunded). A ledger not settled is pending until its due
+   * date has passed; then what is still owed counts against the rate.
+   */
+  'fee.collection_rate': perRecord('fen', (r, { period, asOf }, count) => {
+    if (r.caseType !== 'fee' || !inPeriod(r.receivedDate, period)) return;
+    const due = r.billedFen - r.waivedFen;
+    if (due <= 0) return count(r.caseId, 'excluded');
+    const collected = Math.min(Math.max(r.collectedFen, 0), due);
+    if (collected < due && asOf < r.dueBy) return count(r.caseId, 'pending');
+    count(r.caseId, collected === due ? 'success' : 'failure', undefined, { numerator: collected, denominator: due });
+  }),
+
+  'activity.count': activityMonths,
+
+  /**
+   * Participating households over the property's households, summed over the activities held in
+   * the period; an activity below the target share is listed as failing.
+   */
+  'activity.participation': perRecord('households', (r, { period, rule }, count) => {
+    if (r.caseType !== 'activity' || !inPeriod(r.receivedDate, period)) return;
+    if (r.households === null) return count(r.caseId, 'pending', true);
+    const outcome = atLeast(r.participants, r.households, rule.target) ? 'success' : 'failure';
+    count(r.caseId, outcome, undefined, { numerator: r.participants, denominator: r.households });
+  }),
+
+  'archive.accuracy': byCheck('archive_check'),
+
+  'inspection.pass_rate': byCheck('inspection'),
 };
 
 /** The records a KPI counts, as a list. */
-export const kpiOutcomes = (kpi: KpiId, cases: readonly KpiCase[], period: Period, asOf: number): Counted[] => {
+export const kpiOutcomes = (kpi: KpiId, records: Iterable<KpiRecord>, scope: KpiScope): Counted[] => {
   const counted: Counted[] = [];
-  const count: Count = (caseId, outcome, undetermined) => {
-    counted.push(undetermined === undefined ? { caseId, outcome } : { caseId, outcome, undetermined });
+  const count: Count = (caseId, outcome, undetermined, weight) => {
+    counted.push({ caseId, outcome, ...(undetermined === undefined ? {} : { undetermined }), ...(weight === undefined ? {} : { weight }) });
   };
-  for (const c of cases) kpiCounts[kpi](c, period, asOf, count);
+  const counter = kpiDefinitions[kpi].counter(scope);
+  for (const r of records) counter.add(r, count);
+  counter.end(count);
   return counted;
 };

@@ -1,12 +1,16 @@
 import type { Agreement, KpiId } from '../ruleset/schema.js';
-import type { KpiCase } from './case.js';
-import { kpiCounts, type Count } from './outcome.js';
+import type { KpiRecord } from './case.js';
+import { kpiDefinitions, type Count, type KpiMeasure } from './outcome.js';
 import type { Period } from './period.js';
 
 export interface KpiFigure {
   readonly id: KpiId;
   readonly target: number;
   readonly comparator: Agreement['kpis'][number]['comparator'];
+  /** activity.count only: the activities a month needs to be met. */
+  readonly perMonth?: number;
+  /** What the numerator and denominator count: cases, ratings, fen, households, months or checks. */
+  readonly measure: KpiMeasure;
   readonly numerator: number;
   readonly denominator: number;
   readonly pending: number;
@@ -24,6 +28,8 @@ export interface ComplianceReport {
   readonly propertyId: string;
   readonly period: string;
   readonly asOf: string;
+  /** The property's zone: the period's dates, months and due dates are local to it. */
+  readonly timeZone: string;
   readonly agreement: { readonly id: string; readonly version: string };
   readonly rulesetVersion: string;
   readonly kpis: readonly KpiFigure[];
@@ -45,62 +51,68 @@ const meets = (numerator: number, denominator: number, target: number, comparato
 
 const unique = (ids: string[]) => [...new Set(ids)].sort();
 
-/** A KPI's figure, counted one case at a time. */
+/** A KPI's figure, counted one record at a time. */
 const tally = (kpi: Agreement['kpis'][number]) => {
   let numerator = 0;
+  let denominator = 0;
   const failing: string[] = [];
   const pending: string[] = [];
   const undetermined: string[] = [];
-  const count: Count = (caseId, outcome, isUndetermined) => {
-    if (outcome === 'success') numerator += 1;
-    else if (outcome === 'failure') failing.push(caseId);
-    else if (outcome === 'pending') {
+  const count: Count = (caseId, outcome, isUndetermined, weight) => {
+    if (outcome === 'success' || outcome === 'failure') {
+      numerator += weight ? weight.numerator : outcome === 'success' ? 1 : 0;
+      denominator += weight ? weight.denominator : 1;
+      if (outcome === 'failure') failing.push(caseId);
+    } else if (outcome === 'pending') {
       pending.push(caseId);
       if (isUndetermined) undetermined.push(caseId);
     }
   };
-  const figure = (): KpiFigure => {
-    const denominator = numerator + failing.length;
-    return {
-      id: kpi.id,
-      target: kpi.target,
-      comparator: kpi.comparator,
-      numerator,
-      denominator,
-      pending: pending.length,
-      value: denominator === 0 ? null : numerator / denominator,
-      met: denominator === 0 ? null : meets(numerator, denominator, kpi.target, kpi.comparator),
-      failingCaseIds: unique(failing),
-      pendingCaseIds: unique(pending),
-      undeterminedCaseIds: unique(undetermined),
-    };
-  };
+  const figure = (): KpiFigure => ({
+    id: kpi.id,
+    target: kpi.target,
+    comparator: kpi.comparator,
+    ...(kpi.perMonth === undefined ? {} : { perMonth: kpi.perMonth }),
+    measure: kpiDefinitions[kpi.id].measure,
+    numerator,
+    denominator,
+    pending: pending.length,
+    value: denominator === 0 ? null : numerator / denominator,
+    met: denominator === 0 ? null : meets(numerator, denominator, kpi.target, kpi.comparator),
+    failingCaseIds: unique(failing),
+    pendingCaseIds: unique(pending),
+    undeterminedCaseIds: unique(undetermined),
+  });
   return { kpi, count, figure };
 };
 
 /**
- * The agreement's KPIs over the cases of one property, as they stood at `asOf`. The cases are
- * counted as they come, so a caller may hand them over one by one as it reads them.
+ * The agreement's KPIs over the records of one property, as they stood at `asOf`. The records
+ * are counted as they come, so a caller may hand them over one by one as it reads them.
  */
 export const complianceReport = (options: {
   propertyId: string;
   period: Period;
   asOf: string;
+  /** The property's time zone. */
+  timeZone: string;
   agreement: Agreement & { readonly version: string };
   rulesetVersion: string;
-  cases: Iterable<KpiCase>;
+  cases: Iterable<KpiRecord>;
 }): ComplianceReport => {
   const asOf = Date.parse(options.asOf);
-  const { period } = options;
-  const tallies = options.agreement.kpis.map(tally);
+  const { period, timeZone } = options;
+  const tallies = options.agreement.kpis.map((kpi) => ({ ...tally(kpi), counter: kpiDefinitions[kpi.id].counter({ period, asOf, timeZone, rule: kpi }) }));
   for (const c of options.cases) {
     if (c.propertyId !== options.propertyId) continue;
-    for (const t of tallies) kpiCounts[t.kpi.id](c, period, asOf, t.count);
+    for (const t of tallies) t.counter.add(c, t.count);
   }
+  for (const t of tallies) t.counter.end(t.count);
   return {
     propertyId: options.propertyId,
     period: period.id,
     asOf: options.asOf,
+    timeZone,
     agreement: { id: options.agreement.id, version: options.agreement.version },
     rulesetVersion: options.rulesetVersion,
     kpis: tallies.map((t) => t.figure()),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { command, deskRoles, dispatchRoles, fieldRoles, systemRoles, type AnyCommandSpec } from '../case/command.js';
 import { InvalidCommandError } from '../case/errors.js';
+import { followUpBeforeClosing } from '../case/follow-up.js';
 import { complexitySchema, repairEventSchemas } from '../events/repair.js';
 import { optionalNote, text } from '../events/shared.js';
 import type { RepairFacts } from './facts.js';
@@ -62,6 +63,7 @@ export const repairCommands: readonly AnyCommandSpec<RepairFacts>[] = [
     payload: z.strictObject({ reason: text(2000).optional() }),
     toEvent: (data, facts) => ({ type: 'RepairClosed', data: { withoutCallback: facts.callbacks.length === 0, ...data } }),
     sample: () => ({ reason: 'r' }),
+    policy: followUpBeforeClosing('repair'),
   }),
   command({
     name: 'cancel', summary: 'The owner cancelled the request', roles: deskRoles,

@@ -24,8 +24,11 @@ export const repairMachine = setup({
     otherTechnician: ({ context, event }) => event.type === 'RepairDispatched' && event.data.technicianId !== context.technicianId,
     arrivedBeforePause: ({ context }) => context.arrived,
     closeWithoutCallback: ({ event }) => event.type === 'RepairClosed' && event.data.withoutCallback && !!event.data.reason,
-    closeAfterSatisfyingCallback: ({ context, event }) =>
-      event.type === 'RepairClosed' && !event.data.withoutCallback && context.callbacks.at(-1)?.satisfaction !== 'dissatisfied',
+    /**
+     * After a callback, closing is the lifecycle's to allow whatever the rating: whether a
+     * dissatisfied one must be followed up first is the agreement's rule (followUp), checked by decide.
+     */
+    closeAfterCallback: ({ event }) => event.type === 'RepairClosed' && !event.data.withoutCallback,
   },
 }).createMachine({
   id: 'repair',
@@ -95,7 +98,7 @@ export const repairMachine = setup({
         ...whileOpen,
         CallbackRecorded: { target: 'called_back', actions: 'record' },
         RepairReworkRequested: { target: 'rework', actions: 'record' },
-        RepairClosed: { target: 'closed', guard: 'closeAfterSatisfyingCallback', actions: 'record' },
+        RepairClosed: { target: 'closed', guard: 'closeAfterCallback', actions: 'record' },
       },
     },
     /** 返修: the owner rejected the work; it goes back to a technician. */

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { calendarSpecSchema, type CalendarSpec } from '../calendar/spec.js';
 import type { CaseType } from '../events/envelope.js';
 import { formatPath, RulesetInvalidError, type RulesetIssue } from './errors.js';
+import { categoriesOf } from './categories.js';
 import {
   agreementSchema, categoriesFileSchema, intakeFileSchema, milestones, pausableStates, propertiesFileSchema,
   slaFileSchema, type Agreement, type Categories, type Intake, type PropertyRules, type SlaPolicy,
@@ -83,7 +84,7 @@ const crossCheck = (spec: RulesetSpec): RulesetIssue[] => {
   for (const id of duplicates(calendarIds)) issues.push({ file: 'calendars/', path: 'id', message: `calendar id "${id}" is used twice` });
   for (const id of duplicates(agreementIds)) issues.push({ file: 'agreements/', path: 'id', message: `agreement id "${id}" is used twice` });
   for (const id of duplicates(spec.slaPolicies.map((p) => p.id))) issues.push({ file: 'sla.yaml', path: 'policies', message: `policy id "${id}" is used twice` });
-  for (const list of ['complaint', 'repair', 'departments'] as const) {
+  for (const list of ['complaint', 'repair', 'visit', 'departments'] as const) {
     for (const id of duplicates(spec.categories[list].map((c) => c.id))) issues.push({ file: 'categories.yaml', path: list, message: `id "${id}" is used twice` });
   }
 
@@ -101,7 +102,7 @@ const crossCheck = (spec: RulesetSpec): RulesetIssue[] => {
         issues.push({ file: 'sla.yaml', path: at(`pausedIn[${j}]`), message: `a ${policy.caseType} clock cannot pause in "${state}"; allowed: ${pausable.join(', ') || 'none'}` });
       }
     });
-    const categoryIds = spec.categories[policy.caseType].map((c) => c.id);
+    const categoryIds = categoriesOf(spec, policy.caseType).map((c) => c.id);
     policy.when?.categories?.forEach((category, j) => {
       if (!categoryIds.includes(category)) issues.push({ file: 'sla.yaml', path: at(`when.categories[${j}]`), message: `unknown ${policy.caseType} category "${category}"` });
     });
@@ -120,7 +121,14 @@ const crossCheck = (spec: RulesetSpec): RulesetIssue[] => {
   });
   for (const id of duplicates(spec.properties.map((p) => p.id))) issues.push({ file: 'properties.yaml', path: 'properties', message: `property id "${id}" is used twice` });
 
+  spec.properties.forEach((property, i) => {
+    const agreement = spec.agreements.find((a) => a.id === property.agreement);
+    if (property.households === undefined && agreement?.kpis.some((k) => k.id === 'activity.participation')) {
+      issues.push({ file: 'properties.yaml', path: `properties[${i}].households`, message: `activity.participation of agreement ${agreement.id} is a share of the property's households: state them` });
+    }
+  });
   for (const agreement of spec.agreements) {
+    for (const id of duplicates(agreement.kpis.map((k) => k.id))) issues.push({ file: agreement.file, path: 'kpis', message: `KPI "${id}" is listed twice` });
     agreement.kpis.forEach((kpi, i) => {
       const needs = clockNeededBy[kpi.id];
       if (needs && !spec.slaPolicies.some((p) => p.caseType === needs.caseType && p.clock === needs.clock)) {
@@ -136,4 +144,5 @@ const clockNeededBy: Partial<Record<string, { caseType: CaseType; clock: string 
   'complaint.resolution_timely': { caseType: 'complaint', clock: 'resolution' },
   'repair.response_timely': { caseType: 'repair', clock: 'response' },
   'repair.completion_timely': { caseType: 'repair', clock: 'completion' },
+  'visit.reception_rate': { caseType: 'visit', clock: 'response' },
 };

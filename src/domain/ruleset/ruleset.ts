@@ -5,12 +5,13 @@ import type { ClockId } from '../events/shared.js';
 import type { Complexity } from '../events/repair.js';
 import { parseRuleset, type RulesetSpec } from './parse.js';
 import type { Agreement, Intake, PropertyRules, SlaPolicy } from './schema.js';
+import { categoriesOf } from './categories.js';
 
 export interface Property extends PropertyRules {
   readonly calendar: string;
   readonly businessCalendar: BusinessCalendar;
   readonly timeZone: string;
-  readonly agreementRules: Agreement & { readonly version: string };
+  readonly agreementRules: Agreement & { readonly version: string; readonly file: string };
 }
 
 /** What a clock policy is chosen by. */
@@ -30,6 +31,7 @@ export interface Ruleset {
   property(id: string): Property | undefined;
   /** For each clock, the first policy in file order whose `when` matches the case. */
   policiesFor(profile: CaseProfile): ReadonlyMap<ClockId, SlaPolicy>;
+  /** Whether the ruleset lists this category for the type (complaints, repairs and visits have categories). */
   hasCategory(caseType: CaseType, id: string): boolean;
   hasDepartment(id: string): boolean;
 }
@@ -78,7 +80,7 @@ export const createRuleset = (files: Readonly<Record<string, unknown>>): Ruleset
       if (!chosen) chosenFor.set(key, (chosen = choose(profile)));
       return chosen;
     },
-    hasCategory: (caseType, id) => spec.categories[caseType].some((c) => c.id === id),
+    hasCategory: (caseType, id) => categoriesOf(spec, caseType).some((c) => c.id === id),
     hasDepartment: (id) => spec.categories.departments.some((d) => d.id === id),
   };
 };

@@ -9,11 +9,19 @@ const id = z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, 'an id: lower-case letters
 export const milestones = {
   complaint: ['received', 'handling_started', 'resolved', 'callback_recorded', 'closed'],
   repair: ['reported', 'dispatched', 'completed', 'callback_recorded', 'closed'],
+  /** A visit is answered when the visitor gets an answer on the spot or is referred to a department. */
+  visit: ['received', 'answered', 'closed'],
+  fee: [],
+  activity: [],
+  archive_check: [],
+  inspection: [],
 } as const;
 export type Milestone = (typeof milestones)[keyof typeof milestones][number];
 
 /** Lifecycle states a clock may pause in (the states are those of the machines). */
-export const pausableStates = { complaint: [] as string[], repair: ['paused'] } as const;
+export const pausableStates: Readonly<Record<z.infer<typeof caseTypeSchema>, readonly string[]>> = {
+  complaint: [], repair: ['paused'], visit: [], fee: [], activity: [], archive_check: [], inspection: [],
+};
 
 const positive = z.number().positive();
 const durationSchema = z.discriminatedUnion('kind', [
@@ -50,6 +58,8 @@ const named = z.strictObject({ id, zh: z.string().min(1), en: z.string().min(1) 
 export const categoriesFileSchema = z.strictObject({
   complaint: z.array(named).min(1),
   repair: z.array(named).min(1),
+  /** What owners come to the desk about (业主来访); a ruleset without visits may leave it out. */
+  visit: z.array(named).default([]),
   departments: z.array(named).min(1),
 });
 export type Categories = z.infer<typeof categoriesFileSchema>;
@@ -59,6 +69,12 @@ export const intakeFileSchema = z.strictObject({
   backdatingAllowanceMinutes: z.number().int().min(0),
   /** A claimed time up to this far ahead of the server's clock is taken as "now" (desk clock skew). */
   futureToleranceSeconds: z.number().int().min(0).default(0),
+  /**
+   * How many days back a record dated by the desk (a community activity's day) may be dated:
+   * an activity is entered after it was held, but a month's figure must not be improved by
+   * dating a record into it long after.
+   */
+  recordWindowDays: z.number().int().min(0).default(7),
 });
 export type Intake = z.infer<typeof intakeFileSchema>;
 
@@ -70,11 +86,19 @@ export const kpiIds = [
   'repair.completion_timely',
   'callback.rate',
   'satisfaction.rate',
+  'visit.reception_rate',
+  'fee.collection_rate',
+  'activity.count',
+  'activity.participation',
+  'archive.accuracy',
+  'inspection.pass_rate',
 ] as const;
 export const kpiIdSchema = z.enum(kpiIds);
 export type KpiId = z.infer<typeof kpiIdSchema>;
 
 const plainDate = z.iso.date();
+const followUpRules = ['required', 'optional'] as const;
+export type FollowUpRule = (typeof followUpRules)[number];
 export const agreementSchema = z.strictObject({
   id,
   name: z.string().min(1),
@@ -85,7 +109,19 @@ export const agreementSchema = z.strictObject({
     /** A share in [0, 1]: 0.98 means 98%. */
     target: z.number().min(0).max(1),
     comparator: z.enum(['>=', '>', '<=', '<', '=']).default('>='),
-  })).min(1),
+    /** activity.count only: the activities a month must have to count as met (the target is then the share of such months). */
+    perMonth: z.number().int().positive().optional(),
+  }).refine((k) => k.perMonth === undefined || k.id === 'activity.count', { message: 'perMonth applies to activity.count only', path: ['perMonth'] })).min(1),
+  /**
+   * Whether a case may be closed after a dissatisfied callback without a follow-up (回访不满意业主并改进):
+   * `required`: it must be followed up first (a complaint: reopened, escalated or called back
+   * again; a repair: reworked or called back again); `optional`: it may be closed, and the rating
+   * counts against satisfaction.
+   */
+  followUp: z.strictObject({
+    complaint: z.enum(followUpRules).default('required'),
+    repair: z.enum(followUpRules).default('optional'),
+  }).default({ complaint: 'required', repair: 'optional' }),
 }).refine((a) => a.validFrom <= a.validTo, { message: 'validTo is before validFrom', path: ['validTo'] });
 export type Agreement = z.infer<typeof agreementSchema>;
 
@@ -96,6 +132,8 @@ export const propertiesFileSchema = z.strictObject({
     /** The business calendar, which also sets the property's time zone. */
     calendar: id,
     agreement: id,
+    /** Households of the property: what activity participation is a share of. */
+    households: z.number().int().positive().optional(),
   })).min(1),
 });
 export type PropertyRules = z.infer<typeof propertiesFileSchema>['properties'][number];

@@ -4,7 +4,7 @@ import type { ClockId } from '../events/shared.js';
 import type { Ruleset } from '../ruleset/ruleset.js';
 import type { Milestone, SlaPolicy } from '../ruleset/schema.js';
 import { clockProgressOfNanos, epochNanos, isoOfNanos, type ClockDuration, type NanoInterval } from '../time/index.js';
-import { endedAt, milestoneAt, pausesOf, type CaseFacts } from './milestones.js';
+import { categoryOf, endedAt, milestoneAt, pausesOf, type CaseFacts } from './milestones.js';
 
 export type ClockStatus =
   | 'not_started'
@@ -100,7 +100,7 @@ export const caseClocks = (c: CaseFacts, ruleset: Ruleset, now: Temporal.Instant
 export const caseClocksAt = (c: CaseFacts, ruleset: Ruleset, now: bigint): CaseClock[] => {
   const profile = {
     caseType: c.caseType,
-    category: c.facts.category,
+    category: categoryOf(c),
     ...(c.caseType === 'repair' ? { complexity: c.facts.complexity } : {}),
   };
   return [...ruleset.policiesFor(profile).values()].map((policy) => caseClockAt(c, policy, ruleset, now));

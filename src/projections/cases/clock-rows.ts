@@ -2,7 +2,7 @@ import { isEngineError } from '../../errors.js';
 import type { Ruleset } from '../../domain/ruleset/ruleset.js';
 import type { SlaPolicy } from '../../domain/ruleset/schema.js';
 import { caseClocksAt, type CaseClock } from '../../domain/sla/clocks.js';
-import { endedAt, type CaseFacts } from '../../domain/sla/milestones.js';
+import { endedAt, missesOf, type CaseFacts } from '../../domain/sla/milestones.js';
 import { deadlineOfNanos, epochMillis, epochNanos, floorMillis, type NanoInterval } from '../../domain/time/index.js';
 import type { ClockRow } from './schema.js';
 
@@ -38,17 +38,32 @@ const atRiskAt = (c: CaseFacts, clock: CaseClock, policy: SlaPolicy, ruleset: Ru
   }
 };
 
+/** The instants the clocks of a case depend on. */
+const clockInputs = (c: CaseFacts): Array<string | null | undefined> => {
+  switch (c.caseType) {
+    case 'complaint': {
+      const f = c.facts;
+      return [f.callbacks[0]?.at, f.closedAt, ...f.misses.map((m) => m.at), f.receivedAt, f.handlingStartedAt, f.resolvedAt, f.withdrawnAt, f.rejectedAt];
+    }
+    case 'repair': {
+      const f = c.facts;
+      return [f.callbacks[0]?.at, f.closedAt, ...f.misses.map((m) => m.at), f.reportedAt, f.dispatchedAt, f.completedAt, f.cancelledAt, ...f.pauses.flatMap((p) => [p.start, p.end])];
+    }
+    case 'visit': {
+      const f = c.facts;
+      return [f.receivedAt, f.answeredAt, f.closedAt, ...f.misses.map((m) => m.at)];
+    }
+    default:
+      return [];
+  }
+};
+
 /** The latest instant the clocks depend on. */
-const latestInput = (c: CaseFacts): bigint => {
-  const f = c.facts;
-  const candidates = [f.callbacks[0]?.at, f.closedAt, ...f.misses.map((m) => m.at)];
-  if (c.caseType === 'complaint') candidates.push(c.facts.receivedAt, c.facts.handlingStartedAt, c.facts.resolvedAt, c.facts.withdrawnAt, c.facts.rejectedAt);
-  else candidates.push(c.facts.reportedAt, c.facts.dispatchedAt, c.facts.completedAt, c.facts.cancelledAt, ...c.facts.pauses.flatMap((p) => [p.start, p.end]));
-  return candidates
+const latestInput = (c: CaseFacts): bigint =>
+  clockInputs(c)
     .filter((at): at is string => typeof at === 'string')
     .map(epochNanos)
-    .reduce((a, b) => (a >= b ? a : b));
-};
+    .reduce((a, b) => (a >= b ? a : b), 0n);
 
 /**
  * The rows of a case's SLA clocks, from the facts in derivedInputsOf alone (never from the time they
@@ -80,7 +95,7 @@ export const clockRowsOf = (c: CaseFacts, caseId: string, ruleset: Ruleset): Clo
       escalate_on_miss: policy.onMiss.escalate ? 1 : 0,
       // Per deadline, as the watcher records misses: a clock restarted after a recorded miss (a
       // callback after rework or reopening) has a new deadline that can be missed again.
-      miss_recorded: deadline !== null && c.facts.misses.some((m) => m.clock === clock.clock && ms(m.deadline) === deadline) ? 1 : 0,
+      miss_recorded: deadline !== null && missesOf(c).some((m) => m.clock === clock.clock && ms(m.deadline) === deadline) ? 1 : 0,
       error: clock.error ? `${clock.error.code}: ${clock.error.message}` : null,
     };
   });

@@ -85,9 +85,9 @@ t.test('guards of the lifecycle give precise reasons', async (t) => {
   t.match(closed[0], { type: 'ComplaintClosed', data: { withoutCallback: true, reason: 'owner unreachable' } });
 
   const unhappy = run(complaintLifecycle, [...steps, { name: 'callback', payload: { satisfaction: 'dissatisfied' }, now: T0 }]);
-  t.same(allowedCommands(complaintLifecycle, unhappy.state), ['callback', 'reopen', 'escalate'], 'a dissatisfied owner must be followed up');
+  t.same(allowedCommands(complaintLifecycle, unhappy.state, sampleRuleset), ['callback', 'reopen', 'escalate'], 'a dissatisfied owner must be followed up');
   rejects(t, () => decide(complaintLifecycle, unhappy.state, { caseId: 'case-1', name: 'close', payload: {}, commandId: 'c', actor: desk }, ctx),
-    'TRANSITION_NOT_ALLOWED', { reason: /dissatisfied/ });
+    'TRANSITION_NOT_ALLOWED', { reason: /dissatisfied/, rule: 'agreements/demo-2026.yaml followUp.complaint: required' });
   const reopened = run(complaintLifecycle, [...steps, { name: 'callback', payload: { satisfaction: 'dissatisfied' }, now: T0 }, { name: 'reopen', payload: { reason: '仍有噪音' }, now: T0 }]);
   t.equal(reopened.state.snapshot.state, 'handling');
   t.equal(reopened.state.snapshot.facts.resolvedAt, null, 'the earlier resolution no longer counts');

@@ -5,8 +5,16 @@ import { decide, type DecideContext } from '../../../src/domain/case/decide.js';
 import { evolve, initialCaseState, type CaseState } from '../../../src/domain/case/state.js';
 import type { Actor } from '../../../src/domain/events/envelope.js';
 import { loadRuleset } from '../../../src/ruleset/load.js';
+import { createRuleset } from '../../../src/domain/ruleset/ruleset.js';
 
 export const sampleRuleset = await loadRuleset(new URL('../../../rules', import.meta.url).pathname);
+
+/** The sample ruleset with the demo agreement's follow-up rule for both lifecycles set to `rule`. */
+export const rulesetWithFollowUp = (rule: 'required' | 'optional') => {
+  const file = 'agreements/demo-2026.yaml';
+  const agreement = sampleRuleset.files[file] as Record<string, unknown>;
+  return createRuleset({ ...sampleRuleset.files, [file]: { ...agreement, followUp: { complaint: rule, repair: rule } } });
+};
 
 export const desk: Actor = { id: 'desk-1', role: 'frontdesk' };
 export const dispatcher: Actor = { id: 'disp-1', role: 'dispatcher' };

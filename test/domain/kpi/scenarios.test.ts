@@ -7,13 +7,13 @@ import { repairLifecycle } from '../../../src/domain/repair/lifecycle.js';
 import { complaintBody, repairBody, run, sampleRuleset } from '../case/fixtures.js';
 
 type Step = { name: string; payload?: unknown; now: string };
-const complaint = (id: string, steps: Step[]): KpiCase =>
-  kpiCaseOf('complaint', id, run(complaintLifecycle, steps, {}, id).state.snapshot.facts, sampleRuleset);
-const repair = (id: string, steps: Step[]): KpiCase =>
-  kpiCaseOf('repair', id, run(repairLifecycle, steps, {}, id).state.snapshot.facts, sampleRuleset);
+const complaint = (id: string, steps: Step[]) =>
+  kpiCaseOf('complaint', id, run(complaintLifecycle, steps, {}, id).state.snapshot.facts, sampleRuleset) as KpiCase;
+const repair = (id: string, steps: Step[]) =>
+  kpiCaseOf('repair', id, run(repairLifecycle, steps, {}, id).state.snapshot.facts, sampleRuleset) as KpiCase;
 const report = (cases: KpiCase[], period: string, asOf: string) =>
   Object.fromEntries(complianceReport({
-    propertyId: 'demo', period: parsePeriod(period), asOf, agreement: sampleRuleset.property('demo')!.agreementRules,
+    propertyId: 'demo', period: parsePeriod(period), asOf, timeZone: 'Asia/Shanghai', agreement: sampleRuleset.property('demo')!.agreementRules,
     rulesetVersion: sampleRuleset.version, cases,
   }).kpis.map((k) => [k.id, k]));
 

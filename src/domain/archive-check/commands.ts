@@ -1,0 +1,19 @@
+import { command, deskRoles, type AnyCommandSpec } from '../case/command.js';
+import { archiveCheckEventSchemas } from '../events/archive-check.js';
+import type { ArchiveCheckFacts } from './facts.js';
+
+const s = archiveCheckEventSchemas;
+
+/** The owner-archive check commands, named as the API's actions. */
+export const archiveCheckCommands: readonly AnyCommandSpec<ArchiveCheckFacts>[] = [
+  command({
+    name: 'record', summary: 'Record the check of an owner\'s record (档案核查)', creates: true, roles: deskRoles,
+    payload: s.ArchiveChecked,
+    toEvent: (data) => ({ type: 'ArchiveChecked', data }),
+    sample: () => ({ propertyId: 'p', unit: 'u', correct: true }),
+  }),
+  command({
+    name: 'correct', summary: 'The record found wrong has been corrected', roles: deskRoles,
+    payload: s.ArchiveCorrected, toEvent: (data) => ({ type: 'ArchiveCorrected', data }), sample: () => ({ note: 'n' }),
+  }),
+];

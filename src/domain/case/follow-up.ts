@@ -1,0 +1,32 @@
+import { epochMillis } from '../time/index.js';
+import type { Ruleset } from '../ruleset/ruleset.js';
+import type { CallbackFact } from './machine-event.js';
+import type { PolicyRefusal } from './command.js';
+
+interface FollowedUp {
+  readonly callbacks: readonly CallbackFact[];
+  /** A complaint's escalations: reporting a dissatisfied owner to management is a follow-up. */
+  readonly escalations?: ReadonlyArray<{ readonly at: string }>;
+}
+
+/**
+ * The agreement's follow-up rule (回访不满意业主并改进) on closing a case: where the property's
+ * agreement sets `followUp.<caseType>: required`, a case whose last callback was dissatisfied is
+ * not closed until it has been followed up. Reopening or reworking clears the callbacks, and
+ * another callback replaces the last rating; an escalation after the rating also follows it up.
+ */
+export const followUpBeforeClosing = (caseType: 'complaint' | 'repair') =>
+  (_payload: unknown, facts: FollowedUp, ruleset: Ruleset, propertyId: string): PolicyRefusal | undefined => {
+    const agreement = ruleset.property(propertyId)?.agreementRules;
+    if (!agreement || agreement.followUp[caseType] !== 'required') return undefined;
+    const last = facts.callbacks.at(-1);
+    if (last?.satisfaction !== 'dissatisfied') return undefined;
+    const rated = epochMillis(last.at);
+    if (facts.escalations?.some((e) => epochMillis(e.at) >= rated)) return undefined;
+    return {
+      rule: `${agreement.file} followUp.${caseType}: required`,
+      reason: caseType === 'complaint'
+        ? 'the last callback was dissatisfied: reopen, escalate or call back again first'
+        : 'the last callback was dissatisfied: rework or call back again first',
+    };
+  };

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { channels } from './complaint.js';
+import { deadlineMissedSchema, optionalNote, text } from './shared.js';
+
+/** A visitor: an owner or resident who came to the desk. Personal data: stored, never logged. */
+const visitorSchema = z.strictObject({
+  name: text(100),
+  phone: z.string().regex(/^\+?[0-9][0-9 -]{4,19}$/, 'a phone number: digits, optional leading +, spaces or dashes, 5 to 20 characters').optional(),
+});
+
+/** Visit events (业主来访): received, then answered on the spot or referred to a department, then closed. */
+export const visitEventSchemas = {
+  VisitReceived: z.strictObject({
+    propertyId: text(100),
+    unit: text(100),
+    category: text(100),
+    description: text(4000),
+    channel: z.enum(channels).default('walk_in'),
+    visitor: visitorSchema,
+  }),
+  VisitAnswered: z.strictObject({ answer: text(4000) }),
+  VisitReferred: z.strictObject({ department: text(100), note: optionalNote }),
+  VisitClosed: z.strictObject({ note: optionalNote }),
+  VisitDeadlineMissed: deadlineMissedSchema,
+} as const;
+
+export type VisitEventType = keyof typeof visitEventSchemas;
+export type VisitEventData<T extends VisitEventType> = z.infer<(typeof visitEventSchemas)[T]>;

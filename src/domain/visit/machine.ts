@@ -1,0 +1,49 @@
+import { assign, setup } from 'xstate';
+import { applyVisitEvent, emptyVisitFacts, type VisitFacts, type VisitMachineEvent } from './facts.js';
+
+const whileOpen = { VisitDeadlineMissed: { actions: 'record' } } as const;
+
+/**
+ * The visit lifecycle (业主来访): received → answered on the spot, or referred to a department
+ * (and answered once it replies) → closed. Its response clock runs from receipt to the first
+ * answer or referral.
+ */
+export const visitMachine = setup({
+  types: { context: {} as VisitFacts, events: {} as VisitMachineEvent },
+  actions: {
+    record: assign(({ context, event }) => applyVisitEvent(context, event)),
+  },
+  guards: {
+    /** A new referral must name another department. */
+    otherDepartment: ({ context, event }) => event.type === 'VisitReferred' && event.data.department !== context.department,
+  },
+}).createMachine({
+  id: 'visit',
+  context: emptyVisitFacts,
+  initial: 'new',
+  states: {
+    new: { on: { VisitReceived: { target: 'received', actions: 'record' } } },
+    received: {
+      on: {
+        ...whileOpen,
+        VisitAnswered: { target: 'answered', actions: 'record' },
+        VisitReferred: { target: 'referred', actions: 'record' },
+      },
+    },
+    referred: {
+      on: {
+        ...whileOpen,
+        VisitAnswered: { target: 'answered', actions: 'record' },
+        VisitReferred: { target: 'referred', guard: 'otherDepartment', actions: 'record' },
+        VisitClosed: { target: 'closed', actions: 'record' },
+      },
+    },
+    answered: {
+      on: {
+        ...whileOpen,
+        VisitClosed: { target: 'closed', actions: 'record' },
+      },
+    },
+    closed: { type: 'final' },
+  },
+});
