@@ -14,7 +14,7 @@ export type CaseOutcome = string;
 /** Each record's outcome in one KPI of a report. */
 export const outcomesByCase = (figure: KpiFigure, records: readonly KpiRecord[], report: ComplianceReport, period: Period): Map<string, CaseOutcome> => {
   const grouped = new Map<string, string[]>();
-  const scope = { period, asOf: Date.parse(report.asOf), timeZone: report.timeZone, rule: figure };
+  const scope = { period, asOf: Date.parse(report.asOf), timeZone: report.timeZone, rule: figure, term: report.agreement };
   for (const counted of kpiOutcomes(figure.id, records, scope)) {
     const list = grouped.get(counted.caseId) ?? [];
     list.push(counted.weight ? `${counted.outcome} ${counted.weight.numerator}/${counted.weight.denominator}` : counted.outcome);

@@ -24,7 +24,8 @@ import { eventStoreFromConfig } from '../store/from-config.js';
 import type { EventStore } from '../store/port.js';
 
 const usage = `usage: npm run audit -- <command> [options] [--json]
-  replay <complaint|repair> <id> [--as-of ISO]          a case as it stood at an instant, clocks explained
+  replay <type> <id> [--as-of ISO]                      a case or record as it stood at an instant, clocks explained
+                                                        (type: complaint, repair, visit, fee, activity, archive_check, inspection)
   report --property ID --period P [--as-of ISO]         the compliance report then and now, differences explained
   what-if --property ID --period P --rules DIR [--as-of ISO]
                                                         the report under another rules directory (writes nothing)
@@ -134,7 +135,7 @@ const run = async (argv: string[]): Promise<number> => {
     switch (command) {
       case 'replay': {
         const caseType = caseTypeSchema.safeParse(args[0]);
-        if (!caseType.success || !args[1]) throw new UsageError('replay <complaint|repair> <id>');
+        if (!caseType.success || !args[1]) throw new UsageError(`replay <type> <id>; type: ${caseTypeSchema.options.join(', ')}`);
         const replay = await replayCase(deps, caseType.data, args[1], auditInstant(instant(values['as-of'], 'as-of'), systemClock.now()));
         out(replay, () => renderReplay(replay));
         return 0;

@@ -19,7 +19,13 @@ t.test('the sample ruleset loads, with the seed defaults', async (t) => {
   ]);
   t.same(demo.agreementRules.followUp, { complaint: 'required', repair: 'optional' }, 'the seed: a dissatisfied complaint is followed up; a repair may close');
   t.equal(demo.households, 1200);
-  t.equal(ruleset.property('riverside')!.agreementRules.kpis.find((k) => k.id === 'satisfaction.rate')!.target, 0.9, 'a second agreement, another satisfaction target');
+  const riverside = ruleset.property('riverside')!;
+  t.equal(riverside.agreementRules.kpis.find((k) => k.id === 'satisfaction.rate')!.target, 0.9, 'a second agreement, another satisfaction target');
+  t.match(riverside, { households: 860, agreementRules: { id: 'riverside-2026', file: 'agreements/riverside-2026.yaml', followUp: { complaint: 'required', repair: 'required' } } });
+  t.same(riverside.agreementRules.kpis.find((k) => k.id === 'activity.count'), { id: 'activity.count', target: 1, comparator: '>=', perMonth: 2 });
+  t.equal(ruleset.intake.recordWindowDays, 7);
+  t.same(ruleset.spec.categories.visit.map((c) => c.id), ['inquiry', 'fees', 'renovation', 'suggestion', 'other']);
+  t.match(ruleset.policiesFor({ caseType: 'visit', category: 'inquiry' }).get('response'), { id: 'visit.response', starts: 'received', stops: 'answered', duration: { kind: 'elapsed', minutes: 30 } });
   const policy = (caseType: 'complaint' | 'repair', clock: string, complexity?: 'general' | 'complex') =>
     ruleset.policiesFor({ caseType, category: 'other', ...(complexity ? { complexity } : {}) }).get(clock as never);
   t.match(policy('complaint', 'response'), { duration: { kind: 'elapsed', hours: 2 } });
@@ -87,6 +93,24 @@ const cases: Array<[string, (dir: string) => Promise<void>, Partial<RulesetIssue
   }, { file: 'agreements/demo-2026.yaml', path: 'kpis[3].id', message: /needs a repair response clock/ as never }],
   ['a calendar with an impossible date', replaceIn('calendars/cn-mainland.yaml', '2025-01-26', '2025-02-30'),
     { file: 'calendars/cn-mainland.yaml', message: /2025-02-30 is not a calendar date/ as never }],
+  ['perMonth on a KPI other than activity.count', replaceIn('agreements/demo-2026.yaml', '{ id: callback.rate,               target: 1.00, comparator: ">=" }', '{ id: callback.rate, target: 1.00, comparator: ">=", perMonth: 1 }'),
+    { file: 'agreements/demo-2026.yaml', path: 'kpis[5].perMonth', message: 'perMonth applies to activity.count only' }],
+  ['perMonth of no activity', replaceIn('agreements/demo-2026.yaml', 'perMonth: 1', 'perMonth: 0'),
+    { file: 'agreements/demo-2026.yaml', path: 'kpis[9].perMonth' }],
+  ['a KPI listed twice', replaceIn('agreements/riverside-2026.yaml', '  - { id: archive.accuracy,', '  - { id: inspection.pass_rate, target: 0.9 }\n  - { id: archive.accuracy,'),
+    { file: 'agreements/riverside-2026.yaml', path: 'kpis', message: 'KPI "inspection.pass_rate" is listed twice' }],
+  ['activity.participation for a property without households', replaceIn('properties.yaml', '    households: 860\n', ''),
+    { file: 'properties.yaml', path: 'properties[1].households', message: "activity.participation of agreement riverside-2026 is a share of the property's households: state them" }],
+  ['households that are not a whole number', replaceIn('properties.yaml', 'households: 1200', 'households: 1200.5'),
+    { file: 'properties.yaml', path: 'properties[0].households' }],
+  ['a visit policy stopping at a repair milestone', replaceIn('sla.yaml', 'stops: answered', 'stops: dispatched'),
+    { file: 'sla.yaml', path: 'policies[7].stops', message: '"dispatched" is not a visit milestone; allowed: received, answered, closed' }],
+  ['a clock on a record that has none', replaceIn('sla.yaml', 'caseType: visit', 'caseType: fee'),
+    { file: 'sla.yaml', path: 'policies[7].starts', message: '"received" is not a fee milestone; allowed: ' }],
+  ['an unknown follow-up rule', replaceIn('agreements/demo-2026.yaml', '  repair: optional', '  repair: sometimes'),
+    { file: 'agreements/demo-2026.yaml', path: 'followUp.repair' }],
+  ['a record window that is negative', replaceIn('intake.yaml', 'recordWindowDays: 7', 'recordWindowDays: -1'),
+    { file: 'intake.yaml', path: 'recordWindowDays' }],
   ['two properties with one id', replaceIn('properties.yaml', 'properties:\n', 'properties:\n  - { id: demo, name: again, calendar: cn-mainland, agreement: demo-2026 }\n'),
     { file: 'properties.yaml', message: 'property id "demo" is used twice' }],
 ];

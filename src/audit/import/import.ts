@@ -79,6 +79,17 @@ export interface ImportReport {
   readonly caseList: readonly ImportedCase[];
 }
 
+/**
+ * A record with a natural key (a unit's fee ledger for a month) keeps the id of that key when
+ * imported, so that later payments find it as they find a ledger billed over the API.
+ */
+const naturalIdOf = (caseType: CaseType, first: ImportRow): string | undefined => {
+  const spec = lifecycles[caseType].commands.find((c) => c.name === first.action);
+  if (!spec?.creates || !spec.naturalId) return undefined;
+  const parsed = spec.payload.safeParse(first.fields);
+  return parsed.success ? spec.naturalId(parsed.data) : undefined;
+};
+
 type CasePlan = { events: DomainEvent[]; revision: bigint | null; existing: number } | { problem: RowProblem & { code?: string } };
 
 /** Decides every row of one case in memory, after what the store already holds of it; writes nothing. */
@@ -156,7 +167,7 @@ export const importCases = async (
     // Rows in the order the events happened; rows with the same time keep their file order.
     const rows = [...unordered].sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt));
     const caseType = rows[0]!.caseType;
-    const caseId = importedCaseId(caseType, caseRef);
+    const caseId = naturalIdOf(caseType, rows[0]!) ?? importedCaseId(caseType, caseRef);
     const holdBack = (reason: string, except?: number) => {
       for (const r of rows) if (r.row !== except) heldBack.push({ row: r.row, caseRef, reason });
       caseList.push({ caseRef, caseType, caseId, status: 'rejected', events: 0 });

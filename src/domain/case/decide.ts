@@ -158,5 +158,7 @@ const refusalReason = (caseType: string, command: string, draft: { type: string;
   if (command === 'assign') return 'the complaint is already with that department';
   if (command === 'dispatch') return 'the repair is already with that technician';
   if (command === 'reclassify') return `the ${caseType} already has that complexity`;
+  if (command === 'refer') return 'the visit is already with that department';
+  if (command === 'correct-participation') return 'the activity already has that count';
   return 'a guard of the lifecycle refused this payload';
 };

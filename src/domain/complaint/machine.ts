@@ -24,7 +24,6 @@ export const complaintMachine = setup({
     otherDepartment: ({ context, event }) => event.type === 'ComplaintAssigned' && event.data.department !== context.department,
     /** Without a callback, closing needs a reason (e.g. the owner cannot be reached). */
     closeWithoutCallback: ({ event }) => event.type === 'ComplaintClosed' && event.data.withoutCallback && !!event.data.reason,
-    /** After a callback, closing is allowed unless the owner was dissatisfied: that must be followed up. */
     /**
      * After a callback, closing is the lifecycle's to allow whatever the rating: whether a
      * dissatisfied one must be followed up first is the agreement's rule (followUp), checked by decide.

@@ -56,8 +56,10 @@ export interface KpiScope {
   readonly asOf: number;
   /** The property's zone: months and due dates end at local midnight. */
   readonly timeZone: string;
-  /** The agreement's line for this KPI: its target, and for activity.count the activities a month needs. */
-  readonly rule: Pick<Agreement['kpis'][number], 'target' | 'perMonth'>;
+  /** The agreement's line for this KPI: its target and comparator, and for activity.count the activities a month needs. */
+  readonly rule: Pick<Agreement['kpis'][number], 'target' | 'comparator' | 'perMonth'>;
+  /** The agreement's term, local dates: activity.count judges only the months it covers. */
+  readonly term?: { readonly validFrom: string; readonly validTo: string };
 }
 
 /** Counts one KPI over a report's records, handed over one at a time, then ends the count. */
@@ -96,18 +98,28 @@ const byCheck = (caseType: 'archive_check' | 'inspection'): KpiDefinition =>
   });
 
 const SCALE = 1_000_000;
-/** numerator / denominator ≥ target, exactly, in integers. */
-const atLeast = (numerator: number, denominator: number, target: number): boolean => numerator * SCALE >= Math.round(target * SCALE) * denominator;
+/** numerator / denominator compared with the target, exactly, in integers: no floating-point edge at 98 %. */
+export const meets = (numerator: number, denominator: number, target: number, comparator: string): boolean => {
+  const left = numerator * SCALE;
+  const right = Math.round(target * SCALE) * denominator;
+  switch (comparator) {
+    case '>=': return left >= right;
+    case '>': return left > right;
+    case '<=': return left <= right;
+    case '<': return left < right;
+    default: return left === right;
+  }
+};
 
 /**
  * activity.count: each month of the period is one record, met when it had at least `perMonth`
  * activities (1 unless the agreement says otherwise); a month without enough is pending while it
  * has not ended at `asOf`, and failed once it has. A month with no activity at all is a failure,
- * not a month without data.
+ * not a month without data. Months outside the agreement's term are not judged by it.
  */
 const activityMonths: KpiDefinition = {
   measure: 'months',
-  counter: ({ period, asOf, timeZone, rule }) => {
+  counter: ({ period, asOf, timeZone, rule, term }) => {
     const held = new Map<string, number>();
     return {
       add: (r) => {
@@ -120,6 +132,7 @@ const activityMonths: KpiDefinition = {
         const last = Temporal.PlainDate.from(period.to);
         for (let month = Temporal.PlainDate.from(period.from); Temporal.PlainDate.compare(month, last) <= 0; month = month.add({ months: 1 })) {
           const id = month.toString().slice(0, 7);
+          if (term && (id < term.validFrom.slice(0, 7) || id > term.validTo.slice(0, 7))) continue;
           const ends = month.add({ months: 1 }).toZonedDateTime({ timeZone }).epochMilliseconds;
           count(id, (held.get(id) ?? 0) >= needed ? 'success' : ends <= asOf ? 'failure' : 'pending');
         }
@@ -153,7 +166,7 @@ export const kpiDefinitions: Record<KpiId, KpiDefinition> = {
   }),
 
   'satisfaction.rate': perRecord('ratings', (c, { period }, count) => {
-    if (!isCase(c)) return;
+    if (c.caseType !== 'complaint' && c.caseType !== 'repair') return;
     for (const r of c.ratings) if (inPeriod(r.date, period)) count(c.caseId, r.satisfied ? 'success' : 'failure');
   }),
 
@@ -182,7 +195,7 @@ export const kpiDefinitions: Record<KpiId, KpiDefinition> = {
   'activity.participation': perRecord('households', (r, { period, rule }, count) => {
     if (r.caseType !== 'activity' || !inPeriod(r.receivedDate, period)) return;
     if (r.households === null) return count(r.caseId, 'pending', true);
-    const outcome = atLeast(r.participants, r.households, rule.target) ? 'success' : 'failure';
+    const outcome = meets(r.participants, r.households, rule.target, rule.comparator) ? 'success' : 'failure';
     count(r.caseId, outcome, undefined, { numerator: r.participants, denominator: r.households });
   }),
 

@@ -1,6 +1,6 @@
 import type { Agreement, KpiId } from '../ruleset/schema.js';
 import type { KpiRecord } from './case.js';
-import { kpiDefinitions, type Count, type KpiMeasure } from './outcome.js';
+import { kpiDefinitions, meets, type Count, type KpiMeasure } from './outcome.js';
 import type { Period } from './period.js';
 
 export interface KpiFigure {
@@ -30,24 +30,11 @@ export interface ComplianceReport {
   readonly asOf: string;
   /** The property's zone: the period's dates, months and due dates are local to it. */
   readonly timeZone: string;
-  readonly agreement: { readonly id: string; readonly version: string };
+  /** The agreement the figures are judged by, and its term (local dates). */
+  readonly agreement: { readonly id: string; readonly version: string; readonly validFrom: string; readonly validTo: string };
   readonly rulesetVersion: string;
   readonly kpis: readonly KpiFigure[];
 }
-
-const SCALE = 1_000_000;
-/** Compares numerator/denominator with the target exactly, in integers: no floating-point edge at 98 %. */
-const meets = (numerator: number, denominator: number, target: number, comparator: string): boolean => {
-  const left = numerator * SCALE;
-  const right = Math.round(target * SCALE) * denominator;
-  switch (comparator) {
-    case '>=': return left >= right;
-    case '>': return left > right;
-    case '<=': return left <= right;
-    case '<': return left < right;
-    default: return left === right;
-  }
-};
 
 const unique = (ids: string[]) => [...new Set(ids)].sort();
 
@@ -102,7 +89,7 @@ export const complianceReport = (options: {
 }): ComplianceReport => {
   const asOf = Date.parse(options.asOf);
   const { period, timeZone } = options;
-  const tallies = options.agreement.kpis.map((kpi) => ({ ...tally(kpi), counter: kpiDefinitions[kpi.id].counter({ period, asOf, timeZone, rule: kpi }) }));
+  const tallies = options.agreement.kpis.map((kpi) => ({ ...tally(kpi), counter: kpiDefinitions[kpi.id].counter({ period, asOf, timeZone, rule: kpi, term: options.agreement }) }));
   for (const c of options.cases) {
     if (c.propertyId !== options.propertyId) continue;
     for (const t of tallies) t.counter.add(c, t.count);
@@ -113,7 +100,7 @@ export const complianceReport = (options: {
     period: period.id,
     asOf: options.asOf,
     timeZone,
-    agreement: { id: options.agreement.id, version: options.agreement.version },
+    agreement: { id: options.agreement.id, version: options.agreement.version, validFrom: options.agreement.validFrom, validTo: options.agreement.validTo },
     rulesetVersion: options.rulesetVersion,
     kpis: tallies.map((t) => t.figure()),
   };

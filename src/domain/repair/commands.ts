@@ -52,7 +52,8 @@ export const repairCommands: readonly AnyCommandSpec<RepairFacts>[] = [
     name: 'verify', summary: 'The owner accepts the work, or not (返修)', roles: deskRoles,
     payload: z.strictObject({ accepted: z.boolean(), note: optionalNote }),
     toEvent: ({ accepted, note }) => ({ type: accepted ? 'RepairVerified' : 'RepairReworkRequested', data: note === undefined ? {} : { note } }),
-    sample: () => ({ accepted: true }),
+    // After a callback only a rework is possible (the owner now rejects the work): try that one there.
+    sample: (facts) => ({ accepted: facts.callbacks.length === 0 }),
   }),
   command({
     name: 'callback', summary: 'Record a callback (回访) and the owner\'s rating', roles: deskRoles,

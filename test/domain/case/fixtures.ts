@@ -30,6 +30,13 @@ export const repairBody = {
   propertyId: 'demo', location: '5-1-302', category: 'plumbing', complexity: 'general' as const, description: '厨房水管漏水',
   owner: { name: '李女士', phone: '13900000000' },
 };
+export const visitBody = {
+  propertyId: 'demo', unit: '3-2-1201', category: 'renovation', description: '办理装修手续', channel: 'walk_in' as const,
+  visitor: { name: '赵先生' },
+};
+/** 100.00 yuan for September 2026, due at its end. */
+export const billBody = { propertyId: 'demo', unit: '3-2-1201', period: '2026-09', amountFen: 10_000, dueDate: '2026-09-30' };
+export const activityBody = { propertyId: 'demo', title: '中秋游园会', heldOn: '2026-09-10', participants: 240 };
 
 /** Runs commands one after another through decide and evolve, as the application service does. */
 export const run = <F>(
@@ -51,4 +58,14 @@ export const run = <F>(
     }
   });
   return { state, events };
+};
+
+/** Asserts that `fn` throws the engine error `code` with details matching `details`. */
+export const refuses = (t: Pick<typeof import('tap').default, 'match' | 'fail'>, fn: () => unknown, code: string, details: Record<string, unknown> = {}) => {
+  try {
+    fn();
+    t.fail(`expected ${code}`);
+  } catch (error) {
+    t.match(error, { code, details }, `${code}: ${(error as Error).message}`);
+  }
 };
