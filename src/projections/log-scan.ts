@@ -1,7 +1,11 @@
+import { caseTypes } from '../domain/events/envelope.js';
 import { comparePositions, matchesFilter, type EventStore, type Position, type SubscriptionFilter } from '../store/port.js';
 
-/** The case streams: the log also holds other streams (published rulesets), which projections skip. */
-export const CASE_EVENTS: SubscriptionFilter = { streamPrefixes: ['complaint-', 'repair-'] };
+/**
+ * The streams of every record type (`complaint-…`, `fee-…`, `archive_check-…`): the log also
+ * holds other streams (published rulesets), which projections skip.
+ */
+export const CASE_EVENTS: SubscriptionFilter = { streamPrefixes: caseTypes.map((type) => `${type}-`) };
 
 /** Most events status() counts behind a checkpoint: beyond it the lag reads as this number, capped. */
 export const LAG_COUNT_LIMIT = 10_000;
