@@ -1,25 +1,51 @@
-// Agreement: this month's KPIs against the agreement's targets; each failing figure links to its cases.
+// Agreement: this month's KPIs against the agreement's targets; each failing figure links to its records.
 import { useState } from 'preact/hooks';
 import { getJson, queryString } from './api.js';
 import { html } from './html.js';
 import { useI18n } from './i18n.js';
-import { CaseLink, MetBadge, Problem, useLiveResource } from './parts.js';
+import { CaseLink, grouped, MetBadge, Problem, useLiveResource, yuan } from './parts.js';
 import { formatInstant } from './time.js';
 
 const percent = (share) => (share === null || share === undefined ? '—' : `${(share * 100).toFixed(share === 1 || share === 0 ? 0 : 1)}%`);
-/** Which case type a KPI's cases are: the callback and satisfaction KPIs count both. */
-const caseTypeOf = (kpiId) => (kpiId.startsWith('complaint.') ? 'complaint' : kpiId.startsWith('repair.') ? 'repair' : 'any');
+/** The record type of a KPI's failing ids, by the KPI id's first part. */
+const recordTypes = {
+  complaint: 'complaint', repair: 'repair', visit: 'visit', fee: 'fee', activity: 'activity', archive: 'archive_check', inspection: 'inspection',
+};
+/** Which record type a KPI's failing ids are; callback and satisfaction count complaints and repairs alike ('any' tries both). */
+const caseTypeOf = (kpiId) => recordTypes[kpiId.slice(0, kpiId.indexOf('.'))] ?? 'any';
 const FAILING_SHOWN = 12;
 const comparators = { '>=': '≥', '<=': '≤', '>': '>', '<': '<', '=': '=' };
 
+/** Numerator / denominator in what they count: yuan for fen, else numbers with their unit ("360 / 1,200 户"). */
+const amounts = (kpi, i18n) => {
+  if (kpi.measure === 'fen') return `${yuan(kpi.numerator)} / ${yuan(kpi.denominator)}`;
+  const unit = kpi.measure ? i18n.name(kpi.denominator === 1 ? 'measureOne' : 'measure', kpi.measure) : '';
+  return `${grouped(kpi.numerator)} / ${grouped(kpi.denominator)}${unit ? ` ${unit}` : ''}`;
+};
+
+/**
+ * The target; activity.count's is the activities each month needs and the share of months that
+ * must have them ("每月 ≥ 1 次 · 100% 的月份"), the share without its "≥" as it reads.
+ */
+const targetText = (kpi, t) => {
+  const target = `${comparators[kpi.comparator] ?? kpi.comparator} ${percent(kpi.target)}`;
+  if (kpi.perMonth === undefined) return target;
+  return t('agreement.perMonth', { count: kpi.perMonth, share: kpi.comparator === '>=' ? percent(kpi.target) : target });
+};
+
+/** The failing records as links to their pages; activity.count's failing ids are months, which have no page. */
 const FailingCases = ({ kpi }) => {
   const [all, setAll] = useState(false);
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const ids = kpi.failingCaseIds;
   if (ids.length === 0) return html`<span class="empty">—</span>`;
   const shown = all ? ids : ids.slice(0, FAILING_SHOWN);
+  const item = kpi.measure === 'months'
+    ? (id) => html`<li><time class="month" datetime=${id}>${i18n.month(id)}</time></li>`
+    : (id) => html`<li><${CaseLink} caseType=${caseTypeOf(kpi.id)} caseId=${id} /></li>`;
   return html`<ul class="failing" aria-label=${t('agreement.failing')}>
-    ${shown.map((id) => html`<li><${CaseLink} caseType=${caseTypeOf(kpi.id)} caseId=${id} /></li>`)}
+    ${shown.map(item)}
     ${ids.length > shown.length ? html`<li><button type="button" onClick=${() => setAll(true)}>${t('showMore', { count: ids.length - shown.length })}</button></li>` : null}
   </ul>`;
 };
@@ -50,9 +76,9 @@ export const Agreement = ({ propertyId, property, today, timeZone, version }) =>
         </tr></thead>
         <tbody>${report.kpis.map((kpi) => html`<tr class=${kpi.met === false ? 'kpi-failing' : ''} data-kpi=${kpi.id}>
           <th scope="row">${i18n.name('kpi', kpi.id)}</th>
-          <td class="num">${comparators[kpi.comparator] ?? kpi.comparator} ${percent(kpi.target)}</td>
+          <td class="num target">${targetText(kpi, t)}</td>
           <td class="num"><strong>${percent(kpi.value)}</strong></td>
-          <td class="num">${kpi.numerator} / ${kpi.denominator}</td>
+          <td class="num ratio">${amounts(kpi, i18n)}</td>
           <td class="num">${kpi.pending}</td>
           <td><${MetBadge} met=${kpi.met} /></td>
           <td><${FailingCases} kpi=${kpi} /></td>

@@ -32,6 +32,7 @@ export const FilterBar = ({ session, propertyId, onProperty, filters, onFilters,
         <option value="">${t('all')}</option>
         <optgroup label=${i18n.name('caseType', 'complaint')}>${categories.complaint.map((c) => html`<option value=${c.id}>${c[i18n.lang]}</option>`)}</optgroup>
         <optgroup label=${i18n.name('caseType', 'repair')}>${categories.repair.filter((c) => !categories.complaint.some((x) => x.id === c.id)).map((c) => html`<option value=${c.id}>${c[i18n.lang]}</option>`)}</optgroup>
+        ${categories.visit?.length ? html`<optgroup label=${i18n.name('caseType', 'visit')}>${categories.visit.filter((c) => ![...categories.complaint, ...categories.repair].some((x) => x.id === c.id)).map((c) => html`<option value=${c.id}>${c[i18n.lang]}</option>`)}</optgroup>` : null}
       </select></label>
     <label>${t('department')}
       <select id="filter-department" value=${filters.department ?? ''} onChange=${set('department')}>

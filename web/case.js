@@ -1,20 +1,25 @@
-// Case: state, allowed next actions, SLA clocks with their explanation, and the full timeline.
+// Case: any record's state, allowed next actions, SLA clocks with their explanation, and the full timeline.
 import { useState } from 'preact/hooks';
 import { getJson } from './api.js';
 import { html } from './html.js';
 import { useI18n } from './i18n.js';
-import { Countdown, Problem, StatusBadge, useLiveResource } from './parts.js';
+import { Countdown, grouped, Problem, StatusBadge, useLiveResource, yuan } from './parts.js';
 import { formatInstant } from './time.js';
 
-const plural = { complaint: 'complaints', repair: 'repairs' };
+/** Each record type's collection in the API. */
+const plural = {
+  complaint: 'complaints', repair: 'repairs', visit: 'visits', fee: 'fees', activity: 'activities', archive_check: 'archive-checks', inspection: 'inspections',
+};
 const AUDIT_ROLES = new Set(['auditor', 'admin']);
 
 /**
  * The case view, its events and — for auditors and admins — the audit replay, whose clocks carry
- * an explanation. `caseType` 'any' tries a complaint, then a repair (KPI links on both types).
+ * an explanation. `caseType` 'any' tries a complaint, then a repair (KPI links on both types); a
+ * type the page does not know is not found.
  */
 const loadCase = async (caseType, caseId, role) => {
   const types = caseType === 'any' ? ['complaint', 'repair'] : [caseType];
+  if (!types.every((type) => type in plural)) throw Object.assign(new Error(`unknown record type ${caseType}`), { status: 404 });
   let notFound;
   for (const type of types) {
     const base = `/v1/${plural[type]}/${encodeURIComponent(caseId)}`;
@@ -33,17 +38,22 @@ const loadCase = async (caseType, caseId, role) => {
   throw notFound;
 };
 
-const hidden = new Set(['owner', 'propertyId']);
+/** Fields never shown: the owner's and the visitor's name and phone, and the property (the page's own). */
+const hidden = new Set(['owner', 'visitor', 'propertyId']);
+const isShown = (value) => value !== null && value !== undefined && (typeof value !== 'object' || (Array.isArray(value) && value.every((v) => typeof v === 'string')));
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** An event's data as labelled fields; ids named, instants in the property's zone, the owner's contact left out. */
 const DataList = ({ caseType, eventType, data, timeZone }) => {
   const i18n = useI18n();
-  const entries = Object.entries(data ?? {}).filter(([key, value]) => !hidden.has(key) && value !== null && value !== undefined && typeof value !== 'object');
+  const entries = Object.entries(data ?? {}).filter(([key, value]) => !hidden.has(key) && isShown(value));
   if (entries.length === 0) return null;
   const show = (key, value) => {
     if (typeof value === 'boolean') return i18n.name('yesNo', String(value));
+    if (Array.isArray(value)) return value.join(i18n.lang === 'zh' ? '、' : ', ');
+    if (key === 'amountFen') return yuan(value);
+    if (key === 'method') return i18n.name('paymentMethod', value);
     if (typeof value === 'string' && INSTANT.test(value)) return formatInstant(value, i18n, timeZone);
     if (key === 'category') return i18n.category(caseType, value);
     if (key === 'department') return i18n.department(value);
@@ -134,6 +144,49 @@ const Timeline = ({ caseType, entries, timeZone }) => {
   </section>`;
 };
 
+const sumFen = (movements) => (movements ?? []).reduce((total, m) => total + m.amountFen, 0);
+/** Record types received at a desk: their first event is a receipt, and their clocks run from it. */
+const atDesk = new Set(['complaint', 'repair', 'visit']);
+
+/**
+ * The facts at the top of a record's page, by its type, as [label, value]: what a manager needs to
+ * recognise the record, from its first event and, where later events change them, its folded facts.
+ */
+const factsOf = (type, view, i18n) => {
+  const { t } = i18n;
+  const d = view.details ?? {};
+  const f = view.facts ?? {};
+  const list = (values) => values.join(i18n.lang === 'zh' ? '、' : ', ');
+  switch (type) {
+    case 'fee': {
+      const billed = f.billedFen ?? d.amountFen;
+      const collected = sumFen(f.payments) - sumFen(f.refunds);
+      const waived = sumFen(f.waivers);
+      return [
+        [t('case.unit'), d.unit], [t('case.period'), d.period ? i18n.month(d.period) : null], [t('case.dueDate'), d.dueDate],
+        [t('case.billed'), yuan(billed)], [t('case.collected'), yuan(collected)], ...(waived > 0 ? [[t('case.waived'), yuan(waived)]] : []),
+        [t('case.owed'), yuan(billed - waived - collected)],
+      ];
+    }
+    case 'activity':
+      return [[t('case.title'), d.title], [t('case.heldOn'), d.heldOn], [t('case.participants'), grouped(f.participants ?? d.participants)]];
+    case 'archive_check':
+      return [
+        [t('case.unit'), d.unit], [t('case.result'), i18n.name('state', d.correct ? 'correct' : 'incorrect')],
+        ...(d.wrongFields?.length ? [[t('case.wrongFields'), list(d.wrongFields)]] : []),
+      ];
+    case 'inspection':
+      return [[t('case.procedure'), d.procedure], [t('case.result'), i18n.name('state', d.passed ? 'passed' : 'failed')]];
+    default:
+      return [
+        [t('category'), i18n.category(type, d.category)], [t('case.unit'), d.unit ?? d.location],
+        ...(d.channel ? [[t('channel'), i18n.name('channel', d.channel)]] : []),
+        ...(d.complexity ? [[t('case.complexity'), i18n.name('complexity', f.complexity ?? d.complexity)]] : []),
+        ...(type === 'visit' && f.department ? [[t('department'), i18n.department(f.department)]] : []),
+      ];
+  }
+};
+
 const Lookup = ({ initialId = '' }) => {
   const { t, name } = useI18n();
   const [caseType, setCaseType] = useState('complaint');
@@ -145,7 +198,7 @@ const Lookup = ({ initialId = '' }) => {
   return html`<form class="filters lookup" onSubmit=${submit} aria-label=${t('case.lookup')}>
     <label>${t('caseType')}
       <select id="lookup-type" value=${caseType} onChange=${(e) => setCaseType(e.currentTarget.value)}>
-        <option value="complaint">${name('caseType', 'complaint')}</option><option value="repair">${name('caseType', 'repair')}</option>
+        ${Object.keys(plural).map((type) => html`<option value=${type}>${name('caseType', type)}</option>`)}
       </select></label>
     <label>${t('case.id')} <input id="lookup-id" value=${id} onInput=${(e) => setId(e.currentTarget.value)} size="38" /></label>
     <button type="submit">${t('case.open')}</button>
@@ -168,25 +221,25 @@ export const CaseView = ({ caseType, caseId, role, timeZone, version }) => {
   if (!loaded) return html`<p class="loading">${t('loading')}</p>`;
   const { view, type } = loaded;
   const d = view.details ?? {};
-  return html`<div class="case" data-case=${view.id}>
+  // What the record says in words: a receipt's description, a failed check's findings, else a note.
+  const [wordsLabel, words] = d.description !== undefined ? [t('case.description'), d.description]
+    : d.findings !== undefined ? [t('case.findings'), d.findings] : [i18n.name('field', 'note'), d.note];
+  return html`<div class="case" data-case=${view.id} data-case-type=${type}>
     <section class="panel" aria-labelledby="case-title">
       <h2 id="case-title">${i18n.name('caseType', type)} <code>${view.id}</code></h2>
-      <dl class="facts">
+      <dl class="facts" id="case-facts">
         <div><dt>${t('state')}</dt><dd id="case-state"><strong>${i18n.name('state', view.state)}</strong></dd></div>
-        <div><dt>${t('category')}</dt><dd>${i18n.category(type, d.category)}</dd></div>
-        <div><dt>${t('case.unit')}</dt><dd>${d.unit ?? d.location ?? '—'}</dd></div>
-        ${d.channel ? html`<div><dt>${t('channel')}</dt><dd>${i18n.name('channel', d.channel)}</dd></div>` : null}
-        ${d.complexity ? html`<div><dt>${t('case.complexity')}</dt><dd>${i18n.name('complexity', view.facts?.complexity ?? d.complexity)}</dd></div>` : null}
-        <div><dt>${t('case.received')}</dt><dd>${formatInstant(loaded.events[0]?.metadata.occurredAt, i18n, timeZone, true)}</dd></div>
+        ${factsOf(type, view, i18n).map(([label, value]) => html`<div><dt>${label}</dt><dd>${value ?? '—'}</dd></div>`)}
+        <div><dt>${t(atDesk.has(type) ? 'case.received' : 'case.recordedAt')}</dt><dd>${formatInstant(loaded.events[0]?.metadata.occurredAt, i18n, timeZone, true)}</dd></div>
         <div><dt>${t('case.revision')}</dt><dd>${view.revision}</dd></div>
-        <div class="wide"><dt>${t('case.description')}</dt><dd>${d.description ?? '—'}</dd></div>
+        ${words !== undefined || atDesk.has(type) ? html`<div class="wide"><dt>${wordsLabel}</dt><dd>${words ?? '—'}</dd></div>` : null}
       </dl>
       <h3>${t('case.allowed')}</h3>
       ${view.allowedActions.length === 0
         ? html`<p class="empty">${t('case.noActions')}</p>`
         : html`<ul class="actions" id="allowed-actions">${view.allowedActions.map((a) => html`<li>${i18n.name('action', a)} <code>${a}</code></li>`)}</ul>`}
     </section>
-    <${Clocks} clocks=${view.clocks} explained=${loaded.audit?.clocks} timeZone=${timeZone} />
+    ${view.clocks.length > 0 ? html`<${Clocks} clocks=${view.clocks} explained=${loaded.audit?.clocks} timeZone=${timeZone} />` : null}
     <${Timeline} caseType=${type} entries=${timelineOf(loaded)} timeZone=${timeZone} />
   </div>`;
 };

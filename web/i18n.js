@@ -102,7 +102,8 @@ const zh = {
   'agreement.met': '达标',
   'agreement.notMet': '未达标',
   'agreement.noData': '无数据',
-  'agreement.failing': '未达标的工单',
+  'agreement.failing': '未达标的记录',
+  'agreement.perMonth': '每月 ≥ {count} 次 · {share} 的月份',
   'agreement.meta': '责任书 {agreement}（版本 {version}）· 规则集 {ruleset} · 计算时间 {asOf}',
   'agreement.forbidden': '您的角色不能查看目标考核报告。',
   'case.lookup': '打开工单',
@@ -112,7 +113,7 @@ const zh = {
   'case.details': '工单信息',
   'case.revision': '版本',
   'case.allowed': '可执行的下一步',
-  'case.noActions': '无（工单已结束）',
+  'case.noActions': '无（已结束）',
   'case.clocks': 'SLA 时限',
   'case.started': '开始',
   'case.stopped': '停止',
@@ -131,6 +132,20 @@ const zh = {
   'case.description': '描述',
   'case.complexity': '复杂度',
   'case.received': '受理时间',
+  'case.recordedAt': '登记时间',
+  'case.period': '账期',
+  'case.billed': '应收',
+  'case.collected': '已收',
+  'case.waived': '减免',
+  'case.owed': '欠费',
+  'case.dueDate': '缴费截止日',
+  'case.title': '活动',
+  'case.heldOn': '举办日期',
+  'case.participants': '参与户数',
+  'case.result': '结果',
+  'case.wrongFields': '有误的字段',
+  'case.procedure': '规程',
+  'case.findings': '发现的问题',
   'case.policy': '规则 {policy}：{duration}',
   'case.consumed': '已用 {share}',
   'duration.elapsed': '{minutes} 分钟（自然时间）',
@@ -223,7 +238,8 @@ const en = {
   'agreement.met': 'Met',
   'agreement.notMet': 'Not met',
   'agreement.noData': 'No data',
-  'agreement.failing': 'Failing cases',
+  'agreement.failing': 'Failing records',
+  'agreement.perMonth': '≥ {count} a month · {share} of months',
   'agreement.meta': 'Agreement {agreement} (version {version}) · ruleset {ruleset} · computed {asOf}',
   'agreement.forbidden': 'Your role may not read the agreement report.',
   'case.lookup': 'Open a case',
@@ -233,7 +249,7 @@ const en = {
   'case.details': 'Case',
   'case.revision': 'Revision',
   'case.allowed': 'Allowed next actions',
-  'case.noActions': 'None (the case has ended)',
+  'case.noActions': 'None (it has ended)',
   'case.clocks': 'SLA clocks',
   'case.started': 'Started',
   'case.stopped': 'Stopped',
@@ -252,6 +268,20 @@ const en = {
   'case.description': 'Description',
   'case.complexity': 'Complexity',
   'case.received': 'Received',
+  'case.recordedAt': 'Recorded',
+  'case.period': 'Billing month',
+  'case.billed': 'Billed',
+  'case.collected': 'Collected',
+  'case.waived': 'Waived',
+  'case.owed': 'Owed',
+  'case.dueDate': 'Due date',
+  'case.title': 'Activity',
+  'case.heldOn': 'Held on',
+  'case.participants': 'Participating households',
+  'case.result': 'Result',
+  'case.wrongFields': 'Fields found wrong',
+  'case.procedure': 'Procedure',
+  'case.findings': 'Findings',
   'case.policy': 'Policy {policy}: {duration}',
   'case.consumed': '{share} used',
   'duration.elapsed': '{minutes} min elapsed',
@@ -262,15 +292,19 @@ const en = {
   unit: { d: 'd', h: 'h', m: 'm', s: 's' },
 };
 
-/** Names of the engine's ids: states, events, clocks, statuses, channels, KPIs, actions, roles. */
+/** Names of the engine's ids: states, events, clocks, statuses, channels, KPIs and what they count, actions, roles. */
 const names = {
   zh: {
-    caseType: { complaint: '投诉', repair: '报修' },
+    caseType: {
+      complaint: '投诉', repair: '报修', visit: '来访', fee: '物业费台账', activity: '社区活动', archive_check: '档案核查', inspection: '规程抽检',
+    },
     state: {
       received: '已受理', handling: '处理中', assigned: '已派部门', resolved: '已解决', owner_notified: '已告知业主',
       called_back: '已回访', closed: '已关闭', withdrawn: '已撤回', rejected: '已驳回',
       reported: '已报修', dispatched: '已派单', accepted: '已接单', on_site: '已到场', paused: '暂停中',
       completed: '已完工', verified: '已验收', rework: '返修', cancelled: '已取消',
+      answered: '已答复', referred: '已转部门', outstanding: '未结清', settled: '已结清', held: '已举办',
+      correct: '档案正确', incorrect: '档案有误', corrected: '已更正', passed: '合格', failed: '不合格', rectified: '已整改',
     },
     event: {
       ComplaintReceived: '受理投诉', ComplaintHandlingStarted: '开始处理', ComplaintAssigned: '派给部门', ComplaintResolved: '已解决',
@@ -279,6 +313,10 @@ const names = {
       RepairReported: '报修', RepairDispatched: '派单', RepairAccepted: '接单', RepairArrived: '到场', RepairPaused: '暂停',
       RepairResumed: '恢复', RepairCompleted: '完工', RepairVerified: '业主验收', RepairReworkRequested: '返修',
       RepairClosed: '关闭', RepairCancelled: '业主取消', RepairReclassified: '重新分类', RepairDeadlineMissed: '记录超时',
+      VisitReceived: '来访登记', VisitAnswered: '答复', VisitReferred: '转部门', VisitClosed: '关闭', VisitDeadlineMissed: '记录超时',
+      FeeBilled: '开账', FeePaid: '收费', FeeWaived: '减免', FeeRefunded: '退款',
+      ActivityHeld: '举办活动', ActivityParticipationCorrected: '更正参与户数',
+      ArchiveChecked: '档案核查', ArchiveCorrected: '档案更正', InspectionRecorded: '规程抽检', InspectionRectified: '整改',
     },
     clock: { response: '响应', resolution: '解决', completion: '完工', callback: '回访' },
     clockStatus: {
@@ -293,30 +331,50 @@ const names = {
       'repair.completion_timely': '维修按时完工率（一般 24 h / 复杂 72 h）',
       'callback.rate': '回访率',
       'satisfaction.rate': '业主满意度',
+      'visit.reception_rate': '来访接待率',
+      'fee.collection_rate': '物业费收缴率（按金额）',
+      'activity.count': '社区活动（每月）',
+      'activity.participation': '活动参与率（按户数）',
+      'archive.accuracy': '业户档案准确率',
+      'inspection.pass_rate': '规程抽检合格率',
     },
+    measure: { cases: '件', ratings: '次评价', fen: '', households: '户', months: '个月', checks: '次' },
+    measureOne: { cases: '件', ratings: '次评价', fen: '', households: '户', months: '个月', checks: '次' },
     action: {
       receive: '受理', acknowledge: '开始处理', assign: '派给部门', resolve: '记录解决', 'notify-owner': '告知业主', callback: '回访',
       close: '关闭', reopen: '重新打开', escalate: '上报管理层', withdraw: '撤回', reject: '驳回', report: '报修', dispatch: '派单',
       accept: '接单', arrive: '到场', pause: '暂停', resume: '恢复', complete: '完工', verify: '验收', cancel: '取消', reclassify: '重新分类',
+      answer: '答复', refer: '转部门', bill: '开账', pay: '收费', waive: '减免', refund: '退款', record: '登记',
+      'correct-participation': '更正参与户数', correct: '更正档案', rectify: '整改',
     },
-    role: { frontdesk: '客服前台', dispatcher: '客服主管', technician: '维修人员', manager: '客服部经理', auditor: '质检', admin: '管理员', system: '系统' },
+    role: {
+      frontdesk: '客服前台', dispatcher: '客服主管', technician: '维修人员', finance: '财务', inspector: '规程抽检员', manager: '客服部经理',
+      auditor: '质检', admin: '管理员', system: '系统',
+    },
     complexity: { general: '一般', complex: '复杂' },
     field: {
       unit: '房号', location: '位置', category: '类别', description: '描述', channel: '渠道', clock: '时限', policyId: '规则',
       deadline: '截止时间', reason: '原因', department: '部门', technicianId: '维修人员', resolution: '处理结果', workDone: '维修内容',
       note: '备注', satisfaction: '满意度', complexity: '复杂度', from: '原分类', to: '新分类', accepted: '验收通过', comment: '业主意见',
+      answer: '答复', title: '活动名称', heldOn: '举办日期', participants: '参与户数', period: '账期', amountFen: '金额', dueDate: '缴费截止日',
+      method: '付款方式', receipt: '收据号', correct: '档案正确', wrongFields: '有误的字段', procedure: '规程', passed: '合格', findings: '发现的问题',
     },
+    paymentMethod: { cash: '现金', card: '银行卡', transfer: '转账', wechat: '微信支付', alipay: '支付宝', other: '其他' },
     satisfaction: { very_satisfied: '非常满意', satisfied: '满意', neutral: '一般', dissatisfied: '不满意' },
     pauseReason: { awaiting_parts: '等待配件', owner_absent: '业主不在家', owner_quote: '等待业主确认报价' },
     yesNo: { true: '是', false: '否' },
   },
   en: {
-    caseType: { complaint: 'Complaint', repair: 'Repair' },
+    caseType: {
+      complaint: 'Complaint', repair: 'Repair', visit: 'Visit', fee: 'Fee ledger', activity: 'Activity', archive_check: 'Archive check', inspection: 'Spot check',
+    },
     state: {
       received: 'Received', handling: 'Handling', assigned: 'Assigned', resolved: 'Resolved', owner_notified: 'Owner notified',
       called_back: 'Called back', closed: 'Closed', withdrawn: 'Withdrawn', rejected: 'Rejected',
       reported: 'Reported', dispatched: 'Dispatched', accepted: 'Accepted', on_site: 'On site', paused: 'Paused',
       completed: 'Completed', verified: 'Verified', rework: 'Rework', cancelled: 'Cancelled',
+      answered: 'Answered', referred: 'Referred', outstanding: 'Outstanding', settled: 'Settled', held: 'Held',
+      correct: 'Correct', incorrect: 'Incorrect', corrected: 'Corrected', passed: 'Passed', failed: 'Failed', rectified: 'Rectified',
     },
     event: {
       ComplaintReceived: 'Complaint received', ComplaintHandlingStarted: 'Handling started', ComplaintAssigned: 'Assigned to department', ComplaintResolved: 'Resolved',
@@ -325,6 +383,10 @@ const names = {
       RepairReported: 'Repair reported', RepairDispatched: 'Dispatched', RepairAccepted: 'Accepted', RepairArrived: 'On site', RepairPaused: 'Paused',
       RepairResumed: 'Resumed', RepairCompleted: 'Completed', RepairVerified: 'Verified by the owner', RepairReworkRequested: 'Rework requested',
       RepairClosed: 'Closed', RepairCancelled: 'Cancelled by the owner', RepairReclassified: 'Reclassified', RepairDeadlineMissed: 'Deadline missed',
+      VisitReceived: 'Visit received', VisitAnswered: 'Answered', VisitReferred: 'Referred', VisitClosed: 'Closed', VisitDeadlineMissed: 'Deadline missed',
+      FeeBilled: 'Billed', FeePaid: 'Paid', FeeWaived: 'Waived', FeeRefunded: 'Refunded',
+      ActivityHeld: 'Activity held', ActivityParticipationCorrected: 'Participation corrected',
+      ArchiveChecked: 'Record checked', ArchiveCorrected: 'Record corrected', InspectionRecorded: 'Spot check', InspectionRectified: 'Rectified',
     },
     clock: { response: 'Response', resolution: 'Resolution', completion: 'Completion', callback: 'Callback' },
     clockStatus: {
@@ -339,19 +401,36 @@ const names = {
       'repair.completion_timely': 'Repairs completed in time (general 24 h / complex 72 h)',
       'callback.rate': 'Callback rate',
       'satisfaction.rate': 'Owner satisfaction',
+      'visit.reception_rate': 'Visit reception rate',
+      'fee.collection_rate': 'Fee collection rate (by amount)',
+      'activity.count': 'Community activities per month',
+      'activity.participation': 'Activity participation (households)',
+      'archive.accuracy': 'Owner-archive accuracy',
+      'inspection.pass_rate': 'Procedure spot-check pass rate',
     },
+    measure: { cases: 'cases', ratings: 'ratings', fen: '', households: 'households', months: 'months', checks: 'checks' },
+    measureOne: { cases: 'case', ratings: 'rating', fen: '', households: 'household', months: 'month', checks: 'check' },
     action: {
       receive: 'Receive', acknowledge: 'Start handling', assign: 'Assign', resolve: 'Resolve', 'notify-owner': 'Notify owner', callback: 'Callback',
       close: 'Close', reopen: 'Reopen', escalate: 'Escalate', withdraw: 'Withdraw', reject: 'Reject', report: 'Report', dispatch: 'Dispatch',
       accept: 'Accept', arrive: 'Arrive', pause: 'Pause', resume: 'Resume', complete: 'Complete', verify: 'Verify', cancel: 'Cancel', reclassify: 'Reclassify',
+      answer: 'Answer', refer: 'Refer', bill: 'Bill', pay: 'Record payment', waive: 'Waive', refund: 'Refund', record: 'Record',
+      'correct-participation': 'Correct participation', correct: 'Correct the record', rectify: 'Rectify',
     },
-    role: { frontdesk: 'Front desk', dispatcher: 'Dispatcher', technician: 'Technician', manager: 'Manager', auditor: 'Auditor', admin: 'Administrator', system: 'System' },
+    role: {
+      frontdesk: 'Front desk', dispatcher: 'Dispatcher', technician: 'Technician', finance: 'Finance', inspector: 'Inspector', manager: 'Manager',
+      auditor: 'Auditor', admin: 'Administrator', system: 'System',
+    },
     complexity: { general: 'General', complex: 'Complex' },
     field: {
       unit: 'Unit', location: 'Location', category: 'Category', description: 'Description', channel: 'Channel', clock: 'Clock', policyId: 'Policy',
       deadline: 'Deadline', reason: 'Reason', department: 'Department', technicianId: 'Technician', resolution: 'Resolution', workDone: 'Work done',
       note: 'Note', satisfaction: 'Satisfaction', complexity: 'Complexity', from: 'From', to: 'To', accepted: 'Accepted', comment: 'Owner\'s comment',
+      answer: 'Answer', title: 'Title', heldOn: 'Held on', participants: 'Participating households', period: 'Billing month', amountFen: 'Amount',
+      dueDate: 'Due date', method: 'Method', receipt: 'Receipt', correct: 'Record correct', wrongFields: 'Fields found wrong', procedure: 'Procedure',
+      passed: 'Passed', findings: 'Findings',
     },
+    paymentMethod: { cash: 'Cash', card: 'Card', transfer: 'Bank transfer', wechat: 'WeChat Pay', alipay: 'Alipay', other: 'Other' },
     satisfaction: { very_satisfied: 'Very satisfied', satisfied: 'Satisfied', neutral: 'Neutral', dissatisfied: 'Dissatisfied' },
     pauseReason: { awaiting_parts: 'Waiting for parts', owner_absent: 'Owner not at home', owner_quote: 'Owner-paid quote pending' },
     yesNo: { true: 'Yes', false: 'No' },
@@ -360,9 +439,12 @@ const names = {
 
 const messages = { zh, en };
 
+const monthsEn = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
 /**
  * The translator for a language: `t(key, params)` fills `{name}` placeholders; `name(group, id)`
- * names an engine id (falling back to the id itself); `category`/`department` use the ruleset's names.
+ * names an engine id (falling back to the id itself); `category`/`department` use the ruleset's names;
+ * `month('2026-09')` names a month ("2026年9月", "Sep 2026").
  */
 export const translator = (lang, categories) => {
   const dict = messages[lang];
@@ -382,6 +464,10 @@ export const translator = (lang, categories) => {
     name,
     category: (caseType, id) => named(categories?.[caseType], id),
     department: (id) => named(categories?.departments, id),
+    month: (id) => {
+      const [year, month] = id.split('-');
+      return lang === 'zh' ? `${year}年${Number(month)}月` : `${monthsEn[Number(month) - 1] ?? month} ${year}`;
+    },
   };
 };
 

@@ -1,4 +1,4 @@
-// Small shared pieces: status badges (text, not colour alone), countdowns, case links, capped lists.
+// Small shared pieces: status badges (text, not colour alone), countdowns, case links, amounts, capped lists.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from './html.js';
 import { useI18n } from './i18n.js';
@@ -30,13 +30,25 @@ export const Countdown = ({ deadline }) => {
     : html`<span class="countdown overdue">${i18n.t('overdueBy', { time: formatDuration(left, i18n) })}</span>`;
 };
 
+/** A whole number with thousands separators, "1,200" (the same in both languages). */
+export const grouped = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
+/** An amount in fen as yuan with two decimals, "¥1,234.50": split from the integer fen, as the API keeps money, never through a float yuan. */
+export const yuan = (fen) => {
+  const abs = Math.abs(fen);
+  return `${fen < 0 ? '-' : ''}¥${grouped(Math.floor(abs / 100))}.${String(abs % 100).padStart(2, '0')}`;
+};
+
 export const caseHref = (caseType, caseId) => `#/case/${caseType}/${encodeURIComponent(caseId)}`;
 
+/** A link to a record's page, named by its type; 'any' (a complaint or a repair) is left unnamed. */
 export const CaseLink = ({ caseType, caseId }) => {
   const i18n = useI18n();
-  const label = caseType === 'complaint' || caseType === 'repair' ? i18n.name('caseType', caseType) : '';
-  // A UUID is known by its first 8 characters; shorter ids (imports, tests) are shown whole.
-  const shown = caseId.length > 12 ? caseId.slice(0, 8) : caseId;
+  const label = caseType === 'any' ? '' : i18n.name('caseType', caseType);
+  // A long id is shown by its last 8 characters: the API mints time-ordered UUIDs (v7), whose first
+  // characters are the time and the same for every record made in the same minute. Shorter ids
+  // (imports, tests) are shown whole; the full id is the link's title.
+  const shown = caseId.length > 12 ? `…${caseId.slice(-8)}` : caseId;
   return html`<a class="case-link" href=${caseHref(caseType, caseId)} title=${caseId}>${label} <code>${shown}</code></a>`;
 };
 

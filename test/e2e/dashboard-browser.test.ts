@@ -6,10 +6,12 @@ import { CHROMIUM, hasChromium, launchChromium, newDataDir, prefillComplaints, r
 
 /** The browser globals the page functions below use (this project's TypeScript has no DOM library). */
 interface PageStorage { getItem(key: string): string | null; setItem(key: string, value: string): void }
-declare const document: { querySelector(selector: string): { textContent: string | null } | null; querySelectorAll(selector: string): { length: number } };
+interface PageElement { textContent: string | null; getAttribute(name: string): string | null; querySelector(selector: string): PageElement | null }
+declare const document: { querySelector(selector: string): PageElement | null; querySelectorAll(selector: string): ArrayLike<PageElement> };
 declare const sessionStorage: PageStorage;
 declare const localStorage: PageStorage;
 declare const window: Record<string, unknown>;
+declare const location: { hash: string };
 
 const ADMIN_TOKEN = 'e2e-dashboard-admin-0123456789abcdef';
 /** Monday 2 March 2026, 09:00 in Shanghai. */
@@ -17,8 +19,25 @@ const START = '2026-03-02T01:00:00Z';
 const ARTIFACTS = new URL('../../artifacts/', import.meta.url).pathname;
 const WAIT = { timeout: 10_000 };
 const owner = { name: '测试业主', phone: '13800000000' };
+const visitor = { name: '来访业主', phone: '13900001111' };
+/** The agreement's thirteen KPIs as the page names them in Chinese. */
+const kpiNames = {
+  'complaint.timely_handling': '投诉处理及时率（2 小时内开始处理）',
+  'complaint.resolution_rate': '投诉解决率',
+  'complaint.resolution_timely': '投诉按时解决率（3 个工作日内）',
+  'repair.response_timely': '维修响应及时率（30 分钟）',
+  'repair.completion_timely': '维修按时完工率（一般 24 h / 复杂 72 h）',
+  'callback.rate': '回访率',
+  'satisfaction.rate': '业主满意度',
+  'visit.reception_rate': '来访接待率',
+  'fee.collection_rate': '物业费收缴率（按金额）',
+  'activity.count': '社区活动（每月）',
+  'activity.participation': '活动参与率（按户数）',
+  'archive.accuracy': '业户档案准确率',
+  'inspection.pass_rate': '规程抽检合格率',
+};
 
-t.test('the dashboard page in Chromium: sign-in, live board, missed deadline, case timeline, agreement, English, 2,000 open cases', {
+t.test('the dashboard page in Chromium: sign-in, live board, missed deadline, case timeline, the whole agreement, English, 2,000 open cases', {
   skip: hasChromium() ? false : `${CHROMIUM} is absent (.ci/run installs Debian's chromium)`,
 }, async (t) => {
   const started = Date.now();
@@ -118,12 +137,70 @@ t.test('the dashboard page in Chromium: sign-in, live board, missed deadline, ca
   await page.locator('#case-clocks tr[data-clock="response"] summary').click();
   await page.screenshot({ path: join(ARTIFACTS, 'dashboard-case.png'), fullPage: true });
 
-  // The agreement: the failing timely-handling figure links to the complaint.
+  // The rest of the agreement, this month (11:01 on 2 March): a visit answered at once; two fee ledgers of
+  // ¥1,000.00, one paid, one with ¥234.50 paid and due yesterday; an activity of 420 of demo's 1,200
+  // households; an owner record found right and one found wrong; a spot check passed.
+  const visit = (await call('POST', '/v1/visits', { propertyId: 'demo', unit: '2-1-501', category: 'renovation', description: '咨询装修手续', channel: 'walk_in', visitor })).id;
+  await call('POST', `/v1/visits/${visit}/answer`, { answer: '已告知所需材料' });
+  const bill = (unit: string) => call<{ id: string }>('POST', '/v1/fees', { propertyId: 'demo', unit, period: '2026-03', amountFen: 100_000, dueDate: '2026-03-01' }).then((r) => r.id);
+  const paid = await bill('2-1-501');
+  await call('POST', `/v1/fees/${paid}/pay`, { amountFen: 100_000, method: 'wechat' });
+  const owing = await bill('2-1-502');
+  await call('POST', `/v1/fees/${owing}/pay`, { amountFen: 23_450, method: 'cash' });
+  await call('POST', '/v1/activities', { propertyId: 'demo', title: '邻里节', heldOn: '2026-03-01', participants: 420 });
+  await call('POST', '/v1/archive-checks', { propertyId: 'demo', unit: '2-1-501', correct: true });
+  const wrong = (await call('POST', '/v1/archive-checks', { propertyId: 'demo', unit: '2-1-502', correct: false, wrongFields: ['面积'] })).id;
+  await call('POST', '/v1/inspections', { propertyId: 'demo', procedure: '交接班记录', passed: true });
+
+  // The agreement: all thirteen KPIs named in Chinese; the failing timely-handling figure links to the complaint.
   await page.locator('#nav-agreement').click();
   const failing = `#kpis tr[data-kpi="complaint.timely_handling"] a[href*="${complaint}"]`;
   await page.waitForSelector(failing, WAIT);
   t.match(await text('#kpis tr[data-kpi="complaint.timely_handling"]'), /未达标/);
+  const row = (kpi: string) => `#kpis tr[data-kpi="${kpi}"]`;
+  await page.waitForSelector(`${row('fee.collection_rate')} a[href="#/case/fee/${owing}"]`, WAIT);
+  const rows = await page.evaluate(() => Array.from(document.querySelectorAll('#kpis tbody tr'), (r) => [r.getAttribute('data-kpi'), r.querySelector('th')?.textContent]));
+  t.same(Object.fromEntries(rows), kpiNames, 'the thirteen KPIs of the agreement, each named in Chinese');
+  const cells = async (kpi: string) => ({
+    target: await text(`${row(kpi)} td.target`), ratio: await text(`${row(kpi)} td.ratio`), result: await text(`${row(kpi)} .badge`),
+  });
+  t.same(await cells('fee.collection_rate'), { target: '≥ 95.0%', ratio: '¥1,234.50 / ¥2,000.00', result: '✕ 未达标' }, 'fees by amount, in yuan');
+  t.same(await cells('activity.participation'), { target: '≥ 30.0%', ratio: '420 / 1,200 户', result: '✓ 达标' }, 'participation in households');
+  t.match(await text(row('activity.participation')), /35\.0%/);
+  t.same(await cells('activity.count'), { target: '每月 ≥ 1 次 · 100% 的月份', ratio: '1 / 1 个月', result: '✓ 达标' }, 'March had its activity');
+  t.same(await cells('visit.reception_rate'), { target: '≥ 100%', ratio: '1 / 1 件', result: '✓ 达标' });
+  t.same(await cells('archive.accuracy'), { target: '≥ 100%', ratio: '1 / 2 次', result: '✕ 未达标' });
+  t.ok(await page.locator(`${row('archive.accuracy')} a[href="#/case/archive_check/${wrong}"]`).count(), 'the wrong owner record links to its check');
+  t.same(await cells('inspection.pass_rate'), { target: '≥ 92.0%', ratio: '1 / 1 次', result: '✓ 达标' });
   await page.screenshot({ path: join(ARTIFACTS, 'dashboard-agreement.png'), fullPage: true });
+
+  // February, ended without any activity: a month that missed its target, named as a month, with no page to link to.
+  await page.locator('#agreement-period').fill('2026-02');
+  await waitText(`${row('activity.count')} td.ratio`, '0 / 1 个月');
+  t.match(await text(`${row('activity.count')} .badge`), /未达标/);
+  t.equal(await text(`${row('activity.count')} ul.failing`), '2026年2月');
+  t.equal(await page.locator(`${row('activity.count')} time[datetime="2026-02"]`).count(), 1);
+  t.equal(await page.locator(`${row('activity.count')} ul.failing a`).count(), 0, 'a month is not a link');
+  t.match(await text(row('fee.collection_rate')), /无数据/, 'nothing billed for February');
+
+  // A failing fee ledger's page: what it owes, and its timeline.
+  await page.locator('#agreement-period').fill('2026-03');
+  await page.locator(`${row('fee.collection_rate')} a[href="#/case/fee/${owing}"]`).click();
+  await page.waitForSelector('#timeline tbody tr[data-event="FeePaid"]', WAIT);
+  t.equal(await text('#case-state'), '未结清');
+  t.match(await text('#allowed-actions'), /收费/);
+  t.match(await text('#case-facts'), /欠费\s+¥765\.50/);
+  t.match(await text('#timeline tbody tr[data-event="FeePaid"]'), /¥234\.50/);
+  t.equal(await page.locator('#case-clocks').count(), 0, 'a fee ledger has no SLA clock');
+  // A visit's page: its reception clock, and neither the visitor's name nor phone.
+  await page.evaluate((hash) => { location.hash = hash; }, `#/case/visit/${visit}`);
+  await page.waitForSelector('#timeline tbody tr[data-event="VisitAnswered"]', WAIT);
+  t.equal(await text('#case-state'), '已答复');
+  t.match(await text('#case-clocks tr[data-clock="response"]'), /达标/);
+  const visitPage = await text('main');
+  t.notOk(visitPage.includes(visitor.name) || visitPage.includes(visitor.phone), 'the visitor is not named on the page');
+  await page.locator('#nav-agreement').click();
+  await page.waitForSelector(row('fee.collection_rate'), WAIT);
 
   // English, remembered across a reload (and still signed in: the token is in this tab's session).
   await page.locator('#lang-switch').click();
@@ -133,6 +210,8 @@ t.test('the dashboard page in Chromium: sign-in, live board, missed deadline, ca
   await waitText('#nav-agreement', 'Agreement');
   await page.waitForSelector('#kpis tr[data-kpi="complaint.timely_handling"]', WAIT);
   t.match(await text('#kpis tr[data-kpi="complaint.timely_handling"]'), /Not met/);
+  t.equal(await text('#kpis tr[data-kpi="fee.collection_rate"] th'), 'Fee collection rate (by amount)');
+  t.equal(await text('#kpis tr[data-kpi="activity.participation"] td.ratio'), '420 / 1,200 households');
   await page.locator('#nav-today').click();
   await page.waitForSelector('#intake-title', WAIT);
   t.match(await text('#intake-title'), /Received today \(2026-03-02\)/);
