@@ -6,6 +6,7 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     body?: string;
   }
+  export type SetupRequest = (request: Request, context: Record<string, unknown>) => Request;
   export interface Options {
     url: string;
     connections?: number;
@@ -13,7 +14,7 @@ declare module 'autocannon' {
     method?: string;
     headers?: Record<string, string>;
     body?: string;
-    requests?: Array<Request & { setupRequest?: (request: Request, context: Record<string, unknown>) => Request }>;
+    requests?: Array<Request & { setupRequest?: SetupRequest }>;
   }
   export interface Histogram {
     average: number;
@@ -29,6 +30,8 @@ declare module 'autocannon' {
     non2xx: number;
     duration: number;
     '2xx': number;
+    /** Answers by status code. */
+    statusCodeStats: Record<string, { count: number }>;
   }
   function autocannon(options: Options): Promise<Result>;
   export default autocannon;

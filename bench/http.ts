@@ -1,27 +1,49 @@
 /**
- * HTTP throughput of real case actions on the durable embedded store, against a baseline that
- * costs only the HTTP stack: an echo route with the same auth and the same zod body validation
- * as POST /v1/complaints. Both are served by one server process (a child, so the load generator
- * does not share its event loop), driven by autocannon with the same connections and duration,
- * in the same run, so the ratio holds on whatever machine this runs on. The two alternate over
- * several rounds, so a change in the machine's speed during the run (other work, throttling)
- * weighs on both alike; the ratio is that of the totals, and each round's is shown for its spread.
- * Each phase first runs unmeasured for a while, so that both are measured warm, optimised by the JIT.
+ * HTTP intake of the server as `npm start` runs it, against a baseline that costs only the HTTP
+ * stack, on the same machine in the same run.
  *
- * npm run bench:http runs it compiled, as production runs the server (`npx tsx bench/http.ts` runs
- * it from the sources).
+ * The server under test is the real entry point, compiled (`node dist/src/main.js`), in its own
+ * process with its defaults: the embedded SQLite store (WAL, synchronous=FULL: every 201 is
+ * fsynced before it is sent), the projections and the deadline watcher running in it, pino at
+ * `info` (to a file here, not the terminal). The baseline is an echo route with the same auth and
+ * the same zod body validation as POST /v1/complaints (bench/echo-server.ts), served by a process
+ * of the same kind: the same app, logger and configuration, compiled, on its own temp store.
+ * Both get the same number of connections from autocannon, with a front desk's bearer token.
+ *
+ * Three phases, alternated over rounds after an unmeasured warm-up of each, so that a change in
+ * the machine's speed during the run (other work, throttling) weighs on all alike:
+ *   echo       the baseline;
+ *   new cases  POST /v1/complaints and POST /v1/repairs in turn, ~300-byte bodies, no Idempotency-Key;
+ *   actions    POST /v1/complaints/:id/escalate over complaints pre-created through the API.
+ * What matters is the ratio of each to echo (of the totals; each round's shows the spread): a
+ * ratio to the HTTP stack on this machine, not an absolute promise of requests per second.
+ *
+ * Alongside, read from outside the server as an operator could: its CPU time per request and its
+ * RSS (/proc), the projections' lag when the load stops and how soon it is back under 1 s (GET
+ * /metrics), and what its log says went wrong. Appends per fsync are printed only if the server
+ * publishes the store's group-commit counters on /metrics; it says so when it does not.
  *
  *   npm run bench:http          (BENCH_ROUNDS=3 BENCH_SECONDS=5 (a phase of a round)
  *                                BENCH_WARMUP=2 (seconds of each phase before the rounds)
- *                                BENCH_CONNECTIONS=50 BENCH_CASES=2000;
- *                                BENCH_PROFILE=<dir> writes the server's --cpu-prof there)
+ *                                BENCH_CONNECTIONS=50 BENCH_CASES=2000 (complaints pre-created for the actions);
+ *                                BENCH_PROFILE=<dir> writes the server's --cpu-prof there;
+ *                                BENCH_SOAK=60 instead runs one 60 s phase of new cases and prints the RSS over it;
+ *                                BENCH_KEEP=1 keeps the temp directory: both servers' data and logs)
+ *
+ * `npm run bench:http` compiles the sources first (tsconfig.bench.json); `npx tsx bench/http.ts`
+ * runs everything from the sources instead, which is slower and not how production runs.
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import autocannon, { type Result } from 'autocannon';
+import type { Result } from 'autocannon';
+import * as requests from './http-load.js';
+import { createToken, startServer, type ServerProcess } from './http-processes.js';
+import {
+  cpuMicros, followCatchUp, GROUP_COMMIT_METRICS, groupCommitCount, rssMegabytes, sampleRss, scrapeMetrics, summariseLog,
+  type CatchUp, type GroupCommitCount, type RssSample,
+} from './http-probes.js';
 import { COMPILED, RULES_DIR } from './repository.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -29,165 +51,255 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const CASES = Number(process.env.BENCH_CASES ?? 2000);
+const SOAK = Number(process.env.BENCH_SOAK ?? 0);
+const PROFILE = process.env.BENCH_PROFILE;
+const KEEP = Boolean(process.env.BENCH_KEEP);
 
-const complaint = {
-  propertyId: 'demo', unit: '3-2-1201', category: 'noise', description: '楼上深夜装修噪音，业主多次来电', channel: 'phone',
-  owner: { name: '测试业主', phone: '+86 138-0013-8000' },
-};
+/** The issue's goals, printed beside the figures. */
+const GOAL = { ratio: 0.4, p99Ms: 20, rssMb: 256, lagBackUnderOneSecondWithin: 2 };
 
-interface Ready {
-  readonly port: number;
-  readonly token: string;
-  readonly ids: readonly string[];
+/** One phase of one round, with what was read about the server while it ran. */
+interface Measured {
+  readonly result: Result;
+  readonly cpuMicros: number;
+  readonly rssPeak: number;
+  readonly rssEnd: number;
+  readonly rssSamples: readonly RssSample[];
+  readonly catchUp: CatchUp | undefined;
+  readonly commits: GroupCommitCount | undefined;
 }
 
-/** The server side, run in the child: the app on a temp SQLite file, the echo route, pre-created complaints. */
-const serve = async () => {
-  const [{ buildApp }, { openTokenStore }, { systemClock }, { openRulesetRegistry }, { lifecycles }, { instantSchema }, { loadRuleset }, { openSqliteEventStore }] = await Promise.all([
-    import('../src/api/app.js'), import('../src/api/auth/tokens.js'), import('../src/app/clock.js'), import('../src/app/rulesets.js'),
-    import('../src/app/case-history.js'), import('../src/domain/events/envelope.js'), import('../src/ruleset/load.js'), import('../src/store/sqlite.js'),
-  ]);
-  const store = openSqliteEventStore({ file: join(process.env.BENCH_DATA_DIR!, 'events.db') });
-  const rulesets = await openRulesetRegistry(store, await loadRuleset(RULES_DIR));
-  const tokens = openTokenStore(':memory:');
-  const { token } = tokens.create({ role: 'frontdesk', properties: ['demo'] });
-  const app = await buildApp({ store, rulesets, tokens, clock: systemClock });
-
-  const receive = lifecycles.complaint.commands.find((c) => c.creates)!;
-  const body = (receive.payload as import('zod').ZodObject).extend({ occurredAt: instantSchema.optional() });
-  app.post('/bench/echo', { config: { roles: receive.roles }, schema: { hide: true, body } }, async (request, reply) =>
-    reply.status(201).send({ id: 'echo', revision: 0, propertyId: (request.body as { propertyId: string }).propertyId }));
-  await app.listen({ port: 0, host: '127.0.0.1' });
-
-  const ids: string[] = [];
-  const headers = { authorization: `Bearer ${token}` };
-  for (let start = 0; start < CASES; start += 100) {
-    const batch = await Promise.all(Array.from({ length: Math.min(100, CASES - start) }, () =>
-      app.inject({ method: 'POST', url: '/v1/complaints', headers, payload: complaint })));
-    for (const response of batch) {
-      if (response.statusCode !== 201) throw new Error(`pre-create: ${response.statusCode} ${response.body}`);
-      ids.push(response.json<{ id: string }>().id);
-    }
-  }
-  const ready: Ready = { port: (app.server.address() as { port: number }).port, token, ids };
-  process.send!(ready);
-  // CPU time the server spent, asked for around each phase: it holds up better than req/s when other work shares the cores.
-  process.on('message', (message) => {
-    if (message === 'cpu') process.send!({ cpu: process.cpuUsage(), commits: store.stats() });
-  });
-  process.once('SIGTERM', async () => {
-    await app.close();
-    await store.close();
-    tokens.close();
-    process.exit(0);
-  });
-};
+const rateOf = (r: Result) => r['2xx'] / r.duration;
+const failuresOf = (r: Result) => r.non2xx + r.errors + r.timeouts;
 
 /** One kind of request over all rounds. */
 class Phase {
-  ok = 0;
-  failed = 0;
-  seconds = 0;
-  cpuMicros = 0;
-  readonly perSecond: number[] = [];
-  readonly p50: number[] = [];
-  readonly p99: number[] = [];
+  readonly rounds: Measured[] = [];
+  constructor(readonly label: string) {}
 
-  add(r: Result, cpuMicros: number): void {
-    this.ok += r['2xx'];
-    this.failed += r.non2xx + r.errors + r.timeouts;
-    this.seconds += r.duration;
-    this.cpuMicros += cpuMicros;
-    this.perSecond.push(r['2xx'] / r.duration);
-    this.p50.push(r.latency.p50);
-    this.p99.push(r.latency.p99);
+  add(measured: Measured) {
+    this.rounds.push(measured);
   }
 
   /** Answered requests a second over every round. */
-  rate = () => this.ok / this.seconds;
-  cpuPerRequest = () => this.cpuMicros / Math.max(1, this.ok);
-
-  summary = (label: string) =>
-    `${label.padEnd(44)} ${this.rate().toFixed(0).padStart(7)} req/s  p50 ${String(median(this.p50)).padStart(4)} ms  p99 ${String(Math.max(...this.p99)).padStart(4)} ms  ` +
-    `server CPU ${this.cpuPerRequest().toFixed(0).padStart(4)} µs/req  (${this.ok} ok, ${this.failed} failed)`;
+  rate = () => sum(this.rounds.map((m) => m.result['2xx'])) / sum(this.rounds.map((m) => m.result.duration));
+  p50 = () => median(this.rounds.map((m) => m.result.latency.p50));
+  p99 = () => Math.max(...this.rounds.map((m) => m.result.latency.p99));
+  failures = () => sum(this.rounds.map((m) => failuresOf(m.result)));
+  cpuPerRequest = () => sum(this.rounds.map((m) => m.cpuMicros)) / Math.max(1, sum(this.rounds.map((m) => m.result['2xx'])));
+  rates = () => this.rounds.map((m) => rateOf(m.result));
+  commits = (): GroupCommitCount | undefined => this.rounds.every((m) => m.commits)
+    ? { appends: sum(this.rounds.map((m) => m.commits!.appends)), transactions: sum(this.rounds.map((m) => m.commits!.transactions)) }
+    : undefined;
 }
 
+const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const seconds = (value: number | undefined, limit = 60) => value === undefined ? `not within ${limit} s` : `${value.toFixed(1)} s`;
 
-const drive = async () => {
-  const dataDir = await mkdtemp(join(tmpdir(), 'bench-http-'));
-  const child = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []), ...(COMPILED ? [] : ['--import', 'tsx']), fileURLToPath(import.meta.url)], {
-    env: { ...process.env, BENCH_ROLE: 'server', BENCH_DATA_DIR: dataDir },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+/** Non-2xx answers by status, e.g. "409×3 503×1"; socket errors and timeouts after them. */
+const failureDetail = (r: Result) => {
+  const statuses = Object.entries(r.statusCodeStats ?? {}).filter(([code]) => !code.startsWith('2')).map(([code, { count }]) => `${code}×${count}`);
+  if (r.errors > 0) statuses.push(`${r.errors} socket errors`);
+  if (r.timeouts > 0) statuses.push(`${r.timeouts} timeouts`);
+  return statuses.length > 0 ? ` (${statuses.join(' ')})` : '';
+};
+
+const requestFigures = (rate: number, p50: number, p99: number, failures: number, cpuPerRequest: number) =>
+  `${rate.toFixed(0).padStart(7)} req/s  p50 ${String(p50).padStart(4)} ms  p99 ${String(p99).padStart(4)} ms  ` +
+  `non-2xx ${String(failures).padStart(5)}  CPU ${cpuPerRequest.toFixed(0).padStart(5)} µs/req`;
+
+const lagFigures = (catchUp: CatchUp | undefined) => catchUp === undefined ? '' :
+  `; lag at end ${catchUp.atEnd.seconds.toFixed(1)} s (${catchUp.atEnd.events} events), under 1 s after ${seconds(catchUp.underOneSecondAfter)}, ` +
+  `none left after ${seconds(catchUp.caughtUpAfter)} (/metrics took up to ${catchUp.slowestScrapeMs.toFixed(0)} ms)`;
+
+/** A phase of a round: the requests' figures, then what was read about the server meanwhile. */
+const roundLines = (label: string, m: Measured) =>
+  `  ${label.padEnd(10)}${requestFigures(rateOf(m.result), m.result.latency.p50, m.result.latency.p99, failuresOf(m.result), m.cpuMicros / Math.max(1, m.result['2xx']))}` +
+  `${failureDetail(m.result)}\n${' '.repeat(12)}RSS peak ${m.rssPeak.toFixed(0)} MB, end ${m.rssEnd.toFixed(0)} MB${lagFigures(m.catchUp)}`;
+
+const totalLine = (phase: Phase) =>
+  `  ${phase.label.padEnd(10)}${requestFigures(phase.rate(), phase.p50(), phase.p99(), phase.failures(), phase.cpuPerRequest())}`;
+
+/**
+ * Runs one phase against a server and reads, around it: CPU time and RSS while the load runs
+ * (the projections' work during it included), and for the server under test the projections'
+ * catch-up after the load stops and the group-commit counters if published. CPU time stops with
+ * the load: the catch-up is polled through /metrics, whose own cost would be counted otherwise.
+ */
+const measure = async (server: ServerProcess, adminToken: string, run: () => Promise<Result>, followsProjections: boolean): Promise<Measured> => {
+  server.assertAlive();
+  const commitsBefore = groupCommitCount(await scrapeMetrics(server.url, adminToken));
+  const cpuBefore = await cpuMicros(server.pid);
+  const rss = sampleRss(server.pid);
+  const result = await run();
+  const loadStoppedAt = performance.now();
+  const cpuAfter = await cpuMicros(server.pid);
+  await rss.stop();
+  const catchUp = followsProjections ? await followCatchUp(server.url, adminToken, loadStoppedAt) : undefined;
+  const commitsAfter = groupCommitCount(await scrapeMetrics(server.url, adminToken));
+  server.assertAlive();
+  return {
+    result, cpuMicros: cpuAfter - cpuBefore, rssPeak: rss.peak(), rssEnd: rss.last(), rssSamples: rss.samples, catchUp,
+    commits: commitsBefore && commitsAfter
+      ? { appends: commitsAfter.appends - commitsBefore.appends, transactions: commitsAfter.transactions - commitsBefore.transactions }
+      : undefined,
+  };
+};
+
+const appendsPerFsync = (phases: readonly Phase[]) => {
+  const counts = phases.map((phase) => phase.commits());
+  if (counts.some((count) => count === undefined)) {
+    return `appends per fsync: not measured: the server does not publish the store's group-commit counters on /metrics ` +
+      `(${GROUP_COMMIT_METRICS.appends}, ${GROUP_COMMIT_METRICS.transactions}; the store counts them in stats())`;
+  }
+  return `appends per fsync: ${phases.map((phase, i) => `${phase.label} ${(counts[i]!.appends / Math.max(1, counts[i]!.transactions)).toFixed(1)} ` +
+    `(${counts[i]!.appends} appends in ${counts[i]!.transactions} transactions)`).join(', ')}`;
+};
+
+const ratioLine = (label: string, phase: Phase, echo: Phase) => {
+  const perRound = phase.rates().map((rate, i) => rate / echo.rates()[i]!);
+  return `ratio ${label}: ${(phase.rate() / echo.rate()).toFixed(2)} (goal >= ${GOAL.ratio}; rounds ${Math.min(...perRound).toFixed(2)}-${Math.max(...perRound).toFixed(2)})`;
+};
+
+/** The lag figures over all of a server's phases: the worst end-of-phase lag and the slowest return under 1 s. */
+const lagSummary = (phases: readonly Phase[]) => {
+  const catchUps = phases.flatMap((phase) => phase.rounds.map((m) => m.catchUp)).filter((c): c is CatchUp => c !== undefined);
+  if (catchUps.length === 0) return 'projections: the server reported no projection lag on /metrics';
+  const worstLag = Math.max(...catchUps.map((c) => c.atEnd.seconds));
+  const slowest = catchUps.some((c) => c.underOneSecondAfter === undefined) ? undefined : Math.max(...catchUps.map((c) => c.underOneSecondAfter!));
+  const slowestScrape = Math.max(...catchUps.map((c) => c.slowestScrapeMs));
+  return `projections: lag at the end of a phase ${worstLag.toFixed(1)} s at worst; back under 1 s within ${seconds(slowest)} at worst ` +
+    `(goal <= ${GOAL.lagBackUnderOneSecondWithin} s); a /metrics scrape took up to ${slowestScrape.toFixed(0)} ms`;
+};
+
+const printLogSummary = async (label: string, server: ServerProcess) => {
+  const log = await summariseLog(server.logFile);
+  const statuses = [...log.failedStatuses].map(([status, count]) => `${status}×${count}`).join(' ') || 'none';
+  console.log(`${label} log: ${log.lines} lines; 4xx/5xx answers ${statuses}; warnings and errors ${log.problems.size === 0 ? 'none' : ''}`);
+  for (const [what, count] of [...log.problems].sort((a, b) => b[1] - a[1]).slice(0, 5)) console.log(`  ${count}× ${what}`);
+};
+
+const warnAboutTheMachine = (failures: number) => {
+  // The server and autocannon keep about two cores busy; more load means other work competed for them.
+  const [load] = loadavg();
+  if (load! > availableParallelism() + 1) console.log(`warning: load average ${load!.toFixed(1)} on ${availableParallelism()} cores: other work competed for the CPU, compare runs with care`);
+  if (failures > 0) console.log('warning: some requests failed; the rates above count only the 2xx answers');
+};
+
+interface Bench {
+  readonly server: ServerProcess;
+  readonly echoServer: ServerProcess | undefined;
+  readonly adminToken: string;
+  readonly deskToken: string;
+  readonly echoToken: string;
+}
+
+/** The three phases over the rounds, then the totals. */
+const runRounds = async ({ server, echoServer, adminToken, deskToken, echoToken }: Bench) => {
+  const load = { url: server.url, token: deskToken, connections: CONNECTIONS };
+  const echoLoad = { url: echoServer!.url, token: echoToken, connections: CONNECTIONS };
+  const complaintIds = await requests.precreateComplaints(load, CASES);
+  await followCatchUp(server.url, adminToken, performance.now());
+  console.log(`${complaintIds.length} complaints pre-created through the API for the actions`);
+
+  const run = {
+    echo: (duration: number) => measure(echoServer!, adminToken, () => requests.echo(echoLoad, duration), false),
+    newCases: (duration: number) => measure(server, adminToken, () => requests.newCases(load, duration), true),
+    actions: (duration: number) => measure(server, adminToken, () => requests.actions(load, duration, complaintIds), true),
+  };
+  if (WARMUP > 0) {
+    await run.echo(WARMUP);
+    await run.newCases(WARMUP);
+    await run.actions(WARMUP);
+  }
+  const echo = new Phase('echo');
+  const newCases = new Phase('new cases');
+  const actions = new Phase('actions');
+  let rssPeak = 0;
+  for (let round = 1; round <= ROUNDS; round++) {
+    console.log(`round ${round}/${ROUNDS}`);
+    for (const [phase, go] of [[echo, run.echo], [newCases, run.newCases], [actions, run.actions]] as const) {
+      const measured = await go(SECONDS);
+      phase.add(measured);
+      if (phase !== echo) rssPeak = Math.max(rssPeak, measured.rssPeak);
+      console.log(roundLines(phase.label, measured));
+    }
+    console.log(`  ratios to echo: new cases ${(newCases.rates().at(-1)! / echo.rates().at(-1)!).toFixed(2)}, actions ${(actions.rates().at(-1)! / echo.rates().at(-1)!).toFixed(2)}`);
+  }
+
+  console.log(`over ${ROUNDS} rounds (p50: median of the rounds; p99: the worst round; CPU: the server's, per 2xx answer)`);
+  for (const phase of [echo, newCases, actions]) console.log(totalLine(phase));
+  console.log(ratioLine('new cases/echo', newCases, echo));
+  console.log(ratioLine('actions/echo', actions, echo));
+  console.log(`p99: new cases ${newCases.p99()} ms, actions ${actions.p99()} ms, echo ${echo.p99()} ms (goal <= ${GOAL.p99Ms} ms)`);
+  const rssNow = await rssMegabytes(server.pid);
+  console.log(`server RSS: peak ${rssPeak.toFixed(0)} MB during the phases, ${actions.rounds.at(-1)!.rssEnd.toFixed(0)} MB when the last one stopped, ` +
+    `${rssNow?.toFixed(0)} MB now that the projections caught up (goal <= ${GOAL.rssMb} MB; BENCH_SOAK=60 for the 60 s bound)`);
+  console.log(lagSummary([newCases, actions]));
+  console.log(appendsPerFsync([newCases, actions]));
+  return echo.failures() + newCases.failures() + actions.failures();
+};
+
+/** The RSS bound of the issue: one long phase of new cases, with the RSS every 10 s. */
+const runSoak = async ({ server, adminToken, deskToken }: Bench) => {
+  const load = { url: server.url, token: deskToken, connections: CONNECTIONS };
+  if (WARMUP > 0) await measure(server, adminToken, () => requests.newCases(load, WARMUP), true);
+  console.log(`soak: ${SOAK} s of new cases`);
+  const soak = new Phase('new cases');
+  const measured = await measure(server, adminToken, () => requests.newCases(load, SOAK), true);
+  soak.add(measured);
+  console.log(roundLines(soak.label, measured));
+  const every10s = new Map<number, number>();
+  for (const sample of measured.rssSamples) {
+    const slot = Math.floor(sample.atSeconds / 10) * 10;
+    every10s.set(slot, Math.max(every10s.get(slot) ?? 0, sample.megabytes));
+  }
+  console.log(`RSS, peak of each 10 s: ${[...every10s].map(([at, mb]) => `${at}s ${mb.toFixed(0)} MB`).join(', ')}`);
+  console.log(`server RSS: peak ${measured.rssPeak.toFixed(0)} MB, end ${measured.rssEnd.toFixed(0)} MB (goal <= ${GOAL.rssMb} MB: ${measured.rssPeak <= GOAL.rssMb ? 'met' : 'NOT met'})`);
+  console.log(lagSummary([soak]));
+  console.log(appendsPerFsync([soak]));
+  return soak.failures();
+};
+
+const main = async () => {
+  const root = await mkdtemp(join(tmpdir(), 'bench-http-'));
+  const dataDir = join(root, 'server');
+  const echoDataDir = join(root, 'echo');
+  await Promise.all([mkdir(dataDir), mkdir(echoDataDir)]);
+  // A secret of the kind an operator sets: the admin token reads /metrics (it covers all properties).
+  const adminToken = randomBytes(24).toString('base64url');
+  const started: ServerProcess[] = [];
   try {
-    const ready = await new Promise<Ready>((resolve, reject) => {
-      child.once('message', (message) => resolve(message as Ready));
-      child.once('exit', (code) => reject(new Error(`the bench server exited with ${code}`)));
-    });
-    const url = `http://127.0.0.1:${ready.port}`;
-    let commits = { appends: 0, transactions: 0 };
-    const serverCpu = () => new Promise<number>((resolve) => {
-      const answer = (message: unknown) => {
-        const { cpu, commits: stats } = message as { cpu?: NodeJS.CpuUsage; commits: typeof commits };
-        if (!cpu) return;
-        child.off('message', answer);
-        commits = stats;
-        resolve(cpu.user + cpu.system);
-      };
-      child.on('message', answer);
-      child.send('cpu');
-    });
-    const headers = { authorization: `Bearer ${ready.token}`, 'content-type': 'application/json' };
-    console.log(`HTTP, ${CONNECTIONS} connections, ${WARMUP} s of warm-up then ${ROUNDS} rounds of echo then actions, ${SECONDS} s each; durable SQLite (WAL, synchronous=FULL) in ${dataDir}; ${ready.ids.length} complaints pre-created`);
+    const [deskToken, echoToken] = await Promise.all([createToken(dataDir, 'frontdesk', 'demo'), createToken(echoDataDir, 'frontdesk', 'demo')]);
+    const nodeFlags = PROFILE ? ['--cpu-prof', '--cpu-prof-dir', PROFILE] : [];
+    const server = await startServer({ script: 'src/main', dataDir, rulesDir: RULES_DIR, adminToken, logFile: join(root, 'server.log'), nodeFlags });
+    started.push(server);
+    const echoServer = SOAK > 0 ? undefined : await startServer({ script: 'bench/echo-server', dataDir: echoDataDir, rulesDir: RULES_DIR, adminToken, logFile: join(root, 'echo.log') });
+    if (echoServer) started.push(echoServer);
+    // The first scrape turns on the default process metrics (an event-loop monitor): both servers carry it alike.
+    await Promise.all(started.map((s) => scrapeMetrics(s.url, adminToken)));
 
-    const echo = new Phase();
-    const actions = new Phase();
-    let appends = 0;
-    let transactions = 0;
-    let next = 0;
-    const escalate = JSON.stringify({ reason: '业主再次来电催促' });
-    const runEcho = (duration: number) =>
-      autocannon({ url: `${url}/bench/echo`, method: 'POST', headers, body: JSON.stringify(complaint), connections: CONNECTIONS, duration });
-    const runActions = (duration: number) => autocannon({
-      url, connections: CONNECTIONS, duration,
-      requests: [{ method: 'POST', headers, body: escalate, setupRequest: (request) => ({ ...request, path: `/v1/complaints/${ready.ids[next++ % ready.ids.length]}/escalate` }) }],
-    });
-    if (WARMUP > 0) {
-      await runEcho(WARMUP);
-      await runActions(WARMUP);
-    }
-    for (let round = 1; round <= ROUNDS; round++) {
-      const beforeEcho = await serverCpu();
-      const echoRound = await runEcho(SECONDS);
-      const beforeActions = await serverCpu();
-      const commitsBefore = commits;
-      echo.add(echoRound, beforeActions - beforeEcho);
-      const actionsRound = await runActions(SECONDS);
-      actions.add(actionsRound, (await serverCpu()) - beforeActions);
-      appends += commits.appends - commitsBefore.appends;
-      transactions += commits.transactions - commitsBefore.transactions;
-      console.log(`round ${round}: echo ${echo.perSecond.at(-1)!.toFixed(0)} req/s, actions ${actions.perSecond.at(-1)!.toFixed(0)} req/s, ratio ${(actions.perSecond.at(-1)! / echo.perSecond.at(-1)!).toFixed(2)}`);
-    }
-    console.log(echo.summary('baseline: echo with POST /v1/complaints schema'));
-    console.log(actions.summary(`POST /v1/complaints/:id/escalate over ${ready.ids.length} cases`));
-    console.log(`group commit: ${appends} appends in ${transactions} transactions (${(appends / Math.max(1, transactions)).toFixed(1)} an fsync)`);
+    const sizes = requests.bodySizes();
+    console.log(`HTTP intake of ${COMPILED ? 'node dist/src/main.js' : 'src/main.ts through tsx'} as npm start runs it (SQLite WAL synchronous=FULL, projections and deadline watcher on, pino info to a file), ` +
+      `${CONNECTIONS} connections, frontdesk token; node ${process.version}, ${availableParallelism()} cores`);
+    console.log(SOAK > 0
+      ? `soak mode: ${WARMUP} s warm-up, then ${SOAK} s of new cases`
+      : `${WARMUP} s warm-up of each phase, then ${ROUNDS} rounds of echo, new cases, actions, ${SECONDS} s each`);
+    console.log(`bodies: complaint ${sizes.complaint} B, repair ${sizes.repair} B, escalation ${sizes.escalation} B; logs and data in ${root}${KEEP ? ' (kept)' : ''}` +
+      `${PROFILE ? `; server CPU profile to ${PROFILE}` : ''}`);
 
-    const ratio = actions.rate() / echo.rate();
-    const rounds = actions.perSecond.map((rate, index) => rate / echo.perSecond[index]!);
-    console.log(`ratio actions/echo: ${ratio.toFixed(2)} (goal >= 0.4; rounds ${Math.min(...rounds).toFixed(2)}-${Math.max(...rounds).toFixed(2)}); p99 ${Math.max(...actions.p99)} ms vs ${Math.max(...echo.p99)} ms`);
-    console.log(`server CPU per request, echo/actions: ${(echo.cpuPerRequest() / actions.cpuPerRequest()).toFixed(2)}`);
-    // The server and autocannon keep about two cores busy; more load means other work competed for them.
-    const [load] = loadavg();
-    if (load! > availableParallelism() + 1) console.log(`warning: load average ${load!.toFixed(1)} on ${availableParallelism()} cores: other work competed for the CPU, compare runs with care`);
-    if (actions.failed + echo.failed > 0) console.log('warning: some requests failed; the figures above count only what was answered');
+    const bench = { server, echoServer, adminToken, deskToken, echoToken };
+    const failures = SOAK > 0 ? await runSoak(bench) : await runRounds(bench);
+    warnAboutTheMachine(failures);
   } finally {
-    child.kill('SIGTERM');
-    await exited;
-    await rm(dataDir, { recursive: true, force: true });
+    const codes = await Promise.all(started.map((s) => s.stop()));
+    codes.forEach((code, i) => { if (code !== 0) console.log(`warning: ${started[i]!.logFile} ends with exit code ${code}`); });
+    for (const [i, server] of started.entries()) await printLogSummary(i === 0 ? 'server' : 'echo', server).catch(() => undefined);
+    if (!KEEP) await rm(root, { recursive: true, force: true });
   }
 };
 
-if (process.env.BENCH_ROLE === 'server') await serve();
-else await drive();
+// Interrupted, the benchmark exits through process.exit, which tells the servers it started to stop (see startServer).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+await main();
