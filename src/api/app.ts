@@ -14,7 +14,9 @@ import type { EventStore } from '../store/port.js';
 import { authenticate } from './auth/plugin.js';
 import type { TokenStore } from './auth/tokens.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
+import { commandRunner } from './routes/case-command.js';
 import { caseRoutes } from './routes/case-routes.js';
+import { feeRoutes } from './routes/fee-routes.js';
 import { complianceRoutes } from './routes/compliance-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { dashboardRoutes, type ProjectionsView } from './routes/dashboard-routes.js';
@@ -40,11 +42,11 @@ export interface AppDeps {
 }
 
 /**
- * Owner names and phone numbers never reach the logs: request bodies are not logged, and
+ * Owner and visitor names and phone numbers never reach the logs: request bodies are not logged, and
  * these paths are censored wherever a log line might carry them.
  */
 export const logRedaction = {
-  paths: ['owner', '*.owner', '*.*.owner', 'req.headers.authorization', 'phone', '*.phone', 'details.owner'],
+  paths: ['owner', '*.owner', '*.*.owner', 'visitor', '*.visitor', '*.*.visitor', 'req.headers.authorization', 'phone', '*.phone', 'details.owner', 'details.visitor'],
   censor: '[redacted]',
 };
 
@@ -75,7 +77,7 @@ export const buildApp = async (deps: AppDeps) => {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Property customer-service workflow engine', version: '1.0.0', description: 'Complaints (投诉) and repairs (报修) as immutable events, with SLA clocks.' },
+      info: { title: 'Property customer-service workflow engine', version: '1.0.0', description: 'Complaints (投诉), repairs (报修), visits (来访), fee ledgers (物业费), community activities (社区活动), owner-archive checks (档案核查) and procedure spot checks (规程抽检) as immutable events, with SLA clocks and the agreement\'s KPIs.' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
@@ -100,7 +102,9 @@ export const buildApp = async (deps: AppDeps) => {
   });
 
   const cases = caseService({ store: deps.store, rulesets: deps.rulesets, clock: deps.clock });
-  await app.register(caseRoutes({ cases, rulesets: deps.rulesets, clock: deps.clock }));
+  const run = commandRunner({ cases, clock: deps.clock });
+  await app.register(caseRoutes({ cases, rulesets: deps.rulesets, clock: deps.clock, run }));
+  await app.register(feeRoutes({ cases, rulesets: deps.rulesets, clock: deps.clock, run }));
   const compliance = complianceService({ store: deps.store, rulesets: deps.rulesets, clock: deps.clock, readModels: deps.readModels, projections: deps.projections });
   await app.register(complianceRoutes(compliance));
   await app.register(auditRoutes(deps));

@@ -3,8 +3,11 @@ import { parseArgs } from 'node:util';
 import { openTokenStore } from '../api/auth/tokens.js';
 import { roleSchema } from '../domain/events/envelope.js';
 
+/** Roles a person holds; `system` is the engine's own (the deadline watcher), never a token's. */
+const staffRole = roleSchema.exclude(['system']);
+
 const usage = `usage: npm run token -- create --role <role> (--property <id> ... | --all-properties) [--label <text>]
-roles: frontdesk, dispatcher, technician, manager, auditor, admin
+roles: ${staffRole.options.join(', ')}
 The token is printed once; only its hash is stored in $DATA_DIR/access.db (default ./data).`;
 
 /** Prints a new scoped bearer token. Exit codes: 0 created, 2 bad arguments. */
@@ -30,9 +33,9 @@ const main = (argv: string[]): number => {
     console.error(usage);
     return 2;
   }
-  const role = roleSchema.exclude(['system']).safeParse(values.role);
+  const role = staffRole.safeParse(values.role);
   if (!role.success) {
-    console.error(`--role must be one of frontdesk, dispatcher, technician, manager, auditor, admin\n${usage}`);
+    console.error(`--role must be one of ${staffRole.options.join(', ')}\n${usage}`);
     return 2;
   }
   const properties = values['all-properties'] ? '*' : values.property ?? [];

@@ -18,7 +18,7 @@ export const RULES_DIR = new URL('../../rules', import.meta.url).pathname;
 /** Monday 2 March 2026, 09:00 in Beijing: a working day in the sample calendar. */
 export const CLOCK_START = '2026-03-02T01:00:00Z';
 
-export const staffRoles = ['frontdesk', 'dispatcher', 'technician', 'manager', 'auditor', 'admin'] as const satisfies readonly Role[];
+export const staffRoles = ['frontdesk', 'dispatcher', 'technician', 'finance', 'inspector', 'manager', 'auditor', 'admin'] as const satisfies readonly Role[];
 export type StaffRole = (typeof staffRoles)[number];
 /** Who calls: a role on property `demo`, the all-properties admin, or a front desk of another property. */
 export type Caller = StaffRole | 'adminAll' | 'elsewhere' | 'none' | 'bad';
@@ -34,6 +34,8 @@ export interface HarnessOptions {
   readonly manual?: boolean;
   readonly logger?: FastifyBaseLogger;
   readonly bodyLimit?: number;
+  /** Default: the sample ruleset. */
+  readonly ruleset?: Ruleset;
   /** Reuse tokens across an app restart (same secrets). */
   readonly tokens?: { store: TokenStore; secrets: Record<Exclude<Caller, 'none'>, string> };
 }
@@ -57,10 +59,10 @@ export const issueTokens = (tokens: TokenStore): Record<Exclude<Caller, 'none'>,
   };
 };
 
-/** The app as main.ts builds it, on a test store, the sample ruleset, a manual clock and one token per role. */
+/** The app as main.ts builds it, on a test store, the sample ruleset (or the one given), a manual clock and one token per role. */
 export const buildHarness = async (options: HarnessOptions = {}) => {
   const store = options.store ?? createMemoryEventStore();
-  const rulesets = await openRulesetRegistry(store, await sampleRuleset());
+  const rulesets = await openRulesetRegistry(store, options.ruleset ?? await sampleRuleset());
   const tokenStore = options.tokens?.store ?? openTokenStore(':memory:');
   const secrets = options.tokens?.secrets ?? issueTokens(tokenStore);
   const clock: ManualClock = manualClock(Temporal.Instant.from(CLOCK_START));

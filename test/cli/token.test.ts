@@ -20,6 +20,21 @@ t.test('creates a scoped token that the server accepts, storing only its hash', 
   t.equal(tokens.verify(`${issued.slice(0, -1)}x`), undefined, 'a changed secret is refused');
 });
 
+t.test('the finance office and the quality department get tokens of their roles', async (t) => {
+  const dir = t.testdir();
+  const tokens = () => openTokenStore(join(dir, 'access.db'));
+  for (const role of ['finance', 'inspector'] as const) {
+    const { stdout, stderr } = await token(dir, 'create', '--role', role, '--property', 'demo');
+    t.match(stderr, new RegExp(`^created ${role} token [a-z0-9]+ for demo\\n$`));
+    const store = tokens();
+    t.match(store.verify(stdout.trim()), { role, properties: ['demo'] }, role);
+    store.close();
+  }
+  await t.rejects(token(dir, 'create', '--role', 'system', '--property', 'demo'), {
+    code: 2, stderr: /--role must be one of frontdesk, dispatcher, technician, finance, inspector, manager, auditor, admin\n/,
+  }, 'the engine\'s own role is no token\'s');
+});
+
 t.test('bad arguments exit 2 with the usage', async (t) => {
   const dir = t.testdir();
   for (const args of [['create', '--role', 'boss', '--property', 'demo'], ['create', '--role', 'auditor'], ['delete'], ['create', '--colour', 'red']]) {
