@@ -41,6 +41,11 @@ export interface ExecuteRequest {
    * command id, so that even a repeated one is answered as the retry it then is.
    */
   readonly mintedCommandId?: boolean;
+  /**
+   * The case id was minted for this request alone (a new case without an Idempotency-Key): its
+   * stream cannot exist yet, so it is not read; the append expecting no stream still checks that.
+   */
+  readonly mintedCaseId?: boolean;
 }
 
 export interface ExecuteResult {
@@ -79,8 +84,9 @@ export const caseService = (deps: {
     // A refusal is only ever decided on the state as read from the store.
     let read: 'tail' | 'if-unknown' = 'if-unknown';
     let minted = request.mintedCommandId === true;
+    let unread = request.mintedCaseId === true;
     for (let attempt = 1; ; ) {
-      const entry = await catchUpCase(store, cache, caseType, command.caseId, read);
+      const entry = unread ? undefined : await catchUpCase(store, cache, caseType, command.caseId, read);
       const done = entry && !minted && commandSpan(entry, command.commandId);
       if (done) return replayedResult(caseType, command, done);
 
@@ -107,6 +113,7 @@ export const caseService = (deps: {
         if (request.expectedRevision !== undefined) throw new RevisionMismatchError(request.expectedRevision, error.actual ?? null);
         if (attempt >= maxAttempts) throw error;
         attempt += 1;
+        unread = false;
         if (minted) {
           // The stream moved on, or holds this very command elsewhere (the store refuses a repeat
           // away from its place): from now on the case is read whole and its index asked.

@@ -241,6 +241,25 @@ t.test('a command id minted for one request: not kept in the index; should it co
   t.ok(await chainIntact(memory, 'c1'));
 });
 
+t.test('a case id minted for one request is not read before its first append; a stream that exists after all is read and refused', async (t) => {
+  const memory = createMemoryEventStore();
+  const probe = instrumented(() => memory);
+  const { service } = await setup(memory);
+  const svc = service(probe.store);
+  const create = (caseId: string, commandId: string) =>
+    svc.execute({ caseType: 'complaint', command: { caseId, name: 'receive', payload: complaint, commandId, actor: desk }, mintedCommandId: true, mintedCaseId: true });
+
+  const created = await create('fresh', 'cmd-1');
+  t.equal(created.revision, 0n);
+  t.same(probe.reads, [], 'nothing read: the stream cannot exist yet');
+  t.equal((await loadCase(memory, 'complaint', 'fresh')).events.length, 1);
+
+  const again = await create('fresh', 'cmd-2').catch(failure);
+  t.match(again, { error: 'CASE_ALREADY_EXISTS' }, 'the append expecting no stream conflicts; decided again on the stream as read');
+  t.ok(probe.reads.length > 0 && probe.reads.every((r) => r.stream === 'complaint-fresh'), 'read after the conflict, as any refusal is decided');
+  t.equal((await loadCase(memory, 'complaint', 'fresh')).events.length, 1, 'nothing written twice');
+});
+
 t.test('the cache holds at most cacheSize cases, least recently used out first', async (t) => {
   const memory = createMemoryEventStore();
   const probe = instrumented(() => memory);

@@ -74,13 +74,15 @@ export const commandRunner = (deps: { cases: CaseService; clock: Clock }) =>
     const target = order.caseId === undefined ? undefined : { caseType, caseId: order.caseId };
     const { commandId, minted, derivedCaseId } = commandIdentity(request, headers['idempotency-key'], target, deps.clock);
     // A record with a natural key (a unit's fee ledger for a month) has the id of that key.
-    const caseId = target?.caseId ?? spec.naturalId?.(fields) ?? derivedCaseId!;
+    const natural = target ? undefined : spec.naturalId?.(fields);
+    const caseId = target?.caseId ?? natural ?? derivedCaseId!;
     const result = await deps.cases.execute({
       caseType,
       command: { caseId, name: spec.name, payload: fields, commandId, actor: actorOf(request), ...(occurredAt ? { occurredAt } : {}) },
       ...(target ? { expectedRevision: ifMatch(headers['if-match']) } : {}),
       authorize: authorizeProperty(request.principal),
       mintedCommandId: minted,
+      mintedCaseId: minted && !target && natural === undefined,
     });
     request.log.info({ caseType, caseId, action: spec.name, revision: String(result.revision), replayed: result.replayed }, 'command applied');
     reply.header('etag', etag(result.revision));
