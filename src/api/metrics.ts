@@ -1,15 +1,18 @@
 import type Database from 'better-sqlite3';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Clock } from '../app/clock.js';
 import { clockAlertCounts, openCaseCounts } from '../projections/dashboard-queries.js';
 import { requireAllProperties } from './auth/plugin.js';
 import type { ProjectionsView } from './routes/dashboard-routes.js';
+import type { EventStore } from '../store/port.js';
 
 export interface MetricsDeps {
   readonly clock: Clock;
   readonly readModels?: Database.Database | undefined;
   readonly projections?: ProjectionsView | undefined;
+  /** The event store, when it counts its group commits. */
+  readonly store?: Pick<EventStore, 'stats'> | undefined;
 }
 
 /** A read model not set up yet (or being rebuilt) reports nothing rather than failing the scrape. */
@@ -71,6 +74,21 @@ export const appMetrics = (deps: MetricsDeps) => {
   });
   lagGauge('wuye_projection_lag_events', 'Case events in the log not yet applied to the projection (counted up to a limit)', (s) => s.lagEvents);
   lagGauge('wuye_projection_lag_seconds', 'How far behind the log the projection is, in seconds (0 when caught up)', (s) => s.lagSeconds);
+
+  // For a store that commits in groups: appends over transactions is how many appends each fsync acknowledged.
+  const storeCounter = (name: string, help: string, value: (s: { appends: number; transactions: number }) => number) => new Counter({
+    name, help, registers,
+    collect() {
+      const stats = deps.store?.stats?.();
+      if (!stats) return;
+      this.reset();
+      this.inc(value(stats));
+    },
+  });
+  if (deps.store?.stats) {
+    storeCounter('wuye_store_appends_total', 'Appends the event store decided (written, recognised as retries, or refused)', (s) => s.appends);
+    storeCounter('wuye_store_transactions_total', 'Transactions the event store committed (each one fsync), or attempted and failed', (s) => s.transactions);
+  }
 
   // Default process metrics start with the first scrape: their event-loop monitor samples
   // continuously, and an app that is never scraped (most tests) should not pay for it.

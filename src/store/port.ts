@@ -109,6 +109,8 @@ export interface EventStore {
    * with a RevisionConflictError, as always.
    */
   knownRevision?(stream: string): bigint | undefined;
+  /** For a store that commits appends in groups: how many appends and how many commits (each one fsync) so far. */
+  stats?(): { readonly appends: number; readonly transactions: number };
   /** The global log in order, forwards. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Catch up from `from`, emit `caughtUp`, then deliver live events. At-least-once. */

@@ -1,6 +1,8 @@
 import t from 'tap';
 import { complaintBody, drive, repairBody } from './harness.js';
 import { buildDashboardHarness, type DashboardHarness } from './dashboard-harness.js';
+import { appMetrics } from '../../src/api/metrics.js';
+import { systemClock } from '../../src/app/clock.js';
 
 /** A token of the given role for every property, as a Prometheus scrape config would carry. */
 const scraper = (h: DashboardHarness, role: 'auditor' | 'admin' = 'auditor') => h.tokens.store.create({ role, properties: '*', label: `prometheus ${role}` }).token;
@@ -107,4 +109,13 @@ t.test('without read models or runner; one registry per app', async (t) => {
   t.notMatch(body, /^wuye_projection_lag_events\{/m);
   t.notMatch(body, /route="\/v1\/complaints"/, "the other app's requests are not counted here");
   t.match(body, /^process_cpu_user_seconds_total /m);
+});
+
+t.test("the event store's group commits: appends and transactions, for a store that counts them", async (t) => {
+  const counting = appMetrics({ clock: systemClock, store: { stats: () => ({ appends: 340, transactions: 10 }) } });
+  const body = await counting.registry.metrics();
+  t.equal(sample(body, 'wuye_store_appends_total'), 340);
+  t.equal(sample(body, 'wuye_store_transactions_total'), 10, '34 appends an fsync');
+  const silent = await appMetrics({ clock: systemClock, store: {} }).registry.metrics();
+  t.notMatch(silent, /wuye_store_/, 'a store that does not count them shows nothing rather than zeros');
 });
