@@ -179,3 +179,56 @@ t.test('the real server: both lifecycles over HTTP, SIGTERM, restart, everything
   t.equal(await second.stop(), 0);
   running = undefined;
 });
+
+t.test('the real server: a visit, a fee bill and payment, an activity, an archive check and a spot check reach the compliance report', async (t) => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'e2e-records-'));
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }));
+  const tokens = openTokenStore(join(dataDir, 'access.db'));
+  const frontdesk = tokens.create({ role: 'frontdesk', properties: ['demo'] }).token;
+  const finance = tokens.create({ role: 'finance', properties: ['demo'] }).token;
+  const inspector = tokens.create({ role: 'inspector', properties: ['demo'] }).token;
+  const manager = tokens.create({ role: 'manager', properties: ['demo'] }).token;
+  tokens.close();
+
+  const server = await startServer(dataDir, START);
+  t.teardown(() => server.stop());
+  const call = client(server);
+  const ok = async (method: string, path: string, token: string, body?: unknown, expected = 200) => {
+    const response = await call(method, path, token, body);
+    t.equal(response.status, expected, `${method} ${path}: ${response.status === expected ? '' : response.text}`);
+    return response.json();
+  };
+  const visitor = { name: '钱女士', phone: '13800000002' };
+  const visit = { propertyId: 'demo', unit: '5-1-302', category: 'inquiry', description: '咨询停车位', channel: 'walk_in', visitor };
+  const answered = (await ok('POST', '/v1/visits', frontdesk, visit, 201)).id;
+  const unanswered = (await ok('POST', '/v1/visits', frontdesk, visit, 201)).id;
+  await ok('PUT', '/v1/admin/clock', ADMIN_TOKEN, { now: '2026-03-02T01:10:00Z' });
+  await ok('POST', `/v1/visits/${answered}/answer`, frontdesk, { answer: '已当面答复' });
+  const ledger = (await ok('POST', '/v1/fees', finance, { propertyId: 'demo', unit: '5-1-302', period: '2026-03', amountFen: 12000, dueDate: '2026-03-25' }, 201)).id;
+  await ok('POST', `/v1/fees/${ledger}/pay`, finance, { amountFen: 12000, method: 'wechat' });
+  await ok('POST', '/v1/activities', frontdesk, { propertyId: 'demo', title: '邻里节', heldOn: '2026-03-01', participants: 400 }, 201);
+  await ok('POST', '/v1/archive-checks', frontdesk, { propertyId: 'demo', unit: '5-1-302', correct: true }, 201);
+  const failed = (await ok('POST', '/v1/inspections', inspector, { propertyId: 'demo', procedure: 'gate-patrol', passed: false, findings: '交接班记录缺项' }, 201)).id;
+
+  // 40 minutes after receipt: the watcher records the unanswered visit's miss (bounded wait).
+  await ok('PUT', '/v1/admin/clock', ADMIN_TOKEN, { now: '2026-03-02T01:40:00Z' });
+  const missed = async () => ((await ok('GET', `/v1/visits/${unanswered}/events`, manager)).events as Array<{ type: string }>).filter((e) => e.type === 'VisitDeadlineMissed');
+  const waitUntil = Date.now() + 10_000;
+  while ((await missed()).length === 0 && Date.now() < waitUntil) await new Promise((resolve) => setTimeout(resolve, 50));
+  t.equal((await missed()).length, 1, 'the watcher recorded the visit\'s miss');
+
+  const report = await ok('GET', '/v1/compliance?propertyId=demo&period=2026-03', manager);
+  const kpi = (id: string) => report.kpis.find((k: { id: string }) => k.id === id);
+  t.equal(report.kpis.length, 13, 'all thirteen lines of the demo agreement');
+  t.match(kpi('visit.reception_rate'), { numerator: 1, denominator: 2, pending: 0, failingCaseIds: [unanswered] });
+  t.match(kpi('fee.collection_rate'), { measure: 'fen', numerator: 12000, denominator: 12000, met: true });
+  t.match(kpi('activity.count'), { measure: 'months', numerator: 1, denominator: 1, met: true });
+  t.match(kpi('activity.participation'), { measure: 'households', numerator: 400, denominator: 1200, met: true, failingCaseIds: [] });
+  t.match(kpi('archive.accuracy'), { measure: 'checks', numerator: 1, denominator: 1, met: true });
+  t.match(kpi('inspection.pass_rate'), { measure: 'checks', numerator: 0, denominator: 1, met: false, failingCaseIds: [failed] });
+
+  const csv = await call('GET', '/v1/compliance?propertyId=demo&period=2026-03', manager, undefined, { accept: 'text/csv' });
+  t.equal(csv.status, 200);
+  t.match(csv.text, /,fee\.collection_rate,0\.95,>=,fen,12000,12000,0,1,true,\r\n/);
+  t.notMatch(server.output(), ownerData('钱女士', '13800000002'), 'no visitor data in the server log');
+});

@@ -5,10 +5,11 @@ import { casesProjection, createProjectionRunner, openReadModelDb, type AppliedS
 import { projectedEvent } from '../../src/projections/consumer.js';
 import { comparePositions, matchesFilter, type Position } from '../../src/store/port.js';
 import { CASE_EVENTS } from '../../src/projections/log-scan.js';
+import { caseTypes } from '../../src/domain/events/envelope.js';
 import { buildWorld, repairBody, runnerFor, tablesOf } from './harness.js';
 import { historyOf, stepArbitrary } from './histories.js';
 
-const stats = { events: 0, batches: 0, crashes: 0 };
+const stats = { events: 0, batches: 0, crashes: 0, types: new Set<string>() };
 t.test('live batches, a rebuild from zero and a redelivery of everything give the same tables', async (t) => {
   await fc.assert(
     fc.asyncProperty(fc.array(stepArbitrary, { minLength: 10, maxLength: 40, size: 'max' }), fc.integer({ min: 1, max: 7 }), async (steps, batchSize) => {
@@ -33,6 +34,7 @@ t.test('live batches, a rebuild from zero and a redelivery of everything give th
       assert.deepEqual(tablesOf(live.db), expected);
       stats.events += (await world.store.readAll()).length;
       stats.batches += batchesSeen;
+      for (const row of expected.kpis as Array<{ case_type: string }>) stats.types.add(row.case_type);
 
       // At-least-once: every event applied again, in one batch, changes nothing.
       const projection = casesProjection();
@@ -47,6 +49,7 @@ t.test('live batches, a rebuild from zero and a redelivery of everything give th
     { numRuns: 50 },
   );
   t.ok(stats.events > 50 * 15 && stats.batches > 50 * 5, `histories of ${stats.events} events in ${stats.batches} live batches`);
+  t.same([...stats.types].sort(), [...caseTypes].sort(), 'every record type was projected');
 });
 
 t.test('a failure on the Nth event, then a restart, equals a clean rebuild', async (t) => {

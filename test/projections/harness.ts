@@ -19,8 +19,12 @@ const staff: Record<string, Actor> = {
   frontdesk: { id: 'desk-1', role: 'frontdesk' },
   dispatcher: { id: 'disp-1', role: 'dispatcher' },
   technician: { id: 'tech-7', role: 'technician' },
+  finance: { id: 'fin-1', role: 'finance' },
+  inspector: { id: 'qa-1', role: 'inspector' },
   system: { id: 'watcher', role: 'system' },
 };
+/** Who issues a command: the first of these its roles include, else a dispatcher. */
+const actingRoles = ['system', 'technician', 'finance', 'inspector', 'frontdesk'] as const;
 
 import { sampleRuleset } from '../domain/case/fixtures.js';
 
@@ -41,7 +45,7 @@ export const buildWorld = async (options: { store?: EventStore } = {}) => {
     const key = streamName(caseType, caseId);
     let state = states.get(key) ?? initialCaseState(lifecycle);
     const spec = lifecycle.commands.find((c) => c.name === name)!;
-    const actor = spec.roles.includes('system') ? staff.system! : staff[spec.roles.includes('technician') ? 'technician' : spec.roles.includes('frontdesk') ? 'frontdesk' : 'dispatcher']!;
+    const actor = staff[actingRoles.find((role) => spec.roles.includes(role)) ?? 'dispatcher']!;
     const events = decide(lifecycle, state, { caseId, name, payload, commandId: `cmd-${++commands}`, actor }, { now: clock.now(), ruleset });
     const result = await store.appendToStream(
       key,
