@@ -54,11 +54,14 @@ export const appMetrics = (deps: MetricsDeps) => {
     },
   });
 
+  // Both clock gauges come from one query over every open case's clocks: run once a scrape, not once a gauge.
+  let scrapedAlerts: ReturnType<typeof clockAlertCounts> | undefined;
+  const alertCounts = () => scrapedAlerts ?? fromReadModel(deps.readModels, (db) => clockAlertCounts(db, deps.clock.now().epochMilliseconds));
   const clockGauge = (status: 'at_risk' | 'missed', name: string, help: string) => new Gauge({
     name, help, labelNames: ['property_id', 'case_type', 'clock'] as const, registers,
     collect() {
       this.reset();
-      const rows = fromReadModel(deps.readModels, (db) => clockAlertCounts(db, deps.clock.now().epochMilliseconds));
+      const rows = alertCounts();
       for (const row of rows) if (row.status === status) this.set({ property_id: row.property_id, case_type: row.case_type, clock: row.clock }, row.n);
     },
   });
@@ -116,7 +119,12 @@ export const appMetrics = (deps: MetricsDeps) => {
           collectDefaultMetrics({ register: registry });
           defaults = true;
         }
-        return reply.type(registry.contentType).send(await registry.metrics());
+        scrapedAlerts = fromReadModel(deps.readModels, (db) => clockAlertCounts(db, deps.clock.now().epochMilliseconds));
+        try {
+          return reply.type(registry.contentType).send(await registry.metrics());
+        } finally {
+          scrapedAlerts = undefined;
+        }
       });
     },
   };

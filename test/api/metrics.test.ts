@@ -119,3 +119,20 @@ t.test("the event store's group commits: appends and transactions, for a store t
   const silent = await appMetrics({ clock: systemClock, store: {} }).registry.metrics();
   t.notMatch(silent, /wuye_store_/, 'a store that does not count them shows nothing rather than zeros');
 });
+
+t.test('a scrape reads the clocks of open cases once for both clock gauges', async (t) => {
+  const h = await buildDashboardHarness();
+  t.teardown(h.close);
+  await create(h, 'complaint');
+  await h.caughtUp();
+  const db = h.db!;
+  const prepare = db.prepare.bind(db);
+  let clockQueries = 0;
+  t.teardown(() => void (db.prepare = prepare));
+  db.prepare = ((sql: string) => {
+    if (sql.includes("status IN ('at_risk', 'missed')")) clockQueries += 1;
+    return prepare(sql);
+  }) as typeof db.prepare;
+  await scrape(h);
+  t.equal(clockQueries, 1);
+});
