@@ -10,7 +10,8 @@ import { acquireWriterLock } from './app/writer-lock.js';
 import { readConfig } from './config.js';
 import { loadRuleset } from './ruleset/load.js';
 import { createDeadlineWatcher } from './projections/deadline-watcher.js';
-import { allProjections, createProjectionRunner, openReadModelDb, readModelFile } from './projections/index.js';
+import { openReadModelDb, readModelFile } from './projections/index.js';
+import { projectionThread } from './projections/thread/runner-proxy.js';
 import { eventStoreFromConfig } from './store/from-config.js';
 
 const config = readConfig(process.env);
@@ -34,8 +35,13 @@ const manual = config.CLOCK === 'manual' ? manualClock(config.CLOCK_START ? Temp
 const clock = manual ?? systemClock;
 
 // Read models live beside the event file and can always be rebuilt from the log (npm run rebuild).
+// A thread of their own writes them, so that intake never waits for them; this connection reads them.
 const readModels = openReadModelDb(readModelFile(config.DATA_DIR));
-const runner = createProjectionRunner({ store, db: readModels, projections: allProjections(), rulesets, clock });
+const runner = projectionThread({
+  store,
+  data: { dataDir: config.DATA_DIR, eventStoreConnectionString: config.EVENTSTORE_CONNECTION_STRING, rulesetFiles: ruleset.files, manualClockAt: manual?.now().toString() },
+  manualClock: manual,
+});
 await runner.start();
 const watcher = createDeadlineWatcher({
   readModels, cases: caseService({ store, rulesets, clock }), rulesets, clock,

@@ -109,6 +109,13 @@ export interface EventStore {
    * with a RevisionConflictError, as always.
    */
   knownRevision?(stream: string): bigint | undefined;
+  /**
+   * For an embedded store whose subscriptions wake on its own commits: `listener` runs after each of
+   * its commits (returns the unsubscribe), and `committedElsewhere` wakes its subscriptions for what
+   * another connection to the same file committed (a projection thread reading the log).
+   */
+  onCommitted?(listener: () => void): () => void;
+  committedElsewhere?(): void;
   /** For a store that commits appends in groups: how many appends and how many commits (each one fsync) so far. */
   stats?(): { readonly appends: number; readonly transactions: number };
   /** The global log in order, forwards. */

@@ -177,10 +177,14 @@ export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEv
     return sql.logAfter.all(after === 'start' ? 0n : after.commit, limit).map(toRecorded);
   });
 
+  const commitListeners = new Set<() => void>();
   const writer = createGroupCommit<AppendRequest, AppendResult>({
     maxBatch: options.maxBatch ?? DEFAULT_MAX_BATCH,
     commitBatch,
-    afterCommit: hub.committed,
+    afterCommit: () => {
+      hub.committed();
+      for (const listener of commitListeners) listener();
+    },
   });
 
   return {
@@ -210,6 +214,13 @@ export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEv
     },
 
     subscribeToAll: (subscribeOptions) => hub.subscribe(subscribeOptions),
+
+    onCommitted(listener) {
+      commitListeners.add(listener);
+      return () => void commitListeners.delete(listener);
+    },
+
+    committedElsewhere: () => hub.committed(),
 
     async close() {
       if (closed) return;

@@ -1,0 +1,33 @@
+import type { Position } from '../../store/port.js';
+import type { AppliedSummary, ProjectionStatus } from '../projection.js';
+
+/** What the projection thread is started with: where the log and the read models are, and the rules. */
+export interface ProjectionThreadData {
+  readonly dataDir: string;
+  readonly eventStoreConnectionString?: string | undefined;
+  /** The current ruleset's files as parsed: the thread builds the same ruleset (same version) from them. */
+  readonly rulesetFiles: Readonly<Record<string, unknown>>;
+  /** Set when the server runs on a manual clock: the thread's clock starts there and follows it. */
+  readonly manualClockAt?: string | undefined;
+}
+
+/** The runner's methods, asked of the thread; each answered once, by its id. */
+export type RunnerCall =
+  | { readonly op: 'start' }
+  | { readonly op: 'stop' }
+  | { readonly op: 'rebuild'; readonly name: string }
+  | { readonly op: 'status' }
+  | { readonly op: 'waitUntilCaughtUp' }
+  | { readonly op: 'waitForPosition'; readonly position: Position };
+
+export type ToThread =
+  | ({ readonly id: number } & RunnerCall)
+  /** The server's store committed appends: the thread's subscriptions read them. */
+  | { readonly op: 'committed' }
+  /** The manual clock moved. */
+  | { readonly op: 'clock'; readonly now: string };
+
+export type FromThread =
+  | { readonly id: number; readonly ok: true; readonly value?: ProjectionStatus[] }
+  | { readonly id: number; readonly ok: false; readonly message: string }
+  | { readonly applied: AppliedSummary };

@@ -1,0 +1,51 @@
+/**
+ * The projection thread: the projection runner on connections of its own (the log read through
+ * its own event-store connection, the read models written through its own), so that applying
+ * events and writing read models never takes the request thread's time. A batch and its
+ * checkpoint are still one transaction of this thread's read-model connection. The request thread
+ * rings it after each commit of its store (`committed`) and asks it what it would ask a runner.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Temporal } from 'temporal-polyfill';
+import { manualClock, systemClock } from '../../app/clock.js';
+import { readOnlyRulesets } from '../../app/rulesets.js';
+import { createRuleset } from '../../domain/ruleset/ruleset.js';
+import { eventStoreFromConfig } from '../../store/from-config.js';
+import { allProjections, createProjectionRunner, openReadModelDb, readModelFile } from '../index.js';
+import type { FromThread, ProjectionThreadData, RunnerCall, ToThread } from './protocol.js';
+
+const data = workerData as ProjectionThreadData;
+const port = parentPort!;
+const post = (message: FromThread) => port.postMessage(message);
+
+const { store } = eventStoreFromConfig({ DATA_DIR: data.dataDir, EVENTSTORE_CONNECTION_STRING: data.eventStoreConnectionString });
+const rulesets = readOnlyRulesets(store, createRuleset(data.rulesetFiles));
+const db = openReadModelDb(readModelFile(data.dataDir));
+const manual = data.manualClockAt === undefined ? undefined : manualClock(Temporal.Instant.from(data.manualClockAt));
+const runner = createProjectionRunner({ store, db, projections: allProjections(), rulesets, clock: manual ?? systemClock });
+runner.onApplied((applied) => post({ applied }));
+
+const call = async (request: RunnerCall) => {
+  switch (request.op) {
+    case 'start': return runner.start();
+    case 'rebuild': return runner.rebuild(request.name);
+    case 'status': return runner.status();
+    case 'waitUntilCaughtUp': return runner.waitUntilCaughtUp();
+    case 'waitForPosition': return runner.waitForPosition(request.position);
+    case 'stop':
+      await runner.stop();
+      await store.close();
+      db.close();
+      return undefined;
+  }
+};
+
+port.on('message', (message: ToThread) => {
+  if (message.op === 'committed') return store.committedElsewhere?.();
+  if (message.op === 'clock') return manual?.set(Temporal.Instant.from(message.now));
+  const { id } = message;
+  call(message).then(
+    (value) => post(value === undefined ? { id, ok: true } : { id, ok: true, value }),
+    (error: unknown) => post({ id, ok: false, message: error instanceof Error ? error.message : String(error) }),
+  );
+});

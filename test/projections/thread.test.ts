@@ -1,0 +1,54 @@
+import t from 'tap';
+import { openSqliteEventStore } from '../../src/store/sqlite.js';
+import { openReadModelDb, readModelFile, type AppliedSummary } from '../../src/projections/index.js';
+import { projectionThread } from '../../src/projections/thread/runner-proxy.js';
+import { buildWorld, complaintBody, START } from './harness.js';
+
+/**
+ * The projection runner in its own thread, as the server runs it: the request thread's store rings
+ * it after each commit, it writes the read models through its own connections, and every runner
+ * method is answered across the thread boundary.
+ */
+t.test('the projection thread follows the server store and answers as a runner', async (t) => {
+  const dir = t.testdir();
+  const store = openSqliteEventStore({ file: `${dir}/events.db` });
+  t.teardown(() => store.close());
+  const world = await buildWorld({ store });
+  await world.act('complaint', 'c1', 'receive', complaintBody);
+
+  const runner = projectionThread({
+    store,
+    data: { dataDir: dir, rulesetFiles: world.ruleset.files, manualClockAt: START },
+    manualClock: world.clock,
+  });
+  const applied: AppliedSummary[] = [];
+  runner.onApplied((summary) => applied.push(summary));
+  await runner.start();
+  await runner.waitUntilCaughtUp();
+  const reader = openReadModelDb(readModelFile(dir));
+  t.teardown(() => reader.close());
+  const stateOf = (id: string) => reader.prepare('SELECT state FROM cases WHERE case_id = ?').pluck().get(id);
+  t.equal(stateOf('c1'), 'received', 'what was in the log when it started');
+
+  await world.act('complaint', 'c1', 'acknowledge');
+  await world.act('complaint', 'c2', 'receive', complaintBody);
+  await runner.waitUntilCaughtUp();
+  t.equal(stateOf('c1'), 'handling', 'a commit of the server store rings the thread');
+  t.equal(stateOf('c2'), 'received');
+  t.ok(applied.some((s) => s.cases.some((c) => c.caseId === 'c2') && s.properties.has('demo')), 'batches are reported back, sets and all');
+
+  const [status] = await runner.status();
+  t.match(status, { name: 'cases', caughtUp: true, lagEvents: 0, error: null });
+  t.equal(typeof status!.checkpoint?.commit, 'bigint', 'positions cross the thread as bigints');
+  const head = (await store.readAll()).at(-1)!.position;
+  await runner.waitForPosition(head);
+
+  world.advance({ minutes: 10 });
+  await world.act('complaint', 'c2', 'escalate', { reason: '多次投诉' });
+  await runner.waitUntilCaughtUp();
+  t.equal(reader.prepare('SELECT updated_at FROM projections WHERE name = ?').pluck().get('cases'), Date.parse(START) + 600_000, 'the manual clock moves in the thread too: it dates the checkpoint');
+
+  await runner.stop();
+  await t.rejects(runner.status(), { message: 'the projection thread has stopped' }, 'a stopped thread answers nothing');
+  await runner.stop();
+});
