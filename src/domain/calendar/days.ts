@@ -65,6 +65,13 @@ export const zoneDays = (timeZone: string): ZoneDays => {
   return days;
 };
 
+/**
+ * Epoch ms at which a local date (YYYY-MM-DD) begins in a zone: where a due date or a month ends
+ * is where the next one begins.
+ */
+export const startOfLocalDate = (date: string, timeZone: string): number =>
+  Number(zoneDays(timeZone).startOf(dayNumber(Temporal.PlainDate.from(date))) / 1_000_000n);
+
 /** YYYY-MM-DD of the local day an instant (ISO) falls on in a zone. */
 export const localDateOf = (iso: string, timeZone: string): string => {
   const days = zoneDays(timeZone);

@@ -1,4 +1,4 @@
-import { localDateOf } from '../calendar/days.js';
+import { localDateOf, startOfLocalDate } from '../calendar/days.js';
 import { isEngineError } from '../../errors.js';
 import { Temporal } from 'temporal-polyfill';
 import type { CaseType } from '../events/envelope.js';
@@ -81,7 +81,7 @@ const caseKpi = (c: CaseFacts & { caseType: 'complaint' | 'repair' | 'visit' }, 
     caseId,
     propertyId: facts.propertyId,
     receivedAt: ms(receivedIso)!,
-    receivedDate: localDateOf(receivedIso, zone),
+    receivedDate: reportingDateOf(c, zone)!,
     response: kpiClock(c, policies.get('response'), ruleset),
     completion: caseType === 'visit' ? null : kpiClock(c, policies.get(caseType === 'complaint' ? 'resolution' : 'completion'), ruleset),
     voidedAt: ms(voided),
@@ -137,9 +137,26 @@ export interface CheckKpi {
 /** What the agreement's KPIs count, one record at a time: a case, a fee ledger, an activity or a check. */
 export type KpiRecord = KpiCase | FeeKpi | ActivityKpi | CheckKpi;
 
-/** The local instant a date ends, as epoch ms: 00:00 of the next day in the zone. */
-const endOfDay = (date: string, zone: string): number =>
-  Temporal.PlainDate.from(date).add({ days: 1 }).toZonedDateTime({ timeZone: zone }).epochMilliseconds;
+/** The local instant a date ends, as epoch ms: where the next day begins in the zone. */
+const endOfDay = (date: string, zone: string): number => startOfLocalDate(Temporal.PlainDate.from(date).add({ days: 1 }).toString(), zone);
+
+/**
+ * The local date that places a record in a reporting period: the day a case was received (a
+ * repair reported), the first day of a fee ledger's billing month, the day an activity was held,
+ * the day a check was made. The read model dates its rows by it too. Null before the record exists.
+ */
+export const reportingDateOf = (c: CaseFacts, zone: string): string | null => {
+  const localDate = (iso: string | null) => (iso === null ? null : localDateOf(iso, zone));
+  switch (c.caseType) {
+    case 'complaint':
+    case 'visit': return localDate(c.facts.receivedAt);
+    case 'repair': return localDate(c.facts.reportedAt);
+    case 'fee': return c.facts.period === '' ? null : `${c.facts.period}-01`;
+    case 'activity': return c.facts.heldOn === '' ? null : c.facts.heldOn;
+    case 'archive_check': return localDate(c.facts.checkedAt);
+    case 'inspection': return localDate(c.facts.inspectedAt);
+  }
+};
 
 /** The KPI inputs of any record, under the ruleset it counts by. */
 export const kpiCaseOf = (caseType: CaseType, caseId: string, facts: unknown, ruleset: Ruleset): KpiRecord => {
@@ -153,17 +170,17 @@ export const kpiCaseOf = (caseType: CaseType, caseId: string, facts: unknown, ru
       return caseKpi(c, caseId, ruleset);
     case 'fee':
       return {
-        caseType: 'fee', caseId, propertyId: c.facts.propertyId, receivedDate: `${c.facts.period}-01`,
+        caseType: 'fee', caseId, propertyId: c.facts.propertyId, receivedDate: reportingDateOf(c, zone)!,
         billedFen: c.facts.billedFen, waivedFen: waivedFen(c.facts), collectedFen: collectedFen(c.facts), dueBy: endOfDay(c.facts.dueDate, zone),
       };
     case 'activity':
       return {
-        caseType: 'activity', caseId, propertyId: c.facts.propertyId, receivedDate: c.facts.heldOn,
+        caseType: 'activity', caseId, propertyId: c.facts.propertyId, receivedDate: reportingDateOf(c, zone)!,
         participants: c.facts.participants, households: property.households ?? null,
       };
     case 'archive_check':
-      return { caseType: 'archive_check', caseId, propertyId: c.facts.propertyId, receivedDate: localDateOf(c.facts.checkedAt!, zone), passed: c.facts.correct };
+      return { caseType: 'archive_check', caseId, propertyId: c.facts.propertyId, receivedDate: reportingDateOf(c, zone)!, passed: c.facts.correct };
     case 'inspection':
-      return { caseType: 'inspection', caseId, propertyId: c.facts.propertyId, receivedDate: localDateOf(c.facts.inspectedAt!, zone), passed: c.facts.passed };
+      return { caseType: 'inspection', caseId, propertyId: c.facts.propertyId, receivedDate: reportingDateOf(c, zone)!, passed: c.facts.passed };
   }
 };

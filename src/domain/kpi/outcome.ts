@@ -1,4 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
+import { startOfLocalDate } from '../calendar/days.js';
 import type { Agreement, KpiId } from '../ruleset/schema.js';
 import type { KpiCase, KpiClock, KpiRecord } from './case.js';
 import { inPeriod, type Period } from './period.js';
@@ -133,7 +134,7 @@ const activityMonths: KpiDefinition = {
         for (let month = Temporal.PlainDate.from(period.from); Temporal.PlainDate.compare(month, last) <= 0; month = month.add({ months: 1 })) {
           const id = month.toString().slice(0, 7);
           if (term && (id < term.validFrom.slice(0, 7) || id > term.validTo.slice(0, 7))) continue;
-          const ends = month.add({ months: 1 }).toZonedDateTime({ timeZone }).epochMilliseconds;
+          const ends = startOfLocalDate(month.add({ months: 1 }).toString(), timeZone);
           count(id, (held.get(id) ?? 0) >= needed ? 'success' : ends <= asOf ? 'failure' : 'pending');
         }
       },

@@ -1,7 +1,7 @@
 import type { CaseState } from '../../domain/case/state.js';
 import type { Ruleset } from '../../domain/ruleset/ruleset.js';
 import type { CaseFacts } from '../../domain/sla/milestones.js';
-import { localDateOf } from '../../domain/calendar/days.js';
+import { reportingDateOf } from '../../domain/kpi/case.js';
 import { epochMillis } from '../../domain/time/index.js';
 import type { CaseRow } from './schema.js';
 
@@ -17,8 +17,6 @@ export const hasEnded = (state: CaseState<unknown>): boolean => ENDED_STATES.has
 interface Profile {
   /** When it was received (reported, billed, recorded, checked). */
   readonly received: string | null;
-  /** Its local date, as its kpi column dates it; by default the local day of `received`. */
-  readonly receivedDate?: string;
   readonly place: string | null;
   readonly category: string | null;
 }
@@ -28,8 +26,8 @@ const profileOf = (c: CaseFacts): Profile => {
     case 'complaint': return { received: c.facts.receivedAt, place: c.facts.unit, category: c.facts.category };
     case 'repair': return { received: c.facts.reportedAt, place: c.facts.location, category: c.facts.category };
     case 'visit': return { received: c.facts.receivedAt, place: c.facts.unit, category: c.facts.category };
-    case 'fee': return { received: c.facts.billedAt, receivedDate: `${c.facts.period}-01`, place: c.facts.unit, category: null };
-    case 'activity': return { received: c.facts.recordedAt, receivedDate: c.facts.heldOn, place: null, category: null };
+    case 'fee': return { received: c.facts.billedAt, place: c.facts.unit, category: null };
+    case 'activity': return { received: c.facts.recordedAt, place: null, category: null };
     case 'archive_check': return { received: c.facts.checkedAt, place: c.facts.unit, category: null };
     case 'inspection': return { received: c.facts.inspectedAt, place: null, category: c.facts.procedure };
   }
@@ -43,7 +41,7 @@ export const buildingOf = (place: string): string => {
 
 /** The case's row. */
 export const caseRowOf = (c: CaseFacts, caseId: string, state: CaseState<unknown>, ruleset: Ruleset, lastRecordedAt: number): CaseRow => {
-  const { received, place, category, receivedDate } = profileOf(c);
+  const { received, place, category } = profileOf(c);
   const zone = ruleset.property(c.facts.propertyId)!.timeZone;
   const receivedAt = received === null ? null : epochMillis(received);
   return {
@@ -60,8 +58,8 @@ export const caseRowOf = (c: CaseFacts, caseId: string, state: CaseState<unknown
     department: c.caseType === 'complaint' || c.caseType === 'visit' ? c.facts.department : null,
     technician_id: c.caseType === 'repair' ? c.facts.technicianId : null,
     received_at: receivedAt,
-    // As the kpi column dates it (kpi/case.ts): the local day in the property's zone.
-    received_date: receivedDate ?? (received === null ? null : localDateOf(received, zone)),
+    // As the kpi column dates it: the period the record belongs to.
+    received_date: reportingDateOf(c, zone),
     revision: Number(state.revision),
     ruleset_version: state.rulesetVersion!,
     last_recorded_at: lastRecordedAt,
