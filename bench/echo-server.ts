@@ -10,20 +10,23 @@
  * (`node dist/bench/echo-server.js`), with PORT, DATA_DIR, RULES_DIR and ADMIN_TOKEN set.
  */
 import { join } from 'node:path';
-import pino from 'pino';
 import type { ZodObject } from 'zod';
-import { buildApp, logRedaction } from '../src/api/app.js';
+import { buildApp } from '../src/api/app.js';
+import { privateLogger } from '../src/api/log-privacy.js';
 import { bootstrapAdmin, openTokenStore } from '../src/api/auth/tokens.js';
 import { lifecycles } from '../src/app/case-history.js';
 import { systemClock } from '../src/app/clock.js';
+import { applyHeapPolicy } from '../src/app/heap-policy.js';
 import { openRulesetRegistry } from '../src/app/rulesets.js';
 import { readConfig } from '../src/config.js';
 import { instantSchema } from '../src/domain/events/envelope.js';
 import { loadRuleset } from '../src/ruleset/load.js';
 import { eventStoreFromConfig } from '../src/store/from-config.js';
 
+// The same process policy as the server's: equal terms.
+applyHeapPolicy();
 const config = readConfig(process.env);
-const logger = pino({ level: config.LOG_LEVEL, redact: logRedaction });
+const logger = privateLogger(config.LOG_LEVEL);
 const { store } = eventStoreFromConfig(config);
 const rulesets = await openRulesetRegistry(store, await loadRuleset(config.RULES_DIR));
 const tokens = openTokenStore(join(config.DATA_DIR, 'access.db'));

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
-import pino from 'pino';
 import { Temporal } from 'temporal-polyfill';
-import { buildApp, logRedaction } from './api/app.js';
+import { buildApp } from './api/app.js';
+import { privateLogger } from './api/log-privacy.js';
 import { bootstrapAdmin, openTokenStore } from './api/auth/tokens.js';
 import { caseService } from './app/case-service.js';
+import { applyHeapPolicy } from './app/heap-policy.js';
 import { manualClock, systemClock } from './app/clock.js';
 import { openRulesetRegistry } from './app/rulesets.js';
 import { acquireWriterLock } from './app/writer-lock.js';
@@ -14,8 +15,9 @@ import { openReadModelDb, readModelFile } from './projections/index.js';
 import { projectionThread } from './projections/thread/runner-proxy.js';
 import { eventStoreFromConfig } from './store/from-config.js';
 
+applyHeapPolicy();
 const config = readConfig(process.env);
-const logger = pino({ level: config.LOG_LEVEL, redact: logRedaction });
+const logger = privateLogger(config.LOG_LEVEL);
 
 // This process writes DATA_DIR's read models: a rebuild or a second server on it is refused until it stops.
 let writerLock;

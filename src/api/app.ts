@@ -41,15 +41,6 @@ export interface AppDeps {
   readonly dashboardStream?: { readonly keepAliveMs?: number; readonly minIntervalMs?: number };
 }
 
-/**
- * Owner and visitor names and phone numbers never reach the logs: request bodies are not logged, and
- * these paths are censored wherever a log line might carry them.
- */
-export const logRedaction = {
-  paths: ['owner', '*.owner', '*.*.owner', 'visitor', '*.visitor', '*.*.visitor', 'req.headers.authorization', 'phone', '*.phone', 'details.owner', 'details.visitor'],
-  censor: '[redacted]',
-};
-
 export const buildApp = async (deps: AppDeps) => {
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),

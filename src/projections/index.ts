@@ -6,8 +6,8 @@ export type { AppliedSummary, ProjectedEvent, Projection, ProjectionContext, Pro
 export { casesProjection, CASES_PROJECTION } from './cases/projection.js';
 export type { CaseRow, ClockRow } from './cases/schema.js';
 
-import { casesProjection } from './cases/projection.js';
+import { casesProjection, type CasesProjectionOptions } from './cases/projection.js';
 import type { Projection } from './projection.js';
 
-/** Every projection the engine runs, in the order they are listed in status(). */
-export const allProjections = (): Projection[] => [casesProjection()];
+/** Every projection the engine runs, in the order they are listed in status(); `cases` tunes how many cases the cases projection keeps in memory. */
+export const allProjections = (cases?: CasesProjectionOptions): Projection[] => [casesProjection(cases)];

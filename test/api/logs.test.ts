@@ -1,7 +1,6 @@
 import { Writable } from 'node:stream';
-import pino from 'pino';
 import t from 'tap';
-import { logRedaction } from '../../src/api/app.js';
+import { privateLogger } from '../../src/api/log-privacy.js';
 import { buildHarness, complaintBody, repairBody } from './harness.js';
 import { ownerData } from '../owner-data.js';
 
@@ -13,7 +12,7 @@ t.test('logs never contain owner names or phone numbers', async (t) => {
       done();
     },
   });
-  const logger = pino({ level: 'trace', redact: logRedaction }, sink);
+  const logger = privateLogger('trace', sink);
   const h = await buildHarness({ logger });
   t.teardown(h.close);
 

@@ -1,8 +1,7 @@
 import { Writable } from 'node:stream';
-import pino from 'pino';
 import t from 'tap';
 import type { Test } from 'tap';
-import { logRedaction } from '../../src/api/app.js';
+import { privateLogger } from '../../src/api/log-privacy.js';
 import { lifecycles } from '../../src/app/case-history.js';
 import { buildHarness, staffRoles, type Caller, type Harness } from './harness.js';
 import { createRecord, driveRecord, eventsOf, recordActionBodies, recordBody, recordCollection, visitor, type RecordType } from './record-bodies.js';
@@ -327,7 +326,7 @@ t.test('a visitor\'s name and phone are never logged', async (t) => {
       done();
     },
   });
-  const logged = await buildHarness({ logger: pino({ level: 'trace', redact: logRedaction }, sink) });
+  const logged = await buildHarness({ logger: privateLogger('trace', sink) });
   t.teardown(logged.close);
   const created = await logged.inject('POST', '/v1/visits', { body: recordBody.visit() });
   t.equal(created.statusCode, 201);

@@ -73,7 +73,10 @@ const HELD_CASES = 10_000;
 export interface CasesProjectionOptions {
   /** 0 writes every case at the end of every batch. */
   readonly holdBatches?: number;
+  /** Most cases held back at once (HELD_CASES unless set). */
   readonly heldCases?: number;
+  /** Open cases kept once written (RECENT_CASES unless set). */
+  readonly recentCases?: number;
 }
 
 /**
@@ -81,12 +84,13 @@ export interface CasesProjectionOptions {
  * and its rows are written at the end of a batch. During a catch-up, a case that is still open is
  * held back for up to HOLD_BATCHES batches, as its next events are likely near; an ended case is
  * written at the end of its batch. A case not in memory is restored from its row. Memory holds one
- * batch's cases (bounded by the runner's batchCases), the held cases and RECENT_CASES more,
+ * batch's cases (bounded by the runner's batchCases), the held cases and `recentCases` more,
  * whatever the size of the log.
  */
 export const casesProjection = (options: CasesProjectionOptions = {}): Projection => {
   const holdBatches = options.holdBatches ?? HOLD_BATCHES;
   const heldCases = options.heldCases ?? HELD_CASES;
+  const recentCases = options.recentCases ?? RECENT_CASES;
   const statements = new WeakMap<Database.Database, CaseStatements>();
   const sqlOf = (db: Database.Database) => {
     let sql = statements.get(db);
@@ -193,7 +197,7 @@ export const casesProjection = (options: CasesProjectionOptions = {}): Projectio
         cases.push({ caseType: entry.caseType, caseId: entry.caseId, propertyId: entry.state.propertyId! });
       }
       for (const stream of recent.keys()) {
-        if (recent.size <= RECENT_CASES) break;
+        if (recent.size <= recentCases) break;
         recent.delete(stream);
       }
       const first = held.values().next();

@@ -6,13 +6,21 @@ import type { ProjectionRunner } from '../runner.js';
 import type { FromThread, ProjectionThreadData, RunnerCall, ToThread } from './protocol.js';
 
 /**
+ * The thread's young generation: V8 would give it the request thread's 32 MB, which it fills and
+ * keeps committed under intake. Its allocations are batches applied and written, not requests
+ * waiting on a commit, so a smaller one costs little (`npm run bench:http` reads the lag).
+ */
+const THREAD_HEAP = { maxYoungGenerationSizeMb: 6 };
+
+/**
  * The thread runs this module's sibling: compiled, or from the sources when this module runs under
  * tsx (`npm start`, the tests). tsx's loader is not a thread's by inheritance: the thread registers it first.
  */
 const startWorker = (workerData: ProjectionThreadData): Worker => {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData });
+  const options = { workerData, resourceLimits: THREAD_HEAP };
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), options);
   const source = new URL('./worker.ts', import.meta.url).href;
-  return new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`, { eval: true, workerData });
+  return new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`, { ...options, eval: true });
 };
 
 interface Pending {

@@ -22,7 +22,13 @@ const { store } = eventStoreFromConfig({ DATA_DIR: data.dataDir, EVENTSTORE_CONN
 const rulesets = readOnlyRulesets(store, createRuleset(data.rulesetFiles));
 const db = openReadModelDb(readModelFile(data.dataDir));
 const manual = data.manualClockAt === undefined ? undefined : manualClock(Temporal.Instant.from(data.manualClockAt));
-const runner = createProjectionRunner({ store, db, projections: allProjections(), rulesets, clock: manual ?? systemClock });
+/**
+ * Live, a batch is a few hundred events and writes every case it touched; the cases kept between
+ * batches only save restoring a case touched again soon. A rebuild keeps many more, as it reads
+ * large batches; the server's thread keeps few, as they are most of its memory.
+ */
+const SERVER_CASE_MEMORY = { heldCases: 2_000, recentCases: 1_000 };
+const runner = createProjectionRunner({ store, db, projections: allProjections(SERVER_CASE_MEMORY), rulesets, clock: manual ?? systemClock });
 runner.onApplied((applied) => post({ applied }));
 
 const call = async (request: RunnerCall) => {
