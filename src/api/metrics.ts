@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Clock } from '../app/clock.js';
-import { clockAlertCounts, openCaseCounts } from '../projections/dashboard-queries.js';
+import { caseCounts, type CaseCounts } from '../projections/dashboard-queries.js';
 import { requireAllProperties } from './auth/plugin.js';
 import type { ProjectionsView } from './routes/dashboard-routes.js';
 import type { EventStore } from '../store/port.js';
@@ -15,21 +15,12 @@ export interface MetricsDeps {
   readonly store?: Pick<EventStore, 'stats'> | undefined;
 }
 
-/** A read model not set up yet (or being rebuilt) reports nothing rather than failing the scrape. */
-const fromReadModel = <T>(db: Database.Database | undefined, read: (db: Database.Database) => T[]): T[] => {
-  if (!db) return [];
-  try {
-    return read(db);
-  } catch (error) {
-    if (error instanceof Error && /no such table/.test(error.message)) return [];
-    throw error;
-  }
-};
-
 /**
  * The app's Prometheus metrics, in a registry of its own (never prom-client's global one, so two
  * apps in one process do not share figures). Case and clock gauges are read from the `cases`
- * read model at scrape time; projection lag from the runner's status().
+ * read model at scrape time, by the projection thread when there is one (the queries read every
+ * open case, too long a stop for the thread that answers requests); projection lag from the
+ * runner's status().
  */
 export const appMetrics = (deps: MetricsDeps) => {
   const registry = new Registry();
@@ -43,6 +34,11 @@ export const appMetrics = (deps: MetricsDeps) => {
     registers,
   });
 
+  // All case gauges come from one count a scrape.
+  const countHere = (): CaseCounts => deps.readModels ? caseCounts(deps.readModels, deps.clock.now().epochMilliseconds) : { open: [], alerts: [] };
+  let scraped: CaseCounts | undefined;
+  const counts = () => scraped ?? countHere();
+
   new Gauge({
     name: 'wuye_open_cases',
     help: 'Open cases by property and case type (cases read model)',
@@ -50,19 +46,15 @@ export const appMetrics = (deps: MetricsDeps) => {
     registers,
     collect() {
       this.reset();
-      for (const row of fromReadModel(deps.readModels, openCaseCounts)) this.set({ property_id: row.property_id, case_type: row.case_type }, row.n);
+      for (const row of counts().open) this.set({ property_id: row.property_id, case_type: row.case_type }, row.n);
     },
   });
 
-  // Both clock gauges come from one query over every open case's clocks: run once a scrape, not once a gauge.
-  let scrapedAlerts: ReturnType<typeof clockAlertCounts> | undefined;
-  const alertCounts = () => scrapedAlerts ?? fromReadModel(deps.readModels, (db) => clockAlertCounts(db, deps.clock.now().epochMilliseconds));
   const clockGauge = (status: 'at_risk' | 'missed', name: string, help: string) => new Gauge({
     name, help, labelNames: ['property_id', 'case_type', 'clock'] as const, registers,
     collect() {
       this.reset();
-      const rows = alertCounts();
-      for (const row of rows) if (row.status === status) this.set({ property_id: row.property_id, case_type: row.case_type, clock: row.clock }, row.n);
+      for (const row of counts().alerts) if (row.status === status) this.set({ property_id: row.property_id, case_type: row.case_type, clock: row.clock }, row.n);
     },
   });
   clockGauge('at_risk', 'wuye_sla_clocks_at_risk', 'SLA clocks of open cases at risk now: running, past their at-risk share, deadline not passed');
@@ -119,11 +111,12 @@ export const appMetrics = (deps: MetricsDeps) => {
           collectDefaultMetrics({ register: registry });
           defaults = true;
         }
-        scrapedAlerts = fromReadModel(deps.readModels, (db) => clockAlertCounts(db, deps.clock.now().epochMilliseconds));
+        const counting = deps.projections?.caseCounts;
+        scraped = counting ? await counting(deps.clock.now().epochMilliseconds) : countHere();
         try {
           return reply.type(registry.contentType).send(await registry.metrics());
         } finally {
-          scrapedAlerts = undefined;
+          scraped = undefined;
         }
       });
     },

@@ -169,8 +169,13 @@ export const dashboardFigures = (db: Database.Database, q: { propertyId: string;
 export const openCaseCounts = (db: Database.Database) => {
   ensureDashboardIndexes(db);
   return db.prepare('SELECT property_id, case_type, count(*) AS n FROM cases WHERE open = 1 GROUP BY property_id, case_type')
-    .all() as Array<{ property_id: string; case_type: string; n: number }>;
+    .all() as OpenCaseCount[];
 };
+export interface OpenCaseCount {
+  readonly property_id: string;
+  readonly case_type: string;
+  readonly n: number;
+}
 
 /** Live clocks of open cases at risk or missed at `now`, per property, case type, clock and status: for the metrics. */
 export const clockAlertCounts = (db: Database.Database, now: number) =>
@@ -179,4 +184,37 @@ export const clockAlertCounts = (db: Database.Database, now: number) =>
       FROM case_clocks k JOIN cases c ON c.case_type = k.case_type AND c.case_id = k.case_id AND c.open = 1
       WHERE ${liveClockSql('k')} GROUP BY k.property_id, k.case_type, k.clock, status
     ) WHERE status IN ('at_risk', 'missed')`)
-    .all({ now }) as Array<{ property_id: string; case_type: string; clock: string; status: 'at_risk' | 'missed'; n: number }>;
+    .all({ now }) as ClockAlertCount[];
+export interface ClockAlertCount {
+  readonly property_id: string;
+  readonly case_type: string;
+  readonly clock: string;
+  readonly status: 'at_risk' | 'missed';
+  readonly n: number;
+}
+
+/** What /metrics reports of the read model at `now` (epoch ms). */
+export interface CaseCounts {
+  readonly open: readonly OpenCaseCount[];
+  readonly alerts: readonly ClockAlertCount[];
+}
+
+/** A read model not set up yet (or being rebuilt) counts nothing rather than failing the scrape. */
+const unlessMissing = <T>(read: () => T[]): T[] => {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof Error && /no such table/.test(error.message)) return [];
+    throw error;
+  }
+};
+
+/**
+ * Open cases and alerting clocks, counted. Both read every open case, so the server asks its
+ * projection thread to run them on its own connection (ProjectionThread.caseCounts), off the
+ * thread that answers requests.
+ */
+export const caseCounts = (db: Database.Database, now: number): CaseCounts => ({
+  open: unlessMissing(() => openCaseCounts(db)),
+  alerts: unlessMissing(() => clockAlertCounts(db, now)),
+});

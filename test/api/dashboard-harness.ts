@@ -1,6 +1,7 @@
 import { Temporal } from 'temporal-polyfill';
 import { buildApp, type AppDeps } from '../../src/api/app.js';
 import { openTokenStore } from '../../src/api/auth/tokens.js';
+import type { ProjectionsView } from '../../src/api/routes/dashboard-routes.js';
 import { manualClock } from '../../src/app/clock.js';
 import { openRulesetRegistry } from '../../src/app/rulesets.js';
 import { allProjections, createProjectionRunner, openReadModelDb } from '../../src/projections/index.js';
@@ -11,6 +12,8 @@ export interface DashboardHarnessOptions {
   /** Default true: a read-model database and a started projection runner. */
   readonly readModels?: boolean;
   readonly dashboardStream?: AppDeps['dashboardStream'];
+  /** What a projection thread adds to the runner: the read model's counts for /metrics. */
+  readonly caseCounts?: ProjectionsView['caseCounts'];
 }
 
 /** The harness of test/api/harness.ts, plus the read models and the projection runner main.ts wires in. */
@@ -37,7 +40,7 @@ export const buildDashboardHarness = async (options: DashboardHarnessOptions = {
   const app = await buildApp({
     store, rulesets, tokens: tokenStore, clock,
     manualClock: { ...clock, onChange: counted('clock', clock.onChange) },
-    ...(db && runner ? { readModels: db, projections: { status: () => runner.status(), waitUntilCaughtUp: () => runner.waitUntilCaughtUp(), onApplied: counted('projections', runner.onApplied) } } : {}),
+    ...(db && runner ? { readModels: db, projections: { status: () => runner.status(), waitUntilCaughtUp: () => runner.waitUntilCaughtUp(), onApplied: counted('projections', runner.onApplied), ...(options.caseCounts ? { caseCounts: options.caseCounts } : {}) } } : {}),
     ...(options.dashboardStream ? { dashboardStream: options.dashboardStream } : {}),
   });
   await app.ready();

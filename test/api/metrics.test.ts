@@ -136,3 +136,29 @@ t.test('a scrape reads the clocks of open cases once for both clock gauges', asy
   await scrape(h);
   t.equal(clockQueries, 1);
 });
+
+t.test('with a projection thread, a scrape has the thread count the cases and reads nothing itself', async (t) => {
+  const asked: number[] = [];
+  const h = await buildDashboardHarness({
+    caseCounts: async (now) => {
+      asked.push(now);
+      return { open: [{ property_id: 'demo', case_type: 'complaint', n: 7 }], alerts: [{ property_id: 'demo', case_type: 'repair', clock: 'dispatch', status: 'missed', n: 2 }] };
+    },
+  });
+  t.teardown(h.close);
+  await create(h, 'complaint');
+  await h.caughtUp();
+  const db = h.db!;
+  const prepare = db.prepare.bind(db);
+  const readHere: string[] = [];
+  t.teardown(() => void (db.prepare = prepare));
+  db.prepare = ((sql: string) => {
+    readHere.push(sql);
+    return prepare(sql);
+  }) as typeof db.prepare;
+  const body = (await scrape(h)).body;
+  t.same(asked, [h.clock.now().epochMilliseconds], 'asked once, at the clock of the scrape');
+  t.equal(sample(body, 'wuye_open_cases{property_id="demo",case_type="complaint"}'), 7, "the thread's figures, not the read model's 1");
+  t.equal(sample(body, 'wuye_sla_clocks_missed{property_id="demo",case_type="repair",clock="dispatch"}'), 2);
+  t.same(readHere, [], 'no query on the request thread');
+});

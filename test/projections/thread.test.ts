@@ -1,6 +1,7 @@
 import t from 'tap';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
 import { openReadModelDb, readModelFile, type AppliedSummary } from '../../src/projections/index.js';
+import { caseCounts } from '../../src/projections/dashboard-queries.js';
 import { projectionThread } from '../../src/projections/thread/runner-proxy.js';
 import { buildWorld, complaintBody, START } from './harness.js';
 
@@ -36,6 +37,12 @@ t.test('the projection thread follows the server store and answers as a runner',
   t.equal(stateOf('c1'), 'handling', 'a commit of the server store rings the thread');
   t.equal(stateOf('c2'), 'received');
   t.ok(applied.some((s) => s.cases.some((c) => c.caseId === 'c2') && s.properties.has('demo')), 'batches are reported back, sets and all');
+
+  const now = Date.parse(START) + 3 * 3_600_000;
+  const counted = await runner.caseCounts(now);
+  t.same(counted, caseCounts(reader, now), 'the counts for /metrics, from the thread, as the read model holds them');
+  t.match(counted.open, [{ property_id: 'demo', case_type: 'complaint', n: 2 }]);
+  t.ok(counted.alerts.some((row) => row.status === 'missed'), 'three hours on, a complaint clock is missed');
 
   const [status] = await runner.status();
   t.match(status, { name: 'cases', caughtUp: true, lagEvents: 0, error: null });

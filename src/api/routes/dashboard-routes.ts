@@ -7,13 +7,16 @@ import { z } from 'zod';
 import type { Clock, ManualClock } from '../../app/clock.js';
 import type { RulesetRegistry } from '../../app/rulesets.js';
 import { InvalidCommandError } from '../../domain/case/errors.js';
-import { dashboardFigures, type DashboardFigures, type DashboardFilters } from '../../projections/dashboard-queries.js';
+import { dashboardFigures, type CaseCounts, type DashboardFigures, type DashboardFilters } from '../../projections/dashboard-queries.js';
 import type { ProjectionRunner } from '../../projections/runner.js';
 import { authorizeProperty } from '../auth/plugin.js';
 import { problem, sendProblem, type Problem } from '../problem.js';
 
 /** What the API needs of the projection runner. */
-export type ProjectionsView = Pick<ProjectionRunner, 'status' | 'onApplied' | 'waitUntilCaughtUp'>;
+export type ProjectionsView = Pick<ProjectionRunner, 'status' | 'onApplied' | 'waitUntilCaughtUp'> & {
+  /** Counts the read model's open cases and alerting clocks where the runner writes it (the projection thread), off the request thread. */
+  readonly caseCounts?: (now: number) => Promise<CaseCounts>;
+};
 
 export interface DashboardDeps {
   readonly rulesets: RulesetRegistry;

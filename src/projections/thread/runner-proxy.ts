@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { ManualClock } from '../../app/clock.js';
 import type { EventStore } from '../../store/port.js';
+import type { CaseCounts } from '../dashboard-queries.js';
 import type { AppliedSummary, ProjectionStatus } from '../projection.js';
 import type { ProjectionRunner } from '../runner.js';
 import type { FromThread, ProjectionThreadData, RunnerCall, ToThread } from './protocol.js';
@@ -34,7 +35,12 @@ interface Pending {
  * (its subscriptions then read the log through their own connection), and a manual clock's moves
  * are passed on. Should the thread die, every call still waiting and every later one fails with why.
  */
-export const projectionThread = (options: { store: EventStore; data: ProjectionThreadData; manualClock?: ManualClock | undefined }): ProjectionRunner => {
+/** A runner in its own thread, which also answers the read model's counts for /metrics. */
+export interface ProjectionThread extends ProjectionRunner {
+  caseCounts(now: number): Promise<CaseCounts>;
+}
+
+export const projectionThread = (options: { store: EventStore; data: ProjectionThreadData; manualClock?: ManualClock | undefined }): ProjectionThread => {
   const worker = startWorker(options.data);
   const pending = new Map<number, Pending>();
   const listeners = new Set<(summary: AppliedSummary) => void>();
@@ -88,6 +94,7 @@ export const projectionThread = (options: { store: EventStore; data: ProjectionT
     status: () => ask<ProjectionStatus[]>({ op: 'status' }),
     waitUntilCaughtUp: () => ask({ op: 'waitUntilCaughtUp' }),
     waitForPosition: (position) => ask({ op: 'waitForPosition', position }),
+    caseCounts: (now) => ask<CaseCounts>({ op: 'caseCounts', now }),
     onApplied(listener) {
       listeners.add(listener);
       return () => void listeners.delete(listener);
