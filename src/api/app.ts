@@ -63,11 +63,12 @@ export const buildApp = async (deps: AppDeps) => {
   app.addHook('onRequest', authenticate(deps.tokens));
   const metrics = appMetrics({ clock: deps.clock, readModels: deps.readModels, projections: deps.projections, store: deps.store });
   app.addHook('onResponse', metrics.observe);
-  // What fastify's request logging told (method, url, client, status, time), with who asked.
+  // What fastify's request logging told (method, url, client, status, time), with who asked and
+  // what their command did: one line a request.
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({
       method: request.method, url: request.url, remoteAddress: request.ip, status: reply.statusCode, responseTime: reply.elapsedTime,
-      actor: request.principal?.tokenId, role: request.principal?.role,
+      actor: request.principal?.tokenId, role: request.principal?.role, ...request.applied,
     }, 'request done');
   });
 

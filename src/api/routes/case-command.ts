@@ -8,6 +8,13 @@ import type { AnyCommandSpec } from '../../domain/case/command.js';
 import type { CaseType, Role } from '../../domain/events/envelope.js';
 import { authorizeProperty } from '../auth/plugin.js';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** What the request's command did, for its one log line (app.ts). */
+    applied?: { readonly caseType: string; readonly caseId: string; readonly action: string; readonly revision: string; readonly replayed: boolean };
+  }
+}
+
 const NAMESPACE = '8d7f3c21-9e4b-5a6d-b1c0-2f3e4d5a6b7c';
 
 /** Each record type's collection in the API. */
@@ -84,7 +91,7 @@ export const commandRunner = (deps: { cases: CaseService; clock: Clock }) =>
       mintedCommandId: minted,
       mintedCaseId: minted && !target && natural === undefined,
     });
-    request.log.info({ caseType, caseId, action: spec.name, revision: String(result.revision), replayed: result.replayed }, 'command applied');
+    request.applied = { caseType, caseId, action: spec.name, revision: String(result.revision), replayed: result.replayed };
     reply.header('etag', etag(result.revision));
     if (result.replayed) reply.header('idempotent-replayed', 'true');
     if (!target) {
