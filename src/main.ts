@@ -28,7 +28,8 @@ try {
   process.exit(1);
 }
 const ruleset = await loadRuleset(config.RULES_DIR);
-const { store, description } = eventStoreFromConfig(config);
+// The projection thread checkpoints the log file: a checkpoint copies pages and fsyncs, too long a stop for intake.
+const { store, description } = eventStoreFromConfig(config, { checkpointedElsewhere: true });
 const rulesets = await openRulesetRegistry(store, ruleset);
 const tokens = openTokenStore(join(config.DATA_DIR, 'access.db'));
 if (config.ADMIN_TOKEN) bootstrapAdmin(tokens, config.ADMIN_TOKEN);

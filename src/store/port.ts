@@ -116,6 +116,12 @@ export interface EventStore {
    */
   onCommitted?(listener: () => void): () => void;
   committedElsewhere?(): void;
+  /**
+   * For a store with a write-ahead log: copies what the log holds into the database file without
+   * holding up writers (SQLite's PASSIVE checkpoint), so that another thread can spare the writer
+   * its checkpoints. Returns the WAL's pages and how many of them are now in the database file.
+   */
+  checkpoint?(): { readonly walPages: number; readonly checkpointed: number };
   /** For a store that commits appends in groups: how many appends and how many commits (each one fsync) so far. */
   stats?(): { readonly appends: number; readonly transactions: number };
   /** The global log in order, forwards. */

@@ -81,6 +81,12 @@ export const NO_LIMIT = -1;
  * grows to about 40 MB; durability is the same, as every commit still fsyncs the WAL.
  */
 export const DEFAULT_WAL_AUTOCHECKPOINT_PAGES = 10_000;
+/**
+ * For a writer whose checkpoints another thread runs (the server's, see checkpoint() and the
+ * projection thread): it checkpoints on its own only if that thread stops doing it, and then
+ * at most every 200 MB of WAL.
+ */
+export const BACKSTOP_WAL_AUTOCHECKPOINT_PAGES = 50_000;
 
 const hasTable = (db: Database.Database, name: string): boolean =>
   db.prepare<[string], bigint>("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?").pluck().get(name)! > 0n;

@@ -222,6 +222,12 @@ export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEv
 
     committedElsewhere: () => hub.committed(),
 
+    checkpoint() {
+      ensureOpen();
+      const [result] = db.pragma('wal_checkpoint(PASSIVE)') as Array<{ busy: bigint; log: bigint; checkpointed: bigint }>;
+      return { walPages: Number(result!.log), checkpointed: Number(result!.checkpointed) };
+    },
+
     async close() {
       if (closed) return;
       closed = true;

@@ -1,4 +1,6 @@
+import { statSync } from 'node:fs';
 import t from 'tap';
+import { BACKSTOP_WAL_AUTOCHECKPOINT_PAGES } from '../../src/store/sqlite-schema.js';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
 import { openReadModelDb, readModelFile, type AppliedSummary } from '../../src/projections/index.js';
 import { caseCounts } from '../../src/projections/dashboard-queries.js';
@@ -58,4 +60,27 @@ t.test('the projection thread follows the server store and answers as a runner',
   await runner.stop();
   await t.rejects(runner.status(), { message: 'the projection thread has stopped' }, 'a stopped thread answers nothing');
   await runner.stop();
+});
+
+t.test("the projection thread checkpoints the log file, so that the server's writer need not", async (t) => {
+  const dir = t.testdir();
+  const file = `${dir}/events.db`;
+  // Told to checkpoint only past its backstop, as the server's store is.
+  const store = openSqliteEventStore({ file, walAutocheckpointPages: BACKSTOP_WAL_AUTOCHECKPOINT_PAGES });
+  t.teardown(() => store.close());
+  const world = await buildWorld({ store });
+  const runner = projectionThread({ store, data: { dataDir: dir, rulesetFiles: world.ruleset.files, manualClockAt: START, checkpointEveryMs: 20 } });
+  t.teardown(() => runner.stop());
+  await runner.start();
+  const before = statSync(file).size;
+  for (let i = 0; i < 30; i++) await world.act('complaint', `c${i}`, 'receive', complaintBody);
+  await runner.waitUntilCaughtUp();
+  let grown = false;
+  // The thread's own timer: waited for in real time, up to 10 s, rather than assumed.
+  for (const deadline = Date.now() + 10_000; !grown && Date.now() < deadline;) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    grown = statSync(file).size > before;
+  }
+  t.ok(grown, 'the pages the server wrote reached the database file');
+  t.equal((await store.readAll()).filter((e) => e.streamName.startsWith('complaint-')).length, 30);
 });

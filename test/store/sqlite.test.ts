@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,4 +122,27 @@ t.test('sqlite: a checkpoint every 10,000 WAL pages unless told otherwise', asyn
     db.close();
   }
   t.throws(() => openSqliteEventStore({ file, walAutocheckpointPages: 0 }), RangeError);
+});
+
+t.test('sqlite: checkpoint() copies the WAL into the file from any connection, without the writer', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'event-store-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, 'events.db');
+  const writer = openSqliteEventStore({ file });
+  const reader = openSqliteEventStore({ file });
+  const fileSize = () => statSync(file).size;
+  const before = fileSize();
+  for (let i = 0; i < 20; i++) await writer.appendToStream(`complaint-${i}`, events(5), { expectedRevision: NO_STREAM });
+  t.equal(fileSize(), before, 'below the automatic mark, the events are only in the WAL');
+  const { walPages, checkpointed } = reader.checkpoint!();
+  t.ok(walPages > 0, `the WAL held ${walPages} pages`);
+  t.equal(checkpointed, walPages, 'all of them copied');
+  t.ok(fileSize() > before, 'into the database file');
+  t.same(await writer.readAll(), await reader.readAll(), 'both read the same log');
+  t.equal((await writer.readAll()).length, 100);
+  await writer.appendToStream('complaint-0', events(1), { expectedRevision: 4n });
+  t.equal((await reader.readStream('complaint-0')).length, 6, 'the writer goes on after it');
+  await reader.close();
+  t.throws(() => reader.checkpoint!(), { code: 'STORE_UNAVAILABLE' });
+  await writer.close();
 });

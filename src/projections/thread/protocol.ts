@@ -10,6 +10,8 @@ export interface ProjectionThreadData {
   readonly rulesetFiles: Readonly<Record<string, unknown>>;
   /** Set when the server runs on a manual clock: the thread's clock starts there and follows it. */
   readonly manualClockAt?: string | undefined;
+  /** How often the thread checkpoints the log file (an embedded store's); default 1 s. */
+  readonly checkpointEveryMs?: number | undefined;
 }
 
 /** The runner's methods, asked of the thread; each answered once, by its id. */

@@ -32,6 +32,22 @@ const SERVER_CASE_MEMORY = { heldCases: 2_000, recentCases: 1_000 };
 const runner = createProjectionRunner({ store, db, projections: allProjections(SERVER_CASE_MEMORY), rulesets, clock: manual ?? systemClock });
 runner.onApplied((applied) => post({ applied }));
 
+/**
+ * The server's store leaves the log file's checkpoints to this thread (it only keeps a backstop):
+ * a checkpoint copies the WAL's pages into the file and fsyncs it, which in the request thread
+ * stopped intake for 25-50 ms every few seconds under load. A PASSIVE checkpoint never holds up the
+ * writer. Should one fail, the next tries again, and the writer's backstop still bounds the WAL.
+ */
+const CHECKPOINT_EVERY_MS = 1_000;
+const checkpoints = store.checkpoint && setInterval(() => {
+  try {
+    store.checkpoint!();
+  } catch {
+    // Retried at the next tick; see above.
+  }
+}, data.checkpointEveryMs ?? CHECKPOINT_EVERY_MS);
+checkpoints?.unref();
+
 const call = async (request: RunnerCall) => {
   switch (request.op) {
     case 'start': return runner.start();
@@ -41,6 +57,7 @@ const call = async (request: RunnerCall) => {
     case 'waitForPosition': return runner.waitForPosition(request.position);
     case 'caseCounts': return caseCounts(db, request.now);
     case 'stop':
+      clearInterval(checkpoints);
       await runner.stop();
       await store.close();
       db.close();
