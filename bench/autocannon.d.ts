@@ -20,6 +20,7 @@ declare module 'autocannon' {
     average: number;
     p50: number;
     p99: number;
+    p99_9: number;
     max: number;
   }
   export interface Result {

@@ -85,6 +85,7 @@ class Phase {
   rate = () => sum(this.rounds.map((m) => m.result['2xx'])) / sum(this.rounds.map((m) => m.result.duration));
   p50 = () => median(this.rounds.map((m) => m.result.latency.p50));
   p99 = () => Math.max(...this.rounds.map((m) => m.result.latency.p99));
+  p999 = () => Math.max(...this.rounds.map((m) => m.result.latency.p99_9));
   failures = () => sum(this.rounds.map((m) => failuresOf(m.result)));
   cpuPerRequest = () => sum(this.rounds.map((m) => m.cpuMicros)) / Math.max(1, sum(this.rounds.map((m) => m.result['2xx'])));
   rates = () => this.rounds.map((m) => rateOf(m.result));
@@ -233,6 +234,7 @@ const runRounds = async ({ server, echoServer, adminToken, deskToken, echoToken 
   console.log(ratioLine('new cases/echo', newCases, echo));
   console.log(ratioLine('actions/echo', actions, echo));
   console.log(`p99: new cases ${newCases.p99()} ms, actions ${actions.p99()} ms, echo ${echo.p99()} ms (goal <= ${GOAL.p99Ms} ms)`);
+  console.log(`p99.9: new cases ${newCases.p999()} ms, actions ${actions.p999()} ms, echo ${echo.p999()} ms (the worst round; stalls of the server's thread show here first)`);
   const rssNow = await rssMegabytes(server.pid);
   console.log(`server RSS: peak ${rssPeak.toFixed(0)} MB during the phases, ${actions.rounds.at(-1)!.rssEnd.toFixed(0)} MB when the last one stopped, ` +
     `${rssNow?.toFixed(0)} MB now that the projections caught up (goal <= ${GOAL.rssMb} MB; BENCH_SOAK=60 for the 60 s bound)`);

@@ -72,14 +72,21 @@ interface CandidateRow {
  * without a recorded miss (a clock paused is missed only if the pause began after the
  * deadline), and complaints whose miss is recorded but whose escalation might not be (a crash
  * between the two appends). Only a nomination: each is re-checked against its case stream.
+ *
+ * Each part reads one partial index of case_clocks (running by deadline, paused, missed and
+ * escalating), so a check reads the candidates and not every clock: it runs on the request
+ * thread, and one OR over all running clocks took 50-250 ms at 150,000 of them. The unary `+`
+ * keeps SQLite from preferring the primary key's case_type prefix, which holds every complaint.
  */
-const CANDIDATES = `
+export const CANDIDATES = `
 SELECT case_type, case_id, clock, deadline FROM case_clocks
- WHERE stopped_at IS NULL AND ended_at IS NULL AND miss_recorded = 0 AND deadline IS NOT NULL
-   AND ((paused_since IS NULL AND deadline < @now) OR (paused_since IS NOT NULL AND paused_since > deadline))
+ WHERE stopped_at IS NULL AND ended_at IS NULL AND paused_since IS NULL AND miss_recorded = 0 AND deadline < @now
 UNION
 SELECT case_type, case_id, clock, deadline FROM case_clocks
- WHERE miss_recorded = 1 AND escalate_on_miss = 1 AND case_type = 'complaint' AND ended_at IS NULL AND deadline IS NOT NULL
+ WHERE paused_since IS NOT NULL AND stopped_at IS NULL AND ended_at IS NULL AND miss_recorded = 0 AND deadline IS NOT NULL AND paused_since > deadline
+UNION
+SELECT case_type, case_id, clock, deadline FROM case_clocks
+ WHERE miss_recorded = 1 AND escalate_on_miss = 1 AND ended_at IS NULL AND +case_type = 'complaint' AND deadline IS NOT NULL
 ORDER BY deadline, case_type, case_id, clock`;
 
 const keyOf = (row: CandidateRow) => `${row.case_type}:${row.case_id}:${row.clock}:${row.deadline}`;

@@ -1,7 +1,8 @@
 import t from 'tap';
+import { casesProjection, openReadModelDb } from '../../src/projections/index.js';
 import type { EventStore } from '../../src/store/port.js';
 import { complaintCommands } from '../../src/domain/complaint/commands.js';
-import { createDeadlineWatcher } from '../../src/projections/deadline-watcher.js';
+import { CANDIDATES, createDeadlineWatcher } from '../../src/projections/deadline-watcher.js';
 import { escalationCommandId, missCommandId, WATCHER_ACTOR } from '../../src/projections/watcher-plan.js';
 import { at, buildStore, complaintBody, eventually, jittery, repairBody, startProcess } from './watcher-fixture.js';
 import { ownerData } from '../owner-data.js';
@@ -87,6 +88,24 @@ t.test('a repair paused before its deadline is not missed while paused, however 
   await p.watcher.idle();
   const misses = await world.ofType('repair', 'r1', 'RepairDeadlineMissed');
   t.same(misses.map((e) => e.data), [{ clock: 'completion', policyId: 'repair.completion.general', deadline: at({ hours: 53 }) }]);
+});
+
+t.test('a repair paused after its deadline passed unwatched is still recorded as missed', async (t) => {
+  const world = await buildStore();
+  const p = await startProcess(world);
+  t.teardown(() => p.stop());
+  await p.act('repair', 'r1', 'report', repairBody);
+  world.advance({ minutes: 10 });
+  await p.act('repair', 'r1', 'dispatch', { technicianId: 'tech-7' });
+  await p.act('repair', 'r1', 'accept');
+  await p.act('repair', 'r1', 'arrive');
+  world.advance({ hours: 25 }); // past the 24 h completion deadline, no watcher running
+  await p.act('repair', 'r1', 'pause', { reason: 'awaiting_parts' });
+  await p.sync();
+  p.watcher.start();
+  await p.watcher.idle();
+  const misses = await world.ofType('repair', 'r1', 'RepairDeadlineMissed');
+  t.same(misses.map((e) => e.data), [{ clock: 'completion', policyId: 'repair.completion.general', deadline: at({ hours: 24 }) }], 'the paused clock is a candidate: its pause began after its deadline');
 });
 
 t.test('a case that moved on between the check and the append is checked again and skipped, without error', async (t) => {
@@ -296,4 +315,13 @@ t.test('a clock that restarts with a new deadline after a recorded miss is watch
   const misses = (await world.ofType('repair', 'r1', 'RepairDeadlineMissed')).map((e) => e.data as { clock: string; deadline: string });
   t.equal(misses.filter((m) => m.clock === 'callback').length, 2);
   t.not(misses.at(-1)!.deadline, misses.at(-2)!.deadline, 'each with its own deadline');
+});
+
+t.test("a check reads the candidates through the clocks' partial indexes, not every clock", async (t) => {
+  const db = openReadModelDb(':memory:');
+  t.teardown(() => db.close());
+  casesProjection().setup(db);
+  const plan = (db.prepare(`EXPLAIN QUERY PLAN ${CANDIDATES}`).all({ now: 0 }) as Array<{ detail: string }>).map((row) => row.detail).join('\n');
+  for (const index of ['case_clocks_running_deadline (deadline<?)', 'case_clocks_paused', 'case_clocks_missed_escalating']) t.match(plan, index);
+  t.notMatch(plan, /SCAN case_clocks|sqlite_autoindex_case_clocks/, plan);
 });

@@ -56,6 +56,9 @@ CREATE TABLE IF NOT EXISTS case_clocks (
 -- The clocks still counting, by what comes next: what a deadline watcher scans.
 CREATE INDEX IF NOT EXISTS case_clocks_running_deadline ON case_clocks (deadline) WHERE stopped_at IS NULL AND ended_at IS NULL;
 CREATE INDEX IF NOT EXISTS case_clocks_running_at_risk ON case_clocks (at_risk_at) WHERE stopped_at IS NULL AND ended_at IS NULL;
+-- Few rows each: the watcher's other candidates, paused clocks and missed ones still to escalate.
+CREATE INDEX IF NOT EXISTS case_clocks_paused ON case_clocks (deadline) WHERE paused_since IS NOT NULL AND stopped_at IS NULL AND ended_at IS NULL;
+CREATE INDEX IF NOT EXISTS case_clocks_missed_escalating ON case_clocks (deadline) WHERE miss_recorded = 1 AND escalate_on_miss = 1 AND ended_at IS NULL;
 CREATE INDEX IF NOT EXISTS case_clocks_by_property ON case_clocks (property_id, clock);
 
 -- What the agreement's KPIs need of a case (kpi-column.ts), kept in the order a compliance report
