@@ -101,7 +101,16 @@ interface AlertRow {
  * every figure is one SQL statement on covering indexes (DASHBOARD_INDEXES) and the clocks' primary key.
  * `today` is the local date (YYYY-MM-DD) in the property's zone; `limit` bounds each list of clocks.
  */
-export const dashboardFigures = (db: Database.Database, q: { propertyId: string; now: number; today: string; filters: DashboardFilters; limit: number }): DashboardFigures => {
+/** Which figures: a property's, at `now` (epoch ms) and on its local date `today`, filtered, each list of clocks at most `limit` long. */
+export interface DashboardFiguresQuery {
+  readonly propertyId: string;
+  readonly now: number;
+  readonly today: string;
+  readonly filters: DashboardFilters;
+  readonly limit: number;
+}
+
+export const dashboardFigures = (db: Database.Database, q: DashboardFiguresQuery): DashboardFigures => {
   ensureDashboardIndexes(db);
   const f = whereFilters(q.filters);
   const base = { ...f.params, propertyId: q.propertyId };

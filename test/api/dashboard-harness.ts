@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { Temporal } from 'temporal-polyfill';
 import { buildApp, type AppDeps } from '../../src/api/app.js';
 import { openTokenStore } from '../../src/api/auth/tokens.js';
@@ -14,6 +15,8 @@ export interface DashboardHarnessOptions {
   readonly dashboardStream?: AppDeps['dashboardStream'];
   /** What a projection thread adds to the runner: the read model's counts for /metrics. */
   readonly caseCounts?: ProjectionsView['caseCounts'];
+  /** And the dashboard's figures, computed where the thread would. */
+  readonly dashboardFigures?: ProjectionsView['dashboardFigures'];
 }
 
 /** The harness of test/api/harness.ts, plus the read models and the projection runner main.ts wires in. */
@@ -40,7 +43,7 @@ export const buildDashboardHarness = async (options: DashboardHarnessOptions = {
   const app = await buildApp({
     store, rulesets, tokens: tokenStore, clock,
     manualClock: { ...clock, onChange: counted('clock', clock.onChange) },
-    ...(db && runner ? { readModels: db, projections: { status: () => runner.status(), waitUntilCaughtUp: () => runner.waitUntilCaughtUp(), onApplied: counted('projections', runner.onApplied), ...(options.caseCounts ? { caseCounts: options.caseCounts } : {}) } } : {}),
+    ...(db && runner ? { readModels: db, projections: { status: () => runner.status(), waitUntilCaughtUp: () => runner.waitUntilCaughtUp(), onApplied: counted('projections', runner.onApplied), ...(options.caseCounts ? { caseCounts: options.caseCounts } : {}), ...(options.dashboardFigures ? { dashboardFigures: options.dashboardFigures } : {}) } } : {}),
     ...(options.dashboardStream ? { dashboardStream: options.dashboardStream } : {}),
   });
   await app.ready();
@@ -73,3 +76,15 @@ export const buildDashboardHarness = async (options: DashboardHarnessOptions = {
   };
 };
 export type DashboardHarness = Awaited<ReturnType<typeof buildDashboardHarness>>;
+
+/** Every statement prepared on `db` from now until the test ends: what a request read on this connection. */
+export const recordQueries = (t: { teardown(fn: () => void): void }, db: Database.Database): string[] => {
+  const prepare = db.prepare.bind(db);
+  const prepared: string[] = [];
+  t.teardown(() => void (db.prepare = prepare));
+  db.prepare = ((sql: string) => {
+    prepared.push(sql);
+    return prepare(sql);
+  }) as typeof db.prepare;
+  return prepared;
+};

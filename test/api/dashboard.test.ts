@@ -1,6 +1,7 @@
 import t from 'tap';
+import { dashboardFigures, type DashboardFigures, type DashboardFiguresQuery } from '../../src/projections/dashboard-queries.js';
 import { collection, complaintBody, drive, repairBody, type Caller } from './harness.js';
-import { buildDashboardHarness, type DashboardHarness } from './dashboard-harness.js';
+import { buildDashboardHarness, recordQueries, type DashboardHarness } from './dashboard-harness.js';
 
 const create = async (h: DashboardHarness, caseType: 'complaint' | 'repair', overrides: Record<string, unknown> = {}) => {
   const body = caseType === 'complaint' ? complaintBody(overrides) : repairBody(overrides);
@@ -188,4 +189,25 @@ t.test('2,000 open cases render in well under 100 ms', async (t) => {
   t.same(deadlines, [...deadlines].sort(), 'by deadline');
   const best = Math.min(...timings);
   t.ok(best < 100, `best of 5: ${best.toFixed(1)} ms (all: ${timings.map((ms) => ms.toFixed(1)).join(', ')})`);
+});
+
+t.test('with a projection thread, the figures are computed there and the request thread reads nothing', async (t) => {
+  const asked: DashboardFiguresQuery[] = [];
+  let computed: DashboardFigures | undefined;
+  const h = await buildDashboardHarness({
+    dashboardFigures: async (q) => {
+      asked.push(q);
+      return { ...computed!, departments: [{ department: 'from-the-thread', open: 99 }] };
+    },
+  });
+  t.teardown(h.close);
+  await create(h, 'complaint');
+  await h.caughtUp();
+  computed = dashboardFigures(h.db!, { propertyId: 'demo', now: h.clock.now().epochMilliseconds, today: '2026-03-02', filters: {}, limit: 20 });
+  const readHere = recordQueries(t, h.db!);
+  const body = await dashboard(h, '&department=from-the-thread');
+  t.equal(asked.length, 1);
+  t.match(asked[0], { propertyId: 'demo', now: h.clock.now().epochMilliseconds, filters: { department: 'from-the-thread' }, limit: Number });
+  t.match(body.departments, [{ department: 'from-the-thread', open: 99 }], "the thread's figures");
+  t.same(readHere, [], 'no query on the request thread');
 });

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { complaintBody, drive, repairBody } from './harness.js';
-import { buildDashboardHarness, type DashboardHarness } from './dashboard-harness.js';
+import { buildDashboardHarness, recordQueries, type DashboardHarness } from './dashboard-harness.js';
 import { appMetrics } from '../../src/api/metrics.js';
 import { systemClock } from '../../src/app/clock.js';
 
@@ -148,14 +148,7 @@ t.test('with a projection thread, a scrape has the thread count the cases and re
   t.teardown(h.close);
   await create(h, 'complaint');
   await h.caughtUp();
-  const db = h.db!;
-  const prepare = db.prepare.bind(db);
-  const readHere: string[] = [];
-  t.teardown(() => void (db.prepare = prepare));
-  db.prepare = ((sql: string) => {
-    readHere.push(sql);
-    return prepare(sql);
-  }) as typeof db.prepare;
+  const readHere = recordQueries(t, h.db!);
   const body = (await scrape(h)).body;
   t.same(asked, [h.clock.now().epochMilliseconds], 'asked once, at the clock of the scrape');
   t.equal(sample(body, 'wuye_open_cases{property_id="demo",case_type="complaint"}'), 7, "the thread's figures, not the read model's 1");

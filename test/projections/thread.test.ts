@@ -3,7 +3,7 @@ import t from 'tap';
 import { BACKSTOP_WAL_AUTOCHECKPOINT_PAGES } from '../../src/store/sqlite-schema.js';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
 import { openReadModelDb, readModelFile, type AppliedSummary } from '../../src/projections/index.js';
-import { caseCounts } from '../../src/projections/dashboard-queries.js';
+import { caseCounts, dashboardFigures } from '../../src/projections/dashboard-queries.js';
 import { projectionThread } from '../../src/projections/thread/runner-proxy.js';
 import { buildWorld, complaintBody, START } from './harness.js';
 
@@ -45,6 +45,10 @@ t.test('the projection thread follows the server store and answers as a runner',
   t.same(counted, caseCounts(reader, now), 'the counts for /metrics, from the thread, as the read model holds them');
   t.match(counted.open, [{ property_id: 'demo', case_type: 'complaint', n: 2 }]);
   t.ok(counted.alerts.some((row) => row.status === 'missed'), 'three hours on, a complaint clock is missed');
+  const q = { propertyId: 'demo', now, today: START.slice(0, 10), filters: {}, limit: 10 };
+  const figures = await runner.dashboardFigures(q);
+  t.same(figures, dashboardFigures(reader, q), "a dashboard's figures, from the thread, as the read model holds them");
+  t.equal(figures.open.complaint.total, 2);
 
   const [status] = await runner.status();
   t.match(status, { name: 'cases', caughtUp: true, lagEvents: 0, error: null });

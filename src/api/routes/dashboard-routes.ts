@@ -7,15 +7,19 @@ import { z } from 'zod';
 import type { Clock, ManualClock } from '../../app/clock.js';
 import type { RulesetRegistry } from '../../app/rulesets.js';
 import { InvalidCommandError } from '../../domain/case/errors.js';
-import { dashboardFigures, type CaseCounts, type DashboardFigures, type DashboardFilters } from '../../projections/dashboard-queries.js';
+import { dashboardFigures, type CaseCounts, type DashboardFigures, type DashboardFiguresQuery, type DashboardFilters } from '../../projections/dashboard-queries.js';
 import type { ProjectionRunner } from '../../projections/runner.js';
 import { authorizeProperty } from '../auth/plugin.js';
 import { problem, sendProblem, type Problem } from '../problem.js';
 
 /** What the API needs of the projection runner. */
 export type ProjectionsView = Pick<ProjectionRunner, 'status' | 'onApplied' | 'waitUntilCaughtUp'> & {
-  /** Counts the read model's open cases and alerting clocks where the runner writes it (the projection thread), off the request thread. */
+  /**
+   * Where the runner writes the read model (the projection thread), the queries that read every
+   * open case run there, off the request thread: /metrics' counts and the dashboard's figures.
+   */
   readonly caseCounts?: (now: number) => Promise<CaseCounts>;
+  readonly dashboardFigures?: (q: DashboardFiguresQuery) => Promise<DashboardFigures>;
 };
 
 export interface DashboardDeps {
@@ -68,9 +72,10 @@ export const dashboardRoutes = (deps: DashboardDeps) => async (fastify: FastifyI
     const now = deps.clock.now();
     const today = now.toZonedDateTimeISO(property.timeZone).toPlainDate().toString();
     const filters = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as DashboardFilters;
+    const q = { propertyId, now: now.epochMilliseconds, today, filters, limit };
     let figures: DashboardFigures;
     try {
-      figures = dashboardFigures(deps.readModels, { propertyId, now: now.epochMilliseconds, today, filters, limit });
+      figures = deps.projections?.dashboardFigures ? await deps.projections.dashboardFigures(q) : dashboardFigures(deps.readModels, q);
     } catch (error) {
       if (isMissingTable(error)) return unavailable('the read models are being set up or rebuilt; try again shortly');
       throw error;

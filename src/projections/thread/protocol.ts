@@ -1,5 +1,5 @@
 import type { Position } from '../../store/port.js';
-import type { CaseCounts } from '../dashboard-queries.js';
+import type { CaseCounts, DashboardFigures, DashboardFiguresQuery } from '../dashboard-queries.js';
 import type { AppliedSummary, ProjectionStatus } from '../projection.js';
 
 /** What the projection thread is started with: where the log and the read models are, and the rules. */
@@ -22,8 +22,9 @@ export type RunnerCall =
   | { readonly op: 'status' }
   | { readonly op: 'waitUntilCaughtUp' }
   | { readonly op: 'waitForPosition'; readonly position: Position }
-  /** Not a runner's: the read model's counts for /metrics, run on the thread's connection. */
-  | { readonly op: 'caseCounts'; readonly now: number };
+  /** Not a runner's: the read model's counts for /metrics and a dashboard's figures, run on the thread's connection. */
+  | { readonly op: 'caseCounts'; readonly now: number }
+  | { readonly op: 'dashboardFigures'; readonly q: DashboardFiguresQuery };
 
 export type ToThread =
   | ({ readonly id: number } & RunnerCall)
@@ -33,6 +34,6 @@ export type ToThread =
   | { readonly op: 'clock'; readonly now: string };
 
 export type FromThread =
-  | { readonly id: number; readonly ok: true; readonly value?: ProjectionStatus[] | CaseCounts }
+  | { readonly id: number; readonly ok: true; readonly value?: ProjectionStatus[] | CaseCounts | DashboardFigures }
   | { readonly id: number; readonly ok: false; readonly message: string }
   | { readonly applied: AppliedSummary };

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { ManualClock } from '../../app/clock.js';
 import type { EventStore } from '../../store/port.js';
-import type { CaseCounts } from '../dashboard-queries.js';
+import type { CaseCounts, DashboardFigures, DashboardFiguresQuery } from '../dashboard-queries.js';
 import type { AppliedSummary, ProjectionStatus } from '../projection.js';
 import type { ProjectionRunner } from '../runner.js';
 import type { FromThread, ProjectionThreadData, RunnerCall, ToThread } from './protocol.js';
@@ -35,9 +35,10 @@ interface Pending {
  * (its subscriptions then read the log through their own connection), and a manual clock's moves
  * are passed on. Should the thread die, every call still waiting and every later one fails with why.
  */
-/** A runner in its own thread, which also answers the read model's counts for /metrics. */
+/** A runner in its own thread, which also answers the read model's counts for /metrics and the dashboard's figures. */
 export interface ProjectionThread extends ProjectionRunner {
   caseCounts(now: number): Promise<CaseCounts>;
+  dashboardFigures(q: DashboardFiguresQuery): Promise<DashboardFigures>;
 }
 
 export const projectionThread = (options: { store: EventStore; data: ProjectionThreadData; manualClock?: ManualClock | undefined }): ProjectionThread => {
@@ -95,6 +96,7 @@ export const projectionThread = (options: { store: EventStore; data: ProjectionT
     waitUntilCaughtUp: () => ask({ op: 'waitUntilCaughtUp' }),
     waitForPosition: (position) => ask({ op: 'waitForPosition', position }),
     caseCounts: (now) => ask<CaseCounts>({ op: 'caseCounts', now }),
+    dashboardFigures: (q) => ask<DashboardFigures>({ op: 'dashboardFigures', q }),
     onApplied(listener) {
       listeners.add(listener);
       return () => void listeners.delete(listener);

@@ -11,7 +11,7 @@ import { manualClock, systemClock } from '../../app/clock.js';
 import { readOnlyRulesets } from '../../app/rulesets.js';
 import { createRuleset } from '../../domain/ruleset/ruleset.js';
 import { eventStoreFromConfig } from '../../store/from-config.js';
-import { caseCounts } from '../dashboard-queries.js';
+import { caseCounts, dashboardFigures } from '../dashboard-queries.js';
 import { allProjections, createProjectionRunner, openReadModelDb, readModelFile } from '../index.js';
 import type { FromThread, ProjectionThreadData, RunnerCall, ToThread } from './protocol.js';
 
@@ -56,6 +56,7 @@ const call = async (request: RunnerCall) => {
     case 'waitUntilCaughtUp': return runner.waitUntilCaughtUp();
     case 'waitForPosition': return runner.waitForPosition(request.position);
     case 'caseCounts': return caseCounts(db, request.now);
+    case 'dashboardFigures': return dashboardFigures(db, request.q);
     case 'stop':
       clearInterval(checkpoints);
       await runner.stop();
