@@ -24,6 +24,12 @@ const startWorker = (workerData: ProjectionThreadData): Worker => {
   return new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`, { ...options, eval: true });
 };
 
+/** A runner in its own thread, which also answers the read model's counts for /metrics and the dashboard's figures. */
+export interface ProjectionThread extends ProjectionRunner {
+  caseCounts(now: number): Promise<CaseCounts>;
+  dashboardFigures(q: DashboardFiguresQuery): Promise<DashboardFigures>;
+}
+
 interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
@@ -35,12 +41,6 @@ interface Pending {
  * (its subscriptions then read the log through their own connection), and a manual clock's moves
  * are passed on. Should the thread die, every call still waiting and every later one fails with why.
  */
-/** A runner in its own thread, which also answers the read model's counts for /metrics and the dashboard's figures. */
-export interface ProjectionThread extends ProjectionRunner {
-  caseCounts(now: number): Promise<CaseCounts>;
-  dashboardFigures(q: DashboardFiguresQuery): Promise<DashboardFigures>;
-}
-
 export const projectionThread = (options: { store: EventStore; data: ProjectionThreadData; manualClock?: ManualClock | undefined }): ProjectionThread => {
   const worker = startWorker(options.data);
   const pending = new Map<number, Pending>();
