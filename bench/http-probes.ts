@@ -17,8 +17,16 @@ const CLOCK_TICKS_PER_SECOND = (() => {
 })();
 
 /** CPU time (user + system) the process has used so far, in microseconds. */
-export const cpuMicros = async (pid: number): Promise<number> => {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+export const cpuMicros = (pid: number): Promise<number> => cpuMicrosOf(`/proc/${pid}/stat`);
+
+/**
+ * The same for the process's first thread alone: node's main thread, which answers the requests
+ * (the projection thread, V8's collector threads and libuv's pool are the rest).
+ */
+export const requestThreadCpuMicros = (pid: number): Promise<number> => cpuMicrosOf(`/proc/${pid}/task/${pid}/stat`);
+
+const cpuMicrosOf = async (statFile: string): Promise<number> => {
+  const stat = await readFile(statFile, 'utf8');
   // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 14th and 15th.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND) * 1e6;

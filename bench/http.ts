@@ -18,8 +18,8 @@
  * What matters is the ratio of each to echo (of the totals; each round's shows the spread): a
  * ratio to the HTTP stack on this machine, not an absolute promise of requests per second.
  *
- * Alongside, read from outside the server as an operator could: its CPU time per request and its
- * RSS (/proc), the projections' lag when the load stops and how soon it is back under 1 s (GET
+ * Alongside, read from outside the server as an operator could: its CPU time per request (all its
+ * threads, and the share of the thread that answers requests) and its RSS (/proc), the projections' lag when the load stops and how soon it is back under 1 s (GET
  * /metrics), and what its log says went wrong. Appends per fsync are printed only if the server
  * publishes the store's group-commit counters on /metrics; it says so when it does not.
  *
@@ -41,7 +41,7 @@ import type { Result } from 'autocannon';
 import * as requests from './http-load.js';
 import { createToken, startServer, type ServerProcess } from './http-processes.js';
 import {
-  cpuMicros, followCatchUp, GROUP_COMMIT_METRICS, groupCommitCount, rssMegabytes, sampleRss, scrapeMetrics, summariseLog,
+  cpuMicros, followCatchUp, requestThreadCpuMicros, GROUP_COMMIT_METRICS, groupCommitCount, rssMegabytes, sampleRss, scrapeMetrics, summariseLog,
   type CatchUp, type GroupCommitCount, type RssSample,
 } from './http-probes.js';
 import { COMPILED, RULES_DIR } from './repository.js';
@@ -62,6 +62,8 @@ const GOAL = { ratio: 0.4, p99Ms: 20, rssMb: 256, lagBackUnderOneSecondWithin: 2
 interface Measured {
   readonly result: Result;
   readonly cpuMicros: number;
+  /** Of which the request thread's. */
+  readonly requestThreadCpuMicros: number;
   readonly rssPeak: number;
   readonly rssEnd: number;
   readonly rssSamples: readonly RssSample[];
@@ -88,6 +90,7 @@ class Phase {
   p999 = () => Math.max(...this.rounds.map((m) => m.result.latency.p99_9));
   failures = () => sum(this.rounds.map((m) => failuresOf(m.result)));
   cpuPerRequest = () => sum(this.rounds.map((m) => m.cpuMicros)) / Math.max(1, sum(this.rounds.map((m) => m.result['2xx'])));
+  requestThreadCpuPerRequest = () => sum(this.rounds.map((m) => m.requestThreadCpuMicros)) / Math.max(1, sum(this.rounds.map((m) => m.result['2xx'])));
   rates = () => this.rounds.map((m) => rateOf(m.result));
   commits = (): GroupCommitCount | undefined => this.rounds.every((m) => m.commits)
     ? { appends: sum(this.rounds.map((m) => m.commits!.appends)), transactions: sum(this.rounds.map((m) => m.commits!.transactions)) }
@@ -106,9 +109,9 @@ const failureDetail = (r: Result) => {
   return statuses.length > 0 ? ` (${statuses.join(' ')})` : '';
 };
 
-const requestFigures = (rate: number, p50: number, p99: number, failures: number, cpuPerRequest: number) =>
+const requestFigures = (rate: number, p50: number, p99: number, failures: number, cpuPerRequest: number, requestThreadCpu: number) =>
   `${rate.toFixed(0).padStart(7)} req/s  p50 ${String(p50).padStart(4)} ms  p99 ${String(p99).padStart(4)} ms  ` +
-  `non-2xx ${String(failures).padStart(5)}  CPU ${cpuPerRequest.toFixed(0).padStart(5)} µs/req`;
+  `non-2xx ${String(failures).padStart(5)}  CPU ${cpuPerRequest.toFixed(0).padStart(5)} µs/req (request thread ${requestThreadCpu.toFixed(0)})`;
 
 const lagFigures = (catchUp: CatchUp | undefined) => catchUp === undefined ? '' :
   `; lag at end ${catchUp.atEnd.seconds.toFixed(1)} s (${catchUp.atEnd.events} events), under 1 s after ${seconds(catchUp.underOneSecondAfter)}, ` +
@@ -116,11 +119,11 @@ const lagFigures = (catchUp: CatchUp | undefined) => catchUp === undefined ? '' 
 
 /** A phase of a round: the requests' figures, then what was read about the server meanwhile. */
 const roundLines = (label: string, m: Measured) =>
-  `  ${label.padEnd(10)}${requestFigures(rateOf(m.result), m.result.latency.p50, m.result.latency.p99, failuresOf(m.result), m.cpuMicros / Math.max(1, m.result['2xx']))}` +
+  `  ${label.padEnd(10)}${requestFigures(rateOf(m.result), m.result.latency.p50, m.result.latency.p99, failuresOf(m.result), m.cpuMicros / Math.max(1, m.result['2xx']), m.requestThreadCpuMicros / Math.max(1, m.result['2xx']))}` +
   `${failureDetail(m.result)}\n${' '.repeat(12)}RSS peak ${m.rssPeak.toFixed(0)} MB, end ${m.rssEnd.toFixed(0)} MB${lagFigures(m.catchUp)}`;
 
 const totalLine = (phase: Phase) =>
-  `  ${phase.label.padEnd(10)}${requestFigures(phase.rate(), phase.p50(), phase.p99(), phase.failures(), phase.cpuPerRequest())}`;
+  `  ${phase.label.padEnd(10)}${requestFigures(phase.rate(), phase.p50(), phase.p99(), phase.failures(), phase.cpuPerRequest(), phase.requestThreadCpuPerRequest())}`;
 
 /**
  * Runs one phase against a server and reads, around it: CPU time and RSS while the load runs
@@ -131,17 +134,17 @@ const totalLine = (phase: Phase) =>
 const measure = async (server: ServerProcess, adminToken: string, run: () => Promise<Result>, followsProjections: boolean): Promise<Measured> => {
   server.assertAlive();
   const commitsBefore = groupCommitCount(await scrapeMetrics(server.url, adminToken));
-  const cpuBefore = await cpuMicros(server.pid);
+  const [cpuBefore, requestThreadBefore] = await Promise.all([cpuMicros(server.pid), requestThreadCpuMicros(server.pid)]);
   const rss = sampleRss(server.pid);
   const result = await run();
   const loadStoppedAt = performance.now();
-  const cpuAfter = await cpuMicros(server.pid);
+  const [cpuAfter, requestThreadAfter] = await Promise.all([cpuMicros(server.pid), requestThreadCpuMicros(server.pid)]);
   await rss.stop();
   const catchUp = followsProjections ? await followCatchUp(server.url, adminToken, loadStoppedAt) : undefined;
   const commitsAfter = groupCommitCount(await scrapeMetrics(server.url, adminToken));
   server.assertAlive();
   return {
-    result, cpuMicros: cpuAfter - cpuBefore, rssPeak: rss.peak(), rssEnd: rss.last(), rssSamples: rss.samples, catchUp,
+    result, cpuMicros: cpuAfter - cpuBefore, requestThreadCpuMicros: requestThreadAfter - requestThreadBefore, rssPeak: rss.peak(), rssEnd: rss.last(), rssSamples: rss.samples, catchUp,
     commits: commitsBefore && commitsAfter
       ? { appends: commitsAfter.appends - commitsBefore.appends, transactions: commitsAfter.transactions - commitsBefore.transactions }
       : undefined,
@@ -229,7 +232,7 @@ const runRounds = async ({ server, echoServer, adminToken, deskToken, echoToken 
     console.log(`  ratios to echo: new cases ${(newCases.rates().at(-1)! / echo.rates().at(-1)!).toFixed(2)}, actions ${(actions.rates().at(-1)! / echo.rates().at(-1)!).toFixed(2)}`);
   }
 
-  console.log(`over ${ROUNDS} rounds (p50: median of the rounds; p99: the worst round; CPU: the server's, per 2xx answer)`);
+  console.log(`over ${ROUNDS} rounds (p50: median of the rounds; p99: the worst round; CPU: the server's, per 2xx answer, and of it the thread that answers requests)`);
   for (const phase of [echo, newCases, actions]) console.log(totalLine(phase));
   console.log(ratioLine('new cases/echo', newCases, echo));
   console.log(ratioLine('actions/echo', actions, echo));
