@@ -208,12 +208,15 @@ export interface CaseCounts {
   readonly alerts: readonly ClockAlertCount[];
 }
 
+/** The read model's tables are not set up yet, or are being rebuilt (the error may have crossed from the projection thread as a message). */
+export const isMissingTable = (error: unknown): boolean => error instanceof Error && /no such table/.test(error.message);
+
 /** A read model not set up yet (or being rebuilt) counts nothing rather than failing the scrape. */
 const unlessMissing = <T>(read: () => T[]): T[] => {
   try {
     return read();
   } catch (error) {
-    if (error instanceof Error && /no such table/.test(error.message)) return [];
+    if (isMissingTable(error)) return [];
     throw error;
   }
 };

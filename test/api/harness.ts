@@ -1,9 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import { Temporal } from 'temporal-polyfill';
 import { buildApp } from '../../src/api/app.js';
+import { privateLogger } from '../../src/api/log-privacy.js';
 import { openTokenStore, type TokenStore } from '../../src/api/auth/tokens.js';
 import { manualClock, type ManualClock } from '../../src/app/clock.js';
 import { openRulesetRegistry } from '../../src/app/rulesets.js';
@@ -147,4 +149,16 @@ export const drive = async (h: Harness, caseType: 'complaint' | 'repair', id: st
     const response = await h.inject('POST', `/v1/${collection[caseType]}/${id}/${action}`, { as: 'admin', body: actionBodies[caseType][action] });
     if (response.statusCode !== 200) throw new Error(`${action}: ${response.statusCode} ${response.body}`);
   }
+};
+
+/** The server's logger at `level`, writing into `lines` (one JSON line each) instead of stdout. */
+export const capturedLogger = (level: string) => {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { logger: privateLogger(level, sink), lines };
 };

@@ -1,6 +1,6 @@
-import { Writable } from 'node:stream';
 import t from 'tap';
-import { privateLogger, withoutPersonalData } from '../../src/api/log-privacy.js';
+import { withoutPersonalData } from '../../src/api/log-privacy.js';
+import { capturedLogger } from './harness.js';
 
 const owner = { name: '王秀英', phone: '+86 139-8765-4321' };
 
@@ -38,8 +38,7 @@ t.test('an error carrying personal data keeps its message and stack, without the
   t.equal(safe.err.stack, err.stack);
   t.same(safe.err.details, { owner: '[redacted]', field: 'owner.phone' });
 
-  const lines: string[] = [];
-  const logger = privateLogger('info', new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done(); } }));
+  const { logger, lines } = capturedLogger('info');
   logger.error({ err }, 'failed');
   logger.child({ owner, case: { visitor: owner } }).child({ phone: owner.phone }).info({ details: { visitor: owner } }, 'child');
   const log = lines.join('');

@@ -1,18 +1,9 @@
-import { Writable } from 'node:stream';
 import t from 'tap';
-import { privateLogger } from '../../src/api/log-privacy.js';
-import { buildHarness, complaintBody, repairBody } from './harness.js';
+import { buildHarness, capturedLogger, complaintBody, repairBody } from './harness.js';
 import { ownerData } from '../owner-data.js';
 
 t.test('logs never contain owner names or phone numbers', async (t) => {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  const logger = privateLogger('trace', sink);
+  const { logger, lines } = capturedLogger('trace');
   const h = await buildHarness({ logger });
   t.teardown(h.close);
 

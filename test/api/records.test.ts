@@ -1,9 +1,7 @@
-import { Writable } from 'node:stream';
 import t from 'tap';
 import type { Test } from 'tap';
-import { privateLogger } from '../../src/api/log-privacy.js';
 import { lifecycles } from '../../src/app/case-history.js';
-import { buildHarness, staffRoles, type Caller, type Harness } from './harness.js';
+import { buildHarness, capturedLogger, staffRoles, type Caller, type Harness } from './harness.js';
 import { createRecord, driveRecord, eventsOf, recordActionBodies, recordBody, recordCollection, visitor, type RecordType } from './record-bodies.js';
 import { ownerData } from '../owner-data.js';
 
@@ -319,14 +317,8 @@ t.test('If-Match: a correction made on a stale revision is refused with 412; on 
 });
 
 t.test('a visitor\'s name and phone are never logged', async (t) => {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  const logged = await buildHarness({ logger: privateLogger('trace', sink) });
+  const { logger, lines } = capturedLogger('trace');
+  const logged = await buildHarness({ logger });
   t.teardown(logged.close);
   const created = await logged.inject('POST', '/v1/visits', { body: recordBody.visit() });
   t.equal(created.statusCode, 201);

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Clock, ManualClock } from '../../app/clock.js';
 import type { RulesetRegistry } from '../../app/rulesets.js';
 import { InvalidCommandError } from '../../domain/case/errors.js';
-import { dashboardFigures, type CaseCounts, type DashboardFigures, type DashboardFiguresQuery, type DashboardFilters } from '../../projections/dashboard-queries.js';
+import { dashboardFigures, isMissingTable, type CaseCounts, type DashboardFigures, type DashboardFiguresQuery, type DashboardFilters } from '../../projections/dashboard-queries.js';
 import type { ProjectionRunner } from '../../projections/runner.js';
 import { authorizeProperty } from '../auth/plugin.js';
 import { problem, sendProblem, type Problem } from '../problem.js';
@@ -56,9 +56,6 @@ const dashboardQuery = z.strictObject({
 type DashboardQuery = z.infer<typeof dashboardQuery>;
 
 const unavailable = (detail: string) => problem(503, 'READ_MODELS_UNAVAILABLE', detail);
-/** A read model the runner has not set up yet (or is rebuilding) has no tables. */
-const isMissingTable = (error: unknown) => error instanceof Error && /no such table/.test(error.message);
-
 export const dashboardRoutes = (deps: DashboardDeps) => async (fastify: FastifyInstance) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const keepAliveMs = deps.keepAliveMs ?? 15_000;
