@@ -9,6 +9,7 @@
  * lower position can never appear after one with a higher position was read.
  */
 import Database from 'better-sqlite3';
+import { LRUCache } from 'lru-cache';
 import {
   DEFAULT_MAX_EVENT_BYTES,
   planAppend,
@@ -60,12 +61,9 @@ const STREAM_IDS_REMEMBERED = 20_000;
  * given out by a transaction is only remembered once that transaction has committed.
  */
 const createStreamIds = (sql: EventStatements) => {
-  const known = new Map<string, bigint>();
+  const known = new LRUCache<string, bigint>({ max: STREAM_IDS_REMEMBERED });
   const pending = new Map<string, bigint>();
-  const remember = (stream: string, id: bigint) => {
-    known.set(stream, id);
-    if (known.size > STREAM_IDS_REMEMBERED) known.delete(known.keys().next().value!);
-  };
+  const remember = (stream: string, id: bigint) => void known.set(stream, id);
   return {
     /** Inside a write transaction: the stream's id, if it exists. */
     find(stream: string): bigint | undefined {
