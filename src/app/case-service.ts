@@ -60,7 +60,8 @@ export interface ExecuteResult {
 /**
  * Runs a command against a case: read the stream, decide, append at the exact revision read.
  * Cases recently worked on are kept in memory, so only the events appended since are read
- * (see catchUpCase); the append's revision check still guards every decision.
+ * (see catchUpCase); the append's revision check still guards every decision. A case just
+ * opened is not kept until it is read or acted on again.
  * A command already in the stream (same command id: a retried request) returns its original
  * outcome and writes nothing; the same id with a different request is refused. On a concurrent append the command is decided again on the new
  * state, a bounded number of times — unless the caller pinned a revision with If-Match.
@@ -106,7 +107,9 @@ export const caseService = (deps: {
           { expectedRevision: current.revision ?? NO_STREAM },
         );
         const state = events.reduce((folded, event) => evolve(lifecycle, folded, event), current);
-        cache.offer(stream, extendCachedCase(entry, events, state, { indexCommand: !minted }));
+        // A case is remembered from its second command on (or once read): a burst of new cases,
+        // each waiting long for its next command, would otherwise push out the cases being worked on.
+        if (entry !== undefined) cache.offer(stream, extendCachedCase(entry, events, state, { indexCommand: !minted }));
         return { caseId: command.caseId, revision: result.nextRevision, state, events, replayed: false };
       } catch (error) {
         if (!isRevisionConflict(error)) throw error;

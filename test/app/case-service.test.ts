@@ -126,6 +126,8 @@ t.test('a case this process wrote last is decided without reading it, until anot
   t.same(probe.reads.map((r) => r.options?.from), [undefined], 'a new case: its stream is read (and found empty)');
   probe.reads.length = 0;
   await run(here, 'c1', 'escalate');
+  t.same(probe.reads.map((r) => r.options?.from), [undefined], 'a case just opened is not remembered: its next command reads it whole');
+  probe.reads.length = 0;
   await run(here, 'c1', 'escalate');
   t.same(probe.reads, [], 'the store knows the case still ends with this process’s last event');
   clock.set(clock.now().add({ minutes: 1 }));
@@ -271,10 +273,13 @@ t.test('the cache holds at most cacheSize cases, least recently used out first',
     await run(svc, id, 'escalate');
     return probe.reads.map((r) => r.options?.from);
   };
-  t.same(await readOf('c'), [0n], 'a cached case: only the tail is read, from its last known event');
-  t.same(await readOf('b'), [0n]);
+  t.same(await readOf('a'), [undefined], 'cases just opened are not remembered: each is read whole once more');
+  t.same(await readOf('b'), [undefined]);
+  t.same(await readOf('c'), [undefined], 'and remembered from then on, c pushing out a');
+  t.same(await readOf('c'), [1n], 'a cached case: only the tail is read, from its last known event');
+  t.same(await readOf('b'), [1n]);
   t.same(await readOf('a'), [undefined], 'evicted by c: read whole');
-  t.same(await readOf('b'), [1n], 'b was used after c, so a pushed c out, not b');
+  t.same(await readOf('b'), [2n], 'b was used after c, so a pushed c out, not b');
   t.same(await readOf('c'), [undefined]);
   t.same(await readOf('a'), [undefined], 'and c pushed a out');
 
