@@ -113,15 +113,17 @@ export const casesProjection = (options: CasesProjectionOptions = {}): Projectio
   };
 
   /** The case's rows, from what they held before. */
-  const write = (sql: CaseStatements, recent: Map<string, StoredState>, stream: string, held: HeldCase, ctx: ProjectionContext): void => {
+  const write = (sql: CaseStatements, recent: Map<string, StoredState>, stream: string, held: HeldCase, ctx: ProjectionContext, catchingUp: boolean): void => {
     const { state, caseId, caseType, before } = held;
     const ruleset = ctx.ruleset(state.rulesetVersion!);
     const c = { caseType, facts: state.snapshot.facts } as CaseFacts;
     const stored = before !== null;
     writeCaseRow(sql, caseRowOf(c, caseId, state, ruleset, held.lastRecordedAt), stored);
     recent.delete(stream);
-    // An ended case takes no more events, bar a rare late one: restoring it then costs a read.
-    const keep = !hasEnded(state);
+    // An ended case takes no more events, bar a rare late one: restoring it then costs a read. Live,
+    // a case just opened is kept from its next write on: a burst of new cases, each waiting long for
+    // its next event, would otherwise push out the cases being worked on.
+    const keep = !hasEnded(state) && (stored || catchingUp);
     // Compared with the rows' and kept for the next write: a case opened and ended in one write needs neither.
     const inputs = stored || keep ? derivedInputsOf(c) : null;
     if (before !== null && inputs === before.inputs) {
@@ -192,7 +194,7 @@ export const casesProjection = (options: CasesProjectionOptions = {}): Projectio
       for (const [stream, entry] of held) {
         const forced = beyondBound-- > 0;
         if (catchingUp && !forced && batch - entry.since < holdBatches && !hasEnded(entry.state)) continue;
-        write(sql, recent, stream, entry, ctx);
+        write(sql, recent, stream, entry, ctx, catchingUp);
         held.delete(stream);
         cases.push({ caseType: entry.caseType, caseId: entry.caseId, propertyId: entry.state.propertyId! });
       }

@@ -24,11 +24,12 @@ const rulesets = readOnlyRulesets(store, createRuleset(data.rulesetFiles));
 const db = openReadModelDb(readModelFile(data.dataDir));
 const manual = data.manualClockAt === undefined ? undefined : manualClock(Temporal.Instant.from(data.manualClockAt));
 /**
- * Live, a batch is a few hundred events and writes every case it touched; the cases kept between
- * batches only save restoring a case touched again soon. A rebuild keeps many more, as it reads
- * large batches; the server's thread keeps few, as they are most of its memory.
+ * Live, a batch is a few hundred events and writes every case it touched: few are held back
+ * (a rebuild, reading large batches, holds many more). The cases kept between batches save
+ * restoring a case worked on again (read its row, parse it, resolve the machine): a case only
+ * just opened is not kept, so the default room holds the cases being worked on.
  */
-const SERVER_CASE_MEMORY = { heldCases: 2_000, recentCases: 1_000 };
+const SERVER_CASE_MEMORY = { heldCases: 2_000 };
 const runner = createProjectionRunner({ store, db, projections: allProjections(SERVER_CASE_MEMORY), rulesets, clock: manual ?? systemClock });
 runner.onApplied((applied) => post({ applied }));
 
