@@ -7,7 +7,7 @@
  * entries replaced a few seconds after they were made), and the process grew to 400–500 MB with
  * some 50 MB alive in the request thread and 30 MB in the projection thread. With the threshold at
  * 110 % of the live size, full collections come more often; they mark concurrently and cost under
- * 1 % of a core at full intake (`npm run bench:http`), and the process stays at 240–270 MB.
+ * 1 % of a core at full intake (`npm run bench:http`), and the process stays at 230–270 MB.
  *
  * A growth factor rather than a ceiling (`--max-old-space-size`): a large audit or report still
  * gets the memory it needs instead of ending the process.

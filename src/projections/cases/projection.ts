@@ -57,7 +57,7 @@ export const CASES_PROJECTION = 'cases';
  * Open cases whose state is kept once written, most recently written last: a case touched again
  * soon (in live batches, or after being held back its longest) is then not restored from its row
  * (read, parse, resolve the machine snapshot). Ended cases are not kept: in a rebuild they are
- * most cases, and none is touched again.
+ * most cases, and none is touched again. Live, a case is kept from its second write on (see write).
  */
 const RECENT_CASES = 5_000;
 /**
