@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { projectedEvent } from '../../src/projections/consumer.js';
 import { casesProjection, openReadModelDb } from '../../src/projections/index.js';
+import type { CasesProjectionOptions } from '../../src/projections/cases/projection.js';
 import { CASE_EVENTS } from '../../src/projections/log-scan.js';
 import { matchesFilter } from '../../src/store/port.js';
 import { buildWorld, complaintBody } from './harness.js';
@@ -25,22 +26,32 @@ const countingCaseReads = () => {
   return { db, counter };
 };
 
-t.test('live, a case just opened is restored from its row at its next event, and kept from then on', async (t) => {
+/**
+ * The cases projection on such a database, fed by hand: each batch applies the world's case events
+ * not applied yet, in one transaction, live or catching up.
+ */
+const projectionOf = async (t: Test, options: CasesProjectionOptions = {}) => {
   const world = await buildWorld();
   const { db, counter } = countingCaseReads();
   t.teardown(() => db.close());
-  const projection = casesProjection();
+  const projection = casesProjection(options);
   projection.setup(db);
   const ctx = { ruleset: () => world.ruleset };
   let applied = 0;
-  const liveBatch = async () => {
+  const batch = async ({ catchingUp }: { catchingUp: boolean }) => {
     const events = (await world.store.readAll()).filter((event) => matchesFilter(event, CASE_EVENTS)).slice(applied).map(projectedEvent);
     applied += events.length;
     db.transaction(() => {
       for (const event of events) projection.apply(db, event, ctx);
-      projection.endBatch!(db, ctx, { catchingUp: false });
+      projection.endBatch!(db, ctx, { catchingUp });
     })();
   };
+  return { world, db, counter, batch };
+};
+
+t.test('live, a case just opened is restored from its row at its next event, and kept from then on', async (t) => {
+  const { world, db, counter, batch } = await projectionOf(t);
+  const liveBatch = () => batch({ catchingUp: false });
 
   await world.act('complaint', 'c1', 'receive', complaintBody);
   await world.act('complaint', 'c2', 'receive', complaintBody);
@@ -61,23 +72,11 @@ t.test('live, a case just opened is restored from its row at its next event, and
 });
 
 t.test('catching up, a case written still open is kept: its next events are near', async (t) => {
-  const world = await buildWorld();
-  const { db, counter } = countingCaseReads();
-  t.teardown(() => db.close());
-  const projection = casesProjection({ holdBatches: 0 });
-  projection.setup(db);
-  const ctx = { ruleset: () => world.ruleset };
-  const batch = async (from: number, catchingUp: boolean) => {
-    const events = (await world.store.readAll()).filter((event) => matchesFilter(event, CASE_EVENTS)).slice(from).map(projectedEvent);
-    db.transaction(() => {
-      for (const event of events) projection.apply(db, event, ctx);
-      projection.endBatch!(db, ctx, { catchingUp });
-    })();
-  };
+  const { world, db, counter, batch } = await projectionOf(t, { holdBatches: 0 });
   await world.act('complaint', 'c1', 'receive', complaintBody);
-  await batch(0, true);
+  await batch({ catchingUp: true });
   await world.act('complaint', 'c1', 'acknowledge');
-  await batch(1, false);
+  await batch({ catchingUp: false });
   t.equal(counter.reads, 0);
   t.match(db.prepare('SELECT revision FROM cases').all(), [{ revision: 1 }]);
 });
