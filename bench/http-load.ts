@@ -39,6 +39,10 @@ const drive = (load: Load, seconds: number, requests: NonNullable<Options['reque
 export const echo = (load: Load, seconds: number): Promise<Result> =>
   drive(load, seconds, [{ method: 'POST', path: '/bench/echo', headers: jsonHeaders(load.token), body: JSON.stringify(complaint) }]);
 
+/** The floor: the same body, validated, appended as one event and fsynced, and answered. */
+export const durableEcho = (load: Load, seconds: number): Promise<Result> =>
+  drive(load, seconds, [{ method: 'POST', path: '/bench/echo-durable', headers: jsonHeaders(load.token), body: JSON.stringify(complaint) }]);
+
 /** New cases: each connection alternates a complaint (受理) and a repair request (报修). */
 export const newCases = (load: Load, seconds: number): Promise<Result> =>
   drive(load, seconds, [

@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startSiblingWorker } from '../../app/sibling-worker.js';
 import type { ManualClock } from '../../app/clock.js';
 import type { EventStore } from '../../store/port.js';
 import type { CaseCounts, DashboardFigures, DashboardFiguresQuery } from '../dashboard-queries.js';
@@ -13,16 +14,9 @@ import type { FromThread, ProjectionThreadData, RunnerCall, ToThread } from './p
  */
 const THREAD_HEAP = { maxYoungGenerationSizeMb: 6 };
 
-/**
- * The thread runs this module's sibling: compiled, or from the sources when this module runs under
- * tsx (`npm start`, the tests). tsx's loader is not a thread's by inheritance: the thread registers it first.
- */
-const startWorker = (workerData: ProjectionThreadData): Worker => {
-  const options = { workerData, resourceLimits: THREAD_HEAP };
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), options);
-  const source = new URL('./worker.ts', import.meta.url).href;
-  return new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`, { ...options, eval: true });
-};
+/** The thread runs this module's sibling, worker.ts. */
+const startWorker = (workerData: ProjectionThreadData): Worker =>
+  startSiblingWorker(import.meta.url, 'worker', { workerData, resourceLimits: THREAD_HEAP });
 
 /** A runner in its own thread, which also answers the read model's counts for /metrics and the dashboard's figures. */
 export interface ProjectionThread extends ProjectionRunner {
