@@ -163,29 +163,44 @@ export interface LogSummary {
   readonly failedStatuses: ReadonlyMap<number, number>;
   /** Warning and error lines by message (with the error's message when there is one). */
   readonly problems: ReadonlyMap<string, number>;
+  /** The request lines' responseTime (ms, from the request's arrival in fastify to its answer) by kind of request. */
+  readonly responseTimes: ReadonlyMap<string, readonly number[]>;
 }
 
 const WARN = 40;
 
-/** Reads a pino log for what went wrong: failed answers by status, warnings and errors by message. */
-export const summariseLog = async (file: string): Promise<LogSummary> => {
+/** The kind of a request a log line tells of (e.g. "new cases"), or undefined for one not counted. */
+export type RequestKind = (method: string, url: string) => string | undefined;
+
+/**
+ * Reads a pino log for what went wrong (failed answers by status, warnings and errors by message)
+ * and for how long the server itself took over each kind of request.
+ */
+export const summariseLog = async (file: string, requestKind: RequestKind = () => undefined): Promise<LogSummary> => {
   const failedStatuses = new Map<number, number>();
   const problems = new Map<string, number>();
+  const responseTimes = new Map<string, number[]>();
   let lines = 0;
   for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
     if (!line.startsWith('{')) continue;
     lines += 1;
-    let entry: { level?: number; msg?: string; status?: number; err?: { message?: string } };
+    let entry: { level?: number; msg?: string; status?: number; method?: string; url?: string; responseTime?: number; err?: { message?: string } };
     try {
       entry = JSON.parse(line) as typeof entry;
     } catch {
       continue;
     }
     if (typeof entry.status === 'number' && entry.status >= 400) failedStatuses.set(entry.status, (failedStatuses.get(entry.status) ?? 0) + 1);
+    const kind = typeof entry.responseTime === 'number' && entry.method && entry.url ? requestKind(entry.method, entry.url) : undefined;
+    if (kind !== undefined) {
+      const times = responseTimes.get(kind) ?? [];
+      times.push(entry.responseTime!);
+      responseTimes.set(kind, times);
+    }
     if ((entry.level ?? 0) >= WARN) {
       const what = `${entry.msg ?? ''}${entry.err?.message ? `: ${entry.err.message}` : ''}`.slice(0, 160);
       problems.set(what, (problems.get(what) ?? 0) + 1);
     }
   }
-  return { lines, failedStatuses, problems };
+  return { lines, failedStatuses, problems, responseTimes };
 };

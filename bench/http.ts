@@ -23,7 +23,8 @@
  *
  * Alongside, read from outside the server as an operator could: its CPU time per request (all its
  * threads, and the share of the thread that answers requests) and its RSS (/proc), the projections' lag when the load stops and how soon it is back under 1 s (GET
- * /metrics), and what its log says went wrong. Appends per fsync are printed only if the server
+ * /metrics), and what its log says: what went wrong, and the time the server itself took over each
+ * kind of request (the request line's responseTime), to set beside the latency autocannon reads. Appends per fsync are printed only if the server
  * publishes the store's group-commit counters on /metrics; it says so when it does not.
  *
  *   npm run bench:http          (BENCH_ROUNDS=3 BENCH_SECONDS=5 (a phase of a round)
@@ -45,7 +46,7 @@ import * as requests from './http-load.js';
 import { createToken, startServer, type ServerProcess } from './http-processes.js';
 import {
   cpuMicros, followCatchUp, requestThreadCpuMicros, GROUP_COMMIT_METRICS, groupCommitCount, rssMegabytes, sampleRss, scrapeMetrics, summariseLog,
-  type CatchUp, type GroupCommitCount, type RssSample,
+  type CatchUp, type GroupCommitCount, type RequestKind, type RssSample,
 } from './http-probes.js';
 import { COMPILED, RULES_DIR } from './repository.js';
 
@@ -165,16 +166,25 @@ const appendsPerFsync = (phases: readonly Phase[]) => {
 };
 
 /**
- * Whether the p99 goal is within what durable intake reaches here at all: the durable echo does
- * nothing but validate, append one event and fsync, so a p99 above the goal there is the machine's
- * and the connection count's (a closed loop's mean latency is connections / throughput), not the
- * engine's.
+ * What the p99 goal asks of throughput. In this closed loop each connection sends its next request
+ * when the last is answered, so the mean latency is connections / throughput whatever the server
+ * does (Little's law); the p99 is that mean times the spread of the latencies, which the echo shows
+ * for the HTTP stack on this machine. The durable echo then says whether durable intake alone
+ * (validate, append one event, fsync) reaches the goal here, before any of the engine's work.
  */
-const p99Floor = (durableEcho: Phase) => {
-  const worst = durableEcho.p99();
-  return worst > GOAL.p99Ms
-    ? `p99 floor: the durable echo, with none of the engine's work, reaches p99 ${worst} ms in its worst round: the ${GOAL.p99Ms} ms goal is below durable intake on this machine`
-    : `p99 floor: the durable echo reaches p99 ${worst} ms in its worst round, within the ${GOAL.p99Ms} ms goal`;
+const p99Lines = (echo: Phase, durableEcho: Phase, served: readonly Phase[]) => {
+  const meanMs = (phase: Phase) => (1000 * CONNECTIONS) / phase.rate();
+  const spread = echo.p99() / meanMs(echo);
+  const needed = (1000 * CONNECTIONS * spread) / GOAL.p99Ms;
+  const floor = durableEcho.p99();
+  return [
+    `p99 and throughput: the mean latency of ${CONNECTIONS} connections is connections / throughput ` +
+      `(${[...served, durableEcho, echo].map((phase) => `${phase.label} ${meanMs(phase).toFixed(1)} ms`).join(', ')}); ` +
+      `the echo's p99 is ${spread.toFixed(1)}× its mean, so a p99 of ${GOAL.p99Ms} ms at that spread needs about ${needed.toFixed(0)} req/s, ${(needed / echo.rate()).toFixed(2)}× the echo`,
+    floor > GOAL.p99Ms
+      ? `p99 floor: the durable echo, with none of the engine's work, reaches p99 ${floor} ms in its worst round: the ${GOAL.p99Ms} ms goal is below durable intake on this machine`
+      : `p99 floor: the durable echo reaches p99 ${floor} ms in its worst round, within the ${GOAL.p99Ms} ms goal`,
+  ];
 };
 
 const ratioLine = (label: string, phase: Phase, echo: Phase) => {
@@ -193,11 +203,33 @@ const lagSummary = (phases: readonly Phase[]) => {
     `(goal <= ${GOAL.lagBackUnderOneSecondWithin} s); a /metrics scrape took up to ${slowestScrape.toFixed(0)} ms`;
 };
 
+/** The phases' requests as their log lines name them. */
+const requestKind: RequestKind = (method, url) => {
+  if (method !== 'POST') return undefined;
+  if (url === '/bench/echo') return 'echo';
+  if (url === '/bench/echo-durable') return 'durable echo';
+  if (url === '/v1/complaints' || url === '/v1/repairs') return 'new cases';
+  return url.endsWith('/escalate') ? 'actions' : undefined;
+};
+
+const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+
+/**
+ * What the log says went wrong, and the time the server itself took (fastify's responseTime: from
+ * the request's arrival in its event loop to the answer's last byte handed to the socket). What
+ * autocannon reads on top of it is the wait before the server's loop reads the request and the
+ * load generator's own delays, on the same cores.
+ */
 const printLogSummary = async (label: string, server: ServerProcess) => {
-  const log = await summariseLog(server.logFile);
+  const log = await summariseLog(server.logFile, requestKind);
   const statuses = [...log.failedStatuses].map(([status, count]) => `${status}×${count}`).join(' ') || 'none';
   console.log(`${label} log: ${log.lines} lines; 4xx/5xx answers ${statuses}; warnings and errors ${log.problems.size === 0 ? 'none' : ''}`);
   for (const [what, count] of [...log.problems].sort((a, b) => b[1] - a[1]).slice(0, 5)) console.log(`  ${count}× ${what}`);
+  for (const [kind, times] of log.responseTimes) {
+    const sorted = [...times].sort((a, b) => a - b);
+    console.log(`  ${kind}: time in the server (log's responseTime, the whole run with warm-up) p50 ${percentile(sorted, 0.5).toFixed(1)} ms, ` +
+      `p99 ${percentile(sorted, 0.99).toFixed(1)} ms over ${sorted.length} requests`);
+  }
 };
 
 const warnAboutTheMachine = (failures: number) => {
@@ -259,7 +291,7 @@ const runRounds = async ({ server, echoServer, adminToken, deskToken, echoToken 
     `actions/durable echo: ${(actions.rate() / durableEcho.rate()).toFixed(2)} (what the engine's own work costs beyond durability)`);
   console.log(`p99: new cases ${newCases.p99()} ms, actions ${actions.p99()} ms, durable echo ${durableEcho.p99()} ms, echo ${echo.p99()} ms (goal <= ${GOAL.p99Ms} ms)`);
   console.log(`p99.9: new cases ${newCases.p999()} ms, actions ${actions.p999()} ms, durable echo ${durableEcho.p999()} ms, echo ${echo.p999()} ms (the worst round; stalls of the server's thread show here first)`);
-  console.log(p99Floor(durableEcho));
+  for (const line of p99Lines(echo, durableEcho, [newCases, actions])) console.log(line);
   const rssNow = await rssMegabytes(server.pid);
   console.log(`server RSS: peak ${rssPeak.toFixed(0)} MB during the phases, ${actions.rounds.at(-1)!.rssEnd.toFixed(0)} MB when the last one stopped, ` +
     `${rssNow?.toFixed(0)} MB now that the projections caught up (goal <= ${GOAL.rssMb} MB; BENCH_SOAK=60 for the 60 s bound)`);
