@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { scriptArgs } from './repository.js';
 
 /** The settings src/config.ts reads: none of them may leak into the servers from the caller's shell. */
-const SERVER_SETTINGS = ['PORT', 'HOST', 'DATA_DIR', 'RULES_DIR', 'EVENTSTORE_CONNECTION_STRING', 'ADMIN_TOKEN', 'CLOCK', 'CLOCK_START', 'LOG_LEVEL', 'BODY_LIMIT'];
+const SERVER_SETTINGS = ['PORT', 'HOST', 'DATA_DIR', 'RULES_DIR', 'EVENTSTORE_CONNECTION_STRING', 'ADMIN_TOKEN', 'CLOCK', 'CLOCK_START', 'LOG_LEVEL', 'BODY_LIMIT', 'PROJECTION_THREAD_NICE'];
 
 /** The caller's environment without any server setting, plus the given ones: every other setting stays at its default. */
 const serverEnv = (settings: Record<string, string>): NodeJS.ProcessEnv => {

@@ -12,6 +12,8 @@ const configSchema = z.object({
   CLOCK_START: z.string().refine((s) => { try { Temporal.Instant.from(s); return true; } catch { return false; } }, 'an ISO 8601 instant with offset').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT: z.coerce.number().int().positive().default(64 * 1024),
+  /** Nice steps the projection thread takes below the request thread (Linux): intake first when the CPU is short. */
+  PROJECTION_THREAD_NICE: z.coerce.number().int().min(0).max(19).default(10),
 });
 export type Config = z.infer<typeof configSchema>;
 

@@ -42,8 +42,12 @@ const clock = manual ?? systemClock;
 const readModels = openReadModelDb(readModelFile(config.DATA_DIR));
 const runner = projectionThread({
   store,
-  data: { dataDir: config.DATA_DIR, eventStoreConnectionString: config.EVENTSTORE_CONNECTION_STRING, rulesetFiles: ruleset.files, manualClockAt: manual?.now().toString() },
+  data: {
+    dataDir: config.DATA_DIR, eventStoreConnectionString: config.EVENTSTORE_CONNECTION_STRING, rulesetFiles: ruleset.files,
+    manualClockAt: manual?.now().toString(), yieldSteps: config.PROJECTION_THREAD_NICE,
+  },
   manualClock: manual,
+  onNotice: ({ level, message }) => logger[level]({ component: 'projections' }, message),
 });
 await runner.start();
 const watcher = createDeadlineWatcher({

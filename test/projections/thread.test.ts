@@ -4,8 +4,10 @@ import { BACKSTOP_WAL_AUTOCHECKPOINT_PAGES } from '../../src/store/sqlite-schema
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
 import { openReadModelDb, readModelFile, type AppliedSummary } from '../../src/projections/index.js';
 import { caseCounts, dashboardFigures } from '../../src/projections/dashboard-queries.js';
+import type { ThreadNotice } from '../../src/projections/thread/protocol.js';
 import { projectionThread } from '../../src/projections/thread/runner-proxy.js';
 import { buildWorld, complaintBody, START } from './harness.js';
+import { niceOfThreads } from './thread-nice.js';
 
 /**
  * The projection runner in its own thread, as the server runs it: the request thread's store rings
@@ -87,4 +89,39 @@ t.test("the projection thread checkpoints the log file, so that the server's wri
   }
   t.ok(grown, 'the pages the server wrote reached the database file');
   t.equal((await store.readAll()).filter((e) => e.streamName.startsWith('complaint-')).length, 30);
+});
+
+t.test('the projection thread yields the CPU to requests by the steps it is given', { skip: process.platform !== 'linux' && 'a thread has its own nice value on Linux only' }, async (t) => {
+  const dir = t.testdir();
+  const store = openSqliteEventStore({ file: `${dir}/events.db` });
+  t.teardown(() => store.close());
+  const world = await buildWorld({ store });
+  const before = niceOfThreads();
+  const base = before.get(process.pid)!;
+  const notices: ThreadNotice[] = [];
+  const runner = projectionThread({ store, data: { dataDir: dir, rulesetFiles: world.ruleset.files, manualClockAt: START, yieldSteps: 4 }, onNotice: (notice) => notices.push(notice) });
+  t.teardown(() => runner.stop());
+  await runner.start();
+  t.same(notices, [{ level: 'info', message: `the projection thread runs at nice ${base + 4}, the request thread at ${base}: requests come first when the CPU is short` }]);
+  const lowered = [...niceOfThreads()].filter(([thread, nice]) => !before.has(thread) && nice === base + 4);
+  t.equal(lowered.length, 1, 'one new thread, the projection thread, at 4 steps below');
+  t.equal(niceOfThreads().get(process.pid), base, 'the request thread keeps its priority');
+
+  await world.act('complaint', 'c1', 'receive', complaintBody);
+  await runner.waitUntilCaughtUp();
+  const [status] = await runner.status();
+  t.match(status, { name: 'cases', caughtUp: true, lagEvents: 0 }, 'and it projects as before');
+});
+
+t.test('without steps the projection thread keeps the request thread\'s priority and says nothing', async (t) => {
+  const dir = t.testdir();
+  const store = openSqliteEventStore({ file: `${dir}/events.db` });
+  t.teardown(() => store.close());
+  const world = await buildWorld({ store });
+  const notices: ThreadNotice[] = [];
+  const runner = projectionThread({ store, data: { dataDir: dir, rulesetFiles: world.ruleset.files, manualClockAt: START }, onNotice: (notice) => notices.push(notice) });
+  t.teardown(() => runner.stop());
+  await runner.start();
+  await runner.status();
+  t.same(notices, []);
 });

@@ -12,6 +12,8 @@ export interface ProjectionThreadData {
   readonly manualClockAt?: string | undefined;
   /** How often the thread checkpoints the log file (an embedded store's); default 1 s. */
   readonly checkpointEveryMs?: number | undefined;
+  /** How many nice steps the thread takes below the request thread (see priority.ts); 0 or unset: none. */
+  readonly yieldSteps?: number | undefined;
 }
 
 /** The runner's methods, asked of the thread; each answered once, by its id. */
@@ -36,4 +38,11 @@ export type ToThread =
 export type FromThread =
   | { readonly id: number; readonly ok: true; readonly value?: ProjectionStatus[] | CaseCounts | DashboardFigures }
   | { readonly id: number; readonly ok: false; readonly message: string }
-  | { readonly applied: AppliedSummary };
+  | { readonly applied: AppliedSummary }
+  /** Something for the server's log, from the thread's start. */
+  | { readonly notice: ThreadNotice };
+
+export interface ThreadNotice {
+  readonly level: 'info' | 'warn';
+  readonly message: string;
+}

@@ -5,7 +5,7 @@ import type { EventStore } from '../../store/port.js';
 import type { CaseCounts, DashboardFigures, DashboardFiguresQuery } from '../dashboard-queries.js';
 import type { AppliedSummary, ProjectionStatus } from '../projection.js';
 import type { ProjectionRunner } from '../runner.js';
-import type { FromThread, ProjectionThreadData, RunnerCall, ToThread } from './protocol.js';
+import type { FromThread, ProjectionThreadData, RunnerCall, ThreadNotice, ToThread } from './protocol.js';
 
 /**
  * The thread's young generation: V8 would give it the request thread's 32 MB, which it fills and
@@ -35,7 +35,13 @@ interface Pending {
  * (its subscriptions then read the log through their own connection), and a manual clock's moves
  * are passed on. Should the thread die, every call still waiting and every later one fails with why.
  */
-export const projectionThread = (options: { store: EventStore; data: ProjectionThreadData; manualClock?: ManualClock | undefined }): ProjectionThread => {
+export const projectionThread = (options: {
+  store: EventStore;
+  data: ProjectionThreadData;
+  manualClock?: ManualClock | undefined;
+  /** What the thread has to say for the server's log (its priority, at start). */
+  onNotice?: ((notice: ThreadNotice) => void) | undefined;
+}): ProjectionThread => {
   const worker = startWorker(options.data);
   const pending = new Map<number, Pending>();
   const listeners = new Set<(summary: AppliedSummary) => void>();
@@ -51,6 +57,10 @@ export const projectionThread = (options: { store: EventStore; data: ProjectionT
   worker.on('message', (message: FromThread) => {
     if ('applied' in message) {
       for (const listener of listeners) listener(message.applied);
+      return;
+    }
+    if ('notice' in message) {
+      options.onNotice?.(message.notice);
       return;
     }
     const waiting = pending.get(message.id);
