@@ -6,7 +6,8 @@
  *                             HTTP stack: fastify, the auth hook, zod, the request log line and
  *                             the metrics hook.
  *   POST /bench/echo-durable  also appends the body as one event to a stream of its own, expecting
- *                             no stream, as a new case is appended: through the same store, so
+ *                             no stream, as a new case is appended (ids minted in time order, as
+ *                             the API mints them): through the same store, so
  *                             group-committed and fsynced before the 201. What it costs is the HTTP
  *                             stack and durability, without any of the engine's own work (no
  *                             command decided, no case read, no projections): a floor for intake.
@@ -15,8 +16,8 @@
  * Run by the benchmark as its own process, compiled like the server under test
  * (`node dist/bench/echo-server.js`), with PORT, DATA_DIR, RULES_DIR and ADMIN_TOKEN set.
  */
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { v7 as uuidv7 } from 'uuid';
 import type { ZodObject } from 'zod';
 import { buildApp } from '../src/api/app.js';
 import { privateLogger } from '../src/api/log-privacy.js';
@@ -51,8 +52,10 @@ const route = { config: { roles: receive.roles }, schema: { hide: true, body } }
 type Body = { propertyId: string } & Json;
 app.post('/bench/echo', route, async (request, reply) =>
   reply.status(201).send({ id: 'echo', revision: 0, propertyId: (request.body as Body).propertyId }));
+// A UUIDv7, as the API mints for a new case without an Idempotency-Key: ids in time order keep the
+// store's indexes growing at their end.
 app.post('/bench/echo-durable', route, async (request, reply) => {
-  const id = randomUUID();
+  const id = uuidv7();
   const { nextRevision } = await store.appendToStream(`echo-${id}`, [{ id, type: 'Echoed', data: request.body as Body, metadata: {} }], { expectedRevision: NO_STREAM });
   return reply.status(201).send({ id, revision: Number(nextRevision), propertyId: (request.body as Body).propertyId });
 });
