@@ -39,7 +39,7 @@ const config = readConfig(process.env);
 const logger = privateLogger(config.LOG_LEVEL);
 // The server's store arrangement: commits on the request thread, checkpoints on a thread of their own.
 const { store } = eventStoreFromConfig(config, { checkpointedElsewhere: true });
-const checkpoints = startSiblingWorker(import.meta.url, 'echo-checkpoints', { workerData: { dataDir: config.DATA_DIR, everyMs: 1_000 } });
+const checkpoints = startSiblingWorker(import.meta.url, 'echo-checkpoints', { workerData: { dataDir: config.DATA_DIR } });
 const rulesets = await openRulesetRegistry(store, await loadRuleset(config.RULES_DIR));
 const tokens = openTokenStore(join(config.DATA_DIR, 'access.db'));
 if (config.ADMIN_TOKEN) bootstrapAdmin(tokens, config.ADMIN_TOKEN);

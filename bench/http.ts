@@ -22,10 +22,12 @@
  * second. The durable echo says how much of the gap, and of the latency, durability alone takes.
  *
  * Alongside, read from outside the server as an operator could: its CPU time per request (all its
- * threads, and the share of the thread that answers requests) and its RSS (/proc), the projections' lag when the load stops and how soon it is back under 1 s (GET
- * /metrics), and what its log says: what went wrong, and the time the server itself took over each
- * kind of request (the request line's responseTime), to set beside the latency autocannon reads. Appends per fsync are printed only if the server
- * publishes the store's group-commit counters on /metrics; it says so when it does not.
+ * threads, and the share of the thread that answers requests) and its RSS (/proc), the
+ * projections' lag when the load stops and how soon it is back under 1 s (GET /metrics), and what
+ * its log says: what went wrong, and the time the server itself took over each kind of request
+ * (the request line's responseTime), to set beside the latency autocannon reads. Appends per fsync
+ * are printed only if the server publishes the store's group-commit counters on /metrics; it says
+ * so when it does not.
  *
  *   npm run bench:http          (BENCH_ROUNDS=3 BENCH_SECONDS=5 (a phase of a round)
  *                                BENCH_WARMUP=2 (seconds of each phase before the rounds)
@@ -48,6 +50,7 @@ import {
   cpuMicros, followCatchUp, requestThreadCpuMicros, GROUP_COMMIT_METRICS, groupCommitCount, rssMegabytes, sampleRss, scrapeMetrics, summariseLog,
   type CatchUp, type GroupCommitCount, type RequestKind, type RssSample,
 } from './http-probes.js';
+import { percentile } from './percentile.js';
 import { COMPILED, RULES_DIR } from './repository.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -211,8 +214,6 @@ const requestKind: RequestKind = (method, url) => {
   if (url === '/v1/complaints' || url === '/v1/repairs') return 'new cases';
   return url.endsWith('/escalate') ? 'actions' : undefined;
 };
-
-const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 
 /**
  * What the log says went wrong, and the time the server itself took (fastify's responseTime: from

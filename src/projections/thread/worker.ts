@@ -10,6 +10,7 @@ import { Temporal } from 'temporal-polyfill';
 import { manualClock, systemClock } from '../../app/clock.js';
 import { readOnlyRulesets } from '../../app/rulesets.js';
 import { createRuleset } from '../../domain/ruleset/ruleset.js';
+import { checkpointPeriodically } from '../../store/checkpoint-timer.js';
 import { eventStoreFromConfig } from '../../store/from-config.js';
 import { caseCounts, dashboardFigures } from '../dashboard-queries.js';
 import { allProjections, createProjectionRunner, openReadModelDb, readModelFile } from '../index.js';
@@ -50,20 +51,8 @@ const SERVER_CASE_MEMORY = { heldCases: 2_000 };
 const runner = createProjectionRunner({ store, db, projections: allProjections(SERVER_CASE_MEMORY), rulesets, clock: manual ?? systemClock });
 runner.onApplied((applied) => post({ applied }));
 
-/**
- * The server's store leaves the log file's checkpoints to this thread (it only keeps a backstop):
- * a checkpoint copies the WAL's pages into the file and fsyncs it, which in the request thread
- * stopped intake for 25-50 ms every few seconds under load. A PASSIVE checkpoint never holds up the
- * writer. Should one fail, the next tries again, and the writer's backstop still bounds the WAL.
- */
-const CHECKPOINT_EVERY_MS = 1_000;
-const checkpoints = store.checkpoint && setInterval(() => {
-  try {
-    store.checkpoint!();
-  } catch {
-    // Retried at the next tick; see above.
-  }
-}, data.checkpointEveryMs ?? CHECKPOINT_EVERY_MS);
+// The server's store leaves the log file's checkpoints to this thread.
+const checkpoints = checkpointPeriodically(store, data.checkpointEveryMs);
 checkpoints?.unref();
 
 const call = async (request: RunnerCall) => {
