@@ -13,15 +13,17 @@ import { Temporal } from 'temporal-polyfill';
 import { v5 as uuidv5 } from 'uuid';
 import { replayCase } from '../src/audit/case-replay.js';
 import { whatIf } from '../src/audit/what-if.js';
-import { caseView } from '../src/api/routes/case-view.js';
-import { lifecycles, loadCase, streamName } from '../src/app/case-history.js';
-import { manualClock } from '../src/app/clock.js';
+import { caseView } from '../src/app/case-view.js';
+import { loadCase, streamName } from '../src/app/case-history.js';
+import { recordOf } from '../src/domain/records.js';
+import { manualClock } from '../src/runtime/clock.js';
 import { complianceService } from '../src/app/compliance.js';
-import { openRulesetRegistry } from '../src/app/rulesets.js';
+import { openRulesetRegistry } from '../src/ruleset/registry.js';
 import { decide } from '../src/domain/case/decide.js';
 import { evolve, initialCaseState, type CaseState } from '../src/domain/case/state.js';
-import type { CaseType, DomainEvent } from '../src/domain/events/envelope.js';
-import { createRuleset } from '../src/domain/ruleset/ruleset.js';
+import type { DomainEvent } from '../src/domain/events/envelope.js';
+import type { RecordType } from '../src/domain/records.js';
+import { rulesetOf } from '../src/domain/records.js';
 import { loadRuleset } from '../src/ruleset/load.js';
 import { NO_STREAM, type Json } from '../src/store/port.js';
 import { openSqliteEventStore } from '../src/store/sqlite.js';
@@ -46,10 +48,10 @@ const dir = await mkdtemp(join(tmpdir(), 'bench-audit-'));
 const store = openSqliteEventStore({ file: join(dir, 'events.db') });
 try {
   const rulesets = await openRulesetRegistry(store, rules);
-  const cases: Array<{ caseType: CaseType; caseId: string; receivedAt: Temporal.Instant }> = [];
+  const cases: Array<{ caseType: RecordType; caseId: string; receivedAt: Temporal.Instant }> = [];
 
   // Each case's commands decided in memory, then appended in one write, many cases at a time.
-  const steps = (caseType: CaseType): Array<[string, unknown, number]> => {
+  const steps = (caseType: RecordType): Array<[string, unknown, number]> => {
     const answerMinutes = Math.floor(random() * (caseType === 'complaint' ? 240 : 60));
     return caseType === 'complaint'
       ? [['receive', { propertyId: 'demo', unit: '1-1-101', category: 'noise', description: '噪音', channel: 'phone', owner }, 0],
@@ -61,15 +63,15 @@ try {
   let pending: Array<Promise<unknown>> = [];
   let events = 0;
   for (let i = 0; i < CASES; i++) {
-    const caseType: CaseType = i % 4 === 3 ? 'repair' : 'complaint';
+    const caseType: RecordType = i % 4 === 3 ? 'repair' : 'complaint';
     const caseId = uuidv5(String(i), NS);
     const receivedAt = START.add({ seconds: Math.floor((i * 30 * 86_400) / CASES) });
-    let state: CaseState<unknown> = initialCaseState(lifecycles[caseType]);
+    let state: CaseState<unknown> = initialCaseState(recordOf(caseType).lifecycle);
     const decided: DomainEvent[] = [];
     for (const [n, [name, payload, minutes]] of steps(caseType).entries()) {
       const now = receivedAt.add({ minutes });
-      const out = decide(lifecycles[caseType], state, { caseId, name, payload, commandId: `${caseId}-${n}`, actor: { id: 'desk-1', role: 'admin' } }, { now, ruleset: rules });
-      for (const e of out) state = evolve(lifecycles[caseType], state, e);
+      const out = decide(recordOf(caseType).lifecycle, state, { caseId, name, payload, commandId: `${caseId}-${n}`, actor: { id: 'desk-1', role: 'admin' } }, { now, ruleset: rules });
+      for (const e of out) state = evolve(recordOf(caseType).lifecycle, state, e);
       decided.push(...out);
     }
     events += decided.length;
@@ -108,7 +110,7 @@ try {
   // The plain report, then the what-if under relaxed rules, over every case.
   const files = structuredClone(rules.files) as Record<string, { policies?: Array<{ id: string; duration: unknown }> }>;
   files['sla.yaml']!.policies!.find((p) => p.id === 'complaint.response')!.duration = { kind: 'elapsed', hours: 3 };
-  const relaxed = createRuleset(files);
+  const relaxed = rulesetOf(files);
   const query = { propertyId: 'demo', period: '2026-03', asOf: END.subtract({ hours: 1 }).toString() };
   let t = performance.now();
   const plain = await complianceService(deps).report(query);

@@ -22,11 +22,11 @@ import type { ZodObject } from 'zod';
 import { buildApp } from '../src/api/app.js';
 import { privateLogger } from '../src/api/log-privacy.js';
 import { bootstrapAdmin, openTokenStore } from '../src/api/auth/tokens.js';
-import { lifecycles } from '../src/app/case-history.js';
-import { systemClock } from '../src/app/clock.js';
+import { recordOf } from '../src/domain/records.js';
+import { systemClock } from '../src/runtime/clock.js';
 import { applyHeapPolicy } from '../src/app/heap-policy.js';
-import { startSiblingWorker } from '../src/app/sibling-worker.js';
-import { openRulesetRegistry } from '../src/app/rulesets.js';
+import { startSiblingWorker } from '../src/runtime/sibling-worker.js';
+import { openRulesetRegistry } from '../src/ruleset/registry.js';
 import { readConfig } from '../src/config.js';
 import { instantSchema } from '../src/domain/events/envelope.js';
 import { loadRuleset } from '../src/ruleset/load.js';
@@ -46,7 +46,7 @@ if (config.ADMIN_TOKEN) bootstrapAdmin(tokens, config.ADMIN_TOKEN);
 const app = await buildApp({ store, rulesets, tokens, clock: systemClock, logger, bodyLimit: config.BODY_LIMIT });
 
 // The same roles and the same body schema as the route that records a complaint.
-const receive = lifecycles.complaint.commands.find((command) => command.creates)!;
+const receive = recordOf('complaint').lifecycle.commands.find((command) => command.creates)!;
 const body = (receive.payload as ZodObject).safeExtend({ occurredAt: instantSchema.optional() });
 const route = { config: { roles: receive.roles }, schema: { hide: true, body } };
 type Body = { propertyId: string } & Json;

@@ -19,15 +19,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Temporal } from 'temporal-polyfill';
-import { lifecycles, streamName } from '../src/app/case-history.js';
+import { streamName } from '../src/app/case-history.js';
+import { recordOf } from '../src/domain/records.js';
 import { readModelKpiCases } from '../src/app/kpi-cases.js';
-import { manualClock } from '../src/app/clock.js';
-import { openRulesetRegistry, type RulesetRegistry } from '../src/app/rulesets.js';
+import { manualClock } from '../src/runtime/clock.js';
+import { openRulesetRegistry, type RulesetRegistry } from '../src/ruleset/registry.js';
 import { decide } from '../src/domain/case/decide.js';
 import { evolve, initialCaseState, type CaseState } from '../src/domain/case/state.js';
 import { parsePeriod } from '../src/domain/kpi/period.js';
 import { complianceReport } from '../src/domain/kpi/report.js';
-import type { Actor, CaseType } from '../src/domain/events/envelope.js';
+import type { Actor } from '../src/domain/events/envelope.js';
+import type { RecordType } from '../src/domain/records.js';
 import type { Ruleset } from '../src/domain/ruleset/ruleset.js';
 import { allProjections, createProjectionRunner, openReadModelDb, REBUILD_BATCH_SIZE } from '../src/projections/index.js';
 import { pendingAfter } from '../src/projections/log-scan.js';
@@ -112,7 +114,7 @@ const repairPlan = (ruleset: Ruleset): Step[] => {
 };
 
 interface Flight {
-  readonly caseType: CaseType;
+  readonly caseType: RecordType;
   readonly caseId: string;
   readonly steps: Step[];
   next: number;
@@ -130,17 +132,17 @@ const generate = async (store: EventStore, ruleset: Ruleset): Promise<void> => {
   let lastReport = performance.now();
   while (opened < CASES || flights.size > 0) {
     while (flights.size < IN_FLIGHT && opened < CASES) {
-      const caseType: CaseType = chance(0.45) ? 'complaint' : 'repair';
+      const caseType: RecordType = chance(0.45) ? 'complaint' : 'repair';
       flights.add({
         caseType, caseId: `b${opened++}`, steps: caseType === 'complaint' ? complaintPlan(ruleset) : repairPlan(ruleset),
-        next: 0, dueTick: tick + ticks(0, 3), state: initialCaseState(lifecycles[caseType]),
+        next: 0, dueTick: tick + ticks(0, 3), state: initialCaseState(recordOf(caseType).lifecycle),
       });
     }
     const now = clock.now();
     const due = [...flights].filter((f) => f.dueTick <= tick);
     await Promise.all(due.map(async (flight) => {
       const step = flight.steps[flight.next]!;
-      const lifecycle = lifecycles[flight.caseType];
+      const lifecycle = recordOf(flight.caseType).lifecycle;
       const command = { caseId: flight.caseId, name: step.name, payload: step.payload, commandId: `${flight.caseId}-${flight.next}`, actor: actorOf[step.name] ?? desk };
       const events = decide(lifecycle, flight.state, command, { now, ruleset });
       await store.appendToStream(streamName(flight.caseType, flight.caseId), events as never, { expectedRevision: flight.state.revision ?? NO_STREAM });

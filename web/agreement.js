@@ -7,12 +7,8 @@ import { CaseLink, grouped, MetBadge, Problem, useLiveResource, yuan } from './p
 import { formatInstant } from './time.js';
 
 const percent = (share) => (share === null || share === undefined ? '—' : `${(share * 100).toFixed(share === 1 || share === 0 ? 0 : 1)}%`);
-/** The record type of a KPI's failing ids, by the KPI id's first part. */
-const recordTypes = {
-  complaint: 'complaint', repair: 'repair', visit: 'visit', fee: 'fee', activity: 'activity', archive: 'archive_check', inspection: 'inspection',
-};
-/** Which record type a KPI's failing ids are; callback and satisfaction count complaints and repairs alike ('any' tries both). */
-const caseTypeOf = (kpiId) => recordTypes[kpiId.slice(0, kpiId.indexOf('.'))] ?? 'any';
+/** Which record type a KPI's failing ids are: the type that defines the KPI; a KPI across types ('any') tries each. */
+const caseTypeOf = (records, kpiId) => records.find((r) => r.kpis.includes(kpiId))?.type ?? 'any';
 const FAILING_SHOWN = 12;
 const comparators = { '>=': '≥', '<=': '≤', '>': '>', '<': '<', '=': '=' };
 
@@ -43,7 +39,7 @@ const FailingCases = ({ kpi }) => {
   const shown = all ? ids : ids.slice(0, FAILING_SHOWN);
   const item = kpi.measure === 'months'
     ? (id) => html`<li><time class="month" datetime=${id}>${i18n.month(id)}</time></li>`
-    : (id) => html`<li><${CaseLink} caseType=${caseTypeOf(kpi.id)} caseId=${id} /></li>`;
+    : (id) => html`<li><${CaseLink} caseType=${caseTypeOf(i18n.records, kpi.id)} caseId=${id} /></li>`;
   return html`<ul class="failing" aria-label=${t('agreement.failing')}>
     ${shown.map(item)}
     ${ids.length > shown.length ? html`<li><button type="button" onClick=${() => setAll(true)}>${t('showMore', { count: ids.length - shown.length })}</button></li>` : null}

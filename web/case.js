@@ -6,23 +6,20 @@ import { useI18n } from './i18n.js';
 import { Countdown, grouped, Problem, StatusBadge, useLiveResource, yuan } from './parts.js';
 import { formatInstant } from './time.js';
 
-/** Each record type's collection in the API. */
-const plural = {
-  complaint: 'complaints', repair: 'repairs', visit: 'visits', fee: 'fees', activity: 'activities', archive_check: 'archive-checks', inspection: 'inspections',
-};
 const AUDIT_ROLES = new Set(['auditor', 'admin']);
 
 /**
  * The case view, its events and — for auditors and admins — the audit replay, whose clocks carry
- * an explanation. `caseType` 'any' tries a complaint, then a repair (KPI links on both types); a
- * type the page does not know is not found.
+ * an explanation. `caseType` 'any' tries each type that is called back (KPI links across types); a
+ * type the server does not describe is not found.
  */
-const loadCase = async (caseType, caseId, role) => {
-  const types = caseType === 'any' ? ['complaint', 'repair'] : [caseType];
-  if (!types.every((type) => type in plural)) throw Object.assign(new Error(`unknown record type ${caseType}`), { status: 404 });
+const loadCase = async (records, caseType, caseId, role) => {
+  const types = caseType === 'any' ? records.filter((r) => r.callbacks).map((r) => r.type) : [caseType];
+  const segmentOf = (type) => records.find((r) => r.type === type)?.segment;
+  if (types.length === 0 || !types.every(segmentOf)) throw Object.assign(new Error(`unknown record type ${caseType}`), { status: 404 });
   let notFound;
   for (const type of types) {
-    const base = `/v1/${plural[type]}/${encodeURIComponent(caseId)}`;
+    const base = `/v1/${segmentOf(type)}/${encodeURIComponent(caseId)}`;
     try {
       const [view, events, audit] = await Promise.all([
         getJson(base),
@@ -170,14 +167,15 @@ const factsOf = (type, view, i18n) => {
     }
     case 'activity':
       return [[t('case.title'), d.title], [t('case.heldOn'), d.heldOn], [t('case.participants'), grouped(f.participants ?? d.participants)]];
-    case 'archive_check':
-      return [
-        [t('case.unit'), d.unit], [t('case.result'), i18n.name('state', d.correct ? 'correct' : 'incorrect')],
-        ...(d.wrongFields?.length ? [[t('case.wrongFields'), list(d.wrongFields)]] : []),
-      ];
-    case 'inspection':
-      return [[t('case.procedure'), d.procedure], [t('case.result'), i18n.name('state', d.passed ? 'passed' : 'failed')]];
     default:
+      // A check (of an owner's record, of a procedure): what was checked, and the result it found.
+      if (typeof d.correct === 'boolean' || typeof d.passed === 'boolean') {
+        return [
+          ...(d.unit ? [[t('case.unit'), d.unit]] : []), ...(d.procedure ? [[t('case.procedure'), d.procedure]] : []),
+          [t('case.result'), i18n.name('yesNo', String(d.correct ?? d.passed))],
+          ...(d.wrongFields?.length ? [[t('case.wrongFields'), list(d.wrongFields)]] : []),
+        ];
+      }
       return [
         [t('category'), i18n.category(type, d.category)], [t('case.unit'), d.unit ?? d.location],
         ...(d.channel ? [[t('channel'), i18n.name('channel', d.channel)]] : []),
@@ -188,7 +186,7 @@ const factsOf = (type, view, i18n) => {
 };
 
 const Lookup = ({ initialId = '' }) => {
-  const { t, name } = useI18n();
+  const { t, name, records } = useI18n();
   const [caseType, setCaseType] = useState('complaint');
   const [id, setId] = useState(initialId);
   const submit = (event) => {
@@ -198,7 +196,7 @@ const Lookup = ({ initialId = '' }) => {
   return html`<form class="filters lookup" onSubmit=${submit} aria-label=${t('case.lookup')}>
     <label>${t('caseType')}
       <select id="lookup-type" value=${caseType} onChange=${(e) => setCaseType(e.currentTarget.value)}>
-        ${Object.keys(plural).map((type) => html`<option value=${type}>${name('caseType', type)}</option>`)}
+        ${records.map((r) => html`<option value=${r.type}>${name('caseType', r.type)}</option>`)}
       </select></label>
     <label>${t('case.id')} <input id="lookup-id" value=${id} onInput=${(e) => setId(e.currentTarget.value)} size="38" /></label>
     <button type="submit">${t('case.open')}</button>
@@ -209,7 +207,7 @@ export const CaseView = ({ caseType, caseId, role, timeZone, version }) => {
   const i18n = useI18n();
   const { t } = i18n;
   const { data: loaded, error } = useLiveResource(
-    () => (caseId ? loadCase(caseType, caseId, role) : Promise.resolve(null)),
+    () => (caseId ? loadCase(i18n.records, caseType, caseId, role) : Promise.resolve(null)),
     `${caseType}|${caseId}`, version, 2000,
   );
   if (!caseId) return html`<section class="panel"><h2>${t('case.lookup')}</h2><${Lookup} /></section>`;

@@ -292,32 +292,12 @@ const en = {
   unit: { d: 'd', h: 'h', m: 'm', s: 's' },
 };
 
-/** Names of the engine's ids: states, events, clocks, statuses, channels, KPIs and what they count, actions, roles. */
+/**
+ * Names of the engine's ids: clocks, statuses, channels, KPIs and what they count, roles. The record
+ * types, their states, events and actions are named by the server (`/dashboard/session`'s `records`).
+ */
 const names = {
   zh: {
-    caseType: {
-      complaint: '投诉', repair: '报修', visit: '来访', fee: '物业费台账', activity: '社区活动', archive_check: '档案核查', inspection: '规程抽检',
-    },
-    state: {
-      received: '已受理', handling: '处理中', assigned: '已派部门', resolved: '已解决', owner_notified: '已告知业主',
-      called_back: '已回访', closed: '已关闭', withdrawn: '已撤回', rejected: '已驳回',
-      reported: '已报修', dispatched: '已派单', accepted: '已接单', on_site: '已到场', paused: '暂停中',
-      completed: '已完工', verified: '已验收', rework: '返修', cancelled: '已取消',
-      answered: '已答复', referred: '已转部门', outstanding: '未结清', settled: '已结清', held: '已举办',
-      correct: '档案正确', incorrect: '档案有误', corrected: '已更正', passed: '合格', failed: '不合格', rectified: '已整改',
-    },
-    event: {
-      ComplaintReceived: '受理投诉', ComplaintHandlingStarted: '开始处理', ComplaintAssigned: '派给部门', ComplaintResolved: '已解决',
-      ComplaintOwnerNotified: '结果告知业主', CallbackRecorded: '回访', ComplaintClosed: '关闭', ComplaintReopened: '重新打开',
-      ComplaintEscalated: '上报管理层', ComplaintWithdrawn: '业主撤回', ComplaintRejected: '驳回（非物业责任）', ComplaintDeadlineMissed: '记录超时',
-      RepairReported: '报修', RepairDispatched: '派单', RepairAccepted: '接单', RepairArrived: '到场', RepairPaused: '暂停',
-      RepairResumed: '恢复', RepairCompleted: '完工', RepairVerified: '业主验收', RepairReworkRequested: '返修',
-      RepairClosed: '关闭', RepairCancelled: '业主取消', RepairReclassified: '重新分类', RepairDeadlineMissed: '记录超时',
-      VisitReceived: '来访登记', VisitAnswered: '答复', VisitReferred: '转部门', VisitClosed: '关闭', VisitDeadlineMissed: '记录超时',
-      FeeBilled: '开账', FeePaid: '收费', FeeWaived: '减免', FeeRefunded: '退款',
-      ActivityHeld: '举办活动', ActivityParticipationCorrected: '更正参与户数',
-      ArchiveChecked: '档案核查', ArchiveCorrected: '档案更正', InspectionRecorded: '规程抽检', InspectionRectified: '整改',
-    },
     clock: { response: '响应', resolution: '解决', completion: '完工', callback: '回访' },
     clockStatus: {
       not_started: '未开始', running: '计时中', paused: '暂停', at_risk: '有风险', met: '达标', missed: '超时', ended: '已结束', undetermined: '无法确定',
@@ -340,13 +320,6 @@ const names = {
     },
     measure: { cases: '件', ratings: '次评价', fen: '', households: '户', months: '个月', checks: '次' },
     measureOne: { cases: '件', ratings: '次评价', fen: '', households: '户', months: '个月', checks: '次' },
-    action: {
-      receive: '受理', acknowledge: '开始处理', assign: '派给部门', resolve: '记录解决', 'notify-owner': '告知业主', callback: '回访',
-      close: '关闭', reopen: '重新打开', escalate: '上报管理层', withdraw: '撤回', reject: '驳回', report: '报修', dispatch: '派单',
-      accept: '接单', arrive: '到场', pause: '暂停', resume: '恢复', complete: '完工', verify: '验收', cancel: '取消', reclassify: '重新分类',
-      answer: '答复', refer: '转部门', bill: '开账', pay: '收费', waive: '减免', refund: '退款', record: '登记',
-      'correct-participation': '更正参与户数', correct: '更正档案', rectify: '整改',
-    },
     role: {
       frontdesk: '客服前台', dispatcher: '客服主管', technician: '维修人员', finance: '财务', inspector: '规程抽检员', manager: '客服部经理',
       auditor: '质检', admin: '管理员', system: '系统',
@@ -365,29 +338,6 @@ const names = {
     yesNo: { true: '是', false: '否' },
   },
   en: {
-    caseType: {
-      complaint: 'Complaint', repair: 'Repair', visit: 'Visit', fee: 'Fee ledger', activity: 'Activity', archive_check: 'Archive check', inspection: 'Spot check',
-    },
-    state: {
-      received: 'Received', handling: 'Handling', assigned: 'Assigned', resolved: 'Resolved', owner_notified: 'Owner notified',
-      called_back: 'Called back', closed: 'Closed', withdrawn: 'Withdrawn', rejected: 'Rejected',
-      reported: 'Reported', dispatched: 'Dispatched', accepted: 'Accepted', on_site: 'On site', paused: 'Paused',
-      completed: 'Completed', verified: 'Verified', rework: 'Rework', cancelled: 'Cancelled',
-      answered: 'Answered', referred: 'Referred', outstanding: 'Outstanding', settled: 'Settled', held: 'Held',
-      correct: 'Correct', incorrect: 'Incorrect', corrected: 'Corrected', passed: 'Passed', failed: 'Failed', rectified: 'Rectified',
-    },
-    event: {
-      ComplaintReceived: 'Complaint received', ComplaintHandlingStarted: 'Handling started', ComplaintAssigned: 'Assigned to department', ComplaintResolved: 'Resolved',
-      ComplaintOwnerNotified: 'Owner told the result', CallbackRecorded: 'Callback', ComplaintClosed: 'Closed', ComplaintReopened: 'Reopened',
-      ComplaintEscalated: 'Escalated to management', ComplaintWithdrawn: 'Withdrawn by the owner', ComplaintRejected: 'Rejected (not our responsibility)', ComplaintDeadlineMissed: 'Deadline missed',
-      RepairReported: 'Repair reported', RepairDispatched: 'Dispatched', RepairAccepted: 'Accepted', RepairArrived: 'On site', RepairPaused: 'Paused',
-      RepairResumed: 'Resumed', RepairCompleted: 'Completed', RepairVerified: 'Verified by the owner', RepairReworkRequested: 'Rework requested',
-      RepairClosed: 'Closed', RepairCancelled: 'Cancelled by the owner', RepairReclassified: 'Reclassified', RepairDeadlineMissed: 'Deadline missed',
-      VisitReceived: 'Visit received', VisitAnswered: 'Answered', VisitReferred: 'Referred', VisitClosed: 'Closed', VisitDeadlineMissed: 'Deadline missed',
-      FeeBilled: 'Billed', FeePaid: 'Paid', FeeWaived: 'Waived', FeeRefunded: 'Refunded',
-      ActivityHeld: 'Activity held', ActivityParticipationCorrected: 'Participation corrected',
-      ArchiveChecked: 'Record checked', ArchiveCorrected: 'Record corrected', InspectionRecorded: 'Spot check', InspectionRectified: 'Rectified',
-    },
     clock: { response: 'Response', resolution: 'Resolution', completion: 'Completion', callback: 'Callback' },
     clockStatus: {
       not_started: 'Not started', running: 'Running', paused: 'Paused', at_risk: 'At risk', met: 'Met', missed: 'Missed', ended: 'Ended', undetermined: 'Undetermined',
@@ -410,13 +360,6 @@ const names = {
     },
     measure: { cases: 'cases', ratings: 'ratings', fen: '', households: 'households', months: 'months', checks: 'checks' },
     measureOne: { cases: 'case', ratings: 'rating', fen: '', households: 'household', months: 'month', checks: 'check' },
-    action: {
-      receive: 'Receive', acknowledge: 'Start handling', assign: 'Assign', resolve: 'Resolve', 'notify-owner': 'Notify owner', callback: 'Callback',
-      close: 'Close', reopen: 'Reopen', escalate: 'Escalate', withdraw: 'Withdraw', reject: 'Reject', report: 'Report', dispatch: 'Dispatch',
-      accept: 'Accept', arrive: 'Arrive', pause: 'Pause', resume: 'Resume', complete: 'Complete', verify: 'Verify', cancel: 'Cancel', reclassify: 'Reclassify',
-      answer: 'Answer', refer: 'Refer', bill: 'Bill', pay: 'Record payment', waive: 'Waive', refund: 'Refund', record: 'Record',
-      'correct-participation': 'Correct participation', correct: 'Correct the record', rectify: 'Rectify',
-    },
     role: {
       frontdesk: 'Front desk', dispatcher: 'Dispatcher', technician: 'Technician', finance: 'Finance', inspector: 'Inspector', manager: 'Manager',
       auditor: 'Auditor', admin: 'Administrator', system: 'System',
@@ -446,13 +389,26 @@ const monthsEn = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep',
  * names an engine id (falling back to the id itself); `category`/`department` use the ruleset's names;
  * `month('2026-09')` names a month ("2026年9月", "Sep 2026").
  */
-export const translator = (lang, categories) => {
+/** The names the server gives each record type, its states, events and actions, by group. */
+const recordNames = (records, lang) => {
+  const groups = { caseType: {}, state: {}, event: {}, action: {} };
+  for (const record of records ?? []) {
+    groups.caseType[record.type] = record.label[lang];
+    for (const state of record.states) groups.state[state.id] ??= state.label[lang];
+    for (const event of record.events) groups.event[event.type] ??= event.label[lang];
+    for (const action of record.actions) groups.action[action.name] ??= action.label[lang];
+  }
+  return groups;
+};
+
+export const translator = (lang, categories, records) => {
+  const fromServer = recordNames(records, lang);
   const dict = messages[lang];
   const t = (key, params = {}) => {
     const text = dict[key] ?? messages.zh[key] ?? key;
     return typeof text === 'string' ? text.replace(/\{(\w+)\}/g, (_, p) => String(params[p] ?? '')) : text;
   };
-  const name = (group, id) => (id === null || id === undefined ? '—' : names[lang][group]?.[id] ?? id);
+  const name = (group, id) => (id === null || id === undefined ? '—' : fromServer[group]?.[id] ?? names[lang][group]?.[id] ?? id);
   const named = (list, id) => {
     if (id === null || id === undefined) return '—';
     const found = list?.find((c) => c.id === id);
@@ -462,6 +418,10 @@ export const translator = (lang, categories) => {
     lang,
     t,
     name,
+    /** The record types as the server describes them. */
+    records: records ?? [],
+    /** A record type's collection in the API. */
+    segment: (type) => records?.find((r) => r.type === type)?.segment,
     category: (caseType, id) => named(categories?.[caseType], id),
     department: (id) => named(categories?.departments, id),
     month: (id) => {
@@ -471,5 +431,5 @@ export const translator = (lang, categories) => {
   };
 };
 
-export const I18n = createContext(translator('zh', null));
+export const I18n = createContext(translator('zh', null, null));
 export const useI18n = () => useContext(I18n);

@@ -7,8 +7,8 @@ import { Temporal } from 'temporal-polyfill';
 import { z } from 'zod';
 import { caseService } from '../app/case-service.js';
 import { complianceService } from '../app/compliance.js';
-import type { Clock, ManualClock } from '../app/clock.js';
-import type { RulesetRegistry } from '../app/rulesets.js';
+import type { Clock, ManualClock } from '../runtime/clock.js';
+import type { RulesetRegistry } from '../ruleset/registry.js';
 import { instantSchema } from '../domain/events/envelope.js';
 import type { EventStore } from '../store/port.js';
 import { authenticate } from './auth/plugin.js';
@@ -16,6 +16,7 @@ import type { TokenStore } from './auth/tokens.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
 import { commandRunner } from './routes/case-command.js';
 import { caseRoutes } from './routes/case-routes.js';
+import { recordMetaRoutes } from './routes/record-meta.js';
 import { feeRoutes } from './routes/fee-routes.js';
 import { complianceRoutes } from './routes/compliance-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
@@ -101,6 +102,7 @@ export const buildApp = async (deps: AppDeps) => {
 
   const cases = caseService({ store: deps.store, rulesets: deps.rulesets, clock: deps.clock });
   const run = commandRunner({ cases, clock: deps.clock });
+  await app.register(recordMetaRoutes);
   await app.register(caseRoutes({ cases, rulesets: deps.rulesets, clock: deps.clock, run }));
   await app.register(feeRoutes({ cases, rulesets: deps.rulesets, clock: deps.clock, run }));
   const compliance = complianceService({ store: deps.store, rulesets: deps.rulesets, clock: deps.clock, readModels: deps.readModels, projections: deps.projections });

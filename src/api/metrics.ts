@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Clock } from '../app/clock.js';
+import type { Clock } from '../runtime/clock.js';
 import { caseCounts, type CaseCounts } from '../projections/dashboard-queries.js';
 import { requireAllProperties } from './auth/plugin.js';
 import type { ProjectionsView } from './routes/dashboard-routes.js';

@@ -1,11 +1,12 @@
-import { lifecycles, toDomainEvent } from './case-history.js';
+import { toDomainEvent } from './case-history.js';
+import { recordOf } from '../domain/records.js';
 import { evolve, initialCaseState, type CaseState } from '../domain/case/state.js';
-import type { CaseType } from '../domain/events/envelope.js';
+import type { RecordType } from '../domain/records.js';
 import type { EventStore } from '../store/port.js';
 import { caseOfStream, looseMetadata, scanLog, type ScanProgress } from './log-scan.js';
 
 export interface FoldedCase {
-  readonly caseType: CaseType;
+  readonly caseType: RecordType;
   readonly caseId: string;
   state: CaseState<unknown>;
 }
@@ -23,8 +24,8 @@ export const foldCasesAsOf = async (store: EventStore, propertyId: string, asOf:
     const metadata = looseMetadata(recorded);
     if (metadata.propertyId !== propertyId || Date.parse(metadata.recordedAt ?? '') > asOf) return;
     let entry = cases.get(recorded.streamName);
-    if (!entry) cases.set(recorded.streamName, (entry = { ...of, state: initialCaseState(lifecycles[of.caseType]) }));
-    entry.state = evolve(lifecycles[of.caseType], entry.state, toDomainEvent(of.caseType, recorded));
+    if (!entry) cases.set(recorded.streamName, (entry = { ...of, state: initialCaseState(recordOf(of.caseType).lifecycle) }));
+    entry.state = evolve(recordOf(of.caseType).lifecycle, entry.state, toDomainEvent(of.caseType, recorded));
   }, onProgress);
   return [...cases.values()];
 };

@@ -1,40 +1,15 @@
-import type { Lifecycle } from '../domain/case/definition.js';
 import { extendCachedCase, type CachedCase, type CaseCache } from './case-cache.js';
 import { evolve, initialCaseState, type CaseState } from '../domain/case/state.js';
-import { readEventData } from '../domain/events/catalogue.js';
-import type { CaseType, DomainEvent } from '../domain/events/envelope.js';
-import { complaintLifecycle } from '../domain/complaint/lifecycle.js';
-import { repairLifecycle } from '../domain/repair/lifecycle.js';
-import { visitLifecycle } from '../domain/visit/lifecycle.js';
-import { feeLedgerLifecycle } from '../domain/fee/lifecycle.js';
-import { activityLifecycle } from '../domain/activity/lifecycle.js';
-import { archiveCheckLifecycle } from '../domain/archive-check/lifecycle.js';
-import { inspectionLifecycle } from '../domain/inspection/lifecycle.js';
+import type { DomainEvent } from '../domain/events/envelope.js';
+import { recordOf, type RecordType } from '../domain/records.js';
+import { streamName, toDomainEvent } from '../store/domain-event.js';
 import { isStreamNotFound } from '../store/errors.js';
-import { storedMetadata } from './stored-metadata.js';
 import type { EventStore, RecordedEvent } from '../store/port.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const lifecycles: Record<CaseType, Lifecycle<any>> = {
-  complaint: complaintLifecycle,
-  repair: repairLifecycle,
-  visit: visitLifecycle,
-  fee: feeLedgerLifecycle,
-  activity: activityLifecycle,
-  archive_check: archiveCheckLifecycle,
-  inspection: inspectionLifecycle,
-};
-
-export const streamName = (caseType: CaseType, caseId: string) => `${caseType}-${caseId}`;
-
-/** A stored event as the domain reads it: metadata checked, data upcast to the current schema. */
-export const toDomainEvent = (caseType: CaseType, recorded: RecordedEvent): DomainEvent => {
-  const metadata = storedMetadata(recorded.metadata);
-  return { id: recorded.id, type: recorded.type, data: readEventData(caseType, recorded.type, metadata.schemaVersion, recorded.data), metadata };
-};
+export { streamName, toDomainEvent } from '../store/domain-event.js';
 
 export interface CaseHistory {
-  readonly caseType: CaseType;
+  readonly caseType: RecordType;
   readonly caseId: string;
   readonly events: readonly DomainEvent[];
   /** State after each event: states[i] follows events[i]. */
@@ -42,14 +17,14 @@ export interface CaseHistory {
   readonly state: CaseState<unknown>;
 }
 
-export const loadCase = async (store: EventStore, caseType: CaseType, caseId: string): Promise<CaseHistory> => {
+export const loadCase = async (store: EventStore, caseType: RecordType, caseId: string): Promise<CaseHistory> => {
   let recorded: RecordedEvent[] = [];
   try {
     recorded = await store.readStream(streamName(caseType, caseId));
   } catch (error) {
     if (!isStreamNotFound(error)) throw error;
   }
-  const lifecycle = lifecycles[caseType];
+  const { lifecycle } = recordOf(caseType);
   const events = recorded.map((r) => toDomainEvent(caseType, r));
   const states: CaseState<unknown>[] = [];
   let state = initialCaseState(lifecycle);
@@ -77,9 +52,9 @@ const isLastOf = (entry: CachedCase, recorded: RecordedEvent | undefined): boole
   recorded.id === entry.lastEventId &&
   (recorded.metadata as { integrity?: { hash?: unknown } } | null)?.integrity?.hash === entry.state.lastHash;
 
-const foldInto = (caseType: CaseType, entry: CachedCase | undefined, recorded: readonly RecordedEvent[]): CachedCase | undefined => {
+const foldInto = (caseType: RecordType, entry: CachedCase | undefined, recorded: readonly RecordedEvent[]): CachedCase | undefined => {
   if (recorded.length === 0) return entry;
-  const lifecycle = lifecycles[caseType];
+  const { lifecycle } = recordOf(caseType);
   const events = recorded.map((r) => toDomainEvent(caseType, r));
   const state = events.reduce((current, event) => evolve(lifecycle, current, event), entry?.state ?? initialCaseState(lifecycle));
   return extendCachedCase(entry, events, state);
@@ -94,7 +69,7 @@ const foldInto = (caseType: CaseType, entry: CachedCase | undefined, recorded: r
  * that, and a refusal must be decided again with `read: 'tail'`.
  */
 export const catchUpCase = async (
-  store: EventStore, cache: CaseCache, caseType: CaseType, caseId: string, read: 'tail' | 'if-unknown' = 'if-unknown',
+  store: EventStore, cache: CaseCache, caseType: RecordType, caseId: string, read: 'tail' | 'if-unknown' = 'if-unknown',
 ): Promise<CachedCase | undefined> => {
   const stream = streamName(caseType, caseId);
   const cached = cache.get(stream);

@@ -3,14 +3,16 @@ import { decide } from '../domain/case/decide.js';
 import { CaseNotFoundError, CommandIdReusedError } from '../domain/case/errors.js';
 import { retryDifference } from '../domain/case/retry.js';
 import { evolve, initialCaseState, type CaseState } from '../domain/case/state.js';
-import type { CaseType, DomainEvent } from '../domain/events/envelope.js';
+import type { DomainEvent } from '../domain/events/envelope.js';
+import type { RecordType } from '../domain/records.js';
 import { EngineError, hasCode } from '../errors.js';
 import { isRevisionConflict } from '../store/errors.js';
 import { NO_STREAM, type EventStore, type Json } from '../store/port.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../runtime/clock.js';
 import { commandSpan, createCaseCache, extendCachedCase, type CommandSpan } from './case-cache.js';
-import { catchUpCase, lifecycles, loadCase, streamName } from './case-history.js';
-import type { RulesetRegistry } from './rulesets.js';
+import { catchUpCase, loadCase, streamName } from './case-history.js';
+import { recordOf } from '../domain/records.js';
+import type { RulesetRegistry } from '../ruleset/registry.js';
 
 export const REVISION_MISMATCH = 'REVISION_MISMATCH' as const;
 /** The client's If-Match names a revision the case has moved past. */
@@ -27,7 +29,7 @@ export const isRevisionMismatch = hasCode<RevisionMismatchError>(REVISION_MISMAT
 export const DEFAULT_CACHE_SIZE = 10_000;
 
 export interface ExecuteRequest {
-  readonly caseType: CaseType;
+  readonly caseType: RecordType;
   readonly command: CaseCommand;
   /** From If-Match: decide only against this revision, never re-decide. */
   readonly expectedRevision?: bigint;
@@ -80,7 +82,7 @@ export const caseService = (deps: {
 
   const execute = async (request: ExecuteRequest): Promise<ExecuteResult> => {
     const { caseType, command } = request;
-    const lifecycle = lifecycles[caseType];
+    const lifecycle = recordOf(caseType).lifecycle;
     const stream = streamName(caseType, command.caseId);
     // A refusal is only ever decided on the state as read from the store.
     let read: 'tail' | 'if-unknown' = 'if-unknown';
@@ -136,7 +138,7 @@ export const caseService = (deps: {
       if (current.revision === null) throw new CaseNotFoundError(caseType, command.caseId);
       throw new RevisionMismatchError(request.expectedRevision, current.revision);
     }
-    return decide(lifecycles[caseType], current, command, { now: clock.now(), ruleset: rulesets.current, imported: request.imported === true });
+    return decide(recordOf(caseType).lifecycle, current, command, { now: clock.now(), ruleset: rulesets.current, imported: request.imported === true });
   };
 
   /**
@@ -144,8 +146,8 @@ export const caseService = (deps: {
    * request again. The same command id with another request is refused (CommandIdReusedError).
    * Retries are rare, so the whole case is read: the check needs the state before the command.
    */
-  const replayedResult = async (caseType: CaseType, command: CaseCommand, span: CommandSpan): Promise<ExecuteResult> => {
-    const lifecycle = lifecycles[caseType];
+  const replayedResult = async (caseType: RecordType, command: CaseCommand, span: CommandSpan): Promise<ExecuteResult> => {
+    const lifecycle = recordOf(caseType).lifecycle;
     const history = await loadCase(store, caseType, command.caseId);
     const first = Number(span.first);
     const last = Number(span.last);
@@ -155,6 +157,6 @@ export const caseService = (deps: {
     return { caseId: command.caseId, revision: span.last, state: history.states[last]!, events: history.events.slice(first, last + 1), replayed: true };
   };
 
-  return { execute, load: (caseType: CaseType, caseId: string) => loadCase(store, caseType, caseId) };
+  return { execute, load: (caseType: RecordType, caseId: string) => loadCase(store, caseType, caseId) };
 };
 export type CaseService = ReturnType<typeof caseService>;

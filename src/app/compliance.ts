@@ -3,9 +3,9 @@ import { parsePeriod } from '../domain/kpi/period.js';
 import { complianceReport, type ComplianceReport } from '../domain/kpi/report.js';
 import { InvalidCommandError } from '../domain/case/errors.js';
 import type { EventStore } from '../store/port.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../runtime/clock.js';
 import { kpiCasesAsOf, readModelKpiCases } from './kpi-cases.js';
-import type { RulesetRegistry } from './rulesets.js';
+import type { RulesetRegistry } from '../ruleset/registry.js';
 
 export interface ComplianceQuery {
   readonly propertyId: string;

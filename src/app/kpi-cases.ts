@@ -1,10 +1,11 @@
 import type Database from 'better-sqlite3';
-import { kpiCaseOf, type KpiRecord } from '../domain/kpi/case.js';
+import { kpiRecordOf } from '../domain/kpi/outcome.js';
+import { type KpiRecord } from '../domain/kpi/record.js';
 import type { Period } from '../domain/kpi/period.js';
-import { decodeKpiCase } from '../projections/cases/kpi-column.js';
+import { decodeKpiRecord } from '../domain/kpi/codec.js';
 import type { EventStore } from '../store/port.js';
 import { foldCasesAsOf } from './case-fold.js';
-import type { RulesetRegistry } from './rulesets.js';
+import type { RulesetRegistry } from '../ruleset/registry.js';
 
 /**
  * The KPI inputs of a property's cases as the `case_kpis` read model holds them now, one at a time
@@ -14,7 +15,7 @@ import type { RulesetRegistry } from './rulesets.js';
 export function* readModelKpiCases(db: Database.Database, propertyId: string, period: Period): Generator<KpiRecord> {
   // A case received after the period cannot be closed or rated inside it.
   const rows = db.prepare('SELECT kpi FROM case_kpis WHERE property_id = ? AND received_date <= ?').pluck().iterate(propertyId, period.to);
-  for (const kpi of rows as IterableIterator<string>) yield decodeKpiCase(propertyId, kpi);
+  for (const kpi of rows as IterableIterator<string>) yield decodeKpiRecord(propertyId, kpi);
 }
 
 /** readModelKpiCases as a list. */
@@ -30,7 +31,7 @@ export const kpiCasesAsOf = async (store: EventStore, rulesets: RulesetRegistry,
   const cases: KpiRecord[] = [];
   for (const { caseType, caseId, state } of folded) {
     const ruleset = await rulesets.get(state.rulesetVersion!);
-    cases.push(kpiCaseOf(caseType, caseId, state.snapshot.facts, ruleset));
+    cases.push(kpiRecordOf(caseType, caseId, state.snapshot.facts, ruleset));
   }
   return cases;
 };

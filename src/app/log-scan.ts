@@ -1,4 +1,4 @@
-import { caseTypes, type CaseType } from '../domain/events/envelope.js';
+import { recordTypes, type RecordType } from '../domain/records.js';
 import { comparePositions, type EventStore, type Position, type RecordedEvent } from '../store/port.js';
 
 const PAGE = 5_000;
@@ -28,8 +28,8 @@ export const scanLog = async (store: EventStore, visit: (event: RecordedEvent) =
 };
 
 /** The case a stream holds, from its name (`complaint-<id>`, `repair-<id>`); undefined for other streams. */
-export const caseOfStream = (streamName: string): { caseType: CaseType; caseId: string } | undefined => {
-  const caseType = caseTypes.find((type) => streamName.startsWith(`${type}-`));
+export const caseOfStream = (streamName: string): { caseType: RecordType; caseId: string } | undefined => {
+  const caseType = recordTypes.find((type) => streamName.startsWith(`${type}-`));
   return caseType && { caseType, caseId: streamName.slice(caseType.length + 1) };
 };
 

@@ -1,13 +1,14 @@
 import { Temporal } from 'temporal-polyfill';
 import { loadCase, type CaseHistory } from '../app/case-history.js';
-import type { RulesetRegistry } from '../app/rulesets.js';
-import { caseView } from '../api/routes/case-view.js';
+import type { RulesetRegistry } from '../ruleset/registry.js';
+import { caseView } from '../app/case-view.js';
 import { CaseNotFoundError, InvalidCommandError } from '../domain/case/errors.js';
-import type { CaseType, DomainEvent } from '../domain/events/envelope.js';
+import type { DomainEvent } from '../domain/events/envelope.js';
+import { clockSubjectOf, type RecordType } from '../domain/records.js';
 import { isEngineError } from '../errors.js';
 import type { Ruleset } from '../domain/ruleset/ruleset.js';
 import type { CaseClock } from '../domain/sla/clocks.js';
-import { endedAt, type CaseFacts } from '../domain/sla/milestones.js';
+import type { ClockSubject } from '../domain/sla/subject.js';
 import { explainDeadline } from '../domain/time/index.js';
 import type { EventStore } from '../store/port.js';
 
@@ -49,10 +50,10 @@ const timelineEntry = (event: DomainEvent, revision: number, stateAfter: string)
 const earlier = (a: string, b: string) => (Date.parse(a) <= Date.parse(b) ? a : b);
 
 /** How a clock's deadline was reached, in plain lines, read where caseClock reads it. */
-const explainClock = (clock: CaseClock, c: CaseFacts, ruleset: Ruleset, asOf: Temporal.Instant): string[] => {
+const explainClock = (clock: CaseClock, c: ClockSubject, ruleset: Ruleset, asOf: Temporal.Instant): string[] => {
   if (clock.startedAt === null) return ['not started: the event that starts this clock has not been recorded'];
-  const calendar = ruleset.property(c.facts.propertyId)!.businessCalendar;
-  const stop = clock.stoppedAt ?? endedAt(c);
+  const calendar = ruleset.property(c.propertyId)!.businessCalendar;
+  const stop = clock.stoppedAt ?? c.endedAt;
   const readAt = stop === null ? asOf.toString() : earlier(stop, asOf.toString());
   const pauses = clock.pauses.map((p) => ({ start: Temporal.Instant.from(p.start), ...(p.end ? { end: Temporal.Instant.from(p.end) } : {}), reason: p.reason }));
   let lines: string[];
@@ -75,7 +76,7 @@ const explainClock = (clock: CaseClock, c: CaseFacts, ruleset: Ruleset, asOf: Te
  * was received with (the same view GET /v1/{complaints|repairs}/{id} gave at that instant), the
  * timeline of what was recorded up to then, and each clock explained step by step.
  */
-export const replayCase = async (deps: { store: EventStore; rulesets: RulesetRegistry }, caseType: CaseType, caseId: string, asOf: Temporal.Instant) => {
+export const replayCase = async (deps: { store: EventStore; rulesets: RulesetRegistry }, caseType: RecordType, caseId: string, asOf: Temporal.Instant) => {
   const full = await loadCase(deps.store, caseType, caseId);
   if (full.state.revision === null) throw new CaseNotFoundError(caseType, caseId);
   const history = historyAsOf(full, asOf);
@@ -84,7 +85,7 @@ export const replayCase = async (deps: { store: EventStore; rulesets: RulesetReg
   }
   const ruleset = await deps.rulesets.get(history.state.rulesetVersion!);
   const view = caseView(history, ruleset, asOf);
-  const facts = { caseType, facts: history.state.snapshot.facts } as CaseFacts;
+  const facts = clockSubjectOf({ caseType, facts: history.state.snapshot.facts });
   return {
     ...view,
     recordedRevisions: full.events.length,

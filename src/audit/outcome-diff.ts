@@ -1,4 +1,4 @@
-import type { KpiRecord } from '../domain/kpi/case.js';
+import type { KpiRecord } from '../domain/kpi/record.js';
 import { kpiOutcomes } from '../domain/kpi/outcome.js';
 import type { Period } from '../domain/kpi/period.js';
 import type { ComplianceReport, KpiFigure } from '../domain/kpi/report.js';

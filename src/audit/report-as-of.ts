@@ -1,11 +1,11 @@
-import { caseTypes, type CaseType } from '../domain/events/envelope.js';
+import { recordTypes, type RecordType } from '../domain/records.js';
 import type Database from 'better-sqlite3';
 import { loadCase } from '../app/case-history.js';
-import type { Clock } from '../app/clock.js';
+import type { Clock } from '../runtime/clock.js';
 import { kpiCasesAsOf, kpiCasesFromReadModel } from '../app/kpi-cases.js';
-import type { RulesetRegistry } from '../app/rulesets.js';
+import type { RulesetRegistry } from '../ruleset/registry.js';
 import { InvalidCommandError } from '../domain/case/errors.js';
-import type { KpiRecord } from '../domain/kpi/case.js';
+import type { KpiRecord } from '../domain/kpi/record.js';
 import { parsePeriod, type Period } from '../domain/kpi/period.js';
 import { complianceReport, type ComplianceReport } from '../domain/kpi/report.js';
 import type { Property, Ruleset } from '../domain/ruleset/ruleset.js';
@@ -36,7 +36,7 @@ export interface ExplainedChange extends CaseChange {
   readonly eventsSince: ReadonlyArray<{ revision: number; type: string; recordedAt: string; occurredAt: string; actor: string }>;
 }
 
-const isCaseType = (type: string): type is CaseType => (caseTypes as readonly string[]).includes(type);
+const isCaseType = (type: string): type is RecordType => (recordTypes as readonly string[]).includes(type);
 
 const REOPENINGS = new Set(['ComplaintReopened', 'RepairReworkRequested']);
 

@@ -1,7 +1,7 @@
 import { contentHash } from '../domain/canonical.js';
 import { eventMetadataSchema } from '../domain/events/envelope.js';
 import { eventHash } from '../domain/integrity.js';
-import { RULESET_STREAM_PREFIX } from '../app/rulesets.js';
+import { RULESET_STREAM_PREFIX } from '../ruleset/registry.js';
 import { comparePositions, type EventStore, type RecordedEvent } from '../store/port.js';
 import { caseOfStream, scanLog, type ScanProgress } from '../app/log-scan.js';
 

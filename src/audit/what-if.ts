@@ -1,4 +1,6 @@
-import { kpiCaseOf, type KpiCase, type KpiClock, type KpiRecord } from '../domain/kpi/case.js';
+import { type KpiCase, type KpiClock } from '../domain/kpi/case.js';
+import { kpiRecordOf } from '../domain/kpi/outcome.js';
+import { type KpiRecord } from '../domain/kpi/record.js';
 import { parsePeriod } from '../domain/kpi/period.js';
 import { complianceReport } from '../domain/kpi/report.js';
 import { RulesetInvalidError } from '../domain/ruleset/errors.js';
@@ -31,7 +33,7 @@ export interface WhatIfProgress {
 /**
  * The compliance report of a property under another ruleset, next to the actual one, computed
  * from the folded case facts without writing anything: each case's KPI inputs are recomputed
- * with `kpiCaseOf` under the other rules (the actual ones under the ruleset each case was
+ * with `kpiRecordOf` under the other rules (the actual ones under the ruleset each case was
  * received with), and per KPI the cases whose outcome changes are listed with both deadlines.
  */
 export const whatIf = async (deps: AuditDeps, query: { propertyId: string; period: string; asOf?: string }, other: Ruleset, progress: WhatIfProgress = {}) => {
@@ -45,8 +47,8 @@ export const whatIf = async (deps: AuditDeps, query: { propertyId: string; perio
   const alternative: KpiRecord[] = [];
   for (const [i, { caseType, caseId, state }] of folded.entries()) {
     const own = await deps.rulesets.get(state.rulesetVersion!);
-    actual.push(kpiCaseOf(caseType, caseId, state.snapshot.facts, own));
-    alternative.push(kpiCaseOf(caseType, caseId, state.snapshot.facts, other));
+    actual.push(kpiRecordOf(caseType, caseId, state.snapshot.facts, own));
+    alternative.push(kpiRecordOf(caseType, caseId, state.snapshot.facts, other));
     if ((i + 1) % 1000 === 0 || i + 1 === folded.length) progress.cases?.(i + 1, folded.length);
   }
   const common = { propertyId: property.id, period, asOf: asOf.toString(), timeZone: property.timeZone };

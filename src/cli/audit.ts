@@ -8,16 +8,16 @@ import { backdatingReport } from '../audit/backdating.js';
 import { auditInstant, replayCase } from '../audit/case-replay.js';
 import { parseImport, type ImportFormat } from '../audit/import/format.js';
 import { importCases } from '../audit/import/import.js';
-import { readOnlyRulesets } from '../app/rulesets.js';
+import { readOnlyRulesets } from '../ruleset/registry.js';
 import { checkAnchor, logAnchorSchema, takeAnchor, type LogAnchor } from '../audit/anchor.js';
 import { renderAnchorCheck, renderBackdating, renderImport, renderReplay, renderReportAsOf, renderVerify, renderWhatIf } from '../audit/render.js';
 import { reportAsOf } from '../audit/report-as-of.js';
 import { verifyLog } from '../audit/verify.js';
 import { whatIf } from '../audit/what-if.js';
-import { systemClock } from '../app/clock.js';
-import { openRulesetRegistry } from '../app/rulesets.js';
+import { systemClock } from '../runtime/clock.js';
+import { openRulesetRegistry } from '../ruleset/registry.js';
 import { readConfig, type Config } from '../config.js';
-import { caseTypeSchema } from '../domain/events/envelope.js';
+import { recordTypes, recordTypeSchema } from '../domain/records.js';
 import { isEngineError } from '../errors.js';
 import { loadRuleset } from '../ruleset/load.js';
 import { eventStoreFromConfig } from '../store/from-config.js';
@@ -25,7 +25,7 @@ import type { EventStore } from '../store/port.js';
 
 const usage = `usage: npm run audit -- <command> [options] [--json]
   replay <type> <id> [--as-of ISO]                      a case or record as it stood at an instant, clocks explained
-                                                        (type: complaint, repair, visit, fee, activity, archive_check, inspection)
+                                                        (type: ${recordTypes.join(', ')})
   report --property ID --period P [--as-of ISO]         the compliance report then and now, differences explained
   what-if --property ID --period P --rules DIR [--as-of ISO]
                                                         the report under another rules directory (writes nothing)
@@ -134,8 +134,8 @@ const run = async (argv: string[]): Promise<number> => {
     const deps = { store, rulesets: readOnlyRulesets(store, ruleset), clock: systemClock };
     switch (command) {
       case 'replay': {
-        const caseType = caseTypeSchema.safeParse(args[0]);
-        if (!caseType.success || !args[1]) throw new UsageError(`replay <type> <id>; type: ${caseTypeSchema.options.join(', ')}`);
+        const caseType = recordTypeSchema.safeParse(args[0]);
+        if (!caseType.success || !args[1]) throw new UsageError(`replay <type> <id>; type: ${recordTypeSchema.options.join(', ')}`);
         const replay = await replayCase(deps, caseType.data, args[1], auditInstant(instant(values['as-of'], 'as-of'), systemClock.now()));
         out(replay, () => renderReplay(replay));
         return 0;

@@ -1,8 +1,8 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { systemClock } from '../app/clock.js';
-import { openRulesetRegistry } from '../app/rulesets.js';
+import { systemClock } from '../runtime/clock.js';
+import { openRulesetRegistry } from '../ruleset/registry.js';
 import { acquireWriterLock } from '../app/writer-lock.js';
 import { readConfig } from '../config.js';
 import { allProjections, createProjectionRunner, openReadModelDb, readModelFile, REBUILD_BATCH_SIZE } from '../projections/index.js';

@@ -1,13 +1,13 @@
 import type Database from 'better-sqlite3';
-import { toDomainEvent } from '../app/case-history.js';
-import { caseTypes, type CaseType } from '../domain/events/envelope.js';
+import { toDomainEvent } from '../store/domain-event.js';
+import { recordTypes, type RecordType } from '../domain/records.js';
 import { comparePositions, type EventStore, type Position, type RecordedEvent, type SubscriptionMessage } from '../store/port.js';
 import type { CheckpointTable } from './checkpoints.js';
 import { CASE_EVENTS } from './log-scan.js';
 import type { AppliedSummary, BatchWritten, ProjectedEvent, Projection, ProjectionContext } from './projection.js';
 
-const caseTypeOf = (streamName: string): CaseType => {
-  const caseType = caseTypes.find((type) => streamName.startsWith(`${type}-`));
+const caseTypeOf = (streamName: string): RecordType => {
+  const caseType = recordTypes.find((type) => streamName.startsWith(`${type}-`));
   if (!caseType) throw new Error(`${streamName} is not a case stream`);
   return caseType;
 };
@@ -83,7 +83,7 @@ interface Batch {
   readonly held: ProjectedEvent[];
   count: number;
   readonly properties: Set<string>;
-  readonly cases: Map<string, { caseType: CaseType; caseId: string }>;
+  readonly cases: Map<string, { caseType: RecordType; caseId: string }>;
   readonly rulesetVersions: Set<string>;
 }
 

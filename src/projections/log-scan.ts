@@ -1,11 +1,11 @@
-import { caseTypes } from '../domain/events/envelope.js';
+import { recordTypes } from '../domain/records.js';
 import { comparePositions, matchesFilter, type EventStore, type Position, type SubscriptionFilter } from '../store/port.js';
 
 /**
- * The streams of every record type (`complaint-…`, `fee-…`, `archive_check-…`): the log also
+ * The streams of every record type (`<type>-<id>` for each type of the registry): the log also
  * holds other streams (published rulesets), which projections skip.
  */
-export const CASE_EVENTS: SubscriptionFilter = { streamPrefixes: caseTypes.map((type) => `${type}-`) };
+export const CASE_EVENTS: SubscriptionFilter = { streamPrefixes: recordTypes.map((type) => `${type}-`) };
 
 /** Most events status() counts behind a checkpoint: beyond it the lag reads as this number, capped. */
 export const LAG_COUNT_LIMIT = 10_000;

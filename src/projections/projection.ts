@@ -1,11 +1,12 @@
 import type Database from 'better-sqlite3';
-import type { CaseType, DomainEvent } from '../domain/events/envelope.js';
+import type { DomainEvent } from '../domain/events/envelope.js';
+import type { RecordType } from '../domain/records.js';
 import type { Ruleset } from '../domain/ruleset/ruleset.js';
 import type { Position } from '../store/port.js';
 
 /** A case event as projections see it: the domain event (metadata checked, data upcast) and where it sits in the log. */
 export interface ProjectedEvent extends DomainEvent {
-  readonly caseType: CaseType;
+  readonly caseType: RecordType;
   readonly streamName: string;
   /** 0-based revision of the event in its case stream. */
   readonly revision: bigint;
@@ -30,7 +31,7 @@ export interface BatchEnd {
 }
 
 export interface CaseRef {
-  readonly caseType: CaseType;
+  readonly caseType: RecordType;
   readonly caseId: string;
 }
 

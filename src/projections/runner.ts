@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { Clock } from '../app/clock.js';
-import type { RulesetRegistry } from '../app/rulesets.js';
+import type { Clock } from '../runtime/clock.js';
+import type { RulesetRegistry } from '../ruleset/registry.js';
 import type { Ruleset } from '../domain/ruleset/ruleset.js';
 import { comparePositions, type EventStore, type Position } from '../store/port.js';
 import { checkpointTable, parsePosition } from './checkpoints.js';

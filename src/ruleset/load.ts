@@ -2,7 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { parse, YAMLParseError } from 'yaml';
 import { RulesetInvalidError, type RulesetIssue } from '../domain/ruleset/errors.js';
-import { createRuleset, type Ruleset } from '../domain/ruleset/ruleset.js';
+import { rulesetOf } from '../domain/records.js';
+import type { Ruleset } from '../domain/ruleset/ruleset.js';
 
 const isRulesFile = (name: string) => /\.(ya?ml|json)$/.test(name);
 
@@ -43,5 +44,5 @@ export const loadRuleset = async (dir: string): Promise<Ruleset> => {
     }
   }
   if (issues.length > 0) throw new RulesetInvalidError(issues);
-  return createRuleset(files);
+  return rulesetOf(files);
 };

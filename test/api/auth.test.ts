@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { Test } from 'tap';
-import { lifecycles } from '../../src/app/case-history.js';
+import { recordOf } from '../../src/domain/records.js';
 import { actionBodies, buildHarness, collection, complaintBody, createCase, drive, repairBody, staffRoles, type Caller, type Harness } from './harness.js';
 
 const h = await buildHarness();
@@ -60,7 +60,7 @@ const attempt = async (t: Test, h: Harness, url: string, caller: Caller, body: u
 };
 
 for (const caseType of ['complaint', 'repair'] as const) {
-  const lifecycle = lifecycles[caseType];
+  const lifecycle = recordOf(caseType).lifecycle;
   const base = `/v1/${collection[caseType]}`;
 
   t.test(`${caseType}: the command specs grant the roles the issue states`, async (t) => {

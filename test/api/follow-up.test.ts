@@ -1,6 +1,6 @@
 import t from 'tap';
 import { openTokenStore } from '../../src/api/auth/tokens.js';
-import { createRuleset } from '../../src/domain/ruleset/ruleset.js';
+import { rulesetOf } from '../../src/domain/records.js';
 import { buildHarness, createCase, drive, issueTokens, openSqliteIn, repairBody, sampleRuleset, tempDir } from './harness.js';
 
 const h = await buildHarness();
@@ -77,7 +77,7 @@ t.test('riverside: its agreement requires a repair\'s follow-up too, and the ref
 t.test('the rule in force now decides, for a case received under another: the view offers what a command would be allowed', async (t) => {
   const sample = await sampleRuleset();
   const demo = sample.files['agreements/demo-2026.yaml'] as { followUp: Record<string, string> };
-  const lenient = createRuleset({ ...sample.files, 'agreements/demo-2026.yaml': { ...demo, followUp: { ...demo.followUp, complaint: 'optional' } } });
+  const lenient = rulesetOf({ ...sample.files, 'agreements/demo-2026.yaml': { ...demo, followUp: { ...demo.followUp, complaint: 'optional' } } });
   const { dir, remove } = await tempDir('follow-up-');
   t.teardown(remove);
   const tokenStore = openTokenStore(':memory:');

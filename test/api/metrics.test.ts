@@ -2,7 +2,7 @@ import t from 'tap';
 import { complaintBody, drive, repairBody } from './harness.js';
 import { buildDashboardHarness, recordQueries, type DashboardHarness } from './dashboard-harness.js';
 import { appMetrics } from '../../src/api/metrics.js';
-import { systemClock } from '../../src/app/clock.js';
+import { systemClock } from '../../src/runtime/clock.js';
 
 /** A token of the given role for every property, as a Prometheus scrape config would carry. */
 const scraper = (h: DashboardHarness, role: 'auditor' | 'admin' = 'auditor') => h.tokens.store.create({ role, properties: '*', label: `prometheus ${role}` }).token;

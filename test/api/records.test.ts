@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { Test } from 'tap';
-import { lifecycles } from '../../src/app/case-history.js';
+import { recordOf } from '../../src/domain/records.js';
 import { buildHarness, capturedLogger, staffRoles, type Caller, type Harness } from './harness.js';
 import { createRecord, driveRecord, eventsOf, recordActionBodies, recordBody, recordCollection, visitor, type RecordType } from './record-bodies.js';
 import { ownerData } from '../owner-data.js';
@@ -185,7 +185,7 @@ const attempt = async (t: Test, h: Harness, url: string, caller: Caller, body: u
 };
 
 for (const type of types) {
-  const lifecycle = lifecycles[type];
+  const lifecycle = recordOf(type).lifecycle;
   const base = `/v1/${recordCollection[type]}`;
 
   t.test(`${type}: the command specs grant the roles the issue states`, async (t) => {

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { Temporal } from 'temporal-polyfill';
-import { manualClock, systemClock } from '../../src/app/clock.js';
+import { manualClock, systemClock } from '../../src/runtime/clock.js';
 
 t.test('the system clock reads Date.now(), one Instant for each millisecond', async (t) => {
   let millisecond = Date.UTC(2026, 2, 2, 1, 0, 0, 7);

@@ -1,7 +1,7 @@
 import { cp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
-import { openRulesetRegistry } from '../../src/app/rulesets.js';
+import { openRulesetRegistry } from '../../src/ruleset/registry.js';
 import { createMemoryEventStore } from '../../src/store/memory.js';
 import { loadRuleset } from '../../src/ruleset/load.js';
 

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { Temporal } from 'temporal-polyfill';
 import { caseService } from '../../src/app/case-service.js';
-import { manualClock } from '../../src/app/clock.js';
-import { openRulesetRegistry } from '../../src/app/rulesets.js';
+import { manualClock } from '../../src/runtime/clock.js';
+import { openRulesetRegistry } from '../../src/ruleset/registry.js';
 import { loadRuleset } from '../../src/ruleset/load.js';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
 

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import t from 'tap';
 import { Temporal } from 'temporal-polyfill';
-import type { CaseType } from '../../src/domain/events/envelope.js';
+import type { RecordType } from '../../src/domain/records.js';
 import { caseClocks, type ClockStatus } from '../../src/domain/sla/clocks.js';
-import type { CaseFacts } from '../../src/domain/sla/milestones.js';
+import { clockSubjectOf } from '../../src/domain/records.js';
 import { clockStatusSql } from '../../src/projections/clock-status.js';
 import { buildWorld, complaintBody, repairBody, runnerFor, type World } from './harness.js';
 import { historyOf, stepArbitrary } from './histories.js';
@@ -23,10 +23,10 @@ const compare = async (world: World, now: Temporal.Instant) => {
   await runner.waitUntilCaughtUp();
   await runner.stop();
   const rows = db.prepare(`SELECT k.case_type, k.case_id, k.clock, ${clockStatusSql('k')} AS status FROM case_clocks k ORDER BY 1, 2, 3`)
-    .all({ now: now.epochMilliseconds }) as Array<{ case_type: CaseType; case_id: string; clock: string; status: string }>;
+    .all({ now: now.epochMilliseconds }) as Array<{ case_type: RecordType; case_id: string; clock: string; status: string }>;
   const pairs = rows.map((row) => {
     const state = world.stateOf(row.case_type, row.case_id)!;
-    const clock = caseClocks({ caseType: row.case_type, facts: state.snapshot.facts } as CaseFacts, world.ruleset, now).find((c) => c.clock === row.clock);
+    const clock = caseClocks(clockSubjectOf({ caseType: row.case_type, facts: state.snapshot.facts }), world.ruleset, now).find((c) => c.clock === row.clock);
     return { clock: `${row.case_type}-${row.case_id}/${row.clock}`, sql: row.status, domain: clock ? sqlName(clock.status) : 'absent' };
   });
   db.close();

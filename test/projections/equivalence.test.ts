@@ -5,7 +5,7 @@ import { casesProjection, createProjectionRunner, openReadModelDb, type AppliedS
 import { projectedEvent } from '../../src/projections/consumer.js';
 import { comparePositions, matchesFilter, type Position } from '../../src/store/port.js';
 import { CASE_EVENTS } from '../../src/projections/log-scan.js';
-import { caseTypes } from '../../src/domain/events/envelope.js';
+import { recordTypes } from '../../src/domain/records.js';
 import { buildWorld, repairBody, runnerFor, tablesOf } from './harness.js';
 import { historyOf, stepArbitrary } from './histories.js';
 
@@ -49,7 +49,7 @@ t.test('live batches, a rebuild from zero and a redelivery of everything give th
     { numRuns: 50 },
   );
   t.ok(stats.events > 50 * 15 && stats.batches > 50 * 5, `histories of ${stats.events} events in ${stats.batches} live batches`);
-  t.same([...stats.types].sort(), [...caseTypes].sort(), 'every record type was projected');
+  t.same([...stats.types].sort(), [...recordTypes].sort(), 'every record type was projected');
 });
 
 t.test('a failure on the Nth event, then a restart, equals a clean rebuild', async (t) => {

@@ -1,11 +1,13 @@
 import { Temporal } from 'temporal-polyfill';
 import type Database from 'better-sqlite3';
-import { lifecycles, streamName } from '../../src/app/case-history.js';
-import { manualClock, type ManualClock } from '../../src/app/clock.js';
-import { openRulesetRegistry, type RulesetRegistry } from '../../src/app/rulesets.js';
+import { streamName } from '../../src/app/case-history.js';
+import { recordOf } from '../../src/domain/records.js';
+import { manualClock, type ManualClock } from '../../src/runtime/clock.js';
+import { openRulesetRegistry, type RulesetRegistry } from '../../src/ruleset/registry.js';
 import { decide } from '../../src/domain/case/decide.js';
 import { evolve, initialCaseState, type CaseState } from '../../src/domain/case/state.js';
-import type { Actor, CaseType } from '../../src/domain/events/envelope.js';
+import type { Actor } from '../../src/domain/events/envelope.js';
+import type { RecordType } from '../../src/domain/records.js';
 import { createMemoryEventStore } from '../../src/store/memory.js';
 import { NO_STREAM, type AppendResult, type EventStore } from '../../src/store/port.js';
 import { allProjections, createProjectionRunner, openReadModelDb, type Projection } from '../../src/projections/index.js';
@@ -40,8 +42,8 @@ export const buildWorld = async (options: { store?: EventStore } = {}) => {
   let commands = 0;
 
   /** Runs one command now (the clock's time) and appends its events; returns the last append. */
-  const act = async (caseType: CaseType, caseId: string, name: string, payload: unknown = {}): Promise<AppendResult> => {
-    const lifecycle = lifecycles[caseType];
+  const act = async (caseType: RecordType, caseId: string, name: string, payload: unknown = {}): Promise<AppendResult> => {
+    const lifecycle = recordOf(caseType).lifecycle;
     const key = streamName(caseType, caseId);
     let state = states.get(key) ?? initialCaseState(lifecycle);
     const spec = lifecycle.commands.find((c) => c.name === name)!;
@@ -57,7 +59,7 @@ export const buildWorld = async (options: { store?: EventStore } = {}) => {
     return result;
   };
   const advance = (duration: Temporal.DurationLike) => clock.set(clock.now().add(duration));
-  const stateOf = (caseType: CaseType, caseId: string) => states.get(streamName(caseType, caseId));
+  const stateOf = (caseType: RecordType, caseId: string) => states.get(streamName(caseType, caseId));
   return { store, ruleset, rulesets, clock, act, advance, stateOf };
 };
 export type World = Awaited<ReturnType<typeof buildWorld>>;

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { allowedCommands } from '../../src/domain/case/decide.js';
-import { lifecycles } from '../../src/app/case-history.js';
+import { recordOf } from '../../src/domain/records.js';
 import { initialCaseState } from '../../src/domain/case/state.js';
-import type { CaseType } from '../../src/domain/events/envelope.js';
+import type { RecordType } from '../../src/domain/records.js';
 import type { World } from './harness.js';
 import { payloadFor, pick } from './history-payloads.js';
 
@@ -18,7 +18,7 @@ export interface Step {
 
 /** What a case index acts on: a record type, and for some complaints and repairs the way they go when all goes well. */
 interface Track {
-  readonly caseType: CaseType;
+  readonly caseType: RecordType;
   readonly journey?: readonly string[];
 }
 
@@ -48,12 +48,12 @@ export const stepArbitrary: fc.Arbitrary<Step> = fc.record({
 });
 
 /** Complaints, repairs and visits have deadlines whose misses the watcher records. */
-const watched = new Set<CaseType>(['complaint', 'repair', 'visit']);
+const watched = new Set<RecordType>(['complaint', 'repair', 'visit']);
 /**
  * A complaint or a repair is one case at a time; the other records come many to a case index
  * (a ledger a month, a check after another), so "record another" is among their commands.
  */
-const oneAtATime = new Set<CaseType>(['complaint', 'repair']);
+const oneAtATime = new Set<RecordType>(['complaint', 'repair']);
 
 /**
  * Runs steps through decide; a command its guards or the agreement refuse is skipped, as a desk
@@ -69,7 +69,7 @@ export const historyOf = (world: World) => {
 
   const act = async (step: Step, track: Track): Promise<boolean> => {
     const { caseType, journey } = track;
-    const lifecycle = lifecycles[caseType];
+    const lifecycle = recordOf(caseType).lifecycle;
     const opening = lifecycle.commands.find((c) => c.creates)!.name;
     const next = () => {
       generations.set(step.caseIndex, (generations.get(step.caseIndex) ?? 0) + 1);

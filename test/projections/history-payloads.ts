@@ -1,13 +1,13 @@
 import { Temporal } from 'temporal-polyfill';
 import { localDateOf } from '../../src/domain/calendar/days.js';
-import type { CaseType } from '../../src/domain/events/envelope.js';
-import { paymentMethods } from '../../src/domain/events/fee.js';
+import type { RecordType } from '../../src/domain/records.js';
+import { paymentMethods } from '../../src/domain/fee/events.js';
 import type { ComplaintFacts } from '../../src/domain/complaint/facts.js';
 import { collectedFen, outstandingFen, type FeeFacts } from '../../src/domain/fee/facts.js';
 import type { RepairFacts } from '../../src/domain/repair/facts.js';
 import type { VisitFacts } from '../../src/domain/visit/facts.js';
 import { caseClocks } from '../../src/domain/sla/clocks.js';
-import type { CaseFacts } from '../../src/domain/sla/milestones.js';
+import { clockSubjectOf } from '../../src/domain/records.js';
 import type { World } from './harness.js';
 
 export const pick = <T>(items: readonly T[], n: number): T => items[n % items.length]!;
@@ -53,7 +53,7 @@ const casePayload = (caseType: 'complaint' | 'repair', { world, name, facts: f, 
 
 /** The reception clock's own deadline, as the deadline watcher would record its miss. */
 const visitDeadline = (world: World, facts: VisitFacts): string =>
-  caseClocks({ caseType: 'visit', facts } as CaseFacts, world.ruleset, world.clock.now()).find((k) => k.clock === 'response')!.deadline!;
+  caseClocks(clockSubjectOf({ caseType: 'visit', facts }), world.ruleset, world.clock.now()).find((k) => k.clock === 'response')!.deadline!;
 
 const visitPayload = ({ world, name, facts, choice }: PayloadContext): unknown => {
   const spec = world.ruleset.spec;
@@ -120,7 +120,7 @@ const inspectionPayload = ({ name, choice }: PayloadContext): unknown => {
 };
 
 /** A payload for a command of a record of `caseType`: valid as a desk would send it, now and then one its rules refuse. */
-export const payloadFor = (caseType: CaseType, context: PayloadContext): unknown => {
+export const payloadFor = (caseType: RecordType, context: PayloadContext): unknown => {
   switch (caseType) {
     case 'complaint':
     case 'repair': return casePayload(caseType, context);

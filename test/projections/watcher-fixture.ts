@@ -3,11 +3,12 @@ import type Database from 'better-sqlite3';
 import { Temporal } from 'temporal-polyfill';
 import { loadCase } from '../../src/app/case-history.js';
 import { caseService, type CaseService } from '../../src/app/case-service.js';
-import { manualClock, type Clock, type ManualClock } from '../../src/app/clock.js';
-import { openRulesetRegistry, type RulesetRegistry } from '../../src/app/rulesets.js';
-import type { Actor, CaseType, DomainEvent } from '../../src/domain/events/envelope.js';
+import { manualClock, type Clock, type ManualClock } from '../../src/runtime/clock.js';
+import { openRulesetRegistry, type RulesetRegistry } from '../../src/ruleset/registry.js';
+import type { Actor, DomainEvent } from '../../src/domain/events/envelope.js';
+import type { RecordType } from '../../src/domain/records.js';
 import { allProjections, createProjectionRunner, openReadModelDb, type ProjectionRunner } from '../../src/projections/index.js';
-import { createDeadlineWatcher, type DeadlineWatcher, type WatcherLogger } from '../../src/projections/deadline-watcher.js';
+import { createDeadlineWatcher, type DeadlineWatcher, type WatcherLogger } from '../../src/app/deadline-watcher.js';
 import { sampleRuleset } from '../domain/case/fixtures.js';
 import { createMemoryEventStore } from '../../src/store/memory.js';
 import type { EventStore } from '../../src/store/port.js';
@@ -25,8 +26,8 @@ export const buildStore = async (store: EventStore = createMemoryEventStore()) =
   const rulesets = await openRulesetRegistry(store, sampleRuleset);
   const clock: ManualClock = manualClock(Temporal.Instant.from(START));
   const advance = (duration: Temporal.DurationLike) => clock.set(clock.now().add(duration));
-  const events = async (caseType: CaseType, caseId: string): Promise<DomainEvent[]> => [...(await loadCase(store, caseType, caseId)).events];
-  const ofType = async (caseType: CaseType, caseId: string, type: string) => (await events(caseType, caseId)).filter((e) => e.type === type);
+  const events = async (caseType: RecordType, caseId: string): Promise<DomainEvent[]> => [...(await loadCase(store, caseType, caseId)).events];
+  const ofType = async (caseType: RecordType, caseId: string, type: string) => (await events(caseType, caseId)).filter((e) => e.type === type);
   return { store, rulesets, clock, advance, events, ofType };
 };
 export type StoreWorld = Awaited<ReturnType<typeof buildStore>>;
@@ -38,7 +39,7 @@ export interface Process {
   readonly watcher: DeadlineWatcher;
   readonly logs: Array<{ level: string; obj: object; msg: string | undefined }>;
   /** A desk command through this process's case service, at the clock's time. */
-  act(caseType: CaseType, caseId: string, name: string, payload?: unknown): ReturnType<CaseService['execute']>;
+  act(caseType: RecordType, caseId: string, name: string, payload?: unknown): ReturnType<CaseService['execute']>;
   /** Waits (bounded by the test timeout) until this process's read model holds the whole log. */
   sync(): Promise<void>;
   stop(): Promise<void>;

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { missCommandId, WATCHER_ACTOR } from '../../src/projections/watcher-plan.js';
+import { missCommandId, WATCHER_ACTOR } from '../../src/app/watcher-plan.js';
 import { at, buildStore, startProcess } from './watcher-fixture.js';
 
 const visit = { propertyId: 'demo', unit: '3-2-1201', category: 'inquiry', description: '咨询停车位', channel: 'walk_in', visitor: { name: '赵' } };

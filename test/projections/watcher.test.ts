@@ -2,8 +2,8 @@ import t from 'tap';
 import { casesProjection, openReadModelDb } from '../../src/projections/index.js';
 import type { EventStore } from '../../src/store/port.js';
 import { complaintCommands } from '../../src/domain/complaint/commands.js';
-import { CANDIDATES, createDeadlineWatcher } from '../../src/projections/deadline-watcher.js';
-import { escalationCommandId, missCommandId, WATCHER_ACTOR } from '../../src/projections/watcher-plan.js';
+import { CANDIDATES, createDeadlineWatcher } from '../../src/app/deadline-watcher.js';
+import { escalationCommandId, missCommandId, WATCHER_ACTOR } from '../../src/app/watcher-plan.js';
 import { at, buildStore, complaintBody, eventually, jittery, repairBody, startProcess } from './watcher-fixture.js';
 import { ownerData } from '../owner-data.js';
 

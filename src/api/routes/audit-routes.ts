@@ -9,8 +9,9 @@ import { reportAsOf, type AuditDeps } from '../../audit/report-as-of.js';
 import { verifyLog } from '../../audit/verify.js';
 import { checkAnchor, logAnchorSchema, takeAnchor } from '../../audit/anchor.js';
 import { whatIf } from '../../audit/what-if.js';
-import { caseTypeSchema, instantSchema } from '../../domain/events/envelope.js';
-import { createRuleset } from '../../domain/ruleset/ruleset.js';
+import { instantSchema } from '../../domain/events/envelope.js';
+import { recordTypeSchema } from '../../domain/records.js';
+import { rulesetOf } from '../../domain/records.js';
 import { authorizeProperty, requireAllProperties } from '../auth/plugin.js';
 
 const auditRoles = ['auditor', 'admin'] as const;
@@ -34,7 +35,7 @@ export const auditRoutes = (deps: AuditDeps) => async (fastify: FastifyInstance)
     config: { roles: auditRoles },
     schema: {
       tags, summary: 'A case exactly as it stood at an instant: state, SLA clocks with their explanation, and the timeline recorded up to then',
-      params: z.strictObject({ caseType: caseTypeSchema, id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a case id') }),
+      params: z.strictObject({ caseType: recordTypeSchema, id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a case id') }),
       querystring: z.strictObject({ asOf: instantSchema.optional() }),
     },
   }, async (request) => {
@@ -62,7 +63,7 @@ export const auditRoutes = (deps: AuditDeps) => async (fastify: FastifyInstance)
   }, async (request) => {
     const { rules, ...query } = request.body;
     authorizeProperty(request.principal)(query.propertyId);
-    return whatIf(deps, query, createRuleset(rules.files));
+    return whatIf(deps, query, rulesetOf(rules.files));
   });
 
   app.get('/v1/audit/backdating', {

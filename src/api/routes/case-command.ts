@@ -3,9 +3,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { CaseService } from '../../app/case-service.js';
-import type { Clock } from '../../app/clock.js';
+import type { Clock } from '../../runtime/clock.js';
 import type { AnyCommandSpec } from '../../domain/case/command.js';
-import type { CaseType, Role } from '../../domain/events/envelope.js';
+import type { Role } from '../../domain/events/envelope.js';
+import { recordOf, type RecordType } from '../../domain/records.js';
 import { authorizeProperty } from '../auth/plugin.js';
 
 declare module 'fastify' {
@@ -17,10 +18,6 @@ declare module 'fastify' {
 
 const NAMESPACE = '8d7f3c21-9e4b-5a6d-b1c0-2f3e4d5a6b7c';
 
-/** Each record type's collection in the API. */
-export const plural: Record<CaseType, string> = {
-  complaint: 'complaints', repair: 'repairs', visit: 'visits', fee: 'fees', activity: 'activities', archive_check: 'archive-checks', inspection: 'inspections',
-};
 
 /** Who may read a record (within the properties of the token). */
 export const readRoles: readonly Role[] = ['frontdesk', 'dispatcher', 'technician', 'finance', 'inspector', 'manager', 'auditor', 'admin'];
@@ -44,7 +41,7 @@ const ifMatch = (header: string | undefined): bigint | undefined =>
  * same key sent to another case is another request there (event ids are derived from command
  * ids, so a shared id across cases would collide in the store instead).
  */
-const commandIdentity = (request: FastifyRequest, key: string | undefined, target: { caseType: CaseType; caseId: string } | undefined, clock: Clock) => {
+const commandIdentity = (request: FastifyRequest, key: string | undefined, target: { caseType: RecordType; caseId: string } | undefined, clock: Clock) => {
   if (!key) {
     // Minted in time order (UUIDv7 of the server clock): the store's indexes grow at their end.
     const msecs = clock.now().epochMilliseconds;
@@ -59,7 +56,7 @@ const actorOf = (request: FastifyRequest) => ({ id: request.principal!.label ===
 
 /** One command of a record's lifecycle, as a route received it. */
 export interface CommandOrder {
-  readonly caseType: CaseType;
+  readonly caseType: RecordType;
   /** The command of its lifecycle: its name, and for a record with a natural key, how the key names it. */
   readonly spec: Pick<AnyCommandSpec<unknown>, 'name' | 'naturalId'>;
   /** The record acted on; absent when the command creates one. */
@@ -95,7 +92,7 @@ export const commandRunner = (deps: { cases: CaseService; clock: Clock }) =>
     reply.header('etag', etag(result.revision));
     if (result.replayed) reply.header('idempotent-replayed', 'true');
     if (!target) {
-      reply.header('location', `/v1/${plural[caseType]}/${caseId}`);
+      reply.header('location', `/v1/${recordOf(caseType).segment}/${caseId}`);
       return reply.status(201).send({ id: caseId, revision: Number(result.revision) });
     }
     return { id: caseId, revision: Number(result.revision), state: result.state.snapshot.state };

@@ -2,27 +2,24 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { CaseService } from '../../app/case-service.js';
-import { lifecycles } from '../../app/case-history.js';
-import { caseTypes, instantSchema, type CaseType } from '../../domain/events/envelope.js';
+import { instantSchema } from '../../domain/events/envelope.js';
+import { recordOf, recordTypes } from '../../domain/records.js';
 import { authorizeProperty } from '../auth/plugin.js';
 import { problem } from '../problem.js';
-import { caseView } from './case-view.js';
-import { commandHeaders, etag, plural, readRoles, type CommandRunner } from './case-command.js';
-import type { RulesetRegistry } from '../../app/rulesets.js';
-import type { Clock } from '../../app/clock.js';
+import { caseView } from '../../app/case-view.js';
+import { commandHeaders, etag, readRoles, type CommandRunner } from './case-command.js';
+import type { RulesetRegistry } from '../../ruleset/registry.js';
+import type { Clock } from '../../runtime/clock.js';
 
 const caseIdParams = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a case id') });
-const singular: Record<CaseType, string> = {
-  complaint: 'complaint', repair: 'repair', visit: 'visit', fee: 'fee ledger', activity: 'activity', archive_check: 'archive check', inspection: 'spot check',
-};
 
 /** Every record type's generic routes: create, each action of its lifecycle, the record now and its history. */
 export const caseRoutes = (deps: { cases: CaseService; rulesets: RulesetRegistry; clock: Clock; run: CommandRunner }) => async (fastify: FastifyInstance) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  for (const caseType of caseTypes) {
-    const base = `/v1/${plural[caseType]}`;
-    const lifecycle = lifecycles[caseType];
-    const tag = plural[caseType];
+  for (const caseType of recordTypes) {
+    const record = recordOf(caseType);
+    const { lifecycle, segment: tag, noun } = record;
+    const base = `/v1/${tag}`;
 
     for (const spec of lifecycle.commands) {
       if (spec.roles.every((role) => role === 'system')) continue;
@@ -56,9 +53,9 @@ export const caseRoutes = (deps: { cases: CaseService; rulesets: RulesetRegistry
       authorizeProperty(request.principal)(history.state.propertyId!);
       return history;
     };
-    const notFound = (id: string) => problem(404, 'CASE_NOT_FOUND', `${singular[caseType]} ${id} does not exist`, { caseType, caseId: id });
+    const notFound = (id: string) => problem(404, 'CASE_NOT_FOUND', `${noun} ${id} does not exist`, { caseType, caseId: id });
 
-    app.get(`${base}/:id`, { config: { roles: readRoles }, schema: { tags: [tag], summary: `The ${singular[caseType]} now: state, allowed actions, SLA clocks`, params: caseIdParams } },
+    app.get(`${base}/:id`, { config: { roles: readRoles }, schema: { tags: [tag], summary: `The ${noun} now: state, allowed actions, SLA clocks`, params: caseIdParams } },
       async (request, reply) => {
         const history = await loadVisible(request, request.params.id);
         if (!history) return reply.status(404).type('application/problem+json').send(notFound(request.params.id));
@@ -67,7 +64,7 @@ export const caseRoutes = (deps: { cases: CaseService; rulesets: RulesetRegistry
         return caseView(history, ruleset, deps.clock.now(), deps.rulesets.current);
       });
 
-    app.get(`${base}/:id/events`, { config: { roles: readRoles }, schema: { tags: [tag], summary: `The ${singular[caseType]}'s history with metadata`, params: caseIdParams } },
+    app.get(`${base}/:id/events`, { config: { roles: readRoles }, schema: { tags: [tag], summary: `The ${noun}'s history with metadata`, params: caseIdParams } },
       async (request, reply) => {
         const history = await loadVisible(request, request.params.id);
         if (!history) return reply.status(404).type('application/problem+json').send(notFound(request.params.id));

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
+import { recordsMetaOnce } from './record-meta.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { RulesetRegistry } from '../../app/rulesets.js';
+import type { RulesetRegistry } from '../../ruleset/registry.js';
 
 /**
  * The live dashboard web page (docs/dashboard.md): web/*.js|css and the ESM builds of preact,
@@ -118,7 +119,8 @@ export const dashboardPageRoutes = (deps: { rulesets: RulesetRegistry }) => asyn
 
   /**
    * What the signed-in page needs to label its figures: the caller's role, the properties it may
-   * see (with their zone) and the category and department names in Chinese and English.
+   * see (with their zone) and the category and department names in Chinese and English, and the record types (their names,
+   * states, events and actions).
    */
   app.get('/dashboard/session', {
     config: { roles: dashboardRoles },
@@ -132,6 +134,6 @@ export const dashboardPageRoutes = (deps: { rulesets: RulesetRegistry }) => asyn
         const property = ruleset.property(p.id)!;
         return { id: p.id, name: p.name, timeZone: property.timeZone, agreement: { id: property.agreementRules.id, name: property.agreementRules.name } };
       });
-    return { role: principal.role, properties, categories: ruleset.spec.categories };
+    return { role: principal.role, properties, categories: ruleset.spec.categories, records: recordsMetaOnce() };
   });
 };

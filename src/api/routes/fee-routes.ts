@@ -1,16 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CaseService } from '../../app/case-service.js';
-import type { Clock } from '../../app/clock.js';
-import type { RulesetRegistry } from '../../app/rulesets.js';
+import type { Clock } from '../../runtime/clock.js';
+import type { RulesetRegistry } from '../../ruleset/registry.js';
 import { isCaseNotFound } from '../../domain/case/errors.js';
 import { instantSchema } from '../../domain/events/envelope.js';
-import { feeEventSchemas } from '../../domain/events/fee.js';
+import { feeEventSchemas } from '../../domain/fee/events.js';
 import { feeCommands, feeLedgerId } from '../../domain/fee/commands.js';
 import { EngineError, hasCode } from '../../errors.js';
 import { authorizeProperty } from '../auth/plugin.js';
 import { commandHeaders, etag, readRoles, type CommandRunner } from './case-command.js';
-import { caseView } from './case-view.js';
+import { caseView } from '../../app/case-view.js';
 
 export const FEE_NOT_BILLED = 'FEE_NOT_BILLED' as const;
 /** A unit's ledger for a month that no bill opened: there is nothing to pay or to show. */

@@ -1,13 +1,15 @@
 import { v5 as uuidv5 } from 'uuid';
 import { z } from 'zod';
-import { lifecycles, loadCase, streamName } from '../../app/case-history.js';
-import type { Clock } from '../../app/clock.js';
-import type { RulesetRegistry } from '../../app/rulesets.js';
+import { loadCase, streamName } from '../../app/case-history.js';
+import { recordOf } from '../../domain/records.js';
+import type { Clock } from '../../runtime/clock.js';
+import type { RulesetRegistry } from '../../ruleset/registry.js';
 import { canonicalJson } from '../../domain/canonical.js';
 import type { CaseCommand } from '../../domain/case/command.js';
 import { decide } from '../../domain/case/decide.js';
 import { evolve, type CaseState } from '../../domain/case/state.js';
-import { caseTypeSchema, instantSchema, roleSchema, type CaseType, type DomainEvent } from '../../domain/events/envelope.js';
+import { instantSchema, roleSchema, type DomainEvent } from '../../domain/events/envelope.js';
+import { recordTypeSchema, type RecordType } from '../../domain/records.js';
 import { isEngineError } from '../../errors.js';
 import { NO_STREAM, type EventStore, type Json } from '../../store/port.js';
 import type { RawRow, RowProblem } from './format.js';
@@ -19,7 +21,7 @@ const KNOWN = ['caseRef', 'caseType', 'action', 'occurredAt', 'actor', 'role', '
 
 export const importRowSchema = z.object({
   caseRef: z.string().trim().min(1).max(200),
-  caseType: caseTypeSchema,
+  caseType: recordTypeSchema,
   action: z.string().trim().min(1),
   occurredAt: instantSchema,
   actor: z.string().trim().min(1).max(200),
@@ -29,7 +31,7 @@ export const importRowSchema = z.object({
 export type ImportRow = z.infer<typeof importRowSchema> & { readonly row: number };
 
 /** The engine's id of an imported case: the same source reference always maps to the same case. */
-export const importedCaseId = (caseType: CaseType, caseRef: string) => uuidv5(`${caseType}/${caseRef}`, IMPORT_NAMESPACE);
+export const importedCaseId = (caseType: RecordType, caseRef: string) => uuidv5(`${caseType}/${caseRef}`, IMPORT_NAMESPACE);
 
 /** A row's command id: its case, its place in the case and its content, so a re-run decides the same events. */
 const commandIdOf = (row: ImportRow, index: number) =>
@@ -61,7 +63,7 @@ const fieldOf = (error: unknown): string => {
 
 export interface ImportedCase {
   readonly caseRef: string;
-  readonly caseType: CaseType;
+  readonly caseType: RecordType;
   readonly caseId: string;
   readonly status: 'imported' | 'unchanged' | 'rejected';
   readonly events: number;
@@ -83,8 +85,8 @@ export interface ImportReport {
  * A record with a natural key (a unit's fee ledger for a month) keeps the id of that key when
  * imported, so that later payments find it as they find a ledger billed over the API.
  */
-const naturalIdOf = (caseType: CaseType, first: ImportRow): string | undefined => {
-  const spec = lifecycles[caseType].commands.find((c) => c.name === first.action);
+const naturalIdOf = (caseType: RecordType, first: ImportRow): string | undefined => {
+  const spec = recordOf(caseType).lifecycle.commands.find((c) => c.name === first.action);
   if (!spec?.creates || !spec.naturalId) return undefined;
   const parsed = spec.payload.safeParse(first.fields);
   return parsed.success ? spec.naturalId(parsed.data) : undefined;
@@ -93,8 +95,8 @@ const naturalIdOf = (caseType: CaseType, first: ImportRow): string | undefined =
 type CasePlan = { events: DomainEvent[]; revision: bigint | null; existing: number } | { problem: RowProblem & { code?: string } };
 
 /** Decides every row of one case in memory, after what the store already holds of it; writes nothing. */
-const planCase = async (deps: ImportDeps, caseType: CaseType, caseId: string, rows: readonly ImportRow[], authorize?: (propertyId: string) => void): Promise<CasePlan> => {
-  const lifecycle = lifecycles[caseType];
+const planCase = async (deps: ImportDeps, caseType: RecordType, caseId: string, rows: readonly ImportRow[], authorize?: (propertyId: string) => void): Promise<CasePlan> => {
+  const lifecycle = recordOf(caseType).lifecycle;
   const history = await loadCase(deps.store, caseType, caseId);
   const commandIds = rows.map(commandIdOf);
   const existing = history.events.map((e) => e.metadata.commandId);

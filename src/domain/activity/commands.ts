@@ -2,7 +2,7 @@ import { Temporal } from 'temporal-polyfill';
 import { command, deskRoles, type AnyCommandSpec } from '../case/command.js';
 import { InvalidCommandError } from '../case/errors.js';
 import { localDateOf } from '../calendar/days.js';
-import { activityEventSchemas } from '../events/activity.js';
+import { activityEventSchemas } from './events.js';
 import type { Ruleset } from '../ruleset/ruleset.js';
 import type { ActivityFacts } from './facts.js';
 
@@ -21,8 +21,7 @@ export const activityCommands: readonly AnyCommandSpec<ActivityFacts>[] = [
   command({
     name: 'record', summary: 'Record a community activity held (社区活动)', creates: true, roles: deskRoles,
     payload: s.ActivityHeld,
-    toEvent: (data) => ({ type: 'ActivityHeld', data }),
-    sample: () => ({ propertyId: 'p', title: 't', heldOn: '2026-01-01', participants: 0 }),
+    emits: ['ActivityHeld'], toEvent: (data) => ({ type: 'ActivityHeld', data }),
     validate: (data, ruleset, _facts, context) => {
       withinHouseholds(data.participants, data.propertyId, ruleset);
       const property = ruleset.property(data.propertyId)!;
@@ -38,8 +37,7 @@ export const activityCommands: readonly AnyCommandSpec<ActivityFacts>[] = [
   command({
     name: 'correct-participation', summary: 'Correct the count of participating households, with a reason', roles: deskRoles,
     payload: s.ActivityParticipationCorrected,
-    toEvent: (data) => ({ type: 'ActivityParticipationCorrected', data }),
-    sample: (facts) => ({ participants: facts.participants + 1, reason: 'r' }),
+    emits: ['ActivityParticipationCorrected'], toEvent: (data) => ({ type: 'ActivityParticipationCorrected', data }),
     validate: (data, ruleset, facts) => withinHouseholds(data.participants, facts.propertyId, ruleset),
   }),
 ];

@@ -1,5 +1,5 @@
 import type { MachineEventOf } from '../case/machine-event.js';
-import type { activityEventSchemas } from '../events/activity.js';
+import type { activityEventSchemas } from './events.js';
 
 export type ActivityMachineEvent = MachineEventOf<typeof activityEventSchemas>;
 

@@ -1,5 +1,5 @@
 import { command, deskRoles, type AnyCommandSpec } from '../case/command.js';
-import { archiveCheckEventSchemas } from '../events/archive-check.js';
+import { archiveCheckEventSchemas } from './events.js';
 import type { ArchiveCheckFacts } from './facts.js';
 
 const s = archiveCheckEventSchemas;
@@ -9,11 +9,10 @@ export const archiveCheckCommands: readonly AnyCommandSpec<ArchiveCheckFacts>[] 
   command({
     name: 'record', summary: 'Record the check of an owner\'s record (档案核查)', creates: true, roles: deskRoles,
     payload: s.ArchiveChecked,
-    toEvent: (data) => ({ type: 'ArchiveChecked', data }),
-    sample: () => ({ propertyId: 'p', unit: 'u', correct: true }),
+    emits: ['ArchiveChecked'], toEvent: (data) => ({ type: 'ArchiveChecked', data }),
   }),
   command({
     name: 'correct', summary: 'The record found wrong has been corrected', roles: deskRoles,
-    payload: s.ArchiveCorrected, toEvent: (data) => ({ type: 'ArchiveCorrected', data }), sample: () => ({ note: 'n' }),
+    payload: s.ArchiveCorrected, emits: ['ArchiveCorrected'], toEvent: (data) => ({ type: 'ArchiveCorrected', data }),
   }),
 ];

@@ -1,5 +1,5 @@
 import type { MachineEventOf } from '../case/machine-event.js';
-import type { archiveCheckEventSchemas } from '../events/archive-check.js';
+import type { archiveCheckEventSchemas } from './events.js';
 
 export type ArchiveCheckMachineEvent = MachineEventOf<typeof archiveCheckEventSchemas>;
 

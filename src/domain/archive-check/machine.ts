@@ -1,5 +1,10 @@
 import { assign, setup } from 'xstate';
+import { guardChecks, type GuardRule } from '../case/definition.js';
 import { applyArchiveCheckEvent, emptyArchiveCheckFacts, type ArchiveCheckFacts, type ArchiveCheckMachineEvent } from './facts.js';
+
+export const archiveCheckGuards = {
+  foundCorrect: { test: ({ event }) => event.type === 'ArchiveChecked' && event.data.correct },
+} satisfies Record<string, GuardRule<ArchiveCheckFacts, ArchiveCheckMachineEvent>>;
 
 /** An owner-archive check: found correct, or incorrect and then corrected. */
 export const archiveCheckMachine = setup({
@@ -7,9 +12,7 @@ export const archiveCheckMachine = setup({
   actions: {
     record: assign(({ context, event }) => applyArchiveCheckEvent(context, event)),
   },
-  guards: {
-    foundCorrect: ({ event }) => event.type === 'ArchiveChecked' && event.data.correct,
-  },
+  guards: guardChecks(archiveCheckGuards),
 }).createMachine({
   id: 'archive_check',
   context: emptyArchiveCheckFacts,

@@ -3,29 +3,8 @@ import { calendarDays, dayNumber, plainDateOf } from './days.js';
 import { CalendarNoWorkingDayError, CalendarYearUnpublishedError } from './errors.js';
 import type { CalendarSpec } from './spec.js';
 
-export type DayKind = 'workday' | 'weekend' | 'holiday' | 'makeup_workday';
-
-export interface CalendarDay {
-  readonly kind: DayKind;
-  /** The holiday's name, for `holiday` days. */
-  readonly name?: string;
-}
-
-export interface BusinessHours {
-  readonly start: Temporal.PlainTime;
-  readonly end: Temporal.PlainTime;
-}
-
-export interface BusinessCalendar {
-  readonly id: string;
-  readonly name: string;
-  /** IANA zone in which every day of this calendar begins and ends. */
-  readonly timeZone: string;
-  readonly businessHours: BusinessHours;
-  /** Throws CalendarYearUnpublishedError for a year the calendar has no official schedule for. */
-  dayKind(date: Temporal.PlainDate): CalendarDay;
-  isWorkingDay(date: Temporal.PlainDate): boolean;
-}
+export type { BusinessCalendar, BusinessHours, CalendarDay, DayKind } from './business-calendar.js';
+import type { BusinessCalendar, CalendarDay } from './business-calendar.js';
 
 /**
  * The longest run of rest days tolerated before a search gives up: real calendars never come close

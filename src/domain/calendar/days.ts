@@ -1,5 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
-import type { BusinessCalendar } from './calendar.js';
+import type { BusinessCalendar } from './business-calendar.js';
 import { epochNanos } from '../time/epoch.js';
 
 /**

@@ -45,17 +45,17 @@ export interface CommandSpec<F, P = never> {
   readonly roles: readonly Role[];
   /** True for the command that opens the case. */
   readonly creates?: boolean;
+  /** The event types it may decide: whether it is allowed now is whether the lifecycle allows one of them. */
+  readonly emits: readonly string[];
   readonly toEvent: (payload: NoInfer<P>, facts: F) => EventDraft;
-  /** A payload that passes this command's own guards given the facts: used to list what is allowed now. */
-  readonly sample: (facts: F) => NoInfer<P>;
   /** Rules that need the ruleset (known category, department…) or the facts (an amount within what is owed…); throws InvalidCommandError. */
   readonly validate?: (payload: NoInfer<P>, ruleset: Ruleset, facts: F, context: CommandContext) => void;
   /**
    * The agreement's policy on a command the lifecycle accepts (e.g. whether a case may be closed
-   * after a dissatisfied callback), checked after the lifecycle: the rule that refuses it, if any
-   * (answered as TRANSITION_NOT_ALLOWED, naming the rule).
+   * after a dissatisfied callback), checked after the lifecycle, from the facts alone: the rule
+   * that refuses it, if any (answered as TRANSITION_NOT_ALLOWED, naming the rule).
    */
-  readonly policy?: (payload: NoInfer<P>, facts: F, ruleset: Ruleset, propertyId: string) => PolicyRefusal | undefined;
+  readonly policy?: (facts: F, ruleset: Ruleset, propertyId: string) => PolicyRefusal | undefined;
   /**
    * For a creating command whose record has a natural key (a fee ledger: one per unit and month),
    * the record's id from its payload: a second record for the same key is refused, not duplicated.
@@ -76,5 +76,5 @@ export const fieldRoles: readonly Role[] = ['technician', 'dispatcher', 'admin']
 export const systemRoles: readonly Role[] = ['system'];
 /** Bills and payments: the finance office, or a front desk that takes payments. */
 export const financeRoles: readonly Role[] = ['finance', 'frontdesk', 'admin'];
-/** Procedure spot checks: the quality department. */
-export const inspectionRoles: readonly Role[] = ['inspector', 'admin'];
+/** The quality department's own records (spot checks of procedures). */
+export const qualityRoles: readonly Role[] = ['inspector', 'admin'];

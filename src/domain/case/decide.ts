@@ -61,18 +61,16 @@ export interface DecideContext {
 }
 
 /**
- * The commands the lifecycle accepts in this state (each tried with a payload that passes its own
- * guards); given the ruleset, also those the property's agreement allows.
+ * The commands people may issue in this state: those one of whose events the lifecycle allows now
+ * (its guards asked whether some payload could pass, given the facts); given the ruleset, also
+ * those the property's agreement allows.
  */
 export const allowedCommands = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, ruleset?: Ruleset): string[] =>
   lifecycle.commands
     .filter((spec) => spec.roles.some((role) => role !== 'system'))
     .filter((spec) => {
-      const facts = state.snapshot.facts;
-      const sample = spec.sample(facts);
-      const draft = spec.toEvent(sample, facts);
-      if (!lifecycle.can(state.snapshot, { ...draft, at: state.lastOccurredAt ?? '' })) return false;
-      return !ruleset || !spec.policy || state.propertyId === null || spec.policy(sample, facts, ruleset, state.propertyId) === undefined;
+      if (!spec.emits.some((type) => lifecycle.allows(state.snapshot, type))) return false;
+      return !ruleset || !spec.policy || state.propertyId === null || spec.policy(state.snapshot.facts, ruleset, state.propertyId) === undefined;
     })
     .map((spec) => spec.name);
 
@@ -119,10 +117,10 @@ export const decide = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, command:
   const draft = spec.toEvent(payload, facts);
   if (!lifecycle.can(state.snapshot, { ...draft, at: occurredAt })) {
     const allowed = allowedCommands(lifecycle, state, ruleset);
-    const reason = lifecycle.handles(state.snapshot, draft.type) ? refusalReason(lifecycle.caseType, spec.name, draft) : undefined;
+    const reason = lifecycle.handles(state.snapshot, draft.type) ? (lifecycle.refusal(state.snapshot, { ...draft, at: occurredAt }) ?? 'a guard of the lifecycle refused this payload') : undefined;
     throw new TransitionNotAllowedError(spec.name, state.snapshot.state, allowed, reason);
   }
-  const refusal = spec.policy?.(payload, facts, ruleset, propertyId);
+  const refusal = spec.policy?.(facts, ruleset, propertyId);
   if (refusal) throw new TransitionNotAllowedError(spec.name, state.snapshot.state, allowedCommands(lifecycle, state, ruleset), refusal.reason, refusal.rule);
 
   const id = eventIdFor(command.commandId, 0);
@@ -132,7 +130,7 @@ export const decide = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, command:
       type: draft.type,
       data: draft.data,
       metadata: {
-        schemaVersion: currentSchemaVersion(lifecycle.caseType, draft.type),
+        schemaVersion: currentSchemaVersion(lifecycle.caseType, lifecycle.events, draft.type),
         caseType: lifecycle.caseType,
         caseId: command.caseId,
         propertyId,
@@ -149,16 +147,4 @@ export const decide = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, command:
     state.lastHash,
   );
   return [event];
-};
-
-/** Why a command the state allows in general was refused with this payload. */
-const refusalReason = (caseType: string, command: string, draft: { type: string; data: unknown }): string => {
-  const data = draft.data as Record<string, unknown>;
-  if (command === 'close' && data.withoutCallback) return 'closing without a callback needs a reason, e.g. the owner could not be reached';
-  if (command === 'assign') return 'the complaint is already with that department';
-  if (command === 'dispatch') return 'the repair is already with that technician';
-  if (command === 'reclassify') return `the ${caseType} already has that complexity`;
-  if (command === 'refer') return 'the visit is already with that department';
-  if (command === 'correct-participation') return 'the activity already has that count';
-  return 'a guard of the lifecycle refused this payload';
 };

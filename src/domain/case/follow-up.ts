@@ -16,7 +16,7 @@ interface FollowedUp {
  * another callback replaces the last rating; an escalation after the rating also follows it up.
  */
 export const followUpBeforeClosing = (caseType: 'complaint' | 'repair') =>
-  (_payload: unknown, facts: FollowedUp, ruleset: Ruleset, propertyId: string): PolicyRefusal | undefined => {
+  (facts: FollowedUp, ruleset: Ruleset, propertyId: string): PolicyRefusal | undefined => {
     const agreement = ruleset.property(propertyId)?.agreementRules;
     if (!agreement || agreement.followUp[caseType] !== 'required') return undefined;
     const last = facts.callbacks.at(-1);

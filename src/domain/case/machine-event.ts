@@ -1,6 +1,4 @@
 import type { z } from 'zod';
-import type { complaintEventSchemas } from '../events/complaint.js';
-import type { repairEventSchemas } from '../events/repair.js';
 
 /**
  * What a lifecycle machine receives, from the schemas of its record's events: a domain event's
@@ -10,9 +8,6 @@ import type { repairEventSchemas } from '../events/repair.js';
 export type MachineEventOf<S extends Record<string, z.ZodType>> = {
   [K in keyof S & string]: { type: K; data: z.infer<S[K]>; at: string };
 }[keyof S & string];
-
-export type ComplaintMachineEvent = MachineEventOf<typeof complaintEventSchemas>;
-export type RepairMachineEvent = MachineEventOf<typeof repairEventSchemas>;
 
 export interface CallbackFact {
   readonly satisfaction: 'very_satisfied' | 'satisfied' | 'neutral' | 'dissatisfied';

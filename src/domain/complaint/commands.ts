@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { command, deskRoles, dispatchRoles, systemRoles, type AnyCommandSpec } from '../case/command.js';
 import { InvalidCommandError } from '../case/errors.js';
 import { followUpBeforeClosing } from '../case/follow-up.js';
-import { complaintEventSchemas } from '../events/complaint.js';
+import { complaintEventSchemas } from './events.js';
 import { text } from '../events/shared.js';
 import type { ComplaintFacts } from './facts.js';
 
@@ -14,8 +14,7 @@ export const complaintCommands: readonly AnyCommandSpec<ComplaintFacts>[] = [
   command({
     name: 'receive', summary: 'Record a complaint (受理)', creates: true, roles: deskRoles,
     payload: s.ComplaintReceived,
-    toEvent: (data) => ({ type: 'ComplaintReceived', data }),
-    sample: () => ({ propertyId: 'p', unit: 'u', category: 'c', description: 'd', channel: 'phone' as const, owner: { name: 'n', phone: '00000' } }),
+    emits: ['ComplaintReceived'], toEvent: (data) => ({ type: 'ComplaintReceived', data }),
     validate: (data, ruleset) => {
       if (!ruleset.hasCategory('complaint', data.category)) {
         throw new InvalidCommandError('category', `unknown complaint category "${data.category}"`, ruleset.spec.categories.complaint.map((c) => c.id));
@@ -25,13 +24,12 @@ export const complaintCommands: readonly AnyCommandSpec<ComplaintFacts>[] = [
   command({
     name: 'acknowledge', summary: 'Start handling (stops the response clock)', roles: deskRoles,
     payload: s.ComplaintHandlingStarted,
-    toEvent: (data) => ({ type: 'ComplaintHandlingStarted', data }), sample: () => ({}),
+    emits: ['ComplaintHandlingStarted'], toEvent: (data) => ({ type: 'ComplaintHandlingStarted', data }),
   }),
   command({
     name: 'assign', summary: 'Assign or reassign to a department', roles: dispatchRoles,
     payload: s.ComplaintAssigned,
-    toEvent: (data) => ({ type: 'ComplaintAssigned', data }),
-    sample: (facts) => ({ department: `${facts.department ?? ''}\u0000other` }),
+    emits: ['ComplaintAssigned'], toEvent: (data) => ({ type: 'ComplaintAssigned', data }),
     validate: (data, ruleset) => {
       if (!ruleset.hasDepartment(data.department)) {
         throw new InvalidCommandError('department', `unknown department "${data.department}"`, ruleset.spec.categories.departments.map((d) => d.id));
@@ -41,45 +39,43 @@ export const complaintCommands: readonly AnyCommandSpec<ComplaintFacts>[] = [
   command({
     name: 'resolve', summary: 'Record the resolution (stops the resolution clock)', roles: deskRoles,
     payload: s.ComplaintResolved,
-    toEvent: (data) => ({ type: 'ComplaintResolved', data }), sample: () => ({ resolution: 'r' }),
+    emits: ['ComplaintResolved'], toEvent: (data) => ({ type: 'ComplaintResolved', data }),
   }),
   command({
     name: 'notify-owner', summary: 'Tell the owner the result', roles: deskRoles,
     payload: s.ComplaintOwnerNotified,
-    toEvent: (data) => ({ type: 'ComplaintOwnerNotified', data }), sample: () => ({}),
+    emits: ['ComplaintOwnerNotified'], toEvent: (data) => ({ type: 'ComplaintOwnerNotified', data }),
   }),
   command({
     name: 'callback', summary: 'Record a callback (回访) and the owner\'s rating', roles: deskRoles,
     payload: s.CallbackRecorded,
-    toEvent: (data) => ({ type: 'CallbackRecorded', data }), sample: () => ({ satisfaction: 'satisfied' as const }),
+    emits: ['CallbackRecorded'], toEvent: (data) => ({ type: 'CallbackRecorded', data }),
   }),
   command({
     name: 'close', summary: 'Close; without a callback a reason is required', roles: deskRoles,
     payload: z.strictObject({ reason: text(2000).optional() }),
-    toEvent: (data, facts) => ({ type: 'ComplaintClosed', data: { withoutCallback: facts.callbacks.length === 0, ...data } }),
-    sample: () => ({ reason: 'r' }),
+    emits: ['ComplaintClosed'], toEvent: (data, facts) => ({ type: 'ComplaintClosed', data: { withoutCallback: facts.callbacks.length === 0, ...data } }),
     policy: followUpBeforeClosing('complaint'),
   }),
   command({
     name: 'reopen', summary: 'Reopen after the owner is not satisfied', roles: deskRoles,
-    payload: reason, toEvent: (data) => ({ type: 'ComplaintReopened', data }), sample: () => ({ reason: 'r' }),
+    payload: reason, emits: ['ComplaintReopened'], toEvent: (data) => ({ type: 'ComplaintReopened', data }),
   }),
   command({
     name: 'escalate', summary: 'Report to management (重要投诉)', roles: deskRoles,
-    payload: reason, toEvent: (data) => ({ type: 'ComplaintEscalated', data }), sample: () => ({ reason: 'r' }),
+    payload: reason, emits: ['ComplaintEscalated'], toEvent: (data) => ({ type: 'ComplaintEscalated', data }),
   }),
   command({
     name: 'withdraw', summary: 'The owner withdrew the complaint', roles: deskRoles,
-    payload: reason, toEvent: (data) => ({ type: 'ComplaintWithdrawn', data }), sample: () => ({ reason: 'r' }),
+    payload: reason, emits: ['ComplaintWithdrawn'], toEvent: (data) => ({ type: 'ComplaintWithdrawn', data }),
   }),
   command({
     name: 'reject', summary: 'Not the property company\'s responsibility', roles: dispatchRoles,
-    payload: reason, toEvent: (data) => ({ type: 'ComplaintRejected', data }), sample: () => ({ reason: 'r' }),
+    payload: reason, emits: ['ComplaintRejected'], toEvent: (data) => ({ type: 'ComplaintRejected', data }),
   }),
   command({
     name: 'record-deadline-miss', summary: 'A clock\'s deadline passed without its stopping event', roles: systemRoles,
     payload: s.ComplaintDeadlineMissed,
-    toEvent: (data) => ({ type: 'ComplaintDeadlineMissed', data }),
-    sample: () => ({ clock: 'response' as const, policyId: 'p', deadline: '2000-01-01T00:00:00Z' }),
+    emits: ['ComplaintDeadlineMissed'], toEvent: (data) => ({ type: 'ComplaintDeadlineMissed', data }),
   }),
 ];

@@ -1,4 +1,7 @@
-import type { CallbackFact, ComplaintMachineEvent, MissFact } from '../case/machine-event.js';
+import type { CallbackFact, MachineEventOf, MissFact } from '../case/machine-event.js';
+import type { complaintEventSchemas } from './events.js';
+
+export type ComplaintMachineEvent = MachineEventOf<typeof complaintEventSchemas>;
 
 /** What the SLA clocks and KPIs need to know about a complaint, folded from its events. */
 export interface ComplaintFacts {

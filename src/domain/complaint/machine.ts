@@ -1,6 +1,6 @@
 import { assign, setup } from 'xstate';
-import type { ComplaintMachineEvent } from '../case/machine-event.js';
-import { applyComplaintEvent, emptyComplaintFacts, type ComplaintFacts } from './facts.js';
+import { guardChecks, type GuardRule } from '../case/definition.js';
+import { applyComplaintEvent, emptyComplaintFacts, type ComplaintFacts, type ComplaintMachineEvent } from './facts.js';
 
 /**
  * The complaint lifecycle (投诉): received → handling → assigned → resolved → owner notified →
@@ -14,22 +14,30 @@ const whileOpen = {
   ComplaintDeadlineMissed: { actions: 'record' },
 } as const;
 
+export const complaintGuards = {
+  /** A reassignment must name another department. */
+  otherDepartment: {
+    test: ({ context, event }) => event.type === 'ComplaintAssigned' && event.data.department !== context.department,
+    refusal: 'the complaint is already with that department',
+  },
+  /** Without a callback, closing needs a reason (e.g. the owner cannot be reached). */
+  closeWithoutCallback: {
+    test: ({ event }) => event.type === 'ComplaintClosed' && event.data.withoutCallback && !!event.data.reason,
+    refusal: 'closing without a callback needs a reason, e.g. the owner could not be reached',
+  },
+  /**
+   * After a callback, closing is the lifecycle's to allow whatever the rating: whether a
+   * dissatisfied one must be followed up first is the agreement's rule (followUp), checked by decide.
+   */
+  closeAfterCallback: { test: ({ event }) => event.type === 'ComplaintClosed' && !event.data.withoutCallback },
+} satisfies Record<string, GuardRule<ComplaintFacts, ComplaintMachineEvent>>;
+
 export const complaintMachine = setup({
   types: { context: {} as ComplaintFacts, events: {} as ComplaintMachineEvent },
   actions: {
     record: assign(({ context, event }) => applyComplaintEvent(context, event)),
   },
-  guards: {
-    /** A reassignment must name another department. */
-    otherDepartment: ({ context, event }) => event.type === 'ComplaintAssigned' && event.data.department !== context.department,
-    /** Without a callback, closing needs a reason (e.g. the owner cannot be reached). */
-    closeWithoutCallback: ({ event }) => event.type === 'ComplaintClosed' && event.data.withoutCallback && !!event.data.reason,
-    /**
-     * After a callback, closing is the lifecycle's to allow whatever the rating: whether a
-     * dissatisfied one must be followed up first is the agreement's rule (followUp), checked by decide.
-     */
-    closeAfterCallback: ({ event }) => event.type === 'ComplaintClosed' && !event.data.withoutCallback,
-  },
+  guards: guardChecks(complaintGuards),
 }).createMachine({
   id: 'complaint',
   context: emptyComplaintFacts,

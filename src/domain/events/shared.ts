@@ -16,7 +16,7 @@ export const ownerSchema = z.strictObject({
 export const text = (max: number) => z.string().trim().min(1).max(max);
 export const optionalNote = text(2000).optional();
 
-/** The SLA clocks of DOMAIN.md; which apply to which case type is ruleset data. */
+/** The SLA clocks (docs/domain.md); which apply to which record type is ruleset data. */
 export const clockIds = ['response', 'resolution', 'completion', 'callback'] as const;
 export const clockIdSchema = z.enum(clockIds);
 export type ClockId = z.infer<typeof clockIdSchema>;
@@ -31,3 +31,8 @@ export const deadlineMissedSchema = z.strictObject({
   policyId: z.string().min(1),
   deadline: z.iso.datetime({ offset: true }),
 });
+
+/** How hard a repair is: the rules may give complex work a longer completion clock. */
+export const complexities = ['general', 'complex'] as const;
+export const complexitySchema = z.enum(complexities);
+export type Complexity = z.infer<typeof complexitySchema>;

@@ -1,7 +1,7 @@
 import { v5 as uuidv5 } from 'uuid';
 import { command, financeRoles, type AnyCommandSpec } from '../case/command.js';
 import { InvalidCommandError } from '../case/errors.js';
-import { feeEventSchemas } from '../events/fee.js';
+import { feeEventSchemas } from './events.js';
 import { collectedFen, outstandingFen, type FeeFacts } from './facts.js';
 
 const s = feeEventSchemas;
@@ -21,29 +21,25 @@ export const feeCommands: readonly AnyCommandSpec<FeeFacts>[] = [
   command({
     name: 'bill', summary: 'Bill a unit for a month (opens its ledger)', creates: true, roles: financeRoles,
     payload: s.FeeBilled,
-    toEvent: (data) => ({ type: 'FeeBilled', data }),
+    emits: ['FeeBilled'], toEvent: (data) => ({ type: 'FeeBilled', data }),
     naturalId: (data) => feeLedgerId(data.propertyId, data.unit, data.period),
-    sample: () => ({ propertyId: 'p', unit: 'u', period: '2026-01', amountFen: 1, dueDate: '2026-01-31' }),
     validate: (data) => {
       if (data.dueDate < `${data.period}-01`) throw new InvalidCommandError('dueDate', `due ${data.dueDate}, before the billing month ${data.period} begins`);
     },
   }),
   command({
     name: 'pay', summary: 'Record a payment (收费)', roles: financeRoles,
-    payload: s.FeePaid, toEvent: (data) => ({ type: 'FeePaid', data }),
-    sample: (facts) => ({ amountFen: Math.max(1, outstandingFen(facts)), method: 'cash' as const }),
+    payload: s.FeePaid, emits: ['FeePaid'], toEvent: (data) => ({ type: 'FeePaid', data }),
     validate: (data, _ruleset, facts) => withinOwed(data.amountFen, facts, 'a payment'),
   }),
   command({
     name: 'waive', summary: 'Waive part or all of what is owed (减免), with a reason', roles: financeRoles,
-    payload: s.FeeWaived, toEvent: (data) => ({ type: 'FeeWaived', data }),
-    sample: (facts) => ({ amountFen: Math.max(1, outstandingFen(facts)), reason: 'r' }),
+    payload: s.FeeWaived, emits: ['FeeWaived'], toEvent: (data) => ({ type: 'FeeWaived', data }),
     validate: (data, _ruleset, facts) => withinOwed(data.amountFen, facts, 'a waiver'),
   }),
   command({
     name: 'refund', summary: 'Refund part or all of what was paid (退款), with a reason', roles: financeRoles,
-    payload: s.FeeRefunded, toEvent: (data) => ({ type: 'FeeRefunded', data }),
-    sample: () => ({ amountFen: 1, reason: 'r' }),
+    payload: s.FeeRefunded, emits: ['FeeRefunded'], toEvent: (data) => ({ type: 'FeeRefunded', data }),
     validate: (data, _ruleset, facts) => {
       const collected = collectedFen(facts);
       if (data.amountFen > collected) throw new InvalidCommandError('amountFen', `a refund of ${data.amountFen} fen is more than the ${collected} fen collected`);

@@ -1,5 +1,5 @@
 import type { MachineEventOf } from '../case/machine-event.js';
-import type { feeEventSchemas } from '../events/fee.js';
+import type { feeEventSchemas } from './events.js';
 
 export type FeeMachineEvent = MachineEventOf<typeof feeEventSchemas>;
 

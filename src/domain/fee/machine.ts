@@ -1,7 +1,21 @@
 import { assign, setup } from 'xstate';
+import { guardChecks, type GuardRule } from '../case/definition.js';
 import { applyFeeEvent, collectedFen, emptyFeeFacts, outstandingFen, type FeeFacts, type FeeMachineEvent } from './facts.js';
 
 const amountOf = (event: FeeMachineEvent): number => ('amountFen' in event.data ? event.data.amountFen : 0);
+
+export const feeGuards = {
+  /** The payment or waiver clears the ledger. */
+  clears: { test: ({ context, event }) => amountOf(event) === outstandingFen(context), possible: (facts) => outstandingFen(facts) >= 1 },
+  /** It leaves something owed. */
+  leavesOwed: { test: ({ context, event }) => amountOf(event) < outstandingFen(context), possible: (facts) => outstandingFen(facts) >= 2 },
+  /** A refund gives back at most what was collected. */
+  withinCollected: {
+    test: ({ context, event }) => amountOf(event) <= collectedFen(context),
+    refusal: 'a refund gives back at most what was collected',
+    possible: (facts) => collectedFen(facts) >= 1,
+  },
+} satisfies Record<string, GuardRule<FeeFacts, FeeMachineEvent>>;
 
 /**
  * A fee ledger (物业费台账): billed → outstanding ⇄ settled. A payment or waiver that clears what
@@ -13,14 +27,7 @@ export const feeMachine = setup({
   actions: {
     record: assign(({ context, event }) => applyFeeEvent(context, event)),
   },
-  guards: {
-    /** The payment or waiver clears the ledger. */
-    clears: ({ context, event }) => amountOf(event) === outstandingFen(context),
-    /** It leaves something owed. */
-    leavesOwed: ({ context, event }) => amountOf(event) < outstandingFen(context),
-    /** A refund gives back at most what was collected. */
-    withinCollected: ({ context, event }) => amountOf(event) <= collectedFen(context),
-  },
+  guards: guardChecks(feeGuards),
 }).createMachine({
   id: 'fee',
   context: emptyFeeFacts,

@@ -1,5 +1,5 @@
 import type { MachineEventOf } from '../case/machine-event.js';
-import type { inspectionEventSchemas } from '../events/inspection.js';
+import type { inspectionEventSchemas } from './events.js';
 
 export type InspectionMachineEvent = MachineEventOf<typeof inspectionEventSchemas>;
 

@@ -1,5 +1,10 @@
 import { assign, setup } from 'xstate';
+import { guardChecks, type GuardRule } from '../case/definition.js';
 import { applyInspectionEvent, emptyInspectionFacts, type InspectionFacts, type InspectionMachineEvent } from './facts.js';
+
+export const inspectionGuards = {
+  passed: { test: ({ event }) => event.type === 'InspectionRecorded' && event.data.passed },
+} satisfies Record<string, GuardRule<InspectionFacts, InspectionMachineEvent>>;
 
 /** A procedure spot check: passed, or failed and then rectified. */
 export const inspectionMachine = setup({
@@ -7,9 +12,7 @@ export const inspectionMachine = setup({
   actions: {
     record: assign(({ context, event }) => applyInspectionEvent(context, event)),
   },
-  guards: {
-    passed: ({ event }) => event.type === 'InspectionRecorded' && event.data.passed,
-  },
+  guards: guardChecks(inspectionGuards),
 }).createMachine({
   id: 'inspection',
   context: emptyInspectionFacts,

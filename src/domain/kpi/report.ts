@@ -1,5 +1,5 @@
 import type { Agreement, KpiId } from '../ruleset/schema.js';
-import type { KpiRecord } from './case.js';
+import type { KpiRecord } from './record.js';
 import { kpiDefinitions, meets, type Count, type KpiMeasure } from './outcome.js';
 import type { Period } from './period.js';
 

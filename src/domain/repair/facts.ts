@@ -1,5 +1,8 @@
-import type { CallbackFact, MissFact, RepairMachineEvent } from '../case/machine-event.js';
-import type { Complexity } from '../events/repair.js';
+import type { CallbackFact, MachineEventOf, MissFact } from '../case/machine-event.js';
+import type { repairEventSchemas } from './events.js';
+import type { Complexity } from './events.js';
+
+export type RepairMachineEvent = MachineEventOf<typeof repairEventSchemas>;
 
 export interface PauseFact {
   readonly start: string;

@@ -1,11 +1,38 @@
 import { assign, setup } from 'xstate';
-import type { RepairMachineEvent } from '../case/machine-event.js';
-import { applyRepairEvent, emptyRepairFacts, type RepairFacts } from './facts.js';
+import { guardChecks, type GuardRule } from '../case/definition.js';
+import { applyRepairEvent, emptyRepairFacts, type RepairFacts, type RepairMachineEvent } from './facts.js';
 
 const cancel = { RepairCancelled: { target: 'cancelled', actions: 'record' } } as const;
 /** Accepted in every open state, without changing it. */
 const whileOpen = { RepairDeadlineMissed: { actions: 'record' } } as const;
 const reclassify = { RepairReclassified: { guard: 'otherComplexity', actions: 'record' } } as const;
+
+export const repairGuards = {
+  otherComplexity: {
+    test: ({ context, event }) =>
+      event.type === 'RepairReclassified' && event.data.from === context.complexity && event.data.to !== context.complexity,
+    refusal: 'the repair already has that complexity',
+  },
+  /** A re-dispatch must name another technician. */
+  otherTechnician: {
+    test: ({ context, event }) => event.type === 'RepairDispatched' && event.data.technicianId !== context.technicianId,
+    refusal: 'the repair is already with that technician',
+  },
+  arrivedBeforePause: {
+    test: ({ context }) => context.arrived,
+    refusal: 'the technician has not arrived yet',
+    possible: (facts) => facts.arrived,
+  },
+  closeWithoutCallback: {
+    test: ({ event }) => event.type === 'RepairClosed' && event.data.withoutCallback && !!event.data.reason,
+    refusal: 'closing without a callback needs a reason, e.g. the owner could not be reached',
+  },
+  /**
+   * After a callback, closing is the lifecycle's to allow whatever the rating: whether a
+   * dissatisfied one must be followed up first is the agreement's rule (followUp), checked by decide.
+   */
+  closeAfterCallback: { test: ({ event }) => event.type === 'RepairClosed' && !event.data.withoutCallback },
+} satisfies Record<string, GuardRule<RepairFacts, RepairMachineEvent>>;
 
 /**
  * The repair lifecycle (报修 / 维修工单): reported → dispatched → accepted → on site ⇄ paused →
@@ -17,19 +44,7 @@ export const repairMachine = setup({
   actions: {
     record: assign(({ context, event }) => applyRepairEvent(context, event)),
   },
-  guards: {
-    otherComplexity: ({ context, event }) =>
-      event.type === 'RepairReclassified' && event.data.from === context.complexity && event.data.to !== context.complexity,
-    /** A re-dispatch must name another technician. */
-    otherTechnician: ({ context, event }) => event.type === 'RepairDispatched' && event.data.technicianId !== context.technicianId,
-    arrivedBeforePause: ({ context }) => context.arrived,
-    closeWithoutCallback: ({ event }) => event.type === 'RepairClosed' && event.data.withoutCallback && !!event.data.reason,
-    /**
-     * After a callback, closing is the lifecycle's to allow whatever the rating: whether a
-     * dissatisfied one must be followed up first is the agreement's rule (followUp), checked by decide.
-     */
-    closeAfterCallback: ({ event }) => event.type === 'RepairClosed' && !event.data.withoutCallback,
-  },
+  guards: guardChecks(repairGuards),
 }).createMachine({
   id: 'repair',
   context: emptyRepairFacts,

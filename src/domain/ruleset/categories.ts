@@ -1,6 +1,7 @@
-import type { CaseType } from '../events/envelope.js';
 import type { Categories } from './schema.js';
 
-/** The categories of a case type: complaints, repairs and visits have them; the other records have none. */
-export const categoriesOf = (spec: { readonly categories: Categories }, caseType: CaseType): Categories['complaint'] =>
-  caseType === 'complaint' || caseType === 'repair' || caseType === 'visit' ? spec.categories[caseType] : [];
+/** The categories categories.yaml lists for a record type; none for a type it lists none for. */
+export const categoriesOf = (spec: { readonly categories: Categories }, caseType: string): Categories['departments'] => {
+  if (caseType === 'departments' || !Object.hasOwn(spec.categories, caseType)) return [];
+  return (spec.categories as Readonly<Record<string, Categories['departments']>>)[caseType]!;
+};

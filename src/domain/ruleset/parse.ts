@@ -1,10 +1,9 @@
 import type { z } from 'zod';
 import { calendarSpecSchema, type CalendarSpec } from '../calendar/spec.js';
-import type { CaseType } from '../events/envelope.js';
 import { formatPath, RulesetInvalidError, type RulesetIssue } from './errors.js';
 import { categoriesOf } from './categories.js';
 import {
-  agreementSchema, categoriesFileSchema, intakeFileSchema, milestones, pausableStates, propertiesFileSchema,
+  agreementSchema, categoriesFileSchema, intakeFileSchema, propertiesFileSchema,
   slaFileSchema, type Agreement, type Categories, type Intake, type PropertyRules, type SlaPolicy,
 } from './schema.js';
 
@@ -16,6 +15,15 @@ export interface RulesetSpec {
   readonly intake: Intake;
   readonly agreements: ReadonlyArray<Agreement & { readonly file: string }>;
   readonly properties: readonly PropertyRules[];
+}
+
+/**
+ * What the record types say the rules may name: for each type, the milestones its clocks may
+ * start or stop at, the states they may pause in, and whether a policy may choose by complexity.
+ * The record types' registry builds it (domain/records.ts); the rules themselves know no type.
+ */
+export interface RulesVocabulary {
+  readonly records: Readonly<Record<string, { readonly milestones: readonly string[]; readonly pausableStates: readonly string[]; readonly complexity: boolean }>>;
 }
 
 const singles = {
@@ -31,7 +39,7 @@ const singles = {
  * `files` maps a path relative to the rules directory (`sla.yaml`, `calendars/cn.yaml`,
  * `agreements/demo.yaml`…) to its parsed content.
  */
-export const parseRuleset = (files: Readonly<Record<string, unknown>>): RulesetSpec => {
+export const parseRuleset = (files: Readonly<Record<string, unknown>>, vocabulary: RulesVocabulary): RulesetSpec => {
   const issues: RulesetIssue[] = [];
   const check = <S extends z.ZodType>(file: string, schema: S, content: unknown): z.infer<S> | undefined => {
     const result = schema.safeParse(content);
@@ -69,7 +77,7 @@ export const parseRuleset = (files: Readonly<Record<string, unknown>>): RulesetS
     agreements,
     properties: parsed['properties.yaml']!.properties,
   };
-  issues.push(...crossCheck(spec));
+  issues.push(...crossCheck(spec, vocabulary));
   if (issues.length > 0) throw new RulesetInvalidError(issues);
   return spec;
 };
@@ -77,7 +85,7 @@ export const parseRuleset = (files: Readonly<Record<string, unknown>>): RulesetS
 const duplicates = (ids: readonly string[]): string[] => ids.filter((id, i) => ids.indexOf(id) !== i);
 
 /** References between files: every id named must exist, and every id must be unique. */
-const crossCheck = (spec: RulesetSpec): RulesetIssue[] => {
+const crossCheck = (spec: RulesetSpec, vocabulary: RulesVocabulary): RulesetIssue[] => {
   const issues: RulesetIssue[] = [];
   const calendarIds = spec.calendars.map((c) => c.id);
   const agreementIds = spec.agreements.map((a) => a.id);
@@ -90,13 +98,18 @@ const crossCheck = (spec: RulesetSpec): RulesetIssue[] => {
 
   spec.slaPolicies.forEach((policy, i) => {
     const at = (field: string) => `policies[${i}].${field}`;
-    const known: readonly string[] = milestones[policy.caseType];
+    const record = vocabulary.records[policy.caseType];
+    if (!record) {
+      issues.push({ file: 'sla.yaml', path: at('caseType'), message: `unknown record type "${policy.caseType}"; known: ${Object.keys(vocabulary.records).join(', ')}` });
+      return;
+    }
+    const known = record.milestones;
     for (const field of ['starts', 'stops'] as const) {
       if (!known.includes(policy[field])) {
         issues.push({ file: 'sla.yaml', path: at(field), message: `"${policy[field]}" is not a ${policy.caseType} milestone; allowed: ${known.join(', ')}` });
       }
     }
-    const pausable: readonly string[] = pausableStates[policy.caseType];
+    const pausable = record.pausableStates;
     policy.pausedIn.forEach((state, j) => {
       if (!pausable.includes(state)) {
         issues.push({ file: 'sla.yaml', path: at(`pausedIn[${j}]`), message: `a ${policy.caseType} clock cannot pause in "${state}"; allowed: ${pausable.join(', ') || 'none'}` });
@@ -106,8 +119,8 @@ const crossCheck = (spec: RulesetSpec): RulesetIssue[] => {
     policy.when?.categories?.forEach((category, j) => {
       if (!categoryIds.includes(category)) issues.push({ file: 'sla.yaml', path: at(`when.categories[${j}]`), message: `unknown ${policy.caseType} category "${category}"` });
     });
-    if (policy.when?.complexity && policy.caseType !== 'repair') {
-      issues.push({ file: 'sla.yaml', path: at('when.complexity'), message: 'only repairs have a complexity' });
+    if (policy.when?.complexity && !record.complexity) {
+      issues.push({ file: 'sla.yaml', path: at('when.complexity'), message: `a ${policy.caseType} has no complexity; only ${Object.keys(vocabulary.records).filter((t) => vocabulary.records[t]!.complexity).join(', ')} do` });
     }
   });
 
@@ -139,7 +152,7 @@ const crossCheck = (spec: RulesetSpec): RulesetIssue[] => {
   return issues;
 };
 
-const clockNeededBy: Partial<Record<string, { caseType: CaseType; clock: string }>> = {
+const clockNeededBy: Partial<Record<string, { caseType: string; clock: string }>> = {
   'complaint.timely_handling': { caseType: 'complaint', clock: 'response' },
   'complaint.resolution_timely': { caseType: 'complaint', clock: 'resolution' },
   'repair.response_timely': { caseType: 'repair', clock: 'response' },

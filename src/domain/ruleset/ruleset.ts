@@ -1,9 +1,7 @@
 import { createBusinessCalendar, type BusinessCalendar } from '../calendar/calendar.js';
 import { contentHash } from '../canonical.js';
-import type { CaseType } from '../events/envelope.js';
 import type { ClockId } from '../events/shared.js';
-import type { Complexity } from '../events/repair.js';
-import { parseRuleset, type RulesetSpec } from './parse.js';
+import { parseRuleset, type RulesetSpec, type RulesVocabulary } from './parse.js';
 import type { Agreement, Intake, PropertyRules, SlaPolicy } from './schema.js';
 import { categoriesOf } from './categories.js';
 
@@ -16,9 +14,9 @@ export interface Property extends PropertyRules {
 
 /** What a clock policy is chosen by. */
 export interface CaseProfile {
-  readonly caseType: CaseType;
+  readonly caseType: string;
   readonly category: string;
-  readonly complexity?: Complexity;
+  readonly complexity?: string;
 }
 
 export interface Ruleset {
@@ -32,13 +30,13 @@ export interface Ruleset {
   /** For each clock, the first policy in file order whose `when` matches the case. */
   policiesFor(profile: CaseProfile): ReadonlyMap<ClockId, SlaPolicy>;
   /** Whether the ruleset lists this category for the type (complaints, repairs and visits have categories). */
-  hasCategory(caseType: CaseType, id: string): boolean;
+  hasCategory(caseType: string, id: string): boolean;
   hasDepartment(id: string): boolean;
 }
 
 /** Builds a ruleset from parsed files; throws RulesetInvalidError naming every bad file and path. */
-export const createRuleset = (files: Readonly<Record<string, unknown>>): Ruleset => {
-  const spec = parseRuleset(files);
+export const createRuleset = (files: Readonly<Record<string, unknown>>, vocabulary: RulesVocabulary): Ruleset => {
+  const spec = parseRuleset(files, vocabulary);
   const calendars = new Map(spec.calendars.map((c) => [c.id, createBusinessCalendar(c)]));
   const properties = new Map<string, Property>(
     spec.properties.map((p) => {

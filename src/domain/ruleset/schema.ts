@@ -1,27 +1,8 @@
 import { z } from 'zod';
-import { caseTypeSchema } from '../events/envelope.js';
 import { clockIdSchema } from '../events/shared.js';
-import { complexitySchema } from '../events/repair.js';
+import { complexitySchema } from '../events/shared.js';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, 'an id: lower-case letters, digits, "_", "-" or "."');
-
-/** Case milestones a clock can start or stop at, per case type. */
-export const milestones = {
-  complaint: ['received', 'handling_started', 'resolved', 'callback_recorded', 'closed'],
-  repair: ['reported', 'dispatched', 'completed', 'callback_recorded', 'closed'],
-  /** A visit is answered when the visitor gets an answer on the spot or is referred to a department. */
-  visit: ['received', 'answered', 'closed'],
-  fee: [],
-  activity: [],
-  archive_check: [],
-  inspection: [],
-} as const;
-export type Milestone = (typeof milestones)[keyof typeof milestones][number];
-
-/** Lifecycle states a clock may pause in (the states are those of the machines). */
-export const pausableStates: Readonly<Record<z.infer<typeof caseTypeSchema>, readonly string[]>> = {
-  complaint: [], repair: ['paused'], visit: [], fee: [], activity: [], archive_check: [], inspection: [],
-};
 
 const positive = z.number().positive();
 const durationSchema = z.discriminatedUnion('kind', [
@@ -34,7 +15,8 @@ const durationSchema = z.discriminatedUnion('kind', [
 
 export const slaPolicySchema = z.strictObject({
   id,
-  caseType: caseTypeSchema,
+  /** The record type the clock runs on (the record types' own vocabulary checks it: RulesVocabulary). */
+  caseType: id,
   clock: clockIdSchema,
   /** The policy applies to cases matching all of these; the first matching policy in file order wins. */
   when: z.strictObject({

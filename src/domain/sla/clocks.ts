@@ -2,9 +2,9 @@ import type { Temporal } from 'temporal-polyfill';
 import { isEngineError } from '../../errors.js';
 import type { ClockId } from '../events/shared.js';
 import type { Ruleset } from '../ruleset/ruleset.js';
-import type { Milestone, SlaPolicy } from '../ruleset/schema.js';
+import type { SlaPolicy } from '../ruleset/schema.js';
 import { clockProgressOfNanos, epochNanos, isoOfNanos, type ClockDuration, type NanoInterval } from '../time/index.js';
-import { categoryOf, endedAt, milestoneAt, pausesOf, type CaseFacts } from './milestones.js';
+import type { ClockSubject } from './subject.js';
 
 export type ClockStatus =
   | 'not_started'
@@ -41,18 +41,18 @@ export const toClockDuration = (policy: SlaPolicy): ClockDuration =>
     ? { kind: 'working_days', days: policy.duration.days }
     : { kind: policy.duration.kind, minutes: (policy.duration.hours ?? 0) * 60 + (policy.duration.minutes ?? 0) };
 
-/** One clock of a case at `now`, under the given policy (DOMAIN.md "SLA clocks"). */
-export const caseClock = (c: CaseFacts, policy: SlaPolicy, ruleset: Ruleset, now: Temporal.Instant): CaseClock =>
+/** One clock of a case at `now`, under the given policy (docs/domain.md, "SLA clocks"). */
+export const caseClock = (c: ClockSubject, policy: SlaPolicy, ruleset: Ruleset, now: Temporal.Instant): CaseClock =>
   caseClockAt(c, policy, ruleset, now.epochNanoseconds);
 
 type ClockReading = Pick<CaseClock, 'deadline' | 'status' | 'paused' | 'consumedShare' | 'remainingMinutes' | 'error'>;
 
 /** caseClock with `now` in epoch nanoseconds. */
-export const caseClockAt = (c: CaseFacts, policy: SlaPolicy, ruleset: Ruleset, now: bigint): CaseClock => {
+export const caseClockAt = (c: ClockSubject, policy: SlaPolicy, ruleset: Ruleset, now: bigint): CaseClock => {
   const duration = toClockDuration(policy);
-  const startedAt = milestoneAt(c, policy.starts as Milestone);
-  const stoppedAt = milestoneAt(c, policy.stops as Milestone);
-  const ledger = policy.pausedIn.includes('paused') ? pausesOf(c) : [];
+  const startedAt = c.milestoneAt(policy.starts);
+  const stoppedAt = c.milestoneAt(policy.stops);
+  const ledger = policy.pausedIn.length > 0 ? c.pauses : [];
   // Written out rather than spread from a shared part: V8 spreads objects slowly, and this runs for every clock of every case written.
   const clock = (reading: ClockReading): CaseClock => ({
     clock: policy.clock, policyId: policy.id, duration, startedAt, stoppedAt, pauses: ledger,
@@ -62,10 +62,10 @@ export const caseClockAt = (c: CaseFacts, policy: SlaPolicy, ruleset: Ruleset, n
   if (startedAt === null) {
     return clock({ deadline: null, status: 'not_started', paused: false, consumedShare: null, remainingMinutes: null });
   }
-  const calendar = ruleset.property(c.facts.propertyId)?.businessCalendar;
-  if (!calendar) throw new Error(`case of unknown property ${c.facts.propertyId}`);
+  const calendar = ruleset.property(c.propertyId)?.businessCalendar;
+  if (!calendar) throw new Error(`case of unknown property ${c.propertyId}`);
   // The clock is read where it stopped: at its stopping event, or when the case ended without it.
-  const ended = stoppedAt === null ? endedAt(c) : null;
+  const ended = stoppedAt === null ? c.endedAt : null;
   const stop = stoppedAt ?? ended;
   const stopNs = stop === null ? null : epochNanos(stop);
   const readAt = stopNs !== null && stopNs <= now ? stopNs : now;
@@ -94,14 +94,10 @@ export const caseClockAt = (c: CaseFacts, policy: SlaPolicy, ruleset: Ruleset, n
 };
 
 /** Every clock the ruleset gives this case, at `now`. */
-export const caseClocks = (c: CaseFacts, ruleset: Ruleset, now: Temporal.Instant): CaseClock[] => caseClocksAt(c, ruleset, now.epochNanoseconds);
+export const caseClocks = (c: ClockSubject, ruleset: Ruleset, now: Temporal.Instant): CaseClock[] => caseClocksAt(c, ruleset, now.epochNanoseconds);
 
 /** caseClocks with `now` in epoch nanoseconds. */
-export const caseClocksAt = (c: CaseFacts, ruleset: Ruleset, now: bigint): CaseClock[] => {
-  const profile = {
-    caseType: c.caseType,
-    category: categoryOf(c),
-    ...(c.caseType === 'repair' ? { complexity: c.facts.complexity } : {}),
-  };
+export const caseClocksAt = (c: ClockSubject, ruleset: Ruleset, now: bigint): CaseClock[] => {
+  const profile = { caseType: c.caseType, category: c.category, ...(c.complexity === undefined ? {} : { complexity: c.complexity }) };
   return [...ruleset.policiesFor(profile).values()].map((policy) => caseClockAt(c, policy, ruleset, now));
 };

@@ -1,6 +1,6 @@
 import { command, deskRoles, systemRoles, type AnyCommandSpec } from '../case/command.js';
 import { InvalidCommandError } from '../case/errors.js';
-import { visitEventSchemas } from '../events/visit.js';
+import { visitEventSchemas } from './events.js';
 import type { Ruleset } from '../ruleset/ruleset.js';
 import type { VisitFacts } from './facts.js';
 
@@ -17,8 +17,7 @@ export const visitCommands: readonly AnyCommandSpec<VisitFacts>[] = [
   command({
     name: 'receive', summary: 'Record a visit to the desk (来访登记; starts the reception clock)', creates: true, roles: deskRoles,
     payload: s.VisitReceived,
-    toEvent: (data) => ({ type: 'VisitReceived', data }),
-    sample: () => ({ propertyId: 'p', unit: 'u', category: 'c', description: 'd', channel: 'walk_in' as const, visitor: { name: 'n' } }),
+    emits: ['VisitReceived'], toEvent: (data) => ({ type: 'VisitReceived', data }),
     validate: (data, ruleset) => {
       if (!ruleset.hasCategory('visit', data.category)) {
         const known = ruleset.spec.categories.visit.map((c) => c.id);
@@ -28,23 +27,21 @@ export const visitCommands: readonly AnyCommandSpec<VisitFacts>[] = [
   }),
   command({
     name: 'answer', summary: 'Answer the visitor (stops the reception clock)', roles: deskRoles,
-    payload: s.VisitAnswered, toEvent: (data) => ({ type: 'VisitAnswered', data }), sample: () => ({ answer: 'a' }),
+    payload: s.VisitAnswered, emits: ['VisitAnswered'], toEvent: (data) => ({ type: 'VisitAnswered', data }),
   }),
   command({
     name: 'refer', summary: 'Refer the visit to a department (stops the reception clock)', roles: deskRoles,
-    payload: s.VisitReferred, toEvent: (data) => ({ type: 'VisitReferred', data }),
-    sample: (facts) => ({ department: `${facts.department ?? ''}\u0000other` }),
+    payload: s.VisitReferred, emits: ['VisitReferred'], toEvent: (data) => ({ type: 'VisitReferred', data }),
     validate: (data, ruleset) => knownDepartment(data.department, ruleset),
   }),
   command({
     name: 'close', summary: 'Close the visit once answered or referred', roles: deskRoles,
-    payload: s.VisitClosed, toEvent: (data) => ({ type: 'VisitClosed', data }), sample: () => ({}),
+    payload: s.VisitClosed, emits: ['VisitClosed'], toEvent: (data) => ({ type: 'VisitClosed', data }),
   }),
   command({
     name: 'record-deadline-miss', summary: 'The reception clock\'s deadline passed without an answer', roles: systemRoles,
     payload: s.VisitDeadlineMissed,
-    toEvent: (data) => ({ type: 'VisitDeadlineMissed', data }),
-    sample: () => ({ clock: 'response' as const, policyId: 'p', deadline: '2000-01-01T00:00:00Z' }),
+    emits: ['VisitDeadlineMissed'], toEvent: (data) => ({ type: 'VisitDeadlineMissed', data }),
   }),
 ];
 

@@ -1,5 +1,5 @@
 import type { MachineEventOf, MissFact } from '../case/machine-event.js';
-import type { visitEventSchemas } from '../events/visit.js';
+import type { visitEventSchemas } from './events.js';
 
 export type VisitMachineEvent = MachineEventOf<typeof visitEventSchemas>;
 

@@ -1,7 +1,16 @@
 import { assign, setup } from 'xstate';
+import { guardChecks, type GuardRule } from '../case/definition.js';
 import { applyVisitEvent, emptyVisitFacts, type VisitFacts, type VisitMachineEvent } from './facts.js';
 
 const whileOpen = { VisitDeadlineMissed: { actions: 'record' } } as const;
+
+export const visitGuards = {
+  /** A new referral must name another department. */
+  otherDepartment: {
+    test: ({ context, event }) => event.type === 'VisitReferred' && event.data.department !== context.department,
+    refusal: 'the visit is already with that department',
+  },
+} satisfies Record<string, GuardRule<VisitFacts, VisitMachineEvent>>;
 
 /**
  * The visit lifecycle (业主来访): received → answered on the spot, or referred to a department
@@ -13,10 +22,7 @@ export const visitMachine = setup({
   actions: {
     record: assign(({ context, event }) => applyVisitEvent(context, event)),
   },
-  guards: {
-    /** A new referral must name another department. */
-    otherDepartment: ({ context, event }) => event.type === 'VisitReferred' && event.data.department !== context.department,
-  },
+  guards: guardChecks(visitGuards),
 }).createMachine({
   id: 'visit',
   context: emptyVisitFacts,

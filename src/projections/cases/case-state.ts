@@ -1,6 +1,6 @@
-import { lifecycles } from '../../app/case-history.js';
+import { recordOf } from '../../domain/records.js';
 import type { CaseState } from '../../domain/case/state.js';
-import type { CaseType } from '../../domain/events/envelope.js';
+import type { RecordType } from '../../domain/records.js';
 import type { StoredCase } from './schema.js';
 
 /**
@@ -10,8 +10,8 @@ import type { StoredCase } from './schema.js';
  * read again. The envelope fields the next event does not build on (its occurredAt and hash) are
  * left empty; evolve sets them.
  */
-export const restoreCaseState = (caseType: CaseType, row: StoredCase): CaseState<unknown> => ({
-  snapshot: lifecycles[caseType].restore(row.state, JSON.parse(row.facts)),
+export const restoreCaseState = (caseType: RecordType, row: StoredCase): CaseState<unknown> => ({
+  snapshot: recordOf(caseType).lifecycle.restore(row.state, JSON.parse(row.facts)),
   revision: BigInt(row.revision),
   propertyId: row.property_id,
   rulesetVersion: row.ruleset_version,

@@ -2,7 +2,7 @@ import { isEngineError } from '../../errors.js';
 import type { Ruleset } from '../../domain/ruleset/ruleset.js';
 import type { SlaPolicy } from '../../domain/ruleset/schema.js';
 import { caseClocksAt, type CaseClock } from '../../domain/sla/clocks.js';
-import { endedAt, missesOf, type CaseFacts } from '../../domain/sla/milestones.js';
+import type { ClockSubject } from '../../domain/sla/subject.js';
 import { deadlineOfNanos, epochMillis, epochNanos, floorMillis, type NanoInterval } from '../../domain/time/index.js';
 import type { ClockRow } from './schema.js';
 
@@ -20,7 +20,7 @@ const policyOf = (ruleset: Ruleset, id: string): SlaPolicy => {
  * the same clock shortened to that share (rounded up to a whole minute), for working-days clocks
  * that share of the wall time from start to deadline.
  */
-const atRiskAt = (c: CaseFacts, clock: CaseClock, policy: SlaPolicy, ruleset: Ruleset, now: bigint): number | null => {
+const atRiskAt = (c: ClockSubject, clock: CaseClock, policy: SlaPolicy, ruleset: Ruleset, now: bigint): number | null => {
   if (clock.startedAt === null || clock.deadline === null) return null;
   const start = epochNanos(clock.startedAt);
   if (clock.duration.kind === 'working_days') {
@@ -29,7 +29,7 @@ const atRiskAt = (c: CaseFacts, clock: CaseClock, policy: SlaPolicy, ruleset: Ru
   }
   const pauses: NanoInterval[] = clock.pauses.map((p) => (p.end ? { start: epochNanos(p.start), end: epochNanos(p.end) } : { start: epochNanos(p.start) }));
   const minutes = Math.max(1, Math.ceil(clock.duration.minutes * policy.atRisk));
-  const calendar = ruleset.property(c.facts.propertyId)!.businessCalendar;
+  const calendar = ruleset.property(c.propertyId)!.businessCalendar;
   try {
     return floorMillis(deadlineOfNanos(calendar, { kind: clock.duration.kind, minutes }, start, pauses, now).deadline);
   } catch (error) {
@@ -38,43 +38,23 @@ const atRiskAt = (c: CaseFacts, clock: CaseClock, policy: SlaPolicy, ruleset: Ru
   }
 };
 
-/** The instants the clocks of a case depend on. */
-const clockInputs = (c: CaseFacts): Array<string | null | undefined> => {
-  switch (c.caseType) {
-    case 'complaint': {
-      const f = c.facts;
-      return [f.callbacks[0]?.at, f.closedAt, ...f.misses.map((m) => m.at), f.receivedAt, f.handlingStartedAt, f.resolvedAt, f.withdrawnAt, f.rejectedAt];
-    }
-    case 'repair': {
-      const f = c.facts;
-      return [f.callbacks[0]?.at, f.closedAt, ...f.misses.map((m) => m.at), f.reportedAt, f.dispatchedAt, f.completedAt, f.cancelledAt, ...f.pauses.flatMap((p) => [p.start, p.end])];
-    }
-    case 'visit': {
-      const f = c.facts;
-      return [f.receivedAt, f.answeredAt, f.closedAt, ...f.misses.map((m) => m.at)];
-    }
-    default:
-      return [];
-  }
-};
-
 /** The latest instant the clocks depend on. */
-const latestInput = (c: CaseFacts): bigint =>
-  clockInputs(c)
+const latestInput = (c: ClockSubject): bigint =>
+  c.inputs
     .filter((at): at is string => typeof at === 'string')
     .map(epochNanos)
     .reduce((a, b) => (a >= b ? a : b), 0n);
 
 /**
- * The rows of a case's SLA clocks, from the facts in derivedInputsOf alone (never from the time they
+ * The rows of a case's SLA clocks, from the facts of the record's derived inputs alone (never from the time they
  * are computed, so replaying the log at any later moment writes the same rows). Clocks are read as
  * of the latest of those facts; while a pause is open, as of the moment it began: the deadline is
  * then the one the clock would have if the pause ended right there, and `paused_since` says it is moving.
  */
-export const clockRowsOf = (c: CaseFacts, caseId: string, ruleset: Ruleset): ClockRow[] => {
-  const openPause = c.caseType === 'repair' ? c.facts.pauses.find((p) => p.end === null) : undefined;
+export const clockRowsOf = (c: ClockSubject, caseId: string, ruleset: Ruleset): ClockRow[] => {
+  const openPause = c.pauses.find((p) => p.end === null);
   const now = openPause ? epochNanos(openPause.start) : latestInput(c);
-  const ended = endedAt(c);
+  const ended = c.endedAt;
   return caseClocksAt(c, ruleset, now).map((clock): ClockRow => {
     const policy = policyOf(ruleset, clock.policyId);
     const running = clock.startedAt !== null && clock.stoppedAt === null && ended === null;
@@ -82,7 +62,7 @@ export const clockRowsOf = (c: CaseFacts, caseId: string, ruleset: Ruleset): Clo
     return {
       case_type: c.caseType,
       case_id: caseId,
-      property_id: c.facts.propertyId,
+      property_id: c.propertyId,
       clock: clock.clock,
       policy_id: clock.policyId,
       kind: clock.duration.kind,
@@ -95,7 +75,7 @@ export const clockRowsOf = (c: CaseFacts, caseId: string, ruleset: Ruleset): Clo
       escalate_on_miss: policy.onMiss.escalate ? 1 : 0,
       // Per deadline, as the watcher records misses: a clock restarted after a recorded miss (a
       // callback after rework or reopening) has a new deadline that can be missed again.
-      miss_recorded: deadline !== null && missesOf(c).some((m) => m.clock === clock.clock && ms(m.deadline) === deadline) ? 1 : 0,
+      miss_recorded: deadline !== null && c.misses.some((m) => m.clock === clock.clock && ms(m.deadline) === deadline) ? 1 : 0,
       error: clock.error ? `${clock.error.code}: ${clock.error.message}` : null,
     };
   });

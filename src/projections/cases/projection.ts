@@ -1,29 +1,26 @@
 import type Database from 'better-sqlite3';
-import { lifecycles } from '../../app/case-history.js';
 import { evolve, initialCaseState, type CaseState } from '../../domain/case/state.js';
-import type { CaseType } from '../../domain/events/envelope.js';
-import { kpiCaseOf } from '../../domain/kpi/case.js';
-import type { CaseFacts } from '../../domain/sla/milestones.js';
+import { clockSubjectOf, recordOf, type RecordFacts, type RecordType } from '../../domain/records.js';
+import { kpiRecordOf } from '../../domain/kpi/outcome.js';
 import { comparePositions, type Position } from '../../store/port.js';
 import type { Projection, ProjectionContext } from '../projection.js';
 import { caseRowOf, hasEnded } from './case-row.js';
 import { writeCaseRow, writeClockRows, type WrittenRows } from './case-writes.js';
 import { restoreCaseState } from './case-state.js';
 import { clockRowsOf } from './clock-rows.js';
-import { derivedInputsOf } from './inputs.js';
-import { encodeKpiCase } from './kpi-column.js';
+import { encodeKpiRecord } from '../../domain/kpi/codec.js';
 import { CASES_DDL, CASES_TEARDOWN, prepareCaseStatements, type CaseStatements } from './schema.js';
 
 /** A case as its rows hold it. */
 interface StoredState extends WrittenRows {
   readonly state: CaseState<unknown>;
-  /** derivedInputsOf its facts. */
+  /** Its record type's derivedInputs of its facts. */
   readonly inputs: string;
 }
 
 /** A case folded in memory further than its rows hold. */
 interface HeldCase {
-  readonly caseType: CaseType;
+  readonly caseType: RecordType;
   readonly caseId: string;
   state: CaseState<unknown>;
   /** The case as its rows hold it; null for a case not stored. */
@@ -105,35 +102,35 @@ export const casesProjection = (options: CasesProjectionOptions = {}): Projectio
     return memory;
   };
 
-  const storedCase = (db: Database.Database, caseType: CaseType, caseId: string): StoredState | null => {
+  const storedCase = (db: Database.Database, caseType: RecordType, caseId: string): StoredState | null => {
     const row = sqlOf(db).read.get(caseType, caseId);
     if (!row) return null;
     const state = restoreCaseState(caseType, row);
-    return { state, inputs: derivedInputsOf({ caseType, facts: state.snapshot.facts } as CaseFacts), clocks: null, kpi: null };
+    return { state, inputs: recordOf(caseType).derivedInputs(state.snapshot.facts), clocks: null, kpi: null };
   };
 
   /** The case's rows, from what they held before. */
   const write = (sql: CaseStatements, recent: Map<string, StoredState>, stream: string, held: HeldCase, ctx: ProjectionContext, catchingUp: boolean): void => {
     const { state, caseId, caseType, before } = held;
     const ruleset = ctx.ruleset(state.rulesetVersion!);
-    const c = { caseType, facts: state.snapshot.facts } as CaseFacts;
+    const c = { caseType, facts: state.snapshot.facts } as RecordFacts;
     const stored = before !== null;
     writeCaseRow(sql, caseRowOf(c, caseId, state, ruleset, held.lastRecordedAt), stored);
     recent.delete(stream);
     // An ended case takes no more events, bar a rare late one: restoring it then costs a read. Live,
     // a case just opened is kept from its next write on: a burst of new cases, each waiting long for
     // its next event, would otherwise push out the cases being worked on.
-    const keep = !hasEnded(state) && (stored || catchingUp);
+    const keep = !hasEnded(caseType, state) && (stored || catchingUp);
     // Compared with the rows' and kept for the next write: a case opened and ended in one write needs neither.
-    const inputs = stored || keep ? derivedInputsOf(c) : null;
+    const inputs = stored || keep ? recordOf(caseType).derivedInputs(c.facts) : null;
     if (before !== null && inputs === before.inputs) {
       if (keep) recent.set(stream, { state, inputs, clocks: before.clocks, kpi: before.kpi });
       return;
     }
-    const kpiCase = kpiCaseOf(caseType, caseId, c.facts, ruleset);
-    const kpi = encodeKpiCase(kpiCase);
+    const kpiCase = kpiRecordOf(caseType, caseId, c.facts, ruleset);
+    const kpi = encodeKpiRecord(kpiCase);
     if (kpi !== before?.kpi) sql.upsertKpi.run({ property_id: kpiCase.propertyId, received_date: kpiCase.receivedDate, case_type: caseType, case_id: caseId, kpi });
-    const clocks = clockRowsOf(c, caseId, ruleset);
+    const clocks = clockRowsOf(clockSubjectOf(c), caseId, ruleset);
     writeClockRows(sql, caseType, caseId, clocks, before?.clocks ?? null, stored);
     if (keep) recent.set(stream, { state, inputs: inputs!, clocks, kpi });
   };
@@ -169,7 +166,7 @@ export const casesProjection = (options: CasesProjectionOptions = {}): Projectio
           recent.set(event.streamName, before!);
           return;
         }
-        const state = before ? before.state : initialCaseState(lifecycles[caseType]);
+        const state = before ? before.state : initialCaseState(recordOf(caseType).lifecycle);
         entry = { caseType, caseId, state, before, lastRecordedAt: 0, from: event.position, since: batches };
         held.set(event.streamName, entry);
       }
@@ -180,7 +177,7 @@ export const casesProjection = (options: CasesProjectionOptions = {}): Projectio
       if (event.revision !== expected) {
         throw new Error(`${event.streamName}: event ${event.id} has revision ${event.revision}, the read model expected ${expected}`);
       }
-      entry.state = evolve(lifecycles[entry.caseType], entry.state, event);
+      entry.state = evolve(recordOf(entry.caseType).lifecycle, entry.state, event);
       entry.lastRecordedAt = Date.parse(event.metadata.recordedAt);
     },
     endBatch(db, ctx, { catchingUp }) {
@@ -188,12 +185,12 @@ export const casesProjection = (options: CasesProjectionOptions = {}): Projectio
       const memory = memoryIn(db);
       const { held, recent } = memory;
       const batch = memory.batches++;
-      const cases: Array<{ caseType: CaseType; caseId: string; propertyId: string }> = [];
+      const cases: Array<{ caseType: RecordType; caseId: string; propertyId: string }> = [];
       // The longest held are first: those beyond the bound are written whatever their state.
       let beyondBound = held.size - heldCases;
       for (const [stream, entry] of held) {
         const forced = beyondBound-- > 0;
-        if (catchingUp && !forced && batch - entry.since < holdBatches && !hasEnded(entry.state)) continue;
+        if (catchingUp && !forced && batch - entry.since < holdBatches && !hasEnded(entry.caseType, entry.state)) continue;
         write(sql, recent, stream, entry, ctx, catchingUp);
         held.delete(stream);
         cases.push({ caseType: entry.caseType, caseId: entry.caseId, propertyId: entry.state.propertyId! });

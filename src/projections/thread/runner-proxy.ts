@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
-import { startSiblingWorker } from '../../app/sibling-worker.js';
-import type { ManualClock } from '../../app/clock.js';
+import { startSiblingWorker } from '../../runtime/sibling-worker.js';
+import type { ManualClock } from '../../runtime/clock.js';
 import type { EventStore } from '../../store/port.js';
 import type { CaseCounts, DashboardFigures, DashboardFiguresQuery } from '../dashboard-queries.js';
 import type { AppliedSummary, ProjectionStatus } from '../projection.js';

@@ -7,9 +7,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Temporal } from 'temporal-polyfill';
-import { manualClock, systemClock } from '../../app/clock.js';
-import { readOnlyRulesets } from '../../app/rulesets.js';
-import { createRuleset } from '../../domain/ruleset/ruleset.js';
+import { manualClock, systemClock } from '../../runtime/clock.js';
+import { readOnlyRulesets } from '../../ruleset/registry.js';
+import { rulesetOf } from '../../domain/records.js';
 import { checkpointPeriodically } from '../../store/checkpoint-timer.js';
 import { eventStoreFromConfig } from '../../store/from-config.js';
 import { caseCounts, dashboardFigures } from '../dashboard-queries.js';
@@ -38,7 +38,7 @@ if (data.yieldSteps) {
 }
 
 const { store } = eventStoreFromConfig({ DATA_DIR: data.dataDir, EVENTSTORE_CONNECTION_STRING: data.eventStoreConnectionString });
-const rulesets = readOnlyRulesets(store, createRuleset(data.rulesetFiles));
+const rulesets = readOnlyRulesets(store, rulesetOf(data.rulesetFiles));
 const db = openReadModelDb(readModelFile(data.dataDir));
 const manual = data.manualClockAt === undefined ? undefined : manualClock(Temporal.Instant.from(data.manualClockAt));
 /**

@@ -5,7 +5,7 @@ import { decide, type DecideContext } from '../../../src/domain/case/decide.js';
 import { evolve, initialCaseState, type CaseState } from '../../../src/domain/case/state.js';
 import type { Actor } from '../../../src/domain/events/envelope.js';
 import { loadRuleset } from '../../../src/ruleset/load.js';
-import { createRuleset } from '../../../src/domain/ruleset/ruleset.js';
+import { rulesetOf } from '../../../src/domain/records.js';
 
 export const sampleRuleset = await loadRuleset(new URL('../../../rules', import.meta.url).pathname);
 
@@ -13,7 +13,7 @@ export const sampleRuleset = await loadRuleset(new URL('../../../rules', import.
 export const rulesetWithFollowUp = (rule: 'required' | 'optional') => {
   const file = 'agreements/demo-2026.yaml';
   const agreement = sampleRuleset.files[file] as Record<string, unknown>;
-  return createRuleset({ ...sampleRuleset.files, [file]: { ...agreement, followUp: { complaint: rule, repair: rule } } });
+  return rulesetOf({ ...sampleRuleset.files, [file]: { ...agreement, followUp: { complaint: rule, repair: rule } } });
 };
 
 export const desk: Actor = { id: 'desk-1', role: 'frontdesk' };

@@ -27,10 +27,22 @@ const lenient = rulesetWithFollowUp('optional');
 const NOW = '2026-03-02T01:00:00Z';
 
 /**
- * The payloads each command is tried with, given the facts so far (commands not listed use their
- * own sample): enough variants that every state is reached, each one a payload decide accepts.
+ * The payloads each command is tried with, given the facts so far (commands not listed use an
+ * ordinary payload): enough variants that every state is reached, each one a payload decide accepts.
  */
 type Variants<F> = Record<string, (facts: F) => unknown[]>;
+
+/** The payload a command not listed in the variants is tried with: each one a payload decide accepts. */
+const ordinary = (command: string, facts: unknown): unknown => {
+  switch (command) {
+    case 'resolve': return { resolution: '已协调处理' };
+    case 'pause': return { reason: 'owner_absent' };
+    case 'complete': return { workDone: '更换水龙头' };
+    case 'reclassify': return { complexity: (facts as { complexity: string }).complexity === 'general' ? 'complex' : 'general', reason: '需更换管道' };
+    case 'reopen': case 'escalate': case 'withdraw': case 'reject': case 'cancel': return { reason: '业主要求' };
+    default: return {};
+  }
+};
 
 /**
  * What a state is, for the enumeration: its value and the facts the guards read. Two snapshots
@@ -54,7 +66,7 @@ const checkLifecycle = <F>(options: {
     const eventsFor = (snapshot: AnyMachineSnapshot): Step[] =>
       lifecycle.commands
         .filter((spec) => !spec.roles.includes('system'))
-        .flatMap((spec) => (variants[spec.name]?.(snapshot.context as F) ?? [spec.sample(snapshot.context as F)]).map((payload) => {
+        .flatMap((spec) => (variants[spec.name]?.(snapshot.context as F) ?? [ordinary(spec.name, snapshot.context)]).map((payload) => {
           const draft = spec.toEvent(payload as never, snapshot.context as F);
           return { ...draft, at: NOW, command: spec.name, payload };
         }));

@@ -5,7 +5,14 @@ import { assign, setup, transition, type AnyMachineSnapshot, type AnyStateMachin
 import type { Lifecycle } from '../../../src/domain/case/definition.js';
 import { transitionTable } from '../../../src/domain/case/transition-table.js';
 import { complaintLifecycle } from '../../../src/domain/complaint/lifecycle.js';
-import { complaintMachine } from '../../../src/domain/complaint/machine.js';
+import { lifecycle } from '../../../src/domain/case/definition.js';
+import { atVersion1 } from '../../../src/domain/events/catalogue.js';
+import { complaintCommands } from '../../../src/domain/complaint/commands.js';
+import { complaintEventSchemas } from '../../../src/domain/complaint/events.js';
+import { applyComplaintEvent } from '../../../src/domain/complaint/facts.js';
+import { feeLedgerLifecycle } from '../../../src/domain/fee/lifecycle.js';
+import { repairBody, run } from './fixtures.js';
+import { complaintGuards, complaintMachine } from '../../../src/domain/complaint/machine.js';
 import { repairLifecycle } from '../../../src/domain/repair/lifecycle.js';
 import { repairMachine } from '../../../src/domain/repair/machine.js';
 
@@ -63,6 +70,12 @@ const agreesWithXstate = <F>(name: string, lifecycle: Lifecycle<F>, machine: Any
     t.ok(accepted > 1000 && refused > 100, `${accepted} transitions taken and ${refused} refused alike`);
   });
 
+const NOW = '2026-03-02T01:00:00Z';
+const complaintOptions = {
+  caseType: 'complaint', machine: complaintMachine, events: atVersion1(complaintEventSchemas), commands: complaintCommands,
+  guards: complaintGuards, apply: applyComplaintEvent,
+};
+
 agreesWithXstate('complaint', complaintLifecycle, complaintMachine);
 agreesWithXstate('repair', repairLifecycle, repairMachine);
 
@@ -73,14 +86,36 @@ t.test('restore names the state and whether it is final', async (t) => {
 });
 
 t.test('a machine the table cannot read is refused, with the reason', async (t) => {
-  const base = setup({ types: { context: {} as { n: number } }, actions: { bump: assign(({ context }) => ({ n: context.n + 1 })), log: () => {} }, guards: { yes: () => true } });
+  const base = setup({ types: { context: {} as { n: number } }, actions: { record: assign(({ context }) => ({ n: context.n + 1 })), log: () => {} }, guards: { yes: () => true } });
   const refused = (machine: AnyStateMachine, reason: RegExp) => t.throws(() => transitionTable(machine), reason);
-  refused(base.createMachine({ id: 'm', context: { n: 0 }, initial: 'a', states: { a: { entry: 'bump' } } }), /state a is not a plain atomic state/);
+  refused(base.createMachine({ id: 'm', context: { n: 0 }, initial: 'a', states: { a: { entry: 'record' } } }), /state a is not a plain atomic state/);
   refused(base.createMachine({ id: 'm', context: { n: 0 }, initial: 'a', states: { a: { initial: 'b', states: { b: {} } } } }), /state a is not a plain atomic state/);
-  refused(base.createMachine({ id: 'm', context: { n: 0 }, initial: 'a', states: { a: { on: { '*': { actions: 'bump' } } } } }), /wildcard/);
-  refused(base.createMachine({ id: 'm', context: { n: 0 }, initial: 'a', states: { a: { on: { E: { actions: 'log' } } } } }), /not a named assign/);
+  refused(base.createMachine({ id: 'm', context: { n: 0 }, initial: 'a', states: { a: { on: { '*': { actions: 'record' } } } } }), /wildcard/);
+  refused(base.createMachine({ id: 'm', context: { n: 0 }, initial: 'a', states: { a: { on: { E: { actions: 'log' } } } } }), /an action of a on E is not "record"/);
   refused(base.createMachine({ id: 'm', context: { n: 0 }, initial: 'a', states: { a: { on: { E: { target: 'a', guard: { type: 'yes', params: {} } } } } } }), /not named/);
-  refused(base.createMachine({ id: 'm', context: { n: 0 }, initial: 'a', on: { E: { actions: 'bump' } }, states: { a: {} } }), /the root has behaviour of its own/);
-  const plain = transitionTable(base.createMachine({ id: 'm', context: { n: 0 }, initial: 'a', states: { a: { on: { E: { target: 'b', guard: 'yes', actions: 'bump' } } }, b: { type: 'final' } } }));
+  refused(base.createMachine({ id: 'm', context: { n: 0 }, initial: 'a', on: { E: { actions: 'record' } }, states: { a: {} } }), /the root has behaviour of its own/);
+  refused(base.createMachine({ id: 'm', context: { n: 0 }, initial: 'a', states: { a: { on: { E: { target: '#m.a' } } } } }), /does not target one sibling state/);
+  const plain = transitionTable(base.createMachine({ id: 'm', context: { n: 0 }, initial: 'a', states: { a: { on: { E: { target: 'b', guard: 'yes', actions: 'record' } } }, b: { type: 'final' } } }));
   t.same([...plain.get('a')!.keys()], ['E']);
+  t.same(plain.get('a')!.get('E')!.map((edge) => [edge.guardName, edge.target, edge.records]), [['yes', 'b', true]], 'the edge names its guard, its target and that it records');
+});
+
+t.test('a lifecycle whose guards and rules disagree is refused', async (t) => {
+  const extra = { ...complaintGuards, unused: { test: () => true } };
+  t.throws(() => lifecycle({ ...complaintOptions, guards: extra }), /guard unused is declared but no transition uses it/);
+  const { otherDepartment: _dropped, ...missing } = complaintGuards;
+  t.throws(() => lifecycle({ ...complaintOptions, guards: missing as never }), /guard otherDepartment has no rule/);
+});
+
+t.test('what may be done now comes from the guards, and a refusal names the failing one', async (t) => {
+  const bill = { name: 'bill', payload: { propertyId: 'demo', unit: '3-2-1201', period: '2026-03', amountFen: 10_000, dueDate: '2026-03-31' }, now: NOW };
+  const waived = run(feeLedgerLifecycle, [bill, { name: 'waive', payload: { amountFen: 10_000, reason: '空置房减免' }, now: NOW }]).state;
+  const paid = run(feeLedgerLifecycle, [bill, { name: 'pay', payload: { amountFen: 10_000, method: 'cash' }, now: NOW }]).state;
+  t.equal(waived.snapshot.state, 'settled');
+  t.notOk(feeLedgerLifecycle.allows(waived.snapshot, 'FeeRefunded'), 'nothing collected: no refund could pass its guard');
+  t.ok(feeLedgerLifecycle.allows(paid.snapshot, 'FeeRefunded'), 'something collected: a refund could');
+  const { state } = run(repairLifecycle, [{ name: 'report', payload: repairBody, now: NOW }, { name: 'dispatch', payload: { technicianId: 'tech-7' }, now: NOW }]);
+  t.ok(repairLifecycle.allows(state.snapshot, 'RepairDispatched'), 'a re-dispatch is allowed: another technician could be named');
+  t.equal(repairLifecycle.refusal(state.snapshot, { type: 'RepairDispatched', data: { technicianId: 'tech-7' }, at: NOW }), 'the repair is already with that technician');
+  t.equal(repairLifecycle.refusal(state.snapshot, { type: 'RepairDispatched', data: { technicianId: 'tech-8' }, at: NOW }), undefined, 'no refusal for a payload the guard passes');
 });

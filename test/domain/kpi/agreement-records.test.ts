@@ -3,14 +3,16 @@ import { activityLifecycle } from '../../../src/domain/activity/lifecycle.js';
 import { archiveCheckLifecycle } from '../../../src/domain/archive-check/lifecycle.js';
 import type { Lifecycle } from '../../../src/domain/case/definition.js';
 import { complaintLifecycle } from '../../../src/domain/complaint/lifecycle.js';
-import type { CaseType } from '../../../src/domain/events/envelope.js';
+import type { RecordType } from '../../../src/domain/records.js';
 import { feeLedgerLifecycle } from '../../../src/domain/fee/lifecycle.js';
 import { inspectionLifecycle } from '../../../src/domain/inspection/lifecycle.js';
-import { kpiCaseOf, type KpiRecord } from '../../../src/domain/kpi/case.js';
+import { kpiRecordOf } from '../../../src/domain/kpi/outcome.js';
+import { type KpiRecord } from '../../../src/domain/kpi/record.js';
 import { parsePeriod } from '../../../src/domain/kpi/period.js';
 import { complianceReport, type KpiFigure } from '../../../src/domain/kpi/report.js';
 import { kpiIds } from '../../../src/domain/ruleset/schema.js';
-import { createRuleset, type Ruleset } from '../../../src/domain/ruleset/ruleset.js';
+import { rulesetOf } from '../../../src/domain/records.js';
+import type { Ruleset } from '../../../src/domain/ruleset/ruleset.js';
 import { visitLifecycle } from '../../../src/domain/visit/lifecycle.js';
 import { activityBody, billBody, complaintBody, run, sampleRuleset, visitBody } from '../case/fixtures.js';
 
@@ -18,8 +20,8 @@ import { activityBody, billBody, complaintBody, run, sampleRuleset, visitBody } 
 // pending, value, met and the records listed as failing, each as docs/kpis.md defines it.
 
 type Step = { name: string; payload?: unknown; now: string; occurredAt?: string };
-const recordOf = <F>(lifecycle: Lifecycle<F>, caseType: CaseType, ruleset: Ruleset = sampleRuleset) => (id: string, steps: Step[]): KpiRecord =>
-  kpiCaseOf(caseType, id, run(lifecycle, steps, { ruleset }, id).state.snapshot.facts, ruleset);
+const recordOf = <F>(lifecycle: Lifecycle<F>, caseType: RecordType, ruleset: Ruleset = sampleRuleset) => (id: string, steps: Step[]): KpiRecord =>
+  kpiRecordOf(caseType, id, run(lifecycle, steps, { ruleset }, id).state.snapshot.facts, ruleset);
 
 const visit = recordOf(visitLifecycle, 'visit');
 const fee = recordOf(feeLedgerLifecycle, 'fee');
@@ -159,7 +161,7 @@ t.test('activity.participation: households that took part over households, summe
   const files = { ...sampleRuleset.files } as Record<string, Record<string, unknown>>;
   const properties = (files['properties.yaml']!.properties as Array<Record<string, unknown>>).map(({ households: _, ...p }) => p);
   const agreement = files['agreements/demo-2026.yaml']!;
-  const withoutHouseholds = createRuleset({
+  const withoutHouseholds = rulesetOf({
     ...files,
     'properties.yaml': { properties },
     'agreements/demo-2026.yaml': { ...agreement, kpis: (agreement.kpis as Array<{ id: string }>).filter((k) => k.id !== 'activity.participation') },

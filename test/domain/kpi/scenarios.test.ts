@@ -1,6 +1,7 @@
 import t from 'tap';
 import { complaintLifecycle } from '../../../src/domain/complaint/lifecycle.js';
-import { kpiCaseOf, type KpiCase } from '../../../src/domain/kpi/case.js';
+import { type KpiCase } from '../../../src/domain/kpi/case.js';
+import { kpiRecordOf } from '../../../src/domain/kpi/outcome.js';
 import { parsePeriod } from '../../../src/domain/kpi/period.js';
 import { complianceReport } from '../../../src/domain/kpi/report.js';
 import { repairLifecycle } from '../../../src/domain/repair/lifecycle.js';
@@ -8,9 +9,9 @@ import { complaintBody, repairBody, run, sampleRuleset } from '../case/fixtures.
 
 type Step = { name: string; payload?: unknown; now: string };
 const complaint = (id: string, steps: Step[]) =>
-  kpiCaseOf('complaint', id, run(complaintLifecycle, steps, {}, id).state.snapshot.facts, sampleRuleset) as KpiCase;
+  kpiRecordOf('complaint', id, run(complaintLifecycle, steps, {}, id).state.snapshot.facts, sampleRuleset) as KpiCase;
 const repair = (id: string, steps: Step[]) =>
-  kpiCaseOf('repair', id, run(repairLifecycle, steps, {}, id).state.snapshot.facts, sampleRuleset) as KpiCase;
+  kpiRecordOf('repair', id, run(repairLifecycle, steps, {}, id).state.snapshot.facts, sampleRuleset) as KpiCase;
 const report = (cases: KpiCase[], period: string, asOf: string) =>
   Object.fromEntries(complianceReport({
     propertyId: 'demo', period: parsePeriod(period), asOf, timeZone: 'Asia/Shanghai', agreement: sampleRuleset.property('demo')!.agreementRules,

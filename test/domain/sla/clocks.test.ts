@@ -1,11 +1,12 @@
 import t from 'tap';
 import { complaintLifecycle } from '../../../src/domain/complaint/lifecycle.js';
 import { repairLifecycle } from '../../../src/domain/repair/lifecycle.js';
+import { clockSubjectOf } from '../../../src/domain/records.js';
 import { caseClocks } from '../../../src/domain/sla/clocks.js';
 import { at, complaintBody, repairBody, run, sampleRuleset } from '../case/fixtures.js';
 
 const clocksOf = (caseType: 'complaint' | 'repair', facts: unknown, now: string) =>
-  Object.fromEntries(caseClocks({ caseType, facts } as never, sampleRuleset, at(now)).map((c) => [c.clock, c]));
+  Object.fromEntries(caseClocks(clockSubjectOf({ caseType, facts }), sampleRuleset, at(now)).map((c) => [c.clock, c]));
 
 t.test('a complaint received at 23:59 the day before the Spring Festival holiday', async (t) => {
   // 2026-02-14 (Sat) is a make-up workday; 2026-02-15..23 is the Spring Festival holiday.

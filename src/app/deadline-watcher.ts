@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { isRevisionMismatch, type CaseService, type ExecuteResult } from '../app/case-service.js';
-import type { Clock, ManualClock } from '../app/clock.js';
-import type { RulesetRegistry } from '../app/rulesets.js';
+import { isRevisionMismatch, type CaseService, type ExecuteResult } from './case-service.js';
+import type { Clock, ManualClock } from '../runtime/clock.js';
+import type { RulesetRegistry } from '../ruleset/registry.js';
 import { eventIdFor } from '../domain/case/decide.js';
-import type { CaseType } from '../domain/events/envelope.js';
+import type { RecordType } from '../domain/records.js';
 import { isEngineError } from '../errors.js';
-import type { ProjectionRunner } from './runner.js';
+import type { ProjectionRunner } from '../projections/runner.js';
 import { WATCHER_ACTOR, escalationCommandId, escalationReason, missCommandId, planMiss } from './watcher-plan.js';
 
 export const DEFAULT_WATCH_INTERVAL_MS = 15_000;
@@ -61,7 +61,7 @@ export interface DeadlineWatcher {
 }
 
 interface CandidateRow {
-  readonly case_type: CaseType;
+  readonly case_type: RecordType;
   readonly case_id: string;
   readonly clock: string;
   readonly deadline: number;
@@ -115,7 +115,7 @@ export const createDeadlineWatcher = (options: DeadlineWatcherOptions): Deadline
    */
   const instance = randomUUID();
   let checks = 0;
-  const wrote = async (result: ExecuteResult, caseType: CaseType, correlationId: string): Promise<boolean> => {
+  const wrote = async (result: ExecuteResult, caseType: RecordType, correlationId: string): Promise<boolean> => {
     if (result.replayed) return false;
     const stored = (await cases.load(caseType, result.caseId)).events[Number(result.revision)];
     return stored?.metadata.correlationId === correlationId;

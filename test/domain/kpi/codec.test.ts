@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import t from 'tap';
-import { lifecycles } from '../../src/app/case-history.js';
-import type { ActivityKpi, CheckKpi, FeeKpi, KpiCase, KpiClock, KpiRecord } from '../../src/domain/kpi/case.js';
-import { kpiCaseOf } from '../../src/domain/kpi/case.js';
-import { caseTypes } from '../../src/domain/events/envelope.js';
-import { decodeKpiCase, encodeKpiCase } from '../../src/projections/cases/kpi-column.js';
-import { buildWorld } from './harness.js';
-import { historyOf, stepArbitrary } from './histories.js';
+import { recordOf } from '../../../src/domain/records.js';
+import type { KpiCase, KpiClock } from '../../../src/domain/kpi/case.js';
+import type { KpiRecord } from '../../../src/domain/kpi/record.js';
+import type { FeeKpi } from '../../../src/domain/fee/record.js';
+import type { ActivityKpi } from '../../../src/domain/activity/record.js';
+import type { CheckKpi } from '../../../src/domain/kpi/check.js';
+import { kpiRecordOf } from '../../../src/domain/kpi/outcome.js';
+import { recordTypes, type RecordType } from '../../../src/domain/records.js';
+import { decodeKpiRecord, encodeKpiRecord } from '../../../src/domain/kpi/codec.js';
+import { buildWorld } from '../../projections/harness.js';
+import { historyOf, stepArbitrary } from '../../projections/histories.js';
 
 const instant = fc.integer({ min: 1_700_000_000_000, max: 1_900_000_000_000 });
 const date = fc.constantFrom('2026-02-28', '2026-03-01', '2026-03-31', '2026-12-31');
@@ -44,33 +48,33 @@ t.test('every record type comes back from the kpi column as it went in', async (
   fc.assert(
     fc.property(fc.oneof(kpiCase, fee, activity, check), (record: KpiRecord) => {
       seen.add(record.caseType);
-      const stored = encodeKpiCase(record);
+      const stored = encodeKpiRecord(record);
       assert.ok(!stored.includes('"demo"'), 'the property is the row\'s key, not part of the column');
       // Cloned: fast-check may build the nested objects without a prototype.
-      assert.deepStrictEqual(decodeKpiCase('demo', stored), structuredClone(record));
+      assert.deepStrictEqual(decodeKpiRecord('demo', stored), structuredClone(record));
     }),
     { numRuns: 400 },
   );
-  t.same([...seen].sort(), [...caseTypes].sort(), 'all seven record types were tried');
+  t.same([...seen].sort(), [...recordTypes].sort(), 'all seven record types were tried');
 });
 
-t.test('the records of random histories come back from the kpi column as kpiCaseOf computed them', async (t) => {
+t.test('the records of random histories come back from the kpi column as kpiRecordOf computed them', async (t) => {
   const types = new Set<string>();
   for (const steps of fc.sample(fc.array(stepArbitrary, { minLength: 30, maxLength: 40 }), { numRuns: 10 })) {
     const world = await buildWorld();
     const step = historyOf(world);
     for (const s of steps) await step(s);
-    const streams = new Map<string, { caseType: keyof typeof lifecycles; caseId: string }>();
+    const streams = new Map<string, { caseType: RecordType; caseId: string }>();
     for (const event of await world.store.readAll()) {
-      const { caseType, caseId } = (event.metadata ?? {}) as { caseType?: keyof typeof lifecycles; caseId?: string };
+      const { caseType, caseId } = (event.metadata ?? {}) as { caseType?: RecordType; caseId?: string };
       if (caseType && caseId) streams.set(event.streamName, { caseType, caseId });
     }
     for (const { caseType, caseId } of streams.values()) {
       const state = world.stateOf(caseType, caseId)!;
-      const record = kpiCaseOf(caseType, caseId, state.snapshot.facts, world.ruleset);
-      t.same(decodeKpiCase('demo', encodeKpiCase(record)), record, `${caseType} ${caseId}`);
+      const record = kpiRecordOf(caseType, caseId, state.snapshot.facts, world.ruleset);
+      t.same(decodeKpiRecord('demo', encodeKpiRecord(record)), record, `${caseType} ${caseId}`);
       types.add(caseType);
     }
   }
-  t.same([...types].sort(), [...caseTypes].sort(), 'every record type');
+  t.same([...types].sort(), [...recordTypes].sort(), 'every record type');
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalNote, text } from './shared.js';
+import { optionalNote, text } from '../events/shared.js';
 
 /**
  * Owner-archive check events (业户档案核查): one owner record checked against the facts, correct

@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { callbackRecordedSchema, deadlineMissedSchema, optionalNote, ownerSchema, text } from './shared.js';
+import { callbackRecordedSchema, complexitySchema, deadlineMissedSchema, optionalNote, ownerSchema, text } from '../events/shared.js';
 
-export const complexities = ['general', 'complex'] as const;
-export const complexitySchema = z.enum(complexities);
-export type Complexity = z.infer<typeof complexitySchema>;
+export { complexities, complexitySchema, type Complexity } from '../events/shared.js';
 
 export const pauseReasons = ['awaiting_parts', 'owner_absent', 'owner_quote'] as const;
 export const pauseReasonSchema = z.enum(pauseReasons);

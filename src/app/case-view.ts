@@ -1,9 +1,9 @@
 import type { Temporal } from 'temporal-polyfill';
-import type { CaseHistory } from '../../app/case-history.js';
-import { lifecycles } from '../../app/case-history.js';
-import { allowedCommands } from '../../domain/case/decide.js';
-import type { Ruleset } from '../../domain/ruleset/ruleset.js';
-import { caseClocks } from '../../domain/sla/clocks.js';
+import type { CaseHistory } from './case-history.js';
+import { allowedCommands } from '../domain/case/decide.js';
+import type { Ruleset } from '../domain/ruleset/ruleset.js';
+import { caseClocks } from '../domain/sla/clocks.js';
+import { clockSubjectOf, recordOf } from '../domain/records.js';
 
 /**
  * A case as the API shows it: state, what may happen next, and its SLA clocks now. The clocks
@@ -21,10 +21,10 @@ export const caseView = (history: CaseHistory, ruleset: Ruleset, now: Temporal.I
     state: state.snapshot.state,
     revision: Number(state.revision),
     rulesetVersion: state.rulesetVersion,
-    allowedActions: allowedCommands(lifecycles[history.caseType], state, inForce),
+    allowedActions: allowedCommands(recordOf(history.caseType).lifecycle, state, inForce),
     details: opened.data,
     facts: state.snapshot.facts,
-    clocks: caseClocks({ caseType: history.caseType, facts: state.snapshot.facts } as never, ruleset, now),
+    clocks: caseClocks(clockSubjectOf({ caseType: history.caseType, facts: state.snapshot.facts }), ruleset, now),
     asOf: now.toString(),
   };
 };

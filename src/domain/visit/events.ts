@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { channels } from './complaint.js';
-import { deadlineMissedSchema, optionalNote, text } from './shared.js';
+import { channels } from '../complaint/events.js';
+import { deadlineMissedSchema, optionalNote, text } from '../events/shared.js';
 
 /** A visitor: an owner or resident who came to the desk. Personal data: stored, never logged. */
 const visitorSchema = z.strictObject({

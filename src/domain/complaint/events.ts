@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { callbackRecordedSchema, deadlineMissedSchema, optionalNote, ownerSchema, text } from './shared.js';
+import { callbackRecordedSchema, deadlineMissedSchema, optionalNote, ownerSchema, text } from '../events/shared.js';
 
 export const channels = ['phone', 'walk_in', 'app', 'wechat', 'other'] as const;
 

@@ -1,10 +1,9 @@
 import { Temporal } from 'temporal-polyfill';
-import type { CaseHistory } from '../app/case-history.js';
-import type { CaseType } from '../domain/events/envelope.js';
+import type { CaseHistory } from './case-history.js';
 import type { ClockId } from '../domain/events/shared.js';
 import type { Ruleset } from '../domain/ruleset/ruleset.js';
 import { caseClocks } from '../domain/sla/clocks.js';
-import { endedAt, type CaseFacts, missesOf } from '../domain/sla/milestones.js';
+import { clockSubjectOf, recordOf } from '../domain/records.js';
 
 /** Who records misses: the engine itself. The case service does not check roles (the API does). */
 export const WATCHER_ACTOR = { id: 'deadline-watcher', role: 'system' } as const;
@@ -14,9 +13,9 @@ export const WATCHER_ACTOR = { id: 'deadline-watcher', role: 'system' } as const
  * watcher (another process, a retry, the next start) derives the same id — and the same event
  * ids — and the case service finds the command already in the stream instead of writing again.
  */
-export const missCommandId = (caseType: CaseType, caseId: string, clock: string, deadline: string): string =>
+export const missCommandId = (caseType: string, caseId: string, clock: string, deadline: string): string =>
   `deadline-miss:${caseType}:${caseId}:${clock}:${deadline}`;
-export const escalationCommandId = (caseType: CaseType, caseId: string, clock: string, deadline: string): string =>
+export const escalationCommandId = (caseType: string, caseId: string, clock: string, deadline: string): string =>
   `deadline-escalation:${caseType}:${caseId}:${clock}:${deadline}`;
 
 export const escalationReason = (clock: string, policyId: string, deadline: string): string =>
@@ -54,13 +53,13 @@ export type MissPlan =
 export const planMiss = (history: CaseHistory, ruleset: Ruleset, clockId: string, now: Temporal.Instant): MissPlan => {
   const { state } = history;
   if (state.revision === null) return { kind: 'skip', reason: 'no such case in the store', final: false };
-  const c = { caseType: history.caseType, facts: state.snapshot.facts } as CaseFacts;
-  if (endedAt(c) !== null || state.snapshot.done) return { kind: 'skip', reason: 'the case has ended', final: true };
+  const c = clockSubjectOf({ caseType: history.caseType, facts: state.snapshot.facts });
+  if (c.endedAt !== null || state.snapshot.done) return { kind: 'skip', reason: 'the case has ended', final: true };
   const clock = caseClocks(c, ruleset, now).find((k) => k.clock === clockId);
   if (!clock) return { kind: 'skip', reason: 'the case has no such clock', final: false };
   if (clock.deadline === null) return { kind: 'skip', reason: `the clock is ${clock.status}`, final: false };
   const deadline = Temporal.Instant.from(clock.deadline).toString();
-  const recorded = missesOf(c).some((m) => m.clock === clock.clock && sameInstant(m.deadline, deadline));
+  const recorded = c.misses.some((m) => m.clock === clock.clock && sameInstant(m.deadline, deadline));
   const record = !recorded && clock.status === 'missed' && clock.stoppedAt === null;
   if (!recorded && !record) {
     return { kind: 'skip', reason: clock.stoppedAt !== null ? 'the clock has stopped' : `the clock is ${clock.status}`, final: false };
@@ -68,7 +67,8 @@ export const planMiss = (history: CaseHistory, ruleset: Ruleset, clockId: string
   const policy = ruleset.spec.slaPolicies.find((p) => p.id === clock.policyId);
   const escalationId = escalationCommandId(history.caseType, history.caseId, clock.clock, deadline);
   const escalate =
-    history.caseType === 'complaint' &&
+    // A record whose lifecycle has an escalation reports a miss to management when its policy says so.
+    recordOf(history.caseType).lifecycle.commands.some((command) => command.name === 'escalate') &&
     policy?.onMiss.escalate === true &&
     !history.events.some((e) => e.metadata.commandId === escalationId);
   if (!record && !escalate) return { kind: 'skip', reason: 'the miss is already recorded', final: true };

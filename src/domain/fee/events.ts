@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalNote, text } from './shared.js';
+import { optionalNote, text } from '../events/shared.js';
 
 /**
  * An amount of money in fen (分), the smallest unit of the yuan: a positive integer, never a

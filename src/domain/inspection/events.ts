@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { text } from './shared.js';
+import { text } from '../events/shared.js';
 
 /**
  * Procedure spot-check events (工作操作规程抽检), recorded by the quality department: one check of

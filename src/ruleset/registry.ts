@@ -1,5 +1,6 @@
 import { v5 as uuidv5 } from 'uuid';
-import { createRuleset, type Ruleset } from '../domain/ruleset/ruleset.js';
+import { rulesetOf } from '../domain/records.js';
+import type { Ruleset } from '../domain/ruleset/ruleset.js';
 import { isRevisionConflict, isStreamNotFound } from '../store/errors.js';
 import { NO_STREAM, type EventStore, type Json } from '../store/port.js';
 
@@ -27,7 +28,7 @@ export const readOnlyRulesets = (store: EventStore, current: Ruleset): RulesetRe
       if (cached) return cached;
       try {
         const [event] = await store.readStream(streamOf(version), { maxCount: 1 });
-        const ruleset = createRuleset((event!.data as { files: Record<string, unknown> }).files);
+        const ruleset = rulesetOf((event!.data as { files: Record<string, unknown> }).files);
         cache.set(version, ruleset);
         return ruleset;
       } catch (error) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import t from 'tap';
-import { storedMetadata } from '../../src/app/stored-metadata.js';
+import { storedMetadata } from '../../src/store/stored-metadata.js';
 import { eventMetadataSchema } from '../../src/domain/events/envelope.js';
 
 const valid = {

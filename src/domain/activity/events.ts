@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalNote, text } from './shared.js';
+import { optionalNote, text } from '../events/shared.js';
 
 /** Households that took part: a whole number, at most the property's households (checked against the ruleset). */
 export const participantsSchema = z.number().int('participating households: a whole number').min(0, 'participating households cannot be negative');

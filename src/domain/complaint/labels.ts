@@ -1,0 +1,46 @@
+import type { RecordLabels } from '../record/descriptor.js';
+
+/** What people read of a complaint, in Chinese and English. */
+export const complaintLabels: RecordLabels = {
+  record: { zh: '投诉', en: 'Complaint' },
+  states: {
+    new: { zh: '新建', en: 'New' },
+    received: { zh: '已受理', en: 'Received' },
+    handling: { zh: '处理中', en: 'Handling' },
+    assigned: { zh: '已派部门', en: 'Assigned' },
+    resolved: { zh: '已解决', en: 'Resolved' },
+    owner_notified: { zh: '已告知业主', en: 'Owner notified' },
+    called_back: { zh: '已回访', en: 'Called back' },
+    closed: { zh: '已关闭', en: 'Closed' },
+    withdrawn: { zh: '已撤回', en: 'Withdrawn' },
+    rejected: { zh: '已驳回', en: 'Rejected' },
+  },
+  events: {
+    ComplaintReceived: { zh: '受理投诉', en: 'Complaint received' },
+    ComplaintHandlingStarted: { zh: '开始处理', en: 'Handling started' },
+    ComplaintAssigned: { zh: '派给部门', en: 'Assigned to department' },
+    ComplaintResolved: { zh: '已解决', en: 'Resolved' },
+    ComplaintOwnerNotified: { zh: '结果告知业主', en: 'Owner told the result' },
+    CallbackRecorded: { zh: '回访', en: 'Callback' },
+    ComplaintClosed: { zh: '关闭', en: 'Closed' },
+    ComplaintReopened: { zh: '重新打开', en: 'Reopened' },
+    ComplaintEscalated: { zh: '上报管理层', en: 'Escalated to management' },
+    ComplaintWithdrawn: { zh: '业主撤回', en: 'Withdrawn by the owner' },
+    ComplaintRejected: { zh: '驳回（非物业责任）', en: 'Rejected (not our responsibility)' },
+    ComplaintDeadlineMissed: { zh: '记录超时', en: 'Deadline missed' },
+  },
+  actions: {
+    receive: { zh: '受理', en: 'Receive' },
+    acknowledge: { zh: '开始处理', en: 'Start handling' },
+    assign: { zh: '派给部门', en: 'Assign' },
+    resolve: { zh: '记录解决', en: 'Resolve' },
+    'notify-owner': { zh: '告知业主', en: 'Notify owner' },
+    callback: { zh: '回访', en: 'Callback' },
+    close: { zh: '关闭', en: 'Close' },
+    reopen: { zh: '重新打开', en: 'Reopen' },
+    escalate: { zh: '上报管理层', en: 'Escalate' },
+    withdraw: { zh: '撤回', en: 'Withdraw' },
+    reject: { zh: '驳回', en: 'Reject' },
+    'record-deadline-miss': { zh: '记录超时', en: 'Record a deadline miss' },
+  },
+};
