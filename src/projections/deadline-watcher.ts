@@ -95,7 +95,7 @@ const describe = (error: unknown) =>
   isEngineError(error) ? { code: error.code, message: error.message } : { message: error instanceof Error ? error.message : String(error) };
 
 /**
- * The deadline watcher (DOMAIN.md "SLA clocks": a missed deadline is recorded as an event).
+ * The deadline watcher (docs/domain.md "Misses": a missed deadline is recorded as an event).
  * Each check reads the candidates from `case_clocks`, re-checks each clock from its case stream
  * (planMiss) and appends through the case service a `record-deadline-miss` command — and, when
  * the clock's policy escalates on a miss, a complaint's `escalate` — under deterministic

@@ -16,7 +16,7 @@ export const ownerSchema = z.strictObject({
 export const text = (max: number) => z.string().trim().min(1).max(max);
 export const optionalNote = text(2000).optional();
 
-/** The SLA clocks of DOMAIN.md; which apply to which case type is ruleset data. */
+/** The SLA clocks of docs/domain.md; which apply to which case type is ruleset data. */
 export const clockIds = ['response', 'resolution', 'completion', 'callback'] as const;
 export const clockIdSchema = z.enum(clockIds);
 export type ClockId = z.infer<typeof clockIdSchema>;

@@ -143,7 +143,7 @@ const activityMonths: KpiDefinition = {
 };
 
 /**
- * DOMAIN.md's KPI definitions and the agreement's further lines (docs/kpis.md), one each: which
+ * The KPI definitions of docs/domain.md and docs/kpis.md, one each: which
  * records are in the population of the period, and how each counts at `asOf`. The inputs reflect
  * the events recorded up to `asOf`. A report counts every KPI in one pass over a property's
  * records, as it reads them.

@@ -41,7 +41,7 @@ export const toClockDuration = (policy: SlaPolicy): ClockDuration =>
     ? { kind: 'working_days', days: policy.duration.days }
     : { kind: policy.duration.kind, minutes: (policy.duration.hours ?? 0) * 60 + (policy.duration.minutes ?? 0) };
 
-/** One clock of a case at `now`, under the given policy (DOMAIN.md "SLA clocks"). */
+/** One clock of a case at `now`, under the given policy (docs/domain.md "SLA clocks"). */
 export const caseClock = (c: CaseFacts, policy: SlaPolicy, ruleset: Ruleset, now: Temporal.Instant): CaseClock =>
   caseClockAt(c, policy, ruleset, now.epochNanoseconds);
 
