@@ -75,7 +75,7 @@ interface CandidateRow {
  *
  * Each part reads one partial index of case_clocks (running by deadline, paused, missed and
  * escalating), so a check reads the candidates and not every clock: it runs on the request
- * thread, and one OR over all running clocks took 50-250 ms at 150,000 of them. The unary `+`
+ * thread, where an OR over all running clocks stalls intake (docs/performance.md). The unary `+`
  * keeps SQLite from preferring the primary key's case_type prefix, which holds every complaint.
  */
 export const CANDIDATES = `
