@@ -57,6 +57,11 @@ export interface ServerOptions {
   readonly logFile: string;
   /** Node flags before the script, e.g. --cpu-prof. */
   readonly nodeFlags?: readonly string[];
+  /**
+   * When the server counts as ready: 'readyz' once GET /readyz answers 2xx (the app's servers);
+   * 'listening' once it answers anything at all (a server without that route).
+   */
+  readonly ready?: 'readyz' | 'listening';
 }
 
 const STOP_GRACE_MS = 15_000;
@@ -100,7 +105,7 @@ export const startServer = async (options: ServerOptions): Promise<ServerProcess
     },
   };
   const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (!(await answersReady(url))) {
+  while (!(await answersReady(url, options.ready ?? 'readyz'))) {
     if (exitCode !== undefined) throw new Error(`${options.script} exited with ${exitCode} before it was ready:\n${await logTail(options.logFile)}`);
     if (Date.now() > deadline) {
       await server.stop();
@@ -111,9 +116,10 @@ export const startServer = async (options: ServerOptions): Promise<ServerProcess
   return server;
 };
 
-const answersReady = async (url: string) => {
+const answersReady = async (url: string, ready: 'readyz' | 'listening') => {
   try {
-    return (await fetch(`${url}/readyz`)).ok;
+    const response = await fetch(`${url}/readyz`);
+    return ready === 'listening' || response.ok;
   } catch {
     return false;
   }

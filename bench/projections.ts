@@ -7,9 +7,8 @@
  *   BENCH_EVENTS_DB=/tmp/events.db …           (keep the generated log and reuse it in later runs)
  *
  * The script compiles the sources (tsconfig.bench.json) and runs them as production does: node on
- * JavaScript, with the heap limit `npm run rebuild` sets (512 MB). Without a limit V8 sizes the heap
- * by the machine's memory and lets it grow to about 300 MB of RSS, while the rebuild's live data
- * stays under 80 MB.
+ * JavaScript, with the heap limit `npm run rebuild` sets (512 MB): without a limit V8 sizes the
+ * heap by the machine's memory, far above what a rebuild keeps alive (docs/performance.md).
  *
  * Goals: rebuild ≥ 0.3 × the raw read's events/s; peak RSS ≤ 256 MB; the compliance report over
  * the rebuilt read model ≤ 500 ms.

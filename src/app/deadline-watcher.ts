@@ -75,7 +75,7 @@ interface CandidateRow {
  *
  * Each part reads one partial index of case_clocks (running by deadline, paused, missed and
  * escalating), so a check reads the candidates and not every clock: it runs on the request
- * thread, and one OR over all running clocks took 50-250 ms at 150,000 of them. The unary `+`
+ * thread, where an OR over all running clocks stalls intake (docs/performance.md). The unary `+`
  * keeps SQLite from preferring the primary key's case_type prefix, which holds every complaint.
  */
 export const CANDIDATES = `
@@ -95,7 +95,7 @@ const describe = (error: unknown) =>
   isEngineError(error) ? { code: error.code, message: error.message } : { message: error instanceof Error ? error.message : String(error) };
 
 /**
- * The deadline watcher (DOMAIN.md "SLA clocks": a missed deadline is recorded as an event).
+ * The deadline watcher (docs/domain.md "Misses": a missed deadline is recorded as an event).
  * Each check reads the candidates from `case_clocks`, re-checks each clock from its case stream
  * (planMiss) and appends through the case service a `record-deadline-miss` command — and, when
  * the clock's policy escalates on a miss, a complaint's `escalate` — under deterministic

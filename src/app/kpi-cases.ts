@@ -9,8 +9,8 @@ import type { RulesetRegistry } from '../ruleset/registry.js';
 
 /**
  * The KPI inputs of a property's cases as the `case_kpis` read model holds them now, one at a time
- * as they are read: a report counts each and lets it go, where holding a property's 100,000 cases
- * at once cost more (in the garbage collector) than reading them.
+ * as they are read: a report counts each and lets it go, where holding all of a property's cases
+ * at once costs more in the garbage collector than reading them (docs/performance.md).
  */
 export function* readModelKpiCases(db: Database.Database, propertyId: string, period: Period): Generator<KpiRecord> {
   // A case received after the period cannot be closed or rated inside it.

@@ -8,7 +8,7 @@ export type ClockStatus = (typeof clockStatuses)[number];
  * count in SQLite with the same rule.
  * - stopped: met when it stopped at or before its deadline, else missed;
  * - ended (the case ended without the stopping event): missed if its deadline had passed by then
- *   (DOMAIN.md: only a case withdrawn or cancelled before the deadline leaves the KPI), else ended;
+ *   (docs/domain.md: only a case withdrawn or cancelled before the deadline leaves the KPI), else ended;
  * - missed when the deadline has passed while running, or the clock was paused after it;
  * - paused while paused; at risk from `at_risk_at` up to the deadline; else running.
  * A clock not started yet (a callback clock before the resolution) is not_started; a started

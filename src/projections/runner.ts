@@ -55,16 +55,15 @@ const DEFAULT_BATCH_SIZE = 1_000;
 /**
  * For a rebuild from position 0: a case's events lie far apart in the log, and a projection that
  * writes each touched case once a batch (cases) does less work the more of them one batch holds.
- * It applies in memory, so a batch holds the cases it touched, not its events: on the 1-million-event
- * benchmark log 50,000 events touch about 11,000 cases. With cases held back for two batches
- * (cases/projection.ts) the rebuild writes 130,000 case rows in all (batches of 10,000: 184,000).
+ * It applies in memory, so a batch holds the cases it touched, not its events, and a large batch
+ * costs memory only for those (docs/performance.md, "Projections and rebuilds").
  */
 export const REBUILD_BATCH_SIZE = 50_000;
 /**
  * A batch also ends once it has touched this many cases: a projection that applies in memory
  * holds each of them until the batch is written, so this, with the cases it keeps between
  * batches, bounds its memory whatever the log (a stretch of events each of another case would
- * otherwise hold 50,000). The benchmark's batches touch about 11,000.
+ * otherwise hold 50,000), above what the benchmark log's batches touch.
  */
 export const REBUILD_BATCH_CASES = 15_000;
 

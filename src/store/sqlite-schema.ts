@@ -76,9 +76,9 @@ export const NO_LIMIT = -1;
  * WAL pages written between two automatic checkpoints (SQLite's default is 1,000). A checkpoint
  * copies every page changed since the last one into the database file and fsyncs it, inside the
  * commit that crosses the mark, so it holds up the event loop. Appends change the same index
- * pages over and over; a longer interval copies each of them once for many commits. Under the
- * HTTP benchmark's load, 10,000 took a third off the time spent committing. The WAL file then
- * grows to about 40 MB; durability is the same, as every commit still fsyncs the WAL.
+ * pages over and over; a longer interval copies each of them once for many commits, at the cost
+ * of a larger WAL file (docs/performance.md, "Log checkpoints"); durability is the same, as every
+ * commit still fsyncs the WAL.
  */
 export const DEFAULT_WAL_AUTOCHECKPOINT_PAGES = 10_000;
 /**

@@ -4,8 +4,8 @@ import { eventMetadataSchema, type EventMetadata } from '../domain/events/envelo
 
 /**
  * The metadata schema compiled to a validator: every read of a stored event checks its metadata,
- * and a rebuild reads a million of them. zod's parse builds a copy of each (1.1 µs an event); the
- * compiled check of the same schema, converted by zod itself, only reads it (0.3 µs). zod remains
+ * and a rebuild reads a million of them. zod's parse builds a copy of each; the compiled check of
+ * the same schema, converted by zod itself, only reads it (docs/performance.md). zod remains
  * the one definition, and gives the error of a metadata that fails. Both count a string's length
  * in code points; patterns run without the `u` flag, as zod runs them.
  */

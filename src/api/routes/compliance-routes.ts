@@ -17,7 +17,7 @@ export const complianceRoutes = (compliance: ComplianceService) => async (fastif
     schema: {
       tags: ['compliance'],
       summary: 'The agreement compliance report of a property for a month, quarter or year, now or as of an instant',
-      description: 'KPI ids and definitions as in DOMAIN.md. Send `Accept: text/csv` for a CSV export of the same figures.',
+      description: 'KPI ids and definitions as in docs/domain.md and docs/kpis.md. Send `Accept: text/csv` for a CSV export of the same figures.',
       querystring: query,
     },
   }, async (request, reply) => {

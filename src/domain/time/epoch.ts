@@ -3,8 +3,9 @@ import { Temporal } from 'temporal-polyfill';
 /**
  * Instants as epoch numbers, without a Temporal object each time: the engine's instants are
  * Temporal.Instant#toString() of whole milliseconds or coarser ("2026-03-02T00:05:00Z"), read and
- * written here digit by digit, about a hundred times faster. Anything else (sub-millisecond digits,
- * an offset, an invalid reading) goes through Temporal, so results and errors are Temporal's.
+ * written here digit by digit, many times faster (docs/performance.md). Anything else
+ * (sub-millisecond digits, an offset, an invalid reading) goes through Temporal, so results and
+ * errors are Temporal's.
  */
 const DAY_MS = 86_400_000;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];

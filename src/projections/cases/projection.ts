@@ -59,9 +59,8 @@ export const CASES_PROJECTION = 'cases';
 const RECENT_CASES = 5_000;
 /**
  * During a catch-up, a case still open is written at the latest at the end of the HOLD_BATCHES-th
- * batch after the one that brought its first unwritten event. On the benchmark log (batches of
- * 50,000 events) a rebuild then writes each of its 130,000 cases once, against 189,510 case
- * writes when every batch writes what it touched: 18 s instead of 21.
+ * batch after the one that brought its first unwritten event, so that a rebuild writes most cases
+ * once instead of once for every batch that touched them (docs/performance.md, "Projections").
  */
 const HOLD_BATCHES = 2;
 /** Most cases held back at once; beyond it those held longest are written. */

@@ -8,9 +8,9 @@ import type { ProjectionRunner } from '../runner.js';
 import type { FromThread, ProjectionThreadData, RunnerCall, ThreadNotice, ToThread } from './protocol.js';
 
 /**
- * The thread's young generation: V8 would give it the request thread's 32 MB, which it fills and
- * keeps committed under intake. Its allocations are batches applied and written, not requests
- * waiting on a commit, so a smaller one costs little (`npm run bench:http` reads the lag).
+ * The thread's young generation: V8 would give it the request thread's, which it fills and keeps
+ * committed under intake. Its allocations are batches applied and written, not requests waiting
+ * on a commit, so a smaller one costs little (docs/performance.md, "Memory under intake").
  */
 const THREAD_HEAP = { maxYoungGenerationSizeMb: 6 };
 

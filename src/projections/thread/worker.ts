@@ -24,9 +24,8 @@ const post = (message: FromThread) => port.postMessage(message);
 /**
  * Intake first when the CPU is short: on a machine whose cores the requests keep busy, this thread
  * then takes the time the request thread leaves (while it waits on an fsync or for requests), and
- * catches up in it. On 2 cores at full intake (`npm run bench:http`) that took 10 % more new cases a
- * second with the read models still caught up at the end of a 60 s run; a load the cores cannot
- * carry for long would show as the projections' lag on /metrics.
+ * catches up in it (docs/performance.md, "The projection thread's priority"); a load the cores
+ * cannot carry for long would show as the projections' lag on /metrics.
  */
 if (data.yieldSteps) {
   const outcome = yieldCpuByThread(data.yieldSteps);
