@@ -10,7 +10,7 @@
  */
 import Fastify from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { complaintEventSchemas } from '../src/domain/events/complaint.js';
+import { complaintEventSchemas } from '../src/domain/complaint/events.js';
 import { instantSchema } from '../src/domain/events/envelope.js';
 
 const app = Fastify().withTypeProvider<ZodTypeProvider>();
