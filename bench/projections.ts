@@ -213,7 +213,10 @@ const main = async () => {
   const rulesets = await openRulesetRegistry(store, ruleset);
   if (reuse) console.error(`reusing the log in ${eventsFile}`);
   else {
-    const generation = await timed('generate', async () => (await generate(store, ruleset), 0));
+    const generation = await timed('generate', async () => {
+      await generate(store, ruleset);
+      return 0;
+    });
     console.error(`generated ${CASES} cases in ${generation.seconds.toFixed(1)} s (${store.stats().transactions} transactions)`);
   }
 

@@ -76,7 +76,9 @@ export const useLiveResource = (load, key, version, minIntervalMs = 2000) => {
       }
     };
     const wait = last.current.key === key ? last.current.at + minIntervalMs - Date.now() : 0;
-    const timer = wait > 0 ? setTimeout(run, wait) : (run(), undefined);
+    let timer;
+    if (wait > 0) timer = setTimeout(run, wait);
+    else run();
     return () => {
       cancelled = true;
       clearTimeout(timer);

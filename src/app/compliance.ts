@@ -65,5 +65,5 @@ export const complianceCsv = (report: ComplianceReport): string => {
   const header = ['propertyId', 'period', 'asOf', 'agreementId', 'agreementVersion', 'rulesetVersion', 'kpi', 'target', 'comparator', 'measure', 'numerator', 'denominator', 'pending', 'value', 'met', 'failingCaseIds'];
   const rows = report.kpis.map((k) => [report.propertyId, report.period, report.asOf, report.agreement.id, report.agreement.version, report.rulesetVersion,
     k.id, k.target, k.comparator, k.measure, k.numerator, k.denominator, k.pending, k.value, k.met, k.failingCaseIds]);
-  return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return `${[header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
 };

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { kpiRecordOf } from '../domain/kpi/outcome.js';
-import { type KpiRecord } from '../domain/kpi/record.js';
+import type { KpiRecord } from '../domain/kpi/record.js';
 import type { Period } from '../domain/kpi/period.js';
 import { decodeKpiRecord } from '../domain/kpi/codec.js';
 import type { EventStore } from '../store/port.js';

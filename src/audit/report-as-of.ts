@@ -101,6 +101,7 @@ export const reportAsOf = async (deps: AuditDeps, query: { propertyId: string; p
   };
   const explained: KpiDifference<ExplainedChange>[] = [];
   for (const d of differences) explained.push({ ...d, cases: await Promise.all(d.cases.map(explain)) });
+  // biome-ignore lint/suspicious/noThenProperty: the report then and now is the route's documented shape; nothing awaits it.
   return { propertyId: property.id, period: period.id, asOf: asOf.toString(), now: now.toString(), then: then.report, current: current.report, differences: explained };
 };
 export type ReportAsOf = Awaited<ReturnType<typeof reportAsOf>>;

@@ -1,6 +1,6 @@
-import { type KpiCase, type KpiClock } from '../domain/kpi/case.js';
+import type { KpiCase, KpiClock } from '../domain/kpi/case.js';
 import { kpiRecordOf } from '../domain/kpi/outcome.js';
-import { type KpiRecord } from '../domain/kpi/record.js';
+import type { KpiRecord } from '../domain/kpi/record.js';
 import { parsePeriod } from '../domain/kpi/period.js';
 import { complianceReport } from '../domain/kpi/report.js';
 import { RulesetInvalidError } from '../domain/ruleset/errors.js';

@@ -29,6 +29,7 @@ const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/;
  * A string JSON.stringify writes as it is, between quotes: no quote, backslash, control character
  * or surrogate (a lone one is escaped). Testing for that is faster than the call (docs/performance.md).
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what JSON must escape.
 const JSON_PLAIN_STRING = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
 
 /** Keys recur (every event has the same metadata keys): each is checked and quoted once. */

@@ -63,7 +63,10 @@ export const resubscribingSubscription = (options: ResubscribingOptions): Subscr
   const onEvent = (resolved: AllStreamResolvedEvent): void => {
     retries = 0;
     const position = positionOf(resolved);
-    if (position && lastSeen && comparePositions(position, lastSeen) <= 0) return countDownToCaughtUp();
+    if (position && lastSeen && comparePositions(position, lastSeen) <= 0) {
+      countDownToCaughtUp();
+      return;
+    }
     if (position) lastSeen = position;
     const event = toRecordedEvent(resolved);
     if (event && options.accept(event)) enqueue({ kind: 'event', event });
@@ -111,7 +114,10 @@ export const resubscribingSubscription = (options: ResubscribingOptions): Subscr
     if (stopped) return;
     detach();
     const mapped = error === undefined ? undefined : toStoreError(error);
-    if (mapped !== undefined && !isStoreUnavailable(mapped)) return finish(mapped);
+    if (mapped !== undefined && !isStoreUnavailable(mapped)) {
+      finish(mapped);
+      return;
+    }
     timer = setTimeout(connect, backoffDelay(options.backoff, retries));
     retries += 1;
   };

@@ -54,7 +54,7 @@ export const createGroupCommit = <Q, R>(options: {
       outcomes = options.commitBatch(batch.map((waiting) => waiting.request));
     } catch (error) {
       const failure = new StoreUnavailableError('the batch of appends could not be committed', error);
-      batch.forEach((waiting) => waiting.reject(failure));
+      for (const waiting of batch) waiting.reject(failure);
       return;
     }
     options.afterCommit();

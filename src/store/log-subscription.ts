@@ -47,7 +47,9 @@ export interface SubscriptionHub {
 export const createSubscriptionHub = (readAfter: ReadAfter): SubscriptionHub => {
   const doorbells = new Set<Doorbell>();
   let open = true;
-  const ringAll = () => doorbells.forEach((doorbell) => doorbell.ring());
+  const ringAll = () => {
+    for (const doorbell of doorbells) doorbell.ring();
+  };
 
   return {
     subscribe(options = {}) {

@@ -22,6 +22,7 @@ t.test('the report as of an instant next to the report now, each difference expl
   const response = await h.inject('GET', '/v1/audit/compliance?propertyId=demo&period=2026-03&asOf=2026-03-02T03:05:00Z', { as: 'auditor' });
   t.equal(response.statusCode, 200, response.body.slice(0, 300));
   const body = response.json();
+  // biome-ignore lint/suspicious/noThenProperty: the report's field, matched as sent.
   t.match(body, { asOf: '2026-03-02T03:05:00Z', now: '2026-03-02T05:00:00Z', then: { asOf: '2026-03-02T03:05:00Z' }, current: { asOf: '2026-03-02T05:00:00Z' } });
   const kpi = (id: string) => body.differences.find((d: { id: string }) => d.id === id);
   const reasons = (id: string) => Object.fromEntries(kpi(id).cases.map((c: { caseId: string; reason: string; before: string; after: string }) => [c.caseId, [c.before, c.after, c.reason]]));

@@ -35,7 +35,9 @@ t.test('canonicalJson writes exactly what its definition (sorted copies through 
     { 'k\u0000': 'tab\there', '\u001f': '\udfff\ud800', quote: '"', 'é': '\u007f\u2029' },
     undefined, 'text', 12.5, true, null,
   ];
-  awkward.forEach((value, i) => t.ok(same(value), `awkward value #${i}`));
+  awkward.forEach((value, i) => {
+    t.ok(same(value), `awkward value #${i}`);
+  });
   t.equal(canonicalJson({ b: [2, { y: 1, x: 2 }], a: 'z' }), '{"a":"z","b":[2,{"x":2,"y":1}]}');
   t.equal(contentHash({ b: 1, a: 2 }), contentHash({ a: 2, b: 1 }));
 });

@@ -42,6 +42,7 @@ export interface RunningServer {
   readonly dataDir: string;
   readonly log: () => string;
   /** JSON call with a bearer token; throws with the body unless the status is 2xx. */
+  // biome-ignore lint/suspicious/noExplicitAny: a test reads whatever JSON the route answers.
   readonly call: <T = any>(method: string, path: string, token: string, body?: unknown) => Promise<T>;
   readonly close: () => Promise<void>;
 }

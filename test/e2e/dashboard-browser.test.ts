@@ -49,6 +49,7 @@ t.test('the dashboard page in Chromium: sign-in, live board, missed deadline, ca
   t.teardown(() => browser.close());
   await mkdir(ARTIFACTS, { recursive: true });
 
+  // biome-ignore lint/suspicious/noExplicitAny: a test reads whatever JSON the route answers.
   const call = <T = any>(method: string, path: string, body?: unknown) => server.call<T>(method, path, ADMIN_TOKEN, body);
   const moveClock = (now: string) => call('PUT', '/v1/admin/clock', { now });
   const receive = (unit: string, category: string, channel: string) =>
@@ -59,7 +60,7 @@ t.test('the dashboard page in Chromium: sign-in, live board, missed deadline, ca
   page.on('pageerror', (error) => errors.push(error.message));
   const urls: string[] = [];
   page.on('request', (request) => urls.push(request.url()));
-  const text = (selector: string) => page.locator(selector).first().innerText();
+  const text = (selector: string) => page.locator(selector).first().textContent();
   const waitText = (selector: string, expected: string) =>
     page.waitForFunction(([s, e]) => document.querySelector(s!)?.textContent?.trim() === e, [selector, expected], WAIT);
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import t from 'tap';
-import { Temporal } from 'temporal-polyfill';
+import type { Temporal } from 'temporal-polyfill';
 import type { RecordType } from '../../src/domain/records.js';
 import { caseClocks, type ClockStatus } from '../../src/domain/sla/clocks.js';
 import { clockSubjectOf } from '../../src/domain/records.js';

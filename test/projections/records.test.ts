@@ -50,6 +50,7 @@ t.test('a visit: its reception clock runs 30 minutes from receipt and stops at t
   world.advance({ minutes: 20 });
   await world.act('visit', 'v2', 'record-deadline-miss', { clock: 'response', policyId: 'visit.response', deadline: '2026-03-02T01:30:00Z' });
   await world.act('visit', 'v2', 'refer', { department: 'engineering' });
+  // biome-ignore lint/style/useConst: assigned with the other rows the projection returns.
   let db: Database.Database;
   ({ clocks, caseRow, db } = await projected(world));
   t.match(clocks('visit', 'v1'), [{ stopped_at: '2026-03-02T01:20:00Z', ended_at: null, miss_recorded: 0 }]);

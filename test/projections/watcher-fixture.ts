@@ -4,7 +4,7 @@ import { Temporal } from 'temporal-polyfill';
 import { loadCase } from '../../src/app/case-history.js';
 import { caseService, type CaseService } from '../../src/app/case-service.js';
 import { manualClock, type Clock, type ManualClock } from '../../src/runtime/clock.js';
-import { openRulesetRegistry, type RulesetRegistry } from '../../src/ruleset/registry.js';
+import { openRulesetRegistry, } from '../../src/ruleset/registry.js';
 import type { Actor, DomainEvent } from '../../src/domain/events/envelope.js';
 import type { RecordType } from '../../src/domain/records.js';
 import { allProjections, createProjectionRunner, openReadModelDb, type ProjectionRunner } from '../../src/projections/index.js';

@@ -89,7 +89,7 @@ const cases: Array<[string, (dir: string) => Promise<void>, Partial<RulesetIssue
     { file: 'agreements/demo-2026.yaml', path: 'kpis[0].target' }],
   ['a KPI without its clock', async (dir) => {
     const text = await readFile(join(dir, 'sla.yaml'), 'utf8');
-    await writeFile(join(dir, 'sla.yaml'), text.replace(/  - id: repair\.response\n[\s\S]*?(?=\n  - id: repair\.completion\.complex)/, ''));
+    await writeFile(join(dir, 'sla.yaml'), text.replace(/ {2}- id: repair\.response\n[\s\S]*?(?=\n {2}- id: repair\.completion\.complex)/, ''));
   }, { file: 'agreements/demo-2026.yaml', path: 'kpis[3].id', message: /needs a repair response clock/ as never }],
   ['a calendar with an impossible date', replaceIn('calendars/cn-mainland.yaml', '2025-01-26', '2025-02-30'),
     { file: 'calendars/cn-mainland.yaml', message: /2025-02-30 is not a calendar date/ as never }],

@@ -62,7 +62,7 @@ t.test('sqlite: acknowledged appends survive SIGKILL, exactly once', async (t) =
 
   for (let run = 0; run < KILLS; run += 1) {
     const { acknowledged } = await runAndKill(file, run);
-    acknowledged.forEach((id) => everAcknowledged.add(id));
+    for (const id of acknowledged) everAcknowledged.add(id);
 
     const store = openSqliteEventStore({ file });
     const log = await store.readAll();

@@ -82,12 +82,18 @@ t.test('withRetry retries transient failures only, a bounded number of times', a
   t.equal(calls, 3);
 
   calls = 0;
-  const down = () => (++calls, Promise.reject(new UnavailableError()));
+  const down = () => {
+    calls += 1;
+    return Promise.reject(new UnavailableError());
+  };
   await t.rejects(withRetry(policy, {}, down), StoreUnavailableError);
   t.equal(calls, 3, 'gives up after the last attempt');
 
   calls = 0;
-  const conflict = () => (++calls, Promise.reject(new WrongExpectedVersionError(undefined, { streamName: 's', current: 1n, expected: 0n })));
+  const conflict = () => {
+    calls += 1;
+    return Promise.reject(new WrongExpectedVersionError(undefined, { streamName: 's', current: 1n, expected: 0n }));
+  };
   await t.rejects(withRetry(policy, { stream: 's', expected: 0n }, conflict), RevisionConflictError);
   t.equal(calls, 1, 'a conflict is not retried');
 

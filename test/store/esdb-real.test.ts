@@ -10,7 +10,7 @@ import t from 'tap';
 import { createEsdbEventStore } from '../../src/store/esdb.js';
 import { runConformance } from './conformance.js';
 
-const connectionString = process.env['EVENTSTORE_CONNECTION_STRING'];
+const connectionString = process.env.EVENTSTORE_CONNECTION_STRING;
 
 if (!connectionString) {
   t.plan(0, 'EVENTSTORE_CONNECTION_STRING is not set: no real EventStoreDB to run the conformance suite against');

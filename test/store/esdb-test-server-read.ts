@@ -13,7 +13,7 @@ import {
   type StoredEvent,
   type StreamStart,
 } from './esdb-test-server-log.js';
-import { checkpoint, readEvent, ReadResp, streamIdentifier, streamNameOf, streamsPb } from './esdb-test-server-messages.js';
+import { checkpoint, readEvent, ReadResp, streamIdentifier, streamNameOf, type streamsPb } from './esdb-test-server-messages.js';
 
 type ReadCall = grpc.ServerWritableStream<InstanceType<typeof streamsPb.ReadReq>, InstanceType<typeof streamsPb.ReadResp>>;
 type ReadOptions = InstanceType<typeof streamsPb.ReadReq.Options>;

@@ -25,7 +25,7 @@ import {
   exceptionStatus,
   expectedOf,
   streamNameOf,
-  streamsPb,
+  type streamsPb,
   toProposed,
 } from './esdb-test-server-messages.js';
 import { createAppendSignal, handleRead } from './esdb-test-server-read.js';

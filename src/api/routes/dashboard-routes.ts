@@ -2,7 +2,6 @@ import type Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ServerResponse } from 'node:http';
-import { Temporal } from 'temporal-polyfill';
 import { z } from 'zod';
 import type { Clock, ManualClock } from '../../runtime/clock.js';
 import type { RulesetRegistry } from '../../ruleset/registry.js';

@@ -64,7 +64,7 @@ export interface CommandSpec<F, P = never> {
 }
 
 // Command specs are declared per payload type and gathered in one table per case type.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: each spec is declared with its own payload type; the table holds them all.
 export type AnyCommandSpec<F> = CommandSpec<F, any>;
 
 export const command = <F, P>(spec: CommandSpec<F, P>): CommandSpec<F, P> => spec;

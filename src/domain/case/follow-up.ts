@@ -18,7 +18,7 @@ interface FollowedUp {
 export const followUpBeforeClosing = (caseType: 'complaint' | 'repair') =>
   (facts: FollowedUp, ruleset: Ruleset, propertyId: string): PolicyRefusal | undefined => {
     const agreement = ruleset.property(propertyId)?.agreementRules;
-    if (!agreement || agreement.followUp[caseType] !== 'required') return undefined;
+    if (agreement?.followUp[caseType] !== 'required') return undefined;
     const last = facts.callbacks.at(-1);
     if (last?.satisfaction !== 'dissatisfied') return undefined;
     const rated = epochMillis(last.at);

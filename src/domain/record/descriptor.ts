@@ -81,7 +81,7 @@ export interface RecordRules {
 }
 
 // Descriptors are gathered per type in one table; their facts and KPI shapes differ.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: each descriptor is declared with its own facts and KPI types; the registry holds them all.
 export type AnyRecordDescriptor = RecordDescriptor<string, any, any>;
 
 /** Declares a record type, checked against the descriptor's shape with its own types kept. */

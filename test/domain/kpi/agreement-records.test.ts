@@ -7,7 +7,7 @@ import type { RecordType } from '../../../src/domain/records.js';
 import { feeLedgerLifecycle } from '../../../src/domain/fee/lifecycle.js';
 import { inspectionLifecycle } from '../../../src/domain/inspection/lifecycle.js';
 import { kpiRecordOf } from '../../../src/domain/kpi/outcome.js';
-import { type KpiRecord } from '../../../src/domain/kpi/record.js';
+import type { KpiRecord } from '../../../src/domain/kpi/record.js';
 import { parsePeriod } from '../../../src/domain/kpi/period.js';
 import { complianceReport, type KpiFigure } from '../../../src/domain/kpi/report.js';
 import { kpiIds } from '../../../src/domain/ruleset/schema.js';
@@ -25,7 +25,7 @@ const recordOf = <F>(lifecycle: Lifecycle<F>, caseType: RecordType, ruleset: Rul
 
 const visit = recordOf(visitLifecycle, 'visit');
 const fee = recordOf(feeLedgerLifecycle, 'fee');
-const activity = recordOf(activityLifecycle, 'activity');
+const _activity = recordOf(activityLifecycle, 'activity');
 const archiveCheck = recordOf(archiveCheckLifecycle, 'archive_check');
 const inspection = recordOf(inspectionLifecycle, 'inspection');
 const complaint = recordOf(complaintLifecycle, 'complaint');

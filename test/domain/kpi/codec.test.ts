@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import t from 'tap';
-import { recordOf } from '../../../src/domain/records.js';
 import type { KpiCase, KpiClock } from '../../../src/domain/kpi/case.js';
 import type { KpiRecord } from '../../../src/domain/kpi/record.js';
 import type { FeeKpi } from '../../../src/domain/fee/record.js';

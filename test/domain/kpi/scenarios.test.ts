@@ -1,6 +1,6 @@
 import t from 'tap';
 import { complaintLifecycle } from '../../../src/domain/complaint/lifecycle.js';
-import { type KpiCase } from '../../../src/domain/kpi/case.js';
+import type { KpiCase } from '../../../src/domain/kpi/case.js';
 import { kpiRecordOf } from '../../../src/domain/kpi/outcome.js';
 import { parsePeriod } from '../../../src/domain/kpi/period.js';
 import { complianceReport } from '../../../src/domain/kpi/report.js';

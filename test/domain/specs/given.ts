@@ -30,7 +30,7 @@ export const spec = <F>(t: Test, lifecycle: Lifecycle<F>) => (name: string, give
   const attempt = (command: SpecCommand) => decide(lifecycle, state, { caseId: 'spec', name: command.name, payload: command.payload ?? {}, commandId: 'when', actor: command.actor ?? desk }, { now: at(NOW), ruleset: sampleRuleset });
   return {
     when: (command: SpecCommand) => ({
-      then: (expected: { events: ReadonlyArray<{ type: string; data?: Record<string, unknown> }>; state: string; allowed?: readonly string[] }) =>
+      thenDecides: (expected: { events: ReadonlyArray<{ type: string; data?: Record<string, unknown> }>; state: string; allowed?: readonly string[] }) =>
         t.test(`${name}: when ${command.name}, then ${expected.events.map((e) => e.type).join(', ')}`, async (t) => {
           const events = attempt(command);
           t.same(events.map((e) => e.type), expected.events.map((e) => e.type), 'the events decided');

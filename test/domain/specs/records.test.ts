@@ -11,7 +11,7 @@ const inspector = { id: 'qa-1', role: 'inspector' } as const;
 const finance = { id: 'fin-1', role: 'finance' } as const;
 
 const visit = spec(t, visitLifecycle);
-visit('a visit received', [{ name: 'receive', payload: visitBody }]).when({ name: 'refer', payload: { department: 'engineering' } }).then({
+visit('a visit received', [{ name: 'receive', payload: visitBody }]).when({ name: 'refer', payload: { department: 'engineering' } }).thenDecides({
   events: [{ type: 'VisitReferred', data: { department: 'engineering' } }], state: 'referred',
 });
 visit('a visit referred to engineering', [{ name: 'receive', payload: visitBody }, { name: 'refer', payload: { department: 'engineering' } }])
@@ -19,7 +19,7 @@ visit('a visit referred to engineering', [{ name: 'receive', payload: visitBody 
 
 const fee = spec(t, feeLedgerLifecycle);
 const billed = [{ name: 'bill', payload: billBody, actor: finance }];
-fee('a ledger of 100.00 yuan', billed).when({ name: 'pay', payload: { amountFen: 6_000, method: 'wechat' } }).then({
+fee('a ledger of 100.00 yuan', billed).when({ name: 'pay', payload: { amountFen: 6_000, method: 'wechat' } }).thenDecides({
   events: [{ type: 'FeePaid', data: { amountFen: 6_000 } }], state: 'outstanding', allowed: ['pay', 'waive', 'refund'],
 });
 fee('a ledger of 100.00 yuan', billed).when({ name: 'pay', payload: { amountFen: 10_001, method: 'cash' } })
@@ -32,11 +32,11 @@ activity('an activity held', [{ name: 'record', payload: activityBody }]).when({
   .thenRefused('TRANSITION_NOT_ALLOWED', /the activity already has that count/);
 
 const archive = spec(t, archiveCheckLifecycle);
-archive('nothing yet', []).when({ name: 'record', payload: { propertyId: 'demo', unit: '3-2-1201', correct: false, wrongFields: ['phone'] } }).then({
+archive('nothing yet', []).when({ name: 'record', payload: { propertyId: 'demo', unit: '3-2-1201', correct: false, wrongFields: ['phone'] } }).thenDecides({
   events: [{ type: 'ArchiveChecked', data: { correct: false } }], state: 'incorrect', allowed: ['correct'],
 });
 
 const inspection = spec(t, inspectionLifecycle);
-inspection('nothing yet', []).when({ name: 'record', payload: { propertyId: 'demo', procedure: '投诉受理规程', passed: true }, actor: inspector }).then({
+inspection('nothing yet', []).when({ name: 'record', payload: { propertyId: 'demo', procedure: '投诉受理规程', passed: true }, actor: inspector }).thenDecides({
   events: [{ type: 'InspectionRecorded', data: { passed: true } }], state: 'passed', allowed: [],
 });
