@@ -1,5 +1,6 @@
 import t from 'tap';
-import { casesProjection, openReadModelDb, type AppliedSummary, type Projection } from '../../src/projections/index.js';
+import { CASE_EVENTS, casesProjection, formatPosition, openReadModelDb, type AppliedSummary, type Projection } from '../../src/projections/index.js';
+import { comparePositions, matchesFilter } from '../../src/store/port.js';
 import { buildWorld, complaintBody, repairBody, runnerFor, tablesOf } from './harness.js';
 
 t.test('catches up with the log, then follows it live', async (t) => {
@@ -180,4 +181,57 @@ t.test('a batch that fails leaves nothing behind; a restart applies it once', as
   await clean.runner.waitUntilCaughtUp();
   await clean.runner.stop();
   t.same(tablesOf(db), tablesOf(clean.db), 'the same cases tables as a clean rebuild');
+});
+
+t.test('a batch that fails leaves the checkpoint where the batch before it put it; the next process resumes there', async (t) => {
+  // Both places a batch can fail inside its transaction: applying a held event, and writing at its end.
+  for (const failIn of ['apply', 'endBatch'] as const) {
+    const world = await buildWorld();
+    for (let i = 0; i < 6; i++) {
+      await world.act('repair', `r${i}`, 'report', repairBody);
+      world.advance({ minutes: 3 });
+      await world.act('repair', `r${i}`, 'dispatch', { technicianId: 'tech-7' });
+    }
+    const positions = (await world.store.readAll()).filter((e) => matchesFilter(e, CASE_EVENTS)).map((e) => e.position);
+    t.equal(positions.length, 12, 'three batches of 4');
+    const db = openReadModelDb(':memory:');
+    let failing = true;
+    let batches = 0;
+    const counted: Projection = {
+      name: 'counted', version: 1,
+      setup: (d) => d.exec('CREATE TABLE IF NOT EXISTS counted (id TEXT PRIMARY KEY)'),
+      teardown: (d) => d.exec('DROP TABLE IF EXISTS counted'),
+      apply: (d, event) => {
+        if (failing && failIn === 'apply' && comparePositions(event.position, positions[9]!) === 0) throw new Error('disk on fire');
+        d.prepare('INSERT INTO counted VALUES (?)').run(event.id);
+      },
+      endBatch: () => {
+        if (failing && failIn === 'endBatch' && ++batches === 3) throw new Error('disk on fire');
+      },
+    };
+    const stored = () => db.prepare("SELECT checkpoint FROM projections WHERE name = 'counted'").pluck().get();
+    const rows = () => db.prepare('SELECT count(*) FROM counted').pluck().get();
+
+    const first = runnerFor(world, { db, projections: [counted], batchSize: 4 }).runner;
+    await first.start();
+    await t.rejects(first.waitUntilCaughtUp(), /projection counted failed: disk on fire/, failIn);
+    t.equal(stored(), formatPosition(positions[7]!), `${failIn}: the stored checkpoint is the last event of the second batch`);
+    const [status] = await first.status();
+    t.same(status!.checkpoint, positions[7], `${failIn}: and so is the one the runner reports`);
+    t.match(status, { running: false, lagEvents: 4 });
+    t.equal(rows(), 8, `${failIn}: nothing of the third batch is in the table`);
+    await first.stop();
+
+    // Another process on the same read models reads the checkpoint from the table, not from memory.
+    failing = false;
+    const next = runnerFor(world, { db, projections: [counted], batchSize: 4 }).runner;
+    const applied: number[] = [];
+    next.onApplied((s) => applied.push(s.events));
+    await next.start();
+    await next.waitUntilCaughtUp();
+    t.same(applied, [4], `${failIn}: only the failed batch is applied again`);
+    t.equal(rows(), 12);
+    t.equal(stored(), formatPosition(positions[11]!));
+    await next.stop();
+  }
 });

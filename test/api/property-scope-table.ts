@@ -1,0 +1,117 @@
+import { lifecycles } from '../../src/app/case-history.js';
+import { plural } from '../../src/api/routes/case-command.js';
+import { caseTypes, type CaseType } from '../../src/domain/events/envelope.js';
+import { actionBodies, complaintBody, repairBody, sampleRuleset, type Harness } from './harness.js';
+import { recordActionBodies, recordBody } from './record-bodies.js';
+import { routeKey } from './registered-routes.js';
+
+/** The property the fixture's records belong to; the walk calls with tokens of another one. */
+export const HOME = 'demo';
+/** A property of the sample ruleset that is not HOME: its tokens must learn nothing of HOME. */
+export const OTHER = 'riverside';
+
+export interface ScopedRequest {
+  readonly method: 'GET' | 'POST' | 'PUT';
+  readonly url: string;
+  readonly body?: unknown;
+}
+
+/**
+ * How each route with roles is scoped by property, and a request about HOME for it.
+ * - `property`: the route acts on a property it is given, or on a record of one. A token of
+ *   another property is refused as the code answers today, `refusal`:
+ *   `forbidden`: 403 FORBIDDEN naming the property. Every such route answers this today, also
+ *   where a missing record answers 404 (the record routes and the replay): a token of another
+ *   property learns that the record exists, not what it holds. A fee ledger's id derives from
+ *   property, unit and month, so GET /v1/fees/{id} tells it which months were billed, which the
+ *   routes by unit and month (refused before the lookup) do not.
+ *   `rows-rejected`: the import answers 200 with each row of another property rejected FORBIDDEN.
+ * - `all-properties`: the answer spans every property; a token of one property is refused.
+ * - `own-properties`: the answer lists the caller's properties, and only those.
+ * - `no-property`: nothing in it belongs to a property (`why` says what it acts on).
+ */
+export type RouteScope =
+  | { readonly kind: 'property'; readonly refusal: 'forbidden' | 'rows-rejected'; readonly requests: readonly ScopedRequest[] }
+  | { readonly kind: 'all-properties' | 'own-properties'; readonly requests: readonly ScopedRequest[] }
+  | { readonly kind: 'no-property'; readonly why: string };
+
+/** Records of HOME, one of each type, and the unit and month of its fee ledger. */
+export interface ScopeFixture {
+  readonly records: Readonly<Record<CaseType, string>>;
+  readonly ledger: { readonly unit: string; readonly period: string };
+  /** An anchor of the log, for the check of one. */
+  readonly anchor: unknown;
+}
+
+const createBodies: Record<CaseType, () => Record<string, unknown>> = {
+  complaint: () => complaintBody(), repair: () => repairBody(),
+  visit: () => recordBody.visit(), fee: () => recordBody.fee(), activity: () => recordBody.activity(),
+  archive_check: () => recordBody.archive_check(), inspection: () => recordBody.inspection(),
+};
+const actionBodiesOf: Record<CaseType, Record<string, unknown>> = { ...actionBodies, ...recordActionBodies };
+
+export const scopeFixture = async (h: Harness): Promise<ScopeFixture> => {
+  const ledger = { unit: '7-1-0301', period: '2026-03' };
+  const records = {} as Record<CaseType, string>;
+  for (const caseType of caseTypes) {
+    const body = caseType === 'fee' ? recordBody.fee(ledger) : createBodies[caseType]();
+    const response = await h.inject('POST', `/v1/${plural[caseType]}`, { as: 'admin', body });
+    if (response.statusCode !== 201) throw new Error(`create ${caseType}: ${response.statusCode} ${response.body}`);
+    records[caseType] = response.json<{ id: string }>().id;
+  }
+  const anchor = (await h.inject('GET', '/v1/audit/anchor', { as: 'adminAll' })).json();
+  return { records, ledger, anchor };
+};
+
+/**
+ * The scope of each route, by `METHOD url` as registered. The record routes are listed from the
+ * lifecycles; an action whose body this file does not know is left out, so the walk fails on
+ * its route rather than skipping it.
+ */
+export const routeScopes = async (fixture: ScopeFixture): Promise<Map<string, RouteScope>> => {
+  const scopes = new Map<string, RouteScope>();
+  const property = (method: ScopedRequest['method'], url: string, requests: readonly ScopedRequest[]) =>
+    scopes.set(routeKey({ method, url }), { kind: 'property', refusal: 'forbidden', requests });
+
+  for (const caseType of caseTypes) {
+    const base = `/v1/${plural[caseType]}`;
+    const id = fixture.records[caseType];
+    for (const spec of lifecycles[caseType].commands) {
+      if (spec.creates) {
+        property('POST', base, [{ method: 'POST', url: base, body: createBodies[caseType]() }]);
+        continue;
+      }
+      const body = actionBodiesOf[caseType][spec.name];
+      if (body !== undefined) property('POST', `${base}/:id/${spec.name}`, [{ method: 'POST', url: `${base}/${id}/${spec.name}`, body }]);
+    }
+    property('GET', `${base}/:id`, [{ method: 'GET', url: `${base}/${id}` }]);
+    property('GET', `${base}/:id/events`, [{ method: 'GET', url: `${base}/${id}/events` }]);
+  }
+
+  // A month billed and one never billed: the refusal must not tell them apart.
+  const { unit, period } = fixture.ledger;
+  const ledgers = [period, '2026-10'].map((month) => ({ propertyId: HOME, unit, period: month }));
+  property('GET', '/v1/fees/ledger', ledgers.map((key) => ({ method: 'GET', url: `/v1/fees/ledger?${new URLSearchParams(key)}` })));
+  property('POST', '/v1/fees/payments', ledgers.map((key) => ({ method: 'POST', url: '/v1/fees/payments', body: { ...key, amountFen: 1_000, method: 'cash' } })));
+
+  const report = new URLSearchParams({ propertyId: HOME, period: '2026-03' });
+  property('GET', '/v1/compliance', [{ method: 'GET', url: `/v1/compliance?${report}` }]);
+  property('GET', '/v1/dashboard', [{ method: 'GET', url: `/v1/dashboard?propertyId=${HOME}` }]);
+  property('GET', '/v1/dashboard/stream', [{ method: 'GET', url: `/v1/dashboard/stream?propertyId=${HOME}` }]);
+  property('GET', '/v1/audit/cases/:caseType/:id', caseTypes.map((caseType) => ({ method: 'GET', url: `/v1/audit/cases/${caseType}/${fixture.records[caseType]}` })));
+  property('GET', '/v1/audit/compliance', [{ method: 'GET', url: `/v1/audit/compliance?${report}&asOf=2026-03-02T01:00:00Z` }]);
+  property('POST', '/v1/audit/what-if', [{ method: 'POST', url: '/v1/audit/what-if', body: { propertyId: HOME, period: '2026-03', rules: { files: (await sampleRuleset()).files } } }]);
+  property('GET', '/v1/audit/backdating', [{ method: 'GET', url: `/v1/audit/backdating?propertyId=${HOME}` }]);
+  property('GET', '/v1/audit/verify', [{ method: 'GET', url: `/v1/audit/verify?propertyId=${HOME}` }]);
+
+  // The import names its properties inside its rows, which its schema does not show.
+  const row = { caseRef: 'SCOPE-1', caseType: 'complaint', action: 'receive', occurredAt: '2026-03-01T01:00:00Z', actor: 'li.na', role: 'frontdesk', ...complaintBody() };
+  scopes.set('POST /v1/admin/import', { kind: 'property', refusal: 'rows-rejected', requests: [{ method: 'POST', url: '/v1/admin/import', body: [row] }] });
+
+  scopes.set('GET /v1/audit/anchor', { kind: 'all-properties', requests: [{ method: 'GET', url: '/v1/audit/anchor' }] });
+  scopes.set('POST /v1/audit/anchor/check', { kind: 'all-properties', requests: [{ method: 'POST', url: '/v1/audit/anchor/check', body: fixture.anchor }] });
+  scopes.set('GET /metrics', { kind: 'all-properties', requests: [{ method: 'GET', url: '/metrics' }] });
+  scopes.set('GET /dashboard/session', { kind: 'own-properties', requests: [{ method: 'GET', url: '/dashboard/session' }] });
+  scopes.set('PUT /v1/admin/clock', { kind: 'no-property', why: 'the manual clock is the server\'s (CLOCK=manual, tests and demos), not a property\'s' });
+  return scopes;
+};
