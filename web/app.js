@@ -186,7 +186,7 @@ const App = () => {
   const [signedIn, setSignedIn] = useState(() => getToken() !== null);
   const [message, setMessage] = useState(null);
   const [failure, setFailure] = useState(null);
-  const i18n = useMemo(() => translator(lang, session?.categories, session?.records), [lang, session]);
+  const i18n = useMemo(() => translator(lang, session?.categories, session?.records, session?.fields), [lang, session]);
 
   useEffect(() => {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';

@@ -294,7 +294,8 @@ const en = {
 
 /**
  * Names of the engine's ids: clocks, statuses, channels, KPIs and what they count, roles. The record
- * types, their states, events and actions are named by the server (`/dashboard/session`'s `records`).
+ * types, their states, events, actions and fields are named by the server (`/dashboard/session`'s
+ * `records` and `fields`).
  */
 const names = {
   zh: {
@@ -325,13 +326,6 @@ const names = {
       auditor: '质检', admin: '管理员', system: '系统',
     },
     complexity: { general: '一般', complex: '复杂' },
-    field: {
-      unit: '房号', location: '位置', category: '类别', description: '描述', channel: '渠道', clock: '时限', policyId: '规则',
-      deadline: '截止时间', reason: '原因', department: '部门', technicianId: '维修人员', resolution: '处理结果', workDone: '维修内容',
-      note: '备注', satisfaction: '满意度', complexity: '复杂度', from: '原分类', to: '新分类', accepted: '验收通过', comment: '业主意见',
-      answer: '答复', title: '活动名称', heldOn: '举办日期', participants: '参与户数', period: '账期', amountFen: '金额', dueDate: '缴费截止日',
-      method: '付款方式', receipt: '收据号', correct: '档案正确', wrongFields: '有误的字段', procedure: '规程', passed: '合格', findings: '发现的问题',
-    },
     paymentMethod: { cash: '现金', card: '银行卡', transfer: '转账', wechat: '微信支付', alipay: '支付宝', other: '其他' },
     satisfaction: { very_satisfied: '非常满意', satisfied: '满意', neutral: '一般', dissatisfied: '不满意' },
     pauseReason: { awaiting_parts: '等待配件', owner_absent: '业主不在家', owner_quote: '等待业主确认报价' },
@@ -365,14 +359,6 @@ const names = {
       auditor: 'Auditor', admin: 'Administrator', system: 'System',
     },
     complexity: { general: 'General', complex: 'Complex' },
-    field: {
-      unit: 'Unit', location: 'Location', category: 'Category', description: 'Description', channel: 'Channel', clock: 'Clock', policyId: 'Policy',
-      deadline: 'Deadline', reason: 'Reason', department: 'Department', technicianId: 'Technician', resolution: 'Resolution', workDone: 'Work done',
-      note: 'Note', satisfaction: 'Satisfaction', complexity: 'Complexity', from: 'From', to: 'To', accepted: 'Accepted', comment: 'Owner\'s comment',
-      answer: 'Answer', title: 'Title', heldOn: 'Held on', participants: 'Participating households', period: 'Billing month', amountFen: 'Amount',
-      dueDate: 'Due date', method: 'Method', receipt: 'Receipt', correct: 'Record correct', wrongFields: 'Fields found wrong', procedure: 'Procedure',
-      passed: 'Passed', findings: 'Findings',
-    },
     paymentMethod: { cash: 'Cash', card: 'Card', transfer: 'Bank transfer', wechat: 'WeChat Pay', alipay: 'Alipay', other: 'Other' },
     satisfaction: { very_satisfied: 'Very satisfied', satisfied: 'Satisfied', neutral: 'Neutral', dissatisfied: 'Dissatisfied' },
     pauseReason: { awaiting_parts: 'Waiting for parts', owner_absent: 'Owner not at home', owner_quote: 'Owner-paid quote pending' },
@@ -389,9 +375,10 @@ const monthsEn = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep',
  * names an engine id (falling back to the id itself); `category`/`department` use the ruleset's names;
  * `month('2026-09')` names a month ("2026年9月", "Sep 2026").
  */
-/** The names the server gives each record type, its states, events and actions, by group. */
-const recordNames = (records, lang) => {
-  const groups = { caseType: {}, state: {}, event: {}, action: {} };
+/** The names the server gives each record type, its states, events and actions, and the records' fields, by group. */
+const recordNames = (records, fields, lang) => {
+  const groups = { caseType: {}, state: {}, event: {}, action: {}, field: {} };
+  for (const [name, label] of Object.entries(fields ?? {})) groups.field[name] = label[lang];
   for (const record of records ?? []) {
     groups.caseType[record.type] = record.label[lang];
     for (const state of record.states) groups.state[state.id] ??= state.label[lang];
@@ -401,8 +388,8 @@ const recordNames = (records, lang) => {
   return groups;
 };
 
-export const translator = (lang, categories, records) => {
-  const fromServer = recordNames(records, lang);
+export const translator = (lang, categories, records, fields) => {
+  const fromServer = recordNames(records, fields, lang);
   const dict = messages[lang];
   const t = (key, params = {}) => {
     const text = dict[key] ?? messages.zh[key] ?? key;
@@ -431,5 +418,5 @@ export const translator = (lang, categories, records) => {
   };
 };
 
-export const I18n = createContext(translator('zh', null, null));
+export const I18n = createContext(translator('zh', null, null, null));
 export const useI18n = () => useContext(I18n);

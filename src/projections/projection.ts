@@ -63,7 +63,8 @@ export interface Projection {
    */
   readonly appliesInMemory?: boolean;
   /** Writes the batch; a projection that applies in memory says what it wrote and what it holds back. */
-  endBatch?(db: Database.Database, ctx: ProjectionContext, end: BatchEnd): BatchWritten | undefined;
+  // biome-ignore lint/suspicious/noConfusingVoidType: a projection that writes as it applies returns nothing at all.
+  endBatch?(db: Database.Database, ctx: ProjectionContext, end: BatchEnd): BatchWritten | void;
   /** Forgets everything applied and not written, and anything read from tables since rolled back. */
   discardBatch?(): void;
   /** Ruleset versions the stored rows refer to, asked once when the projection starts consuming. */

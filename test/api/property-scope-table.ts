@@ -1,6 +1,4 @@
-import { lifecycles } from '../../src/app/case-history.js';
-import { plural } from '../../src/api/routes/case-command.js';
-import { caseTypes, type CaseType } from '../../src/domain/events/envelope.js';
+import { recordOf, recordTypes, type RecordType } from '../../src/domain/records.js';
 import { actionBodies, complaintBody, repairBody, sampleRuleset, type Harness } from './harness.js';
 import { recordActionBodies, recordBody } from './record-bodies.js';
 import { routeKey } from './registered-routes.js';
@@ -37,25 +35,25 @@ export type RouteScope =
 
 /** Records of HOME, one of each type, and the unit and month of its fee ledger. */
 export interface ScopeFixture {
-  readonly records: Readonly<Record<CaseType, string>>;
+  readonly records: Readonly<Record<RecordType, string>>;
   readonly ledger: { readonly unit: string; readonly period: string };
   /** An anchor of the log, for the check of one. */
   readonly anchor: unknown;
 }
 
-const createBodies: Record<CaseType, () => Record<string, unknown>> = {
+const createBodies: Record<RecordType, () => Record<string, unknown>> = {
   complaint: () => complaintBody(), repair: () => repairBody(),
   visit: () => recordBody.visit(), fee: () => recordBody.fee(), activity: () => recordBody.activity(),
   archive_check: () => recordBody.archive_check(), inspection: () => recordBody.inspection(),
 };
-const actionBodiesOf: Record<CaseType, Record<string, unknown>> = { ...actionBodies, ...recordActionBodies };
+const actionBodiesOf: Record<RecordType, Record<string, unknown>> = { ...actionBodies, ...recordActionBodies };
 
 export const scopeFixture = async (h: Harness): Promise<ScopeFixture> => {
   const ledger = { unit: '7-1-0301', period: '2026-03' };
-  const records = {} as Record<CaseType, string>;
-  for (const caseType of caseTypes) {
+  const records = {} as Record<RecordType, string>;
+  for (const caseType of recordTypes) {
     const body = caseType === 'fee' ? recordBody.fee(ledger) : createBodies[caseType]();
-    const response = await h.inject('POST', `/v1/${plural[caseType]}`, { as: 'admin', body });
+    const response = await h.inject('POST', `/v1/${recordOf(caseType).segment}`, { as: 'admin', body });
     if (response.statusCode !== 201) throw new Error(`create ${caseType}: ${response.statusCode} ${response.body}`);
     records[caseType] = response.json<{ id: string }>().id;
   }
@@ -73,10 +71,10 @@ export const routeScopes = async (fixture: ScopeFixture): Promise<Map<string, Ro
   const property = (method: ScopedRequest['method'], url: string, requests: readonly ScopedRequest[]) =>
     scopes.set(routeKey({ method, url }), { kind: 'property', refusal: 'forbidden', requests });
 
-  for (const caseType of caseTypes) {
-    const base = `/v1/${plural[caseType]}`;
+  for (const caseType of recordTypes) {
+    const base = `/v1/${recordOf(caseType).segment}`;
     const id = fixture.records[caseType];
-    for (const spec of lifecycles[caseType].commands) {
+    for (const spec of recordOf(caseType).lifecycle.commands) {
       if (spec.creates) {
         property('POST', base, [{ method: 'POST', url: base, body: createBodies[caseType]() }]);
         continue;
@@ -98,7 +96,7 @@ export const routeScopes = async (fixture: ScopeFixture): Promise<Map<string, Ro
   property('GET', '/v1/compliance', [{ method: 'GET', url: `/v1/compliance?${report}` }]);
   property('GET', '/v1/dashboard', [{ method: 'GET', url: `/v1/dashboard?propertyId=${HOME}` }]);
   property('GET', '/v1/dashboard/stream', [{ method: 'GET', url: `/v1/dashboard/stream?propertyId=${HOME}` }]);
-  property('GET', '/v1/audit/cases/:caseType/:id', caseTypes.map((caseType) => ({ method: 'GET', url: `/v1/audit/cases/${caseType}/${fixture.records[caseType]}` })));
+  property('GET', '/v1/audit/cases/:caseType/:id', recordTypes.map((caseType) => ({ method: 'GET', url: `/v1/audit/cases/${caseType}/${fixture.records[caseType]}` })));
   property('GET', '/v1/audit/compliance', [{ method: 'GET', url: `/v1/audit/compliance?${report}&asOf=2026-03-02T01:00:00Z` }]);
   property('POST', '/v1/audit/what-if', [{ method: 'POST', url: '/v1/audit/what-if', body: { propertyId: HOME, period: '2026-03', rules: { files: (await sampleRuleset()).files } } }]);
   property('GET', '/v1/audit/backdating', [{ method: 'GET', url: `/v1/audit/backdating?propertyId=${HOME}` }]);
@@ -113,5 +111,6 @@ export const routeScopes = async (fixture: ScopeFixture): Promise<Map<string, Ro
   scopes.set('GET /metrics', { kind: 'all-properties', requests: [{ method: 'GET', url: '/metrics' }] });
   scopes.set('GET /dashboard/session', { kind: 'own-properties', requests: [{ method: 'GET', url: '/dashboard/session' }] });
   scopes.set('PUT /v1/admin/clock', { kind: 'no-property', why: 'the manual clock is the server\'s (CLOCK=manual, tests and demos), not a property\'s' });
+  scopes.set('GET /v1/meta/records', { kind: 'no-property', why: 'the record types are the engine\'s, the same for every property' });
   return scopes;
 };

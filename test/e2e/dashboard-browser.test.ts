@@ -60,7 +60,8 @@ t.test('the dashboard page in Chromium: sign-in, live board, missed deadline, ca
   page.on('pageerror', (error) => errors.push(error.message));
   const urls: string[] = [];
   page.on('request', (request) => urls.push(request.url()));
-  const text = (selector: string) => page.locator(selector).first().textContent();
+  // biome-ignore lint/performance/useDomNodeTextContent: the text as rendered (hidden parts left out) is what a person reads.
+  const text = (selector: string) => page.locator(selector).first().innerText();
   const waitText = (selector: string, expected: string) =>
     page.waitForFunction(([s, e]) => document.querySelector(s!)?.textContent?.trim() === e, [selector, expected], WAIT);
 

@@ -1,11 +1,10 @@
 import t from 'tap';
 import { Temporal } from 'temporal-polyfill';
-import type { CaseType } from '../../src/domain/events/envelope.js';
+import { clockSubjectOf, type RecordType } from '../../src/domain/records.js';
 import { caseClocks } from '../../src/domain/sla/clocks.js';
-import type { CaseFacts } from '../../src/domain/sla/milestones.js';
 import { clockStatusSql } from '../../src/projections/clock-status.js';
-import { CANDIDATES } from '../../src/projections/deadline-watcher.js';
-import { planMiss } from '../../src/projections/watcher-plan.js';
+import { CANDIDATES } from '../../src/app/deadline-watcher.js';
+import { planMiss } from '../../src/app/watcher-plan.js';
 import { at, buildStore, complaintBody, repairBody, startProcess, type Process, type StoreWorld } from './watcher-fixture.js';
 import { visitBody } from '../domain/case/fixtures.js';
 
@@ -15,17 +14,17 @@ import { visitBody } from '../domain/case/fixtures.js';
  * (planMiss), and either would hide the other's slip at the boundary; so each is held to the
  * instant on its own, next to the clocks of the domain and of the read model.
  */
-const clocks: ReadonlyArray<{ caseType: CaseType; opens: [string, unknown]; stops: [string, unknown]; clock: string; within: Temporal.DurationLike; missType: string }> = [
+const clocks: ReadonlyArray<{ caseType: RecordType; opens: [string, unknown]; stops: [string, unknown]; clock: string; within: Temporal.DurationLike; missType: string }> = [
   { caseType: 'complaint', opens: ['receive', complaintBody], stops: ['acknowledge', {}], clock: 'response', within: { hours: 2 }, missType: 'ComplaintDeadlineMissed' },
   { caseType: 'repair', opens: ['report', repairBody], stops: ['dispatch', { technicianId: 'tech-7' }], clock: 'response', within: { minutes: 30 }, missType: 'RepairDeadlineMissed' },
   { caseType: 'visit', opens: ['receive', visitBody], stops: ['answer', { answer: '已答复' }], clock: 'response', within: { minutes: 30 }, missType: 'VisitDeadlineMissed' },
 ];
 
 /** The clock as each part of the engine sees it at `now`. */
-const seen = async (world: StoreWorld, p: Process, caseType: CaseType, clock: string, now: Temporal.Instant) => {
+const seen = async (world: StoreWorld, p: Process, caseType: RecordType, clock: string, now: Temporal.Instant) => {
   const history = await p.cases.load(caseType, 'x1');
   const ruleset = world.rulesets.current;
-  const domain = caseClocks({ caseType, facts: history.state.snapshot.facts } as CaseFacts, ruleset, now).find((c) => c.clock === clock)!;
+  const domain = caseClocks(clockSubjectOf({ caseType, facts: history.state.snapshot.facts }), ruleset, now).find((c) => c.clock === clock)!;
   const row = p.db.prepare(`SELECT k.stopped_at, ${clockStatusSql('k')} AS status FROM case_clocks k WHERE case_type = ? AND case_id = 'x1' AND clock = ?`)
     .get({ now: now.epochMilliseconds }, caseType, clock) as { stopped_at: number | null; status: string };
   const nominated = (p.db.prepare(CANDIDATES).all({ now: now.epochMilliseconds }) as Array<{ case_type: string; clock: string }>)

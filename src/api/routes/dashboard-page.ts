@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { recordsMetaOnce } from './record-meta.js';
+import { fieldLabels } from '../../domain/record/fields.js';
+import { recordsMetaFor } from './record-meta.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -134,6 +135,6 @@ export const dashboardPageRoutes = (deps: { rulesets: RulesetRegistry }) => asyn
         const property = ruleset.property(p.id)!;
         return { id: p.id, name: p.name, timeZone: property.timeZone, agreement: { id: property.agreementRules.id, name: property.agreementRules.name } };
       });
-    return { role: principal.role, properties, categories: ruleset.spec.categories, records: recordsMetaOnce() };
+    return { role: principal.role, properties, categories: ruleset.spec.categories, records: recordsMetaFor(ruleset), fields: fieldLabels };
   });
 };

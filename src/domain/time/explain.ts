@@ -38,7 +38,7 @@ export function explainDeadline(
     const effect =
       duration.kind === 'working_days'
         ? ''
-        : `: ${formatLength(measure(run.base(), pause.from, Math.min(pause.to , run.deadline)))} excluded`;
+        : `: ${formatLength(measure(run.base(), pause.from, pause.to < run.deadline ? pause.to : run.deadline))} excluded`;
     steps.push(`paused ${span}${why}${effect}`);
   }
   steps.push(`due ${at(run.deadline)}`);

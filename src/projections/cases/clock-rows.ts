@@ -43,7 +43,7 @@ const latestInput = (c: ClockSubject): bigint =>
   c.inputs
     .filter((at): at is string => typeof at === 'string')
     .map(epochNanos)
-    .reduce((a, b) => (Math.max(a , b)), 0n);
+    .reduce((a, b) => (a >= b ? a : b), 0n);
 
 /**
  * The rows of a case's SLA clocks, from the facts of the record's derived inputs alone (never from the time they

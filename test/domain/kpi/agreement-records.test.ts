@@ -25,7 +25,6 @@ const recordOf = <F>(lifecycle: Lifecycle<F>, caseType: RecordType, ruleset: Rul
 
 const visit = recordOf(visitLifecycle, 'visit');
 const fee = recordOf(feeLedgerLifecycle, 'fee');
-const _activity = recordOf(activityLifecycle, 'activity');
 const archiveCheck = recordOf(archiveCheckLifecycle, 'archive_check');
 const inspection = recordOf(inspectionLifecycle, 'inspection');
 const complaint = recordOf(complaintLifecycle, 'complaint');
