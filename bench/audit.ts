@@ -39,7 +39,7 @@ const owner = { name: '测试业主', phone: '13800000000' };
 
 /** A deterministic pseudo-random sequence, so every run builds the same log. */
 let seed = 42;
-const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 
 const ms = (n: number) => `${n.toFixed(3)} ms`;
 
@@ -54,10 +54,15 @@ try {
   const steps = (caseType: RecordType): Array<[string, unknown, number]> => {
     const answerMinutes = Math.floor(random() * (caseType === 'complaint' ? 240 : 60));
     return caseType === 'complaint'
-      ? [['receive', { propertyId: 'demo', unit: '1-1-101', category: 'noise', description: '噪音', channel: 'phone', owner }, 0],
-         ['acknowledge', {}, answerMinutes], ...(random() < 0.5 ? [['resolve', { resolution: '已处理' }, answerMinutes + 600] as [string, unknown, number]] : [])]
-      : [['report', { propertyId: 'demo', location: '1-1-101', category: 'plumbing', complexity: 'general', description: '漏水', owner }, 0],
-         ['dispatch', { technicianId: 'tech-1' }, answerMinutes]];
+      ? [
+          ['receive', { propertyId: 'demo', unit: '1-1-101', category: 'noise', description: '噪音', channel: 'phone', owner }, 0],
+          ['acknowledge', {}, answerMinutes],
+          ...(random() < 0.5 ? [['resolve', { resolution: '已处理' }, answerMinutes + 600] as [string, unknown, number]] : []),
+        ]
+      : [
+          ['report', { propertyId: 'demo', location: '1-1-101', category: 'plumbing', complexity: 'general', description: '漏水', owner }, 0],
+          ['dispatch', { technicianId: 'tech-1' }, answerMinutes],
+        ];
   };
   const generated = performance.now();
   let pending: Array<Promise<unknown>> = [];
@@ -70,13 +75,24 @@ try {
     const decided: DomainEvent[] = [];
     for (const [n, [name, payload, minutes]] of steps(caseType).entries()) {
       const now = receivedAt.add({ minutes });
-      const out = decide(recordOf(caseType).lifecycle, state, { caseId, name, payload, commandId: `${caseId}-${n}`, actor: { id: 'desk-1', role: 'admin' } }, { now, ruleset: rules });
+      const out = decide(
+        recordOf(caseType).lifecycle,
+        state,
+        { caseId, name, payload, commandId: `${caseId}-${n}`, actor: { id: 'desk-1', role: 'admin' } },
+        { now, ruleset: rules },
+      );
       for (const e of out) state = evolve(recordOf(caseType).lifecycle, state, e);
       decided.push(...out);
     }
     events += decided.length;
     cases.push({ caseType, caseId, receivedAt });
-    pending.push(store.appendToStream(streamName(caseType, caseId), decided.map((e) => ({ id: e.id, type: e.type, data: e.data as Json, metadata: e.metadata as unknown as Json })), { expectedRevision: NO_STREAM }));
+    pending.push(
+      store.appendToStream(
+        streamName(caseType, caseId),
+        decided.map((e) => ({ id: e.id, type: e.type, data: e.data as Json, metadata: e.metadata as unknown as Json })),
+        { expectedRevision: NO_STREAM },
+      ),
+    );
     if (pending.length >= 1000) {
       await Promise.all(pending);
       pending = [];
@@ -105,7 +121,9 @@ try {
   replays.sort((a, b) => a - b);
   views.sort((a, b) => a - b);
   console.log(`as-of replay, ${REPLAYS} single cases: p50 ${ms(percentile(replays, 0.5))}, p99 ${ms(percentile(replays, 0.99))}`);
-  console.log(`  case view now (baseline): p50 ${ms(percentile(views, 0.5))}, p99 ${ms(percentile(views, 0.99))}; replay/view p50 ratio ${(percentile(replays, 0.5) / percentile(views, 0.5)).toFixed(2)}`);
+  console.log(
+    `  case view now (baseline): p50 ${ms(percentile(views, 0.5))}, p99 ${ms(percentile(views, 0.99))}; replay/view p50 ratio ${(percentile(replays, 0.5) / percentile(views, 0.5)).toFixed(2)}`,
+  );
 
   // The plain report, then the what-if under relaxed rules, over every case.
   const files = structuredClone(rules.files) as Record<string, { policies?: Array<{ id: string; duration: unknown }> }>;
@@ -119,8 +137,12 @@ try {
   const result = await whatIf(deps, query, relaxed);
   const whatIfMs = performance.now() - t;
   const timely = result.differences.find((d) => d.id === 'complaint.timely_handling')!;
-  console.log(`plain compliance report over ${result.cases} cases: ${(plainMs / 1000).toFixed(2)} s (timely handling ${plain.kpis[0]!.numerator}/${plain.kpis[0]!.denominator})`);
-  console.log(`what-if report (response SLA 3 h): ${(whatIfMs / 1000).toFixed(2)} s, ${timely.cases.length} cases flip; what-if/plain ratio ${(whatIfMs / plainMs).toFixed(2)}`);
+  console.log(
+    `plain compliance report over ${result.cases} cases: ${(plainMs / 1000).toFixed(2)} s (timely handling ${plain.kpis[0]!.numerator}/${plain.kpis[0]!.denominator})`,
+  );
+  console.log(
+    `what-if report (response SLA 3 h): ${(whatIfMs / 1000).toFixed(2)} s, ${timely.cases.length} cases flip; what-if/plain ratio ${(whatIfMs / plainMs).toFixed(2)}`,
+  );
   console.log(`memory: ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB rss`);
 } finally {
   await store.close();

@@ -19,7 +19,8 @@ app.setValidatorCompiler(validatorCompiler);
 // The body POST /v1/complaints accepts: the received event's fields and an optional claimed time.
 const body = complaintEventSchemas.ComplaintReceived.safeExtend({ occurredAt: instantSchema.optional() });
 app.post('/bench/echo', { schema: { body } }, async (request, reply) =>
-  reply.status(201).send({ id: 'echo', revision: 0, propertyId: request.body.propertyId }));
+  reply.status(201).send({ id: 'echo', revision: 0, propertyId: request.body.propertyId }),
+);
 
 process.once('SIGTERM', async () => {
   await app.close();

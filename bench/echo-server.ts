@@ -50,13 +50,14 @@ const receive = recordOf('complaint').lifecycle.commands.find((command) => comma
 const body = (receive.payload as ZodObject).safeExtend({ occurredAt: instantSchema.optional() });
 const route = { config: { roles: receive.roles }, schema: { hide: true, body } };
 type Body = { propertyId: string } & Json;
-app.post('/bench/echo', route, async (request, reply) =>
-  reply.status(201).send({ id: 'echo', revision: 0, propertyId: (request.body as Body).propertyId }));
+app.post('/bench/echo', route, async (request, reply) => reply.status(201).send({ id: 'echo', revision: 0, propertyId: (request.body as Body).propertyId }));
 // A UUIDv7, as the API mints for a new case without an Idempotency-Key: ids in time order keep the
 // store's indexes growing at their end.
 app.post('/bench/echo-durable', route, async (request, reply) => {
   const id = uuidv7();
-  const { nextRevision } = await store.appendToStream(`echo-${id}`, [{ id, type: 'Echoed', data: request.body as Body, metadata: {} }], { expectedRevision: NO_STREAM });
+  const { nextRevision } = await store.appendToStream(`echo-${id}`, [{ id, type: 'Echoed', data: request.body as Body, metadata: {} }], {
+    expectedRevision: NO_STREAM,
+  });
   return reply.status(201).send({ id, revision: Number(nextRevision), propertyId: (request.body as Body).propertyId });
 });
 

@@ -5,13 +5,19 @@
 import autocannon, { type Options, type Result } from 'autocannon';
 
 export const complaint = {
-  propertyId: 'demo', unit: '3-2-1201', category: 'noise', channel: 'phone',
+  propertyId: 'demo',
+  unit: '3-2-1201',
+  category: 'noise',
+  channel: 'phone',
   description: '楼上住户连续多日深夜装修，电钻和敲击噪音持续到凌晨一点，影响老人和孩子休息，业主多次来电要求制止',
   owner: { name: '测试业主', phone: '+86 138-0013-8000' },
 };
 
 export const repair = {
-  propertyId: 'demo', location: '3-2-1201', category: 'plumbing', complexity: 'general',
+  propertyId: 'demo',
+  location: '3-2-1201',
+  category: 'plumbing',
+  complexity: 'general',
   description: '厨房水槽下水管接口漏水，地面积水已渗到楼下住户天花板，业主请求今天下午尽快上门维修和检查',
   owner: { name: '测试业主', phone: '+86 138-0013-8000' },
 };
@@ -57,10 +63,14 @@ export const newCases = (load: Load, seconds: number): Promise<Result> =>
  */
 export const actions = (load: Load, seconds: number, complaintIds: readonly string[]): Promise<Result> => {
   let next = 0;
-  return drive(load, seconds, [{
-    method: 'POST', headers: jsonHeaders(load.token), body: JSON.stringify(escalation),
-    setupRequest: (request) => ({ ...request, path: `/v1/complaints/${complaintIds[next++ % complaintIds.length]}/escalate` }),
-  }]);
+  return drive(load, seconds, [
+    {
+      method: 'POST',
+      headers: jsonHeaders(load.token),
+      body: JSON.stringify(escalation),
+      setupRequest: (request) => ({ ...request, path: `/v1/complaints/${complaintIds[next++ % complaintIds.length]}/escalate` }),
+    },
+  ]);
 };
 
 /** Records `count` complaints through the API, `concurrency` at a time; resolves to their ids. */

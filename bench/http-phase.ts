@@ -5,8 +5,15 @@
 import type { Result } from 'autocannon';
 import type { ServerProcess } from './http-processes.js';
 import {
-  cpuMicros, followCatchUp, groupCommitCount, requestThreadCpuMicros, sampleRss, scrapeMetrics,
-  type CatchUp, type GroupCommitCount, type RssSample,
+  cpuMicros,
+  followCatchUp,
+  groupCommitCount,
+  requestThreadCpuMicros,
+  sampleRss,
+  scrapeMetrics,
+  type CatchUp,
+  type GroupCommitCount,
+  type RssSample,
 } from './http-probes.js';
 
 /** One phase of one round, with what was read about the server while it ran. */
@@ -45,9 +52,10 @@ export class Phase {
   cpuPerRequest = () => sum(this.rounds.map((m) => m.cpuMicros)) / Math.max(1, sum(this.rounds.map((m) => m.result['2xx'])));
   requestThreadCpuPerRequest = () => sum(this.rounds.map((m) => m.requestThreadCpuMicros)) / Math.max(1, sum(this.rounds.map((m) => m.result['2xx'])));
   rates = () => this.rounds.map((m) => rateOf(m.result));
-  commits = (): GroupCommitCount | undefined => this.rounds.every((m) => m.commits)
-    ? { appends: sum(this.rounds.map((m) => m.commits!.appends)), transactions: sum(this.rounds.map((m) => m.commits!.transactions)) }
-    : undefined;
+  commits = (): GroupCommitCount | undefined =>
+    this.rounds.every((m) => m.commits)
+      ? { appends: sum(this.rounds.map((m) => m.commits!.appends)), transactions: sum(this.rounds.map((m) => m.commits!.transactions)) }
+      : undefined;
 }
 
 /** What a server offers to be read about besides /proc: GET /metrics (the app's), and projections to follow there. */
@@ -65,7 +73,7 @@ export interface Observed {
  */
 export const measure = async (server: ServerProcess, adminToken: string, run: () => Promise<Result>, observed: Observed): Promise<Measured> => {
   server.assertAlive();
-  const commitCount = async () => observed.metrics ? groupCommitCount(await scrapeMetrics(server.url, adminToken)) : undefined;
+  const commitCount = async () => (observed.metrics ? groupCommitCount(await scrapeMetrics(server.url, adminToken)) : undefined);
   const commitsBefore = await commitCount();
   const [cpuBefore, requestThreadBefore] = await Promise.all([cpuMicros(server.pid), requestThreadCpuMicros(server.pid)]);
   const rss = sampleRss(server.pid);
@@ -77,9 +85,16 @@ export const measure = async (server: ServerProcess, adminToken: string, run: ()
   const commitsAfter = await commitCount();
   server.assertAlive();
   return {
-    result, cpuMicros: cpuAfter - cpuBefore, requestThreadCpuMicros: requestThreadAfter - requestThreadBefore, rssPeak: rss.peak(), rssEnd: rss.last(), rssSamples: rss.samples, catchUp,
-    commits: commitsBefore && commitsAfter
-      ? { appends: commitsAfter.appends - commitsBefore.appends, transactions: commitsAfter.transactions - commitsBefore.transactions }
-      : undefined,
+    result,
+    cpuMicros: cpuAfter - cpuBefore,
+    requestThreadCpuMicros: requestThreadAfter - requestThreadBefore,
+    rssPeak: rss.peak(),
+    rssEnd: rss.last(),
+    rssSamples: rss.samples,
+    catchUp,
+    commits:
+      commitsBefore && commitsAfter
+        ? { appends: commitsAfter.appends - commitsBefore.appends, transactions: commitsAfter.transactions - commitsBefore.transactions }
+        : undefined,
   };
 };

@@ -78,7 +78,8 @@ export const scrapeMetrics = async (url: string, token: string): Promise<string>
 
 /** The values of a gauge or counter over all its label sets. */
 const samplesOf = (metrics: string, name: string): number[] =>
-  metrics.split('\n')
+  metrics
+    .split('\n')
     .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
     .map((line) => Number(line.slice(line.lastIndexOf(' ') + 1)));
 

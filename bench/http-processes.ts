@@ -11,7 +11,19 @@ import { promisify } from 'node:util';
 import { scriptArgs } from './repository.js';
 
 /** The settings src/config.ts reads: none of them may leak into the servers from the caller's shell. */
-const SERVER_SETTINGS = ['PORT', 'HOST', 'DATA_DIR', 'RULES_DIR', 'EVENTSTORE_CONNECTION_STRING', 'ADMIN_TOKEN', 'CLOCK', 'CLOCK_START', 'LOG_LEVEL', 'BODY_LIMIT', 'PROJECTION_THREAD_NICE'];
+const SERVER_SETTINGS = [
+  'PORT',
+  'HOST',
+  'DATA_DIR',
+  'RULES_DIR',
+  'EVENTSTORE_CONNECTION_STRING',
+  'ADMIN_TOKEN',
+  'CLOCK',
+  'CLOCK_START',
+  'LOG_LEVEL',
+  'BODY_LIMIT',
+  'PROJECTION_THREAD_NICE',
+];
 
 /** The caller's environment without any server setting, plus the given ones: every other setting stays at its default. */
 const serverEnv = (settings: Record<string, string>): NodeJS.ProcessEnv => {
@@ -21,14 +33,15 @@ const serverEnv = (settings: Record<string, string>): NodeJS.ProcessEnv => {
 };
 
 /** A port nobody listens on now: the server takes a fixed PORT, so one is found by binding port 0 and letting it go. */
-export const freePort = () => new Promise<number>((resolve, reject) => {
-  const probe = createServer();
-  probe.once('error', reject);
-  probe.listen(0, '127.0.0.1', () => {
-    const { port } = probe.address() as { port: number };
-    probe.close(() => resolve(port));
+export const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
   });
-});
 
 /** A bearer token made with the token CLI in DATA_DIR, as an operator makes one for a desk. */
 export const createToken = async (dataDir: string, role: string, property: string): Promise<string> => {
@@ -82,11 +95,13 @@ export const startServer = async (options: ServerOptions): Promise<ServerProcess
   const stopWithUs = () => child.kill('SIGTERM');
   process.once('exit', stopWithUs);
   let exitCode: number | null | undefined;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => {
-    process.off('exit', stopWithUs);
-    exitCode = code ?? (signal ? null : 0);
-    resolve(exitCode);
-  }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code, signal) => {
+      process.off('exit', stopWithUs);
+      exitCode = code ?? (signal ? null : 0);
+      resolve(exitCode);
+    }),
+  );
   const url = `http://127.0.0.1:${port}`;
   const server: ServerProcess = {
     pid: child.pid!,

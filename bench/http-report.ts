@@ -7,11 +7,13 @@ import { GROUP_COMMIT_METRICS, summariseLog, type CatchUp, type RequestKind } fr
 import { CONNECTIONS, GOAL } from './http-settings.js';
 import { percentile } from './percentile.js';
 
-export const seconds = (value: number | undefined, limit = 60) => value === undefined ? `not within ${limit} s` : `${value.toFixed(1)} s`;
+export const seconds = (value: number | undefined, limit = 60) => (value === undefined ? `not within ${limit} s` : `${value.toFixed(1)} s`);
 
 /** Non-2xx answers by status, e.g. "409×3 503×1"; socket errors and timeouts after them. */
 const failureDetail = (r: Result) => {
-  const statuses = Object.entries(r.statusCodeStats ?? {}).filter(([code]) => !code.startsWith('2')).map(([code, { count }]) => `${code}×${count}`);
+  const statuses = Object.entries(r.statusCodeStats ?? {})
+    .filter(([code]) => !code.startsWith('2'))
+    .map(([code, { count }]) => `${code}×${count}`);
   if (r.errors > 0) statuses.push(`${r.errors} socket errors`);
   if (r.timeouts > 0) statuses.push(`${r.timeouts} timeouts`);
   return statuses.length > 0 ? ` (${statuses.join(' ')})` : '';
@@ -21,9 +23,11 @@ const requestFigures = (rate: number, p50: number, p99: number, failures: number
   `${rate.toFixed(0).padStart(7)} req/s  p50 ${String(p50).padStart(4)} ms  p99 ${String(p99).padStart(4)} ms  ` +
   `non-2xx ${String(failures).padStart(5)}  CPU ${cpuPerRequest.toFixed(0).padStart(5)} µs/req (request thread ${requestThreadCpu.toFixed(0)})`;
 
-const lagFigures = (catchUp: CatchUp | undefined) => catchUp === undefined ? '' :
-  `; lag at end ${catchUp.atEnd.seconds.toFixed(1)} s (${catchUp.atEnd.events} events), under 1 s after ${seconds(catchUp.underOneSecondAfter)}, ` +
-  `none left after ${seconds(catchUp.caughtUpAfter)} (/metrics took up to ${catchUp.slowestScrapeMs.toFixed(0)} ms)`;
+const lagFigures = (catchUp: CatchUp | undefined) =>
+  catchUp === undefined
+    ? ''
+    : `; lag at end ${catchUp.atEnd.seconds.toFixed(1)} s (${catchUp.atEnd.events} events), under 1 s after ${seconds(catchUp.underOneSecondAfter)}, ` +
+      `none left after ${seconds(catchUp.caughtUpAfter)} (/metrics took up to ${catchUp.slowestScrapeMs.toFixed(0)} ms)`;
 
 /** A phase of a round: the requests' figures, then what was read about the server meanwhile. */
 export const roundLines = (label: string, m: Measured) =>
@@ -36,11 +40,18 @@ export const totalLine = (phase: Phase) =>
 export const appendsPerFsync = (phases: readonly Phase[]) => {
   const counts = phases.map((phase) => phase.commits());
   if (counts.some((count) => count === undefined)) {
-    return `appends per fsync: not measured: the server does not publish the store's group-commit counters on /metrics ` +
-      `(${GROUP_COMMIT_METRICS.appends}, ${GROUP_COMMIT_METRICS.transactions}; the store counts them in stats())`;
+    return (
+      `appends per fsync: not measured: the server does not publish the store's group-commit counters on /metrics ` +
+      `(${GROUP_COMMIT_METRICS.appends}, ${GROUP_COMMIT_METRICS.transactions}; the store counts them in stats())`
+    );
   }
-  return `appends per fsync: ${phases.map((phase, i) => `${phase.label} ${(counts[i]!.appends / Math.max(1, counts[i]!.transactions)).toFixed(1)} ` +
-    `(${counts[i]!.appends} appends in ${counts[i]!.transactions} transactions)`).join(', ')}`;
+  return `appends per fsync: ${phases
+    .map(
+      (phase, i) =>
+        `${phase.label} ${(counts[i]!.appends / Math.max(1, counts[i]!.transactions)).toFixed(1)} ` +
+        `(${counts[i]!.appends} appends in ${counts[i]!.transactions} transactions)`,
+    )
+    .join(', ')}`;
 };
 
 /**
@@ -78,8 +89,10 @@ export const lagSummary = (phases: readonly Phase[]) => {
   const worstLag = Math.max(...catchUps.map((c) => c.atEnd.seconds));
   const slowest = catchUps.some((c) => c.underOneSecondAfter === undefined) ? undefined : Math.max(...catchUps.map((c) => c.underOneSecondAfter!));
   const slowestScrape = Math.max(...catchUps.map((c) => c.slowestScrapeMs));
-  return `projections: lag at the end of a phase ${worstLag.toFixed(1)} s at worst; back under 1 s within ${seconds(slowest)} at worst ` +
-    `(goal <= ${GOAL.lagBackUnderOneSecondWithin} s); a /metrics scrape took up to ${slowestScrape.toFixed(0)} ms`;
+  return (
+    `projections: lag at the end of a phase ${worstLag.toFixed(1)} s at worst; back under 1 s within ${seconds(slowest)} at worst ` +
+    `(goal <= ${GOAL.lagBackUnderOneSecondWithin} s); a /metrics scrape took up to ${slowestScrape.toFixed(0)} ms`
+  );
 };
 
 /** The phases' requests as their log lines name them. */
@@ -104,14 +117,17 @@ export const printLogSummary = async (label: string, server: ServerProcess) => {
   for (const [what, count] of [...log.problems].sort((a, b) => b[1] - a[1]).slice(0, 5)) console.log(`  ${count}× ${what}`);
   for (const [kind, times] of log.responseTimes) {
     const sorted = [...times].sort((a, b) => a - b);
-    console.log(`  ${kind}: time in the server (log's responseTime, the whole run with warm-up) p50 ${percentile(sorted, 0.5).toFixed(1)} ms, ` +
-      `p99 ${percentile(sorted, 0.99).toFixed(1)} ms over ${sorted.length} requests`);
+    console.log(
+      `  ${kind}: time in the server (log's responseTime, the whole run with warm-up) p50 ${percentile(sorted, 0.5).toFixed(1)} ms, ` +
+        `p99 ${percentile(sorted, 0.99).toFixed(1)} ms over ${sorted.length} requests`,
+    );
   }
 };
 
 export const warnAboutTheMachine = (failures: number) => {
   // The server and autocannon keep about two cores busy; more load means other work competed for them.
   const [load] = loadavg();
-  if (load! > availableParallelism() + 1) console.log(`warning: load average ${load!.toFixed(1)} on ${availableParallelism()} cores: other work competed for the CPU, compare runs with care`);
+  if (load! > availableParallelism() + 1)
+    console.log(`warning: load average ${load!.toFixed(1)} on ${availableParallelism()} cores: other work competed for the CPU, compare runs with care`);
   if (failures > 0) console.log('warning: some requests failed; the rates above count only the 2xx answers');
 };

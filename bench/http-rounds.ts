@@ -55,32 +55,50 @@ export const runRounds = async ({ server, echoServer, bareServer, adminToken, de
   let rssPeak = 0;
   for (let round = 1; round <= ROUNDS; round++) {
     console.log(`round ${round}/${ROUNDS}`);
-    for (const [phase, go] of [[echo, run.echo], [bareEcho, run.bareEcho], [durableEcho, run.durableEcho], [newCases, run.newCases], [actions, run.actions]] as const) {
+    for (const [phase, go] of [
+      [echo, run.echo],
+      [bareEcho, run.bareEcho],
+      [durableEcho, run.durableEcho],
+      [newCases, run.newCases],
+      [actions, run.actions],
+    ] as const) {
       const measured = await go(SECONDS);
       phase.add(measured);
       if (phase === newCases || phase === actions) rssPeak = Math.max(rssPeak, measured.rssPeak);
       console.log(roundLines(phase.label, measured));
     }
-    console.log(`  ratios to echo: new cases ${lastRatio(newCases, echo)}, actions ${lastRatio(actions, echo)}; ` +
-      `to bare echo: new cases ${lastRatio(newCases, bareEcho)}, actions ${lastRatio(actions, bareEcho)}`);
+    console.log(
+      `  ratios to echo: new cases ${lastRatio(newCases, echo)}, actions ${lastRatio(actions, echo)}; ` +
+        `to bare echo: new cases ${lastRatio(newCases, bareEcho)}, actions ${lastRatio(actions, bareEcho)}`,
+    );
   }
 
-  console.log(`over ${ROUNDS} rounds (p50: median of the rounds; p99: the worst round; CPU: the server's, per 2xx answer, and of it the thread that answers requests)`);
+  console.log(
+    `over ${ROUNDS} rounds (p50: median of the rounds; p99: the worst round; CPU: the server's, per 2xx answer, and of it the thread that answers requests)`,
+  );
   for (const phase of [echo, bareEcho, durableEcho, newCases, actions]) console.log(totalLine(phase));
   console.log(ratioLine('new cases/echo', newCases, echo));
   console.log(ratioLine('actions/echo', actions, echo));
   console.log(ratioLine('new cases/bare echo', newCases, bareEcho, false));
   console.log(ratioLine('actions/bare echo', actions, bareEcho, false));
   console.log(`${ratioLine('echo/bare echo', echo, bareEcho, false)}: what the app's auth hook, request log and metrics hook cost`);
-  console.log(`durable echo/echo: ${(durableEcho.rate() / echo.rate()).toFixed(2)}; new cases/durable echo: ${(newCases.rate() / durableEcho.rate()).toFixed(2)}, ` +
-    `actions/durable echo: ${(actions.rate() / durableEcho.rate()).toFixed(2)} (what the engine's own work costs beyond durability)`);
-  console.log(`p99: new cases ${newCases.p99()} ms, actions ${actions.p99()} ms, durable echo ${durableEcho.p99()} ms, echo ${echo.p99()} ms, bare echo ${bareEcho.p99()} ms (goal <= ${GOAL.p99Ms} ms)`);
-  console.log(`p99.9: new cases ${newCases.p999()} ms, actions ${actions.p999()} ms, durable echo ${durableEcho.p999()} ms, echo ${echo.p999()} ms, bare echo ${bareEcho.p999()} ms ` +
-    `(the worst round; stalls of the server's thread show here first)`);
+  console.log(
+    `durable echo/echo: ${(durableEcho.rate() / echo.rate()).toFixed(2)}; new cases/durable echo: ${(newCases.rate() / durableEcho.rate()).toFixed(2)}, ` +
+      `actions/durable echo: ${(actions.rate() / durableEcho.rate()).toFixed(2)} (what the engine's own work costs beyond durability)`,
+  );
+  console.log(
+    `p99: new cases ${newCases.p99()} ms, actions ${actions.p99()} ms, durable echo ${durableEcho.p99()} ms, echo ${echo.p99()} ms, bare echo ${bareEcho.p99()} ms (goal <= ${GOAL.p99Ms} ms)`,
+  );
+  console.log(
+    `p99.9: new cases ${newCases.p999()} ms, actions ${actions.p999()} ms, durable echo ${durableEcho.p999()} ms, echo ${echo.p999()} ms, bare echo ${bareEcho.p999()} ms ` +
+      `(the worst round; stalls of the server's thread show here first)`,
+  );
   for (const line of p99Lines(echo, durableEcho, [newCases, actions])) console.log(line);
   const rssNow = await rssMegabytes(server.pid);
-  console.log(`server RSS: peak ${rssPeak.toFixed(0)} MB during the phases, ${actions.rounds.at(-1)!.rssEnd.toFixed(0)} MB when the last one stopped, ` +
-    `${rssNow?.toFixed(0)} MB now that the projections caught up (goal <= ${GOAL.rssMb} MB; BENCH_SOAK=60 for the 60 s bound)`);
+  console.log(
+    `server RSS: peak ${rssPeak.toFixed(0)} MB during the phases, ${actions.rounds.at(-1)!.rssEnd.toFixed(0)} MB when the last one stopped, ` +
+      `${rssNow?.toFixed(0)} MB now that the projections caught up (goal <= ${GOAL.rssMb} MB; BENCH_SOAK=60 for the 60 s bound)`,
+  );
   console.log(lagSummary([newCases, actions]));
   console.log(appendsPerFsync([durableEcho, newCases, actions]));
   return echo.failures() + bareEcho.failures() + durableEcho.failures() + newCases.failures() + actions.failures();
@@ -101,7 +119,9 @@ export const runSoak = async ({ server, adminToken, deskToken }: Bench) => {
     every10s.set(slot, Math.max(every10s.get(slot) ?? 0, sample.megabytes));
   }
   console.log(`RSS, peak of each 10 s: ${[...every10s].map(([at, mb]) => `${at}s ${mb.toFixed(0)} MB`).join(', ')}`);
-  console.log(`server RSS: peak ${measured.rssPeak.toFixed(0)} MB, end ${measured.rssEnd.toFixed(0)} MB (goal <= ${GOAL.rssMb} MB: ${measured.rssPeak <= GOAL.rssMb ? 'met' : 'NOT met'})`);
+  console.log(
+    `server RSS: peak ${measured.rssPeak.toFixed(0)} MB, end ${measured.rssEnd.toFixed(0)} MB (goal <= ${GOAL.rssMb} MB: ${measured.rssPeak <= GOAL.rssMb ? 'met' : 'NOT met'})`,
+  );
   console.log(lagSummary([soak]));
   console.log(appendsPerFsync([soak]));
   return soak.failures();

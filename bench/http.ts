@@ -73,32 +73,52 @@ const main = async () => {
     const server = await startServer({ script: 'src/main', dataDir, rulesDir: RULES_DIR, adminToken, logFile: join(root, 'server.log'), nodeFlags });
     started.push(server);
     logged.push(['server', server]);
-    const echoServer = SOAK > 0 ? undefined : await startServer({ script: 'bench/echo-server', dataDir: echoDataDir, rulesDir: RULES_DIR, adminToken, logFile: join(root, 'echo.log') });
+    const echoServer =
+      SOAK > 0
+        ? undefined
+        : await startServer({ script: 'bench/echo-server', dataDir: echoDataDir, rulesDir: RULES_DIR, adminToken, logFile: join(root, 'echo.log') });
     if (echoServer) {
       started.push(echoServer);
       logged.push(['echo', echoServer]);
     }
-    const bareServer = SOAK > 0 ? undefined
-      : await startServer({ script: 'bench/bare-echo-server', dataDir: echoDataDir, rulesDir: RULES_DIR, adminToken, logFile: join(root, 'bare-echo.log'), ready: 'listening' });
+    const bareServer =
+      SOAK > 0
+        ? undefined
+        : await startServer({
+            script: 'bench/bare-echo-server',
+            dataDir: echoDataDir,
+            rulesDir: RULES_DIR,
+            adminToken,
+            logFile: join(root, 'bare-echo.log'),
+            ready: 'listening',
+          });
     if (bareServer) started.push(bareServer);
     // The first scrape turns on the default process metrics (an event-loop monitor): both app servers carry it alike.
     await Promise.all(logged.map(([, s]) => scrapeMetrics(s.url, adminToken)));
 
     const sizes = requests.bodySizes();
-    console.log(`HTTP intake of ${COMPILED ? 'node dist/src/main.js' : 'src/main.ts through tsx'} as npm start runs it (SQLite WAL synchronous=FULL, projections and deadline watcher on, pino info to a file), ` +
-      `${CONNECTIONS} connections, frontdesk token; node ${process.version}, ${availableParallelism()} cores`);
-    console.log(SOAK > 0
-      ? `soak mode: ${WARMUP} s warm-up, then ${SOAK} s of new cases`
-      : `${WARMUP} s warm-up of each phase, then ${ROUNDS} rounds of echo, bare echo, durable echo, new cases, actions, ${SECONDS} s each`);
-    console.log(`bodies: complaint ${sizes.complaint} B, repair ${sizes.repair} B, escalation ${sizes.escalation} B; logs and data in ${root}${KEEP ? ' (kept)' : ''}` +
-      `${PROFILE ? `; server CPU profile to ${PROFILE}` : ''}`);
+    console.log(
+      `HTTP intake of ${COMPILED ? 'node dist/src/main.js' : 'src/main.ts through tsx'} as npm start runs it (SQLite WAL synchronous=FULL, projections and deadline watcher on, pino info to a file), ` +
+        `${CONNECTIONS} connections, frontdesk token; node ${process.version}, ${availableParallelism()} cores`,
+    );
+    console.log(
+      SOAK > 0
+        ? `soak mode: ${WARMUP} s warm-up, then ${SOAK} s of new cases`
+        : `${WARMUP} s warm-up of each phase, then ${ROUNDS} rounds of echo, bare echo, durable echo, new cases, actions, ${SECONDS} s each`,
+    );
+    console.log(
+      `bodies: complaint ${sizes.complaint} B, repair ${sizes.repair} B, escalation ${sizes.escalation} B; logs and data in ${root}${KEEP ? ' (kept)' : ''}` +
+        `${PROFILE ? `; server CPU profile to ${PROFILE}` : ''}`,
+    );
 
     const bench = { server, echoServer, bareServer, adminToken, deskToken, echoToken };
     const failures = SOAK > 0 ? await runSoak(bench) : await runRounds(bench);
     warnAboutTheMachine(failures);
   } finally {
     const codes = await Promise.all(started.map((s) => s.stop()));
-    codes.forEach((code, i) => { if (code !== 0) console.log(`warning: ${started[i]!.logFile} ends with exit code ${code}`); });
+    codes.forEach((code, i) => {
+      if (code !== 0) console.log(`warning: ${started[i]!.logFile} ends with exit code ${code}`);
+    });
     for (const [label, server] of logged) await printLogSummary(label, server).catch(() => undefined);
     if (!KEEP) await rm(root, { recursive: true, force: true });
   }

@@ -66,17 +66,36 @@ interface Step {
 const desk: Actor = { id: 'desk-1', role: 'frontdesk' };
 const dispatcher: Actor = { id: 'disp-1', role: 'dispatcher' };
 const technician: Actor = { id: 'tech-1', role: 'technician' };
-const actorOf: Record<string, Actor> = { assign: dispatcher, dispatch: dispatcher, reclassify: dispatcher, accept: technician, arrive: technician, pause: technician, resume: technician, complete: technician };
+const actorOf: Record<string, Actor> = {
+  assign: dispatcher,
+  dispatch: dispatcher,
+  reclassify: dispatcher,
+  accept: technician,
+  arrive: technician,
+  pause: technician,
+  resume: technician,
+  complete: technician,
+};
 const owner = { name: '业主', phone: '13800000000' };
 /** A closing callback: a dissatisfied owner would need a follow-up first. */
 const satisfaction = () => oneOf(['very_satisfied', 'satisfied', 'satisfied', 'satisfied', 'neutral'] as const);
 
 const complaintPlan = (ruleset: Ruleset): Step[] => {
   const spec = ruleset.spec;
-  const steps: Step[] = [{
-    name: 'receive', after: 0,
-    payload: { propertyId: 'demo', unit: `${ticks(1, 20)}-${ticks(1, 4)}-${ticks(1, 30)}0${ticks(1, 4)}`, category: oneOf(spec.categories.complaint).id, description: '业主投诉', channel: oneOf(['phone', 'app', 'wechat', 'walk_in'] as const), owner },
-  }];
+  const steps: Step[] = [
+    {
+      name: 'receive',
+      after: 0,
+      payload: {
+        propertyId: 'demo',
+        unit: `${ticks(1, 20)}-${ticks(1, 4)}-${ticks(1, 30)}0${ticks(1, 4)}`,
+        category: oneOf(spec.categories.complaint).id,
+        description: '业主投诉',
+        channel: oneOf(['phone', 'app', 'wechat', 'walk_in'] as const),
+        owner,
+      },
+    },
+  ];
   if (chance(0.04)) return [...steps, { name: 'withdraw', payload: { reason: '业主撤回' }, after: ticks(1, 10) }];
   steps.push({ name: 'acknowledge', payload: {}, after: ticks(1, 30) });
   if (chance(0.03)) return [...steps, { name: 'reject', payload: { reason: '非物业责任' }, after: ticks(1, 10) }];
@@ -88,7 +107,11 @@ const complaintPlan = (ruleset: Ruleset): Step[] => {
   ];
   steps.push(...resolution());
   if (chance(0.1)) {
-    steps.push({ name: 'callback', payload: { satisfaction: 'dissatisfied' }, after: ticks(12, 200) }, { name: 'reopen', payload: { reason: '业主不满意' }, after: ticks(1, 6) }, ...resolution());
+    steps.push(
+      { name: 'callback', payload: { satisfaction: 'dissatisfied' }, after: ticks(12, 200) },
+      { name: 'reopen', payload: { reason: '业主不满意' }, after: ticks(1, 6) },
+      ...resolution(),
+    );
   }
   if (chance(0.08)) return [...steps, { name: 'close', payload: { reason: '业主电话无人接听' }, after: ticks(12, 300) }];
   steps.push({ name: 'callback', payload: { satisfaction: satisfaction() }, after: ticks(12, 300) });
@@ -96,20 +119,48 @@ const complaintPlan = (ruleset: Ruleset): Step[] => {
 };
 
 const repairPlan = (ruleset: Ruleset): Step[] => {
-  const steps: Step[] = [{
-    name: 'report', after: 0,
-    payload: { propertyId: 'demo', location: chance(0.8) ? `${ticks(1, 20)}-${ticks(1, 4)}-${ticks(1, 30)}0${ticks(1, 4)}` : oneOf(['B2 car park', 'East gate', 'Clubhouse']), category: oneOf(ruleset.spec.categories.repair).id, complexity: chance(0.2) ? 'complex' : 'general', description: '报修', owner },
-  }];
+  const steps: Step[] = [
+    {
+      name: 'report',
+      after: 0,
+      payload: {
+        propertyId: 'demo',
+        location: chance(0.8) ? `${ticks(1, 20)}-${ticks(1, 4)}-${ticks(1, 30)}0${ticks(1, 4)}` : oneOf(['B2 car park', 'East gate', 'Clubhouse']),
+        category: oneOf(ruleset.spec.categories.repair).id,
+        complexity: chance(0.2) ? 'complex' : 'general',
+        description: '报修',
+        owner,
+      },
+    },
+  ];
   if (chance(0.03)) return [...steps, { name: 'cancel', payload: { reason: '业主取消' }, after: ticks(1, 10) }];
   steps.push({ name: 'dispatch', payload: { technicianId: `tech-${ticks(1, 40)}` }, after: ticks(1, 8) });
   steps.push({ name: 'accept', payload: {}, after: ticks(1, 4) }, { name: 'arrive', payload: {}, after: ticks(1, 12) });
-  if (chance(0.1)) steps.push({ name: 'reclassify', payload: { complexity: (steps[0]!.payload as { complexity: string }).complexity === 'general' ? 'complex' : 'general', reason: '重新评估' }, after: ticks(1, 12) });
-  if (chance(0.3)) steps.push({ name: 'pause', payload: { reason: oneOf(['awaiting_parts', 'owner_absent', 'owner_quote'] as const) }, after: ticks(1, 24) }, { name: 'resume', payload: {}, after: ticks(12, 400) });
+  if (chance(0.1))
+    steps.push({
+      name: 'reclassify',
+      payload: { complexity: (steps[0]!.payload as { complexity: string }).complexity === 'general' ? 'complex' : 'general', reason: '重新评估' },
+      after: ticks(1, 12),
+    });
+  if (chance(0.3))
+    steps.push(
+      { name: 'pause', payload: { reason: oneOf(['awaiting_parts', 'owner_absent', 'owner_quote'] as const) }, after: ticks(1, 24) },
+      { name: 'resume', payload: {}, after: ticks(12, 400) },
+    );
   steps.push({ name: 'complete', payload: { workDone: '已修复' }, after: ticks(2, 200) });
-  if (chance(0.05)) steps.push({ name: 'verify', payload: { accepted: false }, after: ticks(1, 24) }, { name: 'arrive', payload: {}, after: ticks(1, 24) }, { name: 'complete', payload: { workDone: '返修完成' }, after: ticks(2, 48) });
+  if (chance(0.05))
+    steps.push(
+      { name: 'verify', payload: { accepted: false }, after: ticks(1, 24) },
+      { name: 'arrive', payload: {}, after: ticks(1, 24) },
+      { name: 'complete', payload: { workDone: '返修完成' }, after: ticks(2, 48) },
+    );
   steps.push({ name: 'verify', payload: { accepted: true }, after: ticks(1, 24) });
   if (chance(0.08)) return [...steps, { name: 'close', payload: { reason: '业主电话无人接听' }, after: ticks(12, 300) }];
-  return [...steps, { name: 'callback', payload: { satisfaction: satisfaction() }, after: ticks(12, 300) }, { name: 'close', payload: {}, after: ticks(1, 12) }];
+  return [
+    ...steps,
+    { name: 'callback', payload: { satisfaction: satisfaction() }, after: ticks(12, 300) },
+    { name: 'close', payload: {}, after: ticks(1, 12) },
+  ];
 };
 
 interface Flight {
@@ -133,24 +184,36 @@ const generate = async (store: EventStore, ruleset: Ruleset): Promise<void> => {
     while (flights.size < IN_FLIGHT && opened < CASES) {
       const caseType: RecordType = chance(0.45) ? 'complaint' : 'repair';
       flights.add({
-        caseType, caseId: `b${opened++}`, steps: caseType === 'complaint' ? complaintPlan(ruleset) : repairPlan(ruleset),
-        next: 0, dueTick: tick + ticks(0, 3), state: initialCaseState(recordOf(caseType).lifecycle),
+        caseType,
+        caseId: `b${opened++}`,
+        steps: caseType === 'complaint' ? complaintPlan(ruleset) : repairPlan(ruleset),
+        next: 0,
+        dueTick: tick + ticks(0, 3),
+        state: initialCaseState(recordOf(caseType).lifecycle),
       });
     }
     const now = clock.now();
     const due = [...flights].filter((f) => f.dueTick <= tick);
-    await Promise.all(due.map(async (flight) => {
-      const step = flight.steps[flight.next]!;
-      const lifecycle = recordOf(flight.caseType).lifecycle;
-      const command = { caseId: flight.caseId, name: step.name, payload: step.payload, commandId: `${flight.caseId}-${flight.next}`, actor: actorOf[step.name] ?? desk };
-      const events = decide(lifecycle, flight.state, command, { now, ruleset });
-      await store.appendToStream(streamName(flight.caseType, flight.caseId), events as never, { expectedRevision: flight.state.revision ?? NO_STREAM });
-      for (const event of events) flight.state = evolve(lifecycle, flight.state, event);
-      written += events.length;
-      flight.next += 1;
-      if (flight.next === flight.steps.length) flights.delete(flight);
-      else flight.dueTick = tick + Math.max(1, flight.steps[flight.next]!.after);
-    }));
+    await Promise.all(
+      due.map(async (flight) => {
+        const step = flight.steps[flight.next]!;
+        const lifecycle = recordOf(flight.caseType).lifecycle;
+        const command = {
+          caseId: flight.caseId,
+          name: step.name,
+          payload: step.payload,
+          commandId: `${flight.caseId}-${flight.next}`,
+          actor: actorOf[step.name] ?? desk,
+        };
+        const events = decide(lifecycle, flight.state, command, { now, ruleset });
+        await store.appendToStream(streamName(flight.caseType, flight.caseId), events as never, { expectedRevision: flight.state.revision ?? NO_STREAM });
+        for (const event of events) flight.state = evolve(lifecycle, flight.state, event);
+        written += events.length;
+        flight.next += 1;
+        if (flight.next === flight.steps.length) flights.delete(flight);
+        else flight.dueTick = tick + Math.max(1, flight.steps[flight.next]!.after);
+      }),
+    );
     tick += 1;
     clock.set(now.add({ minutes: TICK_MINUTES }));
     if (performance.now() - lastReport > 5_000) {
@@ -198,7 +261,15 @@ const timeComplianceReport = async (readModels: { file: string; rulesets: Rulese
       yield c;
     }
   })();
-  complianceReport({ propertyId: property.id, period, asOf: new Date().toISOString(), timeZone: property.timeZone, agreement: property.agreementRules, rulesetVersion: ruleset.version, cases });
+  complianceReport({
+    propertyId: property.id,
+    period,
+    asOf: new Date().toISOString(),
+    timeZone: property.timeZone,
+    agreement: property.agreementRules,
+    rulesetVersion: ruleset.version,
+    cases,
+  });
   const seconds = (performance.now() - started) / 1000;
   db.close();
   return { label: 'compliance report (demo, 2026)', events: counted, seconds };
@@ -225,7 +296,14 @@ const main = async () => {
   const { count: caseEvents, last: head } = await pendingAfter(store, null);
   const readModelsFile = join(dir, 'read-models.db');
   const db = openReadModelDb(readModelsFile);
-  const runner = createProjectionRunner({ store, db, projections: allProjections(), rulesets, clock: { now: () => Temporal.Now.instant() }, batchSize: Number(process.env.BENCH_BATCH ?? REBUILD_BATCH_SIZE) });
+  const runner = createProjectionRunner({
+    store,
+    db,
+    projections: allProjections(),
+    rulesets,
+    clock: { now: () => Temporal.Now.instant() },
+    batchSize: Number(process.env.BENCH_BATCH ?? REBUILD_BATCH_SIZE),
+  });
   const rebuild = await timed('rebuild of all projections', async () => {
     await runner.start();
     if (head) await runner.waitForPosition(head);
@@ -237,13 +315,17 @@ const main = async () => {
   await store.close();
 
   const perSecond = (t: Timing) => t.events / t.seconds;
-  const line = (t: Timing) => `${t.label.padEnd(46)} ${String(t.events).padStart(9)} events ${t.seconds.toFixed(2).padStart(7)} s ${Math.round(perSecond(t)).toLocaleString('en').padStart(10)} events/s`;
+  const line = (t: Timing) =>
+    `${t.label.padEnd(46)} ${String(t.events).padStart(9)} events ${t.seconds.toFixed(2).padStart(7)} s ${Math.round(perSecond(t)).toLocaleString('en').padStart(10)} events/s`;
   const ratio = perSecond(rebuild) / perSecond(raw);
   const peakMb = process.resourceUsage().maxRSS / 1024;
   console.log(`log: ${raw.events} events (${caseEvents} case events)`);
   console.log(line(raw));
   console.log(line(rebuild));
-  if (compliance) console.log(`${compliance.label.padEnd(46)} ${String(compliance.events).padStart(9)} cases  ${(compliance.seconds * 1000).toFixed(0).padStart(7)} ms (goal ≤ 500 ms)`);
+  if (compliance)
+    console.log(
+      `${compliance.label.padEnd(46)} ${String(compliance.events).padStart(9)} cases  ${(compliance.seconds * 1000).toFixed(0).padStart(7)} ms (goal ≤ 500 ms)`,
+    );
   console.log(`rebuild / raw read: ${ratio.toFixed(2)} (goal ≥ 0.30)`);
   console.log(`peak RSS: ${peakMb.toFixed(0)} MB (goal ≤ 256 MB); ${rssBeforeRebuild.toFixed(0)} MB before the rebuild`);
   const rows = (sql: string) => Number(openReadModelDb(readModelsFile).prepare(sql).pluck().get());

@@ -11,6 +11,4 @@ export const RULES_DIR = fileURLToPath(new URL(COMPILED ? '../../rules' : '../ru
  * benchmark itself runs: compiled, from dist/, on plain node; or from the sources through tsx.
  */
 export const scriptArgs = (script: string): string[] =>
-  COMPILED
-    ? [fileURLToPath(new URL(`../${script}.js`, import.meta.url))]
-    : ['--import', 'tsx', fileURLToPath(new URL(`../${script}.ts`, import.meta.url))];
+  COMPILED ? [fileURLToPath(new URL(`../${script}.js`, import.meta.url))] : ['--import', 'tsx', fileURLToPath(new URL(`../${script}.ts`, import.meta.url))];

@@ -6,12 +6,29 @@ const configSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   DATA_DIR: z.string().min(1).default('./data'),
   RULES_DIR: z.string().min(1).default('./rules'),
-  EVENTSTORE_CONNECTION_STRING: z.string().regex(/^esdb(\+discover)?:\/\//, 'an esdb:// or esdb+discover:// connection string').optional(),
+  EVENTSTORE_CONNECTION_STRING: z
+    .string()
+    .regex(/^esdb(\+discover)?:\/\//, 'an esdb:// or esdb+discover:// connection string')
+    .optional(),
   ADMIN_TOKEN: z.string().min(16, 'ADMIN_TOKEN must be at least 16 characters').optional(),
   CLOCK: z.enum(['system', 'manual']).default('system'),
-  CLOCK_START: z.string().refine((s) => { try { Temporal.Instant.from(s); return true; } catch { return false; } }, 'an ISO 8601 instant with offset').optional(),
+  CLOCK_START: z
+    .string()
+    .refine((s) => {
+      try {
+        Temporal.Instant.from(s);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'an ISO 8601 instant with offset')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  BODY_LIMIT: z.coerce.number().int().positive().default(64 * 1024),
+  BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024),
   /** Nice steps the projection thread takes below the request thread (Linux): intake first when the CPU is short. */
   PROJECTION_THREAD_NICE: z.coerce.number().int().min(0).max(19).default(10),
 });

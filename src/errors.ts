@@ -15,8 +15,7 @@ export abstract class EngineError extends Error {
   }
 }
 
-export const isEngineError = (error: unknown): error is EngineError =>
-  error instanceof EngineError;
+export const isEngineError = (error: unknown): error is EngineError => error instanceof EngineError;
 
 /** Type guard factory: `const isRevisionConflict = hasCode<RevisionConflictError>('REVISION_CONFLICT')`. */
 export const hasCode =

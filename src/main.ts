@@ -43,21 +43,35 @@ const readModels = openReadModelDb(readModelFile(config.DATA_DIR));
 const runner = projectionThread({
   store,
   data: {
-    dataDir: config.DATA_DIR, eventStoreConnectionString: config.EVENTSTORE_CONNECTION_STRING, rulesetFiles: ruleset.files,
-    manualClockAt: manual?.now().toString(), yieldSteps: config.PROJECTION_THREAD_NICE,
+    dataDir: config.DATA_DIR,
+    eventStoreConnectionString: config.EVENTSTORE_CONNECTION_STRING,
+    rulesetFiles: ruleset.files,
+    manualClockAt: manual?.now().toString(),
+    yieldSteps: config.PROJECTION_THREAD_NICE,
   },
   manualClock: manual,
   onNotice: ({ level, message }) => logger[level]({ component: 'projections' }, message),
 });
 await runner.start();
 const watcher = createDeadlineWatcher({
-  readModels, cases: caseService({ store, rulesets, clock }), rulesets, clock,
-  projections: runner, logger: logger.child({ component: 'deadline-watcher' }),
+  readModels,
+  cases: caseService({ store, rulesets, clock }),
+  rulesets,
+  clock,
+  projections: runner,
+  logger: logger.child({ component: 'deadline-watcher' }),
 });
 
 const app = await buildApp({
-  store, rulesets, tokens, clock, ...(manual ? { manualClock: manual } : {}), logger, bodyLimit: config.BODY_LIMIT,
-  readModels, projections: runner,
+  store,
+  rulesets,
+  tokens,
+  clock,
+  ...(manual ? { manualClock: manual } : {}),
+  logger,
+  bodyLimit: config.BODY_LIMIT,
+  readModels,
+  projections: runner,
 });
 
 let stopping = false;

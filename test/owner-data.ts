@@ -4,4 +4,6 @@
  * or a request id may hold the same digits inside a longer run of digits and letters.
  */
 export const ownerData = (...secrets: readonly string[]): RegExp =>
-  new RegExp(secrets.map((secret) => (/^\d+$/.test(secret) ? `(?<![0-9A-Za-z])${secret}(?![0-9A-Za-z])` : secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('|'));
+  new RegExp(
+    secrets.map((secret) => (/^\d+$/.test(secret) ? `(?<![0-9A-Za-z])${secret}(?![0-9A-Za-z])` : secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('|'),
+  );

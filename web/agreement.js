@@ -37,9 +37,10 @@ const FailingCases = ({ kpi }) => {
   const ids = kpi.failingCaseIds;
   if (ids.length === 0) return html`<span class="empty">—</span>`;
   const shown = all ? ids : ids.slice(0, FAILING_SHOWN);
-  const item = kpi.measure === 'months'
-    ? (id) => html`<li><time class="month" datetime=${id}>${i18n.month(id)}</time></li>`
-    : (id) => html`<li><${CaseLink} caseType=${caseTypeOf(i18n.records, kpi.id)} caseId=${id} /></li>`;
+  const item =
+    kpi.measure === 'months'
+      ? (id) => html`<li><time class="month" datetime=${id}>${i18n.month(id)}</time></li>`
+      : (id) => html`<li><${CaseLink} caseType=${caseTypeOf(i18n.records, kpi.id)} caseId=${id} /></li>`;
   return html`<ul class="failing" aria-label=${t('agreement.failing')}>
     ${shown.map(item)}
     ${ids.length > shown.length ? html`<li><button type="button" onClick=${() => setAll(true)}>${t('showMore', { count: ids.length - shown.length })}</button></li>` : null}
@@ -54,7 +55,9 @@ export const Agreement = ({ propertyId, property, today, timeZone, version }) =>
   const period = chosen ?? (today ? today.slice(0, 7) : null);
   const { data: report, error } = useLiveResource(
     () => (period ? getJson(`/v1/compliance?${queryString({ propertyId, period })}`) : Promise.resolve(null)),
-    `${propertyId}|${period}`, version, 3000,
+    `${propertyId}|${period}`,
+    version,
+    3000,
   );
   return html`<section class="panel agreement" aria-labelledby="agreement-title">
     <h2 id="agreement-title">${t('agreement.title')} · ${property?.agreement?.name ?? ''}</h2>
@@ -63,14 +66,20 @@ export const Agreement = ({ propertyId, property, today, timeZone, version }) =>
         <input id="agreement-period" type="month" value=${period ?? ''} onChange=${(e) => e.currentTarget.value && setPeriod(e.currentTarget.value)} /></label>
     </form>
     ${error ? (error.status === 403 ? html`<p class="problem" role="alert">${t('agreement.forbidden')}</p>` : html`<${Problem} error=${error} />`) : null}
-    ${!report ? (error ? null : html`<p class="loading">${t('loading')}</p>`) : html`
+    ${
+      !report
+        ? error
+          ? null
+          : html`<p class="loading">${t('loading')}</p>`
+        : html`
       <div class="scroll"><table id="kpis" class="kpis">
         <thead><tr>
           <th scope="col">${t('agreement.kpi')}</th><th scope="col" class="num">${t('agreement.target')}</th><th scope="col" class="num">${t('agreement.value')}</th>
           <th scope="col" class="num">${t('agreement.ratio')}</th><th scope="col" class="num">${t('agreement.pending')}</th>
           <th scope="col">${t('agreement.result')}</th><th scope="col">${t('agreement.failing')}</th>
         </tr></thead>
-        <tbody>${report.kpis.map((kpi) => html`<tr class=${kpi.met === false ? 'kpi-failing' : ''} data-kpi=${kpi.id}>
+        <tbody>${report.kpis.map(
+          (kpi) => html`<tr class=${kpi.met === false ? 'kpi-failing' : ''} data-kpi=${kpi.id}>
           <th scope="row">${i18n.name('kpi', kpi.id)}</th>
           <td class="num target">${targetText(kpi, t)}</td>
           <td class="num"><strong>${percent(kpi.value)}</strong></td>
@@ -78,11 +87,15 @@ export const Agreement = ({ propertyId, property, today, timeZone, version }) =>
           <td class="num">${kpi.pending}</td>
           <td><${MetBadge} met=${kpi.met} /></td>
           <td><${FailingCases} kpi=${kpi} /></td>
-        </tr>`)}</tbody>
+        </tr>`,
+        )}</tbody>
       </table></div>
       <p class="meta">${t('agreement.meta', {
-        agreement: report.agreement.id, version: report.agreement.version.replace(/^sha256:/, '').slice(0, 10),
-        ruleset: report.rulesetVersion.replace(/^sha256:/, '').slice(0, 10), asOf: formatInstant(report.asOf, i18n, timeZone, true),
-      })}</p>`}
+        agreement: report.agreement.id,
+        version: report.agreement.version.replace(/^sha256:/, '').slice(0, 10),
+        ruleset: report.rulesetVersion.replace(/^sha256:/, '').slice(0, 10),
+        asOf: formatInstant(report.asOf, i18n, timeZone, true),
+      })}</p>`
+    }
   </section>`;
 };

@@ -27,8 +27,7 @@ export const onUnauthorized = (handler) => {
   unauthorized = handler;
 };
 
-export const queryString = (params) =>
-  new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== '')).toString();
+export const queryString = (params) => new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== '')).toString();
 
 const headers = (token, accept) => ({ authorization: `Bearer ${token}`, accept });
 

@@ -47,7 +47,15 @@ const SignIn = ({ message, onSignedIn }) => {
       setToken(token);
       onSignedIn(session);
     } catch (e) {
-      setError(e instanceof ApiError ? (e.status === 401 ? t('signIn.invalid') : e.status === 403 ? t('signIn.forbidden') : e.message) : t('signIn.failed', { message: e.message }));
+      setError(
+        e instanceof ApiError
+          ? e.status === 401
+            ? t('signIn.invalid')
+            : e.status === 403
+              ? t('signIn.forbidden')
+              : e.message
+          : t('signIn.failed', { message: e.message }),
+      );
     } finally {
       setBusy(false);
     }
@@ -154,16 +162,26 @@ const Shell = ({ session, lang, onLang, onSignOut }) => {
   const timeZone = live.streamed?.timeZone ?? property?.timeZone ?? 'Asia/Shanghai';
   const main = useRef(null);
 
-  const nav = [['board', t('nav.board')], ['today', t('nav.today')], ['agreement', t('nav.agreement')], ['case', t('nav.case')]];
+  const nav = [
+    ['board', t('nav.board')],
+    ['today', t('nav.today')],
+    ['agreement', t('nav.agreement')],
+    ['case', t('nav.case')],
+  ];
   let view;
   if (route.view === 'today') view = html`<${Today} dashboard=${live.dashboard} />`;
-  else if (route.view === 'agreement') view = html`<${Agreement} propertyId=${propertyId} property=${property} today=${live.streamed?.today} timeZone=${timeZone} version=${live.version} />`;
-  else if (route.view === 'case') view = html`<${CaseView} key=${`${route.caseType}/${route.caseId}`} caseType=${route.caseType ?? 'complaint'} caseId=${route.caseId} role=${session.role} timeZone=${timeZone} version=${live.version} />`;
+  else if (route.view === 'agreement')
+    view = html`<${Agreement} propertyId=${propertyId} property=${property} today=${live.streamed?.today} timeZone=${timeZone} version=${live.version} />`;
+  else if (route.view === 'case')
+    view = html`<${CaseView} key=${`${route.caseType}/${route.caseId}`} caseType=${route.caseType ?? 'complaint'} caseId=${route.caseId} role=${session.role} timeZone=${timeZone} version=${live.version} />`;
   else view = html`<${Board} dashboard=${live.dashboard} limit=${limit} onLimit=${setLimit} />`;
   const withFilters = route.view === 'board' || route.view === 'today';
 
   return html`<div class="shell">
-    <a class="skip" href="#main" onClick=${(e) => { e.preventDefault(); main.current?.focus(); }}>${t('skip')}</a>
+    <a class="skip" href="#main" onClick=${(e) => {
+      e.preventDefault();
+      main.current?.focus();
+    }}>${t('skip')}</a>
     <header class="top">
       <h1>${t('title')}<span class="property-name"> · ${property?.name ?? propertyId}</span></h1>
       <${ConnectionStatus} status=${live.status} streamed=${live.streamed} problem=${live.problem} />
@@ -219,10 +237,17 @@ const App = () => {
   };
   let body;
   if (!signedIn) {
-    body = html`<${SignIn} message=${message} onSignedIn=${(s) => { setSession(s); setSignedIn(true); setMessage(null); }} />`;
+    body = html`<${SignIn} message=${message} onSignedIn=${(s) => {
+      setSession(s);
+      setSignedIn(true);
+      setMessage(null);
+    }} />`;
   } else if (!session) {
     body = failure
-      ? html`<main><p class="problem" role="alert">${i18n.t('error.generic', { message: failure.message })}</p><button type="button" onClick=${() => { setFailure(null); signOut(); }}>${i18n.t('signOut')}</button></main>`
+      ? html`<main><p class="problem" role="alert">${i18n.t('error.generic', { message: failure.message })}</p><button type="button" onClick=${() => {
+          setFailure(null);
+          signOut();
+        }}>${i18n.t('signOut')}</button></main>`
       : html`<p class="loading">${i18n.t('loading')}</p>`;
   } else {
     body = html`<${Shell} session=${session} lang=${lang} onLang=${chooseLang} onSignOut=${signOut} />`;

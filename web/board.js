@@ -55,9 +55,15 @@ const StateTable = ({ caseType, open }) => {
     <caption>${i18n.name('caseType', caseType)} · ${t('total')} <strong>${open.total}</strong></caption>
     <thead><tr><th scope="col">${t('state')}</th><th scope="col" class="num">${t('count')}</th><th scope="col"><span class="sr-only">${t('count')}</span></th></tr></thead>
     <tbody>
-      ${rows.length === 0 ? html`<tr><td colspan="3" class="empty">${t('none')}</td></tr>` : rows.map(([state, n]) => html`<tr>
+      ${
+        rows.length === 0
+          ? html`<tr><td colspan="3" class="empty">${t('none')}</td></tr>`
+          : rows.map(
+              ([state, n]) => html`<tr>
         <th scope="row">${i18n.name('state', state)}</th><td class="num">${n}</td>
-        <td class="bar-cell" aria-hidden="true"><span class="bar" style=${`width:${Math.round((n / max) * 100)}%`}></span></td></tr>`)}
+        <td class="bar-cell" aria-hidden="true"><span class="bar" style=${`width:${Math.round((n / max) * 100)}%`}></span></td></tr>`,
+            )
+      }
     </tbody></table>`;
 };
 
@@ -70,7 +76,7 @@ const AlertRow = ({ alert, timeZone }) => {
     <td>${i18n.name('state', alert.state)}</td>
     <td>${alert.place ?? alert.building ?? '—'}</td>
     <td>${i18n.category(alert.caseType, alert.category)}</td>
-    <td>${alert.department ? i18n.department(alert.department) : alert.technicianId ?? '—'}</td>
+    <td>${alert.department ? i18n.department(alert.department) : (alert.technicianId ?? '—')}</td>
     <td><time datetime=${alert.deadline}>${formatInstant(alert.deadline, i18n, timeZone)}</time></td>
     <td class="num"><${Countdown} deadline=${alert.deadline} /></td>
   </tr>`;
@@ -94,7 +100,10 @@ const AlertTable = ({ id, title, list, timeZone, limit, onLimit }) => {
   const canShowMore = shown.length < list.items.length || (list.items.length < list.total && limit < MAX_LIMIT);
   return html`<section class="panel" aria-labelledby=${`${id}-title`}>
     <h2 id=${`${id}-title`}>${title} <span class="count" id=${`${id}-total`}>${list.total}</span></h2>
-    ${list.total === 0 ? html`<p class="empty">${t('none')}</p>` : html`<div class="scroll"><table id=${id} class="alerts">
+    ${
+      list.total === 0
+        ? html`<p class="empty">${t('none')}</p>`
+        : html`<div class="scroll"><table id=${id} class="alerts">
       <thead><tr>
         <th scope="col">${t('status')}</th><th scope="col">${t('case')}</th><th scope="col">${t('clock')}</th><th scope="col">${t('state')}</th>
         <th scope="col">${t('place')}</th><th scope="col">${t('category')}</th><th scope="col">${t('assignee')}</th>
@@ -102,8 +111,13 @@ const AlertTable = ({ id, title, list, timeZone, limit, onLimit }) => {
       </tr></thead>
       <tbody>${shown.map((alert) => html`<${AlertRow} key=${`${alert.caseType}/${alert.caseId}/${alert.clock}`} alert=${alert} timeZone=${timeZone} />`)}</tbody>
     </table></div>
-    ${more > 0 ? html`<p class="more"><span>${t('showing', { shown: shown.length, total: list.total })}</span>
-      ${canShowMore ? html`<button type="button" onClick=${showMore}>${t('showMore', { count: more })}</button>` : html`<span>${t('narrow')}</span>`}</p>` : null}`}
+    ${
+      more > 0
+        ? html`<p class="more"><span>${t('showing', { shown: shown.length, total: list.total })}</span>
+      ${canShowMore ? html`<button type="button" onClick=${showMore}>${t('showMore', { count: more })}</button>` : html`<span>${t('narrow')}</span>`}</p>`
+        : null
+    }`
+    }
   </section>`;
 };
 

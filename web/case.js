@@ -37,7 +37,8 @@ const loadCase = async (records, caseType, caseId, role) => {
 
 /** Fields never shown: the owner's and the visitor's name and phone, and the property (the page's own). */
 const hidden = new Set(['owner', 'visitor', 'propertyId']);
-const isShown = (value) => value !== null && value !== undefined && (typeof value !== 'object' || (Array.isArray(value) && value.every((v) => typeof v === 'string')));
+const isShown = (value) =>
+  value !== null && value !== undefined && (typeof value !== 'object' || (Array.isArray(value) && value.every((v) => typeof v === 'string')));
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -71,7 +72,10 @@ const fallbackExplanation = (clock, i18n, timeZone) => {
   const { t } = i18n;
   const lines = [t('case.policy', { policy: clock.policyId, duration: durationText(clock.duration, t) })];
   if (clock.consumedShare !== null && clock.consumedShare !== undefined) lines.push(t('case.consumed', { share: `${Math.round(clock.consumedShare * 100)}%` }));
-  for (const p of clock.pauses ?? []) lines.push(`${t('case.paused')}: ${formatInstant(p.start, i18n, timeZone)} – ${p.end ? formatInstant(p.end, i18n, timeZone) : '…'} (${i18n.name('pauseReason', p.reason)})`);
+  for (const p of clock.pauses ?? [])
+    lines.push(
+      `${t('case.paused')}: ${formatInstant(p.start, i18n, timeZone)} – ${p.end ? formatInstant(p.end, i18n, timeZone) : '…'} (${i18n.name('pauseReason', p.reason)})`,
+    );
   if (clock.error) lines.push(clock.error.message);
   return lines;
 };
@@ -106,9 +110,16 @@ const Clocks = ({ clocks, explained, timeZone }) => {
 
 /** Timeline entries from the audit replay when there, else from the events endpoint. */
 const timelineOf = (loaded) =>
-  loaded.audit?.timeline ?? loaded.events.map((e) => ({
-    revision: e.revision, type: e.type, actor: e.metadata.actor, recordedAt: e.metadata.recordedAt, occurredAt: e.metadata.occurredAt,
-    gapMinutes: (Date.parse(e.metadata.recordedAt) - Date.parse(e.metadata.occurredAt)) / 60_000, imported: e.metadata.imported === true, data: e.data,
+  loaded.audit?.timeline ??
+  loaded.events.map((e) => ({
+    revision: e.revision,
+    type: e.type,
+    actor: e.metadata.actor,
+    recordedAt: e.metadata.recordedAt,
+    occurredAt: e.metadata.occurredAt,
+    gapMinutes: (Date.parse(e.metadata.recordedAt) - Date.parse(e.metadata.occurredAt)) / 60_000,
+    imported: e.metadata.imported === true,
+    data: e.data,
   }));
 
 const Timeline = ({ caseType, entries, timeZone }) => {
@@ -160,24 +171,34 @@ const factsOf = (type, view, i18n) => {
       const collected = sumFen(f.payments) - sumFen(f.refunds);
       const waived = sumFen(f.waivers);
       return [
-        [t('case.unit'), d.unit], [t('case.period'), d.period ? i18n.month(d.period) : null], [t('case.dueDate'), d.dueDate],
-        [t('case.billed'), yuan(billed)], [t('case.collected'), yuan(collected)], ...(waived > 0 ? [[t('case.waived'), yuan(waived)]] : []),
+        [t('case.unit'), d.unit],
+        [t('case.period'), d.period ? i18n.month(d.period) : null],
+        [t('case.dueDate'), d.dueDate],
+        [t('case.billed'), yuan(billed)],
+        [t('case.collected'), yuan(collected)],
+        ...(waived > 0 ? [[t('case.waived'), yuan(waived)]] : []),
         [t('case.owed'), yuan(billed - waived - collected)],
       ];
     }
     case 'activity':
-      return [[t('case.title'), d.title], [t('case.heldOn'), d.heldOn], [t('case.participants'), grouped(f.participants ?? d.participants)]];
+      return [
+        [t('case.title'), d.title],
+        [t('case.heldOn'), d.heldOn],
+        [t('case.participants'), grouped(f.participants ?? d.participants)],
+      ];
     default:
       // A check (of an owner's record, of a procedure): what was checked, and the result it found.
       if (typeof d.correct === 'boolean' || typeof d.passed === 'boolean') {
         return [
-          ...(d.unit ? [[t('case.unit'), d.unit]] : []), ...(d.procedure ? [[t('case.procedure'), d.procedure]] : []),
+          ...(d.unit ? [[t('case.unit'), d.unit]] : []),
+          ...(d.procedure ? [[t('case.procedure'), d.procedure]] : []),
           [t('case.result'), i18n.name('yesNo', String(d.correct ?? d.passed))],
           ...(d.wrongFields?.length ? [[t('case.wrongFields'), list(d.wrongFields)]] : []),
         ];
       }
       return [
-        [t('category'), i18n.category(type, d.category)], [t('case.unit'), d.unit ?? d.location],
+        [t('category'), i18n.category(type, d.category)],
+        [t('case.unit'), d.unit ?? d.location],
         ...(d.channel ? [[t('channel'), i18n.name('channel', d.channel)]] : []),
         ...(d.complexity ? [[t('case.complexity'), i18n.name('complexity', f.complexity ?? d.complexity)]] : []),
         ...(type === 'visit' && f.department ? [[t('department'), i18n.department(f.department)]] : []),
@@ -208,7 +229,9 @@ export const CaseView = ({ caseType, caseId, role, timeZone, version }) => {
   const { t } = i18n;
   const { data: loaded, error } = useLiveResource(
     () => (caseId ? loadCase(i18n.records, caseType, caseId, role) : Promise.resolve(null)),
-    `${caseType}|${caseId}`, version, 2000,
+    `${caseType}|${caseId}`,
+    version,
+    2000,
   );
   if (!caseId) return html`<section class="panel"><h2>${t('case.lookup')}</h2><${Lookup} /></section>`;
   if (error && !loaded) {
@@ -220,8 +243,12 @@ export const CaseView = ({ caseType, caseId, role, timeZone, version }) => {
   const { view, type } = loaded;
   const d = view.details ?? {};
   // What the record says in words: a receipt's description, a failed check's findings, else a note.
-  const [wordsLabel, words] = d.description !== undefined ? [t('case.description'), d.description]
-    : d.findings !== undefined ? [t('case.findings'), d.findings] : [i18n.name('field', 'note'), d.note];
+  const [wordsLabel, words] =
+    d.description !== undefined
+      ? [t('case.description'), d.description]
+      : d.findings !== undefined
+        ? [t('case.findings'), d.findings]
+        : [i18n.name('field', 'note'), d.note];
   return html`<div class="case" data-case=${view.id} data-case-type=${type}>
     <section class="panel" aria-labelledby="case-title">
       <h2 id="case-title">${i18n.name('caseType', type)} <code>${view.id}</code></h2>
@@ -233,9 +260,11 @@ export const CaseView = ({ caseType, caseId, role, timeZone, version }) => {
         ${words !== undefined || atDesk.has(type) ? html`<div class="wide"><dt>${wordsLabel}</dt><dd>${words ?? '—'}</dd></div>` : null}
       </dl>
       <h3>${t('case.allowed')}</h3>
-      ${view.allowedActions.length === 0
-        ? html`<p class="empty">${t('case.noActions')}</p>`
-        : html`<ul class="actions" id="allowed-actions">${view.allowedActions.map((a) => html`<li>${i18n.name('action', a)} <code>${a}</code></li>`)}</ul>`}
+      ${
+        view.allowedActions.length === 0
+          ? html`<p class="empty">${t('case.noActions')}</p>`
+          : html`<ul class="actions" id="allowed-actions">${view.allowedActions.map((a) => html`<li>${i18n.name('action', a)} <code>${a}</code></li>`)}</ul>`
+      }
     </section>
     ${view.clocks.length > 0 ? html`<${Clocks} clocks=${view.clocks} explained=${loaded.audit?.clocks} timeZone=${timeZone} />` : null}
     <${Timeline} caseType=${type} entries=${timelineOf(loaded)} timeZone=${timeZone} />

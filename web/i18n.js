@@ -301,7 +301,14 @@ const names = {
   zh: {
     clock: { response: '响应', resolution: '解决', completion: '完工', callback: '回访' },
     clockStatus: {
-      not_started: '未开始', running: '计时中', paused: '暂停', at_risk: '有风险', met: '达标', missed: '超时', ended: '已结束', undetermined: '无法确定',
+      not_started: '未开始',
+      running: '计时中',
+      paused: '暂停',
+      at_risk: '有风险',
+      met: '达标',
+      missed: '超时',
+      ended: '已结束',
+      undetermined: '无法确定',
     },
     channel: { phone: '电话', walk_in: '来访', app: 'App', wechat: '微信', other: '其他' },
     kpi: {
@@ -322,8 +329,15 @@ const names = {
     measure: { cases: '件', ratings: '次评价', fen: '', households: '户', months: '个月', checks: '次' },
     measureOne: { cases: '件', ratings: '次评价', fen: '', households: '户', months: '个月', checks: '次' },
     role: {
-      frontdesk: '客服前台', dispatcher: '客服主管', technician: '维修人员', finance: '财务', inspector: '规程抽检员', manager: '客服部经理',
-      auditor: '质检', admin: '管理员', system: '系统',
+      frontdesk: '客服前台',
+      dispatcher: '客服主管',
+      technician: '维修人员',
+      finance: '财务',
+      inspector: '规程抽检员',
+      manager: '客服部经理',
+      auditor: '质检',
+      admin: '管理员',
+      system: '系统',
     },
     complexity: { general: '一般', complex: '复杂' },
     paymentMethod: { cash: '现金', card: '银行卡', transfer: '转账', wechat: '微信支付', alipay: '支付宝', other: '其他' },
@@ -334,7 +348,14 @@ const names = {
   en: {
     clock: { response: 'Response', resolution: 'Resolution', completion: 'Completion', callback: 'Callback' },
     clockStatus: {
-      not_started: 'Not started', running: 'Running', paused: 'Paused', at_risk: 'At risk', met: 'Met', missed: 'Missed', ended: 'Ended', undetermined: 'Undetermined',
+      not_started: 'Not started',
+      running: 'Running',
+      paused: 'Paused',
+      at_risk: 'At risk',
+      met: 'Met',
+      missed: 'Missed',
+      ended: 'Ended',
+      undetermined: 'Undetermined',
     },
     channel: { phone: 'Phone', walk_in: 'Walk-in', app: 'App', wechat: 'WeChat', other: 'Other' },
     kpi: {
@@ -355,8 +376,15 @@ const names = {
     measure: { cases: 'cases', ratings: 'ratings', fen: '', households: 'households', months: 'months', checks: 'checks' },
     measureOne: { cases: 'case', ratings: 'rating', fen: '', households: 'household', months: 'month', checks: 'check' },
     role: {
-      frontdesk: 'Front desk', dispatcher: 'Dispatcher', technician: 'Technician', finance: 'Finance', inspector: 'Inspector', manager: 'Manager',
-      auditor: 'Auditor', admin: 'Administrator', system: 'System',
+      frontdesk: 'Front desk',
+      dispatcher: 'Dispatcher',
+      technician: 'Technician',
+      finance: 'Finance',
+      inspector: 'Inspector',
+      manager: 'Manager',
+      auditor: 'Auditor',
+      admin: 'Administrator',
+      system: 'System',
     },
     complexity: { general: 'General', complex: 'Complex' },
     paymentMethod: { cash: 'Cash', card: 'Card', transfer: 'Bank transfer', wechat: 'WeChat Pay', alipay: 'Alipay', other: 'Other' },
@@ -395,7 +423,7 @@ export const translator = (lang, categories, records, fields) => {
     const text = dict[key] ?? messages.zh[key] ?? key;
     return typeof text === 'string' ? text.replace(/\{(\w+)\}/g, (_, p) => String(params[p] ?? '')) : text;
   };
-  const name = (group, id) => (id === null || id === undefined ? '—' : fromServer[group]?.[id] ?? names[lang][group]?.[id] ?? id);
+  const name = (group, id) => (id === null || id === undefined ? '—' : (fromServer[group]?.[id] ?? names[lang][group]?.[id] ?? id));
   const named = (list, id) => {
     if (id === null || id === undefined) return '—';
     const found = list?.find((c) => c.id === id);

@@ -9,9 +9,11 @@ const CountTable = ({ caption, head, rows, total }) => {
   return html`<table class="counts">
     <caption>${caption}</caption>
     <thead><tr><th scope="col">${head}</th><th scope="col" class="num">${t('count')}</th></tr></thead>
-    <tbody>${rows.length === 0
-      ? html`<tr><td colspan="2" class="empty">${t('none')}</td></tr>`
-      : rows.map(([label, n]) => html`<tr><th scope="row">${label}</th><td class="num">${n}</td></tr>`)}</tbody>
+    <tbody>${
+      rows.length === 0
+        ? html`<tr><td colspan="2" class="empty">${t('none')}</td></tr>`
+        : rows.map(([label, n]) => html`<tr><th scope="row">${label}</th><td class="num">${n}</td></tr>`)
+    }</tbody>
     ${total === undefined ? null : html`<tfoot><tr><th scope="row">${t('total')}</th><td class="num">${total}</td></tr></tfoot>`}
   </table>`;
 };

@@ -57,7 +57,8 @@ export const buildApp = async (deps: AppDeps) => {
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, problem(404, 'ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}; see /docs`, { instance: request.url })));
+    sendProblem(reply, problem(404, 'ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}; see /docs`, { instance: request.url })),
+  );
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -67,16 +68,30 @@ export const buildApp = async (deps: AppDeps) => {
   // What fastify's request logging told (method, url, client, status, time), with who asked and
   // what their command did: one line a request.
   app.addHook('onResponse', async (request, reply) => {
-    request.log.info({
-      method: request.method, url: request.url, remoteAddress: request.ip, status: reply.statusCode, responseTime: reply.elapsedTime,
-      actor: request.principal?.tokenId, role: request.principal?.role, ...request.applied,
-    }, 'request done');
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url,
+        remoteAddress: request.ip,
+        status: reply.statusCode,
+        responseTime: reply.elapsedTime,
+        actor: request.principal?.tokenId,
+        role: request.principal?.role,
+        ...request.applied,
+      },
+      'request done',
+    );
   });
 
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Property customer-service workflow engine', version: '1.0.0', description: 'Complaints (投诉), repairs (报修), visits (来访), fee ledgers (物业费), community activities (社区活动), owner-archive checks (档案核查) and procedure spot checks (规程抽检) as immutable events, with SLA clocks and the agreement\'s KPIs.' },
+      info: {
+        title: 'Property customer-service workflow engine',
+        version: '1.0.0',
+        description:
+          "Complaints (投诉), repairs (报修), visits (来访), fee ledgers (物业费), community activities (社区活动), owner-archive checks (档案核查) and procedure spot checks (规程抽检) as immutable events, with SLA clocks and the agreement's KPIs.",
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
@@ -105,22 +120,41 @@ export const buildApp = async (deps: AppDeps) => {
   await app.register(recordMetaRoutes({ rulesets: deps.rulesets }));
   await app.register(caseRoutes({ cases, rulesets: deps.rulesets, clock: deps.clock, run }));
   await app.register(feeRoutes({ cases, rulesets: deps.rulesets, clock: deps.clock, run }));
-  const compliance = complianceService({ store: deps.store, rulesets: deps.rulesets, clock: deps.clock, readModels: deps.readModels, projections: deps.projections });
+  const compliance = complianceService({
+    store: deps.store,
+    rulesets: deps.rulesets,
+    clock: deps.clock,
+    readModels: deps.readModels,
+    projections: deps.projections,
+  });
   await app.register(complianceRoutes(compliance));
   await app.register(auditRoutes(deps));
-  await app.register(dashboardRoutes({ rulesets: deps.rulesets, clock: deps.clock, readModels: deps.readModels, projections: deps.projections, manualClock: deps.manualClock, ...deps.dashboardStream }));
+  await app.register(
+    dashboardRoutes({
+      rulesets: deps.rulesets,
+      clock: deps.clock,
+      readModels: deps.readModels,
+      projections: deps.projections,
+      manualClock: deps.manualClock,
+      ...deps.dashboardStream,
+    }),
+  );
   await app.register(dashboardPageRoutes({ rulesets: deps.rulesets }));
   await app.register(metrics.routes);
 
   if (deps.manualClock) {
     const manual = deps.manualClock;
-    app.put('/v1/admin/clock', {
-      config: { roles: ['admin'] },
-      schema: { tags: ['operations'], summary: 'Move the manual clock forward (CLOCK=manual only)', body: z.strictObject({ now: instantSchema }) },
-    }, async (request) => {
-      manual.set(Temporal.Instant.from(request.body.now));
-      return { now: manual.now().toString() };
-    });
+    app.put(
+      '/v1/admin/clock',
+      {
+        config: { roles: ['admin'] },
+        schema: { tags: ['operations'], summary: 'Move the manual clock forward (CLOCK=manual only)', body: z.strictObject({ now: instantSchema }) },
+      },
+      async (request) => {
+        manual.set(Temporal.Instant.from(request.body.now));
+        return { now: manual.now().toString() };
+      },
+    );
   }
   return app;
 };

@@ -35,7 +35,7 @@ export const appMetrics = (deps: MetricsDeps) => {
   });
 
   // All case gauges come from one count a scrape.
-  const countHere = (): CaseCounts => deps.readModels ? caseCounts(deps.readModels, deps.clock.now().epochMilliseconds) : { open: [], alerts: [] };
+  const countHere = (): CaseCounts => (deps.readModels ? caseCounts(deps.readModels, deps.clock.now().epochMilliseconds) : { open: [], alerts: [] });
   let scraped: CaseCounts | undefined;
   const counts = () => scraped ?? countHere();
 
@@ -50,36 +50,48 @@ export const appMetrics = (deps: MetricsDeps) => {
     },
   });
 
-  const clockGauge = (status: 'at_risk' | 'missed', name: string, help: string) => new Gauge({
-    name, help, labelNames: ['property_id', 'case_type', 'clock'] as const, registers,
-    collect() {
-      this.reset();
-      for (const row of counts().alerts) if (row.status === status) this.set({ property_id: row.property_id, case_type: row.case_type, clock: row.clock }, row.n);
-    },
-  });
+  const clockGauge = (status: 'at_risk' | 'missed', name: string, help: string) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['property_id', 'case_type', 'clock'] as const,
+      registers,
+      collect() {
+        this.reset();
+        for (const row of counts().alerts)
+          if (row.status === status) this.set({ property_id: row.property_id, case_type: row.case_type, clock: row.clock }, row.n);
+      },
+    });
   clockGauge('at_risk', 'wuye_sla_clocks_at_risk', 'SLA clocks of open cases at risk now: running, past their at-risk share, deadline not passed');
   clockGauge('missed', 'wuye_sla_clocks_missed', 'SLA clocks of open cases whose deadline passed without the stopping event');
 
-  const lagGauge = (name: string, help: string, value: (s: { lagEvents: number; lagSeconds: number }) => number) => new Gauge({
-    name, help, labelNames: ['projection'] as const, registers,
-    async collect() {
-      this.reset();
-      for (const status of (await deps.projections?.status()) ?? []) this.set({ projection: status.name }, value(status));
-    },
-  });
+  const lagGauge = (name: string, help: string, value: (s: { lagEvents: number; lagSeconds: number }) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['projection'] as const,
+      registers,
+      async collect() {
+        this.reset();
+        for (const status of (await deps.projections?.status()) ?? []) this.set({ projection: status.name }, value(status));
+      },
+    });
   lagGauge('wuye_projection_lag_events', 'Case events in the log not yet applied to the projection (counted up to a limit)', (s) => s.lagEvents);
   lagGauge('wuye_projection_lag_seconds', 'How far behind the log the projection is, in seconds (0 when caught up)', (s) => s.lagSeconds);
 
   // For a store that commits in groups: appends over transactions is how many appends each fsync acknowledged.
-  const storeCounter = (name: string, help: string, value: (s: { appends: number; transactions: number }) => number) => new Counter({
-    name, help, registers,
-    collect() {
-      const stats = deps.store?.stats?.();
-      if (!stats) return;
-      this.reset();
-      this.inc(value(stats));
-    },
-  });
+  const storeCounter = (name: string, help: string, value: (s: { appends: number; transactions: number }) => number) =>
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        const stats = deps.store?.stats?.();
+        if (!stats) return;
+        this.reset();
+        this.inc(value(stats));
+      },
+    });
   if (deps.store?.stats) {
     storeCounter('wuye_store_appends_total', 'Appends the event store decided (written, recognised as retries, or refused)', (s) => s.appends);
     storeCounter('wuye_store_transactions_total', 'Transactions the event store committed (each one fsync), or attempted and failed', (s) => s.transactions);
@@ -97,28 +109,33 @@ export const appMetrics = (deps: MetricsDeps) => {
       httpDuration.observe({ route, method: request.method, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
     },
     routes: async (fastify: FastifyInstance) => {
-      fastify.get('/metrics', {
-        config: { roles: ['admin', 'auditor'] },
-        schema: {
-          tags: ['operations'],
-          summary: 'Prometheus metrics: open cases, clocks at risk and missed, projection lag, HTTP latency, process',
-          description: 'Roles admin and auditor, with a token for all properties: the figures cover every property. '
-            + 'Prometheus sends it with `authorization: { type: Bearer, credentials: <token> }` in the scrape config.',
+      fastify.get(
+        '/metrics',
+        {
+          config: { roles: ['admin', 'auditor'] },
+          schema: {
+            tags: ['operations'],
+            summary: 'Prometheus metrics: open cases, clocks at risk and missed, projection lag, HTTP latency, process',
+            description:
+              'Roles admin and auditor, with a token for all properties: the figures cover every property. ' +
+              'Prometheus sends it with `authorization: { type: Bearer, credentials: <token> }` in the scrape config.',
+          },
         },
-      }, async (request, reply) => {
-        requireAllProperties(request.principal, 'the metrics cover');
-        if (!defaults) {
-          collectDefaultMetrics({ register: registry });
-          defaults = true;
-        }
-        const counting = deps.projections?.caseCounts;
-        scraped = counting ? await counting(deps.clock.now().epochMilliseconds) : countHere();
-        try {
-          return reply.type(registry.contentType).send(await registry.metrics());
-        } finally {
-          scraped = undefined;
-        }
-      });
+        async (request, reply) => {
+          requireAllProperties(request.principal, 'the metrics cover');
+          if (!defaults) {
+            collectDefaultMetrics({ register: registry });
+            defaults = true;
+          }
+          const counting = deps.projections?.caseCounts;
+          scraped = counting ? await counting(deps.clock.now().epochMilliseconds) : countHere();
+          try {
+            return reply.type(registry.contentType).send(await registry.metrics());
+          } finally {
+            scraped = undefined;
+          }
+        },
+      );
     },
   };
 };

@@ -22,9 +22,18 @@ const statusOf: Record<string, number> = {
 };
 
 const titles: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  409: 'Conflict', 412: 'Precondition Failed', 413: 'Content Too Large', 415: 'Unsupported Media Type',
-  422: 'Unprocessable Content', 500: 'Internal Server Error', 503: 'Service Unavailable',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 export interface Problem {
@@ -46,8 +55,7 @@ export const problem = (status: number, code: string, detail: string, extensions
   ...extensions,
 });
 
-export const sendProblem = (reply: FastifyReply, p: Problem) =>
-  reply.status(p.status).type('application/problem+json').send(p);
+export const sendProblem = (reply: FastifyReply, p: Problem) => reply.status(p.status).type('application/problem+json').send(p);
 
 /** Fastify's own errors (body parsing, validation) as problems with stable codes. */
 const fromFastify = (error: FastifyError): Problem | undefined => {

@@ -18,14 +18,18 @@ export interface FoldedCase {
  */
 export const foldCasesAsOf = async (store: EventStore, propertyId: string, asOf: number, onProgress?: ScanProgress): Promise<FoldedCase[]> => {
   const cases = new Map<string, FoldedCase>();
-  await scanLog(store, (recorded) => {
-    const of = caseOfStream(recorded.streamName);
-    if (!of) return;
-    const metadata = looseMetadata(recorded);
-    if (metadata.propertyId !== propertyId || Date.parse(metadata.recordedAt ?? '') > asOf) return;
-    let entry = cases.get(recorded.streamName);
-    if (!entry) cases.set(recorded.streamName, (entry = { ...of, state: initialCaseState(recordOf(of.caseType).lifecycle) }));
-    entry.state = evolve(recordOf(of.caseType).lifecycle, entry.state, toDomainEvent(of.caseType, recorded));
-  }, onProgress);
+  await scanLog(
+    store,
+    (recorded) => {
+      const of = caseOfStream(recorded.streamName);
+      if (!of) return;
+      const metadata = looseMetadata(recorded);
+      if (metadata.propertyId !== propertyId || Date.parse(metadata.recordedAt ?? '') > asOf) return;
+      let entry = cases.get(recorded.streamName);
+      if (!entry) cases.set(recorded.streamName, (entry = { ...of, state: initialCaseState(recordOf(of.caseType).lifecycle) }));
+      entry.state = evolve(recordOf(of.caseType).lifecycle, entry.state, toDomainEvent(of.caseType, recorded));
+    },
+    onProgress,
+  );
   return [...cases.values()];
 };

@@ -69,7 +69,11 @@ const foldInto = (caseType: RecordType, entry: CachedCase | undefined, recorded:
  * that, and a refusal must be decided again with `read: 'tail'`.
  */
 export const catchUpCase = async (
-  store: EventStore, cache: CaseCache, caseType: RecordType, caseId: string, read: 'tail' | 'if-unknown' = 'if-unknown',
+  store: EventStore,
+  cache: CaseCache,
+  caseType: RecordType,
+  caseId: string,
+  read: 'tail' | 'if-unknown' = 'if-unknown',
 ): Promise<CachedCase | undefined> => {
   const stream = streamName(caseType, caseId);
   const cached = cache.get(stream);

@@ -18,9 +18,13 @@ export const REVISION_MISMATCH = 'REVISION_MISMATCH' as const;
 /** The client's If-Match names a revision the case has moved past. */
 export class RevisionMismatchError extends EngineError {
   readonly code = REVISION_MISMATCH;
-  constructor(readonly expected: bigint, readonly actual: bigint | null) {
+  constructor(
+    readonly expected: bigint,
+    readonly actual: bigint | null,
+  ) {
     super(`the case is at revision ${actual ?? 'none'}, the request expected ${expected}: read it again`, {
-      expected: String(expected), actual: actual === null ? null : String(actual),
+      expected: String(expected),
+      actual: actual === null ? null : String(actual),
     });
   }
 }

@@ -30,7 +30,12 @@ export const complianceService = (deps: {
   report: async (query: ComplianceQuery): Promise<ComplianceReport> => {
     const ruleset = deps.rulesets.current;
     const property = ruleset.property(query.propertyId);
-    if (!property) throw new InvalidCommandError('propertyId', `unknown property "${query.propertyId}"`, ruleset.spec.properties.map((p) => p.id));
+    if (!property)
+      throw new InvalidCommandError(
+        'propertyId',
+        `unknown property "${query.propertyId}"`,
+        ruleset.spec.properties.map((p) => p.id),
+      );
     const period = parsePeriod(query.period);
     const now = deps.clock.now();
     const asOf = query.asOf === undefined ? now.epochMilliseconds : Date.parse(query.asOf);
@@ -62,8 +67,41 @@ const csvCell = (value: unknown): string => {
  * what numerator and denominator count (cases, ratings, fen, households, months, checks).
  */
 export const complianceCsv = (report: ComplianceReport): string => {
-  const header = ['propertyId', 'period', 'asOf', 'agreementId', 'agreementVersion', 'rulesetVersion', 'kpi', 'target', 'comparator', 'measure', 'numerator', 'denominator', 'pending', 'value', 'met', 'failingCaseIds'];
-  const rows = report.kpis.map((k) => [report.propertyId, report.period, report.asOf, report.agreement.id, report.agreement.version, report.rulesetVersion,
-    k.id, k.target, k.comparator, k.measure, k.numerator, k.denominator, k.pending, k.value, k.met, k.failingCaseIds]);
+  const header = [
+    'propertyId',
+    'period',
+    'asOf',
+    'agreementId',
+    'agreementVersion',
+    'rulesetVersion',
+    'kpi',
+    'target',
+    'comparator',
+    'measure',
+    'numerator',
+    'denominator',
+    'pending',
+    'value',
+    'met',
+    'failingCaseIds',
+  ];
+  const rows = report.kpis.map((k) => [
+    report.propertyId,
+    report.period,
+    report.asOf,
+    report.agreement.id,
+    report.agreement.version,
+    report.rulesetVersion,
+    k.id,
+    k.target,
+    k.comparator,
+    k.measure,
+    k.numerator,
+    k.denominator,
+    k.pending,
+    k.value,
+    k.met,
+    k.failingCaseIds,
+  ]);
   return `${[header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
 };

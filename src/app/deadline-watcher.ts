@@ -144,7 +144,11 @@ export const createDeadlineWatcher = (options: DeadlineWatcherOptions): Deadline
             caseType,
             expectedRevision: history.state.revision!,
             command: {
-              caseId, name: 'record-deadline-miss', actor: WATCHER_ACTOR, commandId: missId, correlationId,
+              caseId,
+              name: 'record-deadline-miss',
+              actor: WATCHER_ACTOR,
+              commandId: missId,
+              correlationId,
               payload: { clock: plan.clock, policyId: plan.policyId, deadline },
             },
           });
@@ -158,9 +162,12 @@ export const createDeadlineWatcher = (options: DeadlineWatcherOptions): Deadline
           const result = await cases.execute({
             caseType,
             command: {
-              caseId, name: 'escalate', actor: WATCHER_ACTOR,
+              caseId,
+              name: 'escalate',
+              actor: WATCHER_ACTOR,
               commandId: escalationCommandId(caseType, caseId, plan.clock, deadline),
-              correlationId, causationId: eventIdFor(missId, 0),
+              correlationId,
+              causationId: eventIdFor(missId, 0),
               payload: { reason: escalationReason(plan.clock, plan.policyId, deadline) },
             },
           });
@@ -236,10 +243,12 @@ export const createDeadlineWatcher = (options: DeadlineWatcherOptions): Deadline
   const checkNow = (): Promise<CheckResult> => {
     if (queued) return queued;
     if (!running) return begin();
-    const next = running.catch(() => undefined).then(() => {
-      queued = undefined;
-      return begin();
-    });
+    const next = running
+      .catch(() => undefined)
+      .then(() => {
+        queued = undefined;
+        return begin();
+      });
     queued = next;
     return next;
   };

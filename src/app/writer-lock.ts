@@ -7,10 +7,7 @@ export const WRITER_LOCK_FILE = 'writer.lock';
 /** Another process holds the DATA_DIR's writer lock. */
 export class WriterLockHeldError extends Error {
   constructor(readonly dataDir: string) {
-    super(
-      `another process is writing ${dataDir}'s read models (a running server or npm run rebuild): ` +
-        'stop it first, or give this process its own DATA_DIR',
-    );
+    super(`another process is writing ${dataDir}'s read models (a running server or npm run rebuild): stop it first, or give this process its own DATA_DIR`);
     this.name = 'WriterLockHeldError';
   }
 }

@@ -47,7 +47,9 @@ const prefixDigest = () => {
   return {
     add(event: RecordedEvent) {
       // One line per event; canonical JSON cannot contain a raw newline, so lines cannot run together.
-      hash.update(`${event.position.commit}/${event.position.prepare}\t${event.streamName}\t${event.revision}\t${event.id}\t${event.type}\t${canonicalJson(event.data)}\t${canonicalJson(event.metadata)}\n`);
+      hash.update(
+        `${event.position.commit}/${event.position.prepare}\t${event.streamName}\t${event.revision}\t${event.id}\t${event.type}\t${canonicalJson(event.data)}\t${canonicalJson(event.metadata)}\n`,
+      );
       streams.add(event.streamName);
       events++;
       last = event.position;
@@ -62,9 +64,12 @@ export const takeAnchor = async (store: EventStore, takenAt: string, onProgress?
   await scanLog(store, (event) => digest.add(event), onProgress);
   const { events, streams, last, digest: value } = digest.result();
   return {
-    format: ANCHOR_FORMAT, takenAt,
+    format: ANCHOR_FORMAT,
+    takenAt,
     head: last === null ? null : { commit: String(last.commit), prepare: String(last.prepare) },
-    events, streams, digest: value,
+    events,
+    streams,
+    digest: value,
   };
 };
 
@@ -95,24 +100,42 @@ export const checkAnchor = async (store: EventStore, anchor: LogAnchor, onProgre
   const digest = prefixDigest();
   let eventsAfter = 0;
   let headFound = head === null;
-  await scanLog(store, (event) => {
-    if (head !== null && comparePositions(event.position, head) > 0) {
-      eventsAfter++;
-      return;
-    }
-    if (head !== null && comparePositions(event.position, head) === 0) headFound = true;
-    digest.add(event);
-  }, onProgress);
+  await scanLog(
+    store,
+    (event) => {
+      if (head !== null && comparePositions(event.position, head) > 0) {
+        eventsAfter++;
+        return;
+      }
+      if (head !== null && comparePositions(event.position, head) === 0) headFound = true;
+      digest.add(event);
+    },
+    onProgress,
+  );
   const now = digest.result();
   const findings: Array<AnchorCheck['findings'][number]> = [];
   if (!headFound) findings.push({ finding: 'head_missing', detail: `no event at the anchor's head ${anchor.head!.commit}/${anchor.head!.prepare}` });
-  if (now.events < anchor.events) findings.push({ finding: 'events_missing', detail: `${anchor.events - now.events} event(s) fewer up to the head than when anchored (${anchor.events} then, ${now.events} now)` });
-  if (now.events > anchor.events) findings.push({ finding: 'events_inserted', detail: `${now.events - anchor.events} event(s) more up to the head than when anchored (${anchor.events} then, ${now.events} now)` });
+  if (now.events < anchor.events)
+    findings.push({
+      finding: 'events_missing',
+      detail: `${anchor.events - now.events} event(s) fewer up to the head than when anchored (${anchor.events} then, ${now.events} now)`,
+    });
+  if (now.events > anchor.events)
+    findings.push({
+      finding: 'events_inserted',
+      detail: `${now.events - anchor.events} event(s) more up to the head than when anchored (${anchor.events} then, ${now.events} now)`,
+    });
   if (findings.length === 0 && now.digest !== anchor.digest) {
-    findings.push({ finding: 'content_changed', detail: `the same number of events, but they digest to ${now.digest}, not ${anchor.digest}: an event was edited or replaced` });
+    findings.push({
+      finding: 'content_changed',
+      detail: `the same number of events, but they digest to ${now.digest}, not ${anchor.digest}: an event was edited or replaced`,
+    });
   }
   return {
-    anchor, now: { events: now.events, streams: now.streams, digest: now.digest }, eventsAfter,
-    intact: findings.length === 0, findings,
+    anchor,
+    now: { events: now.events, streams: now.streams, digest: now.digest },
+    eventsAfter,
+    intact: findings.length === 0,
+    findings,
   };
 };

@@ -46,24 +46,35 @@ export const backdatingReport = async (store: EventStore, query: BackdatingQuery
   const to = query.to === undefined ? Infinity : Date.parse(query.to);
   const byActor = new Map<string, BackdatedEvent[]>();
   let scanned = 0;
-  await scanLog(store, (recorded) => {
-    const of = caseOfStream(recorded.streamName);
-    if (!of) return;
-    const m = looseMetadata(recorded);
-    if (query.propertyId !== undefined && m.propertyId !== query.propertyId) return;
-    const recordedAt = Date.parse(m.recordedAt ?? '');
-    if (!(recordedAt >= from && recordedAt < to)) return;
-    scanned++;
-    const gap = (recordedAt - Date.parse(m.occurredAt ?? '')) / 60_000;
-    if (!(Math.abs(gap) > threshold)) return;
-    const actor = m.actor?.id ?? '(unknown)';
-    const list = byActor.get(actor) ?? [];
-    list.push({
-      ...of, revision: Number(recorded.revision), eventId: recorded.id, type: recorded.type, role: m.actor?.role ?? '(unknown)',
-      recordedAt: m.recordedAt!, occurredAt: m.occurredAt!, gapMinutes: gap, imported: m.imported === true,
-    });
-    byActor.set(actor, list);
-  }, onProgress);
+  await scanLog(
+    store,
+    (recorded) => {
+      const of = caseOfStream(recorded.streamName);
+      if (!of) return;
+      const m = looseMetadata(recorded);
+      if (query.propertyId !== undefined && m.propertyId !== query.propertyId) return;
+      const recordedAt = Date.parse(m.recordedAt ?? '');
+      if (!(recordedAt >= from && recordedAt < to)) return;
+      scanned++;
+      const gap = (recordedAt - Date.parse(m.occurredAt ?? '')) / 60_000;
+      if (!(Math.abs(gap) > threshold)) return;
+      const actor = m.actor?.id ?? '(unknown)';
+      const list = byActor.get(actor) ?? [];
+      list.push({
+        ...of,
+        revision: Number(recorded.revision),
+        eventId: recorded.id,
+        type: recorded.type,
+        role: m.actor?.role ?? '(unknown)',
+        recordedAt: m.recordedAt!,
+        occurredAt: m.occurredAt!,
+        gapMinutes: gap,
+        imported: m.imported === true,
+      });
+      byActor.set(actor, list);
+    },
+    onProgress,
+  );
   const actors: ActorBackdating[] = [...byActor].map(([actor, events]) => ({
     actor,
     roles: [...new Set(events.map((e) => e.role))].sort(),

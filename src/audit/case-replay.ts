@@ -20,7 +20,8 @@ export const gapMinutes = (metadata: { recordedAt: string; occurredAt: string })
 export const auditInstant = (asOf: string | undefined, now: Temporal.Instant): Temporal.Instant => {
   if (asOf === undefined) return now;
   const at = Temporal.Instant.from(asOf);
-  if (Temporal.Instant.compare(at, now) > 0) throw new InvalidCommandError('asOf', `asOf ${asOf} is later than the server clock (${now.toString()}): the log cannot tell the future`);
+  if (Temporal.Instant.compare(at, now) > 0)
+    throw new InvalidCommandError('asOf', `asOf ${asOf} is later than the server clock (${now.toString()}): the log cannot tell the future`);
   return at;
 };
 
@@ -55,7 +56,11 @@ const explainClock = (clock: CaseClock, c: ClockSubject, ruleset: Ruleset, asOf:
   const calendar = ruleset.property(c.propertyId)!.businessCalendar;
   const stop = clock.stoppedAt ?? c.endedAt;
   const readAt = stop === null ? asOf.toString() : earlier(stop, asOf.toString());
-  const pauses = clock.pauses.map((p) => ({ start: Temporal.Instant.from(p.start), ...(p.end ? { end: Temporal.Instant.from(p.end) } : {}), reason: p.reason }));
+  const pauses = clock.pauses.map((p) => ({
+    start: Temporal.Instant.from(p.start),
+    ...(p.end ? { end: Temporal.Instant.from(p.end) } : {}),
+    reason: p.reason,
+  }));
   let lines: string[];
   try {
     lines = explainDeadline(calendar, clock.duration, Temporal.Instant.from(clock.startedAt), pauses, Temporal.Instant.from(readAt));
@@ -64,10 +69,13 @@ const explainClock = (clock: CaseClock, c: ClockSubject, ruleset: Ruleset, asOf:
     return [`deadline undetermined: ${error.message}`];
   }
   const outcome =
-    clock.stoppedAt !== null ? `stopped ${clock.stoppedAt}: ${clock.status === 'met' ? 'at or before the deadline (met)' : 'after the deadline (missed)'}`
-    : clock.status === 'missed' ? `no stopping event by the deadline: missed`
-    : clock.status === 'ended' ? `the case ended (${stop}) before the clock stopped, in time`
-    : `still running at ${asOf.toString()} (${clock.status})`;
+    clock.stoppedAt !== null
+      ? `stopped ${clock.stoppedAt}: ${clock.status === 'met' ? 'at or before the deadline (met)' : 'after the deadline (missed)'}`
+      : clock.status === 'missed'
+        ? `no stopping event by the deadline: missed`
+        : clock.status === 'ended'
+          ? `the case ended (${stop}) before the clock stopped, in time`
+          : `still running at ${asOf.toString()} (${clock.status})`;
   return [...lines, outcome];
 };
 

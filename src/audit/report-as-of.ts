@@ -23,7 +23,12 @@ export interface AuditDeps {
 
 export const propertyOf = (ruleset: Ruleset, propertyId: string): Property => {
   const property = ruleset.property(propertyId);
-  if (!property) throw new InvalidCommandError('propertyId', `unknown property "${propertyId}"`, ruleset.spec.properties.map((p) => p.id));
+  if (!property)
+    throw new InvalidCommandError(
+      'propertyId',
+      `unknown property "${propertyId}"`,
+      ruleset.spec.properties.map((p) => p.id),
+    );
   return property;
 };
 
@@ -46,7 +51,12 @@ const explainChange = async (store: EventStore, change: CaseChange, asOf: number
   if (!isCaseType(change.caseType)) {
     // A month of activity.count: decided by the activities recorded in it, or by its end.
     const ended = change.before === 'pending' && change.after === 'failure';
-    return { ...change, reason: ended ? 'deadline_passed' : 'recorded_since', detail: ended ? `the month ended after ${at} without enough activities` : `activities of the month recorded since ${at}`, eventsSince: [] };
+    return {
+      ...change,
+      reason: ended ? 'deadline_passed' : 'recorded_since',
+      detail: ended ? `the month ended after ${at} without enough activities` : `activities of the month recorded since ${at}`,
+      eventsSince: [],
+    };
   }
   const history = await loadCase(store, change.caseType, change.caseId);
   const since = history.events
@@ -69,11 +79,22 @@ const explainChange = async (store: EventStore, change: CaseChange, asOf: number
   if (change.before === 'pending' && change.after.includes('failure')) {
     return explained('deadline_passed', `pending at ${at}; the deadline passed since without the stopping event`);
   }
-  return explained('recorded_since', since.length > 0 ? `decided by ${since.map((e) => e.type).join(', ')} recorded since ${at}` : `no event recorded since ${at}`);
+  return explained(
+    'recorded_since',
+    since.length > 0 ? `decided by ${since.map((e) => e.type).join(', ')} recorded since ${at}` : `no event recorded since ${at}`,
+  );
 };
 
 const report = (property: Property, ruleset: Ruleset, period: Period, asOf: string, cases: readonly KpiRecord[]): ComplianceReport =>
-  complianceReport({ propertyId: property.id, period, asOf, timeZone: property.timeZone, agreement: property.agreementRules, rulesetVersion: ruleset.version, cases });
+  complianceReport({
+    propertyId: property.id,
+    period,
+    asOf,
+    timeZone: property.timeZone,
+    agreement: property.agreementRules,
+    rulesetVersion: ruleset.version,
+    cases,
+  });
 
 /**
  * The compliance report as it stood at `asOf` next to the report now, with per KPI the cases
@@ -101,7 +122,15 @@ export const reportAsOf = async (deps: AuditDeps, query: { propertyId: string; p
   };
   const explained: KpiDifference<ExplainedChange>[] = [];
   for (const d of differences) explained.push({ ...d, cases: await Promise.all(d.cases.map(explain)) });
-  // biome-ignore lint/suspicious/noThenProperty: the report then and now is the route's documented shape; nothing awaits it.
-  return { propertyId: property.id, period: period.id, asOf: asOf.toString(), now: now.toString(), then: then.report, current: current.report, differences: explained };
+  return {
+    propertyId: property.id,
+    period: period.id,
+    asOf: asOf.toString(),
+    now: now.toString(),
+    // biome-ignore lint/suspicious/noThenProperty: the report then and now is the route's documented shape; nothing awaits it.
+    then: then.report,
+    current: current.report,
+    differences: explained,
+  };
 };
 export type ReportAsOf = Awaited<ReturnType<typeof reportAsOf>>;

@@ -40,10 +40,17 @@ export const firstBrokenLinkOf = (stream: string, events: readonly RecordedEvent
   let previousPosition: RecordedEvent['position'] | undefined;
   for (const [index, event] of events.entries()) {
     const broken = (failure: LinkFailure, detail: string): BrokenLink => ({
-      stream, caseType: of?.caseType ?? null, caseId: of?.caseId ?? null, revision: Number(event.revision),
-      eventId: event.id, position: String(event.position.commit), failure, detail,
+      stream,
+      caseType: of?.caseType ?? null,
+      caseId: of?.caseId ?? null,
+      revision: Number(event.revision),
+      eventId: event.id,
+      position: String(event.position.commit),
+      failure,
+      detail,
     });
-    if (event.revision !== BigInt(index)) return broken('revision_gap', `expected revision ${index}, found ${event.revision}: ${Number(event.revision) - index} event(s) missing before it`);
+    if (event.revision !== BigInt(index))
+      return broken('revision_gap', `expected revision ${index}, found ${event.revision}: ${Number(event.revision) - index} event(s) missing before it`);
     if (previousPosition && comparePositions(event.position, previousPosition) <= 0) {
       return broken('position_order', `revision ${index} is stored before revision ${index - 1} in the global log`);
     }
@@ -54,10 +61,14 @@ export const firstBrokenLinkOf = (stream: string, events: readonly RecordedEvent
       return broken('wrong_stream', `the event belongs to ${metadata.caseType} ${metadata.caseId}, not to this stream`);
     }
     if (integrity.previousHash !== previousHash) {
-      return broken('previous_hash', `it points at ${integrity.previousHash ?? 'nothing'}, the event before it hashes to ${previousHash ?? 'nothing (it is the first)'}`);
+      return broken(
+        'previous_hash',
+        `it points at ${integrity.previousHash ?? 'nothing'}, the event before it hashes to ${previousHash ?? 'nothing (it is the first)'}`,
+      );
     }
     const recomputed = eventHash({ id: event.id, type: event.type, data: event.data, metadata }, previousHash);
-    if (recomputed !== integrity.hash) return broken('hash_mismatch', `stored hash ${integrity.hash}, its content hashes to ${recomputed}: the data or metadata was changed`);
+    if (recomputed !== integrity.hash)
+      return broken('hash_mismatch', `stored hash ${integrity.hash}, its content hashes to ${recomputed}: the data or metadata was changed`);
     previousHash = integrity.hash;
     previousPosition = event.position;
   }
@@ -70,8 +81,14 @@ const rulesetLink = (event: RecordedEvent): BrokenLink | undefined => {
   const actual = contentHash(data?.files);
   if (data?.version === stored && actual === stored) return undefined;
   return {
-    stream: event.streamName, caseType: null, caseId: null, revision: Number(event.revision), eventId: event.id,
-    position: String(event.position.commit), failure: 'ruleset_hash', detail: `ruleset ${stored} now hashes to ${actual}`,
+    stream: event.streamName,
+    caseType: null,
+    caseId: null,
+    revision: Number(event.revision),
+    eventId: event.id,
+    position: String(event.position.commit),
+    failure: 'ruleset_hash',
+    detail: `ruleset ${stored} now hashes to ${actual}`,
   };
 };
 
@@ -84,17 +101,21 @@ export const verifyLog = async (store: EventStore, options: { propertyId?: strin
   const streams = new Map<string, RecordedEvent[]>();
   const rulesets: RecordedEvent[] = [];
   const inProperty = new Set<string>();
-  const events = await scanLog(store, (event) => {
-    if (event.streamName.startsWith(RULESET_STREAM_PREFIX)) {
-      rulesets.push(event);
-      return;
-    }
-    if (!caseOfStream(event.streamName)) return;
-    const list = streams.get(event.streamName) ?? [];
-    list.push(event);
-    streams.set(event.streamName, list);
-    if ((event.metadata as { propertyId?: unknown } | null)?.propertyId === options.propertyId) inProperty.add(event.streamName);
-  }, onProgress);
+  const events = await scanLog(
+    store,
+    (event) => {
+      if (event.streamName.startsWith(RULESET_STREAM_PREFIX)) {
+        rulesets.push(event);
+        return;
+      }
+      if (!caseOfStream(event.streamName)) return;
+      const list = streams.get(event.streamName) ?? [];
+      list.push(event);
+      streams.set(event.streamName, list);
+      if ((event.metadata as { propertyId?: unknown } | null)?.propertyId === options.propertyId) inProperty.add(event.streamName);
+    },
+    onProgress,
+  );
   const broken: BrokenLink[] = [];
   let checked = 0;
   for (const [stream, list] of streams) {
@@ -105,10 +126,11 @@ export const verifyLog = async (store: EventStore, options: { propertyId?: strin
     const link = firstBrokenLinkOf(stream, inStreamOrder);
     if (link) broken.push(link);
   }
-  if (options.propertyId === undefined) for (const event of rulesets) {
-    const link = rulesetLink(event);
-    if (link) broken.push(link);
-  }
+  if (options.propertyId === undefined)
+    for (const event of rulesets) {
+      const link = rulesetLink(event);
+      if (link) broken.push(link);
+    }
   return { propertyId: options.propertyId ?? null, eventsRead: events, streamsChecked: checked, intact: broken.length === 0, broken };
 };
 export type VerifyReport = Awaited<ReturnType<typeof verifyLog>>;

@@ -71,12 +71,23 @@ const instant = (value: string | undefined, name: string): string | undefined =>
 
 /** Progress on stderr for runs over the log; silent when stderr is not a terminal. */
 const progressBar = (label: string, total: number | undefined) => {
-  const bar = new cliProgress.SingleBar({
-    format: total ? `${label} [{bar}] {percentage}% {value}/{total}` : `${label} {value} events`,
-    stream: process.stderr, hideCursor: true, clearOnComplete: true,
-  }, cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar(
+    {
+      format: total ? `${label} [{bar}] {percentage}% {value}/{total}` : `${label} {value} events`,
+      stream: process.stderr,
+      hideCursor: true,
+      clearOnComplete: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
   bar.start(total ?? 0, 0);
-  return { update: (value: number, newTotal?: number) => { if (newTotal !== undefined) bar.setTotal(newTotal); bar.update(value); }, stop: () => bar.stop() };
+  return {
+    update: (value: number, newTotal?: number) => {
+      if (newTotal !== undefined) bar.setTotal(newTotal);
+      bar.update(value);
+    },
+    stop: () => bar.stop(),
+  };
 };
 
 /** How many events the log holds, when the store is the SQLite file (for the progress bar's total). */
@@ -109,7 +120,8 @@ const readAnchor = async (file: string): Promise<LogAnchor> => {
     throw new UsageError(`--anchor ${file}: not JSON (${(error as Error).message})`);
   }
   const parsed = logAnchorSchema.safeParse(json);
-  if (!parsed.success) throw new UsageError(`--anchor ${file}: not a log anchor: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new UsageError(`--anchor ${file}: not a log anchor: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
   return parsed.data;
 };
 
@@ -162,7 +174,9 @@ const run = async (argv: string[]): Promise<number> => {
       }
       case 'verify': {
         const anchor = values.anchor === undefined ? undefined : await readAnchor(values.anchor);
-        const report = await withScan(config, 'verifying', (onProgress) => verifyLog(store, values.property ? { propertyId: values.property } : {}, onProgress));
+        const report = await withScan(config, 'verifying', (onProgress) =>
+          verifyLog(store, values.property ? { propertyId: values.property } : {}, onProgress),
+        );
         if (!anchor) {
           out(report, () => renderVerify(report));
           return report.intact ? 0 : 1;
@@ -233,7 +247,9 @@ const main = async (argv: string[]): Promise<number> => {
     return await run(argv);
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`${error instanceof UsageError && error.message ? `${error.message}\n` : (error as Error).message ? `${(error as Error).message}\n` : ''}${usage}`);
+      console.error(
+        `${error instanceof UsageError && error.message ? `${error.message}\n` : (error as Error).message ? `${(error as Error).message}\n` : ''}${usage}`,
+      );
       return 2;
     }
     if (isEngineError(error) && INPUT_ERRORS.has(error.code)) {

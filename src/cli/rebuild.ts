@@ -57,7 +57,10 @@ export const rebuildCommand = async (argv: string[], env: NodeJS.ProcessEnv, out
     out.log(`rebuilding ${chosen.join(', ')} from ${description}`);
     const { count: total, last: head } = await pendingAfter(store, null);
     const bar = out.progress
-      ? new cliProgress.SingleBar({ format: '{bar} {percentage}% | {value}/{total} events | {speed} events/s | eta {eta}s', stream: out.progress }, cliProgress.Presets.shades_classic)
+      ? new cliProgress.SingleBar(
+          { format: '{bar} {percentage}% | {value}/{total} events | {speed} events/s | eta {eta}s', stream: out.progress },
+          cliProgress.Presets.shades_classic,
+        )
       : undefined;
     bar?.start(total, 0, { speed: 0 });
     const applied = new Map(chosen.map((name) => [name, 0]));

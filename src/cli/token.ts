@@ -38,7 +38,7 @@ const main = (argv: string[]): number => {
     console.error(`--role must be one of ${staffRole.options.join(', ')}\n${usage}`);
     return 2;
   }
-  const properties = values['all-properties'] ? '*' : values.property ?? [];
+  const properties = values['all-properties'] ? '*' : (values.property ?? []);
   if (properties !== '*' && properties.length === 0) {
     console.error(`name at least one --property, or --all-properties\n${usage}`);
     return 2;

@@ -67,10 +67,12 @@ const gatheringTimer = () => {
   }, GATHER_MS);
   return {
     race: <T>(next: Promise<T>): Promise<T | typeof IDLE> | typeof IDLE =>
-      expired ? IDLE : new Promise<T | typeof IDLE>((resolve, reject) => {
-        wake = resolve;
-        next.then(resolve, reject);
-      }),
+      expired
+        ? IDLE
+        : new Promise<T | typeof IDLE>((resolve, reject) => {
+            wake = resolve;
+            next.then(resolve, reject);
+          }),
     end: () => clearTimeout(timer),
   };
 };
@@ -139,7 +141,8 @@ export const startConsumer = (options: ConsumerOptions): Consumer => {
   /** The last event added to a batch; none yet when consuming began from `options.from`. */
   let last: ProjectedEvent | undefined;
   /** Where everything added so far ends: the last event added, or where consuming began. */
-  const added = (): Mark => (last ? { position: last.position, recordedAt: Date.parse(last.metadata.recordedAt) } : { position: options.from, recordedAt: null });
+  const added = (): Mark =>
+    last ? { position: last.position, recordedAt: Date.parse(last.metadata.recordedAt) } : { position: options.from, recordedAt: null };
   let batch = emptyBatch();
   const starts = batchStarts();
   /** Whether the projection holds back events of batches already ended. */

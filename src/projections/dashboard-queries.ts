@@ -63,8 +63,10 @@ const DASHBOARD_INDEXES = {
  */
 export const ensureDashboardIndexes = (db: Database.Database): void => {
   const names = Object.keys(DASHBOARD_INDEXES);
-  const present = db.prepare(`SELECT name FROM sqlite_master WHERE name IN (${names.map(() => '?').join(', ')}) OR (type = 'table' AND name = 'cases')`)
-    .pluck().all(...names) as string[];
+  const present = db
+    .prepare(`SELECT name FROM sqlite_master WHERE name IN (${names.map(() => '?').join(', ')}) OR (type = 'table' AND name = 'cases')`)
+    .pluck()
+    .all(...names) as string[];
   if (!present.includes('cases') || present.length === names.length + 1) return;
   try {
     for (const [name, on] of Object.entries(DASHBOARD_INDEXES)) db.exec(`CREATE INDEX IF NOT EXISTS ${name} ON ${on}`);
@@ -92,8 +94,17 @@ const bump = (counts: Record<string, number>, key: string | null, by: number) =>
 };
 
 interface AlertRow {
-  case_type: string; case_id: string; clock: string; status: AlertStatus; deadline: number; state: string;
-  place: string | null; building: string | null; category: string | null; department: string | null; technician_id: string | null;
+  case_type: string;
+  case_id: string;
+  clock: string;
+  status: AlertStatus;
+  deadline: number;
+  state: string;
+  place: string | null;
+  building: string | null;
+  category: string | null;
+  department: string | null;
+  technician_id: string | null;
 }
 
 /**
@@ -117,7 +128,8 @@ export const dashboardFigures = (db: Database.Database, q: DashboardFiguresQuery
   const openCases = `c.property_id = @propertyId AND c.open = 1${f.sql}`;
 
   const open = perType(() => ({ total: 0, byState: {} as Record<string, number> }));
-  const byState = db.prepare(`SELECT c.case_type, c.state, count(*) AS n FROM cases c WHERE ${openCases} GROUP BY c.case_type, c.state ORDER BY c.case_type, c.state`)
+  const byState = db
+    .prepare(`SELECT c.case_type, c.state, count(*) AS n FROM cases c WHERE ${openCases} GROUP BY c.case_type, c.state ORDER BY c.case_type, c.state`)
     .all(base) as Array<{ case_type: string; state: string; n: number }>;
   for (const row of byState) {
     if (!isCaseType(row.case_type)) continue;
@@ -136,16 +148,30 @@ export const dashboardFigures = (db: Database.Database, q: DashboardFiguresQuery
   for (const row of db.prepare(`SELECT status, count(*) AS n FROM (${attention}) GROUP BY status`).all(params) as Array<{ status: AlertStatus; n: number }>) {
     totals[row.status] = row.n;
   }
-  const first = (status: AlertStatus) => (db.prepare(`SELECT * FROM (${attention}) WHERE status = @status ORDER BY deadline, case_type, case_id, clock LIMIT @limit`)
-    .all({ ...params, status }) as AlertRow[]).map(alert);
+  const first = (status: AlertStatus) =>
+    (
+      db
+        .prepare(`SELECT * FROM (${attention}) WHERE status = @status ORDER BY deadline, case_type, case_id, clock LIMIT @limit`)
+        .all({ ...params, status }) as AlertRow[]
+    ).map(alert);
   const alert = (row: AlertRow): ClockAlert => ({
-    caseType: row.case_type, caseId: row.case_id, clock: row.clock, status: row.status,
-    deadline: new Date(row.deadline).toISOString(), remainingMinutes: Math.floor((row.deadline - q.now) / 60_000),
-    state: row.state, place: row.place, building: row.building, category: row.category, department: row.department, technicianId: row.technician_id,
+    caseType: row.case_type,
+    caseId: row.case_id,
+    clock: row.clock,
+    status: row.status,
+    deadline: new Date(row.deadline).toISOString(),
+    remainingMinutes: Math.floor((row.deadline - q.now) / 60_000),
+    state: row.state,
+    place: row.place,
+    building: row.building,
+    category: row.category,
+    department: row.department,
+    technicianId: row.technician_id,
   });
 
   const intake = perType((): Intake => ({ total: 0, byChannel: {}, byCategory: {} }));
-  const received = db.prepare(`SELECT c.case_type, c.channel, c.category, count(*) AS n FROM cases c
+  const received = db
+    .prepare(`SELECT c.case_type, c.channel, c.category, count(*) AS n FROM cases c
       WHERE c.property_id = @propertyId AND c.received_date = @today${f.sql} GROUP BY c.case_type, c.channel, c.category`)
     .all({ ...base, today: q.today }) as Array<{ case_type: string; channel: string | null; category: string | null; n: number }>;
   for (const row of received) {
@@ -156,13 +182,19 @@ export const dashboardFigures = (db: Database.Database, q: DashboardFiguresQuery
     bump(into.byCategory, row.category, row.n);
   }
 
-  const departments = db.prepare(`SELECT c.department, count(*) AS open FROM cases c WHERE ${openCases} AND c.department IS NOT NULL
-      GROUP BY c.department ORDER BY open DESC, c.department`).all(base) as Array<{ department: string; open: number }>;
-  const technicians = db.prepare(`SELECT c.technician_id AS technicianId, count(*) AS open FROM cases c WHERE ${openCases} AND c.technician_id IS NOT NULL
-      GROUP BY c.technician_id ORDER BY open DESC, c.technician_id`).all(base) as Array<{ technicianId: string; open: number }>;
+  const departments = db
+    .prepare(`SELECT c.department, count(*) AS open FROM cases c WHERE ${openCases} AND c.department IS NOT NULL
+      GROUP BY c.department ORDER BY open DESC, c.department`)
+    .all(base) as Array<{ department: string; open: number }>;
+  const technicians = db
+    .prepare(`SELECT c.technician_id AS technicianId, count(*) AS open FROM cases c WHERE ${openCases} AND c.technician_id IS NOT NULL
+      GROUP BY c.technician_id ORDER BY open DESC, c.technician_id`)
+    .all(base) as Array<{ technicianId: string; open: number }>;
   const unassigned = perType(() => 0);
-  const idle = db.prepare(`SELECT c.case_type, count(*) AS n FROM cases c WHERE ${openCases} AND c.department IS NULL AND c.technician_id IS NULL
-      GROUP BY c.case_type`).all(base) as Array<{ case_type: string; n: number }>;
+  const idle = db
+    .prepare(`SELECT c.case_type, count(*) AS n FROM cases c WHERE ${openCases} AND c.department IS NULL AND c.technician_id IS NULL
+      GROUP BY c.case_type`)
+    .all(base) as Array<{ case_type: string; n: number }>;
   for (const row of idle) if (isCaseType(row.case_type)) unassigned[row.case_type] = row.n;
 
   return {
@@ -177,8 +209,7 @@ export const dashboardFigures = (db: Database.Database, q: DashboardFiguresQuery
 /** Open cases per property and case type: for the metrics. */
 export const openCaseCounts = (db: Database.Database) => {
   ensureDashboardIndexes(db);
-  return db.prepare('SELECT property_id, case_type, count(*) AS n FROM cases WHERE open = 1 GROUP BY property_id, case_type')
-    .all() as OpenCaseCount[];
+  return db.prepare('SELECT property_id, case_type, count(*) AS n FROM cases WHERE open = 1 GROUP BY property_id, case_type').all() as OpenCaseCount[];
 };
 export interface OpenCaseCount {
   readonly property_id: string;
@@ -188,7 +219,8 @@ export interface OpenCaseCount {
 
 /** Live clocks of open cases at risk or missed at `now`, per property, case type, clock and status: for the metrics. */
 export const clockAlertCounts = (db: Database.Database, now: number) =>
-  db.prepare(`SELECT * FROM (
+  db
+    .prepare(`SELECT * FROM (
       SELECT k.property_id, k.case_type, k.clock, ${clockStatusSql('k')} AS status, count(*) AS n
       FROM case_clocks k JOIN cases c ON c.case_type = k.case_type AND c.case_id = k.case_id AND c.open = 1
       WHERE ${liveClockSql('k')} GROUP BY k.property_id, k.case_type, k.clock, status

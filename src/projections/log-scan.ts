@@ -27,12 +27,7 @@ const recordedAtOf = (metadata: unknown): number | undefined => {
 };
 
 /** Reads the log after `after` (null: from the start) and counts what a projection has still to apply. */
-export const pendingAfter = async (
-  store: EventStore,
-  after: Position | null,
-  filter: SubscriptionFilter = CASE_EVENTS,
-  limit = Infinity,
-): Promise<Pending> => {
+export const pendingAfter = async (store: EventStore, after: Position | null, filter: SubscriptionFilter = CASE_EVENTS, limit = Infinity): Promise<Pending> => {
   let count = 0;
   let last: Position | undefined;
   let firstRecordedAt: number | undefined;

@@ -140,7 +140,16 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
     else reset(slot);
     slot.error = null;
     const consumer = startConsumer({
-      store, db, projection, checkpoints, from: slot.checkpoint, batchSize, batchCases, preload, ctx, now,
+      store,
+      db,
+      projection,
+      checkpoints,
+      from: slot.checkpoint,
+      batchSize,
+      batchCases,
+      preload,
+      ctx,
+      now,
       events: {
         applied(summary, lastRecordedAt) {
           slot.checkpoint = summary.checkpoint;
@@ -217,7 +226,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
 
     async waitUntilCaughtUp() {
       const checkpoints = slots.map((s) => s.checkpoint);
-      const behind = checkpoints.includes(null) ? null : (checkpoints as Position[]).sort(comparePositions)[0] ?? null;
+      const behind = checkpoints.includes(null) ? null : ((checkpoints as Position[]).sort(comparePositions)[0] ?? null);
       const head = (await pendingAfter(store, behind)).last;
       if (head) return this.waitForPosition(head);
       const failed = slots.find((s) => s.error);

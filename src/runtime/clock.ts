@@ -29,7 +29,10 @@ export const systemClock: Clock = (() => {
 export const CLOCK_MOVED_BACKWARDS = 'CLOCK_MOVED_BACKWARDS' as const;
 export class ClockMovedBackwardsError extends EngineError {
   readonly code = CLOCK_MOVED_BACKWARDS;
-  constructor(readonly current: string, readonly requested: string) {
+  constructor(
+    readonly current: string,
+    readonly requested: string,
+  ) {
     super(`the clock is at ${current}; it only moves forward, not to ${requested}`, { current, requested });
   }
 }

@@ -4,16 +4,7 @@
  * lives here, once.
  */
 import { EventTooLargeError, RevisionConflictError } from './errors.js';
-import {
-  ANY,
-  NO_STREAM,
-  STREAM_EXISTS,
-  type AppendResult,
-  type EventToAppend,
-  type ExpectedRevision,
-  type Position,
-  type RecordedEvent,
-} from './port.js';
+import { ANY, NO_STREAM, STREAM_EXISTS, type AppendResult, type EventToAppend, type ExpectedRevision, type Position, type RecordedEvent } from './port.js';
 
 export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
 
@@ -49,11 +40,7 @@ export const recordedEvent = (stored: StoredEvent, sequence: bigint): RecordedEv
  * Serialises before anything is queued or written, so a payload that cannot be stored fails
  * its own append only.
  */
-export const serializeForAppend = (
-  stream: string,
-  events: readonly EventToAppend[],
-  maxEventBytes: number,
-): SerializedEvent[] => {
+export const serializeForAppend = (stream: string, events: readonly EventToAppend[], maxEventBytes: number): SerializedEvent[] => {
   // Programming errors rather than runtime conditions, hence no engine error code.
   if (events.length === 0) throw new TypeError(`an append to ${stream} carries no events`);
   if (events.length > 1) {
@@ -89,20 +76,13 @@ export interface AppendLookup {
   placementOf(eventId: string): Placement | undefined;
 }
 
-export type AppendPlan =
-  | { readonly kind: 'retried'; readonly result: AppendResult }
-  | { readonly kind: 'write'; readonly firstRevision: bigint };
+export type AppendPlan = { readonly kind: 'retried'; readonly result: AppendResult } | { readonly kind: 'write'; readonly firstRevision: bigint };
 
 /**
  * Decides an append: either it repeats one already stored (return the original result, write
  * nothing) or its events go at `firstRevision` onwards. Throws RevisionConflictError otherwise.
  */
-export const planAppend = (
-  stream: string,
-  events: readonly Pick<EventToAppend, 'id'>[],
-  expected: ExpectedRevision,
-  lookup: AppendLookup,
-): AppendPlan => {
+export const planAppend = (stream: string, events: readonly Pick<EventToAppend, 'id'>[], expected: ExpectedRevision, lookup: AppendLookup): AppendPlan => {
   const current = lookup.currentRevision(stream);
   const placements = events.map((event) => lookup.placementOf(event.id));
   if (placements.some((placement) => placement !== undefined)) {
@@ -136,10 +116,7 @@ const recognizeRetry = (
   const last = placements[placements.length - 1];
   const inOrder =
     first !== undefined &&
-    placements.every(
-      (placement, index) =>
-        placement !== undefined && placement.streamName === stream && placement.revision === first.revision + BigInt(index),
-    );
+    placements.every((placement, index) => placement !== undefined && placement.streamName === stream && placement.revision === first.revision + BigInt(index));
   if (!inOrder || last === undefined || !placeMatches(expected, first.revision)) {
     throw new RevisionConflictError(stream, expected, current);
   }

@@ -12,7 +12,8 @@ export const CHECKPOINT_EVERY_MS = 1_000;
  * for a store that has no file to checkpoint (EventStoreDB).
  */
 export const checkpointPeriodically = (store: EventStore, everyMs = CHECKPOINT_EVERY_MS): NodeJS.Timeout | undefined =>
-  store.checkpoint && setInterval(() => {
+  store.checkpoint &&
+  setInterval(() => {
     try {
       store.checkpoint!();
     } catch {

@@ -11,10 +11,11 @@ export class RevisionConflictError extends EngineError {
     /** The stream's current revision, or `undefined` when it does not exist. */
     readonly actual: bigint | undefined,
   ) {
-    super(
-      `stream ${stream} is at revision ${actual ?? 'none (no stream)'}, expected ${String(expected)}`,
-      { stream, expected: String(expected), actual: actual === undefined ? null : String(actual) },
-    );
+    super(`stream ${stream} is at revision ${actual ?? 'none (no stream)'}, expected ${String(expected)}`, {
+      stream,
+      expected: String(expected),
+      actual: actual === undefined ? null : String(actual),
+    });
   }
 }
 export const isRevisionConflict = hasCode<RevisionConflictError>(REVISION_CONFLICT);
@@ -42,7 +43,11 @@ export const isStoreUnavailable = hasCode<StoreUnavailableError>(STORE_UNAVAILAB
 export const EVENT_TOO_LARGE = 'EVENT_TOO_LARGE' as const;
 export class EventTooLargeError extends EngineError {
   readonly code = EVENT_TOO_LARGE;
-  constructor(readonly stream: string, readonly size: number, readonly limit: number) {
+  constructor(
+    readonly stream: string,
+    readonly size: number,
+    readonly limit: number,
+  ) {
     super(`an event for ${stream} is ${size} bytes, more than the limit of ${limit}`, { stream, size, limit });
   }
 }

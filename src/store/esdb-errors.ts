@@ -15,13 +15,7 @@ import {
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
 import { isEngineError } from '../errors.js';
-import {
-  EventTooLargeError,
-  RevisionConflictError,
-  StoreUnavailableError,
-  StreamNotFoundError,
-  isStoreUnavailable,
-} from './errors.js';
+import { EventTooLargeError, RevisionConflictError, StoreUnavailableError, StreamNotFoundError, isStoreUnavailable } from './errors.js';
 import type { ExpectedRevision } from './port.js';
 
 /** What the failing call was about: error messages and details need it, the client's errors often lack it. */
@@ -44,11 +38,7 @@ const TRANSIENT_GRPC_CODES: ReadonlySet<number> = new Set([
  * instead of one of its own classes, so the code is checked as well as the class.
  */
 const hasTransientGrpcCode = (error: unknown): boolean =>
-  typeof error === 'object' &&
-  error !== null &&
-  'code' in error &&
-  typeof error.code === 'number' &&
-  TRANSIENT_GRPC_CODES.has(error.code);
+  typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'number' && TRANSIENT_GRPC_CODES.has(error.code);
 
 const withCause = <E extends Error>(error: E, cause: unknown): E => {
   error.cause = cause;

@@ -8,13 +8,7 @@ import type { AllStreamResolvedEvent, AllStreamSubscription } from '@eventstore/
 import { isStoreUnavailable } from './errors.js';
 import { backoffDelay, toStoreError, type RetryPolicy } from './esdb-errors.js';
 import { positionOf, toRecordedEvent } from './esdb-convert.js';
-import {
-  comparePositions,
-  type Position,
-  type RecordedEvent,
-  type Subscription,
-  type SubscriptionMessage,
-} from './port.js';
+import { comparePositions, type Position, type RecordedEvent, type Subscription, type SubscriptionMessage } from './port.js';
 
 export interface ResubscribingOptions {
   /** Opens a client subscription delivering what follows `from` (exclusive). */

@@ -16,6 +16,9 @@ export const eventStoreFromConfig = (
   config.EVENTSTORE_CONNECTION_STRING
     ? { store: createEsdbEventStore({ connectionString: config.EVENTSTORE_CONNECTION_STRING }), description: 'EventStoreDB' }
     : {
-      store: openSqliteEventStore({ file: join(config.DATA_DIR, 'events.db'), ...(checkpointedElsewhere ? { walAutocheckpointPages: BACKSTOP_WAL_AUTOCHECKPOINT_PAGES } : {}) }),
-      description: `SQLite ${join(config.DATA_DIR, 'events.db')}`,
-    };
+        store: openSqliteEventStore({
+          file: join(config.DATA_DIR, 'events.db'),
+          ...(checkpointedElsewhere ? { walAutocheckpointPages: BACKSTOP_WAL_AUTOCHECKPOINT_PAGES } : {}),
+        }),
+        description: `SQLite ${join(config.DATA_DIR, 'events.db')}`,
+      };

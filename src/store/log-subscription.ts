@@ -5,14 +5,7 @@
  * loop, so no event committed between "caught up" and "live" can slip through.
  */
 import { StoreUnavailableError } from './errors.js';
-import {
-  matchesFilter,
-  type Position,
-  type RecordedEvent,
-  type SubscribeOptions,
-  type Subscription,
-  type SubscriptionMessage,
-} from './port.js';
+import { matchesFilter, type Position, type RecordedEvent, type SubscribeOptions, type Subscription, type SubscriptionMessage } from './port.js';
 
 /** Events strictly after `after`, in log order, at most `limit`. Throws when the store is closed. */
 export type ReadAfter = (after: Position | 'start', limit: number) => RecordedEvent[] | Promise<RecordedEvent[]>;

@@ -3,14 +3,7 @@
  * append-rules.ts), without durability. Payloads are kept serialised so that a caller
  * mutating an object after appending or reading cannot rewrite history.
  */
-import {
-  DEFAULT_MAX_EVENT_BYTES,
-  planAppend,
-  recordedEvent,
-  sequencePosition,
-  serializeForAppend,
-  type StoredEvent,
-} from './append-rules.js';
+import { DEFAULT_MAX_EVENT_BYTES, planAppend, recordedEvent, sequencePosition, serializeForAppend, type StoredEvent } from './append-rules.js';
 import { StoreUnavailableError, StreamNotFoundError } from './errors.js';
 import type { EventStore, Position, RecordedEvent } from './port.js';
 import { createSubscriptionHub } from './log-subscription.js';

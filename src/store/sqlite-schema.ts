@@ -143,9 +143,7 @@ export const prepareEventStatements = (db: Database.Database) => ({
   insert: db.prepare<[string, bigint, bigint, string, string, string]>(
     'INSERT INTO events (id, stream_id, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
   ),
-  currentRevision: db.prepare<[bigint], { revision: bigint | null }>(
-    'SELECT max(revision) AS revision FROM events WHERE stream_id = ?',
-  ),
+  currentRevision: db.prepare<[bigint], { revision: bigint | null }>('SELECT max(revision) AS revision FROM events WHERE stream_id = ?'),
   placementOf: db.prepare<[string], Pick<EventRow, 'stream' | 'revision' | 'position'>>(
     'SELECT s.name AS stream, e.revision, e.position FROM events e CROSS JOIN streams s ON s.id = e.stream_id WHERE e.id = ?',
   ),

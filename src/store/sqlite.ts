@@ -10,14 +10,7 @@
  */
 import Database from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
-import {
-  DEFAULT_MAX_EVENT_BYTES,
-  planAppend,
-  recordedEvent,
-  sequencePosition,
-  serializeForAppend,
-  type SerializedEvent,
-} from './append-rules.js';
+import { DEFAULT_MAX_EVENT_BYTES, planAppend, recordedEvent, sequencePosition, serializeForAppend, type SerializedEvent } from './append-rules.js';
 import { StoreUnavailableError, StreamNotFoundError } from './errors.js';
 import { createGroupCommit, type GroupCommitStats, type Outcome } from './group-commit.js';
 import { createSubscriptionHub } from './log-subscription.js';
@@ -87,8 +80,7 @@ const DEFAULT_MAX_BATCH = 256;
 
 const toRecorded = (row: EventRow): RecordedEvent => recordedEvent({ ...row, streamName: row.stream }, row.position);
 
-const limitOf = (maxCount: number | undefined): number =>
-  maxCount === undefined || maxCount === Infinity ? NO_LIMIT : Math.max(0, Math.floor(maxCount));
+const limitOf = (maxCount: number | undefined): number => (maxCount === undefined || maxCount === Infinity ? NO_LIMIT : Math.max(0, Math.floor(maxCount)));
 
 export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEventStore => {
   const maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;

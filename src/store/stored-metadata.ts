@@ -14,5 +14,4 @@ const check = new Ajv2020({ strict: true, allErrors: false, validateFormats: fal
 );
 
 /** The metadata of a stored event, checked; the object itself, as it is already a reader's own copy. */
-export const storedMetadata = (metadata: unknown): EventMetadata =>
-  check(metadata) ? (metadata as EventMetadata) : eventMetadataSchema.parse(metadata);
+export const storedMetadata = (metadata: unknown): EventMetadata => (check(metadata) ? (metadata as EventMetadata) : eventMetadataSchema.parse(metadata));

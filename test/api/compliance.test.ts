@@ -15,12 +15,18 @@ t.test('the compliance report as of before and after a late (back-dated) entry',
   const before = await h.inject('GET', '/v1/compliance?propertyId=demo&period=2026-03&asOf=2026-03-02T03:05:00Z', { as: 'manager' });
   t.equal(before.statusCode, 200, before.body);
   const kpi = (body: { kpis: Array<{ id: string }> }, id: string) => body.kpis.find((k) => k.id === id);
-  t.match(kpi(before.json(), 'complaint.timely_handling'), { numerator: 0, denominator: 1, failingCaseIds: [id], met: false },
-    'at 03:05 the engine knew of no handling and the deadline had passed');
+  t.match(
+    kpi(before.json(), 'complaint.timely_handling'),
+    { numerator: 0, denominator: 1, failingCaseIds: [id], met: false },
+    'at 03:05 the engine knew of no handling and the deadline had passed',
+  );
   const after = await h.inject('GET', '/v1/compliance?propertyId=demo&period=2026-03', { as: 'auditor' });
   t.match(after.json(), {
-    propertyId: 'demo', period: '2026-03', asOf: '2026-03-02T03:10:00.000Z',
-    agreement: { id: 'demo-2026', version: /^sha256:/ }, rulesetVersion: /^sha256:/,
+    propertyId: 'demo',
+    period: '2026-03',
+    asOf: '2026-03-02T03:10:00.000Z',
+    agreement: { id: 'demo-2026', version: /^sha256:/ },
+    rulesetVersion: /^sha256:/,
   });
   t.match(kpi(after.json(), 'complaint.timely_handling'), { numerator: 1, denominator: 1, value: 1, met: true, failingCaseIds: [] });
   t.equal(after.json().kpis.length, 13, 'every KPI of the agreement');
@@ -35,9 +41,15 @@ t.test('CSV export, roles, property and bad queries', async (t) => {
   t.equal(csv.statusCode, 200);
   t.match(csv.headers['content-type'], /^text\/csv/);
   const lines = csv.body.trim().split('\r\n');
-  t.equal(lines[0], 'propertyId,period,asOf,agreementId,agreementVersion,rulesetVersion,kpi,target,comparator,measure,numerator,denominator,pending,value,met,failingCaseIds');
+  t.equal(
+    lines[0],
+    'propertyId,period,asOf,agreementId,agreementVersion,rulesetVersion,kpi,target,comparator,measure,numerator,denominator,pending,value,met,failingCaseIds',
+  );
   t.equal(lines.length, 14);
-  t.match(lines.find((l) => l.includes(',callback.rate,')), /,callback\.rate,1,>=,cases,1,1,0,1,true,$/);
+  t.match(
+    lines.find((l) => l.includes(',callback.rate,')),
+    /,callback\.rate,1,>=,cases,1,1,0,1,true,$/,
+  );
   for (const role of ['frontdesk', 'dispatcher', 'technician'] as const) {
     t.equal((await h.inject('GET', '/v1/compliance?propertyId=demo&period=2026-03', { as: role })).statusCode, 403, role);
   }

@@ -67,22 +67,37 @@ t.test('compatible actions at once: both apply by re-deciding on the new state',
   t.same((await events('repairs', id)).map((e) => e.type).sort(), ['RepairAccepted', 'RepairDispatched', 'RepairReclassified', 'RepairReported']);
 
   const complaint = await createCase(h, 'complaint');
-  const escalations = await Promise.all(Array.from({ length: 3 }, (_, i) =>
-    h.inject('POST', `/v1/complaints/${complaint}/escalate`, { body: { reason: `第${i}次催促` } })));
-  t.ok(escalations.every((r) => r.statusCode === 200), 'all 3 escalations applied');
-  t.same(escalations.map((r) => r.json().revision).sort((a, b) => a - b), [1, 2, 3], 'each at its own revision');
+  const escalations = await Promise.all(
+    Array.from({ length: 3 }, (_, i) => h.inject('POST', `/v1/complaints/${complaint}/escalate`, { body: { reason: `第${i}次催促` } })),
+  );
+  t.ok(
+    escalations.every((r) => r.statusCode === 200),
+    'all 3 escalations applied',
+  );
+  t.same(
+    escalations.map((r) => r.json().revision).sort((a, b) => a - b),
+    [1, 2, 3],
+    'each at its own revision',
+  );
   t.equal((await events('complaints', complaint)).length, 4);
 });
 
 t.test('a crowd on one case: whoever is answered 200 is in the history, the rest get 409 REVISION_CONFLICT', async (t) => {
   const id = await createCase(h, 'complaint');
-  const crowd = await Promise.all(Array.from({ length: 20 }, (_, i) =>
-    h.inject('POST', `/v1/complaints/${id}/escalate`, { body: { reason: `第${i}次催促` } })));
+  const crowd = await Promise.all(
+    Array.from({ length: 20 }, (_, i) => h.inject('POST', `/v1/complaints/${id}/escalate`, { body: { reason: `第${i}次催促` } })),
+  );
   const applied = crowd.filter((r) => r.statusCode === 200);
   const refused = crowd.filter((r) => r.statusCode !== 200);
   t.ok(applied.length >= 5, `${applied.length} applied after re-deciding`);
-  t.ok(refused.every((r) => r.statusCode === 409 && r.json().code === 'REVISION_CONFLICT'), 'the rest: revision conflict, retryable');
-  t.same(applied.map((r) => r.json().revision).sort((a, b) => a - b), Array.from({ length: applied.length }, (_, i) => i + 1));
+  t.ok(
+    refused.every((r) => r.statusCode === 409 && r.json().code === 'REVISION_CONFLICT'),
+    'the rest: revision conflict, retryable',
+  );
+  t.same(
+    applied.map((r) => r.json().revision).sort((a, b) => a - b),
+    Array.from({ length: applied.length }, (_, i) => i + 1),
+  );
   t.equal((await events('complaints', id)).length, 1 + applied.length, 'nothing lost, nothing extra');
 });
 
@@ -104,8 +119,9 @@ t.test('If-Match: the current revision applies, a stale one is 412 and writes no
   t.equal(unknown.statusCode, 404);
 
   // Two desks read revision 2 and act at once with If-Match: exactly one applies.
-  const racers = await Promise.all(['desk-a', 'desk-b'].map((who) =>
-    h.inject('POST', `/v1/complaints/${id}/escalate`, { body: { reason: who }, headers: { 'if-match': '"2"' } })));
+  const racers = await Promise.all(
+    ['desk-a', 'desk-b'].map((who) => h.inject('POST', `/v1/complaints/${id}/escalate`, { body: { reason: who }, headers: { 'if-match': '"2"' } })),
+  );
   t.same(racers.map((r) => r.statusCode).sort(), [200, 412]);
   t.equal((await events('complaints', id)).length, 4);
 });
@@ -113,17 +129,29 @@ t.test('If-Match: the current revision applies, a stale one is 412 and writes no
 t.test('one Idempotency-Key retried 100 times at once: one event, identical answers', async (t) => {
   const id = await createCase(h, 'complaint');
   const before = await h.eventCount();
-  const retries = await Promise.all(Array.from({ length: 100 }, () =>
-    h.inject('POST', `/v1/complaints/${id}/escalate`, { body: { reason: '业主第三次来电' }, headers: { 'idempotency-key': 'call-2026-0302-17' } })));
-  t.ok(retries.every((r) => r.statusCode === 200), 'all answered 200');
+  const retries = await Promise.all(
+    Array.from({ length: 100 }, () =>
+      h.inject('POST', `/v1/complaints/${id}/escalate`, { body: { reason: '业主第三次来电' }, headers: { 'idempotency-key': 'call-2026-0302-17' } }),
+    ),
+  );
+  t.ok(
+    retries.every((r) => r.statusCode === 200),
+    'all answered 200',
+  );
   t.equal(new Set(retries.map((r) => r.body)).size, 1, 'identical bodies');
   t.equal(retries[0]!.json().revision, 1);
   // Racing retries are deduplicated by the store itself (same event ids) and not flagged as replays; later ones are.
   t.equal(await h.eventCount(), before + 1, 'exactly one event');
 
-  const otherKey = await h.inject('POST', `/v1/complaints/${id}/escalate`, { body: { reason: '业主第三次来电' }, headers: { 'idempotency-key': 'call-2026-0302-18' } });
+  const otherKey = await h.inject('POST', `/v1/complaints/${id}/escalate`, {
+    body: { reason: '业主第三次来电' },
+    headers: { 'idempotency-key': 'call-2026-0302-18' },
+  });
   t.equal(otherKey.json().revision, 2, 'another key is another command');
-  const sameKeyLater = await h.inject('POST', `/v1/complaints/${id}/escalate`, { body: { reason: '业主第三次来电' }, headers: { 'idempotency-key': 'call-2026-0302-17' } });
+  const sameKeyLater = await h.inject('POST', `/v1/complaints/${id}/escalate`, {
+    body: { reason: '业主第三次来电' },
+    headers: { 'idempotency-key': 'call-2026-0302-17' },
+  });
   t.equal(sameKeyLater.json().revision, 1, 'the first key still answers with its original revision');
   t.equal(sameKeyLater.headers['idempotent-replayed'], 'true');
   t.equal(await h.eventCount(), before + 2);
@@ -131,8 +159,9 @@ t.test('one Idempotency-Key retried 100 times at once: one event, identical answ
 
 t.test('create retried 100 times with one key: one case, one id, identical answers', async (t) => {
   const before = await h.eventCount();
-  const retries = await Promise.all(Array.from({ length: 100 }, () =>
-    h.inject('POST', '/v1/complaints', { body: complaintBody(), headers: { 'idempotency-key': 'intake-0001' } })));
+  const retries = await Promise.all(
+    Array.from({ length: 100 }, () => h.inject('POST', '/v1/complaints', { body: complaintBody(), headers: { 'idempotency-key': 'intake-0001' } })),
+  );
   t.same([...new Set(retries.map((r) => r.statusCode))], [201]);
   t.equal(new Set(retries.map((r) => r.body)).size, 1, 'identical bodies, the same case id');
   t.equal(new Set(retries.map((r) => r.headers.location)).size, 1);
@@ -140,7 +169,7 @@ t.test('create retried 100 times with one key: one case, one id, identical answe
   const sequential = await h.inject('POST', '/v1/complaints', { body: complaintBody(), headers: { 'idempotency-key': 'intake-0001' } });
   t.equal(sequential.body, retries[0]!.body);
   const otherDesk = await h.inject('POST', '/v1/complaints', { as: 'dispatcher', body: complaintBody(), headers: { 'idempotency-key': 'intake-0001' } });
-  t.not(otherDesk.json().id, retries[0]!.json().id, 'keys are per token: another desk\'s key is another case');
+  t.not(otherDesk.json().id, retries[0]!.json().id, "keys are per token: another desk's key is another case");
 });
 
 t.test('idempotency across a restart on the same SQLite file', async (t) => {
@@ -189,17 +218,38 @@ t.test('one Idempotency-Key, another request: 422 COMMAND_ID_REUSED, nothing wri
   t.equal(otherBody.statusCode, 422, 'a create with other fields');
   t.match(otherBody.headers['content-type'], /application\/problem\+json/);
   t.match(otherBody.json(), {
-    code: 'COMMAND_ID_REUSED', caseType: 'complaint', caseId: id, difference: 'other fields in the body',
+    code: 'COMMAND_ID_REUSED',
+    caseType: 'complaint',
+    caseId: id,
+    difference: 'other fields in the body',
     detail: /idempotency key was already used on complaint .* for a different request \(other fields in the body\); a key names one request: send a new key/,
   });
-  t.match((await escalate({ reason: '另一个理由' })).json(), { code: 'COMMAND_ID_REUSED', difference: 'other fields in the body' }, 'an action with other fields');
-  t.match((await escalate({ reason: '业主第三次来电', occurredAt: '2020-01-01T00:00:00Z' })).json(), { code: 'COMMAND_ID_REUSED', difference: /^another occurredAt \(2020-01-01T00:00:00Z; the first request's was / }, 'another claimed time');
-  const otherAction = await h.inject('POST', `/v1/complaints/${id}/withdraw`, { body: { reason: '业主第三次来电' }, headers: { 'idempotency-key': 'esc-reused' } });
-  t.match(otherAction.json(), { code: 'COMMAND_ID_REUSED', difference: /recorded ComplaintEscalated, this one would record ComplaintWithdrawn/ }, 'another action');
+  t.match(
+    (await escalate({ reason: '另一个理由' })).json(),
+    { code: 'COMMAND_ID_REUSED', difference: 'other fields in the body' },
+    'an action with other fields',
+  );
+  t.match(
+    (await escalate({ reason: '业主第三次来电', occurredAt: '2020-01-01T00:00:00Z' })).json(),
+    { code: 'COMMAND_ID_REUSED', difference: /^another occurredAt \(2020-01-01T00:00:00Z; the first request's was / },
+    'another claimed time',
+  );
+  const otherAction = await h.inject('POST', `/v1/complaints/${id}/withdraw`, {
+    body: { reason: '业主第三次来电' },
+    headers: { 'idempotency-key': 'esc-reused' },
+  });
+  t.match(
+    otherAction.json(),
+    { code: 'COMMAND_ID_REUSED', difference: /recorded ComplaintEscalated, this one would record ComplaintWithdrawn/ },
+    'another action',
+  );
   t.equal(await h.eventCount(), before, 'nothing written');
 
   const other = await createCase(h, 'complaint');
-  const elsewhere = await h.inject('POST', `/v1/complaints/${other}/escalate`, { body: { reason: '业主第三次来电' }, headers: { 'idempotency-key': 'esc-reused' } });
+  const elsewhere = await h.inject('POST', `/v1/complaints/${other}/escalate`, {
+    body: { reason: '业主第三次来电' },
+    headers: { 'idempotency-key': 'esc-reused' },
+  });
   t.equal(elsewhere.statusCode, 200, 'the same key on another case is another request there');
   t.equal(await h.eventCount(), before + 2, 'that case got its own event (and its creation)');
 

@@ -32,18 +32,34 @@ export const buildDashboardHarness = async (options: DashboardHarnessOptions = {
   await runner?.start();
   // The app's subscriptions to the runner and the clock, counted: a closed stream must give its back.
   const subscriptions = { projections: 0, clock: 0 };
-  const counted = <L>(kind: keyof typeof subscriptions, subscribe: (listener: L) => () => unknown) => (listener: L) => {
-    subscriptions[kind]++;
-    const off = subscribe(listener);
-    return () => {
-      subscriptions[kind]--;
-      off();
+  const counted =
+    <L>(kind: keyof typeof subscriptions, subscribe: (listener: L) => () => unknown) =>
+    (listener: L) => {
+      subscriptions[kind]++;
+      const off = subscribe(listener);
+      return () => {
+        subscriptions[kind]--;
+        off();
+      };
     };
-  };
   const app = await buildApp({
-    store, rulesets, tokens: tokenStore, clock,
+    store,
+    rulesets,
+    tokens: tokenStore,
+    clock,
     manualClock: { ...clock, onChange: counted('clock', clock.onChange) },
-    ...(db && runner ? { readModels: db, projections: { status: () => runner.status(), waitUntilCaughtUp: () => runner.waitUntilCaughtUp(), onApplied: counted('projections', runner.onApplied), ...(options.caseCounts ? { caseCounts: options.caseCounts } : {}), ...(options.dashboardFigures ? { dashboardFigures: options.dashboardFigures } : {}) } } : {}),
+    ...(db && runner
+      ? {
+          readModels: db,
+          projections: {
+            status: () => runner.status(),
+            waitUntilCaughtUp: () => runner.waitUntilCaughtUp(),
+            onApplied: counted('projections', runner.onApplied),
+            ...(options.caseCounts ? { caseCounts: options.caseCounts } : {}),
+            ...(options.dashboardFigures ? { dashboardFigures: options.dashboardFigures } : {}),
+          },
+        }
+      : {}),
     ...(options.dashboardStream ? { dashboardStream: options.dashboardStream } : {}),
   });
   await app.ready();
@@ -65,7 +81,9 @@ export const buildDashboardHarness = async (options: DashboardHarnessOptions = {
   const harness: Harness = { app, store, clock, tokens: { store: tokenStore, secrets }, inject, eventCount, close };
   return {
     ...harness,
-    db, runner, subscriptions,
+    db,
+    runner,
+    subscriptions,
     /** Waits until the read models hold every event written so far. */
     caughtUp: () => runner!.waitUntilCaughtUp(),
     /** Moves the manual clock through the API, as an admin would. */

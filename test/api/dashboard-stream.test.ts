@@ -4,7 +4,12 @@ import { Temporal } from 'temporal-polyfill';
 import { createCase } from './harness.js';
 import { buildDashboardHarness, type DashboardHarness } from './dashboard-harness.js';
 
-interface Message { id?: string; event?: string; data?: string; comment?: string }
+interface Message {
+  id?: string;
+  event?: string;
+  data?: string;
+  comment?: string;
+}
 
 /** Reads Server-Sent Events from a fetch response, one message (or comment) at a time, with a bounded wait. */
 const sseReader = (body: IncomingMessage) => {
@@ -12,7 +17,13 @@ const sseReader = (body: IncomingMessage) => {
   const decoder = new TextDecoder();
   let buffer = '';
   const parse = (block: string): Message =>
-    Object.fromEntries(block.split('\n').map((line) => (line.startsWith(':') ? ['comment', line.slice(1).trim()] : [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trimStart()])));
+    Object.fromEntries(
+      block
+        .split('\n')
+        .map((line) =>
+          line.startsWith(':') ? ['comment', line.slice(1).trim()] : [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trimStart()],
+        ),
+    );
   const next = async (timeoutMs = 3_000): Promise<Message | 'end'> => {
     for (;;) {
       const end = buffer.indexOf('\n\n');
@@ -24,7 +35,9 @@ const sseReader = (body: IncomingMessage) => {
       let timer: NodeJS.Timeout | undefined;
       const chunk = await Promise.race([
         reader.next(),
-        new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no message within ${timeoutMs} ms`)), timeoutMs); }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no message within ${timeoutMs} ms`)), timeoutMs);
+        }),
       ]).finally(() => clearTimeout(timer));
       if (chunk.done) return 'end';
       buffer += decoder.decode(chunk.value, { stream: true });
@@ -49,7 +62,8 @@ const sseReader = (body: IncomingMessage) => {
 const connect = (h: DashboardHarness, base: string, as: 'manager' | 'auditor' = 'manager') =>
   new Promise<{ response: IncomingMessage; events: ReturnType<typeof sseReader>; disconnect: () => void }>((resolve, reject) => {
     const request = get(`${base}/v1/dashboard/stream?propertyId=demo`, { headers: { authorization: `Bearer ${h.tokens.secrets[as]}` } }, (response) =>
-      resolve({ response, events: sseReader(response), disconnect: () => request.destroy() }));
+      resolve({ response, events: sseReader(response), disconnect: () => request.destroy() }),
+    );
     request.on('error', reject);
   });
 

@@ -42,25 +42,73 @@ t.test('the figures of a small day, exactly', async (t) => {
   await h.at('2026-03-02T02:45:00Z');
   const d = await dashboard(h);
   t.match(d, { propertyId: 'demo', asOf: '2026-03-02T02:45:00Z', timeZone: 'Asia/Shanghai', today: '2026-03-02', filters: {} });
-  t.same(d.open, {
-    complaint: { total: 3, byState: { assigned: 1, received: 2 } },
-    repair: { total: 2, byState: { dispatched: 1, reported: 1 } },
-  }, 'open cases by state: the withdrawn complaint is not open');
-  t.same(d.atRisk.items, [
-    { caseType: 'complaint', caseId: c1, clock: 'response', status: 'at_risk', deadline: '2026-03-02T03:00:00.000Z', remainingMinutes: 15,
-      state: 'received', place: '3-2-1201', building: '3', category: 'noise', department: null, technicianId: null },
-    { caseType: 'complaint', caseId: c3, clock: 'response', status: 'at_risk', deadline: '2026-03-02T03:05:00.000Z', remainingMinutes: 20,
-      state: 'received', place: '5-1-101', building: '5', category: 'noise', department: null, technicianId: null },
-  ], 'at risk, by deadline');
+  t.same(
+    d.open,
+    {
+      complaint: { total: 3, byState: { assigned: 1, received: 2 } },
+      repair: { total: 2, byState: { dispatched: 1, reported: 1 } },
+    },
+    'open cases by state: the withdrawn complaint is not open',
+  );
+  t.same(
+    d.atRisk.items,
+    [
+      {
+        caseType: 'complaint',
+        caseId: c1,
+        clock: 'response',
+        status: 'at_risk',
+        deadline: '2026-03-02T03:00:00.000Z',
+        remainingMinutes: 15,
+        state: 'received',
+        place: '3-2-1201',
+        building: '3',
+        category: 'noise',
+        department: null,
+        technicianId: null,
+      },
+      {
+        caseType: 'complaint',
+        caseId: c3,
+        clock: 'response',
+        status: 'at_risk',
+        deadline: '2026-03-02T03:05:00.000Z',
+        remainingMinutes: 20,
+        state: 'received',
+        place: '5-1-101',
+        building: '5',
+        category: 'noise',
+        department: null,
+        technicianId: null,
+      },
+    ],
+    'at risk, by deadline',
+  );
   t.equal(d.atRisk.total, 2);
   t.same(d.missed.items, [
-    { caseType: 'repair', caseId: r1, clock: 'response', status: 'missed', deadline: '2026-03-02T01:40:00.000Z', remainingMinutes: -65,
-      state: 'reported', place: '5-1-101', building: '5', category: 'electrical', department: null, technicianId: null },
+    {
+      caseType: 'repair',
+      caseId: r1,
+      clock: 'response',
+      status: 'missed',
+      deadline: '2026-03-02T01:40:00.000Z',
+      remainingMinutes: -65,
+      state: 'reported',
+      place: '5-1-101',
+      building: '5',
+      category: 'electrical',
+      department: null,
+      technicianId: null,
+    },
   ]);
-  t.same(d.intake, {
-    complaint: { total: 4, byChannel: { phone: 2, wechat: 1, walk_in: 1 }, byCategory: { noise: 2, environment: 1, parking: 1 } },
-    repair: { total: 2, byChannel: {}, byCategory: { plumbing: 1, electrical: 1 } },
-  }, "today's intake counts the withdrawn complaint too; repairs record no channel");
+  t.same(
+    d.intake,
+    {
+      complaint: { total: 4, byChannel: { phone: 2, wechat: 1, walk_in: 1 }, byCategory: { noise: 2, environment: 1, parking: 1 } },
+      repair: { total: 2, byChannel: {}, byCategory: { plumbing: 1, electrical: 1 } },
+    },
+    "today's intake counts the withdrawn complaint too; repairs record no channel",
+  );
   t.same(d.load, {
     departments: [{ department: 'engineering', open: 1 }],
     technicians: [{ technicianId: 'tech-7', open: 1 }],
@@ -71,10 +119,23 @@ t.test('the figures of a small day, exactly', async (t) => {
   // A later clock: c1's response missed too; the missed list stays in deadline order.
   await h.at('2026-03-02T03:01:00Z');
   const later = await dashboard(h);
-  t.same(later.missed.items.map((a: { caseId: string; remainingMinutes: number }) => [a.caseId, a.remainingMinutes]), [[r1, -81], [c1, -1]]);
-  t.same(later.atRisk.items.map((a: { caseId: string }) => a.caseId), [c3]);
+  t.same(
+    later.missed.items.map((a: { caseId: string; remainingMinutes: number }) => [a.caseId, a.remainingMinutes]),
+    [
+      [r1, -81],
+      [c1, -1],
+    ],
+  );
+  t.same(
+    later.atRisk.items.map((a: { caseId: string }) => a.caseId),
+    [c3],
+  );
   const first = await dashboard(h, '&limit=1');
-  t.same(first.missed.items.map((a: { caseId: string }) => a.caseId), [r1], 'limit lists the nearest deadline');
+  t.same(
+    first.missed.items.map((a: { caseId: string }) => a.caseId),
+    [r1],
+    'limit lists the nearest deadline',
+  );
   t.equal(first.missed.total, 2, 'and the total counts them all');
 
   t.test('filters narrow every figure', async (t) => {
@@ -82,10 +143,19 @@ t.test('the figures of a small day, exactly', async (t) => {
     t.same(noise.filters, { category: 'noise' });
     t.same(noise.open, { complaint: { total: 2, byState: { received: 2 } }, repair: { total: 0, byState: {} } });
     t.same(noise.intake.complaint, { total: 2, byChannel: { phone: 1, walk_in: 1 }, byCategory: { noise: 2 } });
-    t.same(noise.missed.items.map((a: { caseId: string }) => a.caseId), [c1]);
+    t.same(
+      noise.missed.items.map((a: { caseId: string }) => a.caseId),
+      [c1],
+    );
     const building5 = await dashboard(h, '&building=5');
-    t.same(building5.missed.items.map((a: { caseId: string }) => a.caseId), [r1]);
-    t.same(building5.atRisk.items.map((a: { caseId: string }) => a.caseId), [c3]);
+    t.same(
+      building5.missed.items.map((a: { caseId: string }) => a.caseId),
+      [r1],
+    );
+    t.same(
+      building5.atRisk.items.map((a: { caseId: string }) => a.caseId),
+      [c3],
+    );
     t.equal(building5.intake.complaint.total, 2, 'c3 and the withdrawn c4');
     const engineering = await dashboard(h, '&department=engineering');
     t.same(engineering.open.complaint, { total: 1, byState: { assigned: 1 } });
@@ -120,10 +190,17 @@ t.test('roles, property, bad queries, no read models', async (t) => {
   }
   t.match((await h.inject('GET', '/v1/dashboard?propertyId=demo', { as: 'none' })).json(), { status: 401, code: 'UNAUTHENTICATED' });
   t.match((await h.inject('GET', '/v1/dashboard?propertyId=elsewhere', { as: 'manager' })).json(), { status: 403, code: 'FORBIDDEN', propertyId: 'elsewhere' });
-  t.match((await h.inject('GET', '/v1/dashboard?propertyId=nowhere', { as: 'adminAll' })).json(), { status: 400, code: 'INVALID_COMMAND', field: 'propertyId' });
+  t.match((await h.inject('GET', '/v1/dashboard?propertyId=nowhere', { as: 'adminAll' })).json(), {
+    status: 400,
+    code: 'INVALID_COMMAND',
+    field: 'propertyId',
+  });
   t.match((await h.inject('GET', '/v1/dashboard', { as: 'manager' })).json(), { status: 400, code: 'VALIDATION_FAILED' });
   t.match((await h.inject('GET', '/v1/dashboard?propertyId=demo&floor=3', { as: 'manager' })).json(), { status: 400, code: 'VALIDATION_FAILED' });
-  t.match((await h.inject('GET', '/v1/dashboard?propertyId=demo&limit=0', { as: 'manager' })).json(), { status: 400, errors: [{ field: 'querystring.limit' }] });
+  t.match((await h.inject('GET', '/v1/dashboard?propertyId=demo&limit=0', { as: 'manager' })).json(), {
+    status: 400,
+    errors: [{ field: 'querystring.limit' }],
+  });
 
   const bare = await buildDashboardHarness({ readModels: false });
   t.teardown(bare.close);
@@ -144,10 +221,19 @@ t.test("the page's session: the caller's properties with their agreements, and t
     return response.json();
   };
   const all = await session('adminAll');
-  t.same(all.properties, [
-    { id: 'demo', name: '演示花园 (Demo Gardens)', timeZone: 'Asia/Shanghai', agreement: { id: 'demo-2026', name: '客服部2026年度目标管理责任书' } },
-    { id: 'riverside', name: '滨江苑 (Riverside Court)', timeZone: 'Asia/Shanghai', agreement: { id: 'riverside-2026', name: '滨江苑客服部2026年度目标管理责任书' } },
-  ], 'both sample properties, each with the agreement it signed');
+  t.same(
+    all.properties,
+    [
+      { id: 'demo', name: '演示花园 (Demo Gardens)', timeZone: 'Asia/Shanghai', agreement: { id: 'demo-2026', name: '客服部2026年度目标管理责任书' } },
+      {
+        id: 'riverside',
+        name: '滨江苑 (Riverside Court)',
+        timeZone: 'Asia/Shanghai',
+        agreement: { id: 'riverside-2026', name: '滨江苑客服部2026年度目标管理责任书' },
+      },
+    ],
+    'both sample properties, each with the agreement it signed',
+  );
   t.same(Object.keys(all.categories).sort(), ['complaint', 'departments', 'repair', 'visit']);
   t.match(all.categories.visit, [{ id: 'inquiry', zh: '咨询', en: 'Inquiry' }], 'visit categories are named in both languages');
   const manager = await session('manager');
@@ -164,9 +250,10 @@ t.test('2,000 open cases render in well under 100 ms', async (t) => {
   const writes: Array<Promise<unknown>> = [];
   for (let i = 0; i < 2_000; i++) {
     const caseType = i % 2 === 0 ? 'complaint' : 'repair';
-    const overrides = caseType === 'complaint'
-      ? { unit: `${1 + (i % 20)}-1-${100 + i}`, category: categories[i % 4], channel: i % 3 === 0 ? 'phone' : 'app' }
-      : { location: `${1 + (i % 20)}-2-${100 + i}` };
+    const overrides =
+      caseType === 'complaint'
+        ? { unit: `${1 + (i % 20)}-1-${100 + i}`, category: categories[i % 4], channel: i % 3 === 0 ? 'phone' : 'app' }
+        : { location: `${1 + (i % 20)}-2-${100 + i}` };
     writes.push(create(h, caseType, overrides));
     if (writes.length === 100) await Promise.all(writes.splice(0));
   }

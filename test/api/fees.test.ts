@@ -13,10 +13,9 @@ const bill = async (amountFen = 35_000) => {
   if (response.statusCode !== 201) throw new Error(`bill: ${response.statusCode} ${response.body}`);
   return { key, id: response.json<{ id: string }>().id };
 };
-const ledgerUrl = (key: { propertyId: string; unit: string; period: string }) =>
-  `/v1/fees/ledger?${new URLSearchParams(key).toString()}`;
+const ledgerUrl = (key: { propertyId: string; unit: string; period: string }) => `/v1/fees/ledger?${new URLSearchParams(key).toString()}`;
 
-t.test('a ledger\'s id derives from its unit and month', async (t) => {
+t.test("a ledger's id derives from its unit and month", async (t) => {
   const { key, id } = await bill();
   t.equal(id, feeLedgerId('demo', key.unit, '2026-03'));
 });
@@ -39,12 +38,16 @@ t.test('GET /v1/fees/ledger of a month never billed → 404 FEE_NOT_BILLED namin
   t.equal(response.statusCode, 404);
   t.match(response.headers['content-type'], /^application\/problem\+json/);
   t.match(response.json(), {
-    status: 404, code: 'FEE_NOT_BILLED', detail: `unit ${key.unit} of property demo has no bill for 2026-10`,
-    propertyId: 'demo', unit: key.unit, period: '2026-10',
+    status: 404,
+    code: 'FEE_NOT_BILLED',
+    detail: `unit ${key.unit} of property demo has no bill for 2026-10`,
+    propertyId: 'demo',
+    unit: key.unit,
+    period: '2026-10',
   });
 });
 
-t.test('GET /v1/fees/ledger: every role of the property reads; another property\'s token is refused before the ledger is looked up', async (t) => {
+t.test("GET /v1/fees/ledger: every role of the property reads; another property's token is refused before the ledger is looked up", async (t) => {
   const { key } = await bill();
   const callers: readonly Caller[] = [...staffRoles, 'adminAll', 'elsewhere', 'none', 'bad'];
   for (const caller of callers) {
@@ -67,12 +70,21 @@ t.test('GET /v1/fees/ledger: a key that is no key → 400 naming the field', asy
     const response = await h.inject('GET', url, { as: 'finance' });
     t.equal(response.statusCode, 400, label);
     t.equal(response.json().code, 'VALIDATION_FAILED', label);
-    t.same(response.json().errors.map((e: { field: string }) => e.field), [field], label);
+    t.same(
+      response.json().errors.map((e: { field: string }) => e.field),
+      [field],
+      label,
+    );
   }
 });
 
-const payment = (key: { propertyId: string; unit: string; period: string }, fields: Record<string, unknown> = {}) =>
-  ({ ...key, amountFen: 10_000, method: 'wechat', receipt: 'WX-20260302-001', ...fields });
+const payment = (key: { propertyId: string; unit: string; period: string }, fields: Record<string, unknown> = {}) => ({
+  ...key,
+  amountFen: 10_000,
+  method: 'wechat',
+  receipt: 'WX-20260302-001',
+  ...fields,
+});
 
 t.test('POST /v1/fees/payments: pays the ledger of the unit for the month', async (t) => {
   const { key, id } = await bill();
@@ -85,7 +97,10 @@ t.test('POST /v1/fees/payments: pays the ledger of the unit for the month', asyn
   t.same(rest.json(), { id, revision: 2, state: 'settled' });
 
   const events = (await h.inject('GET', `/v1/fees/${id}/events`, { as: 'auditor' })).json().events;
-  t.same(events.map((e: { type: string }) => e.type), ['FeeBilled', 'FeePaid', 'FeePaid']);
+  t.same(
+    events.map((e: { type: string }) => e.type),
+    ['FeeBilled', 'FeePaid', 'FeePaid'],
+  );
   t.same(events[1].data, { amountFen: 10_000, method: 'wechat', receipt: 'WX-20260302-001' }, 'the payment, without the ledger key');
   t.same(events[2].data, { amountFen: 25_000, method: 'cash' });
   t.match(events[2].metadata, { caseType: 'fee', caseId: id, propertyId: 'demo', actor: { role: 'frontdesk' } });
@@ -94,12 +109,23 @@ t.test('POST /v1/fees/payments: pays the ledger of the unit for the month', asyn
 
 t.test('POST /v1/fees/payments for a month never billed → 404 FEE_NOT_BILLED, nothing written', async (t) => {
   const { key } = await bill();
-  for (const unbilled of [{ ...key, period: '2026-10' }, { ...key, unit: freshUnit() }]) {
+  for (const unbilled of [
+    { ...key, period: '2026-10' },
+    { ...key, unit: freshUnit() },
+  ]) {
     const count = await h.eventCount();
-    const response = await h.inject('POST', '/v1/fees/payments', { as: 'finance', body: payment(unbilled), headers: { 'idempotency-key': `unbilled-${unbilled.unit}-${unbilled.period}` } });
+    const response = await h.inject('POST', '/v1/fees/payments', {
+      as: 'finance',
+      body: payment(unbilled),
+      headers: { 'idempotency-key': `unbilled-${unbilled.unit}-${unbilled.period}` },
+    });
     t.equal(response.statusCode, 404);
     t.match(response.headers['content-type'], /^application\/problem\+json/);
-    t.match(response.json(), { code: 'FEE_NOT_BILLED', detail: `unit ${unbilled.unit} of property demo has no bill for ${unbilled.period}`, period: unbilled.period });
+    t.match(response.json(), {
+      code: 'FEE_NOT_BILLED',
+      detail: `unit ${unbilled.unit} of property demo has no bill for ${unbilled.period}`,
+      period: unbilled.period,
+    });
     t.equal(await h.eventCount(), count, 'nothing written');
   }
   const pinned = await h.inject('POST', '/v1/fees/payments', { as: 'finance', body: payment({ ...key, period: '2026-11' }), headers: { 'if-match': '"0"' } });
@@ -118,7 +144,7 @@ t.test('POST /v1/fees/payments: finance, front desk and admin of the property; n
     if (status !== 200) t.equal(await h.eventCount(), count, `${caller}: nothing written`);
   }
   const elsewhere = await h.inject('POST', '/v1/fees/payments', { as: 'elsewhere', body: payment({ ...key, period: '2026-10' }) });
-  t.equal(elsewhere.statusCode, 403, 'another property\'s desk: refused before the ledger is looked up');
+  t.equal(elsewhere.statusCode, 403, "another property's desk: refused before the ledger is looked up");
   t.match(elsewhere.json(), { code: 'FORBIDDEN', propertyId: 'demo' });
 });
 
@@ -136,7 +162,11 @@ t.test('POST /v1/fees/payments: Idempotency-Key as on the action route; a retry 
   t.equal(await h.eventCount(), count, 'nothing written');
 
   // The same request by the ledger's id is the same request.
-  const byId = await h.inject('POST', `/v1/fees/${id}/pay`, { as: 'finance', body: { amountFen: 10_000, method: 'wechat', receipt: 'WX-20260302-001' }, headers });
+  const byId = await h.inject('POST', `/v1/fees/${id}/pay`, {
+    as: 'finance',
+    body: { amountFen: 10_000, method: 'wechat', receipt: 'WX-20260302-001' },
+    headers,
+  });
   t.same(byId.json(), first.json());
   t.equal(byId.headers['idempotent-replayed'], 'true');
   t.equal(await h.eventCount(), count, 'nothing written');
@@ -145,7 +175,7 @@ t.test('POST /v1/fees/payments: Idempotency-Key as on the action route; a retry 
   t.equal(reused.statusCode, 422);
   t.equal(reused.json().code, 'COMMAND_ID_REUSED');
   const otherToken = await h.inject('POST', '/v1/fees/payments', { as: 'frontdesk', body: payment(key), headers });
-  t.same(otherToken.json(), { id, revision: 2, state: 'outstanding' }, 'keys are per token: another desk\'s payment is another payment');
+  t.same(otherToken.json(), { id, revision: 2, state: 'outstanding' }, "keys are per token: another desk's payment is another payment");
   t.equal(await h.eventCount(), count + 1);
 });
 
@@ -163,7 +193,11 @@ t.test('POST /v1/fees/payments: If-Match on a stale revision → 412, nothing wr
 
 t.test('POST /v1/fees/payments: bad amounts → 400 naming amountFen, nothing written', async (t) => {
   const { key, id } = await bill();
-  for (const [amountFen, code, field] of [[-500, 'VALIDATION_FAILED', 'body.amountFen'], [100.5, 'VALIDATION_FAILED', 'body.amountFen'], [35_001, 'INVALID_COMMAND', 'amountFen']] as const) {
+  for (const [amountFen, code, field] of [
+    [-500, 'VALIDATION_FAILED', 'body.amountFen'],
+    [100.5, 'VALIDATION_FAILED', 'body.amountFen'],
+    [35_001, 'INVALID_COMMAND', 'amountFen'],
+  ] as const) {
     const count = await h.eventCount();
     const response = await h.inject('POST', '/v1/fees/payments', { as: 'finance', body: payment(key, { amountFen }) });
     t.equal(response.statusCode, 400, String(amountFen));
@@ -174,7 +208,7 @@ t.test('POST /v1/fees/payments: bad amounts → 400 naming amountFen, nothing wr
   const over = await h.inject('POST', '/v1/fees/payments', { as: 'finance', body: payment(key, { amountFen: 35_001 }) });
   t.equal(over.json().detail, 'amountFen: a payment of 35001 fen is more than the 35000 fen still owed');
   const unknown = await h.inject('POST', '/v1/fees/payments', { as: 'finance', body: payment(key, { dueDate: '2026-03-31' }) });
-  t.equal(unknown.statusCode, 400, 'a bill\'s field is not a payment\'s');
+  t.equal(unknown.statusCode, 400, "a bill's field is not a payment's");
   t.equal((await h.inject('GET', `/v1/fees/${id}/events`)).json().events.length, 1);
 });
 
@@ -182,13 +216,22 @@ t.test('both routes are in the OpenAPI document', async (t) => {
   const doc = (await h.inject('GET', '/openapi.json', { as: 'none' })).json();
   const ledger = doc.paths['/v1/fees/ledger'].get;
   t.same(ledger.tags, ['fees']);
-  t.same(ledger.parameters.filter((p: { in: string }) => p.in === 'query').map((p: { name: string; required: boolean }) => [p.name, p.required]),
-    [['propertyId', true], ['unit', true], ['period', true]]);
+  t.same(
+    ledger.parameters.filter((p: { in: string }) => p.in === 'query').map((p: { name: string; required: boolean }) => [p.name, p.required]),
+    [
+      ['propertyId', true],
+      ['unit', true],
+      ['period', true],
+    ],
+  );
   const payments = doc.paths['/v1/fees/payments'].post;
   t.same(payments.tags, ['fees']);
   const schema = payments.requestBody.content['application/json'].schema;
   t.same(Object.keys(schema.properties).sort(), ['amountFen', 'method', 'occurredAt', 'period', 'propertyId', 'receipt', 'unit']);
   t.same([...schema.required].sort(), ['amountFen', 'method', 'period', 'propertyId', 'unit']);
-  t.same(payments.parameters.filter((p: { in: string }) => p.in === 'header').map((p: { name: string }) => p.name), ['idempotency-key', 'if-match']);
+  t.same(
+    payments.parameters.filter((p: { in: string }) => p.in === 'header').map((p: { name: string }) => p.name),
+    ['idempotency-key', 'if-match'],
+  );
   t.match(payments.description, /^Roles: finance, frontdesk, admin\./);
 });

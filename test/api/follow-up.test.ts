@@ -56,11 +56,17 @@ t.test('demo: a repair called back dissatisfied closes (followUp.repair: optiona
   t.equal(closed.json().state, 'closed');
 });
 
-t.test('riverside: its agreement requires a repair\'s follow-up too, and the refusal names that file', async (t) => {
+t.test("riverside: its agreement requires a repair's follow-up too, and the refusal names that file", async (t) => {
   const created = await h.inject('POST', '/v1/repairs', { as: 'adminAll', body: repairBody({ propertyId: 'riverside' }) });
   t.equal(created.statusCode, 201);
   const id = created.json().id;
-  for (const [action, body] of [['dispatch', { technicianId: 'tech-3' }], ['accept', {}], ['arrive', {}], ['complete', { workDone: '更换阀门' }], ['callback', dissatisfied]] as const) {
+  for (const [action, body] of [
+    ['dispatch', { technicianId: 'tech-3' }],
+    ['accept', {}],
+    ['arrive', {}],
+    ['complete', { workDone: '更换阀门' }],
+    ['callback', dissatisfied],
+  ] as const) {
     t.equal((await h.inject('POST', `/v1/repairs/${id}/${action}`, { as: 'adminAll', body })).statusCode, 200, action);
   }
   const view = await h.inject('GET', `/v1/repairs/${id}`, { as: 'adminAll' });

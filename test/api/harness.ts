@@ -64,13 +64,16 @@ export const issueTokens = (tokens: TokenStore): Record<Exclude<Caller, 'none'>,
 /** The app as main.ts builds it, on a test store, the sample ruleset (or the one given), a manual clock and one token per role. */
 export const buildHarness = async (options: HarnessOptions = {}) => {
   const store = options.store ?? createMemoryEventStore();
-  const rulesets = await openRulesetRegistry(store, options.ruleset ?? await sampleRuleset());
+  const rulesets = await openRulesetRegistry(store, options.ruleset ?? (await sampleRuleset()));
   const tokenStore = options.tokens?.store ?? openTokenStore(':memory:');
   const secrets = options.tokens?.secrets ?? issueTokens(tokenStore);
   const clock: ManualClock = manualClock(Temporal.Instant.from(CLOCK_START));
   const manual = options.manual ?? true;
   const app = await buildApp({
-    store, rulesets, tokens: tokenStore, clock,
+    store,
+    rulesets,
+    tokens: tokenStore,
+    clock,
     ...(manual ? { manualClock: clock } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
@@ -113,24 +116,51 @@ export const openSqliteIn = (dir: string) => openSqliteEventStore({ file: join(d
 export const owner = { name: '张伟测试', phone: '+86 138-0013-8000' };
 
 export const complaintBody = (overrides: Record<string, unknown> = {}) => ({
-  propertyId: 'demo', unit: '3-2-1201', category: 'noise', description: '楼上深夜装修噪音', channel: 'phone', owner, ...overrides,
+  propertyId: 'demo',
+  unit: '3-2-1201',
+  category: 'noise',
+  description: '楼上深夜装修噪音',
+  channel: 'phone',
+  owner,
+  ...overrides,
 });
 
 export const repairBody = (overrides: Record<string, unknown> = {}) => ({
-  propertyId: 'demo', location: '3-2-1201', category: 'plumbing', complexity: 'general', description: '厨房水管漏水', owner, ...overrides,
+  propertyId: 'demo',
+  location: '3-2-1201',
+  category: 'plumbing',
+  complexity: 'general',
+  description: '厨房水管漏水',
+  owner,
+  ...overrides,
 });
 
 /** The body each action needs to succeed on the happy path. */
 export const actionBodies: Record<'complaint' | 'repair', Record<string, unknown>> = {
   complaint: {
-    acknowledge: {}, assign: { department: 'engineering' }, resolve: { resolution: '已协调施工方' }, 'notify-owner': {},
-    callback: { satisfaction: 'satisfied' }, close: {}, reopen: { reason: '业主不满意' }, escalate: { reason: '多次投诉' },
-    withdraw: { reason: '业主撤回' }, reject: { reason: '非物业责任' },
+    acknowledge: {},
+    assign: { department: 'engineering' },
+    resolve: { resolution: '已协调施工方' },
+    'notify-owner': {},
+    callback: { satisfaction: 'satisfied' },
+    close: {},
+    reopen: { reason: '业主不满意' },
+    escalate: { reason: '多次投诉' },
+    withdraw: { reason: '业主撤回' },
+    reject: { reason: '非物业责任' },
   },
   repair: {
-    dispatch: { technicianId: 'tech-7' }, accept: {}, arrive: {}, pause: { reason: 'awaiting_parts' }, resume: {},
-    complete: { workDone: '更换水管' }, verify: { accepted: true }, callback: { satisfaction: 'satisfied' }, close: {},
-    cancel: { reason: '业主取消' }, reclassify: { complexity: 'complex', reason: '需更换主管道' },
+    dispatch: { technicianId: 'tech-7' },
+    accept: {},
+    arrive: {},
+    pause: { reason: 'awaiting_parts' },
+    resume: {},
+    complete: { workDone: '更换水管' },
+    verify: { accepted: true },
+    callback: { satisfaction: 'satisfied' },
+    close: {},
+    cancel: { reason: '业主取消' },
+    reclassify: { complexity: 'complex', reason: '需更换主管道' },
   },
 };
 

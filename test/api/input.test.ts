@@ -17,20 +17,36 @@ const refused = async (t: Test, method: 'POST' | 'GET', url: string, options: In
   return response.json();
 };
 
-const at = (minutes: number) => Temporal.Instant.from(CLOCK_START).add({ seconds: minutes * 60 }).toString();
+const at = (minutes: number) =>
+  Temporal.Instant.from(CLOCK_START)
+    .add({ seconds: minutes * 60 })
+    .toString();
 
 const invalidComplaints: ReadonlyArray<[string, Record<string, unknown>]> = [
-  ['propertyId missing', { propertyId: undefined }], ['propertyId a number', { propertyId: 7 }], ['propertyId empty', { propertyId: '' }],
-  ['unit missing', { unit: undefined }], ['unit blank', { unit: '   ' }], ['unit too long', { unit: 'x'.repeat(101) }],
-  ['category missing', { category: undefined }], ['category an array', { category: ['noise'] }],
-  ['description missing', { description: undefined }], ['description too long', { description: '长'.repeat(4001) }],
-  ['channel missing', { channel: undefined }], ['channel unknown', { channel: 'fax' }],
-  ['owner missing', { owner: undefined }], ['owner a string', { owner: '张伟' }],
-  ['owner name missing', { owner: { phone: owner.phone } }], ['owner name empty', { owner: { ...owner, name: '' } }],
-  ['owner phone missing', { owner: { name: owner.name } }], ['owner phone letters', { owner: { ...owner, phone: 'call me' } }],
-  ['owner phone too short', { owner: { ...owner, phone: '123' } }], ['owner extra field', { owner: { ...owner, idCard: '110101199003070000' } }],
-  ['extra field', { priority: 'high' }], ['occurredAt not an instant', { occurredAt: 'yesterday' }],
-  ['occurredAt without offset', { occurredAt: '2026-03-02T00:50:00' }], ['occurredAt a number', { occurredAt: 1772413800000 }],
+  ['propertyId missing', { propertyId: undefined }],
+  ['propertyId a number', { propertyId: 7 }],
+  ['propertyId empty', { propertyId: '' }],
+  ['unit missing', { unit: undefined }],
+  ['unit blank', { unit: '   ' }],
+  ['unit too long', { unit: 'x'.repeat(101) }],
+  ['category missing', { category: undefined }],
+  ['category an array', { category: ['noise'] }],
+  ['description missing', { description: undefined }],
+  ['description too long', { description: '长'.repeat(4001) }],
+  ['channel missing', { channel: undefined }],
+  ['channel unknown', { channel: 'fax' }],
+  ['owner missing', { owner: undefined }],
+  ['owner a string', { owner: '张伟' }],
+  ['owner name missing', { owner: { phone: owner.phone } }],
+  ['owner name empty', { owner: { ...owner, name: '' } }],
+  ['owner phone missing', { owner: { name: owner.name } }],
+  ['owner phone letters', { owner: { ...owner, phone: 'call me' } }],
+  ['owner phone too short', { owner: { ...owner, phone: '123' } }],
+  ['owner extra field', { owner: { ...owner, idCard: '110101199003070000' } }],
+  ['extra field', { priority: 'high' }],
+  ['occurredAt not an instant', { occurredAt: 'yesterday' }],
+  ['occurredAt without offset', { occurredAt: '2026-03-02T00:50:00' }],
+  ['occurredAt a number', { occurredAt: 1772413800000 }],
 ];
 
 t.test('POST /v1/complaints: each field wrong, missing or extra → 400 VALIDATION_FAILED naming it', async (t) => {
@@ -42,10 +58,14 @@ t.test('POST /v1/complaints: each field wrong, missing or extra → 400 VALIDATI
 
 t.test('POST /v1/repairs: each field wrong, missing or extra → 400', async (t) => {
   const cases: ReadonlyArray<[string, Record<string, unknown>]> = [
-    ['location missing', { location: undefined }], ['location too long', { location: 'x'.repeat(201) }],
-    ['complexity unknown', { complexity: 'easy' }], ['complexity missing', { complexity: undefined }],
-    ['category missing', { category: undefined }], ['description blank', { description: ' ' }],
-    ['owner phone wrong', { owner: { ...owner, phone: '++86' } }], ['unit is not a repair field', { unit: '1-1' }],
+    ['location missing', { location: undefined }],
+    ['location too long', { location: 'x'.repeat(201) }],
+    ['complexity unknown', { complexity: 'easy' }],
+    ['complexity missing', { complexity: undefined }],
+    ['category missing', { category: undefined }],
+    ['description blank', { description: ' ' }],
+    ['owner phone wrong', { owner: { ...owner, phone: '++86' } }],
+    ['unit is not a repair field', { unit: '1-1' }],
     ['channel is not a repair field', { channel: 'phone' }],
   ];
   for (const [label, change] of cases) await refused(t, 'POST', '/v1/repairs', { body: repairBody(change) }, 400, 'VALIDATION_FAILED', label);
@@ -87,7 +107,15 @@ t.test('actions without fields take no body, {} or null', async (t) => {
   t.equal(noBody.statusCode, 200, noBody.body);
   const nullBody = await h.inject('POST', `/v1/repairs/${id}/arrive`, { as: 'technician', raw: 'null', headers: { 'content-type': 'application/json' } });
   t.equal(nullBody.statusCode, 200, nullBody.body);
-  await refused(t, 'POST', `/v1/repairs/${id}/pause`, { as: 'technician', raw: '', headers: { 'content-type': 'application/json' } }, 400, /^(EMPTY_BODY|VALIDATION_FAILED)$/, 'empty JSON body');
+  await refused(
+    t,
+    'POST',
+    `/v1/repairs/${id}/pause`,
+    { as: 'technician', raw: '', headers: { 'content-type': 'application/json' } },
+    400,
+    /^(EMPTY_BODY|VALIDATION_FAILED)$/,
+    'empty JSON body',
+  );
 });
 
 t.test('the wire: malformed JSON, wrong content type, body over the limit', async (t) => {
@@ -95,9 +123,25 @@ t.test('the wire: malformed JSON, wrong content type, body over the limit', asyn
   await refused(t, 'POST', '/v1/complaints', { raw: '{"propertyId": "demo",', headers: json }, 400, 'MALFORMED_JSON', 'truncated JSON');
   await refused(t, 'POST', '/v1/complaints', { raw: "{'single': 'quotes'}", headers: json }, 400, 'MALFORMED_JSON', 'not JSON');
   await refused(t, 'POST', '/v1/complaints', { raw: '<complaint/>', headers: { 'content-type': 'application/xml' } }, 415, 'UNSUPPORTED_MEDIA_TYPE', 'XML');
-  await refused(t, 'POST', '/v1/complaints', { raw: 'propertyId=demo', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, 415, 'UNSUPPORTED_MEDIA_TYPE', 'form');
+  await refused(
+    t,
+    'POST',
+    '/v1/complaints',
+    { raw: 'propertyId=demo', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+    415,
+    'UNSUPPORTED_MEDIA_TYPE',
+    'form',
+  );
   // fastify parses text/plain as a string: it then fails the object schema.
-  await refused(t, 'POST', '/v1/complaints', { raw: JSON.stringify(complaintBody()), headers: { 'content-type': 'text/plain' } }, 400, 'VALIDATION_FAILED', 'text/plain');
+  await refused(
+    t,
+    'POST',
+    '/v1/complaints',
+    { raw: JSON.stringify(complaintBody()), headers: { 'content-type': 'text/plain' } },
+    400,
+    'VALIDATION_FAILED',
+    'text/plain',
+  );
   const big = JSON.stringify(complaintBody({ description: 'x'.repeat(65 * 1024) }));
   const tooLarge = await refused(t, 'POST', '/v1/complaints', { raw: big, headers: json }, 413, 'BODY_TOO_LARGE', 'over the 64 KiB limit');
   t.notMatch(JSON.stringify(tooLarge), /xxxx/, 'the body is not echoed');
@@ -106,10 +150,34 @@ t.test('the wire: malformed JSON, wrong content type, body over the limit', asyn
 t.test('unknown routes, actions and cases → 404 problems', async (t) => {
   const id = await createCase(h, 'complaint');
   await refused(t, 'POST', `/v1/complaints/${id}/frobnicate`, { body: {} }, 404, 'ROUTE_NOT_FOUND', 'unknown action');
-  await refused(t, 'POST', `/v1/complaints/${id}/record-deadline-miss`, { as: 'admin', body: { clock: 'response', policyId: 'p', deadline: CLOCK_START } }, 404, 'ROUTE_NOT_FOUND', 'system command');
-  await refused(t, 'POST', `/v1/complaints/${id}/dispatch`, { as: 'admin', body: { technicianId: 't' } }, 404, 'ROUTE_NOT_FOUND', 'a repair action on a complaint');
+  await refused(
+    t,
+    'POST',
+    `/v1/complaints/${id}/record-deadline-miss`,
+    { as: 'admin', body: { clock: 'response', policyId: 'p', deadline: CLOCK_START } },
+    404,
+    'ROUTE_NOT_FOUND',
+    'system command',
+  );
+  await refused(
+    t,
+    'POST',
+    `/v1/complaints/${id}/dispatch`,
+    { as: 'admin', body: { technicianId: 't' } },
+    404,
+    'ROUTE_NOT_FOUND',
+    'a repair action on a complaint',
+  );
   await refused(t, 'POST', '/v1/tickets', { body: {} }, 404, 'ROUTE_NOT_FOUND', 'unknown collection');
-  await refused(t, 'POST', '/v1/complaints/00000000-0000-0000-0000-000000000000/escalate', { body: { reason: 'r' } }, 404, 'CASE_NOT_FOUND', 'unknown case, action');
+  await refused(
+    t,
+    'POST',
+    '/v1/complaints/00000000-0000-0000-0000-000000000000/escalate',
+    { body: { reason: 'r' } },
+    404,
+    'CASE_NOT_FOUND',
+    'unknown case, action',
+  );
   await refused(t, 'GET', '/v1/complaints/00000000-0000-0000-0000-000000000000', {}, 404, 'CASE_NOT_FOUND', 'unknown case, read');
   await refused(t, 'GET', '/v1/repairs/00000000-0000-0000-0000-000000000000/events', {}, 404, 'CASE_NOT_FOUND', 'unknown case, events');
   await refused(t, 'GET', `/v1/repairs/${id}`, {}, 404, 'CASE_NOT_FOUND', 'a complaint id read as a repair');
@@ -130,13 +198,37 @@ t.test('occurredAt: within the allowances accepted, beyond them 422', async (t) 
   t.equal(view.clocks.find((c: { clock: string }) => c.clock === 'response').startedAt, at(-29), 'the SLA runs from the claimed time');
   const skew = await h.inject('POST', `/v1/complaints/${id}/acknowledge`, { body: { occurredAt: at(0.5) } });
   t.equal(skew.statusCode, 200, 'a little ahead (clock skew) counts as now');
-  await refused(t, 'POST', `/v1/complaints/${id}/resolve`, { body: { resolution: 'r', occurredAt: at(-29.5) } }, 422, 'OCCURRED_AT_REFUSED', 'before the previous event');
-  await refused(t, 'POST', `/v1/complaints/${id}/resolve`, { body: { resolution: 'r', occurredAt: at(2) } }, 422, 'OCCURRED_AT_REFUSED', 'action in the future');
+  await refused(
+    t,
+    'POST',
+    `/v1/complaints/${id}/resolve`,
+    { body: { resolution: 'r', occurredAt: at(-29.5) } },
+    422,
+    'OCCURRED_AT_REFUSED',
+    'before the previous event',
+  );
+  await refused(
+    t,
+    'POST',
+    `/v1/complaints/${id}/resolve`,
+    { body: { resolution: 'r', occurredAt: at(2) } },
+    422,
+    'OCCURRED_AT_REFUSED',
+    'action in the future',
+  );
 });
 
 t.test('lifecycle refusals are 409 naming the state and what is allowed', async (t) => {
   const id = await createCase(h, 'complaint');
-  const problem = await refused(t, 'POST', `/v1/complaints/${id}/resolve`, { body: { resolution: 'r' } }, 409, 'TRANSITION_NOT_ALLOWED', 'resolve before handling');
+  const problem = await refused(
+    t,
+    'POST',
+    `/v1/complaints/${id}/resolve`,
+    { body: { resolution: 'r' } },
+    409,
+    'TRANSITION_NOT_ALLOWED',
+    'resolve before handling',
+  );
   t.match(problem, { state: 'received', command: 'resolve' });
   t.same([...problem.allowed].sort(), ['acknowledge', 'escalate', 'reject', 'withdraw']);
   await drive(h, 'complaint', id, ['acknowledge', 'resolve']);

@@ -21,12 +21,17 @@ t.test('personal keys are censored down to three levels, in copies', async (t) =
   });
   t.same(line.case.owner, owner, 'the logged object itself is not changed');
   t.equal((safe as typeof line).command.payload.note, 'ok');
-  t.same(withoutPersonalData({ req: { headers: { authorization: 'Bearer wk_x_y', host: 'h' } } }), { req: { headers: { authorization: '[redacted]', host: 'h' } } });
+  t.same(withoutPersonalData({ req: { headers: { authorization: 'Bearer wk_x_y', host: 'h' } } }), {
+    req: { headers: { authorization: '[redacted]', host: 'h' } },
+  });
 });
 
 t.test('an error carrying personal data keeps its message and stack, without the data', async (t) => {
   class DetailedError extends Error {
-    constructor(message: string, readonly details: object) {
+    constructor(
+      message: string,
+      readonly details: object,
+    ) {
       super(message);
     }
   }
@@ -40,7 +45,10 @@ t.test('an error carrying personal data keeps its message and stack, without the
 
   const { logger, lines } = capturedLogger('info');
   logger.error({ err }, 'failed');
-  logger.child({ owner, case: { visitor: owner } }).child({ phone: owner.phone }).info({ details: { visitor: owner } }, 'child');
+  logger
+    .child({ owner, case: { visitor: owner } })
+    .child({ phone: owner.phone })
+    .info({ details: { visitor: owner } }, 'child');
   const log = lines.join('');
   t.notOk(log.includes(owner.phone) || log.includes(owner.name), 'neither the name nor the phone is written');
   const [errorLine, childLine] = lines.map((l) => JSON.parse(l));

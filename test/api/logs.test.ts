@@ -18,7 +18,10 @@ t.test('logs never contain owner names or phone numbers', async (t) => {
   t.equal((await h.inject('POST', '/v1/repairs', { body: repairBody({ owner: secretOwner, category: 'ghosts' }) })).statusCode, 400);
   t.equal((await h.inject('POST', '/v1/complaints', { body: complaintBody({ owner: { ...secretOwner, phone: `${secretOwner.phone}!` } }) })).statusCode, 400);
   t.equal((await h.inject('POST', '/v1/complaints', { as: 'auditor', body: complaintBody({ owner: secretOwner }) })).statusCode, 403);
-  t.equal((await h.inject('POST', '/v1/complaints', { raw: `{"owner": ${JSON.stringify(secretOwner)}`, headers: { 'content-type': 'application/json' } })).statusCode, 400);
+  t.equal(
+    (await h.inject('POST', '/v1/complaints', { raw: `{"owner": ${JSON.stringify(secretOwner)}`, headers: { 'content-type': 'application/json' } })).statusCode,
+    400,
+  );
 
   const log = lines.join('');
   t.ok(lines.length >= 8, `the app did log (${lines.length} lines)`);
@@ -29,7 +32,10 @@ t.test('logs never contain owner names or phone numbers', async (t) => {
   t.match(done[0], { caseType: 'complaint', caseId: id, action: String, revision: '0', replayed: false }, 'with what the command did');
   t.notOk('caseId' in done[1], 'a read applies no command');
   t.equal(lines.length, done.length, 'and no other line');
-  t.notOk(lines.some((l) => /incoming request|request completed/.test(l)), "fastify's own request lines are not written besides");
+  t.notOk(
+    lines.some((l) => /incoming request|request completed/.test(l)),
+    "fastify's own request lines are not written besides",
+  );
   for (const secret of [secretOwner.name, secretOwner.phone, '139-8765-4321']) {
     t.notOk(log.includes(secret), `"${secret}" is not in the logs`);
   }

@@ -5,7 +5,8 @@ import { appMetrics } from '../../src/api/metrics.js';
 import { systemClock } from '../../src/runtime/clock.js';
 
 /** A token of the given role for every property, as a Prometheus scrape config would carry. */
-const scraper = (h: DashboardHarness, role: 'auditor' | 'admin' = 'auditor') => h.tokens.store.create({ role, properties: '*', label: `prometheus ${role}` }).token;
+const scraper = (h: DashboardHarness, role: 'auditor' | 'admin' = 'auditor') =>
+  h.tokens.store.create({ role, properties: '*', label: `prometheus ${role}` }).token;
 
 const scrape = async (h: DashboardHarness, token = scraper(h)) => {
   const response = await h.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${token}` } });
@@ -142,7 +143,10 @@ t.test('with a projection thread, a scrape has the thread count the cases and re
   const h = await buildDashboardHarness({
     caseCounts: async (now) => {
       asked.push(now);
-      return { open: [{ property_id: 'demo', case_type: 'complaint', n: 7 }], alerts: [{ property_id: 'demo', case_type: 'repair', clock: 'dispatch', status: 'missed', n: 2 }] };
+      return {
+        open: [{ property_id: 'demo', case_type: 'complaint', n: 7 }],
+        alerts: [{ property_id: 'demo', case_type: 'repair', clock: 'dispatch', status: 'missed', n: 2 }],
+      };
     },
   });
   t.teardown(h.close);

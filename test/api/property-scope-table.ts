@@ -42,9 +42,13 @@ export interface ScopeFixture {
 }
 
 const createBodies: Record<RecordType, () => Record<string, unknown>> = {
-  complaint: () => complaintBody(), repair: () => repairBody(),
-  visit: () => recordBody.visit(), fee: () => recordBody.fee(), activity: () => recordBody.activity(),
-  archive_check: () => recordBody.archive_check(), inspection: () => recordBody.inspection(),
+  complaint: () => complaintBody(),
+  repair: () => repairBody(),
+  visit: () => recordBody.visit(),
+  fee: () => recordBody.fee(),
+  activity: () => recordBody.activity(),
+  archive_check: () => recordBody.archive_check(),
+  inspection: () => recordBody.inspection(),
 };
 const actionBodiesOf: Record<RecordType, Record<string, unknown>> = { ...actionBodies, ...recordActionBodies };
 
@@ -89,28 +93,50 @@ export const routeScopes = async (fixture: ScopeFixture): Promise<Map<string, Ro
   // A month billed and one never billed: the refusal must not tell them apart.
   const { unit, period } = fixture.ledger;
   const ledgers = [period, '2026-10'].map((month) => ({ propertyId: HOME, unit, period: month }));
-  property('GET', '/v1/fees/ledger', ledgers.map((key) => ({ method: 'GET', url: `/v1/fees/ledger?${new URLSearchParams(key)}` })));
-  property('POST', '/v1/fees/payments', ledgers.map((key) => ({ method: 'POST', url: '/v1/fees/payments', body: { ...key, amountFen: 1_000, method: 'cash' } })));
+  property(
+    'GET',
+    '/v1/fees/ledger',
+    ledgers.map((key) => ({ method: 'GET', url: `/v1/fees/ledger?${new URLSearchParams(key)}` })),
+  );
+  property(
+    'POST',
+    '/v1/fees/payments',
+    ledgers.map((key) => ({ method: 'POST', url: '/v1/fees/payments', body: { ...key, amountFen: 1_000, method: 'cash' } })),
+  );
 
   const report = new URLSearchParams({ propertyId: HOME, period: '2026-03' });
   property('GET', '/v1/compliance', [{ method: 'GET', url: `/v1/compliance?${report}` }]);
   property('GET', '/v1/dashboard', [{ method: 'GET', url: `/v1/dashboard?propertyId=${HOME}` }]);
   property('GET', '/v1/dashboard/stream', [{ method: 'GET', url: `/v1/dashboard/stream?propertyId=${HOME}` }]);
-  property('GET', '/v1/audit/cases/:caseType/:id', recordTypes.map((caseType) => ({ method: 'GET', url: `/v1/audit/cases/${caseType}/${fixture.records[caseType]}` })));
+  property(
+    'GET',
+    '/v1/audit/cases/:caseType/:id',
+    recordTypes.map((caseType) => ({ method: 'GET', url: `/v1/audit/cases/${caseType}/${fixture.records[caseType]}` })),
+  );
   property('GET', '/v1/audit/compliance', [{ method: 'GET', url: `/v1/audit/compliance?${report}&asOf=2026-03-02T01:00:00Z` }]);
-  property('POST', '/v1/audit/what-if', [{ method: 'POST', url: '/v1/audit/what-if', body: { propertyId: HOME, period: '2026-03', rules: { files: (await sampleRuleset()).files } } }]);
+  property('POST', '/v1/audit/what-if', [
+    { method: 'POST', url: '/v1/audit/what-if', body: { propertyId: HOME, period: '2026-03', rules: { files: (await sampleRuleset()).files } } },
+  ]);
   property('GET', '/v1/audit/backdating', [{ method: 'GET', url: `/v1/audit/backdating?propertyId=${HOME}` }]);
   property('GET', '/v1/audit/verify', [{ method: 'GET', url: `/v1/audit/verify?propertyId=${HOME}` }]);
 
   // The import names its properties inside its rows, which its schema does not show.
-  const row = { caseRef: 'SCOPE-1', caseType: 'complaint', action: 'receive', occurredAt: '2026-03-01T01:00:00Z', actor: 'li.na', role: 'frontdesk', ...complaintBody() };
+  const row = {
+    caseRef: 'SCOPE-1',
+    caseType: 'complaint',
+    action: 'receive',
+    occurredAt: '2026-03-01T01:00:00Z',
+    actor: 'li.na',
+    role: 'frontdesk',
+    ...complaintBody(),
+  };
   scopes.set('POST /v1/admin/import', { kind: 'property', refusal: 'rows-rejected', requests: [{ method: 'POST', url: '/v1/admin/import', body: [row] }] });
 
   scopes.set('GET /v1/audit/anchor', { kind: 'all-properties', requests: [{ method: 'GET', url: '/v1/audit/anchor' }] });
   scopes.set('POST /v1/audit/anchor/check', { kind: 'all-properties', requests: [{ method: 'POST', url: '/v1/audit/anchor/check', body: fixture.anchor }] });
   scopes.set('GET /metrics', { kind: 'all-properties', requests: [{ method: 'GET', url: '/metrics' }] });
   scopes.set('GET /dashboard/session', { kind: 'own-properties', requests: [{ method: 'GET', url: '/dashboard/session' }] });
-  scopes.set('PUT /v1/admin/clock', { kind: 'no-property', why: 'the manual clock is the server\'s (CLOCK=manual, tests and demos), not a property\'s' });
-  scopes.set('GET /v1/meta/records', { kind: 'no-property', why: 'the record types are the engine\'s, the same for every property' });
+  scopes.set('PUT /v1/admin/clock', { kind: 'no-property', why: "the manual clock is the server's (CLOCK=manual, tests and demos), not a property's" });
+  scopes.set('GET /v1/meta/records', { kind: 'no-property', why: "the record types are the engine's, the same for every property" });
   return scopes;
 };

@@ -43,9 +43,11 @@ t.test('the walk covers every route: each route with roles has a scope, and no o
     if (route.roles === undefined) {
       t.same(inputs, [], `${key} is open to anyone, so it must take no property`);
     } else if (scope === undefined) {
-      t.fail(inputs.length > 0
-        ? `${key} takes a property (${inputs.join(', ')}) but property-scope-table.ts cannot build a request for it`
-        : `${key} has roles but property-scope-table.ts does not say how it is scoped by property`);
+      t.fail(
+        inputs.length > 0
+          ? `${key} takes a property (${inputs.join(', ')}) but property-scope-table.ts cannot build a request for it`
+          : `${key} has roles but property-scope-table.ts does not say how it is scoped by property`,
+      );
     } else if (scope.kind !== 'property') {
       t.same(inputs, [], `${key} is scoped ${scope.kind} but its request names a property`);
     }
@@ -57,7 +59,11 @@ t.test('the walk covers every route: each route with roles has a scope, and no o
 const refusedForbidden = async (t: Test, role: Role, request: ScopedRequest) => {
   const before = await h.eventCount();
   const response = await asOther(role, request);
-  t.equal(response.statusCode, 403, `${role} of ${OTHER}: ${request.method} ${request.url}${response.statusCode === 403 ? '' : ` → ${response.body.slice(0, 300)}`}`);
+  t.equal(
+    response.statusCode,
+    403,
+    `${role} of ${OTHER}: ${request.method} ${request.url}${response.statusCode === 403 ? '' : ` → ${response.body.slice(0, 300)}`}`,
+  );
   t.match(response.json(), { code: 'FORBIDDEN', propertyId: HOME }, 'refused for the property, not the role');
   t.equal(await h.eventCount(), before, 'nothing written');
 };
@@ -78,22 +84,29 @@ for (const route of routes) {
   if (route.roles === undefined || scope === undefined || scope.kind === 'no-property') continue;
   const roles = staffOf(route.roles);
 
-  t.test(`${key}: ${scope.kind === 'property' ? `a token of another property is refused (${scope.refusal})` : scope.kind === 'all-properties' ? 'a token of one property is refused' : 'lists the caller\'s properties only'}`, async (t) => {
-    t.not(roles.length, 0, 'some role may call it');
-    for (const role of roles) {
-      for (const request of scope.requests) {
-        if (scope.kind === 'property') {
-          await (scope.refusal === 'forbidden' ? refusedForbidden : rowsRejected)(t, role, request);
-        } else if (scope.kind === 'all-properties') {
-          const response = await asOther(role, request);
-          t.equal(response.statusCode, 403, `${role} of ${OTHER}: ${request.method} ${request.url}`);
-          t.match(response.json(), { code: 'FORBIDDEN', detail: /every property/, properties: [OTHER] });
-        } else {
-          const response = await asOther(role, request);
-          t.equal(response.statusCode, 200, `${role} of ${OTHER}: ${request.method} ${request.url}`);
-          t.same(response.json<{ properties: Array<{ id: string }> }>().properties.map((p) => p.id), [OTHER], `${HOME} is not listed`);
+  t.test(
+    `${key}: ${scope.kind === 'property' ? `a token of another property is refused (${scope.refusal})` : scope.kind === 'all-properties' ? 'a token of one property is refused' : "lists the caller's properties only"}`,
+    async (t) => {
+      t.not(roles.length, 0, 'some role may call it');
+      for (const role of roles) {
+        for (const request of scope.requests) {
+          if (scope.kind === 'property') {
+            await (scope.refusal === 'forbidden' ? refusedForbidden : rowsRejected)(t, role, request);
+          } else if (scope.kind === 'all-properties') {
+            const response = await asOther(role, request);
+            t.equal(response.statusCode, 403, `${role} of ${OTHER}: ${request.method} ${request.url}`);
+            t.match(response.json(), { code: 'FORBIDDEN', detail: /every property/, properties: [OTHER] });
+          } else {
+            const response = await asOther(role, request);
+            t.equal(response.statusCode, 200, `${role} of ${OTHER}: ${request.method} ${request.url}`);
+            t.same(
+              response.json<{ properties: Array<{ id: string }> }>().properties.map((p) => p.id),
+              [OTHER],
+              `${HOME} is not listed`,
+            );
+          }
         }
       }
-    }
-  });
+    },
+  );
 }

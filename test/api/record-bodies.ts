@@ -3,7 +3,11 @@ import type { Caller, Harness } from './harness.js';
 /** The record types beside complaints and repairs, by their collection in the API. */
 export type RecordType = 'visit' | 'fee' | 'activity' | 'archive_check' | 'inspection';
 export const recordCollection: Record<RecordType, string> = {
-  visit: 'visits', fee: 'fees', activity: 'activities', archive_check: 'archive-checks', inspection: 'inspections',
+  visit: 'visits',
+  fee: 'fees',
+  activity: 'activities',
+  archive_check: 'archive-checks',
+  inspection: 'inspections',
 };
 
 /** Personal data of a visitor: must never reach a log. */
@@ -25,7 +29,11 @@ export const recordBody: Record<RecordType, (overrides?: Record<string, unknown>
 /** The body each action needs on the happy path of a fresh record from recordBody. */
 export const recordActionBodies: Record<RecordType, Record<string, Record<string, unknown>>> = {
   visit: { answer: { answer: '已告知办理流程' }, refer: { department: 'finance' }, close: {} },
-  fee: { pay: { amountFen: 10_000, method: 'wechat', receipt: 'R-0001' }, waive: { amountFen: 5_000, reason: '困难户减免' }, refund: { amountFen: 2_000, reason: '重复缴费' } },
+  fee: {
+    pay: { amountFen: 10_000, method: 'wechat', receipt: 'R-0001' },
+    waive: { amountFen: 5_000, reason: '困难户减免' },
+    refund: { amountFen: 2_000, reason: '重复缴费' },
+  },
   activity: { 'correct-participation': { participants: 200, reason: '补登签到表' } },
   archive_check: { correct: { note: '已更正联系电话' } },
   inspection: { rectify: { note: '已重新培训保洁员' } },

@@ -82,10 +82,14 @@ t.test('a bill due before its month, or for a month that is no month → 400 nam
     const problem = await refused(t, '/v1/fees', { body: recordBody.fee({ period, unit: freshUnit() }) }, 400, 'VALIDATION_FAILED');
     t.same(fieldsOf(problem), ['body.period'], period);
   }
-  t.equal((await h.inject('POST', '/v1/fees', { as: 'finance', body: recordBody.fee({ dueDate: '2026-03-01' }) })).statusCode, 201, 'due on the first day of its month');
+  t.equal(
+    (await h.inject('POST', '/v1/fees', { as: 'finance', body: recordBody.fee({ dueDate: '2026-03-01' }) })).statusCode,
+    201,
+    'due on the first day of its month',
+  );
 });
 
-t.test('participants above the property\'s 1200 households, or not a whole count → 400 naming participants', async (t) => {
+t.test("participants above the property's 1200 households, or not a whole count → 400 naming participants", async (t) => {
   const above = await refused(t, '/v1/activities', { body: recordBody.activity({ participants: 1201 }) }, 400, 'INVALID_COMMAND');
   t.match(above, { field: 'participants', detail: 'participants: 1201 participating households, more than the 1200 households of property demo' });
   for (const participants of [-1, 12.5]) {
@@ -93,7 +97,14 @@ t.test('participants above the property\'s 1200 households, or not a whole count
     t.same(fieldsOf(problem), ['body.participants'], String(participants));
   }
   const id = await createRecord(h, 'activity', { participants: 1200 });
-  const corrected = await refused(t, `/v1/activities/${id}/correct-participation`, { body: { participants: 1300, reason: '重新统计' } }, 400, 'INVALID_COMMAND', { type: 'activity', id });
+  const corrected = await refused(
+    t,
+    `/v1/activities/${id}/correct-participation`,
+    { body: { participants: 1300, reason: '重新统计' } },
+    400,
+    'INVALID_COMMAND',
+    { type: 'activity', id },
+  );
   t.equal(corrected.field, 'participants');
 });
 
@@ -102,7 +113,10 @@ t.test('heldOn: today and 7 days back are accepted; tomorrow or 8 days back → 
   const future = await refused(t, '/v1/activities', { body: recordBody.activity({ heldOn: '2026-03-03' }) }, 400, 'INVALID_COMMAND');
   t.match(future, { field: 'heldOn', detail: 'heldOn: 2026-03-03 is after today (2026-03-02)' });
   const old = await refused(t, '/v1/activities', { body: recordBody.activity({ heldOn: '2026-02-22' }) }, 400, 'INVALID_COMMAND');
-  t.match(old, { field: 'heldOn', detail: 'heldOn: 2026-02-22 is more than 7 days before today (2026-03-02); the ruleset (intake.yaml recordWindowDays) allows 7' });
+  t.match(old, {
+    field: 'heldOn',
+    detail: 'heldOn: 2026-02-22 is more than 7 days before today (2026-03-02); the ruleset (intake.yaml recordWindowDays) allows 7',
+  });
   for (const heldOn of ['2026-03-02', '2026-02-23']) {
     t.equal((await h.inject('POST', '/v1/activities', { body: recordBody.activity({ heldOn }) })).statusCode, 201, heldOn);
   }
@@ -127,7 +141,10 @@ t.test('an archive check found wrong without its wrong fields, a failed spot che
 t.test('a visit answered before it was received → 422 OCCURRED_AT_REFUSED', async (t) => {
   const id = await createRecord(h, 'visit');
   const earlier = Temporal.Instant.from(CLOCK_START).subtract({ minutes: 5 }).toString();
-  const problem = await refused(t, `/v1/visits/${id}/answer`, { body: { answer: '已答复', occurredAt: earlier } }, 422, 'OCCURRED_AT_REFUSED', { type: 'visit', id });
+  const problem = await refused(t, `/v1/visits/${id}/answer`, { body: { answer: '已答复', occurredAt: earlier } }, 422, 'OCCURRED_AT_REFUSED', {
+    type: 'visit',
+    id,
+  });
   t.match(problem, { field: 'occurredAt', reason: 'before_previous_event', occurredAt: earlier });
   t.equal(problem.detail, `occurredAt ${earlier} is before the case's previous event (${CLOCK_START})`);
   t.equal((await h.inject('GET', `/v1/visits/${id}`)).json().state, 'received');
@@ -135,7 +152,11 @@ t.test('a visit answered before it was received → 422 OCCURRED_AT_REFUSED', as
 
 t.test('a visit of an unknown category, or referred to an unknown department → 400 naming the field', async (t) => {
   const category = await refused(t, '/v1/visits', { body: recordBody.visit({ category: 'ghosts' }) }, 400, 'INVALID_COMMAND');
-  t.match(category, { field: 'category', detail: 'category: unknown visit category "ghosts"', allowed: ['inquiry', 'fees', 'renovation', 'suggestion', 'other'] });
+  t.match(category, {
+    field: 'category',
+    detail: 'category: unknown visit category "ghosts"',
+    allowed: ['inquiry', 'fees', 'renovation', 'suggestion', 'other'],
+  });
   const id = await createRecord(h, 'visit');
   const department = await refused(t, `/v1/visits/${id}/refer`, { body: { department: 'marketing' } }, 400, 'INVALID_COMMAND', { type: 'visit', id });
   t.match(department, { field: 'department', detail: 'department: unknown department "marketing"' });

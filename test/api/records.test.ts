@@ -95,42 +95,58 @@ const paths: Record<RecordType, readonly Path[]> = {
 for (const type of types) {
   const base = `/v1/${recordCollection[type]}`;
   for (const path of paths[type]) {
-    t.test(`${type}: create → ${path.steps.map((s) => s.action).join(' → ') || 'nothing more'} → ${path.steps.at(-1)?.state ?? path.opened.state}`, async (t) => {
-      const body = recordBody[type](path.create);
-      const created = await h.inject('POST', base, { as: 'admin', body });
-      t.equal(created.statusCode, 201, created.body);
-      const { id } = created.json();
-      t.match(id, /^[0-9a-f-]{36}$/);
-      t.same(created.json(), { id, revision: 0 });
-      t.equal(created.headers.location, `${base}/${id}`);
-      t.equal(created.headers.etag, '"0"');
+    t.test(
+      `${type}: create → ${path.steps.map((s) => s.action).join(' → ') || 'nothing more'} → ${path.steps.at(-1)?.state ?? path.opened.state}`,
+      async (t) => {
+        const body = recordBody[type](path.create);
+        const created = await h.inject('POST', base, { as: 'admin', body });
+        t.equal(created.statusCode, 201, created.body);
+        const { id } = created.json();
+        t.match(id, /^[0-9a-f-]{36}$/);
+        t.same(created.json(), { id, revision: 0 });
+        t.equal(created.headers.location, `${base}/${id}`);
+        t.equal(created.headers.etag, '"0"');
 
-      const opened = await h.inject('GET', `${base}/${id}`, { as: 'manager' });
-      t.equal(opened.statusCode, 200);
-      t.match(opened.json(), { id, type, propertyId: 'demo', state: path.opened.state, revision: 0 });
-      t.same(opened.json().allowedActions, path.opened.allowed, 'allowed when opened');
-      t.same(opened.json().details, JSON.parse(JSON.stringify(body)), 'the details as recorded');
+        const opened = await h.inject('GET', `${base}/${id}`, { as: 'manager' });
+        t.equal(opened.statusCode, 200);
+        t.match(opened.json(), { id, type, propertyId: 'demo', state: path.opened.state, revision: 0 });
+        t.same(opened.json().allowedActions, path.opened.allowed, 'allowed when opened');
+        t.same(opened.json().details, JSON.parse(JSON.stringify(body)), 'the details as recorded');
 
-      for (const [index, step] of path.steps.entries()) {
-        const response = await h.inject('POST', `${base}/${id}/${step.action}`, { as: 'admin', body: step.body });
-        t.equal(response.statusCode, 200, `${step.action}: ${response.body}`);
-        t.same(response.json(), { id, revision: index + 1, state: step.state }, step.action);
-        t.equal(response.headers.etag, `"${index + 1}"`);
-        const view = await h.inject('GET', `${base}/${id}`, { as: 'auditor' });
-        t.equal(view.json().state, step.state);
-        t.equal(view.headers.etag, `"${index + 1}"`);
-        t.same(view.json().allowedActions, step.allowed, `allowed after ${step.action}`);
-      }
+        for (const [index, step] of path.steps.entries()) {
+          const response = await h.inject('POST', `${base}/${id}/${step.action}`, { as: 'admin', body: step.body });
+          t.equal(response.statusCode, 200, `${step.action}: ${response.body}`);
+          t.same(response.json(), { id, revision: index + 1, state: step.state }, step.action);
+          t.equal(response.headers.etag, `"${index + 1}"`);
+          const view = await h.inject('GET', `${base}/${id}`, { as: 'auditor' });
+          t.equal(view.json().state, step.state);
+          t.equal(view.headers.etag, `"${index + 1}"`);
+          t.same(view.json().allowedActions, step.allowed, `allowed after ${step.action}`);
+        }
 
-      const events = await h.inject('GET', `${base}/${id}/events`, { as: 'auditor' });
-      t.equal(events.statusCode, 200);
-      t.equal(events.headers.etag, `"${path.steps.length}"`);
-      const history = events.json();
-      t.equal(history.revision, path.steps.length);
-      t.same(history.events.map((e: { type: string }) => e.type), path.events);
-      t.same(history.events.map((e: { revision: number }) => e.revision), [...path.events.keys()]);
-      t.match(history.events[0].metadata, { caseType: type, caseId: id, propertyId: 'demo', actor: { role: 'admin' }, recordedAt: String, occurredAt: String });
-    });
+        const events = await h.inject('GET', `${base}/${id}/events`, { as: 'auditor' });
+        t.equal(events.statusCode, 200);
+        t.equal(events.headers.etag, `"${path.steps.length}"`);
+        const history = events.json();
+        t.equal(history.revision, path.steps.length);
+        t.same(
+          history.events.map((e: { type: string }) => e.type),
+          path.events,
+        );
+        t.same(
+          history.events.map((e: { revision: number }) => e.revision),
+          [...path.events.keys()],
+        );
+        t.match(history.events[0].metadata, {
+          caseType: type,
+          caseId: id,
+          propertyId: 'demo',
+          actor: { role: 'admin' },
+          recordedAt: String,
+          occurredAt: String,
+        });
+      },
+    );
   }
 }
 
@@ -213,7 +229,11 @@ for (const type of types) {
     for (const url of [`${base}/${id}`, `${base}/${id}/events`]) {
       for (const caller of callers) {
         const response = await h.inject('GET', url, { as: caller });
-        t.equal(response.statusCode, caller === 'none' || caller === 'bad' ? 401 : caller === 'elsewhere' ? 403 : 200, `${caller} GET ${url.replace(id, ':id')}`);
+        t.equal(
+          response.statusCode,
+          caller === 'none' || caller === 'bad' ? 401 : caller === 'elsewhere' ? 403 : 200,
+          `${caller} GET ${url.replace(id, ':id')}`,
+        );
       }
     }
   });
@@ -316,7 +336,7 @@ t.test('If-Match: a correction made on a stale revision is refused with 412; on 
   t.equal(await eventsOf(h, 'activity', id), 3);
 });
 
-t.test('a visitor\'s name and phone are never logged', async (t) => {
+t.test("a visitor's name and phone are never logged", async (t) => {
   const { logger, lines } = capturedLogger('trace');
   const logged = await buildHarness({ logger });
   t.teardown(logged.close);

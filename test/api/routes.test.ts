@@ -56,7 +56,10 @@ for (const caseType of ['complaint', 'repair'] as const) {
       t.equal(events.headers.etag, `"${path.actions.length}"`);
       const body = events.json();
       t.equal(body.events.length, path.actions.length + 1);
-      t.same(body.events.map((e: { revision: number }) => e.revision), [...Array(path.actions.length + 1).keys()]);
+      t.same(
+        body.events.map((e: { revision: number }) => e.revision),
+        [...Array(path.actions.length + 1).keys()],
+      );
       t.match(body.events[1].metadata, { caseId: id, propertyId: 'demo', actor: { role: 'admin' }, recordedAt: String, occurredAt: String });
     });
   }
@@ -71,15 +74,19 @@ t.test('ids minted for a request without Idempotency-Key are UUIDv7 of the serve
   const receivedAt = h.clock.now();
   const id = (await h.inject('POST', '/v1/complaints', { body: complaintBody() })).json().id as string;
   t.match(id, UUID_V7, 'the case id');
-  t.equal(millisecondsOf(id), receivedAt.epochMilliseconds, 'of the clock\'s millisecond');
+  t.equal(millisecondsOf(id), receivedAt.epochMilliseconds, "of the clock's millisecond");
   h.clock.set(receivedAt.add({ minutes: 5 }));
   t.equal((await h.inject('POST', `/v1/complaints/${id}/acknowledge`, { as: 'dispatcher' })).statusCode, 200);
   const events = (await h.inject('GET', `/v1/complaints/${id}/events`, { as: 'auditor' })).json().events as Array<{ id: string }>;
-  t.same(events.map((event) => millisecondsOf(event.id)), [receivedAt.epochMilliseconds, receivedAt.add({ minutes: 5 }).epochMilliseconds], 'event ids in time order');
+  t.same(
+    events.map((event) => millisecondsOf(event.id)),
+    [receivedAt.epochMilliseconds, receivedAt.add({ minutes: 5 }).epochMilliseconds],
+    'event ids in time order',
+  );
   t.ok(events.every((event) => UUID_V7.test(event.id)));
 
   const keyed = (await h.inject('POST', '/v1/complaints', { body: complaintBody(), headers: { 'idempotency-key': 'intake-v7-check' } })).json().id as string;
-  t.match(keyed, /^[0-9a-f]{8}-[0-9a-f]{4}-5/, 'a keyed request\'s case id is the UUIDv5 of its key, the same on every retry');
+  t.match(keyed, /^[0-9a-f]{8}-[0-9a-f]{4}-5/, "a keyed request's case id is the UUIDv5 of its key, the same on every retry");
   const keyedEvents = (await h.inject('GET', `/v1/complaints/${keyed}/events`, { as: 'auditor' })).json().events as Array<{ id: string }>;
   t.match(keyedEvents[0]!.id, /^[0-9a-f]{8}-[0-9a-f]{4}-5/);
 });
@@ -104,7 +111,10 @@ t.test('GET a case: state, allowedActions, clocks and ETag', async (t) => {
   t.same([...paused.allowedActions].sort(), ['cancel', 'reclassify', 'resume']);
   const completion = paused.clocks.find((c: { clock: string }) => c.clock === 'completion');
   t.match(completion, { status: 'paused', paused: true, pauses: [{ reason: 'awaiting_parts', end: null }] });
-  t.match(paused.clocks.find((c: { clock: string }) => c.clock === 'response'), { status: 'met' });
+  t.match(
+    paused.clocks.find((c: { clock: string }) => c.clock === 'response'),
+    { status: 'met' },
+  );
 });
 
 t.test('operations: healthz, readyz, openapi.json, docs — no token needed', async (t) => {
@@ -122,7 +132,10 @@ t.test('operations: healthz, readyz, openapi.json, docs — no token needed', as
   t.match(doc.openapi, /^3\.\d+\.\d+$/);
   t.match(doc.info, { title: String, version: String });
   t.match(doc.components.securitySchemes.bearer, { type: 'http', scheme: 'bearer' });
-  for (const [caseType, actions] of [['complaints', actionBodies.complaint], ['repairs', actionBodies.repair]] as const) {
+  for (const [caseType, actions] of [
+    ['complaints', actionBodies.complaint],
+    ['repairs', actionBodies.repair],
+  ] as const) {
     t.ok(doc.paths[`/v1/${caseType}`]?.post, `POST /v1/${caseType}`);
     t.ok(doc.paths[`/v1/${caseType}/{id}`]?.get, `GET /v1/${caseType}/{id}`);
     t.ok(doc.paths[`/v1/${caseType}/{id}/events`]?.get, `GET /v1/${caseType}/{id}/events`);
@@ -130,10 +143,16 @@ t.test('operations: healthz, readyz, openapi.json, docs — no token needed', as
       const operation = doc.paths[`/v1/${caseType}/{id}/${action}`]?.post;
       t.ok(operation, `POST /v1/${caseType}/{id}/${action}`);
       t.ok(operation?.requestBody?.content?.['application/json']?.schema, `${caseType} ${action} documents its body`);
-      t.ok(operation?.parameters?.some((p: { in: string; name: string }) => p.in === 'path' && p.name === 'id'), `${action} has the id parameter`);
+      t.ok(
+        operation?.parameters?.some((p: { in: string; name: string }) => p.in === 'path' && p.name === 'id'),
+        `${action} has the id parameter`,
+      );
     }
   }
-  t.notOk(Object.keys(doc.paths).some((p) => p.includes('record-deadline-miss')), 'system-only commands are not routes');
+  t.notOk(
+    Object.keys(doc.paths).some((p) => p.includes('record-deadline-miss')),
+    'system-only commands are not routes',
+  );
 
   const docs = await h.inject('GET', '/docs', { as: 'none' });
   t.equal(docs.statusCode, 200);

@@ -19,14 +19,26 @@ const ruleset = await loadRuleset(new URL('../../rules', import.meta.url).pathna
 const desk: Actor = { id: 'desk-1', role: 'frontdesk' };
 const START = Temporal.Instant.from('2026-03-02T01:00:00Z');
 const complaint = {
-  propertyId: 'demo', unit: '3-2-1201', category: 'noise', description: '楼上深夜装修噪音', channel: 'phone',
+  propertyId: 'demo',
+  unit: '3-2-1201',
+  category: 'noise',
+  description: '楼上深夜装修噪音',
+  channel: 'phone',
   owner: { name: '测试业主', phone: '+86 138-0013-8000' },
 };
 /** A payload each complaint action accepts when the lifecycle allows it. */
 const bodies: Record<string, unknown> = {
-  receive: complaint, acknowledge: {}, assign: { department: 'engineering' }, resolve: { resolution: '已协调施工方' }, 'notify-owner': {},
-  callback: { satisfaction: 'satisfied' }, close: {}, reopen: { reason: '业主不满意' }, escalate: { reason: '多次投诉' },
-  withdraw: { reason: '业主撤回' }, reject: { reason: '非物业责任' },
+  receive: complaint,
+  acknowledge: {},
+  assign: { department: 'engineering' },
+  resolve: { resolution: '已协调施工方' },
+  'notify-owner': {},
+  callback: { satisfaction: 'satisfied' },
+  close: {},
+  reopen: { reason: '业主不满意' },
+  escalate: { reason: '多次投诉' },
+  withdraw: { reason: '业主撤回' },
+  reject: { reason: '非物业责任' },
 };
 
 /**
@@ -71,11 +83,21 @@ const run = (service: CaseService, caseId: string, name: string, commandId = `${
 
 /** Everything about an outcome that must not depend on the cache. */
 const outcome = (result: ExecuteResult) => ({
-  caseId: result.caseId, revision: String(result.revision), replayed: result.replayed, state: view(result.state), events: result.events,
+  caseId: result.caseId,
+  revision: String(result.revision),
+  replayed: result.replayed,
+  state: view(result.state),
+  events: result.events,
 });
 const view = (state: CaseState<unknown>) => ({
-  state: state.snapshot.state, facts: state.snapshot.facts, done: state.snapshot.done, revision: state.revision === null ? null : String(state.revision),
-  propertyId: state.propertyId, rulesetVersion: state.rulesetVersion, lastOccurredAt: state.lastOccurredAt, lastHash: state.lastHash,
+  state: state.snapshot.state,
+  facts: state.snapshot.facts,
+  done: state.snapshot.done,
+  revision: state.revision === null ? null : String(state.revision),
+  propertyId: state.propertyId,
+  rulesetVersion: state.rulesetVersion,
+  lastOccurredAt: state.lastOccurredAt,
+  lastHash: state.lastHash,
 });
 const failure = (error: unknown) => (isEngineError(error) ? { error: error.code, details: error.details } : Promise.reject(error));
 
@@ -123,27 +145,44 @@ t.test('a case this process wrote last is decided without reading it, until anot
   const there = service(second);
 
   await run(here, 'c1', 'receive');
-  t.same(probe.reads.map((r) => r.options?.from), [undefined], 'a new case: its stream is read (and found empty)');
+  t.same(
+    probe.reads.map((r) => r.options?.from),
+    [undefined],
+    'a new case: its stream is read (and found empty)',
+  );
   probe.reads.length = 0;
   await run(here, 'c1', 'escalate');
-  t.same(probe.reads.map((r) => r.options?.from), [undefined], 'a case just opened is not remembered: its next command reads it whole');
+  t.same(
+    probe.reads.map((r) => r.options?.from),
+    [undefined],
+    'a case just opened is not remembered: its next command reads it whole',
+  );
   probe.reads.length = 0;
   await run(here, 'c1', 'escalate');
   t.same(probe.reads, [], 'the store knows the case still ends with this process’s last event');
   clock.set(clock.now().add({ minutes: 1 }));
   await run(there, 'c1', 'acknowledge');
   const next = await run(here, 'c1', 'assign');
-  t.same(probe.reads.map((r) => r.options?.from), [2n], 'after another process wrote, the tail is read');
+  t.same(
+    probe.reads.map((r) => r.options?.from),
+    [2n],
+    'after another process wrote, the tail is read',
+  );
   t.equal(next.revision, 4n);
 
   await run(there, 'c1', 'escalate');
   const pinned = await here.execute({
-    caseType: 'complaint', expectedRevision: 5n,
+    caseType: 'complaint',
+    expectedRevision: 5n,
     command: { caseId: 'c1', name: 'escalate', payload: bodies.escalate, commandId: 'pinned', actor: desk },
   });
   t.equal(pinned.revision, 6n, 'If-Match names a revision only the other process wrote: not refused on the remembered state');
   await run(there, 'c1', 'withdraw');
-  t.match(await run(here, 'c1', 'resolve').catch(failure), { error: 'TRANSITION_NOT_ALLOWED', details: { state: 'withdrawn' } }, 'a refusal names the stored state');
+  t.match(
+    await run(here, 'c1', 'resolve').catch(failure),
+    { error: 'TRANSITION_NOT_ALLOWED', details: { state: 'withdrawn' } },
+    'a refusal names the stored state',
+  );
   t.ok(await chainIntact(first, 'c1'));
 });
 
@@ -161,7 +200,11 @@ t.test('an append that races in between the read and the write: conflict, re-rea
   const result = await run(here, 'c1', 'assign');
   t.equal(result.revision, 3n);
   const history = await loadCase(memory, 'complaint', 'c1');
-  t.same(history.events.map((e) => e.type), ['ComplaintReceived', 'ComplaintHandlingStarted', 'ComplaintEscalated', 'ComplaintAssigned'], 'no event lost');
+  t.same(
+    history.events.map((e) => e.type),
+    ['ComplaintReceived', 'ComplaintHandlingStarted', 'ComplaintEscalated', 'ComplaintAssigned'],
+    'no event lost',
+  );
   t.ok(await chainIntact(memory, 'c1'));
   const again = await run(here, 'c1', 'resolve');
   t.equal(again.revision, 4n, 'the cache carries on from the re-read state');
@@ -207,8 +250,15 @@ t.test('idempotent replay with the cache: the original outcome, exactly', async 
   await run(uncached, 'c1', 'acknowledge', 'cmd-ack');
   clock.set(clock.now().add({ minutes: 1 }));
   await run(cached, 'c1', 'assign', 'cmd-assign');
-  for (const [label, svc] of [['cached', cached], ['uncached', uncached], ['a fresh process', fresh()]] as const) {
-    for (const [commandId, name, original] of [['cmd-receive', 'receive', received], ['cmd-escalate', 'escalate', escalated]] as const) {
+  for (const [label, svc] of [
+    ['cached', cached],
+    ['uncached', uncached],
+    ['a fresh process', fresh()],
+  ] as const) {
+    for (const [commandId, name, original] of [
+      ['cmd-receive', 'receive', received],
+      ['cmd-escalate', 'escalate', escalated],
+    ] as const) {
       const replayed = await run(svc, 'c1', name, commandId);
       t.same(outcome(replayed), { ...outcome(original), replayed: true }, `${label}: ${name} answers as the first time`);
     }
@@ -249,7 +299,12 @@ t.test('a case id minted for one request is not read before its first append; a 
   const { service } = await setup(memory);
   const svc = service(probe.store);
   const create = (caseId: string, commandId: string) =>
-    svc.execute({ caseType: 'complaint', command: { caseId, name: 'receive', payload: complaint, commandId, actor: desk }, mintedCommandId: true, mintedCaseId: true });
+    svc.execute({
+      caseType: 'complaint',
+      command: { caseId, name: 'receive', payload: complaint, commandId, actor: desk },
+      mintedCommandId: true,
+      mintedCaseId: true,
+    });
 
   const created = await create('fresh', 'cmd-1');
   t.equal(created.revision, 0n);
@@ -287,7 +342,11 @@ t.test('the cache holds at most cacheSize cases, least recently used out first',
   probe.reads.length = 0;
   await run(none, 'a', 'escalate');
   await run(none, 'a', 'escalate');
-  t.same(probe.reads.map((r) => r.options?.from), [undefined, undefined], 'cacheSize 0: every command reads the whole case');
+  t.same(
+    probe.reads.map((r) => r.options?.from),
+    [undefined, undefined],
+    'cacheSize 0: every command reads the whole case',
+  );
   t.throws(() => service(memory, -1), RangeError);
 });
 

@@ -19,7 +19,15 @@ const bothPaths = async (world: World, periods: readonly string[]) => {
   const reports = periods.map((id) => {
     const period = parsePeriod(id);
     const report = (cases: Parameters<typeof complianceReport>[0]['cases']) =>
-      complianceReport({ propertyId: 'demo', period, asOf: now.toString(), timeZone: 'Asia/Shanghai', agreement, rulesetVersion: world.ruleset.version, cases });
+      complianceReport({
+        propertyId: 'demo',
+        period,
+        asOf: now.toString(),
+        timeZone: 'Asia/Shanghai',
+        agreement,
+        rulesetVersion: world.ruleset.version,
+        cases,
+      });
     return { id, readModel: report(kpiCasesFromReadModel(db, 'demo', period)), streamed: report(readModelKpiCases(db, 'demo', period)), log: report(fromLog) };
   });
   db.close();
@@ -46,12 +54,18 @@ t.test('the read model and the log agree on every KPI', async (t) => {
         t.same(streamed, readModel, `period ${id}, the read model's cases counted as they are read`);
       }
       // activity.count only in March, when the histories begin: the months before it are decided (failed) without any record.
-      const decidedNow = new Set(reports.flatMap(({ id, log }) => log.kpis.filter((k) => k.denominator > 0 && (id === '2026-03' || k.id !== 'activity.count')).map((k) => k.id)));
+      const decidedNow = new Set(
+        reports.flatMap(({ id, log }) => log.kpis.filter((k) => k.denominator > 0 && (id === '2026-03' || k.id !== 'activity.count')).map((k) => k.id)),
+      );
       for (const id of decidedNow) decided.set(id, decided.get(id)! + 1);
     }),
     { numRuns: 25 },
   );
-  t.same([...decided].filter(([, runs]) => runs === 0).map(([id]) => id), [], `every KPI was decided in some run: ${JSON.stringify(Object.fromEntries(decided))}`);
+  t.same(
+    [...decided].filter(([, runs]) => runs === 0).map(([id]) => id),
+    [],
+    `every KPI was decided in some run: ${JSON.stringify(Object.fromEntries(decided))}`,
+  );
 });
 
 /**
@@ -123,7 +137,15 @@ t.test('a fixed month of every record: both paths give the figures worked out by
 
   t.match(m['visit.reception_rate'], { measure: 'cases', numerator: 1, denominator: 3, pending: 1, failingCaseIds: ['v2', 'v3'], pendingCaseIds: ['v4'] });
   // Due: 12000 + (30000 − 5000 waived); collected 12000 + 10000; f3 not yet due; f4 billed for February.
-  t.match(m['fee.collection_rate'], { measure: 'fen', numerator: 22000, denominator: 37000, pending: 1, failingCaseIds: ['f2'], pendingCaseIds: ['f3'], met: false });
+  t.match(m['fee.collection_rate'], {
+    measure: 'fen',
+    numerator: 22000,
+    denominator: 37000,
+    pending: 1,
+    failingCaseIds: ['f2'],
+    pendingCaseIds: ['f3'],
+    met: false,
+  });
   t.match(m['activity.count'], { measure: 'months', perMonth: 1, numerator: 1, denominator: 1, pending: 0, failingCaseIds: [] });
   t.match(m['activity.participation'], { measure: 'households', numerator: 560, denominator: 2400, failingCaseIds: ['a2'] });
   t.match(m['archive.accuracy'], { measure: 'checks', numerator: 1, denominator: 2, failingCaseIds: ['ac2'] }, 'corrected later, still wrong when checked');

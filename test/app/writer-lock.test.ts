@@ -38,7 +38,10 @@ t.test('one holder at a time; released by release()', async (t) => {
 
 t.test('a holder killed with SIGKILL leaves no stale lock', async (t) => {
   const dir = await tempDir(t);
-  const holder = run(['-e', `import('./src/app/writer-lock.ts').then((m) => { m.acquireWriterLock(${JSON.stringify(dir)}); console.log('held'); setInterval(() => {}, 1000); })`]);
+  const holder = run([
+    '-e',
+    `import('./src/app/writer-lock.ts').then((m) => { m.acquireWriterLock(${JSON.stringify(dir)}); console.log('held'); setInterval(() => {}, 1000); })`,
+  ]);
   const until = Date.now() + 30_000;
   while (!holder.output().includes('held')) {
     if (Date.now() > until || holder.child.exitCode !== null) throw new Error(`the holder did not start:\n${holder.output()}`);

@@ -46,16 +46,21 @@ t.test('an anchor covers the whole log; the log may grow after it, not change be
 
   // Growth after the anchor is no finding.
   const store = openSqliteEventStore({ file: log.file });
-  await store.appendToStream('complaint-later', [{ id: '00000000-0000-4000-8000-000000000001', type: 'Note', data: {}, metadata: {} }], { expectedRevision: 'no_stream' });
+  await store.appendToStream('complaint-later', [{ id: '00000000-0000-4000-8000-000000000001', type: 'Note', data: {}, metadata: {} }], {
+    expectedRevision: 'no_stream',
+  });
   await store.close();
   t.match(await log.check(() => undefined), { intact: true, eventsAfter: 1 });
 });
 
 t.test('cut-off ends, whole streams, edits with recomputed hashes: what a hash chain cannot see, an anchor does', async (t) => {
-  const lastOf = (db: Database.Database, stream: string) => db.prepare('SELECT max(revision) FROM events WHERE stream_id = (SELECT id FROM streams WHERE name = ?)').pluck().get(stream);
+  const lastOf = (db: Database.Database, stream: string) =>
+    db.prepare('SELECT max(revision) FROM events WHERE stream_id = (SELECT id FROM streams WHERE name = ?)').pluck().get(stream);
   {
     const log = await anchoredLog(t);
-    const checked = await log.check((db) => db.prepare('DELETE FROM events WHERE stream_id = (SELECT id FROM streams WHERE name = ?) AND revision = ?').run(log.stream(0), lastOf(db, log.stream(0))));
+    const checked = await log.check((db) =>
+      db.prepare('DELETE FROM events WHERE stream_id = (SELECT id FROM streams WHERE name = ?) AND revision = ?').run(log.stream(0), lastOf(db, log.stream(0))),
+    );
     t.match(checked, { intact: false, findings: [{ finding: 'events_missing', detail: /1 event\(s\) fewer/ }] }, "a case's last event deleted");
   }
   {
@@ -66,28 +71,41 @@ t.test('cut-off ends, whole streams, edits with recomputed hashes: what a hash c
   {
     const log = await anchoredLog(t);
     const checked = await log.check((db) => db.prepare('DELETE FROM events WHERE position = (SELECT max(position) FROM events)').run());
-    t.match(checked.findings.map((f) => f.finding), ['head_missing', 'events_missing'], 'the end of the log cut off');
+    t.match(
+      checked.findings.map((f) => f.finding),
+      ['head_missing', 'events_missing'],
+      'the end of the log cut off',
+    );
   }
   {
     const log = await anchoredLog(t);
     // Someone able to rewrite the file rewrites a description and the event's stored hash alike.
-    const checked = await log.check((db) => db.prepare("UPDATE events SET data = json_set(data, '$.description', '已篡改'), metadata = json_set(metadata, '$.integrity.hash', 'sha256:00') WHERE stream_id = (SELECT id FROM streams WHERE name = ?) AND revision = 0").run(log.stream(2)));
+    const checked = await log.check((db) =>
+      db
+        .prepare(
+          "UPDATE events SET data = json_set(data, '$.description', '已篡改'), metadata = json_set(metadata, '$.integrity.hash', 'sha256:00') WHERE stream_id = (SELECT id FROM streams WHERE name = ?) AND revision = 0",
+        )
+        .run(log.stream(2)),
+    );
     t.match(checked, { intact: false, findings: [{ finding: 'content_changed' }] }, 'an edit, hashes and all');
   }
 });
 
 t.test('npm run audit -- anchor, then verify --anchor: exit codes and messages', async (t) => {
   const log = await anchoredLog(t);
-  const audit = (args: string[]) => new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/audit.ts', ...args], {
-      cwd: ROOT, env: { ...process.env, DATA_DIR: log.dir, EVENTSTORE_CONNECTION_STRING: '' }, stdio: ['ignore', 'pipe', 'pipe'],
+  const audit = (args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/audit.ts', ...args], {
+        cwd: ROOT,
+        env: { ...process.env, DATA_DIR: log.dir, EVENTSTORE_CONNECTION_STRING: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.once('exit', (code) => resolve({ code, stdout, stderr }));
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
   const taken = await audit(['anchor']);
   t.equal(taken.code, 0, taken.stderr);
   const anchor = JSON.parse(taken.stdout) as LogAnchor;
@@ -104,7 +122,11 @@ t.test('npm run audit -- anchor, then verify --anchor: exit codes and messages',
   db.close();
   const broken = await audit(['verify', '--anchor', anchorFile, '--json']);
   t.equal(broken.code, 1, 'a finding: exit 1');
-  t.match(JSON.parse(broken.stdout), { intact: true, anchorCheck: { intact: false, findings: [{ finding: 'events_missing' }] } }, 'the remaining chains are intact; the anchor sees the loss');
+  t.match(
+    JSON.parse(broken.stdout),
+    { intact: true, anchorCheck: { intact: false, findings: [{ finding: 'events_missing' }] } },
+    'the remaining chains are intact; the anchor sees the loss',
+  );
 
   await writeFile(anchorFile, JSON.stringify({ ...anchor, digest: 'md5:abc' }));
   const bad = await audit(['verify', '--anchor', anchorFile]);
@@ -132,7 +154,11 @@ t.test('GET /v1/audit/anchor and POST /v1/audit/anchor/check: the same anchor ov
   await drive(h, 'complaint', id, ['assign']);
   const check = async (body: unknown) => h.inject('POST', '/v1/audit/anchor/check', { as: 'adminAll', body });
   t.match((await check(anchor)).json(), { intact: true, eventsAfter: 1, findings: [] }, 'grown since, unchanged before');
-  t.match((await check({ ...anchor, events: anchor.events + 1 })).json(), { intact: false, findings: [{ finding: 'events_missing' }] }, 'an anchor that counted more');
+  t.match(
+    (await check({ ...anchor, events: anchor.events + 1 })).json(),
+    { intact: false, findings: [{ finding: 'events_missing' }] },
+    'an anchor that counted more',
+  );
   const bad = await check({ ...anchor, digest: 'nope' });
   t.equal(bad.statusCode, 400);
   t.match(bad.body, /digest/);

@@ -37,18 +37,35 @@ t.test('an import with good rows, bad rows and a second run that writes nothing'
     { row: 11, field: 'row', message: /not valid JSON/ },
     { row: 12, caseRef: 'SRC-5' },
   ]);
-  t.same(report.heldBack.map((r: { row: number }) => r.row), [6, 7, 9], 'the good rows of rejected cases are held back');
-  await t.rejects(h.store.readStream(`complaint-${importedCaseId('complaint', 'SRC-3')}`), { code: 'STREAM_NOT_FOUND' }, 'a case with a bad row is not imported at all');
+  t.same(
+    report.heldBack.map((r: { row: number }) => r.row),
+    [6, 7, 9],
+    'the good rows of rejected cases are held back',
+  );
+  await t.rejects(
+    h.store.readStream(`complaint-${importedCaseId('complaint', 'SRC-3')}`),
+    { code: 'STREAM_NOT_FOUND' },
+    'a case with a bad row is not imported at all',
+  );
   await t.rejects(h.store.readStream(`repair-${importedCaseId('repair', 'SRC-4')}`), { code: 'STREAM_NOT_FOUND' });
 
   const imported = await h.inject('GET', `/v1/complaints/${importedCaseId('complaint', 'SRC-1')}/events`, { as: 'auditor' });
   t.equal(imported.statusCode, 200);
   const events = imported.json().events;
   t.equal(events.length, 3);
-  t.match(events[0].metadata, { imported: true, occurredAt: '2026-02-10T01:00:00Z', recordedAt: '2026-03-02T01:00:00Z', actor: { id: 'li.na', role: 'frontdesk' } });
+  t.match(events[0].metadata, {
+    imported: true,
+    occurredAt: '2026-02-10T01:00:00Z',
+    recordedAt: '2026-03-02T01:00:00Z',
+    actor: { id: 'li.na', role: 'frontdesk' },
+  });
   t.match(events[2].metadata, { actor: { id: 'wang.qiang', role: 'dispatcher' } });
   const view = (await h.inject('GET', `/v1/repairs/${importedCaseId('repair', 'SRC-2')}`, { as: 'auditor' })).json();
-  t.match(view, { state: 'dispatched', clocks: [{ clock: 'response', status: 'met', stoppedAt: '2026-02-11T01:10:00Z' }] }, 'SLAs run on the trusted claimed times');
+  t.match(
+    view,
+    { state: 'dispatched', clocks: [{ clock: 'response', status: 'met', stoppedAt: '2026-02-11T01:10:00Z' }] },
+    'SLAs run on the trusted claimed times',
+  );
 
   const count = await h.eventCount();
   const second = (await post()).json();
@@ -76,9 +93,19 @@ t.test('CSV with a fields column, a JSON array, a dry run, and who may import', 
   t.match(done, { cases: { imported: 1 }, eventsWritten: 3, rejected: [] });
   t.equal(await h.eventCount(), before + 3);
 
-  const array = [{ caseRef: 'ARR-1', caseType: 'complaint', action: 'receive', occurredAt: '2026-02-21T01:00:00Z', actor: 'li.na', role: 'frontdesk', ...complaint }];
-  t.match((await h.inject('POST', '/v1/admin/import', { as: 'admin', body: array })).json(), { cases: { imported: 1 }, eventsWritten: 1 }, 'fields inline in a JSON row');
+  const array = [
+    { caseRef: 'ARR-1', caseType: 'complaint', action: 'receive', occurredAt: '2026-02-21T01:00:00Z', actor: 'li.na', role: 'frontdesk', ...complaint },
+  ];
+  t.match(
+    (await h.inject('POST', '/v1/admin/import', { as: 'admin', body: array })).json(),
+    { cases: { imported: 1 }, eventsWritten: 1 },
+    'fields inline in a JSON row',
+  );
   const elsewhere = [{ ...array[0], caseRef: 'ARR-2', propertyId: 'elsewhere' }];
-  t.match((await h.inject('POST', '/v1/admin/import', { as: 'admin', body: elsewhere })).json(), { rejected: [{ row: 1, field: 'propertyId' }] }, 'a property the token does not cover');
+  t.match(
+    (await h.inject('POST', '/v1/admin/import', { as: 'admin', body: elsewhere })).json(),
+    { rejected: [{ row: 1, field: 'propertyId' }] },
+    'a property the token does not cover',
+  );
   t.equal((await h.inject('POST', '/v1/admin/import', { as: 'auditor', body: array })).statusCode, 403, 'admins only');
 });

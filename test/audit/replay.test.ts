@@ -39,7 +39,13 @@ t.test('as-of replay equals what the API answered at each instant', async (t) =>
     t.equal(replay.statusCode, 200, `replay ${caseType} as of ${now}`);
     const body = replay.json();
     t.same(
-      { state: body.state, revision: body.revision, clocks: body.clocks.map(({ explanation: _, ...clock }: Record<string, unknown>) => clock), facts: body.facts, allowedActions: body.allowedActions },
+      {
+        state: body.state,
+        revision: body.revision,
+        clocks: body.clocks.map(({ explanation: _, ...clock }: Record<string, unknown>) => clock),
+        facts: body.facts,
+        allowedActions: body.allowedActions,
+      },
       { state: view.state, revision: view.revision, clocks: view.clocks, facts: view.facts, allowedActions: view.allowedActions },
       `${caseType} as of ${now}`,
     );
@@ -47,7 +53,16 @@ t.test('as-of replay equals what the API answered at each instant', async (t) =>
   }
 
   const replay = (await h.inject('GET', `/v1/audit/cases/repair/${repair}?asOf=2026-03-03T05:00:00Z`, { as: 'admin' })).json();
-  t.match(replay.timeline[0], { revision: 0, type: 'RepairReported', actor: { role: 'frontdesk' }, recordedAt: '2026-03-02T01:00:00Z', occurredAt: '2026-03-02T01:00:00Z', gapMinutes: 0, imported: false, rulesetVersion: /^sha256:/ });
+  t.match(replay.timeline[0], {
+    revision: 0,
+    type: 'RepairReported',
+    actor: { role: 'frontdesk' },
+    recordedAt: '2026-03-02T01:00:00Z',
+    occurredAt: '2026-03-02T01:00:00Z',
+    gapMinutes: 0,
+    imported: false,
+    rulesetVersion: /^sha256:/,
+  });
   const completion = replay.clocks.find((c: { clock: string }) => c.clock === 'completion');
   t.match(completion.explanation.join('\n'), /paused .*excluded/, 'the completion clock explains the pause it skipped');
   t.match(completion.explanation.join('\n'), /due /);

@@ -22,10 +22,16 @@ t.test('the report as of an instant next to the report now, each difference expl
   const response = await h.inject('GET', '/v1/audit/compliance?propertyId=demo&period=2026-03&asOf=2026-03-02T03:05:00Z', { as: 'auditor' });
   t.equal(response.statusCode, 200, response.body.slice(0, 300));
   const body = response.json();
-  // biome-ignore lint/suspicious/noThenProperty: the report's field, matched as sent.
-  t.match(body, { asOf: '2026-03-02T03:05:00Z', now: '2026-03-02T05:00:00Z', then: { asOf: '2026-03-02T03:05:00Z' }, current: { asOf: '2026-03-02T05:00:00Z' } });
+  t.match(body, {
+    asOf: '2026-03-02T03:05:00Z',
+    now: '2026-03-02T05:00:00Z',
+    // biome-ignore lint/suspicious/noThenProperty: the report's field, matched as sent.
+    then: { asOf: '2026-03-02T03:05:00Z' },
+    current: { asOf: '2026-03-02T05:00:00Z' },
+  });
   const kpi = (id: string) => body.differences.find((d: { id: string }) => d.id === id);
-  const reasons = (id: string) => Object.fromEntries(kpi(id).cases.map((c: { caseId: string; reason: string; before: string; after: string }) => [c.caseId, [c.before, c.after, c.reason]]));
+  const reasons = (id: string) =>
+    Object.fromEntries(kpi(id).cases.map((c: { caseId: string; reason: string; before: string; after: string }) => [c.caseId, [c.before, c.after, c.reason]]));
   t.same(reasons('complaint.timely_handling'), {
     [late]: ['failure', 'success', 'late_entry'],
     [lapsing]: ['pending', 'failure', 'deadline_passed'],
@@ -35,7 +41,11 @@ t.test('the report as of an instant next to the report now, each difference expl
     [reopened]: ['success', 'failure', 'reopened'],
     [newer]: ['absent', 'failure', 'received_after'],
   });
-  t.match(kpi('complaint.timely_handling'), { before: { numerator: 1, denominator: 2, pending: 1 }, after: { numerator: 2, denominator: 3, pending: 1 }, change: { numerator: 1, denominator: 1, pending: 0 } });
+  t.match(kpi('complaint.timely_handling'), {
+    before: { numerator: 1, denominator: 2, pending: 1 },
+    after: { numerator: 2, denominator: 3, pending: 1 },
+    change: { numerator: 1, denominator: 1, pending: 0 },
+  });
   const lateCase = kpi('complaint.timely_handling').cases.find((c: { caseId: string }) => c.caseId === late);
   t.match(lateCase, { detail: /claiming 2026-03-02T02:50:00Z/, eventsSince: [{ type: 'ComplaintHandlingStarted', recordedAt: '2026-03-02T03:10:00Z' }] });
   t.equal((await h.inject('GET', '/v1/audit/compliance?propertyId=demo&period=2026-03', { as: 'manager' })).statusCode, 403);
@@ -69,16 +79,33 @@ t.test('a fee paid after the instant: the report then and now differ by that led
   });
   t.equal(fees.cases.length, 1, 'only the ledger paid since; the one still pending is pending on both sides');
   t.match(fees.cases[0], {
-    caseId: arrears, caseType: 'fee', before: 'failure 0/12000', after: 'success 12000/12000', reason: 'recorded_since',
-    detail: /FeePaid recorded since 2026-03-06T00:00:00/, eventsSince: [{ type: 'FeePaid', recordedAt: '2026-03-07T02:00:00Z' }],
+    caseId: arrears,
+    caseType: 'fee',
+    before: 'failure 0/12000',
+    after: 'success 12000/12000',
+    reason: 'recorded_since',
+    detail: /FeePaid recorded since 2026-03-06T00:00:00/,
+    eventsSince: [{ type: 'FeePaid', recordedAt: '2026-03-07T02:00:00Z' }],
   });
   t.equal(fees.cases[0].eventsSince.length, 1);
-  t.match(body.then.kpis.find((k: { id: string }) => k.id === 'fee.collection_rate'), { measure: 'fen', failingCaseIds: [arrears], pendingCaseIds: [notDue] });
+  t.match(
+    body.then.kpis.find((k: { id: string }) => k.id === 'fee.collection_rate'),
+    { measure: 'fen', failingCaseIds: [arrears], pendingCaseIds: [notDue] },
+  );
 
   const months = kpi('activity.count');
   t.match(months, { before: { numerator: 0, denominator: 0, pending: 1 }, after: { numerator: 1, denominator: 1, pending: 0 } });
-  t.same(months.cases.map((c: { caseId: string; caseType: string; before: string; after: string; reason: string }) => [c.caseId, c.caseType, c.before, c.after, c.reason]),
-    [['2026-03', 'month', 'pending', 'success', 'recorded_since']], 'the month is the record: an activity recorded in it since');
+  t.same(
+    months.cases.map((c: { caseId: string; caseType: string; before: string; after: string; reason: string }) => [
+      c.caseId,
+      c.caseType,
+      c.before,
+      c.after,
+      c.reason,
+    ]),
+    [['2026-03', 'month', 'pending', 'success', 'recorded_since']],
+    'the month is the record: an activity recorded in it since',
+  );
   const participation = kpi('activity.participation');
   t.match(participation.cases, [{ caseType: 'activity', before: 'absent', after: 'success 400/1200', reason: 'received_after' }]);
   for (const d of body.differences.filter((x: { id: string }) => !['fee.collection_rate', 'activity.count', 'activity.participation'].includes(x.id))) {
@@ -89,7 +116,10 @@ t.test('a fee paid after the instant: the report then and now differ by that led
   const quarter = (await h.inject('GET', `/v1/audit/compliance?propertyId=demo&period=2026-Q1&asOf=${asOf}`, { as: 'auditor' })).json();
   const quarterMonths = quarter.differences.find((d: { id: string }) => d.id === 'activity.count');
   t.match(quarterMonths, { before: { numerator: 0, denominator: 2, pending: 1 }, after: { numerator: 1, denominator: 3, pending: 0 } });
-  t.same(quarterMonths.cases.map((c: { caseId: string }) => c.caseId), ['2026-03']);
+  t.same(
+    quarterMonths.cases.map((c: { caseId: string }) => c.caseId),
+    ['2026-03'],
+  );
 });
 
 t.test('a month that ends between the instant and now, without an activity, is a failure now: its deadline passed', async (t) => {
@@ -99,5 +129,7 @@ t.test('a month that ends between the instant and now, without an activity, is a
   const body = (await h.inject('GET', '/v1/audit/compliance?propertyId=demo&period=2026-03&asOf=2026-03-31T12:00:00Z', { as: 'auditor' })).json();
   const months = body.differences.find((d: { id: string }) => d.id === 'activity.count');
   t.match(months, { before: { denominator: 0, pending: 1 }, after: { numerator: 0, denominator: 1, pending: 0, met: false } });
-  t.match(months.cases, [{ caseId: '2026-03', caseType: 'month', before: 'pending', after: 'failure', reason: 'deadline_passed', detail: /the month ended after/ }]);
+  t.match(months.cases, [
+    { caseId: '2026-03', caseType: 'month', before: 'pending', after: 'failure', reason: 'deadline_passed', detail: /the month ended after/ },
+  ]);
 });

@@ -20,8 +20,12 @@ t.test('editing the SQLite event file directly is caught: payload, metadata, del
 
   const db = new Database(join(tmp.dir, 'events.db'));
   const stream = (name: string) => `complaint-${ids[name]}`;
-  db.prepare(`UPDATE events SET data = json_set(data, '$.description', '已篡改') WHERE stream_id = (SELECT id FROM streams WHERE name = ?) AND revision = 0`).run(stream('payload'));
-  db.prepare(`UPDATE events SET metadata = json_set(metadata, '$.occurredAt', '2026-03-02T01:05:00Z') WHERE stream_id = (SELECT id FROM streams WHERE name = ?) AND revision = 1`).run(stream('metadata'));
+  db.prepare(
+    `UPDATE events SET data = json_set(data, '$.description', '已篡改') WHERE stream_id = (SELECT id FROM streams WHERE name = ?) AND revision = 0`,
+  ).run(stream('payload'));
+  db.prepare(
+    `UPDATE events SET metadata = json_set(metadata, '$.occurredAt', '2026-03-02T01:05:00Z') WHERE stream_id = (SELECT id FROM streams WHERE name = ?) AND revision = 1`,
+  ).run(stream('metadata'));
   db.prepare('DELETE FROM events WHERE stream_id = (SELECT id FROM streams WHERE name = ?) AND revision = 1').run(stream('deleted'));
   const swap = db.transaction((s: string) => {
     db.prepare('UPDATE events SET revision = -1 WHERE stream_id = (SELECT id FROM streams WHERE name = ?) AND revision = 1').run(s);

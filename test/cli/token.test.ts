@@ -30,9 +30,14 @@ t.test('the finance office and the quality department get tokens of their roles'
     t.match(store.verify(stdout.trim()), { role, properties: ['demo'] }, role);
     store.close();
   }
-  await t.rejects(token(dir, 'create', '--role', 'system', '--property', 'demo'), {
-    code: 2, stderr: /--role must be one of frontdesk, dispatcher, technician, finance, inspector, manager, auditor, admin\n/,
-  }, 'the engine\'s own role is no token\'s');
+  await t.rejects(
+    token(dir, 'create', '--role', 'system', '--property', 'demo'),
+    {
+      code: 2,
+      stderr: /--role must be one of frontdesk, dispatcher, technician, finance, inspector, manager, auditor, admin\n/,
+    },
+    "the engine's own role is no token's",
+  );
 });
 
 t.test('bad arguments exit 2 with the usage', async (t) => {

@@ -20,7 +20,24 @@ const same = (value: unknown) => {
 
 t.test('canonicalJson writes exactly what its definition (sorted copies through JSON.stringify) writes', async (t) => {
   fc.assert(fc.property(fc.jsonValue(), same), { numRuns: 2000 });
-  fc.assert(fc.property(fc.anything({ withBigInt: true, withDate: true, withMap: true, withNullPrototype: true, withObjectString: true, withSparseArray: true, withBoxedValues: true, withTypedArray: true, withUnicodeString: true, withSet: true }), same), { numRuns: 2000 });
+  fc.assert(
+    fc.property(
+      fc.anything({
+        withBigInt: true,
+        withDate: true,
+        withMap: true,
+        withNullPrototype: true,
+        withObjectString: true,
+        withSparseArray: true,
+        withBoxedValues: true,
+        withTypedArray: true,
+        withUnicodeString: true,
+        withSet: true,
+      }),
+      same,
+    ),
+    { numRuns: 2000 },
+  );
   // Every UTF-16 code unit in strings: quotes, backslashes, control characters, lone surrogates.
   const anyText = fc.string({ unit: 'binary' });
   fc.assert(fc.property(fc.dictionary(anyText, fc.oneof(anyText, fc.array(anyText))), same), { numRuns: 2000 });
@@ -32,8 +49,12 @@ t.test('canonicalJson writes exactly what its definition (sorted copies through 
     { date: new Date(0), instant: new Date(86_400_000) },
     Object.assign(Object.create(null) as object, { b: 2, a: 1 }),
     { a: '\u2028\ud800"\\' },
-    { 'k\u0000': 'tab\there', '\u001f': '\udfff\ud800', quote: '"', 'é': '\u007f\u2029' },
-    undefined, 'text', 12.5, true, null,
+    { 'k\u0000': 'tab\there', '\u001f': '\udfff\ud800', quote: '"', é: '\u007f\u2029' },
+    undefined,
+    'text',
+    12.5,
+    true,
+    null,
   ];
   awkward.forEach((value, i) => {
     t.ok(same(value), `awkward value #${i}`);

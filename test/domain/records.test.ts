@@ -34,7 +34,7 @@ t.test('the registry: unique collections, every KPI defined once, and the sample
   t.equal(new Set(segments).size, segments.length, 'no two types share a collection');
   const defined = recordTypes.flatMap((type) => Object.keys(records[type].kpi.definitions));
   t.equal(new Set(defined).size, defined.length, 'no KPI is defined by two types');
-  t.equal(rulesetOf(sampleRuleset.files).version, sampleRuleset.version, 'the registry\'s vocabulary reads the sample ruleset');
+  t.equal(rulesetOf(sampleRuleset.files).version, sampleRuleset.version, "the registry's vocabulary reads the sample ruleset");
 });
 
 t.test('a rules file naming a record type the registry does not know is refused, naming the file and path', async (t) => {

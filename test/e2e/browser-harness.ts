@@ -20,7 +20,16 @@ export const hasChromium = () => existsSync(CHROMIUM);
 export const launchChromium = (userDataDir: string, options: { viewport: { width: number; height: number }; locale: string }): Promise<BrowserContext> =>
   chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-quic',
+      '--disable-sync',
+    ],
     ...options,
   });
 
@@ -28,14 +37,15 @@ const ROOT = new URL('../..', import.meta.url).pathname;
 
 export const newDataDir = () => mkdtemp(join(tmpdir(), 'dashboard-e2e-'));
 
-const portFree = () => new Promise<number>((resolve, reject) => {
-  const probe = createServer();
-  probe.once('error', reject);
-  probe.listen(0, '127.0.0.1', () => {
-    const address = probe.address();
-    probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+const portFree = () =>
+  new Promise<number>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
   });
-});
 
 export interface RunningServer {
   readonly base: string;
@@ -52,11 +62,18 @@ export interface RunningServer {
  * from `clockStart` and the given admin token; resolves once /readyz answers (within 30 s).
  */
 export const runServer = async (options: { adminToken: string; clockStart: string; dataDir?: string }): Promise<RunningServer> => {
-  const dataDir = options.dataDir ?? await newDataDir();
+  const dataDir = options.dataDir ?? (await newDataDir());
   const port = await portFree();
   const env = {
-    ...process.env, DATA_DIR: dataDir, CLOCK: 'manual', CLOCK_START: options.clockStart, ADMIN_TOKEN: options.adminToken,
-    PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', EVENTSTORE_CONNECTION_STRING: '',
+    ...process.env,
+    DATA_DIR: dataDir,
+    CLOCK: 'manual',
+    CLOCK_START: options.clockStart,
+    ADMIN_TOKEN: options.adminToken,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    EVENTSTORE_CONNECTION_STRING: '',
   };
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
@@ -66,13 +83,16 @@ export const runServer = async (options: { adminToken: string; clockStart: strin
   const base = `http://127.0.0.1:${port}`;
 
   const giveUp = Date.now() + 30_000;
-  for (let ready = false; !ready;) {
+  for (let ready = false; !ready; ) {
     if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}):\n${log}`);
     if (Date.now() > giveUp) {
       child.kill('SIGKILL');
       throw new Error(`no /readyz within 30 s:\n${log}`);
     }
-    ready = await fetch(`${base}/readyz`).then((r) => r.ok, () => false);
+    ready = await fetch(`${base}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (!ready) await new Promise((resolve) => setTimeout(resolve, 100));
   }
 
@@ -113,13 +133,28 @@ export const prefillComplaints = async (dataDir: string, count: number, at: stri
     const rulesets = await openRulesetRegistry(store, await loadRuleset(join(ROOT, 'rules')));
     const cases = caseService({ store, rulesets, clock: manualClock(Temporal.Instant.from(at)) });
     const categories = ['noise', 'parking', 'environment', 'fees'];
-    await inParallel(Array.from({ length: count }, (_, i) => i), 32, (i) => cases.execute({
-      caseType: 'complaint',
-      command: {
-        caseId: `bulk-${i}`, name: 'receive', commandId: `bulk-receive-${i}`, actor: { id: 'bulk-desk', role: 'frontdesk' },
-        payload: { propertyId: 'demo', unit: `${1 + (i % 12)}-1-${100 + i}`, category: categories[i % categories.length], description: '批量测试', channel: 'phone', owner: { name: '业主', phone: '13800000000' } },
-      },
-    }));
+    await inParallel(
+      Array.from({ length: count }, (_, i) => i),
+      32,
+      (i) =>
+        cases.execute({
+          caseType: 'complaint',
+          command: {
+            caseId: `bulk-${i}`,
+            name: 'receive',
+            commandId: `bulk-receive-${i}`,
+            actor: { id: 'bulk-desk', role: 'frontdesk' },
+            payload: {
+              propertyId: 'demo',
+              unit: `${1 + (i % 12)}-1-${100 + i}`,
+              category: categories[i % categories.length],
+              description: '批量测试',
+              channel: 'phone',
+              owner: { name: '业主', phone: '13800000000' },
+            },
+          },
+        }),
+    );
   } finally {
     await store.close();
   }

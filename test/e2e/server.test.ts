@@ -11,14 +11,15 @@ const ROOT = new URL('../..', import.meta.url).pathname;
 const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
 const START = '2026-03-02T01:00:00Z';
 
-const freePort = () => new Promise<number>((resolve, reject) => {
-  const server = createServer();
-  server.once('error', reject);
-  server.listen(0, '127.0.0.1', () => {
-    const { port } = server.address() as { port: number };
-    server.close(() => resolve(port));
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
   });
-});
 
 interface Server {
   readonly base: string;
@@ -32,7 +33,17 @@ const startServer = async (dataDir: string, clockStart: string): Promise<Server>
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir, CLOCK: 'manual', CLOCK_START: clockStart, ADMIN_TOKEN, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', EVENTSTORE_CONNECTION_STRING: '' },
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      CLOCK: 'manual',
+      CLOCK_START: clockStart,
+      ADMIN_TOKEN,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      EVENTSTORE_CONNECTION_STRING: '',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -67,15 +78,17 @@ const startServer = async (dataDir: string, clockStart: string): Promise<Server>
   };
 };
 
-const client = (server: Server) => async (method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}) => {
-  const response = await fetch(`${server.base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) };
-};
+const client =
+  (server: Server) =>
+  async (method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${server.base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) };
+  };
 
 t.test('the real server: both lifecycles over HTTP, SIGTERM, restart, everything still there', async (t) => {
   const dataDir = await mkdtemp(join(tmpdir(), 'e2e-server-'));
@@ -106,19 +119,41 @@ t.test('the real server: both lifecycles over HTTP, SIGTERM, restart, everything
   t.equal((await call('POST', '/v1/complaints', 'nope', {})).status, 401);
   const owner = { name: '赵敏', phone: '13800000001' };
 
-  const complaint = (await ok('POST', '/v1/complaints', frontdesk, { propertyId: 'demo', unit: '5-1-302', category: 'noise', description: '夜间噪音', channel: 'phone', owner }, 201)).id;
-  const repairCreated = await call('POST', '/v1/repairs', frontdesk, { propertyId: 'demo', location: '5-1-302', category: 'plumbing', complexity: 'general', description: '漏水', owner }, { 'idempotency-key': 'e2e-repair-1' });
+  const complaint = (
+    await ok(
+      'POST',
+      '/v1/complaints',
+      frontdesk,
+      { propertyId: 'demo', unit: '5-1-302', category: 'noise', description: '夜间噪音', channel: 'phone', owner },
+      201,
+    )
+  ).id;
+  const repairCreated = await call(
+    'POST',
+    '/v1/repairs',
+    frontdesk,
+    { propertyId: 'demo', location: '5-1-302', category: 'plumbing', complexity: 'general', description: '漏水', owner },
+    { 'idempotency-key': 'e2e-repair-1' },
+  );
   t.equal(repairCreated.status, 201);
   t.equal(repairCreated.headers.get('location'), `/v1/repairs/${repairCreated.json().id}`);
   const repair = repairCreated.json().id as string;
 
   // 40 minutes pass: the repair missed its 30-minute response; the complaint's 2 hours still run.
   await moveClock('2026-03-02T01:40:00Z');
-  t.match((await ok('GET', `/v1/repairs/${repair}`, auditor)).clocks.find((c: { clock: string }) => c.clock === 'response'), { status: 'missed' });
-  t.match((await ok('GET', `/v1/complaints/${complaint}`, auditor)).clocks.find((c: { clock: string }) => c.clock === 'response'), { status: 'running' });
+  t.match(
+    (await ok('GET', `/v1/repairs/${repair}`, auditor)).clocks.find((c: { clock: string }) => c.clock === 'response'),
+    { status: 'missed' },
+  );
+  t.match(
+    (await ok('GET', `/v1/complaints/${complaint}`, auditor)).clocks.find((c: { clock: string }) => c.clock === 'response'),
+    { status: 'running' },
+  );
   // The deadline watcher records the repair's missed response on its own, once (bounded wait).
-  const missed = async () => ((await ok('GET', `/v1/repairs/${repair}/events`, auditor)).events as Array<{ type: string; data: unknown }>)
-    .filter((e) => e.type === 'RepairDeadlineMissed');
+  const missed = async () =>
+    ((await ok('GET', `/v1/repairs/${repair}/events`, auditor)).events as Array<{ type: string; data: unknown }>).filter(
+      (e) => e.type === 'RepairDeadlineMissed',
+    );
   const waitUntil = Date.now() + 10_000;
   while ((await missed()).length === 0 && Date.now() < waitUntil) await new Promise((resolve) => setTimeout(resolve, 50));
   t.match(await missed(), [{ data: { clock: 'response', policyId: 'repair.response', deadline: '2026-03-02T01:30:00Z' } }], 'the watcher recorded the miss');
@@ -153,14 +188,19 @@ t.test('the real server: both lifecycles over HTTP, SIGTERM, restart, everything
       t.equal(response.status, 200, path);
       return { etag: response.headers.get('etag'), body: response.json() };
     };
-    return Promise.all([`/v1/complaints/${complaint}`, `/v1/complaints/${complaint}/events`, `/v1/repairs/${repair}`, `/v1/repairs/${repair}/events`].map(read));
+    return Promise.all(
+      [`/v1/complaints/${complaint}`, `/v1/complaints/${complaint}/events`, `/v1/repairs/${repair}`, `/v1/repairs/${repair}/events`].map(read),
+    );
   };
   const before = await snapshot(call);
   t.match(before[0]!.body, { state: 'closed', revision: 7, allowedActions: [] });
   t.equal(before[1]!.body.events.length, 8);
   t.equal(before[3]!.body.events.length, 11);
   t.equal((await missed()).length, 1, 'and only once');
-  t.match(before[2]!.body.clocks.find((c: { clock: string }) => c.clock === 'completion'), { status: 'met', pauses: [{ reason: 'awaiting_parts', end: '2026-03-02T06:00:00Z' }] });
+  t.match(
+    before[2]!.body.clocks.find((c: { clock: string }) => c.clock === 'completion'),
+    { status: 'met', pauses: [{ reason: 'awaiting_parts', end: '2026-03-02T06:00:00Z' }] },
+  );
 
   t.equal(await first.stop(), 0, 'SIGTERM: clean exit');
   running = undefined;
@@ -172,7 +212,13 @@ t.test('the real server: both lifecycles over HTTP, SIGTERM, restart, everything
   running = second;
   const callAgain = client(second);
   t.same(await snapshot(callAgain), before, 'states, revisions, clocks and events survived the restart');
-  const retried = await callAgain('POST', '/v1/repairs', frontdesk, { propertyId: 'demo', location: '5-1-302', category: 'plumbing', complexity: 'general', description: '漏水', owner }, { 'idempotency-key': 'e2e-repair-1' });
+  const retried = await callAgain(
+    'POST',
+    '/v1/repairs',
+    frontdesk,
+    { propertyId: 'demo', location: '5-1-302', category: 'plumbing', complexity: 'general', description: '漏水', owner },
+    { 'idempotency-key': 'e2e-repair-1' },
+  );
   t.equal(retried.status, 201);
   t.equal(retried.text, repairCreated.text, 'a retried create after the restart gets its original answer');
   t.equal((await callAgain('GET', `/v1/repairs/${repair}/events`, auditor)).json().events.length, 11, 'and writes nothing');
@@ -204,18 +250,23 @@ t.test('the real server: a visit, a fee bill and payment, an activity, an archiv
   const unanswered = (await ok('POST', '/v1/visits', frontdesk, visit, 201)).id;
   await ok('PUT', '/v1/admin/clock', ADMIN_TOKEN, { now: '2026-03-02T01:10:00Z' });
   await ok('POST', `/v1/visits/${answered}/answer`, frontdesk, { answer: '已当面答复' });
-  const ledger = (await ok('POST', '/v1/fees', finance, { propertyId: 'demo', unit: '5-1-302', period: '2026-03', amountFen: 12000, dueDate: '2026-03-25' }, 201)).id;
+  const ledger = (
+    await ok('POST', '/v1/fees', finance, { propertyId: 'demo', unit: '5-1-302', period: '2026-03', amountFen: 12000, dueDate: '2026-03-25' }, 201)
+  ).id;
   await ok('POST', `/v1/fees/${ledger}/pay`, finance, { amountFen: 12000, method: 'wechat' });
   await ok('POST', '/v1/activities', frontdesk, { propertyId: 'demo', title: '邻里节', heldOn: '2026-03-01', participants: 400 }, 201);
   await ok('POST', '/v1/archive-checks', frontdesk, { propertyId: 'demo', unit: '5-1-302', correct: true }, 201);
-  const failed = (await ok('POST', '/v1/inspections', inspector, { propertyId: 'demo', procedure: 'gate-patrol', passed: false, findings: '交接班记录缺项' }, 201)).id;
+  const failed = (
+    await ok('POST', '/v1/inspections', inspector, { propertyId: 'demo', procedure: 'gate-patrol', passed: false, findings: '交接班记录缺项' }, 201)
+  ).id;
 
   // 40 minutes after receipt: the watcher records the unanswered visit's miss (bounded wait).
   await ok('PUT', '/v1/admin/clock', ADMIN_TOKEN, { now: '2026-03-02T01:40:00Z' });
-  const missed = async () => ((await ok('GET', `/v1/visits/${unanswered}/events`, manager)).events as Array<{ type: string }>).filter((e) => e.type === 'VisitDeadlineMissed');
+  const missed = async () =>
+    ((await ok('GET', `/v1/visits/${unanswered}/events`, manager)).events as Array<{ type: string }>).filter((e) => e.type === 'VisitDeadlineMissed');
   const waitUntil = Date.now() + 10_000;
   while ((await missed()).length === 0 && Date.now() < waitUntil) await new Promise((resolve) => setTimeout(resolve, 50));
-  t.equal((await missed()).length, 1, 'the watcher recorded the visit\'s miss');
+  t.equal((await missed()).length, 1, "the watcher recorded the visit's miss");
 
   const report = await ok('GET', '/v1/compliance?propertyId=demo&period=2026-03', manager);
   const kpi = (id: string) => report.kpis.find((k: { id: string }) => k.id === id);

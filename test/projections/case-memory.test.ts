@@ -39,7 +39,10 @@ const projectionOf = async (t: Test, options: CasesProjectionOptions = {}) => {
   const ctx = { ruleset: () => world.ruleset };
   let applied = 0;
   const batch = async ({ catchingUp }: { catchingUp: boolean }) => {
-    const events = (await world.store.readAll()).filter((event) => matchesFilter(event, CASE_EVENTS)).slice(applied).map(projectedEvent);
+    const events = (await world.store.readAll())
+      .filter((event) => matchesFilter(event, CASE_EVENTS))
+      .slice(applied)
+      .map(projectedEvent);
     applied += events.length;
     db.transaction(() => {
       for (const event of events) projection.apply(db, event, ctx);
@@ -68,7 +71,10 @@ t.test('live, a case just opened is restored from its row at its next event, and
   await world.act('complaint', 'c2', 'acknowledge');
   await liveBatch();
   t.equal(counter.reads, 2, 'the other new case was not kept either');
-  t.match(db.prepare('SELECT case_id, revision FROM cases ORDER BY case_id').all(), [{ case_id: 'c1', revision: 3 }, { case_id: 'c2', revision: 1 }]);
+  t.match(db.prepare('SELECT case_id, revision FROM cases ORDER BY case_id').all(), [
+    { case_id: 'c1', revision: 3 },
+    { case_id: 'c2', revision: 1 },
+  ]);
 });
 
 t.test('catching up, a case written still open is kept: its next events are near', async (t) => {

@@ -4,13 +4,41 @@ import { CASES_DDL, prepareCaseStatements, type CaseRow, type ClockRow } from '.
 import { openReadModelDb } from '../../src/projections/index.js';
 
 const clock = (name: string, deadline: number | null): ClockRow => ({
-  case_type: 'repair', case_id: 'r1', property_id: 'demo', clock: name, policy_id: `repair.${name}`, kind: 'elapsed',
-  started_at: 1, stopped_at: null, ended_at: null, deadline, at_risk_at: null, paused_since: null, escalate_on_miss: 0, miss_recorded: 0, error: null,
+  case_type: 'repair',
+  case_id: 'r1',
+  property_id: 'demo',
+  clock: name,
+  policy_id: `repair.${name}`,
+  kind: 'elapsed',
+  started_at: 1,
+  stopped_at: null,
+  ended_at: null,
+  deadline,
+  at_risk_at: null,
+  paused_since: null,
+  escalate_on_miss: 0,
+  miss_recorded: 0,
+  error: null,
 });
 const caseRow = (state: string, receivedDate: string): CaseRow => ({
-  case_type: 'repair', case_id: 'r1', property_id: 'demo', state, open: 1, category: 'water', channel: null, complexity: 'general',
-  place: '1-1-101', building: '1', department: null, technician_id: null, received_at: 1, received_date: receivedDate, revision: 0,
-  ruleset_version: 'v1', last_recorded_at: 1, facts: '{}',
+  case_type: 'repair',
+  case_id: 'r1',
+  property_id: 'demo',
+  state,
+  open: 1,
+  category: 'water',
+  channel: null,
+  complexity: 'general',
+  place: '1-1-101',
+  building: '1',
+  department: null,
+  technician_id: null,
+  received_at: 1,
+  received_date: receivedDate,
+  revision: 0,
+  ruleset_version: 'v1',
+  last_recorded_at: 1,
+  facts: '{}',
 });
 
 const setup = () => {
@@ -24,14 +52,22 @@ t.test('clock rows: only the changed ones are written, a clock no longer there i
   const rows = () => db.prepare('SELECT clock, deadline FROM case_clocks ORDER BY clock').all();
   const first = [clock('response', 10), clock('completion', 20), clock('callback', null)];
   writeClockRows(sql, 'repair', 'r1', first, null, false);
-  t.same(rows(), [{ clock: 'callback', deadline: null }, { clock: 'completion', deadline: 20 }, { clock: 'response', deadline: 10 }]);
+  t.same(rows(), [
+    { clock: 'callback', deadline: null },
+    { clock: 'completion', deadline: 20 },
+    { clock: 'response', deadline: 10 },
+  ]);
 
   const second = [clock('response', 11), clock('callback', null), clock('extra', 5)];
   writeClockRows(sql, 'repair', 'r1', second, first, true);
-  t.same(rows(), [{ clock: 'callback', deadline: null }, { clock: 'extra', deadline: 5 }, { clock: 'response', deadline: 11 }]);
+  t.same(rows(), [
+    { clock: 'callback', deadline: null },
+    { clock: 'extra', deadline: 5 },
+    { clock: 'response', deadline: 11 },
+  ]);
 
   writeClockRows(sql, 'repair', 'r1', [clock('response', 12)], null, true);
-  t.same(rows(), [{ clock: 'response', deadline: 12 }], 'rows not known: the case\'s rows are replaced');
+  t.same(rows(), [{ clock: 'response', deadline: 12 }], "rows not known: the case's rows are replaced");
 });
 
 t.test('case row: updated in place, or inserted when it is not stored as the caller thought', async (t) => {

@@ -22,7 +22,8 @@ const compare = async (world: World, now: Temporal.Instant) => {
   await runner.start();
   await runner.waitUntilCaughtUp();
   await runner.stop();
-  const rows = db.prepare(`SELECT k.case_type, k.case_id, k.clock, ${clockStatusSql('k')} AS status FROM case_clocks k ORDER BY 1, 2, 3`)
+  const rows = db
+    .prepare(`SELECT k.case_type, k.case_id, k.clock, ${clockStatusSql('k')} AS status FROM case_clocks k ORDER BY 1, 2, 3`)
     .all({ now: now.epochMilliseconds }) as Array<{ case_type: RecordType; case_id: string; clock: string; status: string }>;
   const pairs = rows.map((row) => {
     const state = world.stateOf(row.case_type, row.case_id)!;
@@ -36,19 +37,23 @@ const compare = async (world: World, now: Temporal.Instant) => {
 t.test('the SQL clock status and the domain clock status agree on every clock of random histories, at many instants', async (t) => {
   const seen = new Set<string>();
   await fc.assert(
-    fc.asyncProperty(fc.array(stepArbitrary, { minLength: 5, maxLength: 30, size: 'max' }), fc.array(fc.nat(6_000), { minLength: 1, maxLength: 4 }), async (steps, laters) => {
-      const world = await buildWorld();
-      const runStep = historyOf(world);
-      for (const step of steps) await runStep(step);
-      // At the last event, then later instants (minutes after it): clocks run out, go at risk, stay paused.
-      for (const later of [0, ...laters]) {
-        const now = world.clock.now().add({ minutes: later });
-        for (const pair of await compare(world, now)) {
-          seen.add(pair.domain);
-          assert.equal(pair.sql, pair.domain, `${pair.clock} at ${now}`);
+    fc.asyncProperty(
+      fc.array(stepArbitrary, { minLength: 5, maxLength: 30, size: 'max' }),
+      fc.array(fc.nat(6_000), { minLength: 1, maxLength: 4 }),
+      async (steps, laters) => {
+        const world = await buildWorld();
+        const runStep = historyOf(world);
+        for (const step of steps) await runStep(step);
+        // At the last event, then later instants (minutes after it): clocks run out, go at risk, stay paused.
+        for (const later of [0, ...laters]) {
+          const now = world.clock.now().add({ minutes: later });
+          for (const pair of await compare(world, now)) {
+            seen.add(pair.domain);
+            assert.equal(pair.sql, pair.domain, `${pair.clock} at ${now}`);
+          }
         }
-      }
-    }),
+      },
+    ),
     { numRuns: 60 },
   );
   for (const status of ['running', 'at_risk', 'met', 'missed', 'ended', 'not_started']) t.ok(seen.has(status), `histories reached ${status}`);

@@ -54,42 +54,54 @@ t.test('live batches, a rebuild from zero and a redelivery of everything give th
 
 t.test('a failure on the Nth event, then a restart, equals a clean rebuild', async (t) => {
   await fc.assert(
-    fc.asyncProperty(fc.array(stepArbitrary, { minLength: 10, maxLength: 40, size: 'max' }), fc.nat(60), fc.integer({ min: 1, max: 6 }), async (steps, n, batchSize) => {
-      const world = await buildWorld();
-      const runStep = historyOf(world);
-      for (const step of steps) await runStep(step);
-      const caseEvents = (await world.store.readAll()).filter((e) => matchesFilter(e, CASE_EVENTS)).length;
-      const failAt = 1 + (n % caseEvents);
-      const db = openReadModelDb(':memory:');
-      const cases = casesProjection();
-      let seen = 0;
-      let thrown = false;
-      const failingOnce = {
-        ...cases,
-        apply: (...args: Parameters<typeof cases.apply>) => {
-          if (!thrown && ++seen === failAt) {
-            thrown = true;
-            throw new Error('crash inside the batch');
-          }
-          cases.apply(...args);
-        },
-      };
-      const runner = createProjectionRunner({ store: world.store, db, projections: [failingOnce], rulesets: world.rulesets, clock: world.clock, batchSize });
-      await runner.start();
-      await runner.waitUntilCaughtUp().catch(() => {});
-      await runner.stop();
-      const restarted = createProjectionRunner({ store: world.store, db, projections: [casesProjection()], rulesets: world.rulesets, clock: world.clock, batchSize });
-      await restarted.start();
-      await restarted.waitUntilCaughtUp();
-      await restarted.stop();
+    fc.asyncProperty(
+      fc.array(stepArbitrary, { minLength: 10, maxLength: 40, size: 'max' }),
+      fc.nat(60),
+      fc.integer({ min: 1, max: 6 }),
+      async (steps, n, batchSize) => {
+        const world = await buildWorld();
+        const runStep = historyOf(world);
+        for (const step of steps) await runStep(step);
+        const caseEvents = (await world.store.readAll()).filter((e) => matchesFilter(e, CASE_EVENTS)).length;
+        const failAt = 1 + (n % caseEvents);
+        const db = openReadModelDb(':memory:');
+        const cases = casesProjection();
+        let seen = 0;
+        let thrown = false;
+        const failingOnce = {
+          ...cases,
+          apply: (...args: Parameters<typeof cases.apply>) => {
+            if (!thrown && ++seen === failAt) {
+              thrown = true;
+              throw new Error('crash inside the batch');
+            }
+            cases.apply(...args);
+          },
+        };
+        const runner = createProjectionRunner({ store: world.store, db, projections: [failingOnce], rulesets: world.rulesets, clock: world.clock, batchSize });
+        await runner.start();
+        await runner.waitUntilCaughtUp().catch(() => {});
+        await runner.stop();
+        const restarted = createProjectionRunner({
+          store: world.store,
+          db,
+          projections: [casesProjection()],
+          rulesets: world.rulesets,
+          clock: world.clock,
+          batchSize,
+        });
+        await restarted.start();
+        await restarted.waitUntilCaughtUp();
+        await restarted.stop();
 
-      const clean = runnerFor(world);
-      await clean.runner.start();
-      await clean.runner.waitUntilCaughtUp();
-      await clean.runner.stop();
-      assert.deepEqual(tablesOf(db), tablesOf(clean.db));
-      if (thrown) stats.crashes++;
-    }),
+        const clean = runnerFor(world);
+        await clean.runner.start();
+        await clean.runner.waitUntilCaughtUp();
+        await clean.runner.stop();
+        assert.deepEqual(tablesOf(db), tablesOf(clean.db));
+        if (thrown) stats.crashes++;
+      },
+    ),
     { numRuns: 30 },
   );
   t.equal(stats.crashes, 30, 'every run failed once inside a batch');
@@ -136,7 +148,10 @@ t.test('a catch-up holds open cases back, its checkpoint never passes an event n
   const seen = { held: 0, batches: 0 };
   await fc.assert(
     fc.asyncProperty(
-      fc.array(stepArbitrary, { minLength: 10, maxLength: 40, size: 'max' }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }),
+      fc.array(stepArbitrary, { minLength: 10, maxLength: 40, size: 'max' }),
+      fc.integer({ min: 1, max: 5 }),
+      fc.integer({ min: 1, max: 4 }),
+      fc.integer({ min: 1, max: 4 }),
       async (steps, batchSize, holdBatches, heldCases) => {
         const world = await buildWorld();
         const runStep = historyOf(world);
@@ -183,8 +198,16 @@ t.test('a catch-up writes a case once when its events come before it ends, howev
   await holding.runner.stop();
   const written = summaries.flatMap((s) => s.cases.map((c) => c.caseId));
   t.same(written, ['r1', 'r2', 'r3', 'r4'], 'each cancelled case when cancelled, the open one at the end of the catch-up');
-  t.same(summaries.map((s) => s.events), [1, 1, 1, 1, 1, 1, 1, 0].slice(0, summaries.length), 'a batch an event');
-  t.same(summaries.slice(0, 3).map((s) => s.checkpoint), [null, null, null], 'no checkpoint while r1 is held back from the first event');
+  t.same(
+    summaries.map((s) => s.events),
+    [1, 1, 1, 1, 1, 1, 1, 0].slice(0, summaries.length),
+    'a batch an event',
+  );
+  t.same(
+    summaries.slice(0, 3).map((s) => s.checkpoint),
+    [null, null, null],
+    'no checkpoint while r1 is held back from the first event',
+  );
   const positions = (await world.store.readAll()).filter((e) => matchesFilter(e, CASE_EVENTS)).map((e) => e.position);
   t.same(summaries[3]!.checkpoint, positions[0], 'once r1 is written, the checkpoint is just before r2 opened');
   t.same(summaries[4]!.checkpoint, positions[1], 'then just before r3 opened');
@@ -194,35 +217,40 @@ t.test('a catch-up writes a case once when its events come before it ends, howev
 t.test('a catch-up stopped after any batch and started again, its memory kept, equals a clean rebuild', async (t) => {
   let stoppedEarly = 0;
   await fc.assert(
-    fc.asyncProperty(fc.array(stepArbitrary, { minLength: 10, maxLength: 40, size: 'max' }), fc.integer({ min: 1, max: 4 }), fc.nat(20), async (steps, batchSize, stopAfter) => {
-      const world = await buildWorld();
-      const runStep = historyOf(world);
-      for (const step of steps) await runStep(step);
-      const interrupted = runnerFor(world, { batchSize });
-      let batches = 0;
-      let stopping: Promise<void> | undefined;
-      let stopped = () => {};
-      const stoppedPartWay = new Promise<void>((resolve) => (stopped = resolve));
-      const unsubscribe = interrupted.runner.onApplied(() => {
-        if (++batches === stopAfter + 1) stopping = interrupted.runner.stop().then(stopped);
-      });
-      await interrupted.runner.start();
-      // A stopped runner never catches up: whichever comes first.
-      await Promise.race([interrupted.runner.waitUntilCaughtUp(), stoppedPartWay]);
-      if (stopping) {
-        await stopping;
-        stoppedEarly += 1;
-      }
-      unsubscribe();
-      await interrupted.runner.start();
-      await interrupted.runner.waitUntilCaughtUp();
-      await interrupted.runner.stop();
-      const clean = runnerFor(world);
-      await clean.runner.start();
-      await clean.runner.waitUntilCaughtUp();
-      await clean.runner.stop();
-      assert.deepEqual(tablesOf(interrupted.db), tablesOf(clean.db));
-    }),
+    fc.asyncProperty(
+      fc.array(stepArbitrary, { minLength: 10, maxLength: 40, size: 'max' }),
+      fc.integer({ min: 1, max: 4 }),
+      fc.nat(20),
+      async (steps, batchSize, stopAfter) => {
+        const world = await buildWorld();
+        const runStep = historyOf(world);
+        for (const step of steps) await runStep(step);
+        const interrupted = runnerFor(world, { batchSize });
+        let batches = 0;
+        let stopping: Promise<void> | undefined;
+        let stopped = () => {};
+        const stoppedPartWay = new Promise<void>((resolve) => (stopped = resolve));
+        const unsubscribe = interrupted.runner.onApplied(() => {
+          if (++batches === stopAfter + 1) stopping = interrupted.runner.stop().then(stopped);
+        });
+        await interrupted.runner.start();
+        // A stopped runner never catches up: whichever comes first.
+        await Promise.race([interrupted.runner.waitUntilCaughtUp(), stoppedPartWay]);
+        if (stopping) {
+          await stopping;
+          stoppedEarly += 1;
+        }
+        unsubscribe();
+        await interrupted.runner.start();
+        await interrupted.runner.waitUntilCaughtUp();
+        await interrupted.runner.stop();
+        const clean = runnerFor(world);
+        await clean.runner.start();
+        await clean.runner.waitUntilCaughtUp();
+        await clean.runner.stop();
+        assert.deepEqual(tablesOf(interrupted.db), tablesOf(clean.db));
+      },
+    ),
     { numRuns: 40 },
   );
   t.ok(stoppedEarly > 10, `${stoppedEarly} of 40 catch-ups were stopped part way`);

@@ -67,7 +67,11 @@ export type World = Awaited<ReturnType<typeof buildWorld>>;
 export const runnerFor = (world: World, options: { db?: Database.Database; projections?: Projection[]; batchSize?: number; batchCases?: number } = {}) => {
   const db = options.db ?? openReadModelDb(':memory:');
   const runner = createProjectionRunner({
-    store: world.store, db, projections: options.projections ?? allProjections(), rulesets: world.rulesets, clock: world.clock,
+    store: world.store,
+    db,
+    projections: options.projections ?? allProjections(),
+    rulesets: world.rulesets,
+    clock: world.clock,
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
     ...(options.batchCases ? { batchCases: options.batchCases } : {}),
   });

@@ -29,8 +29,15 @@ interface Track {
  * seldom reach (without them callback.rate and satisfaction.rate would hardly ever be counted).
  */
 export const tracks: readonly Track[] = [
-  { caseType: 'complaint' }, { caseType: 'repair' }, { caseType: 'complaint' }, { caseType: 'repair' },
-  { caseType: 'visit' }, { caseType: 'fee' }, { caseType: 'activity' }, { caseType: 'archive_check' }, { caseType: 'inspection' },
+  { caseType: 'complaint' },
+  { caseType: 'repair' },
+  { caseType: 'complaint' },
+  { caseType: 'repair' },
+  { caseType: 'visit' },
+  { caseType: 'fee' },
+  { caseType: 'activity' },
+  { caseType: 'archive_check' },
+  { caseType: 'inspection' },
   { caseType: 'complaint', journey: ['receive', 'acknowledge', 'assign', 'resolve', 'notify-owner', 'callback', 'close'] },
   { caseType: 'repair', journey: ['report', 'dispatch', 'accept', 'arrive', 'complete', 'verify', 'callback', 'close'] },
 ];
@@ -77,9 +84,14 @@ export const historyOf = (world: World) => {
     };
     if (world.stateOf(caseType, idOf(step.caseIndex))?.snapshot.done) next();
     let state = world.stateOf(caseType, idOf(step.caseIndex)) ?? initialCaseState(lifecycle);
-    const allowed = state.revision === null
-      ? [opening]
-      : [...allowedCommands(lifecycle, state, world.ruleset), ...(watched.has(caseType) ? ['record-deadline-miss'] : []), ...(oneAtATime.has(caseType) ? [] : [opening])];
+    const allowed =
+      state.revision === null
+        ? [opening]
+        : [
+            ...allowedCommands(lifecycle, state, world.ruleset),
+            ...(watched.has(caseType) ? ['record-deadline-miss'] : []),
+            ...(oneAtATime.has(caseType) ? [] : [opening]),
+          ];
     const position = along.get(step.caseIndex) ?? 0;
     const forward = journey?.slice(position).find((name) => allowed.includes(name));
     const name = forward ?? pick(allowed, step.command);

@@ -27,27 +27,49 @@ const casePayload = (caseType: 'complaint' | 'repair', { world, name, facts: f, 
   const facts = f as ComplaintFacts & RepairFacts;
   switch (name) {
     case 'receive':
-      return { propertyId: 'demo', unit: pick(units, choice), category: pick(spec.categories.complaint, choice).id,
-        description: '噪音', channel: pick(['phone', 'app', 'wechat'], choice), owner: { name: '王', phone: '13800000000' } };
+      return {
+        propertyId: 'demo',
+        unit: pick(units, choice),
+        category: pick(spec.categories.complaint, choice).id,
+        description: '噪音',
+        channel: pick(['phone', 'app', 'wechat'], choice),
+        owner: { name: '王', phone: '13800000000' },
+      };
     case 'report':
-      return { propertyId: 'demo', location: pick(['5-1-302', 'B2 car park'], choice), category: pick(spec.categories.repair, choice).id,
-        complexity: pick(['general', 'complex'], choice), description: '漏水', owner: { name: '李', phone: '13900000000' } };
-    case 'assign': return { department: pick(spec.categories.departments, choice).id };
-    case 'dispatch': return { technicianId: pick(['tech-1', 'tech-2', 'tech-3'], choice) };
-    case 'resolve': return { resolution: '已处理' };
-    case 'complete': return { workDone: '更换阀门' };
-    case 'callback': return { satisfaction: pick(satisfactions, choice) };
-    case 'close': return choice % 2 ? { reason: '业主联系不上' } : {};
-    case 'verify': return { accepted: choice % 3 !== 0 };
-    case 'pause': return { reason: pick(['awaiting_parts', 'owner_absent', 'owner_quote'], choice) };
-    case 'reclassify': return { complexity: facts.complexity === 'general' ? 'complex' : 'general', reason: '重新评估' };
+      return {
+        propertyId: 'demo',
+        location: pick(['5-1-302', 'B2 car park'], choice),
+        category: pick(spec.categories.repair, choice).id,
+        complexity: pick(['general', 'complex'], choice),
+        description: '漏水',
+        owner: { name: '李', phone: '13900000000' },
+      };
+    case 'assign':
+      return { department: pick(spec.categories.departments, choice).id };
+    case 'dispatch':
+      return { technicianId: pick(['tech-1', 'tech-2', 'tech-3'], choice) };
+    case 'resolve':
+      return { resolution: '已处理' };
+    case 'complete':
+      return { workDone: '更换阀门' };
+    case 'callback':
+      return { satisfaction: pick(satisfactions, choice) };
+    case 'close':
+      return choice % 2 ? { reason: '业主联系不上' } : {};
+    case 'verify':
+      return { accepted: choice % 3 !== 0 };
+    case 'pause':
+      return { reason: pick(['awaiting_parts', 'owner_absent', 'owner_quote'], choice) };
+    case 'reclassify':
+      return { complexity: facts.complexity === 'general' ? 'complex' : 'general', reason: '重新评估' };
     case 'record-deadline-miss': {
       // A deadline that is not the clock's: the miss is recorded as given, whatever the watcher would say.
       const clock = caseType === 'complaint' ? pick(['response', 'resolution'], choice) : pick(['response', 'completion'], choice);
       const policyId = clock === 'completion' ? `repair.completion.${facts.complexity}` : `${caseType}.${clock}`;
       return { clock, policyId, deadline: '2026-03-02T03:00:00Z' };
     }
-    default: return ['reopen', 'escalate', 'withdraw', 'reject', 'cancel'].includes(name) ? { reason: '原因' } : {};
+    default:
+      return ['reopen', 'escalate', 'withdraw', 'reject', 'cancel'].includes(name) ? { reason: '原因' } : {};
   }
 };
 
@@ -59,12 +81,22 @@ const visitPayload = ({ world, name, facts, choice }: PayloadContext): unknown =
   const spec = world.ruleset.spec;
   switch (name) {
     case 'receive':
-      return { propertyId: 'demo', unit: pick(units, choice), category: pick(spec.categories.visit, choice).id,
-        description: '咨询装修手续', channel: pick(['walk_in', 'phone', 'wechat'], choice), visitor: { name: '赵', phone: '13700000000' } };
-    case 'answer': return { answer: '已当面答复' };
-    case 'refer': return { department: pick(spec.categories.departments, choice).id, note: '转相关部门' };
-    case 'record-deadline-miss': return { clock: 'response', policyId: 'visit.response', deadline: visitDeadline(world, facts as VisitFacts) };
-    default: return {};
+      return {
+        propertyId: 'demo',
+        unit: pick(units, choice),
+        category: pick(spec.categories.visit, choice).id,
+        description: '咨询装修手续',
+        channel: pick(['walk_in', 'phone', 'wechat'], choice),
+        visitor: { name: '赵', phone: '13700000000' },
+      };
+    case 'answer':
+      return { answer: '已当面答复' };
+    case 'refer':
+      return { department: pick(spec.categories.departments, choice).id, note: '转相关部门' };
+    case 'record-deadline-miss':
+      return { clock: 'response', policyId: 'visit.response', deadline: visitDeadline(world, facts as VisitFacts) };
+    default:
+      return {};
   }
 };
 
@@ -80,14 +112,26 @@ const feePayload = ({ world, name, facts: f, choice }: PayloadContext): unknown 
   switch (name) {
     case 'bill': {
       // This month's bill, or last month's billed late: its due date has often passed already.
-      const month = today(world).toPlainYearMonth().subtract({ months: choice % 2 });
+      const month = today(world)
+        .toPlainYearMonth()
+        .subtract({ months: choice % 2 });
       const dueDate = pick([month.toPlainDate({ day: 5 }), month.toPlainDate({ day: 25 }), month.add({ months: 1 }).toPlainDate({ day: 5 })], choice >> 1);
-      return { propertyId: 'demo', unit: pick(units, choice >> 2), period: month.toString(), amountFen: pick([12000, 8550, 30001], choice), dueDate: dueDate.toString() };
+      return {
+        propertyId: 'demo',
+        unit: pick(units, choice >> 2),
+        period: month.toString(),
+        amountFen: pick([12000, 8550, 30001], choice),
+        dueDate: dueDate.toString(),
+      };
     }
-    case 'pay': return { amountFen: partOf(outstandingFen(facts), choice), method: pick(paymentMethods, choice) };
-    case 'waive': return { amountFen: partOf(outstandingFen(facts), choice), reason: '困难户减免' };
-    case 'refund': return { amountFen: partOf(collectedFen(facts), choice), reason: '重复缴费退回' };
-    default: return {};
+    case 'pay':
+      return { amountFen: partOf(outstandingFen(facts), choice), method: pick(paymentMethods, choice) };
+    case 'waive':
+      return { amountFen: partOf(outstandingFen(facts), choice), reason: '困难户减免' };
+    case 'refund':
+      return { amountFen: partOf(collectedFen(facts), choice), reason: '重复缴费退回' };
+    default:
+      return {};
   }
 };
 
@@ -99,11 +143,18 @@ const activityPayload = ({ world, name, choice }: PayloadContext): unknown => {
     case 'record': {
       // Held today or as many days back as the intake rules allow (7): sometimes in the month before.
       const heldOn = today(world).subtract({ days: choice % (world.ruleset.intake.recordWindowDays + 1) });
-      return { propertyId: 'demo', title: pick(['中秋联欢会', '义诊', '亲子运动会'], choice), heldOn: heldOn.toString(), participants: pick(participation, choice) };
+      return {
+        propertyId: 'demo',
+        title: pick(['中秋联欢会', '义诊', '亲子运动会'], choice),
+        heldOn: heldOn.toString(),
+        participants: pick(participation, choice),
+      };
     }
     // The same count again is refused by the lifecycle: a correction changes the count.
-    case 'correct-participation': return { participants: pick(participation, choice), reason: '签到表复核' };
-    default: return {};
+    case 'correct-participation':
+      return { participants: pick(participation, choice), reason: '签到表复核' };
+    default:
+      return {};
   }
 };
 
@@ -123,11 +174,17 @@ const inspectionPayload = ({ name, choice }: PayloadContext): unknown => {
 export const payloadFor = (caseType: RecordType, context: PayloadContext): unknown => {
   switch (caseType) {
     case 'complaint':
-    case 'repair': return casePayload(caseType, context);
-    case 'visit': return visitPayload(context);
-    case 'fee': return feePayload(context);
-    case 'activity': return activityPayload(context);
-    case 'archive_check': return archiveCheckPayload(context);
-    case 'inspection': return inspectionPayload(context);
+    case 'repair':
+      return casePayload(caseType, context);
+    case 'visit':
+      return visitPayload(context);
+    case 'fee':
+      return feePayload(context);
+    case 'activity':
+      return activityPayload(context);
+    case 'archive_check':
+      return archiveCheckPayload(context);
+    case 'inspection':
+      return inspectionPayload(context);
   }
 };

@@ -65,10 +65,17 @@ t.test('a version bump, or rebuild(name), tears the read model down and replays 
   await world.act('complaint', 'c1', 'receive', complaintBody);
   const db = openReadModelDb(':memory:');
   const counting = (version: number, seen: string[]): Projection => ({
-    name: 'seen', version,
+    name: 'seen',
+    version,
     setup: (d) => d.exec('CREATE TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY)'),
-    teardown: (d) => { seen.push('teardown'); d.exec('DROP TABLE IF EXISTS seen'); },
-    apply: (d, event) => { seen.push(event.type); d.prepare('INSERT OR IGNORE INTO seen VALUES (?)').run(event.id); },
+    teardown: (d) => {
+      seen.push('teardown');
+      d.exec('DROP TABLE IF EXISTS seen');
+    },
+    apply: (d, event) => {
+      seen.push(event.type);
+      d.prepare('INSERT OR IGNORE INTO seen VALUES (?)').run(event.id);
+    },
   });
   const v1: string[] = [];
   const one = runnerFor(world, { db, projections: [counting(1, v1)] }).runner;
@@ -107,7 +114,9 @@ t.test('a projection that applies in memory folds each event outside the transac
   let folded: string[] = [];
   let failOn: string | undefined;
   const inMemory: Projection = {
-    name: 'folded', version: 1, appliesInMemory: true,
+    name: 'folded',
+    version: 1,
+    appliesInMemory: true,
     setup: (d) => d.exec('CREATE TABLE IF NOT EXISTS folded (stream TEXT, n INTEGER)'),
     teardown: (d) => d.exec('DROP TABLE IF EXISTS folded'),
     apply: (d, event) => {
@@ -131,7 +140,13 @@ t.test('a projection that applies in memory folds each event outside the transac
   await runner.start();
   await runner.waitUntilCaughtUp();
   t.same(db.prepare('SELECT n FROM folded').pluck().all(), [4, 2], 'two batches, each written once');
-  t.same(summaries.map((s) => [s.events, s.cases.map((c) => c.caseId)]), [[4, ['r0', 'r1', 'r2', 'r3']], [2, ['r4', 'r0']]]);
+  t.same(
+    summaries.map((s) => [s.events, s.cases.map((c) => c.caseId)]),
+    [
+      [4, ['r0', 'r1', 'r2', 'r3']],
+      [2, ['r4', 'r0']],
+    ],
+  );
 
   failOn = 'r2';
   await world.act('repair', 'r1', 'dispatch', { technicianId: 'tech-7' });
@@ -156,7 +171,8 @@ t.test('a batch that fails leaves nothing behind; a restart applies it once', as
   const db = openReadModelDb(':memory:');
   let calls = 0;
   const throwingOnce: Projection = {
-    name: 'boom', version: 1,
+    name: 'boom',
+    version: 1,
     setup: (d) => d.exec('CREATE TABLE IF NOT EXISTS boom (n INTEGER)'),
     teardown: (d) => d.exec('DROP TABLE IF EXISTS boom'),
     apply: (d) => {
@@ -198,7 +214,8 @@ t.test('a batch that fails leaves the checkpoint where the batch before it put i
     let failing = true;
     let batches = 0;
     const counted: Projection = {
-      name: 'counted', version: 1,
+      name: 'counted',
+      version: 1,
       setup: (d) => d.exec('CREATE TABLE IF NOT EXISTS counted (id TEXT PRIMARY KEY)'),
       teardown: (d) => d.exec('DROP TABLE IF EXISTS counted'),
       apply: (d, event) => {

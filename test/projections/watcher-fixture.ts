@@ -4,7 +4,7 @@ import { Temporal } from 'temporal-polyfill';
 import { loadCase } from '../../src/app/case-history.js';
 import { caseService, type CaseService } from '../../src/app/case-service.js';
 import { manualClock, type Clock, type ManualClock } from '../../src/runtime/clock.js';
-import { openRulesetRegistry, } from '../../src/ruleset/registry.js';
+import { openRulesetRegistry } from '../../src/ruleset/registry.js';
 import type { Actor, DomainEvent } from '../../src/domain/events/envelope.js';
 import type { RecordType } from '../../src/domain/records.js';
 import { allProjections, createProjectionRunner, openReadModelDb, type ProjectionRunner } from '../../src/projections/index.js';
@@ -52,7 +52,10 @@ export interface Process {
 export const startProcess = async (
   world: Pick<StoreWorld, 'store' | 'rulesets' | 'clock'>,
   options: {
-    db?: Database.Database; clock?: Clock; intervalMs?: number; runner?: boolean;
+    db?: Database.Database;
+    clock?: Clock;
+    intervalMs?: number;
+    runner?: boolean;
     /** The store as this process's case service sees it (the runner reads the shared one). */
     store?: (store: EventStore) => EventStore;
   } = {},
@@ -69,15 +72,22 @@ export const startProcess = async (
     error: (obj, msg) => void logs.push({ level: 'error', obj, msg }),
   };
   const watcher = createDeadlineWatcher({
-    readModels: db, cases, rulesets: world.rulesets, clock, logger,
+    readModels: db,
+    cases,
+    rulesets: world.rulesets,
+    clock,
+    logger,
     // Some tests stop the runner to make the read model lag: a check then waits only briefly for it.
     ...(options.runner !== false ? { projections: runner, catchUpWaitMs: 200 } : {}),
     ...(options.intervalMs ? { intervalMs: options.intervalMs } : {}),
   });
   return {
-    cases, db, runner, watcher, logs,
-    act: (caseType, caseId, name, payload = {}) =>
-      cases.execute({ caseType, command: { caseId, name, payload, commandId: randomUUID(), actor: desk } }),
+    cases,
+    db,
+    runner,
+    watcher,
+    logs,
+    act: (caseType, caseId, name, payload = {}) => cases.execute({ caseType, command: { caseId, name, payload, commandId: randomUUID(), actor: desk } }),
     sync: () => runner.waitUntilCaughtUp(),
     async stop() {
       await watcher.stop();

@@ -24,7 +24,11 @@ t.test('a visit not answered within 30 min: one VisitDeadlineMissed, no escalati
   const misses = await world.ofType('visit', 'v1', 'VisitDeadlineMissed');
   t.equal(misses.length, 1);
   t.same(misses[0]!.data, { clock: 'response', policyId: 'visit.response', deadline: at({ minutes: 30 }) });
-  t.match(misses[0]!.metadata, { actor: WATCHER_ACTOR, occurredAt: at({ minutes: 31 }), commandId: missCommandId('visit', 'v1', 'response', at({ minutes: 30 })) });
+  t.match(misses[0]!.metadata, {
+    actor: WATCHER_ACTOR,
+    occurredAt: at({ minutes: 31 }),
+    commandId: missCommandId('visit', 'v1', 'response', at({ minutes: 30 })),
+  });
   t.same(await world.ofType('visit', 'v2', 'VisitDeadlineMissed'), [], 'answered in time');
 
   await p.sync();
@@ -35,11 +39,18 @@ t.test('a visit not answered within 30 min: one VisitDeadlineMissed, no escalati
   await p.act('visit', 'v1', 'refer', { department: 'security' }); // late: the clock stops, missed
   await p.sync();
   t.same(await p.watcher.checkNow(), { recorded: 0, escalated: 0, failed: 0 });
-  t.same((await world.events('visit', 'v1')).map((e) => e.type), ['VisitReceived', 'VisitDeadlineMissed', 'VisitReferred'], 'one miss, no escalation');
-  t.same(p.logs.filter((l) => l.level === 'error'), []);
+  t.same(
+    (await world.events('visit', 'v1')).map((e) => e.type),
+    ['VisitReceived', 'VisitDeadlineMissed', 'VisitReferred'],
+    'one miss, no escalation',
+  );
+  t.same(
+    p.logs.filter((l) => l.level === 'error'),
+    [],
+  );
 });
 
-t.test('two processes checking at once over one store record each visit\'s miss once', async (t) => {
+t.test("two processes checking at once over one store record each visit's miss once", async (t) => {
   const world = await buildStore();
   const a = await startProcess(world);
   const b = await startProcess(world);

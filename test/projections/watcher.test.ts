@@ -26,16 +26,22 @@ t.test('a complaint not handled within 2 h: one miss of the response clock and o
   t.equal(misses.length, 1);
   t.same(misses[0]!.data, { clock: 'response', policyId: 'complaint.response', deadline: at({ hours: 2 }) });
   t.match(misses[0]!.metadata, {
-    actor: WATCHER_ACTOR, occurredAt: at({ hours: 2, minutes: 1 }),
+    actor: WATCHER_ACTOR,
+    occurredAt: at({ hours: 2, minutes: 1 }),
     commandId: missCommandId('complaint', 'c1', 'response', at({ hours: 2 })),
   });
   const escalations = await world.ofType('complaint', 'c1', 'ComplaintEscalated');
   t.equal(escalations.length, 1);
   t.match(escalations[0]!.data, { reason: /response deadline 2026-03-02T03:00:00Z missed/ });
   t.match(escalations[0]!.metadata, { actor: { role: 'system' }, commandId: escalationCommandId('complaint', 'c1', 'response', at({ hours: 2 })) });
-  t.notOk(complaintCommands.find((c) => c.name === 'escalate')!.roles.includes('system'),
-    'the API would not let a system actor escalate; the case service checks no roles, so the watcher may');
-  t.match(p.logs, [{ level: 'info', msg: 'deadline missed: recorded' }, { level: 'info', msg: 'deadline missed: escalated' }]);
+  t.notOk(
+    complaintCommands.find((c) => c.name === 'escalate')!.roles.includes('system'),
+    'the API would not let a system actor escalate; the case service checks no roles, so the watcher may',
+  );
+  t.match(p.logs, [
+    { level: 'info', msg: 'deadline missed: recorded' },
+    { level: 'info', msg: 'deadline missed: escalated' },
+  ]);
   t.notMatch(JSON.stringify(p.logs), ownerData('王先生', '13800000000'), 'no owner data in the logs');
 
   t.same(await p.watcher.checkNow(), { recorded: 0, escalated: 0, failed: 0 }, 'a second check, read model not caught up yet');
@@ -87,7 +93,10 @@ t.test('a repair paused before its deadline is not missed while paused, however 
   world.advance({ minutes: 1 });
   await p.watcher.idle();
   const misses = await world.ofType('repair', 'r1', 'RepairDeadlineMissed');
-  t.same(misses.map((e) => e.data), [{ clock: 'completion', policyId: 'repair.completion.general', deadline: at({ hours: 53 }) }]);
+  t.same(
+    misses.map((e) => e.data),
+    [{ clock: 'completion', policyId: 'repair.completion.general', deadline: at({ hours: 53 }) }],
+  );
 });
 
 t.test('a repair paused after its deadline passed unwatched is still recorded as missed', async (t) => {
@@ -105,7 +114,11 @@ t.test('a repair paused after its deadline passed unwatched is still recorded as
   p.watcher.start();
   await p.watcher.idle();
   const misses = await world.ofType('repair', 'r1', 'RepairDeadlineMissed');
-  t.same(misses.map((e) => e.data), [{ clock: 'completion', policyId: 'repair.completion.general', deadline: at({ hours: 24 }) }], 'the paused clock is a candidate: its pause began after its deadline');
+  t.same(
+    misses.map((e) => e.data),
+    [{ clock: 'completion', policyId: 'repair.completion.general', deadline: at({ hours: 24 }) }],
+    'the paused clock is a candidate: its pause began after its deadline',
+  );
 });
 
 t.test('a case that moved on between the check and the append is checked again and skipped, without error', async (t) => {
@@ -114,14 +127,15 @@ t.test('a case that moved on between the check and the append is checked again a
   let interfere: (() => Promise<unknown>) | undefined;
   // Right before the watcher's append lands, a desk acknowledges the complaint (late) in another process.
   const p = await startProcess(world, {
-    store: (store) => Object.assign(Object.create(store) as EventStore, {
-      appendToStream: async (...args: Parameters<EventStore['appendToStream']>) => {
-        const run = interfere;
-        interfere = undefined;
-        await run?.();
-        return store.appendToStream(...args);
-      },
-    }),
+    store: (store) =>
+      Object.assign(Object.create(store) as EventStore, {
+        appendToStream: async (...args: Parameters<EventStore['appendToStream']>) => {
+          const run = interfere;
+          interfere = undefined;
+          await run?.();
+          return store.appendToStream(...args);
+        },
+      }),
   });
   t.teardown(async () => {
     await p.stop();
@@ -133,9 +147,15 @@ t.test('a case that moved on between the check and the append is checked again a
   world.advance({ hours: 2, minutes: 30 });
   interfere = () => desk.act('complaint', 'c1', 'acknowledge');
   t.same(await p.watcher.checkNow(), { recorded: 1, escalated: 1, failed: 0 }, 'c2 only');
-  t.same((await world.events('complaint', 'c1')).map((e) => e.type), ['ComplaintReceived', 'ComplaintHandlingStarted'],
-    'the miss was decided against a case that had moved: not written, and the re-check finds the clock stopped');
-  t.same(p.logs.filter((l) => l.level === 'error'), []);
+  t.same(
+    (await world.events('complaint', 'c1')).map((e) => e.type),
+    ['ComplaintReceived', 'ComplaintHandlingStarted'],
+    'the miss was decided against a case that had moved: not written, and the re-check finds the clock stopped',
+  );
+  t.same(
+    p.logs.filter((l) => l.level === 'error'),
+    [],
+  );
 
   await desk.act('complaint', 'c2', 'withdraw', { reason: 'the owner withdrew' });
   await p.act('complaint', 'c3', 'receive', complaintBody);
@@ -143,7 +163,10 @@ t.test('a case that moved on between the check and the append is checked again a
   world.advance({ hours: 3 });
   await desk.act('complaint', 'c3', 'withdraw', { reason: 'the owner withdrew' }); // read model not told yet
   t.same(await p.watcher.checkNow(), { recorded: 0, escalated: 0, failed: 0 }, 'a case withdrawn after its deadline is not recorded');
-  t.same(p.logs.filter((l) => l.level === 'error'), []);
+  t.same(
+    p.logs.filter((l) => l.level === 'error'),
+    [],
+  );
 });
 
 t.test('the stream decides, not the read model: a stale, deleted or reset row never causes a wrong or second record', async (t) => {
@@ -157,7 +180,7 @@ t.test('the stream decides, not the read model: a stale, deleted or reset row ne
   world.advance({ hours: 1 });
   await p.act('complaint', 'c2', 'acknowledge');
   world.advance({ hours: 2 });
-  t.equal(p.db.prepare('SELECT count(*) FROM case_clocks WHERE stopped_at IS NULL AND clock = \'response\'').pluck().get(), 2, 'both rows say running');
+  t.equal(p.db.prepare("SELECT count(*) FROM case_clocks WHERE stopped_at IS NULL AND clock = 'response'").pluck().get(), 2, 'both rows say running');
   t.same(await p.watcher.checkNow(), { recorded: 1, escalated: 1, failed: 0 }, 'c2 was handled in time, as its stream says');
   t.same(await world.ofType('complaint', 'c2', 'ComplaintDeadlineMissed'), []);
 
@@ -209,7 +232,11 @@ t.test('two processes, each with its case service, read model and watcher, racin
 
   await Promise.all([a.sync(), b.sync()]);
   const again = await Promise.all([a.watcher.checkNow(), b.watcher.checkNow(), a.watcher.checkNow()]);
-  t.same(again.map((r) => r.recorded + r.escalated), [0, 0, 0], 'checked again: nothing');
+  t.same(
+    again.map((r) => r.recorded + r.escalated),
+    [0, 0, 0],
+    'checked again: nothing',
+  );
 });
 
 t.test('across a restart: a new process on the same store (and read model) does not record again; an escalation lost in a crash is made up', async (t) => {
@@ -227,7 +254,10 @@ t.test('across a restart: a new process on the same store (and read model) does 
   await first.cases.execute({
     caseType: 'complaint',
     command: {
-      caseId: 'c3', name: 'record-deadline-miss', actor: WATCHER_ACTOR, commandId: missCommandId('complaint', 'c3', 'response', deadline),
+      caseId: 'c3',
+      name: 'record-deadline-miss',
+      actor: WATCHER_ACTOR,
+      commandId: missCommandId('complaint', 'c3', 'response', deadline),
       payload: { clock: 'response', policyId: 'complaint.response', deadline },
     },
   });
@@ -262,7 +292,10 @@ t.test('with a clock that cannot be watched, the watcher polls; errors are logge
   await p.runner.stop();
   p.db.exec('DROP TABLE case_clocks');
   t.ok(await eventually(async () => p.logs.some((l) => l.level === 'error')), 'a failing check is logged');
-  t.match(p.logs.find((l) => l.level === 'error'), { msg: 'deadline watcher: check failed', obj: { err: { message: /no such table/ } } });
+  t.match(
+    p.logs.find((l) => l.level === 'error'),
+    { msg: 'deadline watcher: check failed', obj: { err: { message: /no such table/ } } },
+  );
   await t.rejects(p.watcher.checkNow(), /no such table/, 'checkNow itself reports the failure to its caller');
   await p.watcher.stop();
   t.equal((await world.ofType('repair', 'r1', 'RepairDeadlineMissed')).length, 1);

@@ -98,11 +98,17 @@ t.test('withRetry retries transient failures only, a bounded number of times', a
   t.equal(calls, 1, 'a conflict is not retried');
 
   calls = 0;
-  await t.rejects(withRetry(policy, {}, down, () => false), StoreUnavailableError);
+  await t.rejects(
+    withRetry(policy, {}, down, () => false),
+    StoreUnavailableError,
+  );
   t.equal(calls, 1, 'no retry once the store is closing');
 });
 
 t.test('backoff doubles up to its cap', async (t) => {
   const policy = { initialDelayMs: 100, maxDelayMs: 1_000 };
-  t.same([0, 1, 2, 3, 4].map((retry) => backoffDelay(policy, retry)), [100, 200, 400, 800, 1_000]);
+  t.same(
+    [0, 1, 2, 3, 4].map((retry) => backoffDelay(policy, retry)),
+    [100, 200, 400, 800, 1_000],
+  );
 });

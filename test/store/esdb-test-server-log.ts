@@ -54,7 +54,9 @@ export const createStandInData = (): StandInData => {
   const data: StandInData = { events: [], streams: new Map(), nextPosition: 0n };
   const settings = new TextEncoder().encode('{}');
   const empty = new Uint8Array();
-  write(data, '$settings', [{ id: '00000000-0000-4000-8000-000000000000', type: '$settings', contentType: 'application/json', data: settings, metadata: empty }]);
+  write(data, '$settings', [
+    { id: '00000000-0000-4000-8000-000000000000', type: '$settings', contentType: 'application/json', data: settings, metadata: empty },
+  ]);
   return data;
 };
 
@@ -135,13 +137,7 @@ export const append = (
 export type StreamStart = 'start' | 'end' | bigint;
 
 /** A stream read; `undefined` when the stream has no events. */
-export const readStreamSlice = (
-  data: StandInData,
-  stream: string,
-  from: StreamStart,
-  forwards: boolean,
-  count: number,
-): StoredEvent[] | undefined => {
+export const readStreamSlice = (data: StandInData, stream: string, from: StreamStart, forwards: boolean, count: number): StoredEvent[] | undefined => {
   const events = data.streams.get(stream);
   if (!events?.length) return undefined;
   if (forwards) {

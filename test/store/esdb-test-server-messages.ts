@@ -84,9 +84,7 @@ export const readEvent = (event: StoredEvent): InstanceType<typeof streamsPb.Rea
 };
 
 export const checkpoint = (position: LogPosition): InstanceType<typeof streamsPb.ReadResp> =>
-  new ReadResp().setCheckpoint(
-    new ReadResp.Checkpoint().setCommitPosition(position.commit.toString()).setPreparePosition(position.prepare.toString()),
-  );
+  new ReadResp().setCheckpoint(new ReadResp.Checkpoint().setCommitPosition(position.commit.toString()).setPreparePosition(position.prepare.toString()));
 
 /** Append (the unary-response variant): a conflict is a normal response, not an error. */
 export const appendResponse = (outcome: Exclude<AppendOutcome, { kind: 'too-large' }>, expected: Expected) => {
@@ -114,7 +112,10 @@ const packedStatus = (code: number, message: string, detail: { serializeBinary()
   const details = new anyPb.Any();
   details.pack(detail.serializeBinary(), typeName);
   // The generated Status types its code as an enum of the same numbers.
-  return new statusPb.Status().setCode(code as statusPb.Status.AsObject['code']).setMessage(message).setDetails(details);
+  return new statusPb.Status()
+    .setCode(code as statusPb.Status.AsObject['code'])
+    .setMessage(message)
+    .setDetails(details);
 };
 
 /** BatchAppend: failures are a google.rpc.Status with an Any-packed detail, plus the stream identifier. */
@@ -132,7 +133,9 @@ export const batchAppendResponse = (
     revision: (value) => response.setStreamPosition(value),
   });
   if (outcome.kind === 'success') {
-    const position = new sharedPb.AllStreamPosition().setCommitPosition(outcome.position.commit.toString()).setPreparePosition(outcome.position.prepare.toString());
+    const position = new sharedPb.AllStreamPosition()
+      .setCommitPosition(outcome.position.commit.toString())
+      .setPreparePosition(outcome.position.prepare.toString());
     return response.setSuccess(new BatchAppendResp.Success().setCurrentRevision(outcome.revision.toString()).setPosition(position));
   }
   if (outcome.kind === 'too-large') {

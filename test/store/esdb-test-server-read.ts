@@ -4,15 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import grpc from '@grpc/grpc-js';
-import {
-  indexFrom,
-  readAllSlice,
-  readStreamSlice,
-  type AllStart,
-  type StandInData,
-  type StoredEvent,
-  type StreamStart,
-} from './esdb-test-server-log.js';
+import { indexFrom, readAllSlice, readStreamSlice, type AllStart, type StandInData, type StoredEvent, type StreamStart } from './esdb-test-server-log.js';
 import { checkpoint, readEvent, ReadResp, streamIdentifier, streamNameOf, type streamsPb } from './esdb-test-server-messages.js';
 
 type ReadCall = grpc.ServerWritableStream<InstanceType<typeof streamsPb.ReadReq>, InstanceType<typeof streamsPb.ReadResp>>;

@@ -18,16 +18,16 @@ import grpc from '@grpc/grpc-js';
 import serverFeaturesGrpc from '@eventstore/db-client/generated/serverfeatures_grpc_pb.js';
 import serverFeaturesPb from '@eventstore/db-client/generated/serverfeatures_pb.js';
 import streamsGrpc from '@eventstore/db-client/generated/streams_grpc_pb.js';
-import { append, createStandInData, DEFAULT_MAX_APPEND_SIZE, type AppendOutcome, type Expected, type ProposedEvent, type StandInData } from './esdb-test-server-log.js';
 import {
-  appendResponse,
-  batchAppendResponse,
-  exceptionStatus,
-  expectedOf,
-  streamNameOf,
-  type streamsPb,
-  toProposed,
-} from './esdb-test-server-messages.js';
+  append,
+  createStandInData,
+  DEFAULT_MAX_APPEND_SIZE,
+  type AppendOutcome,
+  type Expected,
+  type ProposedEvent,
+  type StandInData,
+} from './esdb-test-server-log.js';
+import { appendResponse, batchAppendResponse, exceptionStatus, expectedOf, streamNameOf, type streamsPb, toProposed } from './esdb-test-server-messages.js';
 import { createAppendSignal, handleRead } from './esdb-test-server-read.js';
 
 export { createStandInData, type StandInData } from './esdb-test-server-log.js';

@@ -64,7 +64,10 @@ t.test('a subscription survives a server drop and restart: every event exactly o
   await store.appendToStream('complaint-1', after, { expectedRevision: 2n });
   const resumed = await pullUntil(messages, countEvents(4));
   t.same(ids(deliveredEvents(resumed)), ids([...during, ...after]), 'no gap, no duplicate, in log order');
-  t.notOk(resumed.some((message) => message.kind === 'caughtUp'), 'caughtUp is said once');
+  t.notOk(
+    resumed.some((message) => message.kind === 'caughtUp'),
+    'caughtUp is said once',
+  );
   await subscription.unsubscribe();
 });
 

@@ -18,10 +18,17 @@ t.test('own writes: the least recently written stream is forgotten first, and re
   own.written('b', 1n);
   own.written('d', 0n);
   t.equal(own.revision('a'), undefined, 'a was written least recently');
-  t.same(['b', 'c', 'd'].map((stream) => own.revision(stream)), [1n, 0n, 0n]);
+  t.same(
+    ['b', 'c', 'd'].map((stream) => own.revision(stream)),
+    [1n, 0n, 0n],
+  );
   own.written('e', 0n);
   t.equal(own.revision('c'), undefined, 'then c: rewriting b made it recent');
   t.equal(own.revision('b'), 1n);
   for (let i = 0; i < 10_000; i++) own.written(`s-${i}`, BigInt(i));
-  t.same(['s-9997', 's-9998', 's-9999', 's-9996'].map((stream) => own.revision(stream)), [9997n, 9998n, 9999n, undefined], 'never more than its capacity');
+  t.same(
+    ['s-9997', 's-9998', 's-9999', 's-9996'].map((stream) => own.revision(stream)),
+    [9997n, 9998n, 9999n, undefined],
+    'never more than its capacity',
+  );
 });

@@ -62,8 +62,16 @@ t.test('a version 1 file is migrated when opened: every event kept at its positi
     'the log reads as it did, position for position',
   );
   const repair = await store.readStream('repair-a');
-  t.same(repair.map((e) => e.id), ['repair-a-0', 'repair-a-1'], 'a stream reads in revision order, without what was removed');
-  t.same((await store.readStream('complaint-c', { direction: 'backwards', maxCount: 1 })).map((e) => e.id), ['complaint-c-1'], 'its last event, the one after was removed');
+  t.same(
+    repair.map((e) => e.id),
+    ['repair-a-0', 'repair-a-1'],
+    'a stream reads in revision order, without what was removed',
+  );
+  t.same(
+    (await store.readStream('complaint-c', { direction: 'backwards', maxCount: 1 })).map((e) => e.id),
+    ['complaint-c-1'],
+    'its last event, the one after was removed',
+  );
 
   const appended = await store.appendToStream('complaint-c', [anEvent()], { expectedRevision: 1n });
   t.equal(appended.nextRevision, 2n, 'a stream goes on from its last revision');
@@ -74,9 +82,15 @@ t.test('a version 1 file is migrated when opened: every event kept at its positi
   const db = new Database(file, { readonly: true });
   t.teardown(() => db.close());
   t.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
-  t.same(db.prepare('SELECT id, name FROM streams ORDER BY id').all(), [
-    { id: 1, name: 'complaint-b' }, { id: 2, name: 'repair-a' }, { id: 3, name: 'complaint-c' },
-  ], 'streams numbered in the order they began');
+  t.same(
+    db.prepare('SELECT id, name FROM streams ORDER BY id').all(),
+    [
+      { id: 1, name: 'complaint-b' },
+      { id: 2, name: 'repair-a' },
+      { id: 3, name: 'complaint-c' },
+    ],
+    'streams numbered in the order they began',
+  );
   t.equal(db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'events_v1'").pluck().get(), 0, 'the old table is gone');
   t.same(db.prepare('SELECT seq FROM sqlite_sequence').pluck().all(), [10], 'one high-water mark, for the new table');
   t.equal(db.pragma('integrity_check', { simple: true }), 'ok');
@@ -119,7 +133,9 @@ t.test('a file from a newer engine is refused, untouched', async (t) => {
   db.exec('CREATE TABLE events (position INTEGER PRIMARY KEY, something_new TEXT)');
   db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
   db.close();
-  t.throws(() => openSqliteEventStore({ file }), { message: new RegExp(`events\\.db: the event store's schema is version ${SCHEMA_VERSION + 1}, newer than this engine's ${SCHEMA_VERSION}`) });
+  t.throws(() => openSqliteEventStore({ file }), {
+    message: new RegExp(`events\\.db: the event store's schema is version ${SCHEMA_VERSION + 1}, newer than this engine's ${SCHEMA_VERSION}`),
+  });
   const after = new Database(file, { readonly: true });
   t.teardown(() => after.close());
   t.equal(after.pragma('user_version', { simple: true }), SCHEMA_VERSION + 1);
@@ -137,7 +153,11 @@ t.test('an append that fails on a new stream leaves no stream behind', async (t)
     store.appendToStream('complaint-2', [event], { expectedRevision: NO_STREAM }),
     store.appendToStream('complaint-3', [anEvent()], { expectedRevision: NO_STREAM }),
   ]);
-  t.same(outcomes.map((o) => o.status), ['rejected', 'fulfilled'], 'the failure is the failing append\u2019s only');
+  t.same(
+    outcomes.map((o) => o.status),
+    ['rejected', 'fulfilled'],
+    'the failure is the failing append\u2019s only',
+  );
   await t.rejects(store.readStream('complaint-2'), { code: 'STREAM_NOT_FOUND' });
   t.equal((await store.appendToStream('complaint-2', [anEvent()], { expectedRevision: NO_STREAM })).nextRevision, 0n, 'and the stream can begin later');
   const db = new Database(file, { readonly: true });
@@ -149,9 +169,16 @@ t.test('every statement of the store finds its rows through an index', async (t)
   const file = await tempFile(t);
   const db = openEventDatabase(file);
   t.teardown(() => db.close());
-  const plan = (sql: string) => db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...Array.from(sql.matchAll(/\?/g), () => 1)).map((row) => (row as { detail: string }).detail);
+  const plan = (sql: string) =>
+    db
+      .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+      .all(...Array.from(sql.matchAll(/\?/g), () => 1))
+      .map((row) => (row as { detail: string }).detail);
   for (const [name, statement] of Object.entries(prepareEventStatements(db))) {
     const steps = plan(statement.source);
-    t.notOk(steps.some((step) => step.startsWith('SCAN')), `${name}: ${steps.join('; ') || 'no read'}`);
+    t.notOk(
+      steps.some((step) => step.startsWith('SCAN')),
+      `${name}: ${steps.join('; ') || 'no read'}`,
+    );
   }
 });

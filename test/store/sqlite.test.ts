@@ -99,7 +99,11 @@ t.test('sqlite: the last revision is known without a read, up to what another co
   t.equal(store.knownRevision!('complaint-1'), 1n, 'changes nothing');
   await other.appendToStream('complaint-1', events(1), { expectedRevision: 1n });
   t.equal(store.knownRevision!('complaint-1'), 1n, 'another connection wrote: not noticed before this one writes');
-  await t.rejects(store.appendToStream('complaint-1', events(1), { expectedRevision: 1n }), { code: 'REVISION_CONFLICT' }, 'an append at the stale revision is refused');
+  await t.rejects(
+    store.appendToStream('complaint-1', events(1), { expectedRevision: 1n }),
+    { code: 'REVISION_CONFLICT' },
+    'an append at the stale revision is refused',
+  );
   t.equal(store.knownRevision!('complaint-1'), undefined, 'and from then on nothing is known');
   t.equal(store.knownRevision!('complaint-2'), undefined, 'not even of streams the other did not touch');
   await store.appendToStream('complaint-1', events(1), { expectedRevision: 2n });
@@ -116,7 +120,10 @@ t.test('sqlite: a checkpoint every 10,000 WAL pages unless told otherwise', asyn
   const dir = await mkdtemp(join(tmpdir(), 'event-store-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const file = join(dir, 'events.db');
-  for (const [pages, expected] of [[undefined, 10_000], [500, 500]] as const) {
+  for (const [pages, expected] of [
+    [undefined, 10_000],
+    [500, 500],
+  ] as const) {
     const db = openEventDatabase(file, pages);
     t.equal(Number(db.pragma('wal_autocheckpoint', { simple: true })), expected);
     db.close();

@@ -20,7 +20,12 @@ const propertyId = z.string().min(1);
 const reportQuery = z.strictObject({ propertyId, period, asOf: instantSchema.optional() });
 const tags = ['audit'];
 
-const importTypes: Record<string, ImportFormat> = { 'text/csv': 'csv', 'application/x-ndjson': 'jsonl', 'application/jsonl': 'jsonl', 'application/x-jsonlines': 'jsonl' };
+const importTypes: Record<string, ImportFormat> = {
+  'text/csv': 'csv',
+  'application/x-ndjson': 'jsonl',
+  'application/jsonl': 'jsonl',
+  'application/x-jsonlines': 'jsonl',
+};
 
 /**
  * The auditor's routes: case replay as of an instant, the compliance report then and now,
@@ -31,97 +36,145 @@ export const auditRoutes = (deps: AuditDeps) => async (fastify: FastifyInstance)
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   for (const type of Object.keys(importTypes)) app.addContentTypeParser(type, { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
-  app.get('/v1/audit/cases/:caseType/:id', {
-    config: { roles: auditRoles },
-    schema: {
-      tags, summary: 'A case exactly as it stood at an instant: state, SLA clocks with their explanation, and the timeline recorded up to then',
-      params: z.strictObject({ caseType: recordTypeSchema, id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a case id') }),
-      querystring: z.strictObject({ asOf: instantSchema.optional() }),
+  app.get(
+    '/v1/audit/cases/:caseType/:id',
+    {
+      config: { roles: auditRoles },
+      schema: {
+        tags,
+        summary: 'A case exactly as it stood at an instant: state, SLA clocks with their explanation, and the timeline recorded up to then',
+        params: z.strictObject({ caseType: recordTypeSchema, id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a case id') }),
+        querystring: z.strictObject({ asOf: instantSchema.optional() }),
+      },
     },
-  }, async (request) => {
-    const replay = await replayCase(deps, request.params.caseType, request.params.id, auditInstant(request.query.asOf, deps.clock.now()));
-    authorizeProperty(request.principal)(replay.propertyId!);
-    return replay;
-  });
-
-  app.get('/v1/audit/compliance', {
-    config: { roles: auditRoles },
-    schema: { tags, summary: 'The compliance report as it stood at asOf next to the report now, with the cases that explain each difference', querystring: reportQuery },
-  }, async (request) => {
-    authorizeProperty(request.principal)(request.query.propertyId);
-    return reportAsOf(deps, request.query);
-  });
-
-  app.post('/v1/audit/what-if', {
-    config: { roles: auditRoles },
-    bodyLimit: 4 * 1024 * 1024,
-    schema: {
-      tags, summary: 'The compliance report under an uploaded ruleset, computed without writing anything, against the actual one',
-      description: '`rules.files` holds the parsed files of a rules directory by their relative name (e.g. `sla.yaml`, `calendars/cn-mainland.yaml`).',
-      body: z.strictObject({ propertyId, period, asOf: instantSchema.optional(), rules: z.strictObject({ files: z.record(z.string(), z.unknown()) }) }),
+    async (request) => {
+      const replay = await replayCase(deps, request.params.caseType, request.params.id, auditInstant(request.query.asOf, deps.clock.now()));
+      authorizeProperty(request.principal)(replay.propertyId!);
+      return replay;
     },
-  }, async (request) => {
-    const { rules, ...query } = request.body;
-    authorizeProperty(request.principal)(query.propertyId);
-    return whatIf(deps, query, rulesetOf(rules.files));
-  });
+  );
 
-  app.get('/v1/audit/backdating', {
-    config: { roles: auditRoles },
-    schema: {
-      tags, summary: 'Events whose claimed time differs from the recorded one by more than a threshold, grouped by actor',
-      querystring: z.strictObject({ propertyId, thresholdMinutes: z.coerce.number().min(0).default(0), from: instantSchema.optional(), to: instantSchema.optional() }),
+  app.get(
+    '/v1/audit/compliance',
+    {
+      config: { roles: auditRoles },
+      schema: {
+        tags,
+        summary: 'The compliance report as it stood at asOf next to the report now, with the cases that explain each difference',
+        querystring: reportQuery,
+      },
     },
-  }, async (request) => {
-    authorizeProperty(request.principal)(request.query.propertyId);
-    const { from, to, ...rest } = request.query;
-    return backdatingReport(deps.store, { ...rest, ...(from ? { from } : {}), ...(to ? { to } : {}) });
-  });
-
-  app.get('/v1/audit/verify', {
-    config: { roles: auditRoles },
-    schema: { tags, summary: "Recomputes every case's hash chain and reports the first broken link per case", querystring: z.strictObject({ propertyId }) },
-  }, async (request) => {
-    authorizeProperty(request.principal)(request.query.propertyId);
-    return verifyLog(deps.store, { propertyId: request.query.propertyId });
-  });
-
-  app.get('/v1/audit/anchor', {
-    config: { roles: auditRoles },
-    schema: {
-      tags, summary: 'A digest of the whole event log up to its last event, to keep outside the store (docs/audit.md)',
-      description: 'Roles auditor and admin, with a token for all properties.',
+    async (request) => {
+      authorizeProperty(request.principal)(request.query.propertyId);
+      return reportAsOf(deps, request.query);
     },
-  }, async (request) => {
-    requireAllProperties(request.principal, 'an anchor covers the whole log,');
-    return takeAnchor(deps.store, deps.clock.now().toString());
-  });
+  );
 
-  app.post('/v1/audit/anchor/check', {
-    config: { roles: auditRoles },
-    schema: {
-      tags, summary: 'Whether the log up to an anchor taken earlier is unchanged: findings head_missing, events_missing, events_inserted, content_changed',
-      description: 'The body is an anchor as GET /v1/audit/anchor returned it. Roles auditor and admin, with a token for all properties.',
-      body: logAnchorSchema,
+  app.post(
+    '/v1/audit/what-if',
+    {
+      config: { roles: auditRoles },
+      bodyLimit: 4 * 1024 * 1024,
+      schema: {
+        tags,
+        summary: 'The compliance report under an uploaded ruleset, computed without writing anything, against the actual one',
+        description: '`rules.files` holds the parsed files of a rules directory by their relative name (e.g. `sla.yaml`, `calendars/cn-mainland.yaml`).',
+        body: z.strictObject({ propertyId, period, asOf: instantSchema.optional(), rules: z.strictObject({ files: z.record(z.string(), z.unknown()) }) }),
+      },
     },
-  }, async (request) => {
-    requireAllProperties(request.principal, 'an anchor covers the whole log,');
-    return checkAnchor(deps.store, request.body);
-  });
+    async (request) => {
+      const { rules, ...query } = request.body;
+      authorizeProperty(request.principal)(query.propertyId);
+      return whatIf(deps, query, rulesetOf(rules.files));
+    },
+  );
 
-  app.post('/v1/admin/import', {
-    config: { roles: ['admin'] },
-    bodyLimit: 64 * 1024 * 1024,
-    schema: {
-      tags, summary: 'Historical import: one row per event (docs/audit.md); each source case is imported whole or not at all',
-      description: 'Body: a JSON array of rows, JSON lines (application/x-ndjson) or CSV (text/csv) with a `fields` JSON column. Rejected rows are reported with row number, field and reason; running the same import again writes nothing.',
-      querystring: z.strictObject({ dryRun: z.enum(['true', 'false']).optional() }),
-      body: z.union([z.array(z.unknown()), z.string()]),
+  app.get(
+    '/v1/audit/backdating',
+    {
+      config: { roles: auditRoles },
+      schema: {
+        tags,
+        summary: 'Events whose claimed time differs from the recorded one by more than a threshold, grouped by actor',
+        querystring: z.strictObject({
+          propertyId,
+          thresholdMinutes: z.coerce.number().min(0).default(0),
+          from: instantSchema.optional(),
+          to: instantSchema.optional(),
+        }),
+      },
     },
-  }, async (request) => {
-    const type = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase() ?? '';
-    const body = request.body;
-    const parsed = parseImport(body, typeof body === 'string' ? importTypes[type] : undefined);
-    return importCases(deps, parsed, { dryRun: request.query.dryRun === 'true', authorize: authorizeProperty(request.principal) });
-  });
+    async (request) => {
+      authorizeProperty(request.principal)(request.query.propertyId);
+      const { from, to, ...rest } = request.query;
+      return backdatingReport(deps.store, { ...rest, ...(from ? { from } : {}), ...(to ? { to } : {}) });
+    },
+  );
+
+  app.get(
+    '/v1/audit/verify',
+    {
+      config: { roles: auditRoles },
+      schema: { tags, summary: "Recomputes every case's hash chain and reports the first broken link per case", querystring: z.strictObject({ propertyId }) },
+    },
+    async (request) => {
+      authorizeProperty(request.principal)(request.query.propertyId);
+      return verifyLog(deps.store, { propertyId: request.query.propertyId });
+    },
+  );
+
+  app.get(
+    '/v1/audit/anchor',
+    {
+      config: { roles: auditRoles },
+      schema: {
+        tags,
+        summary: 'A digest of the whole event log up to its last event, to keep outside the store (docs/audit.md)',
+        description: 'Roles auditor and admin, with a token for all properties.',
+      },
+    },
+    async (request) => {
+      requireAllProperties(request.principal, 'an anchor covers the whole log,');
+      return takeAnchor(deps.store, deps.clock.now().toString());
+    },
+  );
+
+  app.post(
+    '/v1/audit/anchor/check',
+    {
+      config: { roles: auditRoles },
+      schema: {
+        tags,
+        summary: 'Whether the log up to an anchor taken earlier is unchanged: findings head_missing, events_missing, events_inserted, content_changed',
+        description: 'The body is an anchor as GET /v1/audit/anchor returned it. Roles auditor and admin, with a token for all properties.',
+        body: logAnchorSchema,
+      },
+    },
+    async (request) => {
+      requireAllProperties(request.principal, 'an anchor covers the whole log,');
+      return checkAnchor(deps.store, request.body);
+    },
+  );
+
+  app.post(
+    '/v1/admin/import',
+    {
+      config: { roles: ['admin'] },
+      bodyLimit: 64 * 1024 * 1024,
+      schema: {
+        tags,
+        summary: 'Historical import: one row per event (docs/audit.md); each source case is imported whole or not at all',
+        description:
+          'Body: a JSON array of rows, JSON lines (application/x-ndjson) or CSV (text/csv) with a `fields` JSON column. Rejected rows are reported with row number, field and reason; running the same import again writes nothing.',
+        querystring: z.strictObject({ dryRun: z.enum(['true', 'false']).optional() }),
+        body: z.union([z.array(z.unknown()), z.string()]),
+      },
+    },
+    async (request) => {
+      const type = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase() ?? '';
+      const body = request.body;
+      const parsed = parseImport(body, typeof body === 'string' ? importTypes[type] : undefined);
+      return importCases(deps, parsed, { dryRun: request.query.dryRun === 'true', authorize: authorizeProperty(request.principal) });
+    },
+  );
 };

@@ -18,20 +18,21 @@ declare module 'fastify' {
 
 const NAMESPACE = '8d7f3c21-9e4b-5a6d-b1c0-2f3e4d5a6b7c';
 
-
 /** Who may read a record (within the properties of the token). */
 export const readRoles: readonly Role[] = ['frontdesk', 'dispatcher', 'technician', 'finance', 'inspector', 'manager', 'auditor', 'admin'];
 
 /** The headers a write route reads: a retry key and the revision the caller saw. */
 export const commandHeaders = z.object({
   'idempotency-key': z.string().min(1).max(200).optional(),
-  'if-match': z.string().regex(/^(W\/)?"?\d+"?$/, 'a revision, e.g. "3"').optional(),
+  'if-match': z
+    .string()
+    .regex(/^(W\/)?"?\d+"?$/, 'a revision, e.g. "3"')
+    .optional(),
 });
 
 export const etag = (revision: bigint) => `"${revision}"`;
 
-const ifMatch = (header: string | undefined): bigint | undefined =>
-  header === undefined ? undefined : BigInt(header.replace(/^W\//, '').replaceAll('"', ''));
+const ifMatch = (header: string | undefined): bigint | undefined => (header === undefined ? undefined : BigInt(header.replace(/^W\//, '').replaceAll('"', '')));
 
 /**
  * A retried request must not write twice. With an Idempotency-Key the command id (and for a
@@ -49,10 +50,17 @@ const commandIdentity = (request: FastifyRequest, key: string | undefined, targe
   }
   const seed = `${request.principal!.tokenId}:${key}`;
   const commandSeed = target ? `${seed}:${target.caseType}:${target.caseId}` : seed;
-  return { commandId: `idem-${createHash('sha256').update(commandSeed).digest('hex').slice(0, 32)}`, minted: false, derivedCaseId: target ? undefined : uuidv5(seed, NAMESPACE) };
+  return {
+    commandId: `idem-${createHash('sha256').update(commandSeed).digest('hex').slice(0, 32)}`,
+    minted: false,
+    derivedCaseId: target ? undefined : uuidv5(seed, NAMESPACE),
+  };
 };
 
-const actorOf = (request: FastifyRequest) => ({ id: request.principal!.label === 'ADMIN_TOKEN' ? 'admin' : request.principal!.tokenId, role: request.principal!.role });
+const actorOf = (request: FastifyRequest) => ({
+  id: request.principal!.label === 'ADMIN_TOKEN' ? 'admin' : request.principal!.tokenId,
+  role: request.principal!.role,
+});
 
 /** One command of a record's lifecycle, as a route received it. */
 export interface CommandOrder {
@@ -71,30 +79,29 @@ export interface CommandOrder {
  * `idempotent-replayed`), If-Match on an existing record, and the new revision as ETag. A
  * created record answers 201 with its Location; an action answers its record's new state.
  */
-export const commandRunner = (deps: { cases: CaseService; clock: Clock }) =>
-  async (request: FastifyRequest, reply: FastifyReply, order: CommandOrder) => {
-    const { caseType, spec, fields, occurredAt } = order;
-    const headers = request.headers as z.infer<typeof commandHeaders>;
-    const target = order.caseId === undefined ? undefined : { caseType, caseId: order.caseId };
-    const { commandId, minted, derivedCaseId } = commandIdentity(request, headers['idempotency-key'], target, deps.clock);
-    // A record with a natural key (a unit's fee ledger for a month) has the id of that key.
-    const natural = target ? undefined : spec.naturalId?.(fields);
-    const caseId = target?.caseId ?? natural ?? derivedCaseId!;
-    const result = await deps.cases.execute({
-      caseType,
-      command: { caseId, name: spec.name, payload: fields, commandId, actor: actorOf(request), ...(occurredAt ? { occurredAt } : {}) },
-      ...(target ? { expectedRevision: ifMatch(headers['if-match']) } : {}),
-      authorize: authorizeProperty(request.principal),
-      mintedCommandId: minted,
-      mintedCaseId: minted && !target && natural === undefined,
-    });
-    request.applied = { caseType, caseId, action: spec.name, revision: String(result.revision), replayed: result.replayed };
-    reply.header('etag', etag(result.revision));
-    if (result.replayed) reply.header('idempotent-replayed', 'true');
-    if (!target) {
-      reply.header('location', `/v1/${recordOf(caseType).segment}/${caseId}`);
-      return reply.status(201).send({ id: caseId, revision: Number(result.revision) });
-    }
-    return { id: caseId, revision: Number(result.revision), state: result.state.snapshot.state };
-  };
+export const commandRunner = (deps: { cases: CaseService; clock: Clock }) => async (request: FastifyRequest, reply: FastifyReply, order: CommandOrder) => {
+  const { caseType, spec, fields, occurredAt } = order;
+  const headers = request.headers as z.infer<typeof commandHeaders>;
+  const target = order.caseId === undefined ? undefined : { caseType, caseId: order.caseId };
+  const { commandId, minted, derivedCaseId } = commandIdentity(request, headers['idempotency-key'], target, deps.clock);
+  // A record with a natural key (a unit's fee ledger for a month) has the id of that key.
+  const natural = target ? undefined : spec.naturalId?.(fields);
+  const caseId = target?.caseId ?? natural ?? derivedCaseId!;
+  const result = await deps.cases.execute({
+    caseType,
+    command: { caseId, name: spec.name, payload: fields, commandId, actor: actorOf(request), ...(occurredAt ? { occurredAt } : {}) },
+    ...(target ? { expectedRevision: ifMatch(headers['if-match']) } : {}),
+    authorize: authorizeProperty(request.principal),
+    mintedCommandId: minted,
+    mintedCaseId: minted && !target && natural === undefined,
+  });
+  request.applied = { caseType, caseId, action: spec.name, revision: String(result.revision), replayed: result.replayed };
+  reply.header('etag', etag(result.revision));
+  if (result.replayed) reply.header('idempotent-replayed', 'true');
+  if (!target) {
+    reply.header('location', `/v1/${recordOf(caseType).segment}/${caseId}`);
+    return reply.status(201).send({ id: caseId, revision: Number(result.revision) });
+  }
+  return { id: caseId, revision: Number(result.revision), state: result.state.snapshot.state };
+};
 export type CommandRunner = ReturnType<typeof commandRunner>;

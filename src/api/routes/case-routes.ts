@@ -55,21 +55,27 @@ export const caseRoutes = (deps: { cases: CaseService; rulesets: RulesetRegistry
     };
     const notFound = (id: string) => problem(404, 'CASE_NOT_FOUND', `${noun} ${id} does not exist`, { caseType, caseId: id });
 
-    app.get(`${base}/:id`, { config: { roles: readRoles }, schema: { tags: [tag], summary: `The ${noun} now: state, allowed actions, SLA clocks`, params: caseIdParams } },
+    app.get(
+      `${base}/:id`,
+      { config: { roles: readRoles }, schema: { tags: [tag], summary: `The ${noun} now: state, allowed actions, SLA clocks`, params: caseIdParams } },
       async (request, reply) => {
         const history = await loadVisible(request, request.params.id);
         if (!history) return reply.status(404).type('application/problem+json').send(notFound(request.params.id));
         const ruleset = await deps.rulesets.get(history.state.rulesetVersion!);
         reply.header('etag', etag(history.state.revision!));
         return caseView(history, ruleset, deps.clock.now(), deps.rulesets.current);
-      });
+      },
+    );
 
-    app.get(`${base}/:id/events`, { config: { roles: readRoles }, schema: { tags: [tag], summary: `The ${noun}'s history with metadata`, params: caseIdParams } },
+    app.get(
+      `${base}/:id/events`,
+      { config: { roles: readRoles }, schema: { tags: [tag], summary: `The ${noun}'s history with metadata`, params: caseIdParams } },
       async (request, reply) => {
         const history = await loadVisible(request, request.params.id);
         if (!history) return reply.status(404).type('application/problem+json').send(notFound(request.params.id));
         reply.header('etag', etag(history.state.revision!));
         return { id: request.params.id, revision: Number(history.state.revision), events: history.events.map((e, i) => ({ revision: i, ...e })) };
-      });
+      },
+    );
   }
 };

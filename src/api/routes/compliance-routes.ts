@@ -12,23 +12,27 @@ const query = z.strictObject({
 });
 
 export const complianceRoutes = (compliance: ComplianceService) => async (fastify: FastifyInstance) => {
-  fastify.withTypeProvider<ZodTypeProvider>().get('/v1/compliance', {
-    config: { roles: ['manager', 'auditor', 'admin'] },
-    schema: {
-      tags: ['compliance'],
-      summary: 'The agreement compliance report of a property for a month, quarter or year, now or as of an instant',
-      description: 'KPI ids and definitions as in docs/domain.md and docs/kpis.md. Send `Accept: text/csv` for a CSV export of the same figures.',
-      querystring: query,
+  fastify.withTypeProvider<ZodTypeProvider>().get(
+    '/v1/compliance',
+    {
+      config: { roles: ['manager', 'auditor', 'admin'] },
+      schema: {
+        tags: ['compliance'],
+        summary: 'The agreement compliance report of a property for a month, quarter or year, now or as of an instant',
+        description: 'KPI ids and definitions as in docs/domain.md and docs/kpis.md. Send `Accept: text/csv` for a CSV export of the same figures.',
+        querystring: query,
+      },
     },
-  }, async (request, reply) => {
-    authorizeProperty(request.principal)(request.query.propertyId);
-    const report = await compliance.report(request.query);
-    if (request.headers.accept?.includes('text/csv')) {
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="compliance-${report.propertyId}-${report.period}.csv"`)
-        .send(complianceCsv(report));
-    }
-    return report;
-  });
+    async (request, reply) => {
+      authorizeProperty(request.principal)(request.query.propertyId);
+      const report = await compliance.report(request.query);
+      if (request.headers.accept?.includes('text/csv')) {
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="compliance-${report.propertyId}-${report.period}.csv"`)
+          .send(complianceCsv(report));
+      }
+      return report;
+    },
+  );
 };

@@ -34,8 +34,12 @@ const APP_CACHE = 'no-cache';
 /** Vendor builds change only with package.json; a day, then revalidated by ETag. */
 const VENDOR_CACHE = 'public, max-age=86400';
 
-const asset = (body: Buffer, type: string, cacheControl: string): Asset =>
-  ({ body, type, cacheControl, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` });
+const asset = (body: Buffer, type: string, cacheControl: string): Asset => ({
+  body,
+  type,
+  cacheControl,
+  etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
+});
 
 /** The directory holding web/index.html: walks up from this module (src/… when run, dist/src/… when built). */
 const findWebDir = (): string => {
@@ -68,7 +72,9 @@ const withoutSourceMap = (text: string) => text.replace(/\n?\/\/# sourceMappingU
  * it by its hash, and scripts otherwise only from this server.
  */
 const contentSecurityPolicy = (html: string): string => {
-  const scripts = [...html.matchAll(/<script type="importmap">([\s\S]*?)<\/script>/g)].map((m) => `'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`);
+  const scripts = [...html.matchAll(/<script type="importmap">([\s\S]*?)<\/script>/g)].map(
+    (m) => `'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`,
+  );
   return [
     "default-src 'none'",
     `script-src 'self' ${scripts.join(' ')}`,
@@ -123,18 +129,22 @@ export const dashboardPageRoutes = (deps: { rulesets: RulesetRegistry }) => asyn
    * see (with their zone) and the category and department names in Chinese and English, and the record types (their names,
    * states, events and actions).
    */
-  app.get('/dashboard/session', {
-    config: { roles: dashboardRoles },
-    schema: { tags: ['dashboard'], summary: 'For the dashboard page: the caller\'s role, visible properties and the category names (zh/en)' },
-  }, async (request) => {
-    const principal = request.principal!;
-    const ruleset = deps.rulesets.current;
-    const properties = ruleset.spec.properties
-      .filter((p) => principal.properties === '*' || principal.properties.includes(p.id))
-      .map((p) => {
-        const property = ruleset.property(p.id)!;
-        return { id: p.id, name: p.name, timeZone: property.timeZone, agreement: { id: property.agreementRules.id, name: property.agreementRules.name } };
-      });
-    return { role: principal.role, properties, categories: ruleset.spec.categories, records: recordsMetaFor(ruleset), fields: fieldLabels };
-  });
+  app.get(
+    '/dashboard/session',
+    {
+      config: { roles: dashboardRoles },
+      schema: { tags: ['dashboard'], summary: "For the dashboard page: the caller's role, visible properties and the category names (zh/en)" },
+    },
+    async (request) => {
+      const principal = request.principal!;
+      const ruleset = deps.rulesets.current;
+      const properties = ruleset.spec.properties
+        .filter((p) => principal.properties === '*' || principal.properties.includes(p.id))
+        .map((p) => {
+          const property = ruleset.property(p.id)!;
+          return { id: p.id, name: p.name, timeZone: property.timeZone, agreement: { id: property.agreementRules.id, name: property.agreementRules.name } };
+        });
+      return { role: principal.role, properties, categories: ruleset.spec.categories, records: recordsMetaFor(ruleset), fields: fieldLabels };
+    },
+  );
 };

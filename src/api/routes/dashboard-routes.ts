@@ -6,7 +6,14 @@ import { z } from 'zod';
 import type { Clock, ManualClock } from '../../runtime/clock.js';
 import type { RulesetRegistry } from '../../ruleset/registry.js';
 import { InvalidCommandError } from '../../domain/case/errors.js';
-import { dashboardFigures, isMissingTable, type CaseCounts, type DashboardFigures, type DashboardFiguresQuery, type DashboardFilters } from '../../projections/dashboard-queries.js';
+import {
+  dashboardFigures,
+  isMissingTable,
+  type CaseCounts,
+  type DashboardFigures,
+  type DashboardFiguresQuery,
+  type DashboardFilters,
+} from '../../projections/dashboard-queries.js';
 import type { ProjectionRunner } from '../../projections/runner.js';
 import { authorizeProperty } from '../auth/plugin.js';
 import { problem, sendProblem, type Problem } from '../problem.js';
@@ -63,7 +70,12 @@ export const dashboardRoutes = (deps: DashboardDeps) => async (fastify: FastifyI
   /** The dashboard now, or the problem that prevents it. */
   const dashboard = async ({ propertyId, limit, ...given }: DashboardQuery): Promise<Dashboard | Problem> => {
     const property = deps.rulesets.current.property(propertyId);
-    if (!property) throw new InvalidCommandError('propertyId', `unknown property "${propertyId}"`, deps.rulesets.current.spec.properties.map((p) => p.id));
+    if (!property)
+      throw new InvalidCommandError(
+        'propertyId',
+        `unknown property "${propertyId}"`,
+        deps.rulesets.current.spec.properties.map((p) => p.id),
+      );
     if (!deps.readModels) return unavailable('this server keeps no read models; the dashboard needs them');
     const now = deps.clock.now();
     const today = now.toZonedDateTimeISO(property.timeZone).toPlainDate().toString();
@@ -77,25 +89,37 @@ export const dashboardRoutes = (deps: DashboardDeps) => async (fastify: FastifyI
       throw error;
     }
     const lag = deps.projections
-      ? (await deps.projections.status()).map((s) => ({ projection: s.name, events: s.lagEvents, capped: s.lagCapped, seconds: s.lagSeconds, caughtUp: s.caughtUp, error: s.error }))
+      ? (await deps.projections.status()).map((s) => ({
+          projection: s.name,
+          events: s.lagEvents,
+          capped: s.lagCapped,
+          seconds: s.lagSeconds,
+          caughtUp: s.caughtUp,
+          error: s.error,
+        }))
       : null;
     return { propertyId, asOf: now.toString(), timeZone: property.timeZone, today, filters, ...figures, lag };
   };
   const isProblem = (value: Dashboard | Problem): value is Problem => 'code' in value && 'status' in value;
 
-  app.get('/v1/dashboard', {
-    config: { roles },
-    schema: {
-      tags: ['dashboard'],
-      summary: 'Live figures of a property: open cases by state, clocks at risk and missed, today\'s intake, load per department and technician',
-      description: 'From the `cases` read model, as of now. Filters narrow every figure to the matching cases. 503 READ_MODELS_UNAVAILABLE when the server keeps no read models.',
-      querystring: dashboardQuery,
+  app.get(
+    '/v1/dashboard',
+    {
+      config: { roles },
+      schema: {
+        tags: ['dashboard'],
+        summary: "Live figures of a property: open cases by state, clocks at risk and missed, today's intake, load per department and technician",
+        description:
+          'From the `cases` read model, as of now. Filters narrow every figure to the matching cases. 503 READ_MODELS_UNAVAILABLE when the server keeps no read models.',
+        querystring: dashboardQuery,
+      },
     },
-  }, async (request, reply) => {
-    authorizeProperty(request.principal)(request.query.propertyId);
-    const result = await dashboard(request.query);
-    return isProblem(result) ? sendProblem(reply, result) : result;
-  });
+    async (request, reply) => {
+      authorizeProperty(request.principal)(request.query.propertyId);
+      const result = await dashboard(request.query);
+      return isProblem(result) ? sendProblem(reply, result) : result;
+    },
+  );
 
   /** Open streams, ended when the server closes so close() does not wait on them. */
   const streams = new Set<ServerResponse>();
@@ -103,76 +127,81 @@ export const dashboardRoutes = (deps: DashboardDeps) => async (fastify: FastifyI
     for (const raw of streams) raw.end();
   });
 
-  app.get('/v1/dashboard/stream', {
-    config: { roles },
-    schema: {
-      tags: ['dashboard'],
-      summary: 'The dashboard (same query) as Server-Sent Events: sent on connect, again when the property\'s cases or the clock change',
-      description: 'Each message is `event: dashboard` with an increasing `id:` and the dashboard as JSON in `data:`; at most a few a second; '
-        + 'a `: keep-alive` comment every 15 s. Authenticate with the bearer header (read it with fetch streaming, not EventSource).',
-      querystring: dashboardQuery,
+  app.get(
+    '/v1/dashboard/stream',
+    {
+      config: { roles },
+      schema: {
+        tags: ['dashboard'],
+        summary: "The dashboard (same query) as Server-Sent Events: sent on connect, again when the property's cases or the clock change",
+        description:
+          'Each message is `event: dashboard` with an increasing `id:` and the dashboard as JSON in `data:`; at most a few a second; ' +
+          'a `: keep-alive` comment every 15 s. Authenticate with the bearer header (read it with fetch streaming, not EventSource).',
+        querystring: dashboardQuery,
+      },
     },
-  }, async (request, reply) => {
-    const { propertyId } = request.query;
-    authorizeProperty(request.principal)(propertyId);
-    const first = await dashboard(request.query);
-    if (isProblem(first)) return sendProblem(reply, first);
+    async (request, reply) => {
+      const { propertyId } = request.query;
+      authorizeProperty(request.principal)(propertyId);
+      const first = await dashboard(request.query);
+      if (isProblem(first)) return sendProblem(reply, first);
 
-    reply.hijack();
-    const raw = reply.raw;
-    raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache',
-      'x-accel-buffering': 'no',
-      connection: 'keep-alive',
-      'x-request-id': request.id,
-    });
-    streams.add(raw);
-    let sequence = 0;
-    const send = (event: string, data: unknown) => raw.write(`id: ${++sequence}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    send('dashboard', first);
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        'x-accel-buffering': 'no',
+        connection: 'keep-alive',
+        'x-request-id': request.id,
+      });
+      streams.add(raw);
+      let sequence = 0;
+      const send = (event: string, data: unknown) => raw.write(`id: ${++sequence}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      send('dashboard', first);
 
-    // Throttle: a change marks the stream dirty; one send at a time, at most one per minIntervalMs.
-    let closed = false;
-    let dirty = false;
-    let busy = false;
-    let timer: NodeJS.Timeout | undefined;
-    let last = Date.now();
-    const flush = async () => {
-      timer = undefined;
-      if (closed || !dirty) return;
-      dirty = false;
-      busy = true;
-      last = Date.now();
-      try {
-        const next = await dashboard(request.query);
-        if (!closed) send(isProblem(next) ? 'problem' : 'dashboard', next);
-      } catch (error) {
-        request.log.warn({ err: error }, 'dashboard stream: refresh failed');
-      } finally {
-        busy = false;
-      }
-      if (dirty) schedule();
-    };
-    const schedule = () => {
-      dirty = true;
-      if (closed || busy || timer) return;
-      timer = setTimeout(() => void flush(), Math.max(0, last + minIntervalMs - Date.now()));
-    };
+      // Throttle: a change marks the stream dirty; one send at a time, at most one per minIntervalMs.
+      let closed = false;
+      let dirty = false;
+      let busy = false;
+      let timer: NodeJS.Timeout | undefined;
+      let last = Date.now();
+      const flush = async () => {
+        timer = undefined;
+        if (closed || !dirty) return;
+        dirty = false;
+        busy = true;
+        last = Date.now();
+        try {
+          const next = await dashboard(request.query);
+          if (!closed) send(isProblem(next) ? 'problem' : 'dashboard', next);
+        } catch (error) {
+          request.log.warn({ err: error }, 'dashboard stream: refresh failed');
+        } finally {
+          busy = false;
+        }
+        if (dirty) schedule();
+      };
+      const schedule = () => {
+        dirty = true;
+        if (closed || busy || timer) return;
+        timer = setTimeout(() => void flush(), Math.max(0, last + minIntervalMs - Date.now()));
+      };
 
-    const unsubscribe = [
-      deps.projections?.onApplied((summary) => {
-        if (summary.properties.has(propertyId)) schedule();
-      }),
-      deps.manualClock?.onChange(() => schedule()),
-    ];
-    const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), keepAliveMs);
-    raw.on('close', () => {
-      closed = true;
-      clearInterval(keepAlive);
-      clearTimeout(timer);
-      for (const stop of unsubscribe) stop?.();
-      streams.delete(raw);
-    });
-  });
+      const unsubscribe = [
+        deps.projections?.onApplied((summary) => {
+          if (summary.properties.has(propertyId)) schedule();
+        }),
+        deps.manualClock?.onChange(() => schedule()),
+      ];
+      const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), keepAliveMs);
+      raw.on('close', () => {
+        closed = true;
+        clearInterval(keepAlive);
+        clearTimeout(timer);
+        for (const stop of unsubscribe) stop?.();
+        streams.delete(raw);
+      });
+    },
+  );
 };

@@ -63,8 +63,12 @@ export const formOf = (command: Pick<AnyCommandSpec<unknown>, 'payload'>, caseTy
       }
       const choices = ruleChoices(name, caseType, ruleset) ?? property.enum?.map((id) => ({ id }));
       fields.push({
-        name, label: fieldLabels[name] ?? { zh: name, en: name }, kind: choices ? 'choice' : kindOf(property), required: isRequired,
-        ...(property.maxLength === undefined ? {} : { maxLength: property.maxLength }), ...(choices ? { choices } : {}),
+        name,
+        label: fieldLabels[name] ?? { zh: name, en: name },
+        kind: choices ? 'choice' : kindOf(property),
+        required: isRequired,
+        ...(property.maxLength === undefined ? {} : { maxLength: property.maxLength }),
+        ...(choices ? { choices } : {}),
       });
     }
   };

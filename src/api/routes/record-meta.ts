@@ -19,7 +19,11 @@ export const recordsMeta = (ruleset: Ruleset) =>
     type: record.type,
     segment: record.segment,
     label: record.labels.record,
-    states: record.lifecycle.states.map((id) => ({ id, label: (record.labels.states as Record<string, { zh: string; en: string }>)[id]!, ended: record.endedStates.includes(id) })),
+    states: record.lifecycle.states.map((id) => ({
+      id,
+      label: (record.labels.states as Record<string, { zh: string; en: string }>)[id]!,
+      ended: record.endedStates.includes(id),
+    })),
     events: Object.keys(record.events.schemas).map((type) => ({ type, label: record.labels.events[type]! })),
     actions: record.lifecycle.commands
       .filter((command) => command.roles.some((role) => role !== 'system'))
@@ -46,8 +50,12 @@ export const recordsMetaFor = (ruleset: Ruleset) => {
 };
 
 export const recordMetaRoutes = (deps: { rulesets: RulesetRegistry }) => async (app: FastifyInstance) => {
-  app.get('/v1/meta/records', {
-    config: { roles: readRoles },
-    schema: { tags: ['meta'], summary: 'Each record type: its names, states, events and actions with their forms (zh/en)' },
-  }, async () => ({ records: recordsMetaFor(deps.rulesets.current), fields: fieldLabels }));
+  app.get(
+    '/v1/meta/records',
+    {
+      config: { roles: readRoles },
+      schema: { tags: ['meta'], summary: 'Each record type: its names, states, events and actions with their forms (zh/en)' },
+    },
+    async () => ({ records: recordsMetaFor(deps.rulesets.current), fields: fieldLabels }),
+  );
 };

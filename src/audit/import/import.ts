@@ -54,10 +54,14 @@ const readRow = (raw: RawRow): ImportRow | RowProblem => {
 const fieldOf = (error: unknown): string => {
   if (!isEngineError(error)) return 'row';
   switch (error.code) {
-    case 'INVALID_COMMAND': return `fields.${String(error.details.field ?? '')}`.replace(/\.(payload|action)?$/, '') || 'fields';
-    case 'OCCURRED_AT_REFUSED': return 'occurredAt';
-    case 'FORBIDDEN': return 'propertyId';
-    default: return 'action';
+    case 'INVALID_COMMAND':
+      return `fields.${String(error.details.field ?? '')}`.replace(/\.(payload|action)?$/, '') || 'fields';
+    case 'OCCURRED_AT_REFUSED':
+      return 'occurredAt';
+    case 'FORBIDDEN':
+      return 'propertyId';
+    default:
+      return 'action';
   }
 };
 
@@ -95,14 +99,27 @@ const naturalIdOf = (caseType: RecordType, first: ImportRow): string | undefined
 type CasePlan = { events: DomainEvent[]; revision: bigint | null; existing: number } | { problem: RowProblem & { code?: string } };
 
 /** Decides every row of one case in memory, after what the store already holds of it; writes nothing. */
-const planCase = async (deps: ImportDeps, caseType: RecordType, caseId: string, rows: readonly ImportRow[], authorize?: (propertyId: string) => void): Promise<CasePlan> => {
+const planCase = async (
+  deps: ImportDeps,
+  caseType: RecordType,
+  caseId: string,
+  rows: readonly ImportRow[],
+  authorize?: (propertyId: string) => void,
+): Promise<CasePlan> => {
   const lifecycle = recordOf(caseType).lifecycle;
   const history = await loadCase(deps.store, caseType, caseId);
   const commandIds = rows.map(commandIdOf);
   const existing = history.events.map((e) => e.metadata.commandId);
   const differsAt = existing.findIndex((id, i) => id !== commandIds[i]);
   if (differsAt >= 0) {
-    return { problem: { row: rows[Math.min(differsAt, rows.length - 1)]!.row, field: 'row', message: 'the case was already imported with other rows: a source case is imported once, whole', code: 'IMPORT_CONFLICT' } };
+    return {
+      problem: {
+        row: rows[Math.min(differsAt, rows.length - 1)]!.row,
+        field: 'row',
+        message: 'the case was already imported with other rows: a source case is imported once, whole',
+        code: 'IMPORT_CONFLICT',
+      },
+    };
   }
   let state: CaseState<unknown> = history.state;
   const events: DomainEvent[] = [];
@@ -111,11 +128,23 @@ const planCase = async (deps: ImportDeps, caseType: RecordType, caseId: string, 
     if (i < existing.length) continue;
     const spec = lifecycle.commands.find((c) => c.name === row.action);
     if (spec && !spec.roles.includes(row.role)) {
-      return { problem: { row: row.row, field: 'role', message: `role ${row.role} may not ${row.action} a ${caseType}; allowed: ${spec.roles.join(', ')}`, code: 'FORBIDDEN' } };
+      return {
+        problem: {
+          row: row.row,
+          field: 'role',
+          message: `role ${row.role} may not ${row.action} a ${caseType}; allowed: ${spec.roles.join(', ')}`,
+          code: 'FORBIDDEN',
+        },
+      };
     }
     const command: CaseCommand = {
-      caseId, name: row.action, payload: row.fields, commandId: commandIds[i]!, actor: { id: row.actor, role: row.role },
-      occurredAt: row.occurredAt, correlationId: `import-${caseId}`,
+      caseId,
+      name: row.action,
+      payload: row.fields,
+      commandId: commandIds[i]!,
+      actor: { id: row.actor, role: row.role },
+      occurredAt: row.occurredAt,
+      correlationId: `import-${caseId}`,
     };
     try {
       const propertyId = state.propertyId ?? (row.fields.propertyId as string | undefined);

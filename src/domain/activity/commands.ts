@@ -19,9 +19,13 @@ const withinHouseholds = (participants: number, propertyId: string, ruleset: Rul
 /** The activity commands, named as the API's actions. */
 export const activityCommands: readonly AnyCommandSpec<ActivityFacts>[] = [
   command({
-    name: 'record', summary: 'Record a community activity held (社区活动)', creates: true, roles: deskRoles,
+    name: 'record',
+    summary: 'Record a community activity held (社区活动)',
+    creates: true,
+    roles: deskRoles,
     payload: s.ActivityHeld,
-    emits: ['ActivityHeld'], toEvent: (data) => ({ type: 'ActivityHeld', data }),
+    emits: ['ActivityHeld'],
+    toEvent: (data) => ({ type: 'ActivityHeld', data }),
     validate: (data, ruleset, _facts, context) => {
       withinHouseholds(data.participants, data.propertyId, ruleset);
       const property = ruleset.property(data.propertyId)!;
@@ -30,14 +34,20 @@ export const activityCommands: readonly AnyCommandSpec<ActivityFacts>[] = [
       const window = ruleset.intake.recordWindowDays;
       if (Temporal.PlainDate.compare(heldOn, today) > 0) throw new InvalidCommandError('heldOn', `${data.heldOn} is after today (${today})`);
       if (Temporal.PlainDate.compare(heldOn, today.subtract({ days: window })) < 0) {
-        throw new InvalidCommandError('heldOn', `${data.heldOn} is more than ${window} days before today (${today}); the ruleset (intake.yaml recordWindowDays) allows ${window}`);
+        throw new InvalidCommandError(
+          'heldOn',
+          `${data.heldOn} is more than ${window} days before today (${today}); the ruleset (intake.yaml recordWindowDays) allows ${window}`,
+        );
       }
     },
   }),
   command({
-    name: 'correct-participation', summary: 'Correct the count of participating households, with a reason', roles: deskRoles,
+    name: 'correct-participation',
+    summary: 'Correct the count of participating households, with a reason',
+    roles: deskRoles,
     payload: s.ActivityParticipationCorrected,
-    emits: ['ActivityParticipationCorrected'], toEvent: (data) => ({ type: 'ActivityParticipationCorrected', data }),
+    emits: ['ActivityParticipationCorrected'],
+    toEvent: (data) => ({ type: 'ActivityParticipationCorrected', data }),
     validate: (data, ruleset, facts) => withinHouseholds(data.participants, facts.propertyId, ruleset),
   }),
 ];

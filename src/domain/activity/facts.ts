@@ -25,7 +25,8 @@ export const applyActivityEvent = (facts: ActivityFacts, event: ActivityMachineE
     }
     case 'ActivityParticipationCorrected':
       return {
-        ...facts, participants: event.data.participants,
+        ...facts,
+        participants: event.data.participants,
         corrections: [...facts.corrections, { participants: event.data.participants, reason: event.data.reason, at: event.at }],
       };
   }

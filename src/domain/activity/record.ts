@@ -69,7 +69,12 @@ export const activityRecord = recordType<'activity', ActivityFacts, ActivityKpi>
   clocks: noClocks,
   kpi: {
     of: (caseId, f, _ruleset, property) => ({
-      caseType: 'activity', caseId, propertyId: f.propertyId, receivedDate: reportingDate(f)!, participants: f.participants, households: property.households ?? null,
+      caseType: 'activity',
+      caseId,
+      propertyId: f.propertyId,
+      receivedDate: reportingDate(f)!,
+      participants: f.participants,
+      households: property.households ?? null,
     }),
     encode: (r) => [r.caseType, r.caseId, r.receivedDate, r.participants, r.households] satisfies StoredActivity,
     decode: (stored, propertyId) => {

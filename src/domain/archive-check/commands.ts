@@ -7,12 +7,20 @@ const s = archiveCheckEventSchemas;
 /** The owner-archive check commands, named as the API's actions. */
 export const archiveCheckCommands: readonly AnyCommandSpec<ArchiveCheckFacts>[] = [
   command({
-    name: 'record', summary: 'Record the check of an owner\'s record (档案核查)', creates: true, roles: deskRoles,
+    name: 'record',
+    summary: "Record the check of an owner's record (档案核查)",
+    creates: true,
+    roles: deskRoles,
     payload: s.ArchiveChecked,
-    emits: ['ArchiveChecked'], toEvent: (data) => ({ type: 'ArchiveChecked', data }),
+    emits: ['ArchiveChecked'],
+    toEvent: (data) => ({ type: 'ArchiveChecked', data }),
   }),
   command({
-    name: 'correct', summary: 'The record found wrong has been corrected', roles: deskRoles,
-    payload: s.ArchiveCorrected, emits: ['ArchiveCorrected'], toEvent: (data) => ({ type: 'ArchiveCorrected', data }),
+    name: 'correct',
+    summary: 'The record found wrong has been corrected',
+    roles: deskRoles,
+    payload: s.ArchiveCorrected,
+    emits: ['ArchiveCorrected'],
+    toEvent: (data) => ({ type: 'ArchiveCorrected', data }),
   }),
 ];

@@ -4,12 +4,18 @@ import { noClocks } from '../sla/subject.js';
 import type { ArchiveCheckFacts } from './facts.js';
 import { archiveCheckLifecycle } from './lifecycle.js';
 
-const check = checkKpi<ArchiveCheckFacts>((f) => f.checkedAt, (f) => f.correct);
+const check = checkKpi<ArchiveCheckFacts>(
+  (f) => f.checkedAt,
+  (f) => f.correct,
+);
 
 const labels: RecordLabels = {
   record: { zh: '档案核查', en: 'Archive check' },
   states: {
-    new: { zh: '新建', en: 'New' }, correct: { zh: '档案正确', en: 'Correct' }, incorrect: { zh: '档案有误', en: 'Incorrect' }, corrected: { zh: '已更正', en: 'Corrected' },
+    new: { zh: '新建', en: 'New' },
+    correct: { zh: '档案正确', en: 'Correct' },
+    incorrect: { zh: '档案有误', en: 'Incorrect' },
+    corrected: { zh: '已更正', en: 'Corrected' },
   },
   events: { ArchiveChecked: { zh: '档案核查', en: 'Record checked' }, ArchiveCorrected: { zh: '档案更正', en: 'Record corrected' } },
   actions: { record: { zh: '登记', en: 'Record' }, correct: { zh: '更正档案', en: 'Correct the record' } },

@@ -20,7 +20,10 @@ export const CALENDAR_YEAR_UNPUBLISHED = 'CALENDAR_YEAR_UNPUBLISHED' as const;
  */
 export class CalendarYearUnpublishedError extends EngineError {
   readonly code = CALENDAR_YEAR_UNPUBLISHED;
-  constructor(readonly calendarId: string, readonly year: number) {
+  constructor(
+    readonly calendarId: string,
+    readonly year: number,
+  ) {
     super(`calendar ${calendarId} has no published holiday schedule for ${year}`, { calendarId, year });
   }
 }
@@ -30,7 +33,11 @@ export const CALENDAR_NO_WORKING_DAY = 'CALENDAR_NO_WORKING_DAY' as const;
 /** A search for the next working day ran through a whole year of rest days: the calendar is wrong. */
 export class CalendarNoWorkingDayError extends EngineError {
   readonly code = CALENDAR_NO_WORKING_DAY;
-  constructor(readonly calendarId: string, readonly after: string, readonly searchedDays: number) {
+  constructor(
+    readonly calendarId: string,
+    readonly after: string,
+    readonly searchedDays: number,
+  ) {
     super(`calendar ${calendarId} has no working day in the ${searchedDays} days after ${after}`, {
       calendarId,
       after,

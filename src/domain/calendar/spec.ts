@@ -31,17 +31,11 @@ const isTimeZone = (zone: string): boolean => {
 
 // YAML 1.2 reads 2025-01-01 as a string; a spec read with YAML 1.1 timestamps would hand us a Date,
 // which this schema refuses rather than guess the zone it was meant in.
-const isoDate = z
-  .string({ error: 'a date must be written YYYY-MM-DD' })
-  .refine((text) => parseDate(text) !== undefined, {
-    error: (issue) => `${String(issue.input)} is not a calendar date (YYYY-MM-DD)`,
-  });
+const isoDate = z.string({ error: 'a date must be written YYYY-MM-DD' }).refine((text) => parseDate(text) !== undefined, {
+  error: (issue) => `${String(issue.input)} is not a calendar date (YYYY-MM-DD)`,
+});
 
-const weekday = z
-  .number()
-  .int()
-  .min(1, 'a weekday is 1 (Monday) to 7 (Sunday)')
-  .max(7, 'a weekday is 1 (Monday) to 7 (Sunday)');
+const weekday = z.number().int().min(1, 'a weekday is 1 (Monday) to 7 (Sunday)').max(7, 'a weekday is 1 (Monday) to 7 (Sunday)');
 
 const clockTime = z.string().regex(CLOCK_TIME, 'a time of day must be written HH:MM (00:00–23:59)');
 
@@ -60,10 +54,7 @@ const publishedYearSchema = z.strictObject({
    * for "no holidays"; a year that truly has none says so with `holidays: []`.
    */
   holidays: z.array(holidaySchema, {
-    error: (issue) =>
-      issue.input === undefined
-        ? 'a published year must list its holidays (write `holidays: []` for a year with none)'
-        : undefined,
+    error: (issue) => (issue.input === undefined ? 'a published year must list its holidays (write `holidays: []` for a year with none)' : undefined),
   }),
   /** Make-up workdays (调休上班): rest-weekdays that are worked this time. */
   workdays: z.array(isoDate).default([]),
@@ -159,7 +150,5 @@ export type CalendarSpecInput = z.input<typeof calendarSpecSchema>;
 export function parseCalendarSpec(input: unknown): CalendarSpec {
   const result = calendarSpecSchema.safeParse(input);
   if (result.success) return result.data;
-  throw new CalendarSpecInvalidError(
-    result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
-  );
+  throw new CalendarSpecInvalidError(result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })));
 }

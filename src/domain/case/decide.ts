@@ -76,7 +76,12 @@ export const allowedCommands = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>,
 
 const findCommand = <F>(lifecycle: Lifecycle<F>, name: string): AnyCommandSpec<F> => {
   const spec = lifecycle.commands.find((c) => c.name === name);
-  if (!spec) throw new InvalidCommandError('action', `unknown ${lifecycle.caseType} action "${name}"`, lifecycle.commands.map((c) => c.name));
+  if (!spec)
+    throw new InvalidCommandError(
+      'action',
+      `unknown ${lifecycle.caseType} action "${name}"`,
+      lifecycle.commands.map((c) => c.name),
+    );
   return spec;
 };
 
@@ -102,7 +107,11 @@ export const decide = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, command:
   const propertyId = spec.creates ? (payload as { propertyId: string }).propertyId : state.propertyId!;
   const { ruleset } = context;
   if (!ruleset.property(propertyId)) {
-    throw new InvalidCommandError('propertyId', `unknown property "${propertyId}"`, ruleset.spec.properties.map((p) => p.id));
+    throw new InvalidCommandError(
+      'propertyId',
+      `unknown property "${propertyId}"`,
+      ruleset.spec.properties.map((p) => p.id),
+    );
   }
 
   const occurredAt = effectiveOccurredAt({
@@ -117,7 +126,9 @@ export const decide = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, command:
   const draft = spec.toEvent(payload, facts);
   if (!lifecycle.can(state.snapshot, { ...draft, at: occurredAt })) {
     const allowed = allowedCommands(lifecycle, state, ruleset);
-    const reason = lifecycle.handles(state.snapshot, draft.type) ? (lifecycle.refusal(state.snapshot, { ...draft, at: occurredAt }) ?? 'a guard of the lifecycle refused this payload') : undefined;
+    const reason = lifecycle.handles(state.snapshot, draft.type)
+      ? (lifecycle.refusal(state.snapshot, { ...draft, at: occurredAt }) ?? 'a guard of the lifecycle refused this payload')
+      : undefined;
     throw new TransitionNotAllowedError(spec.name, state.snapshot.state, allowed, reason);
   }
   const refusal = spec.policy?.(facts, ruleset, propertyId);

@@ -77,7 +77,11 @@ export const lifecycle = <F, E extends MachineInput>(options: {
   const used = new Set([...table.values()].flatMap((byEvent) => [...byEvent.values()].flat().map((edge) => edge.guardName)));
   for (const name of Object.keys(guards)) if (!used.has(name)) throw new Error(`${caseType}: guard ${name} is declared but no transition uses it`);
   for (const name of used) if (name !== undefined && !(name in guards)) throw new Error(`${caseType}: guard ${name} has no rule`);
-  const finals = new Set(Object.entries(machine.config.states ?? {}).filter(([, node]) => (node as { type?: string }).type === 'final').map(([key]) => key));
+  const finals = new Set(
+    Object.entries(machine.config.states ?? {})
+      .filter(([, node]) => (node as { type?: string }).type === 'final')
+      .map(([key]) => key),
+  );
   const initial = initialTransition(machine)[0] as AnyMachineSnapshot;
   const edges = (snapshot: LifecycleSnapshot<F>, eventType: string): readonly Edge[] => table.get(snapshot.state)?.get(eventType) ?? [];
   const possible = (edge: Edge, facts: F) => edge.guardName === undefined || (guards[edge.guardName]!.possible?.(facts) ?? true);
@@ -103,7 +107,12 @@ export const lifecycle = <F, E extends MachineInput>(options: {
       return { state, facts, done: finals.has(state) };
     },
     next: (snapshot, event) => {
-      const next = tableTransition(table, { state: snapshot.state, context: snapshot.facts }, event as E, options.apply as (context: never, event: E) => unknown);
+      const next = tableTransition(
+        table,
+        { state: snapshot.state, context: snapshot.facts },
+        event as E,
+        options.apply as (context: never, event: E) => unknown,
+      );
       return next && { state: next.state, facts: next.context as F, done: finals.has(next.state) };
     },
   };

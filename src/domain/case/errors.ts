@@ -3,7 +3,10 @@ import { EngineError, hasCode } from '../../errors.js';
 export const CASE_NOT_FOUND = 'CASE_NOT_FOUND' as const;
 export class CaseNotFoundError extends EngineError {
   readonly code = CASE_NOT_FOUND;
-  constructor(readonly caseType: string, readonly caseId: string) {
+  constructor(
+    readonly caseType: string,
+    readonly caseId: string,
+  ) {
     super(`${caseType} ${caseId} does not exist`, { caseType, caseId });
   }
 }
@@ -12,7 +15,10 @@ export const isCaseNotFound = hasCode<CaseNotFoundError>(CASE_NOT_FOUND);
 export const CASE_ALREADY_EXISTS = 'CASE_ALREADY_EXISTS' as const;
 export class CaseAlreadyExistsError extends EngineError {
   readonly code = CASE_ALREADY_EXISTS;
-  constructor(readonly caseType: string, readonly caseId: string) {
+  constructor(
+    readonly caseType: string,
+    readonly caseId: string,
+  ) {
     super(`${caseType} ${caseId} already exists`, { caseType, caseId });
   }
 }
@@ -24,7 +30,13 @@ export const TRANSITION_NOT_ALLOWED = 'TRANSITION_NOT_ALLOWED' as const;
  */
 export class TransitionNotAllowedError extends EngineError {
   readonly code = TRANSITION_NOT_ALLOWED;
-  constructor(readonly command: string, readonly state: string, readonly allowed: readonly string[], reason?: string, readonly rule?: string) {
+  constructor(
+    readonly command: string,
+    readonly state: string,
+    readonly allowed: readonly string[],
+    reason?: string,
+    readonly rule?: string,
+  ) {
     super(
       `${command} is not allowed in state ${state}${reason ? ` (${reason}${rule ? `; rule ${rule}` : ''})` : ''}; allowed now: ${allowed.join(', ') || 'nothing (the case is finished)'}`,
       { command, state, allowed, ...(reason ? { reason } : {}), ...(rule ? { rule } : {}) },
@@ -37,7 +49,11 @@ export const INVALID_COMMAND = 'INVALID_COMMAND' as const;
 /** The command is well-formed but names something the ruleset does not know, or breaks a rule. */
 export class InvalidCommandError extends EngineError {
   readonly code = INVALID_COMMAND;
-  constructor(readonly field: string, message: string, readonly allowed?: readonly string[]) {
+  constructor(
+    readonly field: string,
+    message: string,
+    readonly allowed?: readonly string[],
+  ) {
     super(`${field}: ${message}`, { field, ...(allowed ? { allowed } : {}) });
   }
 }
@@ -47,7 +63,11 @@ export const OCCURRED_AT_REFUSED = 'OCCURRED_AT_REFUSED' as const;
 /** A claimed time in the future, beyond the back-dating allowance, or before the case's previous event. */
 export class OccurredAtRefusedError extends EngineError {
   readonly code = OCCURRED_AT_REFUSED;
-  constructor(readonly occurredAt: string, readonly reason: 'future' | 'beyond_backdating_allowance' | 'before_previous_event', message: string) {
+  constructor(
+    readonly occurredAt: string,
+    readonly reason: 'future' | 'beyond_backdating_allowance' | 'before_previous_event',
+    message: string,
+  ) {
     super(message, { field: 'occurredAt', occurredAt, reason });
   }
 }
@@ -57,7 +77,11 @@ export const CORRUPT_HISTORY = 'CORRUPT_HISTORY' as const;
 /** A stored event the lifecycle cannot accept: history was written by something other than decide. */
 export class CorruptHistoryError extends EngineError {
   readonly code = CORRUPT_HISTORY;
-  constructor(readonly caseId: string, readonly eventType: string, readonly state: string) {
+  constructor(
+    readonly caseId: string,
+    readonly eventType: string,
+    readonly state: string,
+  ) {
     super(`stored event ${eventType} of case ${caseId} is not allowed in state ${state}`, { caseId, eventType, state });
   }
 }
@@ -70,7 +94,11 @@ export const COMMAND_ID_REUSED = 'COMMAND_ID_REUSED' as const;
  */
 export class CommandIdReusedError extends EngineError {
   readonly code = COMMAND_ID_REUSED;
-  constructor(readonly caseType: string, readonly caseId: string, readonly difference: string) {
+  constructor(
+    readonly caseType: string,
+    readonly caseId: string,
+    readonly difference: string,
+  ) {
     super(
       `this request's idempotency key was already used on ${caseType} ${caseId} for a different request (${difference}); ` +
         'a key names one request: send a new key for a new request',

@@ -15,7 +15,8 @@ interface FollowedUp {
  * not closed until it has been followed up. Reopening or reworking clears the callbacks, and
  * another callback replaces the last rating; an escalation after the rating also follows it up.
  */
-export const followUpBeforeClosing = (caseType: 'complaint' | 'repair') =>
+export const followUpBeforeClosing =
+  (caseType: 'complaint' | 'repair') =>
   (facts: FollowedUp, ruleset: Ruleset, propertyId: string): PolicyRefusal | undefined => {
     const agreement = ruleset.property(propertyId)?.agreementRules;
     if (agreement?.followUp[caseType] !== 'required') return undefined;
@@ -25,8 +26,9 @@ export const followUpBeforeClosing = (caseType: 'complaint' | 'repair') =>
     if (facts.escalations?.some((e) => epochMillis(e.at) >= rated)) return undefined;
     return {
       rule: `${agreement.file} followUp.${caseType}: required`,
-      reason: caseType === 'complaint'
-        ? 'the last callback was dissatisfied: reopen, escalate or call back again first'
-        : 'the last callback was dissatisfied: rework or call back again first',
+      reason:
+        caseType === 'complaint'
+          ? 'the last callback was dissatisfied: reopen, escalate or call back again first'
+          : 'the last callback was dissatisfied: rework or call back again first',
     };
   };

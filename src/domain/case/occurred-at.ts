@@ -25,7 +25,11 @@ export const effectiveOccurredAt = (options: {
   let at = claimed === undefined ? nowNs : epochNanos(claimed);
   if (at - nowNs > BigInt(intake.futureToleranceSeconds) * NANOS_PER_SECOND) {
     const ahead = Temporal.Instant.fromEpochNanoseconds(at).since(now).total('seconds');
-    throw new OccurredAtRefusedError(claimed!, 'future', `occurredAt ${claimed} is ${Math.ceil(ahead)} s ahead of the server clock (${now.toString()}); future times are refused`);
+    throw new OccurredAtRefusedError(
+      claimed!,
+      'future',
+      `occurredAt ${claimed} is ${Math.ceil(ahead)} s ahead of the server clock (${now.toString()}); future times are refused`,
+    );
   }
   if (at > nowNs) at = nowNs;
   if (!imported && nowNs - at > BigInt(intake.backdatingAllowanceMinutes) * NANOS_PER_MINUTE) {
@@ -37,7 +41,11 @@ export const effectiveOccurredAt = (options: {
     );
   }
   if (previous !== null && at < epochNanos(previous)) {
-    throw new OccurredAtRefusedError(claimed ?? isoOfNanos(at), 'before_previous_event', `occurredAt ${isoOfNanos(at)} is before the case's previous event (${previous})`);
+    throw new OccurredAtRefusedError(
+      claimed ?? isoOfNanos(at),
+      'before_previous_event',
+      `occurredAt ${isoOfNanos(at)} is before the case's previous event (${previous})`,
+    );
   }
   return isoOfNanos(at);
 };

@@ -57,23 +57,33 @@ export const transitionTable = (machine: AnyStateMachine): TransitionTable => {
   const table = new Map<string, Map<string, Edge[]>>();
   for (const [key, state] of Object.entries(states)) {
     const extra = Object.keys(state).find((field) => !STATE_KEYS.has(field));
-    if (extra !== undefined || (state.type !== undefined && state.type !== 'atomic' && state.type !== 'final')) refuse(`state ${key} is not a plain atomic state`);
+    if (extra !== undefined || (state.type !== undefined && state.type !== 'atomic' && state.type !== 'final'))
+      refuse(`state ${key} is not a plain atomic state`);
     const byEvent = new Map<string, Edge[]>();
     for (const [eventType, written] of Object.entries(state.on ?? {})) {
       if (eventType.includes('*')) refuse(`state ${key} has a wildcard transition`);
       const transitions = (Array.isArray(written) ? written : [written]) as ReadonlyArray<TransitionConfig | string>;
-      byEvent.set(eventType, transitions.map((transition): Edge => {
-        const { target, guard, actions } = typeof transition === 'string' ? { target: transition } as TransitionConfig : transition;
-        if (typeof transition !== 'string' && Object.keys(transition).some((field) => !TRANSITION_KEYS.has(field))) refuse(`${key} on ${eventType} has behaviour the table does not read`);
-        if (guard !== undefined && typeof guard !== 'string') refuse(`a guard of ${key} on ${eventType} is not named`);
-        const check = guard === undefined ? undefined : guards[guard as string];
-        if (guard !== undefined && typeof check !== 'function') refuse(`guard ${String(guard)} is not implemented as a plain function`);
-        if (target !== undefined && (typeof target !== 'string' || !(target in states))) refuse(`${key} on ${eventType} does not target one sibling state`);
-        const named = actions === undefined ? [] : Array.isArray(actions) ? actions : [actions];
-        if (named.some((action) => action !== RECORD_ACTION)) refuse(`an action of ${key} on ${eventType} is not "${RECORD_ACTION}"`);
-        if (named.length === 0 && target === undefined) refuse(`${key} on ${eventType} neither moves nor records`);
-        return { guardName: guard as string | undefined, guard: check as GuardTest | undefined, target: target as string | undefined, records: named.length > 0 };
-      }));
+      byEvent.set(
+        eventType,
+        transitions.map((transition): Edge => {
+          const { target, guard, actions } = typeof transition === 'string' ? ({ target: transition } as TransitionConfig) : transition;
+          if (typeof transition !== 'string' && Object.keys(transition).some((field) => !TRANSITION_KEYS.has(field)))
+            refuse(`${key} on ${eventType} has behaviour the table does not read`);
+          if (guard !== undefined && typeof guard !== 'string') refuse(`a guard of ${key} on ${eventType} is not named`);
+          const check = guard === undefined ? undefined : guards[guard as string];
+          if (guard !== undefined && typeof check !== 'function') refuse(`guard ${String(guard)} is not implemented as a plain function`);
+          if (target !== undefined && (typeof target !== 'string' || !(target in states))) refuse(`${key} on ${eventType} does not target one sibling state`);
+          const named = actions === undefined ? [] : Array.isArray(actions) ? actions : [actions];
+          if (named.some((action) => action !== RECORD_ACTION)) refuse(`an action of ${key} on ${eventType} is not "${RECORD_ACTION}"`);
+          if (named.length === 0 && target === undefined) refuse(`${key} on ${eventType} neither moves nor records`);
+          return {
+            guardName: guard as string | undefined,
+            guard: check as GuardTest | undefined,
+            target: target as string | undefined,
+            records: named.length > 0,
+          };
+        }),
+      );
     }
     table.set(key, byEvent);
   }
@@ -84,7 +94,10 @@ const passes = (edge: Edge, from: TableState, event: unknown) => edge.guard === 
 
 /** Whether the machine accepts `event` in `from` (a transition whose guard passes), as XState's `can` answers. */
 export const tableAccepts = (table: TransitionTable, from: TableState, event: { readonly type: string }): boolean =>
-  table.get(from.state)?.get(event.type)?.some((edge) => passes(edge, from, event)) ?? false;
+  table
+    .get(from.state)
+    ?.get(event.type)
+    ?.some((edge) => passes(edge, from, event)) ?? false;
 
 /**
  * The state and context after `event`, as XState's transition computes them (the first candidate
@@ -92,9 +105,15 @@ export const tableAccepts = (table: TransitionTable, from: TableState, event: { 
  * as the machine's `record` action assigns it); undefined when the machine does not accept the event.
  */
 export const tableTransition = <E extends { readonly type: string }>(
-  table: TransitionTable, from: TableState, event: E, apply: (context: never, event: E) => unknown,
+  table: TransitionTable,
+  from: TableState,
+  event: E,
+  apply: (context: never, event: E) => unknown,
 ): TableState | undefined => {
-  const edge = table.get(from.state)?.get(event.type)?.find((candidate) => passes(candidate, from, event));
+  const edge = table
+    .get(from.state)
+    ?.get(event.type)
+    ?.find((candidate) => passes(candidate, from, event));
   if (edge === undefined) return undefined;
   return { state: edge.target ?? from.state, context: edge.records ? Object.assign({}, from.context, apply(from.context as never, event)) : from.context };
 };

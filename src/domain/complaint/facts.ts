@@ -30,10 +30,25 @@ export interface ComplaintFacts {
 }
 
 export const emptyComplaintFacts: ComplaintFacts = {
-  propertyId: '', category: '', unit: '', channel: '',
-  receivedAt: null, handlingStartedAt: null, department: null, assignments: [],
-  resolvedAt: null, ownerNotifiedAt: null, callbacks: [], allCallbacks: [], reopenings: [], escalations: [],
-  closedAt: null, closedWithoutCallback: false, withdrawnAt: null, rejectedAt: null, misses: [],
+  propertyId: '',
+  category: '',
+  unit: '',
+  channel: '',
+  receivedAt: null,
+  handlingStartedAt: null,
+  department: null,
+  assignments: [],
+  resolvedAt: null,
+  ownerNotifiedAt: null,
+  callbacks: [],
+  allCallbacks: [],
+  reopenings: [],
+  escalations: [],
+  closedAt: null,
+  closedWithoutCallback: false,
+  withdrawnAt: null,
+  rejectedAt: null,
+  misses: [],
 };
 
 export const applyComplaintEvent = (facts: ComplaintFacts, event: ComplaintMachineEvent): ComplaintFacts => {
@@ -59,7 +74,10 @@ export const applyComplaintEvent = (facts: ComplaintFacts, event: ComplaintMachi
       return { ...facts, closedAt: at, closedWithoutCallback: event.data.withoutCallback };
     case 'ComplaintReopened':
       return {
-        ...facts, resolvedAt: null, ownerNotifiedAt: null, callbacks: [],
+        ...facts,
+        resolvedAt: null,
+        ownerNotifiedAt: null,
+        callbacks: [],
         reopenings: [...facts.reopenings, { at, reason: event.data.reason }],
       };
     case 'ComplaintEscalated':

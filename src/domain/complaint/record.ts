@@ -35,32 +35,72 @@ export const complaintRecord = recordType<'complaint', ComplaintFacts, KpiCase>(
   lifecycle: complaintLifecycle,
   endedStates: ['closed', 'withdrawn', 'rejected'],
   rules: {
-    milestones: Object.keys(clocks.milestones), pausableStates: [], categories: 'required', complexity: false, followUpDefault: 'required',
+    milestones: Object.keys(clocks.milestones),
+    pausableStates: [],
+    categories: 'required',
+    complexity: false,
+    followUpDefault: 'required',
   },
   clocks,
   kpi: {
-    of: (caseId, f, ruleset, property) => caseKpi(clockSubject('complaint', clocks, f), caseId, {
-      receivedAt: f.receivedAt!, completionClock: 'resolution', voidedAt: f.withdrawnAt, rejectedAt: f.rejectedAt, closedAt: f.closedAt,
-      closedWithCallback: !f.closedWithoutCallback, callbacks: f.allCallbacks,
-    }, reportingDate(f, property.timeZone)!, ruleset),
+    of: (caseId, f, ruleset, property) =>
+      caseKpi(
+        clockSubject('complaint', clocks, f),
+        caseId,
+        {
+          receivedAt: f.receivedAt!,
+          completionClock: 'resolution',
+          voidedAt: f.withdrawnAt,
+          rejectedAt: f.rejectedAt,
+          closedAt: f.closedAt,
+          closedWithCallback: !f.closedWithoutCallback,
+          callbacks: f.allCallbacks,
+        },
+        reportingDate(f, property.timeZone)!,
+        ruleset,
+      ),
     encode: storedKpiCase,
     decode: kpiCaseFromStored,
     callbacks: true,
     definitions: {
-      'complaint.timely_handling': byClock('complaint', (c) => c.response, (c) => voidedBefore(c, c.response)),
+      'complaint.timely_handling': byClock(
+        'complaint',
+        (c) => c.response,
+        (c) => voidedBefore(c, c.response),
+      ),
       'complaint.resolution_rate': perRecord<KpiCase>('cases', (c, { period }, count) => {
         if (c.caseType !== 'complaint' || !inPeriod(c.receivedDate, period)) return;
         count(c.caseId, c.voidedAt !== null || c.rejectedAt !== null ? 'excluded' : c.completion?.stoppedAt != null ? 'success' : 'failure');
       }),
-      'complaint.resolution_timely': byClock('complaint', (c) => c.completion, (c) => c.voidedAt !== null || c.rejectedAt !== null),
+      'complaint.resolution_timely': byClock(
+        'complaint',
+        (c) => c.completion,
+        (c) => c.voidedAt !== null || c.rejectedAt !== null,
+      ),
     },
   },
   row: (f) => ({
-    received: f.receivedAt, place: f.unit, category: f.category, channel: f.channel, complexity: null, department: f.department, technicianId: null,
+    received: f.receivedAt,
+    place: f.unit,
+    category: f.category,
+    channel: f.channel,
+    complexity: null,
+    department: f.department,
+    technicianId: null,
   }),
   reportingDate,
-  derivedInputs: (f) => JSON.stringify([
-    f.category, f.callbacks[0]?.at, f.allCallbacks, f.closedAt, f.closedWithoutCallback, f.misses.length,
-    f.receivedAt, f.handlingStartedAt, f.resolvedAt, f.withdrawnAt, f.rejectedAt,
-  ]),
+  derivedInputs: (f) =>
+    JSON.stringify([
+      f.category,
+      f.callbacks[0]?.at,
+      f.allCallbacks,
+      f.closedAt,
+      f.closedWithoutCallback,
+      f.misses.length,
+      f.receivedAt,
+      f.handlingStartedAt,
+      f.resolvedAt,
+      f.withdrawnAt,
+      f.rejectedAt,
+    ]),
 });

@@ -19,30 +19,47 @@ const withinOwed = (amountFen: number, facts: FeeFacts, what: string) => {
 /** The fee-ledger commands, named as the API's actions. */
 export const feeCommands: readonly AnyCommandSpec<FeeFacts>[] = [
   command({
-    name: 'bill', summary: 'Bill a unit for a month (opens its ledger)', creates: true, roles: financeRoles,
+    name: 'bill',
+    summary: 'Bill a unit for a month (opens its ledger)',
+    creates: true,
+    roles: financeRoles,
     payload: s.FeeBilled,
-    emits: ['FeeBilled'], toEvent: (data) => ({ type: 'FeeBilled', data }),
+    emits: ['FeeBilled'],
+    toEvent: (data) => ({ type: 'FeeBilled', data }),
     naturalId: (data) => feeLedgerId(data.propertyId, data.unit, data.period),
     validate: (data) => {
       if (data.dueDate < `${data.period}-01`) throw new InvalidCommandError('dueDate', `due ${data.dueDate}, before the billing month ${data.period} begins`);
     },
   }),
   command({
-    name: 'pay', summary: 'Record a payment (收费)', roles: financeRoles,
-    payload: s.FeePaid, emits: ['FeePaid'], toEvent: (data) => ({ type: 'FeePaid', data }),
+    name: 'pay',
+    summary: 'Record a payment (收费)',
+    roles: financeRoles,
+    payload: s.FeePaid,
+    emits: ['FeePaid'],
+    toEvent: (data) => ({ type: 'FeePaid', data }),
     validate: (data, _ruleset, facts) => withinOwed(data.amountFen, facts, 'a payment'),
   }),
   command({
-    name: 'waive', summary: 'Waive part or all of what is owed (减免), with a reason', roles: financeRoles,
-    payload: s.FeeWaived, emits: ['FeeWaived'], toEvent: (data) => ({ type: 'FeeWaived', data }),
+    name: 'waive',
+    summary: 'Waive part or all of what is owed (减免), with a reason',
+    roles: financeRoles,
+    payload: s.FeeWaived,
+    emits: ['FeeWaived'],
+    toEvent: (data) => ({ type: 'FeeWaived', data }),
     validate: (data, _ruleset, facts) => withinOwed(data.amountFen, facts, 'a waiver'),
   }),
   command({
-    name: 'refund', summary: 'Refund part or all of what was paid (退款), with a reason', roles: financeRoles,
-    payload: s.FeeRefunded, emits: ['FeeRefunded'], toEvent: (data) => ({ type: 'FeeRefunded', data }),
+    name: 'refund',
+    summary: 'Refund part or all of what was paid (退款), with a reason',
+    roles: financeRoles,
+    payload: s.FeeRefunded,
+    emits: ['FeeRefunded'],
+    toEvent: (data) => ({ type: 'FeeRefunded', data }),
     validate: (data, _ruleset, facts) => {
       const collected = collectedFen(facts);
-      if (data.amountFen > collected) throw new InvalidCommandError('amountFen', `a refund of ${data.amountFen} fen is more than the ${collected} fen collected`);
+      if (data.amountFen > collected)
+        throw new InvalidCommandError('amountFen', `a refund of ${data.amountFen} fen is more than the ${collected} fen collected`);
     },
   }),
 ];

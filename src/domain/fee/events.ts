@@ -5,7 +5,8 @@ import { optionalNote, text } from '../events/shared.js';
  * An amount of money in fen (分), the smallest unit of the yuan: a positive integer, never a
  * float, so that sums and shares are exact. The bound keeps every sum a safe integer.
  */
-export const fenSchema = z.number({ error: 'an amount in fen: a whole number (1 yuan = 100 fen)' })
+export const fenSchema = z
+  .number({ error: 'an amount in fen: a whole number (1 yuan = 100 fen)' })
   .int('an amount in fen: a whole number, no fractions of a fen (1 yuan = 100 fen)')
   .positive('an amount in fen must be greater than 0')
   .max(100_000_000_000, 'an amount in fen of at most 100,000,000,000 (one billion yuan)');

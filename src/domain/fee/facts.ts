@@ -23,7 +23,15 @@ export interface FeeFacts {
 }
 
 export const emptyFeeFacts: FeeFacts = {
-  propertyId: '', unit: '', period: '', dueDate: '', billedAt: null, billedFen: 0, payments: [], waivers: [], refunds: [],
+  propertyId: '',
+  unit: '',
+  period: '',
+  dueDate: '',
+  billedAt: null,
+  billedFen: 0,
+  payments: [],
+  waivers: [],
+  refunds: [],
 };
 
 const sum = (movements: readonly Movement[]): number => movements.reduce((total, m) => total + m.amountFen, 0);

@@ -31,10 +31,16 @@ const labels: RecordLabels = {
   record: { zh: '物业费台账', en: 'Fee ledger' },
   states: { new: { zh: '新建', en: 'New' }, outstanding: { zh: '未结清', en: 'Outstanding' }, settled: { zh: '已结清', en: 'Settled' } },
   events: {
-    FeeBilled: { zh: '开账', en: 'Billed' }, FeePaid: { zh: '收费', en: 'Paid' }, FeeWaived: { zh: '减免', en: 'Waived' }, FeeRefunded: { zh: '退款', en: 'Refunded' },
+    FeeBilled: { zh: '开账', en: 'Billed' },
+    FeePaid: { zh: '收费', en: 'Paid' },
+    FeeWaived: { zh: '减免', en: 'Waived' },
+    FeeRefunded: { zh: '退款', en: 'Refunded' },
   },
   actions: {
-    bill: { zh: '开账', en: 'Bill' }, pay: { zh: '收费', en: 'Record payment' }, waive: { zh: '减免', en: 'Waive' }, refund: { zh: '退款', en: 'Refund' },
+    bill: { zh: '开账', en: 'Bill' },
+    pay: { zh: '收费', en: 'Record payment' },
+    waive: { zh: '减免', en: 'Waive' },
+    refund: { zh: '退款', en: 'Refund' },
   },
 };
 
@@ -52,8 +58,14 @@ export const feeRecord = recordType<'fee', FeeFacts, FeeKpi>({
   clocks: noClocks,
   kpi: {
     of: (caseId, f, _ruleset, property) => ({
-      caseType: 'fee', caseId, propertyId: f.propertyId, receivedDate: reportingDate(f)!,
-      billedFen: f.billedFen, waivedFen: waivedFen(f), collectedFen: collectedFen(f), dueBy: endOfDay(f.dueDate, property.timeZone),
+      caseType: 'fee',
+      caseId,
+      propertyId: f.propertyId,
+      receivedDate: reportingDate(f)!,
+      billedFen: f.billedFen,
+      waivedFen: waivedFen(f),
+      collectedFen: collectedFen(f),
+      dueBy: endOfDay(f.dueDate, property.timeZone),
     }),
     encode: (r) => [r.caseType, r.caseId, r.receivedDate, r.billedFen, r.waivedFen, r.collectedFen, r.dueBy] satisfies StoredFee,
     decode: (stored, propertyId) => {

@@ -6,12 +6,14 @@ import { text } from '../events/shared.js';
  * one procedure, passed or failed with findings, and the rectification of a failed one.
  */
 export const inspectionEventSchemas = {
-  InspectionRecorded: z.strictObject({
-    propertyId: text(100),
-    procedure: text(200),
-    passed: z.boolean(),
-    findings: text(4000).optional(),
-  }).refine((d) => d.passed || d.findings !== undefined, { message: 'a failed spot check states its findings', path: ['findings'] }),
+  InspectionRecorded: z
+    .strictObject({
+      propertyId: text(100),
+      procedure: text(200),
+      passed: z.boolean(),
+      findings: text(4000).optional(),
+    })
+    .refine((d) => d.passed || d.findings !== undefined, { message: 'a failed spot check states its findings', path: ['findings'] }),
   InspectionRectified: z.strictObject({ note: text(2000) }),
 } as const;
 

@@ -4,12 +4,18 @@ import { noClocks } from '../sla/subject.js';
 import type { InspectionFacts } from './facts.js';
 import { inspectionLifecycle } from './lifecycle.js';
 
-const check = checkKpi<InspectionFacts>((f) => f.inspectedAt, (f) => f.passed);
+const check = checkKpi<InspectionFacts>(
+  (f) => f.inspectedAt,
+  (f) => f.passed,
+);
 
 const labels: RecordLabels = {
   record: { zh: '规程抽检', en: 'Spot check' },
   states: {
-    new: { zh: '新建', en: 'New' }, passed: { zh: '合格', en: 'Passed' }, failed: { zh: '不合格', en: 'Failed' }, rectified: { zh: '已整改', en: 'Rectified' },
+    new: { zh: '新建', en: 'New' },
+    passed: { zh: '合格', en: 'Passed' },
+    failed: { zh: '不合格', en: 'Failed' },
+    rectified: { zh: '已整改', en: 'Rectified' },
   },
   events: { InspectionRecorded: { zh: '规程抽检', en: 'Spot check' }, InspectionRectified: { zh: '整改', en: 'Rectified' } },
   actions: { record: { zh: '登记', en: 'Record' }, rectify: { zh: '整改', en: 'Rectify' } },

@@ -101,8 +101,17 @@ export const caseKpi = (c: ClockSubject, caseId: string, facts: CaseKpiFacts, re
  */
 type StoredClock = [policyId: string, deadline: number | null, stoppedAt: number | null, pausedSince: number | null, undetermined?: string];
 type StoredCase = [
-  caseType: string, caseId: string, receivedAt: number, receivedDate: string, response: StoredClock | null, completion: StoredClock | null,
-  voidedAt: number | null, rejectedAt: number | null, closedAt: number | null, closedDate: string | null, closedWithCallback: 0 | 1,
+  caseType: string,
+  caseId: string,
+  receivedAt: number,
+  receivedDate: string,
+  response: StoredClock | null,
+  completion: StoredClock | null,
+  voidedAt: number | null,
+  rejectedAt: number | null,
+  closedAt: number | null,
+  closedDate: string | null,
+  closedWithCallback: 0 | 1,
   ratings: Array<[at: number, date: string, satisfied: 0 | 1]>,
 ];
 
@@ -121,15 +130,35 @@ const readClock = (stored: StoredClock | null): KpiClock | null => {
 
 export const storedKpiCase = (c: KpiCase): unknown[] =>
   [
-    c.caseType, c.caseId, c.receivedAt, c.receivedDate, storedClock(c.response), storedClock(c.completion), c.voidedAt, c.rejectedAt, c.closedAt, c.closedDate,
-    c.closedWithCallback ? 1 : 0, c.ratings.map((r) => [r.at, r.date, r.satisfied ? 1 : 0]),
+    c.caseType,
+    c.caseId,
+    c.receivedAt,
+    c.receivedDate,
+    storedClock(c.response),
+    storedClock(c.completion),
+    c.voidedAt,
+    c.rejectedAt,
+    c.closedAt,
+    c.closedDate,
+    c.closedWithCallback ? 1 : 0,
+    c.ratings.map((r) => [r.at, r.date, r.satisfied ? 1 : 0]),
   ] satisfies StoredCase;
 
 export const kpiCaseFromStored = (stored: readonly unknown[], propertyId: string): KpiCase => {
-  const [caseType, caseId, receivedAt, receivedDate, response, completion, voidedAt, rejectedAt, closedAt, closedDate, closedWithCallback, ratings] = stored as StoredCase;
+  const [caseType, caseId, receivedAt, receivedDate, response, completion, voidedAt, rejectedAt, closedAt, closedDate, closedWithCallback, ratings] =
+    stored as StoredCase;
   return {
-    caseType, caseId, propertyId, receivedAt, receivedDate,
-    response: readClock(response), completion: readClock(completion), voidedAt, rejectedAt, closedAt, closedDate,
+    caseType,
+    caseId,
+    propertyId,
+    receivedAt,
+    receivedDate,
+    response: readClock(response),
+    completion: readClock(completion),
+    voidedAt,
+    rejectedAt,
+    closedAt,
+    closedDate,
     closedWithCallback: closedWithCallback === 1,
     ratings: ratings.map(([at, date, satisfied]) => ({ at, date, satisfied: satisfied === 1 })),
   };

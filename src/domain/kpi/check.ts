@@ -17,9 +17,15 @@ export const checkKpi = <F extends { readonly propertyId: string }>(checkedAt: (
     const at = checkedAt(facts);
     return at === null ? null : localDateOf(at, zone);
   },
-  of: (caseType: string) => (caseId: string, facts: F, _ruleset: unknown, property: { readonly timeZone: string }): CheckKpi => ({
-    caseType, caseId, propertyId: facts.propertyId, receivedDate: localDateOf(checkedAt(facts)!, property.timeZone), passed: passed(facts),
-  }),
+  of:
+    (caseType: string) =>
+    (caseId: string, facts: F, _ruleset: unknown, property: { readonly timeZone: string }): CheckKpi => ({
+      caseType,
+      caseId,
+      propertyId: facts.propertyId,
+      receivedDate: localDateOf(checkedAt(facts)!, property.timeZone),
+      passed: passed(facts),
+    }),
   encode: (r: CheckKpi): unknown[] => [r.caseType, r.caseId, r.receivedDate, r.passed ? 1 : 0] satisfies StoredCheck,
   decode: (stored: readonly unknown[], propertyId: string): CheckKpi => {
     const [caseType, caseId, receivedDate, passedFlag] = stored as StoredCheck;

@@ -74,7 +74,10 @@ export interface KpiDefinition<R = KpiRecordBase> {
 export const nothingMore = (): void => {};
 
 /** A KPI each record counts in on its own. */
-export const perRecord = <R extends KpiRecordBase = KpiRecordBase>(measure: KpiMeasure, counts: (r: R, scope: KpiScope, count: Count) => void): KpiDefinition<R> => ({
+export const perRecord = <R extends KpiRecordBase = KpiRecordBase>(
+  measure: KpiMeasure,
+  counts: (r: R, scope: KpiScope, count: Count) => void,
+): KpiDefinition<R> => ({
   measure,
   counter: (scope) => ({ add: (r, count) => counts(r, scope, count), end: nothingMore }),
 });
@@ -100,10 +103,15 @@ export const meets = (numerator: number, denominator: number, target: number, co
   const left = numerator * SCALE;
   const right = Math.round(target * SCALE) * denominator;
   switch (comparator) {
-    case '>=': return left >= right;
-    case '>': return left > right;
-    case '<=': return left <= right;
-    case '<': return left < right;
-    default: return left === right;
+    case '>=':
+      return left >= right;
+    case '>':
+      return left > right;
+    case '<=':
+      return left <= right;
+    case '<':
+      return left < right;
+    default:
+      return left === right;
   }
 };

@@ -9,7 +9,11 @@ import type { Ruleset } from '../ruleset/ruleset.js';
 export { clockOutcome, meets, type Count, type Counted, type KpiMeasure, type KpiScope, type Outcome, type Weight } from './definition.js';
 
 /** The record types that are called back and rated. */
-const calledBack = new Set(Object.values(records).filter((r) => r.kpi.callbacks === true).map((r) => r.type as string));
+const calledBack = new Set(
+  Object.values(records)
+    .filter((r) => r.kpi.callbacks === true)
+    .map((r) => r.type as string),
+);
 
 /** The KPIs that count the records of several types: those called back and rated. */
 const acrossRecords: Readonly<Record<string, KpiDefinition>> = {

@@ -89,7 +89,10 @@ export const complianceReport = (options: {
 }): ComplianceReport => {
   const asOf = Date.parse(options.asOf);
   const { period, timeZone } = options;
-  const tallies = options.agreement.kpis.map((kpi) => ({ ...tally(kpi), counter: kpiDefinitions[kpi.id].counter({ period, asOf, timeZone, rule: kpi, term: options.agreement }) }));
+  const tallies = options.agreement.kpis.map((kpi) => ({
+    ...tally(kpi),
+    counter: kpiDefinitions[kpi.id].counter({ period, asOf, timeZone, rule: kpi, term: options.agreement }),
+  }));
   for (const c of options.cases) {
     if (c.propertyId !== options.propertyId) continue;
     for (const t of tallies) t.counter.add(c, t.count);

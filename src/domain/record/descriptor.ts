@@ -85,10 +85,15 @@ export interface RecordRules {
 export type AnyRecordDescriptor = RecordDescriptor<string, any, any>;
 
 /** Declares a record type, checked against the descriptor's shape with its own types kept. */
-export const recordType = <T extends string, F, K extends KpiRecordBase>(descriptor: RecordDescriptor<T, F, K>): RecordDescriptor<T, F, K> =>
-  descriptor;
+export const recordType = <T extends string, F, K extends KpiRecordBase>(descriptor: RecordDescriptor<T, F, K>): RecordDescriptor<T, F, K> => descriptor;
 
 /** The row profile of a record that has none of the optional columns. */
 export const plainRow = (received: string | null, place: string | null = null, category: string | null = null): RowProfile => ({
-  received, place, category, channel: null, complexity: null, department: null, technicianId: null,
+  received,
+  place,
+  category,
+  channel: null,
+  complexity: null,
+  department: null,
+  technicianId: null,
 });

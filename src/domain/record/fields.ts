@@ -12,9 +12,9 @@ export const fieldLabels: Readonly<Record<string, Label>> = {
   category: { zh: '类别', en: 'Category' },
   description: { zh: '描述', en: 'Description' },
   channel: { zh: '来源', en: 'Channel' },
-  'owner.name': { zh: '业主姓名', en: 'Owner\'s name' },
+  'owner.name': { zh: '业主姓名', en: "Owner's name" },
   'owner.phone': { zh: '联系电话', en: 'Phone' },
-  'visitor.name': { zh: '来访人姓名', en: 'Visitor\'s name' },
+  'visitor.name': { zh: '来访人姓名', en: "Visitor's name" },
   'visitor.phone': { zh: '联系电话', en: 'Phone' },
   complexity: { zh: '复杂度', en: 'Complexity' },
   department: { zh: '部门', en: 'Department' },
@@ -44,5 +44,5 @@ export const fieldLabels: Readonly<Record<string, Label>> = {
   deadline: { zh: '截止时间', en: 'Deadline' },
   from: { zh: '原分类', en: 'From' },
   to: { zh: '新分类', en: 'To' },
-  comment: { zh: '业主意见', en: 'Owner\'s comment' },
+  comment: { zh: '业主意见', en: "Owner's comment" },
 };

@@ -37,14 +37,28 @@ export interface RepairFacts {
 }
 
 export const emptyRepairFacts: RepairFacts = {
-  propertyId: '', category: '', location: '', complexity: 'general',
-  reportedAt: null, dispatchedAt: null, technicianId: null, arrived: false, pauses: [],
-  completedAt: null, verifiedAt: null, reworks: [], callbacks: [], allCallbacks: [], reclassifications: [],
-  closedAt: null, closedWithoutCallback: false, cancelledAt: null, misses: [],
+  propertyId: '',
+  category: '',
+  location: '',
+  complexity: 'general',
+  reportedAt: null,
+  dispatchedAt: null,
+  technicianId: null,
+  arrived: false,
+  pauses: [],
+  completedAt: null,
+  verifiedAt: null,
+  reworks: [],
+  callbacks: [],
+  allCallbacks: [],
+  reclassifications: [],
+  closedAt: null,
+  closedWithoutCallback: false,
+  cancelledAt: null,
+  misses: [],
 };
 
-const closeOpenPause = (pauses: readonly PauseFact[], at: string): PauseFact[] =>
-  pauses.map((p) => (p.end === null ? { ...p, end: at } : p));
+const closeOpenPause = (pauses: readonly PauseFact[], at: string): PauseFact[] => pauses.map((p) => (p.end === null ? { ...p, end: at } : p));
 
 export const applyRepairEvent = (facts: RepairFacts, event: RepairMachineEvent): RepairFacts => {
   const at = event.at;
@@ -79,7 +93,8 @@ export const applyRepairEvent = (facts: RepairFacts, event: RepairMachineEvent):
       return { ...facts, cancelledAt: at, pauses: closeOpenPause(facts.pauses, at) };
     case 'RepairReclassified':
       return {
-        ...facts, complexity: event.data.to,
+        ...facts,
+        complexity: event.data.to,
         reclassifications: [...facts.reclassifications, { from: event.data.from, to: event.data.to, reason: event.data.reason, at }],
       };
     case 'RepairDeadlineMissed':

@@ -9,8 +9,7 @@ const reclassify = { RepairReclassified: { guard: 'otherComplexity', actions: 'r
 
 export const repairGuards = {
   otherComplexity: {
-    test: ({ context, event }) =>
-      event.type === 'RepairReclassified' && event.data.from === context.complexity && event.data.to !== context.complexity,
+    test: ({ context, event }) => event.type === 'RepairReclassified' && event.data.from === context.complexity && event.data.to !== context.complexity,
     refusal: 'the repair already has that complexity',
   },
   /** A re-dispatch must name another technician. */
@@ -55,14 +54,19 @@ export const repairMachine = setup({
     },
     reported: {
       on: {
-        ...whileOpen, RepairDispatched: { target: 'dispatched', actions: 'record' }, ...cancel, ...reclassify },
+        ...whileOpen,
+        RepairDispatched: { target: 'dispatched', actions: 'record' },
+        ...cancel,
+        ...reclassify,
+      },
     },
     dispatched: {
       on: {
         ...whileOpen,
         RepairDispatched: { target: 'dispatched', guard: 'otherTechnician', actions: 'record' },
         RepairAccepted: { target: 'accepted', actions: 'record' },
-        ...cancel, ...reclassify,
+        ...cancel,
+        ...reclassify,
       },
     },
     accepted: {
@@ -71,7 +75,8 @@ export const repairMachine = setup({
         RepairArrived: { target: 'on_site', actions: 'record' },
         RepairPaused: { target: 'paused', actions: 'record' },
         RepairDispatched: { target: 'dispatched', guard: 'otherTechnician', actions: 'record' },
-        ...cancel, ...reclassify,
+        ...cancel,
+        ...reclassify,
       },
     },
     on_site: {
@@ -79,7 +84,8 @@ export const repairMachine = setup({
         ...whileOpen,
         RepairPaused: { target: 'paused', actions: 'record' },
         RepairCompleted: { target: 'completed', actions: 'record' },
-        ...cancel, ...reclassify,
+        ...cancel,
+        ...reclassify,
       },
     },
     paused: {
@@ -89,7 +95,8 @@ export const repairMachine = setup({
           { target: 'on_site', guard: 'arrivedBeforePause', actions: 'record' },
           { target: 'accepted', actions: 'record' },
         ],
-        ...cancel, ...reclassify,
+        ...cancel,
+        ...reclassify,
       },
     },
     completed: {
@@ -130,4 +137,16 @@ export const repairMachine = setup({
   },
 });
 
-export type RepairState = 'new' | 'reported' | 'dispatched' | 'accepted' | 'on_site' | 'paused' | 'completed' | 'verified' | 'called_back' | 'rework' | 'closed' | 'cancelled';
+export type RepairState =
+  | 'new'
+  | 'reported'
+  | 'dispatched'
+  | 'accepted'
+  | 'on_site'
+  | 'paused'
+  | 'completed'
+  | 'verified'
+  | 'called_back'
+  | 'rework'
+  | 'closed'
+  | 'cancelled';

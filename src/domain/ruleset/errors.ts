@@ -12,10 +12,7 @@ export const RULESET_INVALID = 'RULESET_INVALID' as const;
 export class RulesetInvalidError extends EngineError {
   readonly code = RULESET_INVALID;
   constructor(readonly issues: readonly RulesetIssue[]) {
-    super(
-      `the ruleset is invalid:\n${issues.map((i) => `  ${i.file}${i.path ? ` at ${i.path}` : ''}: ${i.message}`).join('\n')}`,
-      { issues },
-    );
+    super(`the ruleset is invalid:\n${issues.map((i) => `  ${i.file}${i.path ? ` at ${i.path}` : ''}: ${i.message}`).join('\n')}`, { issues });
   }
 }
 export const isRulesetInvalid = hasCode<RulesetInvalidError>(RULESET_INVALID);

@@ -3,8 +3,16 @@ import { calendarSpecSchema, type CalendarSpec } from '../calendar/spec.js';
 import { formatPath, RulesetInvalidError, type RulesetIssue } from './errors.js';
 import { categoriesOf } from './categories.js';
 import {
-  agreementSchema, categoriesFileSchema, intakeFileSchema, propertiesFileSchema,
-  slaFileSchema, type Agreement, type Categories, type Intake, type PropertyRules, type SlaPolicy,
+  agreementSchema,
+  categoriesFileSchema,
+  intakeFileSchema,
+  propertiesFileSchema,
+  slaFileSchema,
+  type Agreement,
+  type Categories,
+  type Intake,
+  type PropertyRules,
+  type SlaPolicy,
 } from './schema.js';
 
 /** The validated content of a rules directory (or an uploaded ruleset of the same shape). */
@@ -23,7 +31,9 @@ export interface RulesetSpec {
  * The record types' registry builds it (domain/records.ts); the rules themselves know no type.
  */
 export interface RulesVocabulary {
-  readonly records: Readonly<Record<string, { readonly milestones: readonly string[]; readonly pausableStates: readonly string[]; readonly complexity: boolean }>>;
+  readonly records: Readonly<
+    Record<string, { readonly milestones: readonly string[]; readonly pausableStates: readonly string[]; readonly complexity: boolean }>
+  >;
 }
 
 const singles = {
@@ -64,7 +74,11 @@ export const parseRuleset = (files: Readonly<Record<string, unknown>>, vocabular
       const agreement = check(file, agreementSchema, content);
       if (agreement) agreements.push({ ...agreement, file });
     } else {
-      issues.push({ file, path: '', message: 'not a rules file: expected sla.yaml, categories.yaml, intake.yaml, properties.yaml, calendars/*.yaml or agreements/*.yaml' });
+      issues.push({
+        file,
+        path: '',
+        message: 'not a rules file: expected sla.yaml, categories.yaml, intake.yaml, properties.yaml, calendars/*.yaml or agreements/*.yaml',
+      });
     }
   }
   if (issues.length > 0) throw new RulesetInvalidError(issues);
@@ -91,16 +105,22 @@ const crossCheck = (spec: RulesetSpec, vocabulary: RulesVocabulary): RulesetIssu
   const agreementIds = spec.agreements.map((a) => a.id);
   for (const id of duplicates(calendarIds)) issues.push({ file: 'calendars/', path: 'id', message: `calendar id "${id}" is used twice` });
   for (const id of duplicates(agreementIds)) issues.push({ file: 'agreements/', path: 'id', message: `agreement id "${id}" is used twice` });
-  for (const id of duplicates(spec.slaPolicies.map((p) => p.id))) issues.push({ file: 'sla.yaml', path: 'policies', message: `policy id "${id}" is used twice` });
+  for (const id of duplicates(spec.slaPolicies.map((p) => p.id)))
+    issues.push({ file: 'sla.yaml', path: 'policies', message: `policy id "${id}" is used twice` });
   for (const list of ['complaint', 'repair', 'visit', 'departments'] as const) {
-    for (const id of duplicates(spec.categories[list].map((c) => c.id))) issues.push({ file: 'categories.yaml', path: list, message: `id "${id}" is used twice` });
+    for (const id of duplicates(spec.categories[list].map((c) => c.id)))
+      issues.push({ file: 'categories.yaml', path: list, message: `id "${id}" is used twice` });
   }
 
   spec.slaPolicies.forEach((policy, i) => {
     const at = (field: string) => `policies[${i}].${field}`;
     const record = vocabulary.records[policy.caseType];
     if (!record) {
-      issues.push({ file: 'sla.yaml', path: at('caseType'), message: `unknown record type "${policy.caseType}"; known: ${Object.keys(vocabulary.records).join(', ')}` });
+      issues.push({
+        file: 'sla.yaml',
+        path: at('caseType'),
+        message: `unknown record type "${policy.caseType}"; known: ${Object.keys(vocabulary.records).join(', ')}`,
+      });
       return;
     }
     const known = record.milestones;
@@ -112,32 +132,56 @@ const crossCheck = (spec: RulesetSpec, vocabulary: RulesVocabulary): RulesetIssu
     const pausable = record.pausableStates;
     policy.pausedIn.forEach((state, j) => {
       if (!pausable.includes(state)) {
-        issues.push({ file: 'sla.yaml', path: at(`pausedIn[${j}]`), message: `a ${policy.caseType} clock cannot pause in "${state}"; allowed: ${pausable.join(', ') || 'none'}` });
+        issues.push({
+          file: 'sla.yaml',
+          path: at(`pausedIn[${j}]`),
+          message: `a ${policy.caseType} clock cannot pause in "${state}"; allowed: ${pausable.join(', ') || 'none'}`,
+        });
       }
     });
     const categoryIds = categoriesOf(spec, policy.caseType).map((c) => c.id);
     policy.when?.categories?.forEach((category, j) => {
-      if (!categoryIds.includes(category)) issues.push({ file: 'sla.yaml', path: at(`when.categories[${j}]`), message: `unknown ${policy.caseType} category "${category}"` });
+      if (!categoryIds.includes(category))
+        issues.push({ file: 'sla.yaml', path: at(`when.categories[${j}]`), message: `unknown ${policy.caseType} category "${category}"` });
     });
     if (policy.when?.complexity && !record.complexity) {
-      issues.push({ file: 'sla.yaml', path: at('when.complexity'), message: `a ${policy.caseType} has no complexity; only ${Object.keys(vocabulary.records).filter((t) => vocabulary.records[t]!.complexity).join(', ')} do` });
+      issues.push({
+        file: 'sla.yaml',
+        path: at('when.complexity'),
+        message: `a ${policy.caseType} has no complexity; only ${Object.keys(vocabulary.records)
+          .filter((t) => vocabulary.records[t]!.complexity)
+          .join(', ')} do`,
+      });
     }
   });
 
   spec.properties.forEach((property, i) => {
     if (!calendarIds.includes(property.calendar)) {
-      issues.push({ file: 'properties.yaml', path: `properties[${i}].calendar`, message: `unknown calendar "${property.calendar}"; known: ${calendarIds.join(', ')}` });
+      issues.push({
+        file: 'properties.yaml',
+        path: `properties[${i}].calendar`,
+        message: `unknown calendar "${property.calendar}"; known: ${calendarIds.join(', ')}`,
+      });
     }
     if (!agreementIds.includes(property.agreement)) {
-      issues.push({ file: 'properties.yaml', path: `properties[${i}].agreement`, message: `unknown agreement "${property.agreement}"; known: ${agreementIds.join(', ')}` });
+      issues.push({
+        file: 'properties.yaml',
+        path: `properties[${i}].agreement`,
+        message: `unknown agreement "${property.agreement}"; known: ${agreementIds.join(', ')}`,
+      });
     }
   });
-  for (const id of duplicates(spec.properties.map((p) => p.id))) issues.push({ file: 'properties.yaml', path: 'properties', message: `property id "${id}" is used twice` });
+  for (const id of duplicates(spec.properties.map((p) => p.id)))
+    issues.push({ file: 'properties.yaml', path: 'properties', message: `property id "${id}" is used twice` });
 
   spec.properties.forEach((property, i) => {
     const agreement = spec.agreements.find((a) => a.id === property.agreement);
     if (property.households === undefined && agreement?.kpis.some((k) => k.id === 'activity.participation')) {
-      issues.push({ file: 'properties.yaml', path: `properties[${i}].households`, message: `activity.participation of agreement ${agreement.id} is a share of the property's households: state them` });
+      issues.push({
+        file: 'properties.yaml',
+        path: `properties[${i}].households`,
+        message: `activity.participation of agreement ${agreement.id} is a share of the property's households: state them`,
+      });
     }
   });
   for (const agreement of spec.agreements) {
@@ -145,7 +189,11 @@ const crossCheck = (spec: RulesetSpec, vocabulary: RulesVocabulary): RulesetIssu
     agreement.kpis.forEach((kpi, i) => {
       const needs = clockNeededBy[kpi.id];
       if (needs && !spec.slaPolicies.some((p) => p.caseType === needs.caseType && p.clock === needs.clock)) {
-        issues.push({ file: agreement.file, path: `kpis[${i}].id`, message: `${kpi.id} needs a ${needs.caseType} ${needs.clock} clock, and sla.yaml has no such policy` });
+        issues.push({
+          file: agreement.file,
+          path: `kpis[${i}].id`,
+          message: `${kpi.id} needs a ${needs.caseType} ${needs.clock} clock, and sla.yaml has no such policy`,
+        });
       }
     });
   }

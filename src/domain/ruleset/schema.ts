@@ -5,13 +5,15 @@ import { complexitySchema } from '../events/shared.js';
 const id = z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, 'an id: lower-case letters, digits, "_", "-" or "."');
 
 const positive = z.number().positive();
-const durationSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('elapsed'), hours: positive.optional(), minutes: positive.optional() }),
-  z.strictObject({ kind: z.literal('business_hours'), hours: positive.optional(), minutes: positive.optional() }),
-  z.strictObject({ kind: z.literal('working_days'), days: z.number().int().positive() }),
-]).refine((d) => d.kind === 'working_days' || d.hours !== undefined || d.minutes !== undefined, {
-  message: 'an elapsed or business_hours duration needs hours or minutes',
-});
+const durationSchema = z
+  .discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('elapsed'), hours: positive.optional(), minutes: positive.optional() }),
+    z.strictObject({ kind: z.literal('business_hours'), hours: positive.optional(), minutes: positive.optional() }),
+    z.strictObject({ kind: z.literal('working_days'), days: z.number().int().positive() }),
+  ])
+  .refine((d) => d.kind === 'working_days' || d.hours !== undefined || d.minutes !== undefined, {
+    message: 'an elapsed or business_hours duration needs hours or minutes',
+  });
 
 export const slaPolicySchema = z.strictObject({
   id,
@@ -19,10 +21,12 @@ export const slaPolicySchema = z.strictObject({
   caseType: id,
   clock: clockIdSchema,
   /** The policy applies to cases matching all of these; the first matching policy in file order wins. */
-  when: z.strictObject({
-    categories: z.array(id).min(1).optional(),
-    complexity: complexitySchema.optional(),
-  }).optional(),
+  when: z
+    .strictObject({
+      categories: z.array(id).min(1).optional(),
+      complexity: complexitySchema.optional(),
+    })
+    .optional(),
   starts: z.string(),
   stops: z.string(),
   duration: durationSchema,
@@ -81,41 +85,55 @@ export type KpiId = z.infer<typeof kpiIdSchema>;
 const plainDate = z.iso.date();
 const followUpRules = ['required', 'optional'] as const;
 export type FollowUpRule = (typeof followUpRules)[number];
-export const agreementSchema = z.strictObject({
-  id,
-  name: z.string().min(1),
-  validFrom: plainDate,
-  validTo: plainDate,
-  kpis: z.array(z.strictObject({
-    id: kpiIdSchema,
-    /** A share in [0, 1]: 0.98 means 98%. */
-    target: z.number().min(0).max(1),
-    comparator: z.enum(['>=', '>', '<=', '<', '=']).default('>='),
-    /** activity.count only: the activities a month must have to count as met (the target is then the share of such months). */
-    perMonth: z.number().int().positive().optional(),
-  }).refine((k) => k.perMonth === undefined || k.id === 'activity.count', { message: 'perMonth applies to activity.count only', path: ['perMonth'] })).min(1),
-  /**
-   * Whether a case may be closed after a dissatisfied callback without a follow-up (回访不满意业主并改进):
-   * `required`: it must be followed up first (a complaint: reopened, escalated or called back
-   * again; a repair: reworked or called back again); `optional`: it may be closed, and the rating
-   * counts against satisfaction.
-   */
-  followUp: z.strictObject({
-    complaint: z.enum(followUpRules).default('required'),
-    repair: z.enum(followUpRules).default('optional'),
-  }).default({ complaint: 'required', repair: 'optional' }),
-}).refine((a) => a.validFrom <= a.validTo, { message: 'validTo is before validFrom', path: ['validTo'] });
+export const agreementSchema = z
+  .strictObject({
+    id,
+    name: z.string().min(1),
+    validFrom: plainDate,
+    validTo: plainDate,
+    kpis: z
+      .array(
+        z
+          .strictObject({
+            id: kpiIdSchema,
+            /** A share in [0, 1]: 0.98 means 98%. */
+            target: z.number().min(0).max(1),
+            comparator: z.enum(['>=', '>', '<=', '<', '=']).default('>='),
+            /** activity.count only: the activities a month must have to count as met (the target is then the share of such months). */
+            perMonth: z.number().int().positive().optional(),
+          })
+          .refine((k) => k.perMonth === undefined || k.id === 'activity.count', { message: 'perMonth applies to activity.count only', path: ['perMonth'] }),
+      )
+      .min(1),
+    /**
+     * Whether a case may be closed after a dissatisfied callback without a follow-up (回访不满意业主并改进):
+     * `required`: it must be followed up first (a complaint: reopened, escalated or called back
+     * again; a repair: reworked or called back again); `optional`: it may be closed, and the rating
+     * counts against satisfaction.
+     */
+    followUp: z
+      .strictObject({
+        complaint: z.enum(followUpRules).default('required'),
+        repair: z.enum(followUpRules).default('optional'),
+      })
+      .default({ complaint: 'required', repair: 'optional' }),
+  })
+  .refine((a) => a.validFrom <= a.validTo, { message: 'validTo is before validFrom', path: ['validTo'] });
 export type Agreement = z.infer<typeof agreementSchema>;
 
 export const propertiesFileSchema = z.strictObject({
-  properties: z.array(z.strictObject({
-    id,
-    name: z.string().min(1),
-    /** The business calendar, which also sets the property's time zone. */
-    calendar: id,
-    agreement: id,
-    /** Households of the property: what activity participation is a share of. */
-    households: z.number().int().positive().optional(),
-  })).min(1),
+  properties: z
+    .array(
+      z.strictObject({
+        id,
+        name: z.string().min(1),
+        /** The business calendar, which also sets the property's time zone. */
+        calendar: id,
+        agreement: id,
+        /** Households of the property: what activity participation is a share of. */
+        households: z.number().int().positive().optional(),
+      }),
+    )
+    .min(1),
 });
 export type PropertyRules = z.infer<typeof propertiesFileSchema>['properties'][number];

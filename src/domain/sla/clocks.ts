@@ -55,8 +55,17 @@ export const caseClockAt = (c: ClockSubject, policy: SlaPolicy, ruleset: Ruleset
   const ledger = policy.pausedIn.length > 0 ? c.pauses : [];
   // Written out rather than spread from a shared part: V8 spreads objects slowly, and this runs for every clock of every case written.
   const clock = (reading: ClockReading): CaseClock => ({
-    clock: policy.clock, policyId: policy.id, duration, startedAt, stoppedAt, pauses: ledger,
-    deadline: reading.deadline, status: reading.status, paused: reading.paused, consumedShare: reading.consumedShare, remainingMinutes: reading.remainingMinutes,
+    clock: policy.clock,
+    policyId: policy.id,
+    duration,
+    startedAt,
+    stoppedAt,
+    pauses: ledger,
+    deadline: reading.deadline,
+    status: reading.status,
+    paused: reading.paused,
+    consumedShare: reading.consumedShare,
+    remainingMinutes: reading.remainingMinutes,
     ...(reading.error ? { error: reading.error } : {}),
   });
   if (startedAt === null) {
@@ -69,25 +78,41 @@ export const caseClockAt = (c: ClockSubject, policy: SlaPolicy, ruleset: Ruleset
   const stop = stoppedAt ?? ended;
   const stopNs = stop === null ? null : epochNanos(stop);
   const readAt = stopNs !== null && stopNs <= now ? stopNs : now;
-  const pauses: NanoInterval[] = ledger.map((p) => (p.end ? { start: epochNanos(p.start), end: epochNanos(p.end), reason: p.reason } : { start: epochNanos(p.start), reason: p.reason }));
+  const pauses: NanoInterval[] = ledger.map((p) =>
+    p.end ? { start: epochNanos(p.start), end: epochNanos(p.end), reason: p.reason } : { start: epochNanos(p.start), reason: p.reason },
+  );
   try {
     const progress = clockProgressOfNanos(calendar, duration, epochNanos(startedAt), pauses, readAt);
     const late = readAt > progress.deadline;
     const status: ClockStatus =
-      stoppedAt !== null ? (late ? 'missed' : 'met')
-      : late ? 'missed'
-      : ended !== null ? 'ended'
-      : progress.paused ? 'paused'
-      : progress.share >= policy.atRisk ? 'at_risk'
-      : 'running';
+      stoppedAt !== null
+        ? late
+          ? 'missed'
+          : 'met'
+        : late
+          ? 'missed'
+          : ended !== null
+            ? 'ended'
+            : progress.paused
+              ? 'paused'
+              : progress.share >= policy.atRisk
+                ? 'at_risk'
+                : 'running';
     return clock({
-      deadline: isoOfNanos(progress.deadline), status, paused: progress.paused,
-      consumedShare: progress.share, remainingMinutes: progress.remainingMinutes,
+      deadline: isoOfNanos(progress.deadline),
+      status,
+      paused: progress.paused,
+      consumedShare: progress.share,
+      remainingMinutes: progress.remainingMinutes,
     });
   } catch (error) {
     if (!isEngineError(error)) throw error;
     return clock({
-      deadline: null, status: 'undetermined', paused: false, consumedShare: null, remainingMinutes: null,
+      deadline: null,
+      status: 'undetermined',
+      paused: false,
+      consumedShare: null,
+      remainingMinutes: null,
       error: { code: error.code, message: error.message },
     });
   }

@@ -45,7 +45,12 @@ const none = (): readonly never[] => [];
 
 /** The clock parts of a record that has no clocks. */
 export const noClocks: ClockParts<unknown> = {
-  milestones: {}, endedAt: () => null, pauses: none, misses: none, category: () => '', inputs: none,
+  milestones: {},
+  endedAt: () => null,
+  pauses: none,
+  misses: none,
+  category: () => '',
+  inputs: none,
 };
 
 /** A record's facts as its clocks see them. */

@@ -20,10 +20,7 @@ export interface ClockRun {
 export function runClock(calendar: BusinessCalendar, duration: ClockDuration, start: bigint, pauses: readonly NanoInterval[], now: bigint): ClockRun {
   assertClockDuration(duration);
   const { spans, paused } = pausedSpans(pauses, start, now);
-  const base =
-    duration.kind === 'business_hours'
-      ? () => businessWindowsFrom(calendar, start)
-      : () => [{ from: start, to: END_OF_TIME }];
+  const base = duration.kind === 'business_hours' ? () => businessWindowsFrom(calendar, start) : () => [{ from: start, to: END_OF_TIME }];
   const counted = (until: bigint) => measure(withoutPauses(base(), spans), start, until);
 
   if (duration.kind === 'working_days') {

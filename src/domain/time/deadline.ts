@@ -32,7 +32,13 @@ export function deadlineFor(
   return { deadline: Temporal.Instant.fromEpochNanoseconds(run.deadline), paused: run.paused };
 }
 
-export function deadlineOfNanos(calendar: BusinessCalendar, duration: ClockDuration, start: bigint, pauses: readonly NanoInterval[], now: bigint): NanoDeadline {
+export function deadlineOfNanos(
+  calendar: BusinessCalendar,
+  duration: ClockDuration,
+  start: bigint,
+  pauses: readonly NanoInterval[],
+  now: bigint,
+): NanoDeadline {
   const run = runClock(calendar, duration, start, pauses, now);
   return { deadline: run.deadline, paused: run.paused };
 }

@@ -20,7 +20,14 @@ const AMOUNT_OF = { elapsed: 'minutes', working_days: 'days', business_hours: 'm
 /** What the schema accepts for sure, checked without it: the schema runs only for anything else, to say what is wrong. */
 const plainlyValid = (duration: ClockDuration): boolean => {
   const amount = typeof duration === 'object' && duration !== null ? AMOUNT_OF[duration.kind] : undefined;
-  if (amount === undefined || !Object.hasOwn(AMOUNT_OF, duration.kind) || !Object.hasOwn(duration, 'kind') || !Object.hasOwn(duration, amount) || Object.keys(duration).length !== 2) return false;
+  if (
+    amount === undefined ||
+    !Object.hasOwn(AMOUNT_OF, duration.kind) ||
+    !Object.hasOwn(duration, 'kind') ||
+    !Object.hasOwn(duration, amount) ||
+    Object.keys(duration).length !== 2
+  )
+    return false;
   const value = (duration as Record<string, unknown>)[amount];
   return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 };

@@ -22,10 +22,7 @@ export function explainDeadline(
   const zone = calendar.timeZone;
   const startDay = calendarDays(calendar).zone.dayOf(start.epochNanoseconds);
   const at = (ns: bigint) => formatInstant(ns, zone);
-  const steps = [
-    `clock: ${describeDuration(duration)}, calendar ${calendar.id} (${zone})`,
-    `started ${at(start.epochNanoseconds)}`,
-  ];
+  const steps = [`clock: ${describeDuration(duration)}, calendar ${calendar.id} (${zone})`, `started ${at(start.epochNanoseconds)}`];
   if (duration.kind === 'working_days') {
     steps.push(...dayLines(calendar, startDay + 1, run, workingDayLabel(calendar, run)));
   } else if (duration.kind === 'business_hours') {
@@ -36,9 +33,7 @@ export function explainDeadline(
     const span = `${at(pause.from)} → ${pause.open ? `still open at ${at(pause.to)}` : at(pause.to)}`;
     // Working-days clocks are moved by whole paused days, listed above, not by the paused time itself.
     const effect =
-      duration.kind === 'working_days'
-        ? ''
-        : `: ${formatLength(measure(run.base(), pause.from, pause.to < run.deadline ? pause.to : run.deadline))} excluded`;
+      duration.kind === 'working_days' ? '' : `: ${formatLength(measure(run.base(), pause.from, pause.to < run.deadline ? pause.to : run.deadline))} excluded`;
     steps.push(`paused ${span}${why}${effect}`);
   }
   steps.push(`due ${at(run.deadline)}`);

@@ -47,11 +47,7 @@ const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
  * The pauses that fall inside the running clock, sorted and merged: parts before `start` are
  * dropped, an open pause is counted up to `now`. `paused` says whether a pause is open at `now`.
  */
-export function pausedSpans(
-  pauses: readonly NanoInterval[],
-  clockStart: bigint,
-  nowNs: bigint,
-): { spans: PausedSpan[]; paused: boolean } {
+export function pausedSpans(pauses: readonly NanoInterval[], clockStart: bigint, nowNs: bigint): { spans: PausedSpan[]; paused: boolean } {
   let paused = false;
   const clipped: PausedSpan[] = [];
   pauses.forEach((pause, index) => {

@@ -5,7 +5,10 @@ import { deadlineMissedSchema, optionalNote, text } from '../events/shared.js';
 /** A visitor: an owner or resident who came to the desk. Personal data: stored, never logged. */
 const visitorSchema = z.strictObject({
   name: text(100),
-  phone: z.string().regex(/^\+?[0-9][0-9 -]{4,19}$/, 'a phone number: digits, optional leading +, spaces or dashes, 5 to 20 characters').optional(),
+  phone: z
+    .string()
+    .regex(/^\+?[0-9][0-9 -]{4,19}$/, 'a phone number: digits, optional leading +, spaces or dashes, 5 to 20 characters')
+    .optional(),
 });
 
 /** Visit events (业主来访): received, then answered on the spot or referred to a department, then closed. */

@@ -19,8 +19,16 @@ export interface VisitFacts {
 }
 
 export const emptyVisitFacts: VisitFacts = {
-  propertyId: '', unit: '', category: '', channel: '',
-  receivedAt: null, answeredAt: null, referredAt: null, department: null, closedAt: null, misses: [],
+  propertyId: '',
+  unit: '',
+  category: '',
+  channel: '',
+  receivedAt: null,
+  answeredAt: null,
+  referredAt: null,
+  department: null,
+  closedAt: null,
+  misses: [],
 };
 
 export const applyVisitEvent = (facts: VisitFacts, event: VisitMachineEvent): VisitFacts => {

@@ -55,15 +55,40 @@ export const visitRecord = recordType<'visit', VisitFacts, KpiCase>({
   rules: { milestones: Object.keys(clocks.milestones), pausableStates: [], categories: 'optional', complexity: false },
   clocks,
   kpi: {
-    of: (caseId, f, ruleset, property) => caseKpi(clockSubject('visit', clocks, f), caseId, {
-      receivedAt: f.receivedAt!, completionClock: null, voidedAt: null, rejectedAt: null, closedAt: f.closedAt, closedWithCallback: false, callbacks: [],
-    }, reportingDate(f, property.timeZone)!, ruleset),
+    of: (caseId, f, ruleset, property) =>
+      caseKpi(
+        clockSubject('visit', clocks, f),
+        caseId,
+        {
+          receivedAt: f.receivedAt!,
+          completionClock: null,
+          voidedAt: null,
+          rejectedAt: null,
+          closedAt: f.closedAt,
+          closedWithCallback: false,
+          callbacks: [],
+        },
+        reportingDate(f, property.timeZone)!,
+        ruleset,
+      ),
     encode: storedKpiCase,
     decode: kpiCaseFromStored,
-    definitions: { 'visit.reception_rate': byClock('visit', (c) => c.response, () => false) },
+    definitions: {
+      'visit.reception_rate': byClock(
+        'visit',
+        (c) => c.response,
+        () => false,
+      ),
+    },
   },
   row: (f) => ({
-    received: f.receivedAt, place: f.unit, category: f.category, channel: f.channel, complexity: null, department: f.department, technicianId: null,
+    received: f.receivedAt,
+    place: f.unit,
+    category: f.category,
+    channel: f.channel,
+    complexity: null,
+    department: f.department,
+    technicianId: null,
   }),
   reportingDate,
   derivedInputs: (f) => JSON.stringify([f.category, f.receivedAt, f.answeredAt, f.closedAt, f.misses.length]),

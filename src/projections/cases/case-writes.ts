@@ -23,7 +23,14 @@ const sameRow = (a: ClockRow, b: ClockRow): boolean => {
  * The case's clock rows: with the rows last written known, only those that changed are written
  * (most events move one clock of three); otherwise the case's clock rows are replaced.
  */
-export const writeClockRows = (sql: CaseStatements, caseType: string, caseId: string, rows: readonly ClockRow[], before: readonly ClockRow[] | null, stored: boolean): void => {
+export const writeClockRows = (
+  sql: CaseStatements,
+  caseType: string,
+  caseId: string,
+  rows: readonly ClockRow[],
+  before: readonly ClockRow[] | null,
+  stored: boolean,
+): void => {
   if (before === null) {
     if (stored) sql.dropClocks.run(caseType, caseId);
     for (const row of rows) sql.insertClock.run(row);

@@ -128,7 +128,8 @@ export const casesProjection = (options: CasesProjectionOptions = {}): Projectio
     }
     const kpiCase = kpiRecordOf(caseType, caseId, c.facts, ruleset);
     const kpi = encodeKpiRecord(kpiCase);
-    if (kpi !== before?.kpi) sql.upsertKpi.run({ property_id: kpiCase.propertyId, received_date: kpiCase.receivedDate, case_type: caseType, case_id: caseId, kpi });
+    if (kpi !== before?.kpi)
+      sql.upsertKpi.run({ property_id: kpiCase.propertyId, received_date: kpiCase.receivedDate, case_type: caseType, case_id: caseId, kpi });
     const clocks = clockRowsOf(clockSubjectOf(c), caseId, ruleset);
     writeClockRows(sql, caseType, caseId, clocks, before?.clocks ?? null, stored);
     if (keep) recent.set(stream, { state, inputs: inputs!, clocks, kpi });

@@ -125,14 +125,57 @@ export interface KpiRow {
 export type StoredCase = Pick<CaseRow, 'state' | 'facts' | 'revision' | 'property_id' | 'ruleset_version'>;
 
 const caseColumns = [
-  'case_type', 'case_id', 'property_id', 'state', 'open', 'category', 'channel', 'complexity', 'place', 'building',
-  'department', 'technician_id', 'received_at', 'received_date', 'revision', 'ruleset_version', 'last_recorded_at', 'facts',
+  'case_type',
+  'case_id',
+  'property_id',
+  'state',
+  'open',
+  'category',
+  'channel',
+  'complexity',
+  'place',
+  'building',
+  'department',
+  'technician_id',
+  'received_at',
+  'received_date',
+  'revision',
+  'ruleset_version',
+  'last_recorded_at',
+  'facts',
 ] as const satisfies readonly (keyof CaseRow)[];
 /** What a case's later events can change; the rest of its row is fixed by the event that opened it. */
-const caseChanges = ['state', 'open', 'category', 'channel', 'complexity', 'place', 'building', 'department', 'technician_id', 'received_at', 'revision', 'last_recorded_at', 'facts'] as const satisfies readonly (keyof CaseRow)[];
+const caseChanges = [
+  'state',
+  'open',
+  'category',
+  'channel',
+  'complexity',
+  'place',
+  'building',
+  'department',
+  'technician_id',
+  'received_at',
+  'revision',
+  'last_recorded_at',
+  'facts',
+] as const satisfies readonly (keyof CaseRow)[];
 const clockColumns = [
-  'case_type', 'case_id', 'property_id', 'clock', 'policy_id', 'kind', 'started_at', 'stopped_at', 'ended_at',
-  'deadline', 'at_risk_at', 'paused_since', 'escalate_on_miss', 'miss_recorded', 'error',
+  'case_type',
+  'case_id',
+  'property_id',
+  'clock',
+  'policy_id',
+  'kind',
+  'started_at',
+  'stopped_at',
+  'ended_at',
+  'deadline',
+  'at_risk_at',
+  'paused_since',
+  'escalate_on_miss',
+  'miss_recorded',
+  'error',
 ] as const satisfies readonly (keyof ClockRow)[];
 const clockChanges = clockColumns.filter((name) => !['case_type', 'case_id', 'clock'].includes(name));
 const kpiColumns = ['property_id', 'received_date', 'case_type', 'case_id', 'kpi'] as const satisfies readonly (keyof KpiRow)[];
@@ -152,9 +195,7 @@ const rowStatement = <Row>(db: Database.Database, sql: string, names: readonly (
 };
 
 export const prepareCaseStatements = (db: Database.Database) => ({
-  read: db.prepare<[string, string], StoredCase>(
-    'SELECT state, facts, revision, property_id, ruleset_version FROM cases WHERE case_type = ? AND case_id = ?',
-  ),
+  read: db.prepare<[string, string], StoredCase>('SELECT state, facts, revision, property_id, ruleset_version FROM cases WHERE case_type = ? AND case_id = ?'),
   upsert: rowStatement<CaseRow>(db, `INSERT OR REPLACE INTO cases (${list(caseColumns)}) VALUES (${placeholders(caseColumns)})`, caseColumns),
   /**
    * The row of a case already stored, when its fixed columns are as stored (else it changes
@@ -169,11 +210,12 @@ export const prepareCaseStatements = (db: Database.Database) => ({
   ),
   dropClocks: db.prepare<[string, string]>('DELETE FROM case_clocks WHERE case_type = ? AND case_id = ?'),
   insertClock: rowStatement<ClockRow>(db, `INSERT INTO case_clocks (${list(clockColumns)}) VALUES (${placeholders(clockColumns)})`, clockColumns),
-  updateClock: rowStatement<ClockRow>(
-    db,
-    `UPDATE case_clocks SET ${assignments(clockChanges)} WHERE case_type = ? AND case_id = ? AND clock = ?`,
-    [...clockChanges, 'case_type', 'case_id', 'clock'],
-  ),
+  updateClock: rowStatement<ClockRow>(db, `UPDATE case_clocks SET ${assignments(clockChanges)} WHERE case_type = ? AND case_id = ? AND clock = ?`, [
+    ...clockChanges,
+    'case_type',
+    'case_id',
+    'clock',
+  ]),
   dropClock: db.prepare<[string, string, string]>('DELETE FROM case_clocks WHERE case_type = ? AND case_id = ? AND clock = ?'),
   upsertKpi: rowStatement<KpiRow>(db, `INSERT OR REPLACE INTO case_kpis (${list(kpiColumns)}) VALUES (${placeholders(kpiColumns)})`, kpiColumns),
   rulesetVersions: db.prepare<[], string>('SELECT DISTINCT ruleset_version FROM cases').pluck(),

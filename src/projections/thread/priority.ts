@@ -2,9 +2,7 @@ import { readlinkSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 import { basename } from 'node:path';
 
-export type PriorityOutcome =
-  | { readonly lowered: true; readonly from: number; readonly to: number }
-  | { readonly lowered: false; readonly reason: string };
+export type PriorityOutcome = { readonly lowered: true; readonly from: number; readonly to: number } | { readonly lowered: false; readonly reason: string };
 
 /**
  * Makes the calling thread yield the CPU: its nice value becomes `steps` above what it is now

@@ -15,8 +15,7 @@ import type { FromThread, ProjectionThreadData, RunnerCall, ThreadNotice, ToThre
 const THREAD_HEAP = { maxYoungGenerationSizeMb: 6 };
 
 /** The thread runs this module's sibling, worker.ts. */
-const startWorker = (workerData: ProjectionThreadData): Worker =>
-  startSiblingWorker(import.meta.url, 'worker', { workerData, resourceLimits: THREAD_HEAP });
+const startWorker = (workerData: ProjectionThreadData): Worker => startSiblingWorker(import.meta.url, 'worker', { workerData, resourceLimits: THREAD_HEAP });
 
 /** A runner in its own thread, which also answers the read model's counts for /metrics and the dashboard's figures. */
 export interface ProjectionThread extends ProjectionRunner {

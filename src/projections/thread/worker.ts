@@ -31,7 +31,10 @@ if (data.yieldSteps) {
   const outcome = yieldCpuByThread(data.yieldSteps);
   post({
     notice: outcome.lowered
-      ? { level: 'info', message: `the projection thread runs at nice ${outcome.to}, the request thread at ${outcome.from}: requests come first when the CPU is short` }
+      ? {
+          level: 'info',
+          message: `the projection thread runs at nice ${outcome.to}, the request thread at ${outcome.from}: requests come first when the CPU is short`,
+        }
       : { level: 'warn', message: `the projection thread runs at the request thread's priority: ${outcome.reason}` },
   });
 }
@@ -56,13 +59,20 @@ checkpoints?.unref();
 
 const call = async (request: RunnerCall) => {
   switch (request.op) {
-    case 'start': return runner.start();
-    case 'rebuild': return runner.rebuild(request.name);
-    case 'status': return runner.status();
-    case 'waitUntilCaughtUp': return runner.waitUntilCaughtUp();
-    case 'waitForPosition': return runner.waitForPosition(request.position);
-    case 'caseCounts': return caseCounts(db, request.now);
-    case 'dashboardFigures': return dashboardFigures(db, request.q);
+    case 'start':
+      return runner.start();
+    case 'rebuild':
+      return runner.rebuild(request.name);
+    case 'status':
+      return runner.status();
+    case 'waitUntilCaughtUp':
+      return runner.waitUntilCaughtUp();
+    case 'waitForPosition':
+      return runner.waitForPosition(request.position);
+    case 'caseCounts':
+      return caseCounts(db, request.now);
+    case 'dashboardFigures':
+      return dashboardFigures(db, request.q);
     case 'stop':
       clearInterval(checkpoints);
       await runner.stop();

@@ -28,8 +28,7 @@ export const sampleSpec = (): CalendarSpecInput => ({
 export const calendarFrom = (spec: CalendarSpecInput): BusinessCalendar => createBusinessCalendar(parseCalendarSpec(spec));
 
 /** The instant of a local wall-clock reading, e.g. at('2025-01-27T23:59') in Asia/Shanghai. */
-export const at = (local: string, timeZone = 'Asia/Shanghai'): Temporal.Instant =>
-  Temporal.PlainDateTime.from(local).toZonedDateTime(timeZone).toInstant();
+export const at = (local: string, timeZone = 'Asia/Shanghai'): Temporal.Instant => Temporal.PlainDateTime.from(local).toZonedDateTime(timeZone).toInstant();
 
 export const date = (text: string): Temporal.PlainDate => Temporal.PlainDate.from(text);
 

@@ -49,7 +49,10 @@ t.test('make-up workdays (调休) and holidays are named as in the official noti
 });
 
 t.test('years without an official schedule are refused, not guessed', async (t) => {
-  for (const [day, year] of [['2027-03-01', 2027], ['2024-12-31', 2024]] as const) {
+  for (const [day, year] of [
+    ['2027-03-01', 2027],
+    ['2024-12-31', 2024],
+  ] as const) {
     t.throws(() => calendar.dayKind(date(day)), { code: 'CALENDAR_YEAR_UNPUBLISHED', details: { calendarId: 'cn-mainland', year } });
     try {
       calendar.isWorkingDay(Temporal.PlainDate.from(day));

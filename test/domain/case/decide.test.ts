@@ -26,9 +26,17 @@ t.test('the envelope carries actor, property, command, ruleset version and both 
   const [event] = events;
   t.ok(eventMetadataSchema.safeParse(event!.metadata).success, 'metadata matches its schema');
   t.match(event!.metadata, {
-    schemaVersion: 1, caseType: 'complaint', caseId: 'case-1', propertyId: 'demo', actor: desk,
-    commandId: 'case-1-cmd-0', correlationId: 'case-1-cmd-0', causationId: null,
-    rulesetVersion: sampleRuleset.version, recordedAt: '2026-03-02T01:00:00Z', occurredAt: '2026-03-02T00:50:00Z',
+    schemaVersion: 1,
+    caseType: 'complaint',
+    caseId: 'case-1',
+    propertyId: 'demo',
+    actor: desk,
+    commandId: 'case-1-cmd-0',
+    correlationId: 'case-1-cmd-0',
+    causationId: null,
+    rulesetVersion: sampleRuleset.version,
+    recordedAt: '2026-03-02T01:00:00Z',
+    occurredAt: '2026-03-02T00:50:00Z',
   });
   t.equal(event!.metadata.imported, undefined);
 });
@@ -47,16 +55,21 @@ t.test('rejections carry stable codes and say what is allowed', async (t) => {
   const cmd = (name: string, payload: unknown = {}, extra = {}) => ({ caseId: 'case-1', name, payload, commandId: `x-${name}`, actor: desk, ...extra });
   const ctx = { now: at(T0), ruleset: sampleRuleset };
   rejects(t, () => decide(complaintLifecycle, state, cmd('resolve', { resolution: 'done' }), ctx), 'TRANSITION_NOT_ALLOWED', {
-    command: 'resolve', state: 'received', allowed: ['acknowledge', 'escalate', 'withdraw', 'reject'],
+    command: 'resolve',
+    state: 'received',
+    allowed: ['acknowledge', 'escalate', 'withdraw', 'reject'],
   });
   rejects(t, () => decide(complaintLifecycle, initialCaseState(complaintLifecycle), cmd('acknowledge'), ctx), 'CASE_NOT_FOUND');
   rejects(t, () => decide(complaintLifecycle, state, cmd('receive', complaintBody), ctx), 'CASE_ALREADY_EXISTS');
   rejects(t, () => decide(complaintLifecycle, state, cmd('fly'), ctx), 'INVALID_COMMAND', { field: 'action' });
   const fresh = initialCaseState(complaintLifecycle);
   rejects(t, () => decide(complaintLifecycle, fresh, cmd('receive', { ...complaintBody, category: 'ghosts' }), ctx), 'INVALID_COMMAND', {
-    field: 'category', allowed: ['noise', 'environment', 'security', 'service', 'facility', 'parking', 'fees', 'other'],
+    field: 'category',
+    allowed: ['noise', 'environment', 'security', 'service', 'facility', 'parking', 'fees', 'other'],
   });
-  rejects(t, () => decide(complaintLifecycle, fresh, cmd('receive', { ...complaintBody, propertyId: 'elsewhere' }), ctx), 'INVALID_COMMAND', { field: 'propertyId' });
+  rejects(t, () => decide(complaintLifecycle, fresh, cmd('receive', { ...complaintBody, propertyId: 'elsewhere' }), ctx), 'INVALID_COMMAND', {
+    field: 'propertyId',
+  });
   rejects(t, () => decide(complaintLifecycle, fresh, cmd('receive', { ...complaintBody, unit: '' }), ctx), 'INVALID_COMMAND', { field: 'unit' });
 });
 
@@ -64,31 +77,66 @@ t.test('claimed times: back-dating allowance, future, order, import', async (t) 
   const ctx = { now: at(T0), ruleset: sampleRuleset };
   const fresh = initialCaseState(complaintLifecycle);
   const receive = (occurredAt: string) => ({ caseId: 'c', name: 'receive', payload: complaintBody, commandId: 'r', actor: desk, occurredAt });
-  t.equal(decide(complaintLifecycle, fresh, receive('2026-03-02T00:30:00Z'), ctx)[0]!.metadata.occurredAt, '2026-03-02T00:30:00Z', 'exactly 30 min back is allowed');
+  t.equal(
+    decide(complaintLifecycle, fresh, receive('2026-03-02T00:30:00Z'), ctx)[0]!.metadata.occurredAt,
+    '2026-03-02T00:30:00Z',
+    'exactly 30 min back is allowed',
+  );
   rejects(t, () => decide(complaintLifecycle, fresh, receive('2026-03-02T00:29:59Z'), ctx), 'OCCURRED_AT_REFUSED', { reason: 'beyond_backdating_allowance' });
   rejects(t, () => decide(complaintLifecycle, fresh, receive('2026-03-02T01:01:01Z'), ctx), 'OCCURRED_AT_REFUSED', { reason: 'future' });
-  t.equal(decide(complaintLifecycle, fresh, receive('2026-03-02T01:00:59Z'), ctx)[0]!.metadata.occurredAt, '2026-03-02T01:00:00Z', 'within the skew tolerance counts as now');
+  t.equal(
+    decide(complaintLifecycle, fresh, receive('2026-03-02T01:00:59Z'), ctx)[0]!.metadata.occurredAt,
+    '2026-03-02T01:00:00Z',
+    'within the skew tolerance counts as now',
+  );
   const imported = decide(complaintLifecycle, fresh, receive('2025-06-01T00:00:00Z'), { ...ctx, imported: true })[0]!;
   t.equal(imported.metadata.imported, true, 'an import keeps old claimed times and is marked');
   const { state } = run(complaintLifecycle, [{ name: 'receive', payload: complaintBody, now: T0 }]);
-  rejects(t, () => decide(complaintLifecycle, state, { caseId: 'case-1', name: 'acknowledge', payload: {}, commandId: 'a', actor: desk, occurredAt: '2026-03-02T00:59:00Z' }, ctx),
-    'OCCURRED_AT_REFUSED', { reason: 'before_previous_event' });
+  rejects(
+    t,
+    () =>
+      decide(
+        complaintLifecycle,
+        state,
+        { caseId: 'case-1', name: 'acknowledge', payload: {}, commandId: 'a', actor: desk, occurredAt: '2026-03-02T00:59:00Z' },
+        ctx,
+      ),
+    'OCCURRED_AT_REFUSED',
+    { reason: 'before_previous_event' },
+  );
 });
 
 t.test('guards of the lifecycle give precise reasons', async (t) => {
   const steps = [...received, { name: 'acknowledge', now: T0 }, { name: 'resolve', payload: { resolution: '已协调' }, now: T0 }];
   const { state } = run(complaintLifecycle, steps);
   const ctx = { now: at(T0), ruleset: sampleRuleset };
-  rejects(t, () => decide(complaintLifecycle, state, { caseId: 'case-1', name: 'close', payload: {}, commandId: 'c', actor: desk }, ctx),
-    'TRANSITION_NOT_ALLOWED', { reason: /needs a reason/ });
-  const closed = decide(complaintLifecycle, state, { caseId: 'case-1', name: 'close', payload: { reason: 'owner unreachable' }, commandId: 'c', actor: desk }, ctx);
+  rejects(
+    t,
+    () => decide(complaintLifecycle, state, { caseId: 'case-1', name: 'close', payload: {}, commandId: 'c', actor: desk }, ctx),
+    'TRANSITION_NOT_ALLOWED',
+    { reason: /needs a reason/ },
+  );
+  const closed = decide(
+    complaintLifecycle,
+    state,
+    { caseId: 'case-1', name: 'close', payload: { reason: 'owner unreachable' }, commandId: 'c', actor: desk },
+    ctx,
+  );
   t.match(closed[0], { type: 'ComplaintClosed', data: { withoutCallback: true, reason: 'owner unreachable' } });
 
   const unhappy = run(complaintLifecycle, [...steps, { name: 'callback', payload: { satisfaction: 'dissatisfied' }, now: T0 }]);
   t.same(allowedCommands(complaintLifecycle, unhappy.state, sampleRuleset), ['callback', 'reopen', 'escalate'], 'a dissatisfied owner must be followed up');
-  rejects(t, () => decide(complaintLifecycle, unhappy.state, { caseId: 'case-1', name: 'close', payload: {}, commandId: 'c', actor: desk }, ctx),
-    'TRANSITION_NOT_ALLOWED', { reason: /dissatisfied/, rule: 'agreements/demo-2026.yaml followUp.complaint: required' });
-  const reopened = run(complaintLifecycle, [...steps, { name: 'callback', payload: { satisfaction: 'dissatisfied' }, now: T0 }, { name: 'reopen', payload: { reason: '仍有噪音' }, now: T0 }]);
+  rejects(
+    t,
+    () => decide(complaintLifecycle, unhappy.state, { caseId: 'case-1', name: 'close', payload: {}, commandId: 'c', actor: desk }, ctx),
+    'TRANSITION_NOT_ALLOWED',
+    { reason: /dissatisfied/, rule: 'agreements/demo-2026.yaml followUp.complaint: required' },
+  );
+  const reopened = run(complaintLifecycle, [
+    ...steps,
+    { name: 'callback', payload: { satisfaction: 'dissatisfied' }, now: T0 },
+    { name: 'reopen', payload: { reason: '仍有噪音' }, now: T0 },
+  ]);
   t.equal(reopened.state.snapshot.state, 'handling');
   t.equal(reopened.state.snapshot.facts.resolvedAt, null, 'the earlier resolution no longer counts');
   t.equal(reopened.state.snapshot.facts.allCallbacks.length, 1, 'the rating stays on record');
@@ -121,21 +169,34 @@ t.test('repair: pause ledger, reclassification, rework', async (t) => {
 const namespace = '4f0e6c9a-3b1d-5e2f-9a47-8c6d2b1e0f35';
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-t.test('event ids are the uuid package\'s UUIDv5 of the command id and index, for any command id but a UUIDv7', async (t) => {
+t.test("event ids are the uuid package's UUIDv5 of the command id and index, for any command id but a UUIDv7", async (t) => {
   t.equal(eventIdFor('idem-0123456789abcdef0123456789abcdef', 0), uuidv5('idem-0123456789abcdef0123456789abcdef#0', namespace));
-  fc.assert(fc.property(fc.string({ unit: 'grapheme' }).filter((id) => !UUID_V7.test(id)), fc.nat(3), (commandId, index) =>
-    eventIdFor(commandId, index) === uuidv5(`${commandId}#${index}`, namespace)));
+  fc.assert(
+    fc.property(
+      fc.string({ unit: 'grapheme' }).filter((id) => !UUID_V7.test(id)),
+      fc.nat(3),
+      (commandId, index) => eventIdFor(commandId, index) === uuidv5(`${commandId}#${index}`, namespace),
+    ),
+  );
   t.equal(eventIdFor('6f1b2c3d-4e5f-4a6b-8c7d-8e9fa0b1c2d3', 1), uuidv5('6f1b2c3d-4e5f-4a6b-8c7d-8e9fa0b1c2d3#1', namespace), 'a UUIDv4 command id too');
   t.throws(() => eventIdFor('lone \uD800 surrogate', 0), 'a name UTF-8 cannot carry is refused, as by the package');
 });
 
 t.test('a UUIDv7 command id gives UUIDv7 event ids of its millisecond: the UUIDv5 after the version', async (t) => {
-  fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 48 - 1 }), fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.nat(7), (msecs, random, index) => {
-    const commandId = uuidv7({ msecs, random });
-    const id = eventIdFor(commandId, index);
-    const v5 = uuidv5(`${commandId}#${index}`, namespace);
-    return UUID_V7.test(id) && uuidValidate(id) && id.slice(0, 13) === commandId.slice(0, 13) && id.slice(15) === v5.slice(15) && id === eventIdFor(commandId, index);
-  }));
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 2 ** 48 - 1 }), fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.nat(7), (msecs, random, index) => {
+      const commandId = uuidv7({ msecs, random });
+      const id = eventIdFor(commandId, index);
+      const v5 = uuidv5(`${commandId}#${index}`, namespace);
+      return (
+        UUID_V7.test(id) &&
+        uuidValidate(id) &&
+        id.slice(0, 13) === commandId.slice(0, 13) &&
+        id.slice(15) === v5.slice(15) &&
+        id === eventIdFor(commandId, index)
+      );
+    }),
+  );
   const commandId = uuidv7({ msecs: Date.parse('2026-03-02T01:00:00Z') });
   const ids = [0, 1, 2].map((index) => eventIdFor(commandId, index));
   t.equal(new Set(ids).size, 3, 'one id per event of the command');

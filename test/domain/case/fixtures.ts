@@ -23,15 +23,27 @@ export const technician: Actor = { id: 'tech-7', role: 'technician' };
 export const at = (iso: string) => Temporal.Instant.from(iso);
 
 export const complaintBody = {
-  propertyId: 'demo', unit: '3-2-1201', category: 'noise', description: '楼上装修噪音', channel: 'phone' as const,
+  propertyId: 'demo',
+  unit: '3-2-1201',
+  category: 'noise',
+  description: '楼上装修噪音',
+  channel: 'phone' as const,
   owner: { name: '王先生', phone: '13800000000' },
 };
 export const repairBody = {
-  propertyId: 'demo', location: '5-1-302', category: 'plumbing', complexity: 'general' as const, description: '厨房水管漏水',
+  propertyId: 'demo',
+  location: '5-1-302',
+  category: 'plumbing',
+  complexity: 'general' as const,
+  description: '厨房水管漏水',
   owner: { name: '李女士', phone: '13900000000' },
 };
 export const visitBody = {
-  propertyId: 'demo', unit: '3-2-1201', category: 'renovation', description: '办理装修手续', channel: 'walk_in' as const,
+  propertyId: 'demo',
+  unit: '3-2-1201',
+  category: 'renovation',
+  description: '办理装修手续',
+  channel: 'walk_in' as const,
   visitor: { name: '赵先生' },
 };
 /** 100.00 yuan for September 2026, due at its end. */
@@ -49,8 +61,12 @@ export const run = <F>(
   const events: ReturnType<typeof decide> = [];
   steps.forEach((step, i) => {
     const command: CaseCommand = {
-      caseId, name: step.name, payload: step.payload ?? {}, commandId: `${caseId}-cmd-${i}`,
-      actor: step.actor ?? desk, ...(step.occurredAt ? { occurredAt: step.occurredAt } : {}),
+      caseId,
+      name: step.name,
+      payload: step.payload ?? {},
+      commandId: `${caseId}-cmd-${i}`,
+      actor: step.actor ?? desk,
+      ...(step.occurredAt ? { occurredAt: step.occurredAt } : {}),
     };
     for (const event of decide(lifecycle, state, command, { now: at(step.now), ruleset: sampleRuleset, ...context })) {
       events.push(event);

@@ -35,12 +35,22 @@ type Variants<F> = Record<string, (facts: F) => unknown[]>;
 /** The payload a command not listed in the variants is tried with: each one a payload decide accepts. */
 const ordinary = (command: string, facts: unknown): unknown => {
   switch (command) {
-    case 'resolve': return { resolution: '已协调处理' };
-    case 'pause': return { reason: 'owner_absent' };
-    case 'complete': return { workDone: '更换水龙头' };
-    case 'reclassify': return { complexity: (facts as { complexity: string }).complexity === 'general' ? 'complex' : 'general', reason: '需更换管道' };
-    case 'reopen': case 'escalate': case 'withdraw': case 'reject': case 'cancel': return { reason: '业主要求' };
-    default: return {};
+    case 'resolve':
+      return { resolution: '已协调处理' };
+    case 'pause':
+      return { reason: 'owner_absent' };
+    case 'complete':
+      return { workDone: '更换水龙头' };
+    case 'reclassify':
+      return { complexity: (facts as { complexity: string }).complexity === 'general' ? 'complex' : 'general', reason: '需更换管道' };
+    case 'reopen':
+    case 'escalate':
+    case 'withdraw':
+    case 'reject':
+    case 'cancel':
+      return { reason: '业主要求' };
+    default:
+      return {};
   }
 };
 
@@ -56,7 +66,12 @@ type Key<F> = (facts: F) => unknown;
  * through decide and evolve, asserting the events and the state reached.
  */
 const checkLifecycle = <F>(options: {
-  name: string; lifecycle: Lifecycle<F>; machine: AnyStateMachine; allStates: string[]; variants: Variants<F>; key: Key<F>;
+  name: string;
+  lifecycle: Lifecycle<F>;
+  machine: AnyStateMachine;
+  allStates: string[];
+  variants: Variants<F>;
+  key: Key<F>;
   /** Open states in which, on some paths, nothing is left to do (each with why). */
   quietEnds?: (state: string, facts: F) => string | undefined;
 }) =>
@@ -66,10 +81,12 @@ const checkLifecycle = <F>(options: {
     const eventsFor = (snapshot: AnyMachineSnapshot): Step[] =>
       lifecycle.commands
         .filter((spec) => !spec.roles.includes('system'))
-        .flatMap((spec) => (variants[spec.name]?.(snapshot.context as F) ?? [ordinary(spec.name, snapshot.context)]).map((payload) => {
-          const draft = spec.toEvent(payload as never, snapshot.context as F);
-          return { ...draft, at: NOW, command: spec.name, payload };
-        }));
+        .flatMap((spec) =>
+          (variants[spec.name]?.(snapshot.context as F) ?? [ordinary(spec.name, snapshot.context)]).map((payload) => {
+            const draft = spec.toEvent(payload as never, snapshot.context as F);
+            return { ...draft, at: NOW, command: spec.name, payload };
+          }),
+        );
     const paths = getShortestPaths(machine, {
       events: eventsFor as never,
       serializeState: (s: AnyMachineSnapshot) => `${JSON.stringify(s.value)}|${JSON.stringify(key(s.context as F))}`,
@@ -86,7 +103,11 @@ const checkLifecycle = <F>(options: {
       const { state, events } = run(lifecycle, steps, { ruleset: lenient }, `path-${path.steps.length}`);
       const value = String(path.state.value);
       t.equal(state.snapshot.state, value, `${steps.map((s) => s.name).join(' → ')} ends in ${value}`);
-      t.same(events.map((e) => e.type), path.steps.slice(1).map((s) => s.event.type), 'with the events of the path');
+      t.same(
+        events.map((e) => e.type),
+        path.steps.slice(1).map((s) => s.event.type),
+        'with the events of the path',
+      );
       const quiet = options.quietEnds?.(value, state.snapshot.facts);
       if (state.snapshot.done) t.same(allowedCommands(lifecycle, state), [], `${value} is final`);
       else if (quiet) t.same(allowedCommands(lifecycle, state), [], `${value}: ${quiet}`);
@@ -94,10 +115,15 @@ const checkLifecycle = <F>(options: {
     }
   });
 
-const fixed = (...payloads: unknown[]) => () => payloads;
+const fixed =
+  (...payloads: unknown[]) =>
+  () =>
+    payloads;
 
 await checkLifecycle({
-  name: 'complaint', lifecycle: complaintLifecycle, machine: complaintMachine,
+  name: 'complaint',
+  lifecycle: complaintLifecycle,
+  machine: complaintMachine,
   allStates: ['new', 'received', 'handling', 'assigned', 'resolved', 'owner_notified', 'called_back', 'closed', 'withdrawn', 'rejected'],
   variants: {
     receive: fixed(complaintBody),
@@ -109,7 +135,9 @@ await checkLifecycle({
 });
 
 await checkLifecycle({
-  name: 'repair', lifecycle: repairLifecycle, machine: repairMachine,
+  name: 'repair',
+  lifecycle: repairLifecycle,
+  machine: repairMachine,
   allStates: ['new', 'reported', 'dispatched', 'accepted', 'on_site', 'paused', 'completed', 'verified', 'called_back', 'rework', 'closed', 'cancelled'],
   variants: {
     report: fixed(repairBody),
@@ -122,10 +150,19 @@ await checkLifecycle({
 });
 
 await checkLifecycle<VisitFacts>({
-  name: 'visit', lifecycle: visitLifecycle, machine: visitMachine,
+  name: 'visit',
+  lifecycle: visitLifecycle,
+  machine: visitMachine,
   allStates: ['new', 'received', 'answered', 'referred', 'closed'],
   variants: {
-    receive: fixed({ propertyId: 'demo', unit: '3-2-1201', category: 'renovation', description: '办理装修手续', channel: 'walk_in', visitor: { name: '赵先生' } }),
+    receive: fixed({
+      propertyId: 'demo',
+      unit: '3-2-1201',
+      category: 'renovation',
+      description: '办理装修手续',
+      channel: 'walk_in',
+      visitor: { name: '赵先生' },
+    }),
     answer: fixed({ answer: '已说明装修申报所需材料' }),
     // A referral names a department the visit is not already with (the guard), one the ruleset knows.
     refer: (f) => ['engineering', 'finance'].filter((d) => d !== f.department).map((department) => ({ department })),
@@ -137,20 +174,26 @@ await checkLifecycle<VisitFacts>({
 // 100.00 yuan billed; a payment of 60 yuan, a waiver of 40 (each settles or leaves something owed,
 // by what is owed then), the rest, and a refund of 20 or of everything collected.
 await checkLifecycle<FeeFacts>({
-  name: 'fee ledger', lifecycle: feeLedgerLifecycle, machine: feeMachine,
+  name: 'fee ledger',
+  lifecycle: feeLedgerLifecycle,
+  machine: feeMachine,
   allStates: ['new', 'outstanding', 'settled'],
   variants: {
     bill: fixed({ propertyId: 'demo', unit: '3-2-1201', period: '2026-03', amountFen: 10_000, dueDate: '2026-03-31' }),
     pay: (f) => [...new Set([6_000, outstandingFen(f)])].filter((a) => a > 0 && a <= outstandingFen(f)).map((amountFen) => ({ amountFen, method: 'wechat' })),
-    waive: (f) => [...new Set([4_000, outstandingFen(f)])].filter((a) => a > 0 && a <= outstandingFen(f)).map((amountFen) => ({ amountFen, reason: '空置房减免' })),
+    waive: (f) =>
+      [...new Set([4_000, outstandingFen(f)])].filter((a) => a > 0 && a <= outstandingFen(f)).map((amountFen) => ({ amountFen, reason: '空置房减免' })),
     refund: (f) => [...new Set([2_000, collectedFen(f)])].filter((a) => a > 0 && a <= collectedFen(f)).map((amountFen) => ({ amountFen, reason: '重复缴费' })),
   },
   key: (f) => [outstandingFen(f), collectedFen(f)],
-  quietEnds: (state, f) => (state === 'settled' && collectedFen(f) === 0 ? 'waived in full, nothing was collected to refund: nothing is left to do' : undefined),
+  quietEnds: (state, f) =>
+    state === 'settled' && collectedFen(f) === 0 ? 'waived in full, nothing was collected to refund: nothing is left to do' : undefined,
 });
 
 await checkLifecycle<ActivityFacts>({
-  name: 'activity', lifecycle: activityLifecycle, machine: activityMachine,
+  name: 'activity',
+  lifecycle: activityLifecycle,
+  machine: activityMachine,
   allStates: ['new', 'held'],
   variants: {
     record: fixed({ propertyId: 'demo', title: '中秋游园会', heldOn: '2026-03-01', participants: 240 }),
@@ -160,7 +203,9 @@ await checkLifecycle<ActivityFacts>({
 });
 
 await checkLifecycle({
-  name: 'archive check', lifecycle: archiveCheckLifecycle, machine: archiveCheckMachine,
+  name: 'archive check',
+  lifecycle: archiveCheckLifecycle,
+  machine: archiveCheckMachine,
   allStates: ['new', 'correct', 'incorrect', 'corrected'],
   variants: {
     record: fixed({ propertyId: 'demo', unit: '3-2-1201', correct: true }, { propertyId: 'demo', unit: '3-2-1202', correct: false, wrongFields: ['phone'] }),
@@ -170,10 +215,15 @@ await checkLifecycle({
 });
 
 await checkLifecycle({
-  name: 'inspection', lifecycle: inspectionLifecycle, machine: inspectionMachine,
+  name: 'inspection',
+  lifecycle: inspectionLifecycle,
+  machine: inspectionMachine,
   allStates: ['new', 'passed', 'failed', 'rectified'],
   variants: {
-    record: fixed({ propertyId: 'demo', procedure: '来访接待规程', passed: true }, { propertyId: 'demo', procedure: '投诉受理规程', passed: false, findings: '未登记来电时间' }),
+    record: fixed(
+      { propertyId: 'demo', procedure: '来访接待规程', passed: true },
+      { propertyId: 'demo', procedure: '投诉受理规程', passed: false, findings: '未登记来电时间' },
+    ),
     rectify: fixed({ note: '已培训并复查' }),
   },
   key: () => null,

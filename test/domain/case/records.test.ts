@@ -19,9 +19,19 @@ t.test('fee: amounts within what is owed and collected, in whole fen', async (t)
   refuses(t, () => run(feeLedgerLifecycle, [bill, pay(10_001)]), 'INVALID_COMMAND', { field: 'amountFen' });
   t.throws(() => run(feeLedgerLifecycle, [bill, pay(10_001)]), { message: 'amountFen: a payment of 10001 fen is more than the 10000 fen still owed' });
   refuses(t, () => run(feeLedgerLifecycle, [bill, pay(4_000), waive(6_001)]), 'INVALID_COMMAND', { field: 'amountFen' });
-  t.throws(() => run(feeLedgerLifecycle, [bill, waive(2_000), pay(8_001)]), { message: /8001 fen is more than the 8000 fen still owed/ }, 'a waiver lowers what is owed');
-  t.throws(() => run(feeLedgerLifecycle, [bill, pay(4_000), refund(4_001)]), { message: 'amountFen: a refund of 4001 fen is more than the 4000 fen collected' });
-  t.throws(() => run(feeLedgerLifecycle, [bill, pay(4_000), refund(1_000), refund(3_001)]), { message: /3001 fen is more than the 3000 fen collected/ }, 'a refund lowers what was collected');
+  t.throws(
+    () => run(feeLedgerLifecycle, [bill, waive(2_000), pay(8_001)]),
+    { message: /8001 fen is more than the 8000 fen still owed/ },
+    'a waiver lowers what is owed',
+  );
+  t.throws(() => run(feeLedgerLifecycle, [bill, pay(4_000), refund(4_001)]), {
+    message: 'amountFen: a refund of 4001 fen is more than the 4000 fen collected',
+  });
+  t.throws(
+    () => run(feeLedgerLifecycle, [bill, pay(4_000), refund(1_000), refund(3_001)]),
+    { message: /3001 fen is more than the 3000 fen collected/ },
+    'a refund lowers what was collected',
+  );
   refuses(t, () => run(feeLedgerLifecycle, [bill, waive(2_000), refund(1)]), 'INVALID_COMMAND', { field: 'amountFen' });
   for (const amount of [-100, 0, 100.5, '100']) {
     refuses(t, () => run(feeLedgerLifecycle, [bill, pay(amount)]), 'INVALID_COMMAND', { field: 'amountFen' });
@@ -30,14 +40,23 @@ t.test('fee: amounts within what is owed and collected, in whole fen', async (t)
 
   const { state, events } = run(feeLedgerLifecycle, [bill, pay(4_000), waive(1_000), refund(500), pay(5_500)]);
   t.equal(state.snapshot.state, 'settled', 'paid, waived and refunded to exactly what was billed');
-  t.same(events.map((e) => e.type), ['FeeBilled', 'FeePaid', 'FeeWaived', 'FeeRefunded', 'FeePaid']);
+  t.same(
+    events.map((e) => e.type),
+    ['FeeBilled', 'FeePaid', 'FeeWaived', 'FeeRefunded', 'FeePaid'],
+  );
   refuses(t, () => run(feeLedgerLifecycle, [bill, pay(10_000), pay(1)]), 'TRANSITION_NOT_ALLOWED', { command: 'pay', state: 'settled', allowed: ['refund'] });
 });
 
 t.test('fee: a bill falls due in or after its month; a ledger is billed once and paid only once billed', async (t) => {
   refuses(t, () => run(feeLedgerLifecycle, [{ ...bill, payload: { ...billBody, dueDate: '2026-08-31' } }]), 'INVALID_COMMAND', { field: 'dueDate' });
-  t.throws(() => run(feeLedgerLifecycle, [{ ...bill, payload: { ...billBody, dueDate: '2026-08-31' } }]), { message: 'dueDate: due 2026-08-31, before the billing month 2026-09 begins' });
-  t.equal(run(feeLedgerLifecycle, [{ ...bill, payload: { ...billBody, dueDate: '2026-09-01' } }]).state.snapshot.state, 'outstanding', 'due on the first day of the month');
+  t.throws(() => run(feeLedgerLifecycle, [{ ...bill, payload: { ...billBody, dueDate: '2026-08-31' } }]), {
+    message: 'dueDate: due 2026-08-31, before the billing month 2026-09 begins',
+  });
+  t.equal(
+    run(feeLedgerLifecycle, [{ ...bill, payload: { ...billBody, dueDate: '2026-09-01' } }]).state.snapshot.state,
+    'outstanding',
+    'due on the first day of the month',
+  );
   refuses(t, () => run(feeLedgerLifecycle, [{ ...bill, payload: { ...billBody, period: '2026-13' } }]), 'INVALID_COMMAND', { field: 'period' });
   refuses(t, () => run(feeLedgerLifecycle, [pay(100)]), 'CASE_NOT_FOUND', { caseType: 'fee' });
   refuses(t, () => run(feeLedgerLifecycle, [bill, bill]), 'CASE_ALREADY_EXISTS');
@@ -51,7 +70,9 @@ t.test('fee: a bill falls due in or after its month; a ledger is billed once and
 t.test('activity: participation within the households; the day held not in the future nor beyond the window', async (t) => {
   const record = (payload: object, now = T0) => ({ name: 'record', payload: { ...activityBody, ...payload }, now });
   refuses(t, () => run(activityLifecycle, [record({ participants: 1201 })]), 'INVALID_COMMAND', { field: 'participants' });
-  t.throws(() => run(activityLifecycle, [record({ participants: 1201 })]), { message: 'participants: 1201 participating households, more than the 1200 households of property demo' });
+  t.throws(() => run(activityLifecycle, [record({ participants: 1201 })]), {
+    message: 'participants: 1201 participating households, more than the 1200 households of property demo',
+  });
   t.equal(run(activityLifecycle, [record({ participants: 1200 })]).state.snapshot.facts.participants, 1200, 'every household is allowed');
   refuses(t, () => run(activityLifecycle, [record({ propertyId: 'riverside', participants: 861 })]), 'INVALID_COMMAND', { field: 'participants' });
   t.equal(run(activityLifecycle, [record({ propertyId: 'riverside', participants: 860 })]).state.snapshot.state, 'held');
@@ -66,10 +87,16 @@ t.test('activity: participation within the households; the day held not in the f
 
   refuses(t, () => run(activityLifecycle, [record({ heldOn: '2026-09-11' })]), 'INVALID_COMMAND', { field: 'heldOn' });
   t.throws(() => run(activityLifecycle, [record({ heldOn: '2026-09-11' })]), { message: 'heldOn: 2026-09-11 is after today (2026-09-10)' });
-  t.equal(run(activityLifecycle, [record({ heldOn: '2026-09-11' }, '2026-09-10T16:30:00Z')]).state.snapshot.state, 'held', 'today is the local day: 00:30 on the 11th in Shanghai');
+  t.equal(
+    run(activityLifecycle, [record({ heldOn: '2026-09-11' }, '2026-09-10T16:30:00Z')]).state.snapshot.state,
+    'held',
+    'today is the local day: 00:30 on the 11th in Shanghai',
+  );
   t.equal(run(activityLifecycle, [record({ heldOn: '2026-09-03' })]).state.snapshot.state, 'held', 'recordWindowDays (7) back is allowed');
   refuses(t, () => run(activityLifecycle, [record({ heldOn: '2026-09-02' })]), 'INVALID_COMMAND', { field: 'heldOn' });
-  t.throws(() => run(activityLifecycle, [record({ heldOn: '2026-09-02' })]), { message: /2026-09-02 is more than 7 days before today \(2026-09-10\); the ruleset \(intake.yaml recordWindowDays\) allows 7/ });
+  t.throws(() => run(activityLifecycle, [record({ heldOn: '2026-09-02' })]), {
+    message: /2026-09-02 is more than 7 days before today \(2026-09-10\); the ruleset \(intake.yaml recordWindowDays\) allows 7/,
+  });
 });
 
 t.test('archive check: an incorrect record names its wrong fields, a correct one none', async (t) => {
@@ -81,7 +108,10 @@ t.test('archive check: an incorrect record names its wrong fields, a correct one
   const wrong = run(archiveCheckLifecycle, check({ correct: false, wrongFields: ['phone', 'ownerName'] })).state.snapshot;
   t.equal(wrong.state, 'incorrect');
   t.same(wrong.facts.wrongFields, ['phone', 'ownerName']);
-  refuses(t, () => run(archiveCheckLifecycle, [...check({ correct: true }), { name: 'correct', payload: { note: 'n' }, now: T0 }]), 'TRANSITION_NOT_ALLOWED', { state: 'correct', allowed: [] });
+  refuses(t, () => run(archiveCheckLifecycle, [...check({ correct: true }), { name: 'correct', payload: { note: 'n' }, now: T0 }]), 'TRANSITION_NOT_ALLOWED', {
+    state: 'correct',
+    allowed: [],
+  });
 });
 
 t.test('inspection: a failed spot check states its findings', async (t) => {
@@ -96,18 +126,30 @@ t.test('inspection: a failed spot check states its findings', async (t) => {
 t.test('visit: known categories and departments; answered after it was received', async (t) => {
   const receive = { name: 'receive', payload: visitBody, now: T0 };
   refuses(t, () => run(visitLifecycle, [{ ...receive, payload: { ...visitBody, category: 'noise' } }]), 'INVALID_COMMAND', {
-    field: 'category', allowed: ['inquiry', 'fees', 'renovation', 'suggestion', 'other'],
+    field: 'category',
+    allowed: ['inquiry', 'fees', 'renovation', 'suggestion', 'other'],
   });
   refuses(t, () => run(visitLifecycle, [receive, { name: 'refer', payload: { department: 'legal' }, now: T0 }]), 'INVALID_COMMAND', {
-    field: 'department', allowed: ['engineering', 'security', 'cleaning', 'greening', 'customer_service', 'finance'],
+    field: 'department',
+    allowed: ['engineering', 'security', 'cleaning', 'greening', 'customer_service', 'finance'],
   });
   const referred = [receive, { name: 'refer', payload: { department: 'engineering' }, now: T0 }];
   refuses(t, () => run(visitLifecycle, [...referred, { name: 'refer', payload: { department: 'engineering' }, now: T0 }]), 'TRANSITION_NOT_ALLOWED', {
-    command: 'refer', state: 'referred', allowed: ['answer', 'refer', 'close'],
+    command: 'refer',
+    state: 'referred',
+    allowed: ['answer', 'refer', 'close'],
   });
-  refuses(t, () => run(visitLifecycle, [receive, { name: 'answer', payload: { answer: '已答复' }, now: '2026-09-10T02:10:00Z', occurredAt: '2026-09-10T01:55:00Z' }]),
-    'OCCURRED_AT_REFUSED', { field: 'occurredAt', reason: 'before_previous_event' });
-  refuses(t, () => run(visitLifecycle, [receive, { name: 'close', payload: {}, now: T0 }]), 'TRANSITION_NOT_ALLOWED', { state: 'received', allowed: ['answer', 'refer'] });
-  const answered = run(visitLifecycle, [...referred, { name: 'answer', payload: { answer: '工程部已回复' }, now: '2026-09-10T05:00:00Z' }]).state.snapshot.facts;
+  refuses(
+    t,
+    () => run(visitLifecycle, [receive, { name: 'answer', payload: { answer: '已答复' }, now: '2026-09-10T02:10:00Z', occurredAt: '2026-09-10T01:55:00Z' }]),
+    'OCCURRED_AT_REFUSED',
+    { field: 'occurredAt', reason: 'before_previous_event' },
+  );
+  refuses(t, () => run(visitLifecycle, [receive, { name: 'close', payload: {}, now: T0 }]), 'TRANSITION_NOT_ALLOWED', {
+    state: 'received',
+    allowed: ['answer', 'refer'],
+  });
+  const answered = run(visitLifecycle, [...referred, { name: 'answer', payload: { answer: '工程部已回复' }, now: '2026-09-10T05:00:00Z' }]).state.snapshot
+    .facts;
   t.equal(answered.answeredAt, T0, 'the referral answered the visitor first: the reception clock stopped then');
 });

@@ -18,13 +18,26 @@ import { repairMachine } from '../../../src/domain/repair/machine.js';
 
 /** Event data drawn from small domains, so that guards (same department, same technician, same class…) go both ways. */
 const dataArbitrary = fc.record({
-  propertyId: fc.constant('demo'), category: fc.constantFrom('noise', 'water'), unit: fc.constant('3-2-1201'), channel: fc.constant('phone'),
-  location: fc.constant('3-2-1201'), complexity: fc.constantFrom('general', 'complex'), description: fc.constant('x'),
-  department: fc.constantFrom('engineering', 'security'), technicianId: fc.constantFrom('tech-1', 'tech-2'),
-  from: fc.constantFrom('general', 'complex'), to: fc.constantFrom('general', 'complex'),
-  withoutCallback: fc.boolean(), reason: fc.constantFrom('', 'owner unreachable'), resolution: fc.constant('done'), workDone: fc.constant('done'),
-  satisfaction: fc.constantFrom('very_satisfied', 'satisfied', 'neutral', 'dissatisfied'), accepted: fc.boolean(),
-  clock: fc.constantFrom('response', 'completion'), policyId: fc.constant('p'), deadline: fc.constant('2026-03-02T03:00:00Z'),
+  propertyId: fc.constant('demo'),
+  category: fc.constantFrom('noise', 'water'),
+  unit: fc.constant('3-2-1201'),
+  channel: fc.constant('phone'),
+  location: fc.constant('3-2-1201'),
+  complexity: fc.constantFrom('general', 'complex'),
+  description: fc.constant('x'),
+  department: fc.constantFrom('engineering', 'security'),
+  technicianId: fc.constantFrom('tech-1', 'tech-2'),
+  from: fc.constantFrom('general', 'complex'),
+  to: fc.constantFrom('general', 'complex'),
+  withoutCallback: fc.boolean(),
+  reason: fc.constantFrom('', 'owner unreachable'),
+  resolution: fc.constant('done'),
+  workDone: fc.constant('done'),
+  satisfaction: fc.constantFrom('very_satisfied', 'satisfied', 'neutral', 'dissatisfied'),
+  accepted: fc.boolean(),
+  clock: fc.constantFrom('response', 'completion'),
+  policyId: fc.constant('p'),
+  deadline: fc.constant('2026-03-02T03:00:00Z'),
 });
 const atArbitrary = fc.constantFrom('2026-03-02T01:00:00Z', '2026-03-02T02:30:00Z', '2026-03-03T09:00:00Z');
 
@@ -49,7 +62,11 @@ const agreesWithXstate = <F>(name: string, lifecycle: Lifecycle<F>, machine: Any
           const event = { type: types[pick % types.length]!, data, at };
           const next = lifecycle.next(ours, event);
           assert.equal(lifecycle.can(ours, event), theirs.can(event as never), `${ours.state} can ${event.type}`);
-          assert.equal(lifecycle.handles(ours, event.type), theirs._nodes.some((node) => node.ownEvents.includes(event.type)), `${ours.state} handles ${event.type}`);
+          assert.equal(
+            lifecycle.handles(ours, event.type),
+            theirs._nodes.some((node) => node.ownEvents.includes(event.type)),
+            `${ours.state} handles ${event.type}`,
+          );
           if (!theirs.can(event as never)) {
             assert.equal(next, undefined, `${ours.state} refuses ${event.type}`);
             refused += 1;
@@ -72,8 +89,12 @@ const agreesWithXstate = <F>(name: string, lifecycle: Lifecycle<F>, machine: Any
 
 const NOW = '2026-03-02T01:00:00Z';
 const complaintOptions = {
-  caseType: 'complaint', machine: complaintMachine, events: atVersion1(complaintEventSchemas), commands: complaintCommands,
-  guards: complaintGuards, apply: applyComplaintEvent,
+  caseType: 'complaint',
+  machine: complaintMachine,
+  events: atVersion1(complaintEventSchemas),
+  commands: complaintCommands,
+  guards: complaintGuards,
+  apply: applyComplaintEvent,
 };
 
 agreesWithXstate('complaint', complaintLifecycle, complaintMachine);
@@ -86,18 +107,51 @@ t.test('restore names the state and whether it is final', async (t) => {
 });
 
 t.test('a machine the table cannot read is refused, with the reason', async (t) => {
-  const base = setup({ types: { context: {} as { n: number } }, actions: { record: assign(({ context }) => ({ n: context.n + 1 })), log: () => {} }, guards: { yes: () => true } });
+  const base = setup({
+    types: { context: {} as { n: number } },
+    actions: { record: assign(({ context }) => ({ n: context.n + 1 })), log: () => {} },
+    guards: { yes: () => true },
+  });
   const refused = (machine: AnyStateMachine, reason: RegExp) => t.throws(() => transitionTable(machine), reason);
   refused(base.createMachine({ id: 'm', context: { n: 0 }, initial: 'a', states: { a: { entry: 'record' } } }), /state a is not a plain atomic state/);
-  refused(base.createMachine({ id: 'm', context: { n: 0 }, initial: 'a', states: { a: { initial: 'b', states: { b: {} } } } }), /state a is not a plain atomic state/);
+  refused(
+    base.createMachine({ id: 'm', context: { n: 0 }, initial: 'a', states: { a: { initial: 'b', states: { b: {} } } } }),
+    /state a is not a plain atomic state/,
+  );
   refused(base.createMachine({ id: 'm', context: { n: 0 }, initial: 'a', states: { a: { on: { '*': { actions: 'record' } } } } }), /wildcard/);
-  refused(base.createMachine({ id: 'm', context: { n: 0 }, initial: 'a', states: { a: { on: { E: { actions: 'log' } } } } }), /an action of a on E is not "record"/);
-  refused(base.createMachine({ id: 'm', context: { n: 0 }, initial: 'a', states: { a: { on: { E: { target: 'a', guard: { type: 'yes', params: {} } } } } } }), /not named/);
-  refused(base.createMachine({ id: 'm', context: { n: 0 }, initial: 'a', on: { E: { actions: 'record' } }, states: { a: {} } }), /the root has behaviour of its own/);
-  refused(base.createMachine({ id: 'm', context: { n: 0 }, initial: 'a', states: { a: { on: { E: { target: '#m.a' } } } } }), /does not target one sibling state/);
-  const plain = transitionTable(base.createMachine({ id: 'm', context: { n: 0 }, initial: 'a', states: { a: { on: { E: { target: 'b', guard: 'yes', actions: 'record' } } }, b: { type: 'final' } } }));
+  refused(
+    base.createMachine({ id: 'm', context: { n: 0 }, initial: 'a', states: { a: { on: { E: { actions: 'log' } } } } }),
+    /an action of a on E is not "record"/,
+  );
+  refused(
+    base.createMachine({ id: 'm', context: { n: 0 }, initial: 'a', states: { a: { on: { E: { target: 'a', guard: { type: 'yes', params: {} } } } } } }),
+    /not named/,
+  );
+  refused(
+    base.createMachine({ id: 'm', context: { n: 0 }, initial: 'a', on: { E: { actions: 'record' } }, states: { a: {} } }),
+    /the root has behaviour of its own/,
+  );
+  refused(
+    base.createMachine({ id: 'm', context: { n: 0 }, initial: 'a', states: { a: { on: { E: { target: '#m.a' } } } } }),
+    /does not target one sibling state/,
+  );
+  const plain = transitionTable(
+    base.createMachine({
+      id: 'm',
+      context: { n: 0 },
+      initial: 'a',
+      states: { a: { on: { E: { target: 'b', guard: 'yes', actions: 'record' } } }, b: { type: 'final' } },
+    }),
+  );
   t.same([...plain.get('a')!.keys()], ['E']);
-  t.same(plain.get('a')!.get('E')!.map((edge) => [edge.guardName, edge.target, edge.records]), [['yes', 'b', true]], 'the edge names its guard, its target and that it records');
+  t.same(
+    plain
+      .get('a')!
+      .get('E')!
+      .map((edge) => [edge.guardName, edge.target, edge.records]),
+    [['yes', 'b', true]],
+    'the edge names its guard, its target and that it records',
+  );
 });
 
 t.test('a lifecycle whose guards and rules disagree is refused', async (t) => {
@@ -114,8 +168,18 @@ t.test('what may be done now comes from the guards, and a refusal names the fail
   t.equal(waived.snapshot.state, 'settled');
   t.notOk(feeLedgerLifecycle.allows(waived.snapshot, 'FeeRefunded'), 'nothing collected: no refund could pass its guard');
   t.ok(feeLedgerLifecycle.allows(paid.snapshot, 'FeeRefunded'), 'something collected: a refund could');
-  const { state } = run(repairLifecycle, [{ name: 'report', payload: repairBody, now: NOW }, { name: 'dispatch', payload: { technicianId: 'tech-7' }, now: NOW }]);
+  const { state } = run(repairLifecycle, [
+    { name: 'report', payload: repairBody, now: NOW },
+    { name: 'dispatch', payload: { technicianId: 'tech-7' }, now: NOW },
+  ]);
   t.ok(repairLifecycle.allows(state.snapshot, 'RepairDispatched'), 'a re-dispatch is allowed: another technician could be named');
-  t.equal(repairLifecycle.refusal(state.snapshot, { type: 'RepairDispatched', data: { technicianId: 'tech-7' }, at: NOW }), 'the repair is already with that technician');
-  t.equal(repairLifecycle.refusal(state.snapshot, { type: 'RepairDispatched', data: { technicianId: 'tech-8' }, at: NOW }), undefined, 'no refusal for a payload the guard passes');
+  t.equal(
+    repairLifecycle.refusal(state.snapshot, { type: 'RepairDispatched', data: { technicianId: 'tech-7' }, at: NOW }),
+    'the repair is already with that technician',
+  );
+  t.equal(
+    repairLifecycle.refusal(state.snapshot, { type: 'RepairDispatched', data: { technicianId: 'tech-8' }, at: NOW }),
+    undefined,
+    'no refusal for a payload the guard passes',
+  );
 });

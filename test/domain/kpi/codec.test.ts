@@ -17,29 +17,57 @@ const date = fc.constantFrom('2026-02-28', '2026-03-01', '2026-03-31', '2026-12-
 const id = fc.stringMatching(/^[A-Za-z0-9-]{1,40}$/);
 
 const clock: fc.Arbitrary<KpiClock> = fc.record(
-  { policyId: fc.constantFrom('complaint.response', 'visit.response', 'repair.completion.complex'), deadline: fc.option(instant), stoppedAt: fc.option(instant),
-    pausedSince: fc.option(instant), undetermined: fc.string({ minLength: 1 }) },
+  {
+    policyId: fc.constantFrom('complaint.response', 'visit.response', 'repair.completion.complex'),
+    deadline: fc.option(instant),
+    stoppedAt: fc.option(instant),
+    pausedSince: fc.option(instant),
+    undetermined: fc.string({ minLength: 1 }),
+  },
   { requiredKeys: ['policyId', 'deadline', 'stoppedAt', 'pausedSince'] },
 );
 
 const kpiCase: fc.Arbitrary<KpiCase> = fc.record({
-  caseType: fc.constantFrom('complaint', 'repair', 'visit'), caseId: id, propertyId: fc.constant('demo'), receivedAt: instant, receivedDate: date,
-  response: fc.option(clock), completion: fc.option(clock), voidedAt: fc.option(instant), rejectedAt: fc.option(instant), closedAt: fc.option(instant),
-  closedDate: fc.option(date), closedWithCallback: fc.boolean(),
+  caseType: fc.constantFrom('complaint', 'repair', 'visit'),
+  caseId: id,
+  propertyId: fc.constant('demo'),
+  receivedAt: instant,
+  receivedDate: date,
+  response: fc.option(clock),
+  completion: fc.option(clock),
+  voidedAt: fc.option(instant),
+  rejectedAt: fc.option(instant),
+  closedAt: fc.option(instant),
+  closedDate: fc.option(date),
+  closedWithCallback: fc.boolean(),
   ratings: fc.array(fc.record({ at: instant, date, satisfied: fc.boolean() }), { maxLength: 4 }),
 });
 
 const fenAmount = fc.integer({ min: 0, max: 100_000_000_000 });
 const fee: fc.Arbitrary<FeeKpi> = fc.record({
-  caseType: fc.constant('fee'), caseId: id, propertyId: fc.constant('demo'), receivedDate: date,
-  billedFen: fenAmount, waivedFen: fenAmount, collectedFen: fc.integer({ min: -1000, max: 100_000_000_000 }), dueBy: instant,
+  caseType: fc.constant('fee'),
+  caseId: id,
+  propertyId: fc.constant('demo'),
+  receivedDate: date,
+  billedFen: fenAmount,
+  waivedFen: fenAmount,
+  collectedFen: fc.integer({ min: -1000, max: 100_000_000_000 }),
+  dueBy: instant,
 });
 const activity: fc.Arbitrary<ActivityKpi> = fc.record({
-  caseType: fc.constant('activity'), caseId: id, propertyId: fc.constant('demo'), receivedDate: date,
-  participants: fc.nat(5000), households: fc.option(fc.integer({ min: 1, max: 5000 })),
+  caseType: fc.constant('activity'),
+  caseId: id,
+  propertyId: fc.constant('demo'),
+  receivedDate: date,
+  participants: fc.nat(5000),
+  households: fc.option(fc.integer({ min: 1, max: 5000 })),
 });
 const check: fc.Arbitrary<CheckKpi> = fc.record({
-  caseType: fc.constantFrom('archive_check', 'inspection'), caseId: id, propertyId: fc.constant('demo'), receivedDate: date, passed: fc.boolean(),
+  caseType: fc.constantFrom('archive_check', 'inspection'),
+  caseId: id,
+  propertyId: fc.constant('demo'),
+  receivedDate: date,
+  passed: fc.boolean(),
 });
 
 t.test('every record type comes back from the kpi column as it went in', async (t) => {
@@ -48,7 +76,7 @@ t.test('every record type comes back from the kpi column as it went in', async (
     fc.property(fc.oneof(kpiCase, fee, activity, check), (record: KpiRecord) => {
       seen.add(record.caseType);
       const stored = encodeKpiRecord(record);
-      assert.ok(!stored.includes('"demo"'), 'the property is the row\'s key, not part of the column');
+      assert.ok(!stored.includes('"demo"'), "the property is the row's key, not part of the column");
       // Cloned: fast-check may build the nested objects without a prototype.
       assert.deepStrictEqual(decodeKpiRecord('demo', stored), structuredClone(record));
     }),

@@ -25,12 +25,12 @@ t.test('a complaint received at 23:59 the day before the Spring Festival holiday
 
 t.test('a repair paused across a weekend, then reclassified complex after 20 h', async (t) => {
   const { state } = run(repairLifecycle, [
-    { name: 'report', payload: repairBody, now: '2026-03-06T02:00:00Z' },          // Fri 10:00
+    { name: 'report', payload: repairBody, now: '2026-03-06T02:00:00Z' }, // Fri 10:00
     { name: 'dispatch', payload: { technicianId: 'tech-7' }, now: '2026-03-06T02:30:00Z' }, // exactly 30 min: met
     { name: 'accept', now: '2026-03-06T02:35:00Z' },
     { name: 'arrive', now: '2026-03-06T03:00:00Z' },
-    { name: 'pause', payload: { reason: 'owner_absent' }, now: '2026-03-06T10:00:00Z' },    // Fri 18:00
-    { name: 'resume', now: '2026-03-09T00:00:00Z' },                                         // Mon 08:00
+    { name: 'pause', payload: { reason: 'owner_absent' }, now: '2026-03-06T10:00:00Z' }, // Fri 18:00
+    { name: 'resume', now: '2026-03-09T00:00:00Z' }, // Mon 08:00
     { name: 'reclassify', payload: { complexity: 'complex', reason: '需更换立管' }, now: '2026-03-09T12:00:00Z' },
   ]);
   const clocks = clocksOf('repair', state.snapshot.facts, '2026-03-09T12:00:00Z');

@@ -34,11 +34,35 @@ t.test('a deadline in an unpublished year (2027) is refused', async (t) => {
 t.test('pauses: only a working day paused from 00:00 to 24:00 moves the deadline', async (t) => {
   const received = at('2025-03-03T10:00'); // Monday; 3 working days → due Friday 00:00 unpaused
   const cases: [string, Interval[], string, string, boolean][] = [
-    ['all of Tuesday paused: Tuesday not counted', [{ start: at('2025-03-04T00:00'), end: at('2025-03-05T00:00') }], '2025-03-05T00:00', '2025-03-08T00:00:00+08:00', false],
-    ['Tuesday paused all but a minute: counted in full', [{ start: at('2025-03-04T00:00'), end: at('2025-03-04T23:59') }], '2025-03-05T00:00', '2025-03-07T00:00:00+08:00', false],
+    [
+      'all of Tuesday paused: Tuesday not counted',
+      [{ start: at('2025-03-04T00:00'), end: at('2025-03-05T00:00') }],
+      '2025-03-05T00:00',
+      '2025-03-08T00:00:00+08:00',
+      false,
+    ],
+    [
+      'Tuesday paused all but a minute: counted in full',
+      [{ start: at('2025-03-04T00:00'), end: at('2025-03-04T23:59') }],
+      '2025-03-05T00:00',
+      '2025-03-07T00:00:00+08:00',
+      false,
+    ],
     ['Tuesday and Wednesday paused', [{ start: at('2025-03-03T15:00'), end: at('2025-03-06T08:00') }], '2025-03-06T08:00', '2025-03-11T00:00:00+08:00', false],
-    ['a paused weekend changes nothing', [{ start: at('2025-03-08T00:00'), end: at('2025-03-10T00:00') }], '2025-03-10T00:00', '2025-03-07T00:00:00+08:00', false],
-    ['open since Tuesday 00:00, at Tuesday 15:00: Tuesday not yet lost', [{ start: at('2025-03-04T00:00') }], '2025-03-04T15:00', '2025-03-07T00:00:00+08:00', true],
+    [
+      'a paused weekend changes nothing',
+      [{ start: at('2025-03-08T00:00'), end: at('2025-03-10T00:00') }],
+      '2025-03-10T00:00',
+      '2025-03-07T00:00:00+08:00',
+      false,
+    ],
+    [
+      'open since Tuesday 00:00, at Tuesday 15:00: Tuesday not yet lost',
+      [{ start: at('2025-03-04T00:00') }],
+      '2025-03-04T15:00',
+      '2025-03-07T00:00:00+08:00',
+      true,
+    ],
     ['open since Tuesday 00:00, at Wednesday 10:00: Tuesday lost', [{ start: at('2025-03-04T00:00') }], '2025-03-05T10:00', '2025-03-08T00:00:00+08:00', true],
   ];
   for (const [what, pauses, now, due, paused] of cases) {
@@ -61,5 +85,9 @@ t.test('day boundaries come from the zone, also where clocks change', async (t) 
   }
   // Santiago skips 00:00 on 2025-09-07: "24:00 of Saturday" is the first instant of Sunday, 01:00.
   const santiago = zoneCalendar('America/Santiago', [7]);
-  t.equal(dueFrom(santiago, { kind: 'working_days', days: 1 }, '2025-09-05T12:00', 'America/Santiago'), '2025-09-07T01:00:00-03:00', 'midnight that does not exist');
+  t.equal(
+    dueFrom(santiago, { kind: 'working_days', days: 1 }, '2025-09-05T12:00', 'America/Santiago'),
+    '2025-09-07T01:00:00-03:00',
+    'midnight that does not exist',
+  );
 });

@@ -51,7 +51,11 @@ const runWriter = async (store: EventStore, prefix: string, writer: number) => {
 
 // Large lists are compared as joined strings: tap's structural diff is slow on 10,000 items.
 const idsInOrder = (events: readonly RecordedEvent[]) => events.map((event) => event.id).join();
-const sortedIds = (events: readonly RecordedEvent[]) => events.map((event) => event.id).sort().join();
+const sortedIds = (events: readonly RecordedEvent[]) =>
+  events
+    .map((event) => event.id)
+    .sort()
+    .join();
 
 export const concurrencyContract = (name: string, makeStore: MakeStore): void => {
   t.test(`${name}: ${WRITERS} concurrent writers lose and duplicate nothing`, async (t) => {
@@ -77,8 +81,14 @@ export const concurrencyContract = (name: string, makeStore: MakeStore): void =>
     t.ok(contiguous, 'every stream has revisions 0..n-1 in log order');
     if (store.knownRevision) {
       const claims = [...byStream].map(([stream, stored]) => [store.knownRevision!(stream), stored.length - 1]);
-      t.ok(claims.every(([known, last]) => known === undefined || known === BigInt(last!)), 'a revision the store knows without reading is the last one stored');
-      t.ok(claims.some(([known]) => known !== undefined), 'and it knows the streams it wrote');
+      t.ok(
+        claims.every(([known, last]) => known === undefined || known === BigInt(last!)),
+        'a revision the store knows without reading is the last one stored',
+      );
+      t.ok(
+        claims.some(([known]) => known !== undefined),
+        'and it knows the streams it wrote',
+      );
     }
     for (const [writer, { written }] of writers.entries()) {
       const own = log.filter((event) => event.streamName.startsWith(`${prefix}w${writer}-`)).map((event) => event.id);

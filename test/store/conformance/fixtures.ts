@@ -30,8 +30,7 @@ export const anEvent = (type = 'ComplaintReceived', data: Json = {}, metadata: J
   metadata,
 });
 
-export const events = (count: number, type?: string): EventToAppend[] =>
-  Array.from({ length: count }, (_, index) => anEvent(type, { index }));
+export const events = (count: number, type?: string): EventToAppend[] => Array.from({ length: count }, (_, index) => anEvent(type, { index }));
 
 /** The part of the global log that belongs to one test. */
 export const readOwnLog = async (store: EventStore, prefix: string): Promise<RecordedEvent[]> =>

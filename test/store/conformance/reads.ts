@@ -39,7 +39,10 @@ export const readContract = (name: string, makeStore: MakeStore): void => {
       appended.push(...batch.map((event) => event.id));
     }
     const log = await readOwnLog(store, prefix);
-    t.same(log.map((event) => event.id), appended);
+    t.same(
+      log.map((event) => event.id),
+      appended,
+    );
     t.ok(
       log.every((event, index) => index === 0 || comparePositions(log[index - 1]!.position, event.position) < 0),
       'positions strictly increase',
@@ -61,7 +64,10 @@ export const readContract = (name: string, makeStore: MakeStore): void => {
       log.slice(2).map((event) => event.id),
     );
     const two = await store.readAll({ from: third.position, maxCount: 2 });
-    t.same(two.map((event) => event.id), log.slice(2, 4).map((event) => event.id));
+    t.same(
+      two.map((event) => event.id),
+      log.slice(2, 4).map((event) => event.id),
+    );
     t.same(await store.readAll({ from: third.position, maxCount: 0 }), []);
     t.equal((await store.readAll({ from: 'start', maxCount: 1 })).length, 1);
   });

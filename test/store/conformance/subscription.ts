@@ -90,11 +90,7 @@ export const subscriptionContract = (name: string, makeStore: MakeStore): void =
     await byPrefix.subscription.unsubscribe();
 
     const byType = subscribeOwn(store, prefix, {}, { eventTypes: ['ComplaintReceived', 'RepairDispatched'] });
-    t.same(
-      ids(deliveredEvents(await pullUntil(byType.messages, hasCaughtUp))),
-      ids([complaints[0]!, ...repairs, complaints[1]!]),
-      'by type',
-    );
+    t.same(ids(deliveredEvents(await pullUntil(byType.messages, hasCaughtUp))), ids([complaints[0]!, ...repairs, complaints[1]!]), 'by type');
     const live = events(1, 'ComplaintReceived');
     await store.appendToStream(`${prefix}complaint-1`, events(1, 'ComplaintReopened'), { expectedRevision: 1n });
     await store.appendToStream(`${prefix}complaint-3`, live, { expectedRevision: NO_STREAM });
