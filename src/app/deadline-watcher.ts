@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { records } from '../domain/records.js';
 import type Database from 'better-sqlite3';
 import { isRevisionMismatch, type CaseService, type ExecuteResult } from './case-service.js';
 import type { Clock, ManualClock } from '../runtime/clock.js';
@@ -78,6 +79,12 @@ interface CandidateRow {
  * thread, where an OR over all running clocks stalls intake (docs/performance.md). The unary `+`
  * keeps SQLite from preferring the primary key's case_type prefix, which holds every complaint.
  */
+/** The record types whose lifecycle reports a miss to management (an `escalate` command). */
+const ESCALATING = Object.values(records)
+  .filter((record) => record.lifecycle.commands.some((command) => command.name === 'escalate'))
+  .map((record) => `'${record.type}'`)
+  .join(', ');
+
 export const CANDIDATES = `
 SELECT case_type, case_id, clock, deadline FROM case_clocks
  WHERE stopped_at IS NULL AND ended_at IS NULL AND paused_since IS NULL AND miss_recorded = 0 AND deadline < @now
@@ -86,7 +93,7 @@ SELECT case_type, case_id, clock, deadline FROM case_clocks
  WHERE paused_since IS NOT NULL AND stopped_at IS NULL AND ended_at IS NULL AND miss_recorded = 0 AND deadline IS NOT NULL AND paused_since > deadline
 UNION
 SELECT case_type, case_id, clock, deadline FROM case_clocks
- WHERE miss_recorded = 1 AND escalate_on_miss = 1 AND ended_at IS NULL AND +case_type = 'complaint' AND deadline IS NOT NULL
+ WHERE miss_recorded = 1 AND escalate_on_miss = 1 AND ended_at IS NULL AND +case_type IN (${ESCALATING}) AND deadline IS NOT NULL
 ORDER BY deadline, case_type, case_id, clock`;
 
 const keyOf = (row: CandidateRow) => `${row.case_type}:${row.case_id}:${row.clock}:${row.deadline}`;

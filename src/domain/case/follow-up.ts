@@ -11,12 +11,12 @@ interface FollowedUp {
 
 /**
  * The agreement's follow-up rule (回访不满意业主并改进) on closing a case: where the property's
- * agreement sets `followUp.<caseType>: required`, a case whose last callback was dissatisfied is
+ * agreement sets `followUp.<caseType>: required` (`followUps` names what follows it up), a case whose last callback was dissatisfied is
  * not closed until it has been followed up. Reopening or reworking clears the callbacks, and
  * another callback replaces the last rating; an escalation after the rating also follows it up.
  */
 export const followUpBeforeClosing =
-  (caseType: 'complaint' | 'repair') =>
+  (caseType: 'complaint' | 'repair', followUps: string) =>
   (facts: FollowedUp, ruleset: Ruleset, propertyId: string): PolicyRefusal | undefined => {
     const agreement = ruleset.property(propertyId)?.agreementRules;
     if (agreement?.followUp[caseType] !== 'required') return undefined;
@@ -26,9 +26,6 @@ export const followUpBeforeClosing =
     if (facts.escalations?.some((e) => epochMillis(e.at) >= rated)) return undefined;
     return {
       rule: `${agreement.file} followUp.${caseType}: required`,
-      reason:
-        caseType === 'complaint'
-          ? 'the last callback was dissatisfied: reopen, escalate or call back again first'
-          : 'the last callback was dissatisfied: rework or call back again first',
+      reason: `the last callback was dissatisfied: ${followUps} first`,
     };
   };

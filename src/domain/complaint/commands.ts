@@ -85,7 +85,7 @@ export const complaintCommands: readonly AnyCommandSpec<ComplaintFacts>[] = [
     payload: z.strictObject({ reason: text(2000).optional() }),
     emits: ['ComplaintClosed'],
     toEvent: (data, facts) => ({ type: 'ComplaintClosed', data: { withoutCallback: facts.callbacks.length === 0, ...data } }),
-    policy: followUpBeforeClosing('complaint'),
+    policy: followUpBeforeClosing('complaint', 'reopen, escalate or call back again'),
   }),
   command({
     name: 'reopen',

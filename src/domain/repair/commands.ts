@@ -101,7 +101,7 @@ export const repairCommands: readonly AnyCommandSpec<RepairFacts>[] = [
     payload: z.strictObject({ reason: text(2000).optional() }),
     emits: ['RepairClosed'],
     toEvent: (data, facts) => ({ type: 'RepairClosed', data: { withoutCallback: facts.callbacks.length === 0, ...data } }),
-    policy: followUpBeforeClosing('repair'),
+    policy: followUpBeforeClosing('repair', 'rework or call back again'),
   }),
   command({
     name: 'cancel',
