@@ -9,6 +9,8 @@ export const recordCollection: Record<RecordType, string> = {
   archive_check: 'archive-checks',
   inspection: 'inspections',
 };
+/** Every record type, in the order the tests walk them. */
+export const recordTypes = ['visit', 'fee', 'activity', 'archive_check', 'inspection'] as const satisfies readonly RecordType[];
 
 /** Personal data of a visitor: must never reach a log. */
 export const visitor = { name: '李秀兰测试', phone: '+86 137-2468-1357' };
