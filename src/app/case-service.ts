@@ -1,6 +1,6 @@
 import type { CaseCommand } from '../domain/case/command.js';
 import { decide } from '../domain/case/decide.js';
-import { CaseNotFoundError, CommandIdReusedError } from '../domain/case/errors.js';
+import { RecordNotFoundError, CommandIdReusedError } from '../domain/case/errors.js';
 import { retryDifference } from '../domain/case/retry.js';
 import { evolve, initialCaseState, type CaseState } from '../domain/case/state.js';
 import type { DomainEvent } from '../domain/events/envelope.js';
@@ -139,7 +139,7 @@ export const caseService = (deps: {
     const propertyId = current.propertyId ?? (command.payload as { propertyId?: string } | undefined)?.propertyId;
     if (propertyId !== undefined) request.authorize?.(propertyId);
     if (request.expectedRevision !== undefined && request.expectedRevision !== current.revision) {
-      if (current.revision === null) throw new CaseNotFoundError(caseType, command.caseId);
+      if (current.revision === null) throw new RecordNotFoundError(caseType, command.caseId);
       throw new RevisionMismatchError(request.expectedRevision, current.revision);
     }
     return decide(recordOf(caseType).lifecycle, current, command, { now: clock.now(), ruleset: rulesets.current, imported: request.imported === true });

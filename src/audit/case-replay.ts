@@ -2,7 +2,7 @@ import { Temporal } from 'temporal-polyfill';
 import { loadCase, type CaseHistory } from '../app/case-history.js';
 import type { RulesetRegistry } from '../ruleset/registry.js';
 import { caseView } from '../app/case-view.js';
-import { CaseNotFoundError, InvalidCommandError } from '../domain/case/errors.js';
+import { RecordNotFoundError, InvalidCommandError } from '../domain/case/errors.js';
 import type { DomainEvent } from '../domain/events/envelope.js';
 import { clockSubjectOf, type RecordType } from '../domain/records.js';
 import { isEngineError } from '../errors.js';
@@ -86,10 +86,10 @@ const explainClock = (clock: CaseClock, c: ClockSubject, ruleset: Ruleset, asOf:
  */
 export const replayCase = async (deps: { store: EventStore; rulesets: RulesetRegistry }, caseType: RecordType, caseId: string, asOf: Temporal.Instant) => {
   const full = await loadCase(deps.store, caseType, caseId);
-  if (full.state.revision === null) throw new CaseNotFoundError(caseType, caseId);
+  if (full.state.revision === null) throw new RecordNotFoundError(caseType, caseId);
   const history = historyAsOf(full, asOf);
   if (history.events.length === 0) {
-    throw Object.assign(new CaseNotFoundError(caseType, caseId), { message: `${caseType} ${caseId} had not been recorded yet at ${asOf.toString()}` });
+    throw Object.assign(new RecordNotFoundError(caseType, caseId), { message: `${caseType} ${caseId} had not been recorded yet at ${asOf.toString()}` });
   }
   const ruleset = await deps.rulesets.get(history.state.rulesetVersion!);
   const view = caseView(history, ruleset, asOf);

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CaseService } from '../../app/case-service.js';
 import type { Clock } from '../../runtime/clock.js';
 import type { RulesetRegistry } from '../../ruleset/registry.js';
-import { isCaseNotFound } from '../../domain/case/errors.js';
+import { isRecordNotFound } from '../../domain/case/errors.js';
 import { instantSchema } from '../../domain/events/envelope.js';
 import { feeEventSchemas } from '../../domain/fee/events.js';
 import { feeCommands, feeLedgerId } from '../../domain/fee/commands.js';
@@ -86,7 +86,7 @@ export const feeRoutes = (deps: { cases: CaseService; rulesets: RulesetRegistry;
         });
       } catch (error) {
         // The only record a payment may be missing is the bill: say so in the desk's terms.
-        if (isCaseNotFound(error)) throw new FeeNotBilledError(propertyId, unit, period);
+        if (isRecordNotFound(error)) throw new FeeNotBilledError(propertyId, unit, period);
         throw error;
       }
     },

@@ -8,7 +8,7 @@ import { isoOfNanos } from '../time/index.js';
 import type { Ruleset } from '../ruleset/ruleset.js';
 import type { AnyCommandSpec, CaseCommand } from './command.js';
 import type { Lifecycle } from './definition.js';
-import { CaseAlreadyExistsError, CaseNotFoundError, InvalidCommandError, TransitionNotAllowedError } from './errors.js';
+import { RecordAlreadyExistsError, RecordNotFoundError, InvalidCommandError, TransitionNotAllowedError } from './errors.js';
 import { effectiveOccurredAt } from './occurred-at.js';
 import type { CaseState } from './state.js';
 
@@ -94,8 +94,8 @@ const findCommand = <F>(lifecycle: Lifecycle<F>, name: string): AnyCommandSpec<F
 export const decide = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, command: CaseCommand, context: DecideContext): DomainEvent[] => {
   const spec = findCommand(lifecycle, command.name);
   const exists = state.revision !== null;
-  if (spec.creates && exists) throw new CaseAlreadyExistsError(lifecycle.caseType, command.caseId);
-  if (!spec.creates && !exists) throw new CaseNotFoundError(lifecycle.caseType, command.caseId);
+  if (spec.creates && exists) throw new RecordAlreadyExistsError(lifecycle.caseType, command.caseId);
+  if (!spec.creates && !exists) throw new RecordNotFoundError(lifecycle.caseType, command.caseId);
 
   const parsed = spec.payload.safeParse(command.payload);
   if (!parsed.success) {

@@ -1,7 +1,11 @@
 import { EngineError, hasCode } from '../../errors.js';
 
+/**
+ * A record that does not exist. The codes keep the word "case" of the engine's first record
+ * types: they are the HTTP API's contract (docs/architecture.md, "Words").
+ */
 export const CASE_NOT_FOUND = 'CASE_NOT_FOUND' as const;
-export class CaseNotFoundError extends EngineError {
+export class RecordNotFoundError extends EngineError {
   readonly code = CASE_NOT_FOUND;
   constructor(
     readonly caseType: string,
@@ -10,10 +14,10 @@ export class CaseNotFoundError extends EngineError {
     super(`${caseType} ${caseId} does not exist`, { caseType, caseId });
   }
 }
-export const isCaseNotFound = hasCode<CaseNotFoundError>(CASE_NOT_FOUND);
+export const isRecordNotFound = hasCode<RecordNotFoundError>(CASE_NOT_FOUND);
 
 export const CASE_ALREADY_EXISTS = 'CASE_ALREADY_EXISTS' as const;
-export class CaseAlreadyExistsError extends EngineError {
+export class RecordAlreadyExistsError extends EngineError {
   readonly code = CASE_ALREADY_EXISTS;
   constructor(
     readonly caseType: string,
