@@ -118,7 +118,7 @@ export const buildApp = async (deps: AppDeps) => {
   const cases = caseService({ store: deps.store, rulesets: deps.rulesets, clock: deps.clock });
   const run = commandRunner({ cases, clock: deps.clock });
   await app.register(recordMetaRoutes({ rulesets: deps.rulesets }));
-  await app.register(caseRoutes({ cases, rulesets: deps.rulesets, clock: deps.clock, run }));
+  await app.register(caseRoutes({ cases, rulesets: deps.rulesets, clock: deps.clock, run, readModels: deps.readModels }));
   await app.register(feeRoutes({ cases, rulesets: deps.rulesets, clock: deps.clock, run }));
   const compliance = complianceService({
     store: deps.store,

@@ -24,6 +24,7 @@ const caseRow = (state: string, receivedDate: string): CaseRow => ({
   case_type: 'repair',
   case_id: 'r1',
   property_id: 'demo',
+  number: null,
   state,
   open: 1,
   category: 'water',

@@ -59,6 +59,7 @@ const labels: RecordLabels = {
 export const activityRecord = recordType<'activity', ActivityFacts, ActivityKpi>({
   type: 'activity',
   segment: 'activities',
+  numberPrefix: 'HD', // 活动
   noun: 'activity',
   labels,
   events: activityLifecycle.events,

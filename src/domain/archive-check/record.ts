@@ -25,6 +25,7 @@ const labels: RecordLabels = {
 export const archiveCheckRecord = recordType<'archive_check', ArchiveCheckFacts, CheckKpi>({
   type: 'archive_check',
   segment: 'archive-checks',
+  numberPrefix: 'DA', // 档案
   noun: 'archive check',
   labels,
   events: archiveCheckLifecycle.events,

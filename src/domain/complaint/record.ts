@@ -29,6 +29,7 @@ const reportingDate = (f: ComplaintFacts, zone: string) => (f.receivedAt === nul
 export const complaintRecord = recordType<'complaint', ComplaintFacts, KpiCase>({
   type: 'complaint',
   segment: 'complaints',
+  numberPrefix: 'TS', // 投诉
   noun: 'complaint',
   labels: complaintLabels,
   events: complaintLifecycle.events,

@@ -48,6 +48,7 @@ const labels: RecordLabels = {
 export const feeRecord = recordType<'fee', FeeFacts, FeeKpi>({
   type: 'fee',
   segment: 'fees',
+  numberPrefix: 'SF', // 收费
   noun: 'fee ledger',
   labels,
   events: feeLedgerLifecycle.events,

@@ -25,6 +25,7 @@ const labels: RecordLabels = {
 export const inspectionRecord = recordType<'inspection', InspectionFacts, CheckKpi>({
   type: 'inspection',
   segment: 'inspections',
+  numberPrefix: 'CJ', // 抽检
   noun: 'spot check',
   labels,
   events: inspectionLifecycle.events,

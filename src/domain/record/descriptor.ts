@@ -42,6 +42,8 @@ export interface RecordDescriptor<T extends string = string, F = unknown, K exte
   readonly type: T;
   /** Its collection in the API: `/v1/<segment>`. */
   readonly segment: string;
+  /** The prefix of its work-order numbers (`TS` in `TS-20261203-0007`): two capitals, unique among the types. */
+  readonly numberPrefix: string;
   /** Its name in English messages, e.g. `archive check`. */
   readonly noun: string;
   readonly labels: RecordLabels;

@@ -38,6 +38,7 @@ const reportingDate = (f: RepairFacts, zone: string) => (f.reportedAt === null ?
 export const repairRecord = recordType<'repair', RepairFacts, KpiCase>({
   type: 'repair',
   segment: 'repairs',
+  numberPrefix: 'BX', // 报修
   noun: 'repair',
   labels: repairLabels,
   events: repairLifecycle.events,

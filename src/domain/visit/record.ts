@@ -47,6 +47,7 @@ const labels: RecordLabels = {
 export const visitRecord = recordType<'visit', VisitFacts, KpiCase>({
   type: 'visit',
   segment: 'visits',
+  numberPrefix: 'LF', // 来访
   noun: 'visit',
   labels,
   events: visitLifecycle.events,

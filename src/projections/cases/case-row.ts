@@ -23,6 +23,7 @@ export const caseRowOf = (c: RecordFacts, caseId: string, state: CaseState<unkno
     case_type: c.caseType,
     case_id: caseId,
     property_id: c.facts.propertyId,
+    number: state.number,
     state: state.snapshot.state,
     open: hasEnded(c.caseType, state) ? 0 : 1,
     category,
