@@ -24,7 +24,7 @@ t.test('catches up with the log, then follows it live', async (t) => {
   t.equal(db.prepare("SELECT state FROM cases WHERE case_id = 'c1'").pluck().get(), 'handling');
   t.same(summaries.at(-1)!.cases, [{ caseType: 'complaint', caseId: 'c1' }], 'live update names the case');
   const [status] = await runner.status();
-  t.match(status, { name: 'cases', version: 4, lagEvents: 0, lagSeconds: 0, caughtUp: true, running: true, error: null });
+  t.match(status, { name: 'cases', version: 5, lagEvents: 0, lagSeconds: 0, caughtUp: true, running: true, error: null });
   t.same(status!.checkpoint, written.position);
   await runner.stop();
 });
