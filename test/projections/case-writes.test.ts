@@ -27,6 +27,7 @@ const caseRow = (state: string, receivedDate: string): CaseRow => ({
   number: null,
   state,
   open: 1,
+  queue: null,
   category: 'water',
   channel: null,
   complexity: 'general',

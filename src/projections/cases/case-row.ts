@@ -26,6 +26,7 @@ export const caseRowOf = (c: RecordFacts, caseId: string, state: CaseState<unkno
     number: state.number,
     state: state.snapshot.state,
     open: hasEnded(c.caseType, state) ? 0 : 1,
+    queue: record.queue(state.snapshot.state, c.facts),
     category,
     channel,
     complexity,

@@ -139,7 +139,8 @@ export const casesProjection = (options: CasesProjectionOptions = {}): Projectio
     name: CASES_PROJECTION,
     // 4: the records other than complaints and repairs are projected; a read model made before
     // had its checkpoint pass their streams without writing them. 5: the work-order number.
-    version: 5,
+    // 6: the work queue of each record's state.
+    version: 6,
     appliesInMemory: true,
     setup(db) {
       db.exec(CASES_DDL);

@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS cases (
   number           TEXT,
   state            TEXT    NOT NULL,
   open             INTEGER NOT NULL,
+  queue            TEXT,
   category         TEXT,
   channel          TEXT,
   complexity       TEXT,
@@ -35,6 +36,8 @@ CREATE TABLE IF NOT EXISTS cases (
 CREATE INDEX IF NOT EXISTS cases_by_received ON cases (property_id, received_date);
 CREATE INDEX IF NOT EXISTS cases_open ON cases (property_id, open, state);
 CREATE INDEX IF NOT EXISTS cases_by_ruleset ON cases (ruleset_version);
+-- The records waiting in a work queue of their state (the queues of the clocks are the clocks').
+CREATE INDEX IF NOT EXISTS cases_queued ON cases (property_id, queue) WHERE queue IS NOT NULL;
 -- A work-order number is unique within its property; a record opened before numbers has none.
 CREATE INDEX IF NOT EXISTS cases_by_number ON cases (number) WHERE number IS NOT NULL;
 
@@ -85,6 +88,7 @@ export interface CaseRow {
   readonly number: string | null;
   readonly state: string;
   readonly open: 0 | 1;
+  readonly queue: string | null;
   readonly category: string | null;
   readonly channel: string | null;
   readonly complexity: string | null;
@@ -135,6 +139,7 @@ const caseColumns = [
   'number',
   'state',
   'open',
+  'queue',
   'category',
   'channel',
   'complexity',
@@ -153,6 +158,7 @@ const caseColumns = [
 const caseChanges = [
   'state',
   'open',
+  'queue',
   'category',
   'channel',
   'complexity',
