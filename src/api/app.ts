@@ -16,6 +16,8 @@ import type { TokenStore } from './auth/tokens.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
 import { commandRunner } from './routes/case-command.js';
 import { caseRoutes } from './routes/case-routes.js';
+import { caseListRoutes } from './routes/case-list-routes.js';
+import { queueRoutes } from './routes/queue-routes.js';
 import { recordMetaRoutes } from './routes/record-meta.js';
 import { feeRoutes } from './routes/fee-routes.js';
 import { complianceRoutes } from './routes/compliance-routes.js';
@@ -118,7 +120,9 @@ export const buildApp = async (deps: AppDeps) => {
   const cases = caseService({ store: deps.store, rulesets: deps.rulesets, clock: deps.clock });
   const run = commandRunner({ cases, clock: deps.clock });
   await app.register(recordMetaRoutes({ rulesets: deps.rulesets }));
-  await app.register(caseRoutes({ cases, rulesets: deps.rulesets, clock: deps.clock, run }));
+  await app.register(caseRoutes({ cases, rulesets: deps.rulesets, clock: deps.clock, run, readModels: deps.readModels }));
+  await app.register(caseListRoutes({ rulesets: deps.rulesets, clock: deps.clock, readModels: deps.readModels }));
+  await app.register(queueRoutes({ rulesets: deps.rulesets, clock: deps.clock, readModels: deps.readModels }));
   await app.register(feeRoutes({ cases, rulesets: deps.rulesets, clock: deps.clock, run }));
   const compliance = complianceService({
     store: deps.store,

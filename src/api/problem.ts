@@ -19,6 +19,8 @@ const statusOf: Record<string, number> = {
   PERIOD_INVALID: 400,
   EVENT_TOO_LARGE: 413,
   STORE_UNAVAILABLE: 503,
+  READ_MODELS_UNAVAILABLE: 503,
+  NUMBER_AMBIGUOUS: 409,
 };
 
 const titles: Record<number, string> = {

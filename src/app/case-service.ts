@@ -13,6 +13,9 @@ import { commandSpan, createCaseCache, extendCachedCase, type CommandSpan } from
 import { catchUpCase, loadCase, streamName } from './case-history.js';
 import { recordOf } from '../domain/records.js';
 import type { RulesetRegistry } from '../ruleset/registry.js';
+import type { Temporal } from 'temporal-polyfill';
+import { localDateOf } from '../domain/calendar/days.js';
+import { workOrderNumbers } from './work-order-numbers.js';
 
 export const REVISION_MISMATCH = 'REVISION_MISMATCH' as const;
 /** The client's If-Match names a revision the case has moved past. */
@@ -59,6 +62,8 @@ export interface ExecuteResult {
   readonly revision: bigint;
   readonly state: CaseState<unknown>;
   readonly events: readonly DomainEvent[];
+  /** The record's work-order number; null for a record opened before numbers were minted. */
+  readonly number: string | null;
   /** True when the command had already been applied (a retry): nothing new was written. */
   readonly replayed: boolean;
 }
@@ -81,6 +86,7 @@ export const caseService = (deps: {
   cacheSize?: number;
 }) => {
   const { store, rulesets, clock } = deps;
+  const numbers = workOrderNumbers({ store, clock });
   const maxAttempts = deps.maxAttempts ?? 5;
   const cache = createCaseCache(deps.cacheSize ?? DEFAULT_CACHE_SIZE);
 
@@ -92,19 +98,27 @@ export const caseService = (deps: {
     let read: 'tail' | 'if-unknown' = 'if-unknown';
     let minted = request.mintedCommandId === true;
     let unread = request.mintedCaseId === true;
+    // Minted once, when the record is first decided: a retried append keeps it.
+    let number: string | undefined;
     for (let attempt = 1; ; ) {
       const entry = unread ? undefined : await catchUpCase(store, cache, caseType, command.caseId, read);
       const done = entry && !minted && commandSpan(entry, command.commandId);
       if (done) return replayedResult(caseType, command, done);
 
       const current = entry?.state ?? initialCaseState(lifecycle);
+      const now = clock.now();
       let events: DomainEvent[];
       try {
-        events = decideOn(request, current);
+        events = decideOn(request, current, now, number);
       } catch (error) {
         if (entry === undefined || read === 'tail') throw error;
         read = 'tail';
         continue;
+      }
+      if (current.revision === null && number === undefined && request.imported !== true) {
+        // Only a creation the domain accepted takes a number, dated as it was decided.
+        number = await mintFor(caseType, events[0]!);
+        events = decideOn(request, current, now, number);
       }
       try {
         const result = await store.appendToStream(
@@ -116,7 +130,7 @@ export const caseService = (deps: {
         // A case is remembered from its second command on (or once read): a burst of new cases,
         // each waiting long for its next command, would otherwise push out the cases being worked on.
         if (entry !== undefined) cache.offer(stream, extendCachedCase(entry, events, state, { indexCommand: !minted }));
-        return { caseId: command.caseId, revision: result.nextRevision, state, events, replayed: false };
+        return { caseId: command.caseId, revision: result.nextRevision, state, events, number: state.number, replayed: false };
       } catch (error) {
         if (!isRevisionConflict(error)) throw error;
         if (request.expectedRevision !== undefined) throw new RevisionMismatchError(request.expectedRevision, error.actual ?? null);
@@ -133,16 +147,24 @@ export const caseService = (deps: {
     }
   };
 
+  /** The next number of the record type at the property, on the local date the creating event occurred. */
+  const mintFor = (caseType: RecordType, opened: DomainEvent): Promise<string> => {
+    const { propertyId, occurredAt, commandId, caseId } = opened.metadata;
+    const zone = rulesets.current.property(propertyId)!.timeZone;
+    return numbers.mint({ propertyId, prefix: recordOf(caseType).numberPrefix, localDate: localDateOf(occurredAt, zone), commandId, caseId });
+  };
+
   /** Authorisation, If-Match and the domain's decision, on `current`: the events, or a refusal. */
-  const decideOn = (request: ExecuteRequest, current: CaseState<unknown>): DomainEvent[] => {
-    const { caseType, command } = request;
+  const decideOn = (request: ExecuteRequest, current: CaseState<unknown>, now: Temporal.Instant, number: string | undefined): DomainEvent[] => {
+    const { caseType } = request;
+    const command = number === undefined ? request.command : { ...request.command, number };
     const propertyId = current.propertyId ?? (command.payload as { propertyId?: string } | undefined)?.propertyId;
     if (propertyId !== undefined) request.authorize?.(propertyId);
     if (request.expectedRevision !== undefined && request.expectedRevision !== current.revision) {
       if (current.revision === null) throw new RecordNotFoundError(caseType, command.caseId);
       throw new RevisionMismatchError(request.expectedRevision, current.revision);
     }
-    return decide(recordOf(caseType).lifecycle, current, command, { now: clock.now(), ruleset: rulesets.current, imported: request.imported === true });
+    return decide(recordOf(caseType).lifecycle, current, command, { now, ruleset: rulesets.current, imported: request.imported === true });
   };
 
   /**
@@ -158,7 +180,8 @@ export const caseService = (deps: {
     const before = first === 0 ? initialCaseState(lifecycle) : history.states[first - 1]!;
     const difference = retryDifference(lifecycle, before, command, history.events[first]!);
     if (difference !== undefined) throw new CommandIdReusedError(caseType, command.caseId, difference);
-    return { caseId: command.caseId, revision: span.last, state: history.states[last]!, events: history.events.slice(first, last + 1), replayed: true };
+    const state = history.states[last]!;
+    return { caseId: command.caseId, revision: span.last, state, events: history.events.slice(first, last + 1), number: state.number, replayed: true };
   };
 
   return { execute, load: (caseType: RecordType, caseId: string) => loadCase(store, caseType, caseId) };

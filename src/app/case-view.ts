@@ -17,6 +17,7 @@ export const caseView = (history: CaseHistory, ruleset: Ruleset, now: Temporal.I
   return {
     id: history.caseId,
     type: history.caseType,
+    number: state.number,
     propertyId: state.propertyId,
     state: state.snapshot.state,
     revision: Number(state.revision),

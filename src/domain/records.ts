@@ -36,8 +36,14 @@ export const recordTypes = Object.keys(records) as RecordType[];
 export const recordTypeSchema = z.enum(recordTypes as [RecordType, ...RecordType[]]);
 export const isRecordType = (value: string): value is RecordType => Object.hasOwn(records, value);
 
-// Every entry is filed under its own type id.
+// Every entry is filed under its own type id, and its work-order numbers cannot be taken for another type's.
 for (const [type, descriptor] of Object.entries(records)) if (descriptor.type !== type) throw new Error(`record type ${descriptor.type} is filed as ${type}`);
+for (const descriptor of Object.values(records)) {
+  if (!/^[A-Z]{2}$/.test(descriptor.numberPrefix))
+    throw new Error(`record type ${descriptor.type}: number prefix ${descriptor.numberPrefix} is not two capitals`);
+  if (Object.values(records).some((other) => other !== descriptor && other.numberPrefix === descriptor.numberPrefix))
+    throw new Error(`record types share the number prefix ${descriptor.numberPrefix}`);
+}
 
 /** A record type's descriptor, as the generic paths read it. */
 export const recordOf = (type: string): AnyRecordDescriptor => {

@@ -7,7 +7,8 @@ export { casesProjection, CASES_PROJECTION } from './cases/projection.js';
 export type { CaseRow, ClockRow } from './cases/schema.js';
 
 import { casesProjection, type CasesProjectionOptions } from './cases/projection.js';
+import { searchProjection } from './search/projection.js';
 import type { Projection } from './projection.js';
 
 /** Every projection the engine runs, in the order they are listed in status(); `cases` tunes how many cases the cases projection keeps in memory. */
-export const allProjections = (cases?: CasesProjectionOptions): Projection[] => [casesProjection(cases)];
+export const allProjections = (cases?: CasesProjectionOptions): Projection[] => [casesProjection(cases), searchProjection()];

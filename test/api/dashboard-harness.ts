@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { Temporal } from 'temporal-polyfill';
 import { buildApp, type AppDeps } from '../../src/api/app.js';
+import { NUMBERING_STREAM_PREFIX } from '../../src/app/work-order-numbers.js';
 import { openTokenStore } from '../../src/api/auth/tokens.js';
 import type { ProjectionsView } from '../../src/api/routes/dashboard-routes.js';
 import { manualClock } from '../../src/runtime/clock.js';
@@ -70,7 +71,7 @@ export const buildDashboardHarness = async (options: DashboardHarnessOptions = {
     if (o.body !== undefined) headers['content-type'] = 'application/json';
     return app.inject({ method, url, headers: { ...headers, ...o.headers }, ...(o.body === undefined ? {} : { payload: JSON.stringify(o.body) }) });
   };
-  const eventCount = async () => (await store.readAll()).length;
+  const eventCount = async () => (await store.readAll()).filter((e) => !e.streamName.startsWith(NUMBERING_STREAM_PREFIX)).length;
   const close = async () => {
     await app.close();
     await runner?.stop();

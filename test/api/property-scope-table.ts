@@ -104,6 +104,14 @@ export const routeScopes = async (fixture: ScopeFixture): Promise<Map<string, Ro
     ledgers.map((key) => ({ method: 'POST', url: '/v1/fees/payments', body: { ...key, amountFen: 1_000, method: 'cash' } })),
   );
 
+  // The list and search: refused before the read models are asked, so without them as with them.
+  property('GET', '/v1/cases', [
+    { method: 'GET', url: `/v1/cases?propertyId=${HOME}` },
+    { method: 'GET', url: `/v1/cases?propertyId=${HOME}&q=3-2-1201&type=complaint` },
+    { method: 'GET', url: `/v1/cases?propertyId=${HOME}&queue=unassigned` },
+  ]);
+  property('GET', '/v1/queues', [{ method: 'GET', url: `/v1/queues?propertyId=${HOME}` }]);
+
   const report = new URLSearchParams({ propertyId: HOME, period: '2026-03' });
   property('GET', '/v1/compliance', [{ method: 'GET', url: `/v1/compliance?${report}` }]);
   property('GET', '/v1/dashboard', [{ method: 'GET', url: `/v1/dashboard?propertyId=${HOME}` }]);

@@ -101,7 +101,9 @@ for (const type of recordTypes) {
         t.equal(created.statusCode, 201, created.body);
         const { id } = created.json();
         t.match(id, /^[0-9a-f-]{36}$/);
-        t.same(created.json(), { id, revision: 0 });
+        const { number } = created.json();
+        t.match(number, /^[A-Z]{2}-20260302-\d{4}$/, 'a work-order number dated the day of receipt');
+        t.same(created.json(), { id, number, revision: 0 });
         t.equal(created.headers.location, `${base}/${id}`);
         t.equal(created.headers.etag, '"0"');
 
@@ -109,7 +111,8 @@ for (const type of recordTypes) {
         t.equal(opened.statusCode, 200);
         t.match(opened.json(), { id, type, propertyId: 'demo', state: path.opened.state, revision: 0 });
         t.same(opened.json().allowedActions, path.opened.allowed, 'allowed when opened');
-        t.same(opened.json().details, JSON.parse(JSON.stringify(body)), 'the details as recorded');
+        t.same(opened.json().details, { ...JSON.parse(JSON.stringify(body)), number }, 'the details as recorded, with the number');
+        t.equal(opened.json().number, number);
 
         for (const [index, step] of path.steps.entries()) {
           const response = await h.inject('POST', `${base}/${id}/${step.action}`, { as: 'admin', body: step.body });

@@ -24,7 +24,7 @@ t.test('npm run rebuild: every projection from the SQLite log in DATA_DIR; exit 
 
   const ok = captured();
   t.equal(await rebuildCommand([], env, ok.out), 0);
-  t.match(ok.lines.at(-1), /^rebuilt cases: 2 events in [\d.]+ s, \d+ events\/s$/);
+  t.match(ok.lines.at(-1), /^rebuilt cases, case_search: 2 events in [\d.]+ s, \d+ events\/s$/);
   const db = openReadModelDb(readModelFile(dir));
   t.same(db.prepare('SELECT case_id FROM cases ORDER BY case_id').pluck().all(), ['c1', 'r1']);
   db.prepare("UPDATE cases SET state = 'tampered'").run();

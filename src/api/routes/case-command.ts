@@ -12,7 +12,15 @@ import { authorizeProperty } from '../auth/plugin.js';
 declare module 'fastify' {
   interface FastifyRequest {
     /** What the request's command did, for its one log line (app.ts). */
-    applied?: { readonly caseType: string; readonly caseId: string; readonly action: string; readonly revision: string; readonly replayed: boolean };
+    applied?: {
+      readonly caseType: string;
+      readonly caseId: string;
+      /** The record's work-order number, so that a desk's number finds its request in the logs. */
+      readonly number: string | null;
+      readonly action: string;
+      readonly revision: string;
+      readonly replayed: boolean;
+    };
   }
 }
 
@@ -95,12 +103,12 @@ export const commandRunner = (deps: { cases: CaseService; clock: Clock }) => asy
     mintedCommandId: minted,
     mintedCaseId: minted && !target && natural === undefined,
   });
-  request.applied = { caseType, caseId, action: spec.name, revision: String(result.revision), replayed: result.replayed };
+  request.applied = { caseType, caseId, number: result.number, action: spec.name, revision: String(result.revision), replayed: result.replayed };
   reply.header('etag', etag(result.revision));
   if (result.replayed) reply.header('idempotent-replayed', 'true');
   if (!target) {
     reply.header('location', `/v1/${recordOf(caseType).segment}/${caseId}`);
-    return reply.status(201).send({ id: caseId, revision: Number(result.revision) });
+    return reply.status(201).send({ id: caseId, number: result.number, revision: Number(result.revision) });
   }
   return { id: caseId, revision: Number(result.revision), state: result.state.snapshot.state };
 };

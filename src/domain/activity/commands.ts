@@ -2,7 +2,7 @@ import { Temporal } from 'temporal-polyfill';
 import { command, deskRoles, type AnyCommandSpec } from '../case/command.js';
 import { InvalidCommandError } from '../case/errors.js';
 import { localDateOf } from '../calendar/days.js';
-import { activityEventSchemas } from './events.js';
+import { activityEventSchemas, activityHeld } from './events.js';
 import type { Ruleset } from '../ruleset/ruleset.js';
 import type { ActivityFacts } from './facts.js';
 
@@ -23,7 +23,7 @@ export const activityCommands: readonly AnyCommandSpec<ActivityFacts>[] = [
     summary: 'Record a community activity held (社区活动)',
     creates: true,
     roles: deskRoles,
-    payload: s.ActivityHeld,
+    payload: activityHeld,
     emits: ['ActivityHeld'],
     toEvent: (data) => ({ type: 'ActivityHeld', data }),
     validate: (data, ruleset, _facts, context) => {

@@ -3,7 +3,7 @@ import { startOfLocalDate } from '../calendar/days.js';
 import { meets, perRecord, type KpiDefinition } from '../kpi/definition.js';
 import { inPeriod } from '../kpi/period.js';
 import type { KpiRecordBase } from '../kpi/record.js';
-import { plainRow, recordType, type RecordLabels } from '../record/descriptor.js';
+import { plainRow, recordType, type RecordLabels, noQueue } from '../record/descriptor.js';
 import { noClocks } from '../sla/subject.js';
 import type { ActivityFacts } from './facts.js';
 import { activityLifecycle } from './lifecycle.js';
@@ -59,6 +59,7 @@ const labels: RecordLabels = {
 export const activityRecord = recordType<'activity', ActivityFacts, ActivityKpi>({
   type: 'activity',
   segment: 'activities',
+  numberPrefix: 'HD', // 活动
   noun: 'activity',
   labels,
   events: activityLifecycle.events,
@@ -95,6 +96,7 @@ export const activityRecord = recordType<'activity', ActivityFacts, ActivityKpi>
       }),
     },
   },
+  queue: noQueue,
   row: (f) => plainRow(f.recordedAt),
   reportingDate,
   derivedInputs: (f) => JSON.stringify(f),

@@ -1,5 +1,5 @@
 import { command, deskRoles, type AnyCommandSpec } from '../case/command.js';
-import { archiveCheckEventSchemas } from './events.js';
+import { archiveCheckEventSchemas, archiveCheck } from './events.js';
 import type { ArchiveCheckFacts } from './facts.js';
 
 const s = archiveCheckEventSchemas;
@@ -11,7 +11,7 @@ export const archiveCheckCommands: readonly AnyCommandSpec<ArchiveCheckFacts>[] 
     summary: "Record the check of an owner's record (档案核查)",
     creates: true,
     roles: deskRoles,
-    payload: s.ArchiveChecked,
+    payload: archiveCheck,
     emits: ['ArchiveChecked'],
     toEvent: (data) => ({ type: 'ArchiveChecked', data }),
   }),

@@ -1,5 +1,5 @@
 import { byCheck, checkKpi, type CheckKpi } from '../kpi/check.js';
-import { plainRow, recordType, type RecordLabels } from '../record/descriptor.js';
+import { plainRow, recordType, type RecordLabels, noQueue } from '../record/descriptor.js';
 import { noClocks } from '../sla/subject.js';
 import type { ArchiveCheckFacts } from './facts.js';
 import { archiveCheckLifecycle } from './lifecycle.js';
@@ -25,6 +25,7 @@ const labels: RecordLabels = {
 export const archiveCheckRecord = recordType<'archive_check', ArchiveCheckFacts, CheckKpi>({
   type: 'archive_check',
   segment: 'archive-checks',
+  numberPrefix: 'DA', // 档案
   noun: 'archive check',
   labels,
   events: archiveCheckLifecycle.events,
@@ -33,6 +34,7 @@ export const archiveCheckRecord = recordType<'archive_check', ArchiveCheckFacts,
   rules: { milestones: [], pausableStates: [], categories: 'none', complexity: false },
   clocks: noClocks,
   kpi: { of: check.of('archive_check'), encode: check.encode, decode: check.decode, definitions: { 'archive.accuracy': byCheck('archive_check') } },
+  queue: noQueue,
   row: (f) => plainRow(f.checkedAt, f.unit),
   reportingDate: check.reportingDate,
   derivedInputs: (f) => JSON.stringify(f),

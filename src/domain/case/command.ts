@@ -19,6 +19,8 @@ export interface CaseCommand {
   /** Unique per intended change: a retry carries the same id and so derives the same event ids. */
   readonly commandId: string;
   readonly actor: Actor;
+  /** For a creating command: the work-order number the application minted, recorded in the creating event. */
+  readonly number?: string;
   /** What the desk claims; default now. */
   readonly occurredAt?: string;
   readonly correlationId?: string;

@@ -5,6 +5,7 @@ import { currentSchemaVersion } from '../events/catalogue.js';
 import type { DomainEvent } from '../events/envelope.js';
 import { seal } from '../integrity.js';
 import { isoOfNanos } from '../time/index.js';
+import { withNumber } from '../record/number.js';
 import type { Ruleset } from '../ruleset/ruleset.js';
 import type { AnyCommandSpec, CaseCommand } from './command.js';
 import type { Lifecycle } from './definition.js';
@@ -123,7 +124,7 @@ export const decide = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, command:
   });
   const recordedAt = isoOfNanos(context.now.epochNanoseconds);
   spec.validate?.(payload, ruleset, facts, { now: recordedAt, occurredAt });
-  const draft = spec.toEvent(payload, facts);
+  const draft = withNumber(spec.toEvent(payload, facts), spec.creates ? command.number : undefined);
   if (!lifecycle.can(state.snapshot, { ...draft, at: occurredAt })) {
     const allowed = allowedCommands(lifecycle, state, ruleset);
     const reason = lifecycle.handles(state.snapshot, draft.type)

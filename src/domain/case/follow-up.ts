@@ -10,6 +10,17 @@ interface FollowedUp {
 }
 
 /**
+ * Whether the owner's last rating was dissatisfied and nothing has followed it up yet: not
+ * reopened or reworked (which clear the callbacks), rated again, or escalated after the rating.
+ */
+export const awaitsFollowUp = (facts: FollowedUp): boolean => {
+  const last = facts.callbacks.at(-1);
+  if (last?.satisfaction !== 'dissatisfied') return false;
+  const rated = epochMillis(last.at);
+  return !facts.escalations?.some((e) => epochMillis(e.at) >= rated);
+};
+
+/**
  * The agreement's follow-up rule (回访不满意业主并改进) on closing a case: where the property's
  * agreement sets `followUp.<caseType>: required` (`followUps` names what follows it up), a case whose last callback was dissatisfied is
  * not closed until it has been followed up. Reopening or reworking clears the callbacks, and
@@ -20,10 +31,7 @@ export const followUpBeforeClosing =
   (facts: FollowedUp, ruleset: Ruleset, propertyId: string): PolicyRefusal | undefined => {
     const agreement = ruleset.property(propertyId)?.agreementRules;
     if (agreement?.followUp[caseType] !== 'required') return undefined;
-    const last = facts.callbacks.at(-1);
-    if (last?.satisfaction !== 'dissatisfied') return undefined;
-    const rated = epochMillis(last.at);
-    if (facts.escalations?.some((e) => epochMillis(e.at) >= rated)) return undefined;
+    if (!awaitsFollowUp(facts)) return undefined;
     return {
       rule: `${agreement.file} followUp.${caseType}: required`,
       reason: `the last callback was dissatisfied: ${followUps} first`,

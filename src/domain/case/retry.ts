@@ -1,6 +1,7 @@
 import { Temporal } from 'temporal-polyfill';
 import { canonicalJson } from '../canonical.js';
 import type { DomainEvent } from '../events/envelope.js';
+import { numberOf, withNumber } from '../record/number.js';
 import type { CaseCommand } from './command.js';
 import type { Lifecycle } from './definition.js';
 import type { CaseState } from './state.js';
@@ -17,7 +18,9 @@ export const retryDifference = <F>(lifecycle: Lifecycle<F>, before: CaseState<F>
   if (!spec) return `another action than ${command.name}`;
   const parsed = spec.payload.safeParse(command.payload);
   if (!parsed.success) return 'a body that is not valid for the action';
-  const draft = spec.toEvent(parsed.data, before.snapshot.facts);
+  // A retry is not given a number of its own: it is answered with the one the first request got.
+  const number = spec.creates ? (numberOf(stored.data) ?? undefined) : undefined;
+  const draft = withNumber(spec.toEvent(parsed.data, before.snapshot.facts), number);
   if (draft.type !== stored.type) return `the key was used for a request that recorded ${stored.type}, this one would record ${draft.type}`;
   if (canonicalJson(draft.data) !== canonicalJson(stored.data)) return 'other fields in the body';
   const { occurredAt, recordedAt } = stored.metadata;

@@ -1,6 +1,7 @@
 import type { DomainEvent } from '../events/envelope.js';
 import type { Lifecycle, LifecycleSnapshot } from './definition.js';
 import { CorruptHistoryError } from './errors.js';
+import { numberOf } from '../record/number.js';
 
 /** A case as decide needs it: lifecycle snapshot plus what the next event's envelope builds on. */
 export interface CaseState<F> {
@@ -8,6 +9,8 @@ export interface CaseState<F> {
   /** Revision of the last event in the case stream; null while the case does not exist. */
   readonly revision: bigint | null;
   readonly propertyId: string | null;
+  /** Its work-order number, from the creating event; null for a record opened before numbers were minted. */
+  readonly number: string | null;
   /** The ruleset version the case was opened under: its SLA clocks follow it. */
   readonly rulesetVersion: string | null;
   readonly lastOccurredAt: string | null;
@@ -18,6 +21,7 @@ export const initialCaseState = <F>(lifecycle: Lifecycle<F>): CaseState<F> => ({
   snapshot: lifecycle.initial,
   revision: null,
   propertyId: null,
+  number: null,
   rulesetVersion: null,
   lastOccurredAt: null,
   lastHash: null,
@@ -31,6 +35,7 @@ export const evolve = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, event: D
     snapshot: next,
     revision: state.revision === null ? 0n : state.revision + 1n,
     propertyId: state.propertyId ?? event.metadata.propertyId,
+    number: state.revision === null ? numberOf(event.data) : state.number,
     rulesetVersion: state.rulesetVersion ?? event.metadata.rulesetVersion,
     lastOccurredAt: event.metadata.occurredAt,
     lastHash: event.metadata.integrity.hash,

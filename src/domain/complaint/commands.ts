@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { command, deskRoles, dispatchRoles, systemRoles, type AnyCommandSpec } from '../case/command.js';
 import { InvalidCommandError } from '../case/errors.js';
 import { followUpBeforeClosing } from '../case/follow-up.js';
-import { complaintEventSchemas } from './events.js';
+import { complaintEventSchemas, complaintReceipt } from './events.js';
 import { text } from '../events/shared.js';
 import type { ComplaintFacts } from './facts.js';
 
@@ -16,7 +16,7 @@ export const complaintCommands: readonly AnyCommandSpec<ComplaintFacts>[] = [
     summary: 'Record a complaint (受理)',
     creates: true,
     roles: deskRoles,
-    payload: s.ComplaintReceived,
+    payload: complaintReceipt,
     emits: ['ComplaintReceived'],
     toEvent: (data) => ({ type: 'ComplaintReceived', data }),
     validate: (data, ruleset) => {

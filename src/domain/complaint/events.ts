@@ -1,18 +1,22 @@
 import { z } from 'zod';
+import { numberField } from '../record/number.js';
 import { callbackRecordedSchema, deadlineMissedSchema, optionalNote, ownerSchema, text } from '../events/shared.js';
 
 export const channels = ['phone', 'walk_in', 'app', 'wechat', 'other'] as const;
 
+/** What the desk records of a complaint; its event adds the work-order number the application minted (record/number.ts). */
+export const complaintReceipt = z.strictObject({
+  propertyId: text(100),
+  unit: text(100),
+  category: text(100),
+  description: text(4000),
+  channel: z.enum(channels),
+  owner: ownerSchema,
+});
+
 /** Complaint events (投诉): one schema per past-tense fact. */
 export const complaintEventSchemas = {
-  ComplaintReceived: z.strictObject({
-    propertyId: text(100),
-    unit: text(100),
-    category: text(100),
-    description: text(4000),
-    channel: z.enum(channels),
-    owner: ownerSchema,
-  }),
+  ComplaintReceived: complaintReceipt.safeExtend(numberField),
   ComplaintHandlingStarted: z.strictObject({ note: optionalNote }),
   ComplaintAssigned: z.strictObject({ department: text(100), note: optionalNote }),
   ComplaintResolved: z.strictObject({ resolution: text(4000) }),

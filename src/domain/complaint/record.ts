@@ -1,3 +1,5 @@
+import { byState } from '../record/queues.js';
+import { awaitsFollowUp } from '../case/follow-up.js';
 import { byClock, perRecord, voidedBefore } from '../kpi/definition.js';
 import { caseKpi, kpiCaseFromStored, storedKpiCase, type KpiCase } from '../kpi/case.js';
 import { inPeriod } from '../kpi/period.js';
@@ -25,10 +27,14 @@ const clocks: ClockParts<ComplaintFacts> = {
 
 const reportingDate = (f: ComplaintFacts, zone: string) => (f.receivedAt === null ? null : localDateOf(f.receivedAt, zone));
 
+// Received and not yet taken up; resolved and waiting for its callback (回访).
+const complaintQueues = byState({ received: 'unassigned', resolved: 'awaiting_callback', owner_notified: 'awaiting_callback' });
+
 /** 投诉: a complaint, from its receipt to its close after a callback. */
 export const complaintRecord = recordType<'complaint', ComplaintFacts, KpiCase>({
   type: 'complaint',
   segment: 'complaints',
+  numberPrefix: 'TS', // 投诉
   noun: 'complaint',
   labels: complaintLabels,
   events: complaintLifecycle.events,
@@ -79,6 +85,7 @@ export const complaintRecord = recordType<'complaint', ComplaintFacts, KpiCase>(
       ),
     },
   },
+  queue: (state, f) => (state === 'called_back' && awaitsFollowUp(f) ? 'follow_up' : complaintQueues(state, f)),
   row: (f) => ({
     received: f.receivedAt,
     place: f.unit,

@@ -1,7 +1,7 @@
 import { v5 as uuidv5 } from 'uuid';
 import { command, financeRoles, type AnyCommandSpec } from '../case/command.js';
 import { InvalidCommandError } from '../case/errors.js';
-import { feeEventSchemas } from './events.js';
+import { feeEventSchemas, feeBill } from './events.js';
 import { collectedFen, outstandingFen, type FeeFacts } from './facts.js';
 
 const s = feeEventSchemas;
@@ -23,7 +23,7 @@ export const feeCommands: readonly AnyCommandSpec<FeeFacts>[] = [
     summary: 'Bill a unit for a month (opens its ledger)',
     creates: true,
     roles: financeRoles,
-    payload: s.FeeBilled,
+    payload: feeBill,
     emits: ['FeeBilled'],
     toEvent: (data) => ({ type: 'FeeBilled', data }),
     naturalId: (data) => feeLedgerId(data.propertyId, data.unit, data.period),

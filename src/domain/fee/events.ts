@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { numberField } from '../record/number.js';
 import { optionalNote, text } from '../events/shared.js';
 
 /**
@@ -16,17 +17,20 @@ export const billingPeriodSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '
 
 export const paymentMethods = ['cash', 'card', 'transfer', 'wechat', 'alipay', 'other'] as const;
 
+/** What finance records of a bill; its event adds the work-order number the application minted (record/number.ts). */
+export const feeBill = z.strictObject({
+  propertyId: text(100),
+  unit: text(100),
+  period: billingPeriodSchema,
+  amountFen: fenSchema,
+  /** The last day to pay, a local date: before it has passed an unpaid bill is not yet in arrears. */
+  dueDate: z.iso.date(),
+  note: optionalNote,
+});
+
 /** Fee ledger events (物业费台账): one ledger per unit and billing month. */
 export const feeEventSchemas = {
-  FeeBilled: z.strictObject({
-    propertyId: text(100),
-    unit: text(100),
-    period: billingPeriodSchema,
-    amountFen: fenSchema,
-    /** The last day to pay, a local date: before it has passed an unpaid bill is not yet in arrears. */
-    dueDate: z.iso.date(),
-    note: optionalNote,
-  }),
+  FeeBilled: feeBill.safeExtend(numberField),
   FeePaid: z.strictObject({ amountFen: fenSchema, method: z.enum(paymentMethods), receipt: text(100).optional() }),
   FeeWaived: z.strictObject({ amountFen: fenSchema, reason: text(2000) }),
   FeeRefunded: z.strictObject({ amountFen: fenSchema, reason: text(2000) }),

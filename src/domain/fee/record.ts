@@ -3,7 +3,7 @@ import { Temporal } from 'temporal-polyfill';
 import { perRecord } from '../kpi/definition.js';
 import { inPeriod } from '../kpi/period.js';
 import type { KpiRecordBase } from '../kpi/record.js';
-import { plainRow, recordType, type RecordLabels } from '../record/descriptor.js';
+import { plainRow, recordType, type RecordLabels, noQueue } from '../record/descriptor.js';
 import { noClocks } from '../sla/subject.js';
 import { collectedFen, waivedFen, type FeeFacts } from './facts.js';
 import { feeLedgerLifecycle } from './lifecycle.js';
@@ -48,6 +48,7 @@ const labels: RecordLabels = {
 export const feeRecord = recordType<'fee', FeeFacts, FeeKpi>({
   type: 'fee',
   segment: 'fees',
+  numberPrefix: 'SF', // 收费
   noun: 'fee ledger',
   labels,
   events: feeLedgerLifecycle.events,
@@ -88,6 +89,7 @@ export const feeRecord = recordType<'fee', FeeFacts, FeeKpi>({
       }),
     },
   },
+  queue: noQueue,
   row: (f) => plainRow(f.billedAt, f.unit),
   reportingDate,
   // A ledger is small: all its facts are its inputs.

@@ -1,5 +1,5 @@
 import { command, qualityRoles, type AnyCommandSpec } from '../case/command.js';
-import { inspectionEventSchemas } from './events.js';
+import { inspectionEventSchemas, spotCheck } from './events.js';
 import type { InspectionFacts } from './facts.js';
 
 const s = inspectionEventSchemas;
@@ -11,7 +11,7 @@ export const inspectionCommands: readonly AnyCommandSpec<InspectionFacts>[] = [
     summary: 'Record a spot check of a procedure (规程抽检)',
     creates: true,
     roles: qualityRoles,
-    payload: s.InspectionRecorded,
+    payload: spotCheck,
     emits: ['InspectionRecorded'],
     toEvent: (data) => ({ type: 'InspectionRecorded', data }),
   }),

@@ -1,5 +1,5 @@
 import { byCheck, checkKpi, type CheckKpi } from '../kpi/check.js';
-import { plainRow, recordType, type RecordLabels } from '../record/descriptor.js';
+import { plainRow, recordType, type RecordLabels, noQueue } from '../record/descriptor.js';
 import { noClocks } from '../sla/subject.js';
 import type { InspectionFacts } from './facts.js';
 import { inspectionLifecycle } from './lifecycle.js';
@@ -25,6 +25,7 @@ const labels: RecordLabels = {
 export const inspectionRecord = recordType<'inspection', InspectionFacts, CheckKpi>({
   type: 'inspection',
   segment: 'inspections',
+  numberPrefix: 'CJ', // 抽检
   noun: 'spot check',
   labels,
   events: inspectionLifecycle.events,
@@ -33,6 +34,7 @@ export const inspectionRecord = recordType<'inspection', InspectionFacts, CheckK
   rules: { milestones: [], pausableStates: [], categories: 'none', complexity: false },
   clocks: noClocks,
   kpi: { of: check.of('inspection'), encode: check.encode, decode: check.decode, definitions: { 'inspection.pass_rate': byCheck('inspection') } },
+  queue: noQueue,
   row: (f) => plainRow(f.inspectedAt, null, f.procedure),
   reportingDate: check.reportingDate,
   derivedInputs: (f) => JSON.stringify(f),

@@ -3,6 +3,7 @@ import type { EventCatalogue } from '../events/catalogue.js';
 import type { KpiParts } from '../kpi/parts.js';
 import type { KpiRecordBase } from '../kpi/record.js';
 import type { ClockParts } from '../sla/subject.js';
+import type { RecordQueue } from './queues.js';
 
 /** A text in the page's two languages: Chinese first, the language staff work in. */
 export interface Label {
@@ -42,6 +43,8 @@ export interface RecordDescriptor<T extends string = string, F = unknown, K exte
   readonly type: T;
   /** Its collection in the API: `/v1/<segment>`. */
   readonly segment: string;
+  /** The prefix of its work-order numbers (`TS` in `TS-20261203-0007`): two capitals, unique among the types. */
+  readonly numberPrefix: string;
   /** Its name in English messages, e.g. `archive check`. */
   readonly noun: string;
   readonly labels: RecordLabels;
@@ -54,6 +57,8 @@ export interface RecordDescriptor<T extends string = string, F = unknown, K exte
   readonly clocks: ClockParts<F>;
   readonly kpi: KpiParts<F, K>;
   readonly row: (facts: F) => RowProfile;
+  /** The work queue its state and facts put a record in (unassigned, awaiting a callback…), if any. */
+  readonly queue: RecordQueue<F>;
   /**
    * The local date that places the record in a reporting period (the day a case was received, the
    * first day of a fee ledger's billing month…); null before the record exists.
@@ -86,6 +91,9 @@ export type AnyRecordDescriptor = RecordDescriptor<string, any, any>;
 
 /** Declares a record type, checked against the descriptor's shape with its own types kept. */
 export const recordType = <T extends string, F, K extends KpiRecordBase>(descriptor: RecordDescriptor<T, F, K>): RecordDescriptor<T, F, K> => descriptor;
+
+/** The queue of a record type whose records wait in none of the state queues. */
+export const noQueue: RecordQueue<unknown> = () => null;
 
 /** The row profile of a record that has none of the optional columns. */
 export const plainRow = (received: string | null, place: string | null = null, category: string | null = null): RowProfile => ({

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { command, deskRoles, dispatchRoles, fieldRoles, systemRoles, type AnyCommandSpec } from '../case/command.js';
 import { InvalidCommandError } from '../case/errors.js';
 import { followUpBeforeClosing } from '../case/follow-up.js';
-import { complexitySchema, repairEventSchemas } from './events.js';
+import { complexitySchema, repairEventSchemas, repairReport } from './events.js';
 import { optionalNote, text } from '../events/shared.js';
 import type { RepairFacts } from './facts.js';
 
@@ -16,7 +16,7 @@ export const repairCommands: readonly AnyCommandSpec<RepairFacts>[] = [
     summary: 'Record a repair request (报修)',
     creates: true,
     roles: deskRoles,
-    payload: s.RepairReported,
+    payload: repairReport,
     emits: ['RepairReported'],
     toEvent: (data) => ({ type: 'RepairReported', data }),
     validate: (data, ruleset) => {

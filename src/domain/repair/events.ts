@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { numberField } from '../record/number.js';
 import { callbackRecordedSchema, complexitySchema, deadlineMissedSchema, optionalNote, ownerSchema, text } from '../events/shared.js';
 
 export { complexities, complexitySchema, type Complexity } from '../events/shared.js';
@@ -6,17 +7,20 @@ export { complexities, complexitySchema, type Complexity } from '../events/share
 export const pauseReasons = ['awaiting_parts', 'owner_absent', 'owner_quote'] as const;
 export const pauseReasonSchema = z.enum(pauseReasons);
 
+/** What the desk records of a repair; its event adds the work-order number the application minted (record/number.ts). */
+export const repairReport = z.strictObject({
+  propertyId: text(100),
+  /** A unit (e.g. "3-2-1201") or a common area (e.g. "B2 car park"). */
+  location: text(200),
+  category: text(100),
+  complexity: complexitySchema,
+  description: text(4000),
+  owner: ownerSchema,
+});
+
 /** Repair events (报修 / 维修工单): one schema per past-tense fact. */
 export const repairEventSchemas = {
-  RepairReported: z.strictObject({
-    propertyId: text(100),
-    /** A unit (e.g. "3-2-1201") or a common area (e.g. "B2 car park"). */
-    location: text(200),
-    category: text(100),
-    complexity: complexitySchema,
-    description: text(4000),
-    owner: ownerSchema,
-  }),
+  RepairReported: repairReport.safeExtend(numberField),
   RepairDispatched: z.strictObject({ technicianId: text(100) }),
   RepairAccepted: z.strictObject({}),
   RepairArrived: z.strictObject({}),

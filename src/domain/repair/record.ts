@@ -1,3 +1,5 @@
+import { byState } from '../record/queues.js';
+import { awaitsFollowUp } from '../case/follow-up.js';
 import { localDateOf } from '../calendar/days.js';
 import { caseKpi, kpiCaseFromStored, storedKpiCase, type KpiCase } from '../kpi/case.js';
 import { byClock, voidedBefore } from '../kpi/definition.js';
@@ -34,10 +36,14 @@ const clocks: ClockParts<RepairFacts> = {
 
 const reportingDate = (f: RepairFacts, zone: string) => (f.reportedAt === null ? null : localDateOf(f.reportedAt, zone));
 
+// Reported and not yet dispatched; verified and waiting for its callback (回访).
+const repairQueues = byState({ reported: 'unassigned', verified: 'awaiting_callback' });
+
 /** 报修: a repair, from its report through dispatch and work on site to its close after a callback. */
 export const repairRecord = recordType<'repair', RepairFacts, KpiCase>({
   type: 'repair',
   segment: 'repairs',
+  numberPrefix: 'BX', // 报修
   noun: 'repair',
   labels: repairLabels,
   events: repairLifecycle.events,
@@ -84,6 +90,7 @@ export const repairRecord = recordType<'repair', RepairFacts, KpiCase>({
       ),
     },
   },
+  queue: (state, f) => (state === 'called_back' && awaitsFollowUp(f) ? 'follow_up' : repairQueues(state, f)),
   row: (f) => ({
     received: f.reportedAt,
     place: f.location,

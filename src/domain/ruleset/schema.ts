@@ -61,6 +61,15 @@ export const intakeFileSchema = z.strictObject({
    * dating a record into it long after.
    */
   recordWindowDays: z.number().int().min(0).default(7),
+  /**
+   * A record paused (waiting for parts, for the owner) longer than this many hours is listed in
+   * the desk's `paused_long` queue. Rulesets published before it existed read the default.
+   */
+  pausedLongHours: z
+    .number({ error: 'pausedLongHours: hours, a number such as 48' })
+    .positive('pausedLongHours: more than 0 hours')
+    .max(24 * 365, 'pausedLongHours: at most a year (8760 hours)')
+    .default(48),
 });
 export type Intake = z.infer<typeof intakeFileSchema>;
 

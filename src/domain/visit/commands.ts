@@ -1,6 +1,6 @@
 import { command, deskRoles, systemRoles, type AnyCommandSpec } from '../case/command.js';
 import { InvalidCommandError } from '../case/errors.js';
-import { visitEventSchemas } from './events.js';
+import { visitEventSchemas, visitReceipt } from './events.js';
 import type { Ruleset } from '../ruleset/ruleset.js';
 import type { VisitFacts } from './facts.js';
 
@@ -23,7 +23,7 @@ export const visitCommands: readonly AnyCommandSpec<VisitFacts>[] = [
     summary: 'Record a visit to the desk (来访登记; starts the reception clock)',
     creates: true,
     roles: deskRoles,
-    payload: s.VisitReceived,
+    payload: visitReceipt,
     emits: ['VisitReceived'],
     toEvent: (data) => ({ type: 'VisitReceived', data }),
     validate: (data, ruleset) => {

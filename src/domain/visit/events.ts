@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { numberField } from '../record/number.js';
 import { channels } from '../complaint/events.js';
 import { deadlineMissedSchema, optionalNote, text } from '../events/shared.js';
 
@@ -11,16 +12,19 @@ const visitorSchema = z.strictObject({
     .optional(),
 });
 
+/** What the desk records of a visit; its event adds the work-order number the application minted (record/number.ts). */
+export const visitReceipt = z.strictObject({
+  propertyId: text(100),
+  unit: text(100),
+  category: text(100),
+  description: text(4000),
+  channel: z.enum(channels).default('walk_in'),
+  visitor: visitorSchema,
+});
+
 /** Visit events (业主来访): received, then answered on the spot or referred to a department, then closed. */
 export const visitEventSchemas = {
-  VisitReceived: z.strictObject({
-    propertyId: text(100),
-    unit: text(100),
-    category: text(100),
-    description: text(4000),
-    channel: z.enum(channels).default('walk_in'),
-    visitor: visitorSchema,
-  }),
+  VisitReceived: visitReceipt.safeExtend(numberField),
   VisitAnswered: z.strictObject({ answer: text(4000) }),
   VisitReferred: z.strictObject({ department: text(100), note: optionalNote }),
   VisitClosed: z.strictObject({ note: optionalNote }),

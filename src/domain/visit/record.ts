@@ -1,3 +1,4 @@
+import { byState } from '../record/queues.js';
 import { localDateOf } from '../calendar/days.js';
 import { caseKpi, kpiCaseFromStored, storedKpiCase, type KpiCase } from '../kpi/case.js';
 import { byClock } from '../kpi/definition.js';
@@ -47,6 +48,7 @@ const labels: RecordLabels = {
 export const visitRecord = recordType<'visit', VisitFacts, KpiCase>({
   type: 'visit',
   segment: 'visits',
+  numberPrefix: 'LF', // 来访
   noun: 'visit',
   labels,
   events: visitLifecycle.events,
@@ -81,6 +83,7 @@ export const visitRecord = recordType<'visit', VisitFacts, KpiCase>({
       ),
     },
   },
+  queue: byState({ received: 'unassigned', referred: 'referred' }),
   row: (f) => ({
     received: f.receivedAt,
     place: f.unit,

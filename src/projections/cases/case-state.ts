@@ -14,6 +14,7 @@ export const restoreCaseState = (caseType: RecordType, row: StoredCase): CaseSta
   snapshot: recordOf(caseType).lifecycle.restore(row.state, JSON.parse(row.facts)),
   revision: BigInt(row.revision),
   propertyId: row.property_id,
+  number: row.number,
   rulesetVersion: row.ruleset_version,
   lastOccurredAt: null,
   lastHash: null,

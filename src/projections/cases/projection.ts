@@ -138,8 +138,9 @@ export const casesProjection = (options: CasesProjectionOptions = {}): Projectio
   return {
     name: CASES_PROJECTION,
     // 4: the records other than complaints and repairs are projected; a read model made before
-    // had its checkpoint pass their streams without writing them.
-    version: 4,
+    // had its checkpoint pass their streams without writing them. 5: the work-order number.
+    // 6: the work queue of each record's state.
+    version: 6,
     appliesInMemory: true,
     setup(db) {
       db.exec(CASES_DDL);

@@ -14,8 +14,10 @@ CREATE TABLE IF NOT EXISTS cases (
   case_type        TEXT    NOT NULL,
   case_id          TEXT    NOT NULL,
   property_id      TEXT    NOT NULL,
+  number           TEXT,
   state            TEXT    NOT NULL,
   open             INTEGER NOT NULL,
+  queue            TEXT,
   category         TEXT,
   channel          TEXT,
   complexity       TEXT,
@@ -34,6 +36,10 @@ CREATE TABLE IF NOT EXISTS cases (
 CREATE INDEX IF NOT EXISTS cases_by_received ON cases (property_id, received_date);
 CREATE INDEX IF NOT EXISTS cases_open ON cases (property_id, open, state);
 CREATE INDEX IF NOT EXISTS cases_by_ruleset ON cases (ruleset_version);
+-- The records waiting in a work queue of their state (the queues of the clocks are the clocks').
+CREATE INDEX IF NOT EXISTS cases_queued ON cases (property_id, queue) WHERE queue IS NOT NULL;
+-- A work-order number is unique within its property; a record opened before numbers has none.
+CREATE INDEX IF NOT EXISTS cases_by_number ON cases (number) WHERE number IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS case_clocks (
   case_type        TEXT    NOT NULL,
@@ -79,8 +85,10 @@ export interface CaseRow {
   readonly case_type: string;
   readonly case_id: string;
   readonly property_id: string;
+  readonly number: string | null;
   readonly state: string;
   readonly open: 0 | 1;
+  readonly queue: string | null;
   readonly category: string | null;
   readonly channel: string | null;
   readonly complexity: string | null;
@@ -122,14 +130,16 @@ export interface KpiRow {
   readonly kpi: string;
 }
 
-export type StoredCase = Pick<CaseRow, 'state' | 'facts' | 'revision' | 'property_id' | 'ruleset_version'>;
+export type StoredCase = Pick<CaseRow, 'state' | 'facts' | 'revision' | 'property_id' | 'number' | 'ruleset_version'>;
 
 const caseColumns = [
   'case_type',
   'case_id',
   'property_id',
+  'number',
   'state',
   'open',
+  'queue',
   'category',
   'channel',
   'complexity',
@@ -148,6 +158,7 @@ const caseColumns = [
 const caseChanges = [
   'state',
   'open',
+  'queue',
   'category',
   'channel',
   'complexity',
@@ -195,7 +206,9 @@ const rowStatement = <Row>(db: Database.Database, sql: string, names: readonly (
 };
 
 export const prepareCaseStatements = (db: Database.Database) => ({
-  read: db.prepare<[string, string], StoredCase>('SELECT state, facts, revision, property_id, ruleset_version FROM cases WHERE case_type = ? AND case_id = ?'),
+  read: db.prepare<[string, string], StoredCase>(
+    'SELECT state, facts, revision, property_id, number, ruleset_version FROM cases WHERE case_type = ? AND case_id = ?',
+  ),
   upsert: rowStatement<CaseRow>(db, `INSERT OR REPLACE INTO cases (${list(caseColumns)}) VALUES (${placeholders(caseColumns)})`, caseColumns),
   /**
    * The row of a case already stored, when its fixed columns are as stored (else it changes

@@ -1,0 +1,151 @@
+import type Database from 'better-sqlite3';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { InvalidCommandError } from '../../domain/case/errors.js';
+import { recordTypeSchema } from '../../domain/records.js';
+import type { RulesetRegistry } from '../../ruleset/registry.js';
+import type { Clock } from '../../runtime/clock.js';
+import { isMissingTable } from '../../projections/dashboard-queries.js';
+import { listCases, type CaseListRow, type ListCursor } from '../../projections/search/case-list.js';
+import { queueCondition, type QueueContext } from '../../projections/search/queues.js';
+import { queueIds } from '../../domain/record/queues.js';
+import { authorizeProperty } from '../auth/plugin.js';
+import { readRoles } from './case-command.js';
+import { ReadModelsUnavailableError } from './number-lookup.js';
+
+const name = z.string().trim().min(1).max(100);
+const localDate = z.iso.date();
+
+export const caseListQuery = z.strictObject({
+  propertyId: name,
+  type: recordTypeSchema.optional().describe('A record type id, e.g. complaint'),
+  state: name.optional(),
+  q: z.string().trim().min(1).max(200).optional().describe('A work-order number, a unit (or its start, e.g. 3-2), or text of the description (any substring)'),
+  unit: name.optional().describe('A unit, or its start: 3-2 is every unit of building 3, entrance 2'),
+  building: name.optional(),
+  department: name.optional(),
+  technician: name.optional(),
+  from: localDate.optional().describe('Received on or after this local date'),
+  to: localDate.optional().describe('Received on or before this local date'),
+  queue: z.enum(queueIds).optional().describe('Only the records waiting in this queue now (GET /v1/queues counts them)'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(400).optional().describe('The `next` of the page before'),
+});
+export type CaseListRequest = z.infer<typeof caseListQuery>;
+
+const cursorSchema = z.tuple([z.number().int().min(0).max(2), z.number().int(), z.string().max(100), z.string().max(100)]);
+
+const encodeCursor = (c: ListCursor) => Buffer.from(JSON.stringify([c.rank, c.receivedAt, c.caseType, c.caseId])).toString('base64url');
+const decodeCursor = (text: string): ListCursor => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  const checked = cursorSchema.safeParse(parsed);
+  if (!checked.success) throw new InvalidCommandError('cursor', 'not a cursor this list gave: pass its `next` unchanged');
+  const [rank, receivedAt, caseType, caseId] = checked.data;
+  return { rank, receivedAt, caseType, caseId };
+};
+
+const iso = (millis: number | null) => (millis === null ? null : new Date(millis).toISOString());
+const itemOf = (row: CaseListRow) => ({
+  type: row.case_type,
+  id: row.case_id,
+  number: row.number,
+  state: row.state,
+  unit: row.place,
+  category: row.category,
+  receivedAt: iso(row.received_at),
+  // Who has it now: the technician on a repair, else the department it was assigned or referred to.
+  assignee: row.technician_id ?? row.department,
+  nextDeadline: iso(row.next_deadline),
+});
+
+export interface CaseListDeps {
+  readonly rulesets: RulesetRegistry;
+  readonly clock: Clock;
+  readonly readModels?: Database.Database | undefined;
+}
+
+/** The instant a queue is read at, and the rules' threshold of a long pause. */
+export const queueContext = (deps: CaseListDeps): QueueContext => ({
+  now: deps.clock.now().epochMilliseconds,
+  pausedLongMs: deps.rulesets.current.intake.pausedLongHours * 3_600_000,
+});
+
+/**
+ * One page of a property's records from the read models, for any of the list routes: the caller's
+ * property checked first, so a token of another property learns nothing, with or without read models.
+ */
+export const casePage = (deps: CaseListDeps, request: CaseListRequest) => {
+  if (!deps.rulesets.current.property(request.propertyId)) {
+    throw new InvalidCommandError(
+      'propertyId',
+      `unknown property "${request.propertyId}"`,
+      deps.rulesets.current.spec.properties.map((p) => p.id),
+    );
+  }
+  if (!deps.readModels) throw new ReadModelsUnavailableError('this server keeps no read models; lists and searches need them');
+  const { cursor, queue, ...filters } = request;
+  const where = queue === undefined ? [] : [queueCondition(queue, queueContext(deps))];
+  let rows: CaseListRow[];
+  try {
+    rows = listCases(deps.readModels, { ...filters, ...(cursor === undefined ? {} : { after: decodeCursor(cursor) }), where });
+  } catch (error) {
+    if (isMissingTable(error)) throw new ReadModelsUnavailableError('the read models are being set up or rebuilt; try again shortly');
+    throw error;
+  }
+  const page = rows.slice(0, request.limit);
+  const last = page.at(-1);
+  const next =
+    rows.length > request.limit && last
+      ? encodeCursor({ rank: last.rank, receivedAt: last.received_at, caseType: last.case_type, caseId: last.case_id })
+      : null;
+  return { items: page.map(itemOf), next };
+};
+
+const pageSchema = z.object({
+  items: z.array(
+    z.object({
+      type: z.string(),
+      id: z.string(),
+      number: z.string().nullable(),
+      state: z.string(),
+      unit: z.string().nullable(),
+      category: z.string().nullable(),
+      receivedAt: z.string().nullable(),
+      assignee: z.string().nullable(),
+      nextDeadline: z.string().nullable(),
+    }),
+  ),
+  next: z.string().nullable(),
+});
+export { pageSchema as casePageSchema };
+
+/** `GET /v1/cases`: search and list a property's records. */
+export const caseListRoutes = (deps: CaseListDeps) => async (fastify: FastifyInstance) => {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  app.get(
+    '/v1/cases',
+    {
+      config: { roles: readRoles },
+      schema: {
+        tags: ['records'],
+        summary: "Search and list a property's records, newest first, a page at a time",
+        description:
+          'From the read models. `q` finds a record by its work-order number, its unit (or the start of it) or any substring of its description ' +
+          '(Chinese included); a search lists the best matches first (number, unit, then description), newest first within each. ' +
+          'Pages follow `next` (keyset: stable while records are added). 503 READ_MODELS_UNAVAILABLE without read models.',
+        querystring: caseListQuery,
+        response: { 200: pageSchema },
+      },
+    },
+    async (request) => {
+      authorizeProperty(request.principal)(request.query.propertyId);
+      return casePage(deps, request.query);
+    },
+  );
+};

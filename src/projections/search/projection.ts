@@ -1,0 +1,60 @@
+import type Database from 'better-sqlite3';
+import type { Projection } from '../projection.js';
+
+export const SEARCH_PROJECTION = 'case_search';
+
+/**
+ * The text a record is searched by: the description its creating event recorded, in an FTS5 table
+ * with the trigram tokenizer, which finds any substring of three characters or more, Chinese
+ * included, without a word list; shorter queries use the same table's LIKE (a scan of its text).
+ * `case_search` gives each record the rowid of its text.
+ */
+const DDL = `
+CREATE TABLE IF NOT EXISTS case_search (
+  id        INTEGER PRIMARY KEY,
+  case_type TEXT NOT NULL,
+  case_id   TEXT NOT NULL,
+  UNIQUE (case_type, case_id)
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS case_text USING fts5(description, tokenize = 'trigram');
+`;
+const TEARDOWN = 'DROP TABLE IF EXISTS case_text; DROP TABLE IF EXISTS case_search;';
+
+const descriptionOf = (data: unknown): string | null => {
+  const description = (data as { description?: unknown } | null)?.description;
+  return typeof description === 'string' ? description : null;
+};
+
+/** Writes each record's text once, from its creating event; the rest of a record's events change nothing searched. */
+export const searchProjection = (): Projection => {
+  const statements = new WeakMap<Database.Database, { record: Database.Statement<[string, string]>; text: Database.Statement<[bigint, string]> }>();
+  const sqlOf = (db: Database.Database) => {
+    let sql = statements.get(db);
+    if (!sql) {
+      sql = {
+        record: db.prepare('INSERT OR IGNORE INTO case_search (case_type, case_id) VALUES (?, ?)'),
+        text: db.prepare('INSERT INTO case_text (rowid, description) VALUES (?, ?)'),
+      };
+      statements.set(db, sql);
+    }
+    return sql;
+  };
+  return {
+    name: SEARCH_PROJECTION,
+    version: 1,
+    setup: (db) => db.exec(DDL),
+    teardown(db) {
+      db.exec(TEARDOWN);
+      statements.delete(db);
+    },
+    apply(db, event) {
+      if (event.revision !== 0n) return;
+      const description = descriptionOf(event.data);
+      if (description === null) return;
+      const sql = sqlOf(db);
+      // Delivered again (at-least-once): the record is there already, and its text with it.
+      const added = sql.record.run(event.caseType, event.metadata.caseId);
+      if (added.changes === 1) sql.text.run(BigInt(added.lastInsertRowid), description);
+    },
+  };
+};
