@@ -13,6 +13,7 @@ import { commandSpan, createCaseCache, extendCachedCase, type CommandSpan } from
 import { catchUpCase, loadCase, streamName } from './case-history.js';
 import { recordOf } from '../domain/records.js';
 import type { RulesetRegistry } from '../ruleset/registry.js';
+import type { StaffDirectory } from './staff-directory.js';
 
 export const REVISION_MISMATCH = 'REVISION_MISMATCH' as const;
 /** The client's If-Match names a revision the case has moved past. */
@@ -79,6 +80,8 @@ export const caseService = (deps: {
   maxAttempts?: number;
   /** Cases whose state the command path keeps between commands (LRU); 0 reads every case whole. */
   cacheSize?: number;
+  /** The staff directory, for commands that name a person (a dispatch); without it they are refused. */
+  staff?: StaffDirectory;
 }) => {
   const { store, rulesets, clock } = deps;
   const maxAttempts = deps.maxAttempts ?? 5;
@@ -88,6 +91,7 @@ export const caseService = (deps: {
     const { caseType, command } = request;
     const lifecycle = recordOf(caseType).lifecycle;
     const stream = streamName(caseType, command.caseId);
+    await refreshPeople(request);
     // A refusal is only ever decided on the state as read from the store.
     let read: 'tail' | 'if-unknown' = 'if-unknown';
     let minted = request.mintedCommandId === true;
@@ -133,6 +137,14 @@ export const caseService = (deps: {
     }
   };
 
+  /** The people a command names, read from their streams: a change made through another process counts. */
+  const refreshPeople = async ({ caseType, command }: ExecuteRequest) => {
+    const spec = recordOf(caseType).lifecycle.commands.find((c) => c.name === command.name);
+    if (!spec?.people || !deps.staff) return;
+    const parsed = spec.payload.safeParse(command.payload);
+    if (parsed.success) await deps.staff.refresh(spec.people(parsed.data));
+  };
+
   /** Authorisation, If-Match and the domain's decision, on `current`: the events, or a refusal. */
   const decideOn = (request: ExecuteRequest, current: CaseState<unknown>): DomainEvent[] => {
     const { caseType, command } = request;
@@ -142,7 +154,12 @@ export const caseService = (deps: {
       if (current.revision === null) throw new CaseNotFoundError(caseType, command.caseId);
       throw new RevisionMismatchError(request.expectedRevision, current.revision);
     }
-    return decide(recordOf(caseType).lifecycle, current, command, { now: clock.now(), ruleset: rulesets.current, imported: request.imported === true });
+    return decide(recordOf(caseType).lifecycle, current, command, {
+      now: clock.now(),
+      ruleset: rulesets.current,
+      imported: request.imported === true,
+      ...(deps.staff ? { staff: deps.staff.lookup() } : {}),
+    });
   };
 
   /**

@@ -6,6 +6,7 @@ import type { DomainEvent } from '../events/envelope.js';
 import { seal } from '../integrity.js';
 import { isoOfNanos } from '../time/index.js';
 import type { Ruleset } from '../ruleset/ruleset.js';
+import type { StaffLookup } from '../staff/person.js';
 import type { AnyCommandSpec, CaseCommand } from './command.js';
 import type { Lifecycle } from './definition.js';
 import { CaseAlreadyExistsError, CaseNotFoundError, InvalidCommandError, TransitionNotAllowedError } from './errors.js';
@@ -58,6 +59,8 @@ export interface DecideContext {
   readonly ruleset: Ruleset;
   /** An administrator's historical import: claimed times are trusted and events marked imported. */
   readonly imported?: boolean;
+  /** The staff directory, for commands that name a person (a dispatch names its technician). */
+  readonly staff?: StaffLookup;
 }
 
 /**
@@ -122,7 +125,12 @@ export const decide = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, command:
     imported: context.imported === true,
   });
   const recordedAt = isoOfNanos(context.now.epochNanoseconds);
-  spec.validate?.(payload, ruleset, facts, { now: recordedAt, occurredAt });
+  spec.validate?.(payload, ruleset, facts, {
+    now: recordedAt,
+    occurredAt,
+    imported: context.imported === true,
+    ...(context.staff ? { staff: context.staff } : {}),
+  });
   const draft = spec.toEvent(payload, facts);
   if (!lifecycle.can(state.snapshot, { ...draft, at: occurredAt })) {
     const allowed = allowedCommands(lifecycle, state, ruleset);
