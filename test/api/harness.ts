@@ -15,6 +15,8 @@ import { loadRuleset } from '../../src/ruleset/load.js';
 import { createMemoryEventStore } from '../../src/store/memory.js';
 import type { EventStore } from '../../src/store/port.js';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
+import { openStaffDirectory } from '../../src/app/staff-directory.js';
+import { seedTechnicians } from '../staff-fixture.js';
 
 export const RULES_DIR = new URL('../../rules', import.meta.url).pathname;
 /** Monday 2 March 2026, 09:00 in Beijing: a working day in the sample calendar. */
@@ -69,10 +71,13 @@ export const buildHarness = async (options: HarnessOptions = {}) => {
   const secrets = options.tokens?.secrets ?? issueTokens(tokenStore);
   const clock: ManualClock = manualClock(Temporal.Instant.from(CLOCK_START));
   const manual = options.manual ?? true;
+  const staff = await openStaffDirectory({ store, clock });
+  await seedTechnicians(staff);
   const app = await buildApp({
     store,
     rulesets,
     tokens: tokenStore,
+    staff,
     clock,
     ...(manual ? { manualClock: clock } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
@@ -80,7 +85,7 @@ export const buildHarness = async (options: HarnessOptions = {}) => {
   });
   await app.ready();
 
-  const inject = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, o: InjectOptions = {}) => {
+  const inject = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, o: InjectOptions = {}) => {
     const as = o.as ?? 'frontdesk';
     const headers: Record<string, string> = { ...(as === 'none' ? {} : { authorization: `Bearer ${secrets[as]}` }) };
     let payload: string | undefined;
@@ -101,7 +106,7 @@ export const buildHarness = async (options: HarnessOptions = {}) => {
     if (!options.tokens) tokenStore.close();
   };
 
-  return { app, store, clock, tokens: { store: tokenStore, secrets }, inject, eventCount, close };
+  return { app, store, clock, staff, tokens: { store: tokenStore, secrets }, inject, eventCount, close };
 };
 export type Harness = Awaited<ReturnType<typeof buildHarness>>;
 

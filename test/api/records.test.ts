@@ -107,11 +107,11 @@ for (const type of types) {
         t.equal(created.headers.location, `${base}/${id}`);
         t.equal(created.headers.etag, '"0"');
 
-        const opened = await h.inject('GET', `${base}/${id}`, { as: 'manager' });
+        const opened = await h.inject('GET', `${base}/${id}`, { as: 'frontdesk' });
         t.equal(opened.statusCode, 200);
         t.match(opened.json(), { id, type, propertyId: 'demo', state: path.opened.state, revision: 0 });
         t.same(opened.json().allowedActions, path.opened.allowed, 'allowed when opened');
-        t.same(opened.json().details, JSON.parse(JSON.stringify(body)), 'the details as recorded');
+        t.same(opened.json().details, JSON.parse(JSON.stringify(body)), 'the details as recorded (the front desk sees the contact)');
 
         for (const [index, step] of path.steps.entries()) {
           const response = await h.inject('POST', `${base}/${id}/${step.action}`, { as: 'admin', body: step.body });

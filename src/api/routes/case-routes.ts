@@ -6,76 +6,85 @@ import { instantSchema } from '../../domain/events/envelope.js';
 import { recordOf, recordTypes } from '../../domain/records.js';
 import { authorizeProperty } from '../auth/plugin.js';
 import { problem } from '../problem.js';
-import { caseView } from '../../app/case-view.js';
 import { commandHeaders, etag, readRoles, type CommandRunner } from './case-command.js';
 import type { RulesetRegistry } from '../../ruleset/registry.js';
 import type { Clock } from '../../runtime/clock.js';
+import type { StaffDirectory } from '../../app/staff-directory.js';
+import { namedActor, recordViewFor, seesOwnerContact, withContact } from './record-contact.js';
 
 const caseIdParams = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a case id') });
 
 /** Every record type's generic routes: create, each action of its lifecycle, the record now and its history. */
-export const caseRoutes = (deps: { cases: CaseService; rulesets: RulesetRegistry; clock: Clock; run: CommandRunner }) => async (fastify: FastifyInstance) => {
-  const app = fastify.withTypeProvider<ZodTypeProvider>();
-  for (const caseType of recordTypes) {
-    const record = recordOf(caseType);
-    const { lifecycle, segment: tag, noun } = record;
-    const base = `/v1/${tag}`;
+export const caseRoutes =
+  (deps: { cases: CaseService; rulesets: RulesetRegistry; clock: Clock; run: CommandRunner; staff: StaffDirectory }) => async (fastify: FastifyInstance) => {
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
+    for (const caseType of recordTypes) {
+      const record = recordOf(caseType);
+      const { lifecycle, segment: tag, noun } = record;
+      const base = `/v1/${tag}`;
 
-    for (const spec of lifecycle.commands) {
-      if (spec.roles.every((role) => role === 'system')) continue;
-      const payload = spec.payload as z.ZodObject;
-      // safeExtend: a payload with a refinement (an incorrect archive record names its wrong fields) keeps it.
-      const body = payload.safeExtend({ occurredAt: instantSchema.optional() });
-      const bodyOptional = payload.safeParse({}).success;
-      app.route({
-        method: 'POST',
-        url: spec.creates ? base : `${base}/:id/${spec.name}`,
-        config: { roles: spec.roles },
-        schema: {
-          tags: [tag],
-          summary: spec.summary,
-          description: `Roles: ${spec.roles.join(', ')}.`,
-          headers: commandHeaders,
-          ...(spec.creates ? {} : { params: caseIdParams }),
-          body: bodyOptional ? body.nullish() : body,
+      for (const spec of lifecycle.commands) {
+        if (spec.roles.every((role) => role === 'system')) continue;
+        const payload = spec.payload as z.ZodObject;
+        // safeExtend: a payload with a refinement (an incorrect archive record names its wrong fields) keeps it.
+        const body = payload.safeExtend({ occurredAt: instantSchema.optional() });
+        const bodyOptional = payload.safeParse({}).success;
+        app.route({
+          method: 'POST',
+          url: spec.creates ? base : `${base}/:id/${spec.name}`,
+          config: { roles: spec.roles },
+          schema: {
+            tags: [tag],
+            summary: spec.summary,
+            description: `Roles: ${spec.roles.join(', ')}.`,
+            headers: commandHeaders,
+            ...(spec.creates ? {} : { params: caseIdParams }),
+            body: bodyOptional ? body.nullish() : body,
+          },
+          handler: async (request, reply) => {
+            const { occurredAt, ...fields } = (request.body ?? {}) as { occurredAt?: string } & Record<string, unknown>;
+            const caseId = spec.creates ? undefined : (request.params as { id: string }).id;
+            return deps.run(request, reply, { caseType, spec, fields, ...(caseId === undefined ? {} : { caseId }), ...(occurredAt ? { occurredAt } : {}) });
+          },
+        });
+      }
+
+      const loadVisible = async (request: FastifyRequest, id: string) => {
+        const history = await deps.cases.load(caseType, id);
+        if (history.state.revision === null) return undefined;
+        authorizeProperty(request.principal)(history.state.propertyId!);
+        return history;
+      };
+      const notFound = (id: string) => problem(404, 'CASE_NOT_FOUND', `${noun} ${id} does not exist`, { caseType, caseId: id });
+
+      app.get(
+        `${base}/:id`,
+        { config: { roles: readRoles }, schema: { tags: [tag], summary: `The ${noun} now: state, allowed actions, SLA clocks`, params: caseIdParams } },
+        async (request, reply) => {
+          const history = await loadVisible(request, request.params.id);
+          if (!history) return reply.status(404).type('application/problem+json').send(notFound(request.params.id));
+          const ruleset = await deps.rulesets.get(history.state.rulesetVersion!);
+          reply.header('etag', etag(history.state.revision!));
+          return recordViewFor(request, deps.staff, history, { ruleset, now: deps.clock.now(), inForce: deps.rulesets.current });
         },
-        handler: async (request, reply) => {
-          const { occurredAt, ...fields } = (request.body ?? {}) as { occurredAt?: string } & Record<string, unknown>;
-          const caseId = spec.creates ? undefined : (request.params as { id: string }).id;
-          return deps.run(request, reply, { caseType, spec, fields, ...(caseId === undefined ? {} : { caseId }), ...(occurredAt ? { occurredAt } : {}) });
+      );
+
+      app.get(
+        `${base}/:id/events`,
+        { config: { roles: readRoles }, schema: { tags: [tag], summary: `The ${noun}'s history with metadata`, params: caseIdParams } },
+        async (request, reply) => {
+          const history = await loadVisible(request, request.params.id);
+          if (!history) return reply.status(404).type('application/problem+json').send(notFound(request.params.id));
+          reply.header('etag', etag(history.state.revision!));
+          const sees = seesOwnerContact(request.principal, history.state.snapshot.facts);
+          const events = history.events.map((e, i) => ({
+            revision: i,
+            ...e,
+            data: withContact(e.data, sees),
+            metadata: { ...e.metadata, actor: namedActor(deps.staff, e.metadata.actor) },
+          }));
+          return { id: request.params.id, revision: Number(history.state.revision), events };
         },
-      });
+      );
     }
-
-    const loadVisible = async (request: FastifyRequest, id: string) => {
-      const history = await deps.cases.load(caseType, id);
-      if (history.state.revision === null) return undefined;
-      authorizeProperty(request.principal)(history.state.propertyId!);
-      return history;
-    };
-    const notFound = (id: string) => problem(404, 'CASE_NOT_FOUND', `${noun} ${id} does not exist`, { caseType, caseId: id });
-
-    app.get(
-      `${base}/:id`,
-      { config: { roles: readRoles }, schema: { tags: [tag], summary: `The ${noun} now: state, allowed actions, SLA clocks`, params: caseIdParams } },
-      async (request, reply) => {
-        const history = await loadVisible(request, request.params.id);
-        if (!history) return reply.status(404).type('application/problem+json').send(notFound(request.params.id));
-        const ruleset = await deps.rulesets.get(history.state.rulesetVersion!);
-        reply.header('etag', etag(history.state.revision!));
-        return caseView(history, ruleset, deps.clock.now(), deps.rulesets.current);
-      },
-    );
-
-    app.get(
-      `${base}/:id/events`,
-      { config: { roles: readRoles }, schema: { tags: [tag], summary: `The ${noun}'s history with metadata`, params: caseIdParams } },
-      async (request, reply) => {
-        const history = await loadVisible(request, request.params.id);
-        if (!history) return reply.status(404).type('application/problem+json').send(notFound(request.params.id));
-        reply.header('etag', etag(history.state.revision!));
-        return { id: request.params.id, revision: Number(history.state.revision), events: history.events.map((e, i) => ({ revision: i, ...e })) };
-      },
-    );
-  }
-};
+  };
