@@ -18,6 +18,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Temporal } from 'temporal-polyfill';
+import { benchStaff } from './technicians.js';
 import { streamName } from '../src/app/case-history.js';
 import { recordOf } from '../src/domain/records.js';
 import { readModelKpiCases } from '../src/app/kpi-cases.js';
@@ -205,7 +206,7 @@ const generate = async (store: EventStore, ruleset: Ruleset): Promise<void> => {
           commandId: `${flight.caseId}-${flight.next}`,
           actor: actorOf[step.name] ?? desk,
         };
-        const events = decide(lifecycle, flight.state, command, { now, ruleset });
+        const events = decide(lifecycle, flight.state, command, { now, ruleset, staff: benchStaff });
         await store.appendToStream(streamName(flight.caseType, flight.caseId), events as never, { expectedRevision: flight.state.revision ?? NO_STREAM });
         for (const event of events) flight.state = evolve(lifecycle, flight.state, event);
         written += events.length;
