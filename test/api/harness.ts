@@ -40,6 +40,8 @@ export interface HarnessOptions {
   readonly bodyLimit?: number;
   /** Default: the sample ruleset. */
   readonly ruleset?: Ruleset;
+  /** Default true: the test technicians are added to the staff directory (events of their own in the log). */
+  readonly technicians?: boolean;
   /** Reuse tokens across an app restart (same secrets). */
   readonly tokens?: { store: TokenStore; secrets: Record<Exclude<Caller, 'none'>, string> };
 }
@@ -72,7 +74,7 @@ export const buildHarness = async (options: HarnessOptions = {}) => {
   const clock: ManualClock = manualClock(Temporal.Instant.from(CLOCK_START));
   const manual = options.manual ?? true;
   const staff = await openStaffDirectory({ store, clock });
-  await seedTechnicians(staff);
+  if (options.technicians !== false) await seedTechnicians(staff);
   const app = await buildApp({
     store,
     rulesets,
