@@ -28,6 +28,7 @@ import { loadRuleset } from '../src/ruleset/load.js';
 import { NO_STREAM, type Json } from '../src/store/port.js';
 import { openSqliteEventStore } from '../src/store/sqlite.js';
 import { percentile } from './percentile.js';
+import { benchStaff } from './technicians.js';
 import { RULES_DIR } from './repository.js';
 
 const CASES = Number(process.env.BENCH_CASES ?? 100_000);
@@ -79,7 +80,7 @@ try {
         recordOf(caseType).lifecycle,
         state,
         { caseId, name, payload, commandId: `${caseId}-${n}`, actor: { id: 'desk-1', role: 'admin' } },
-        { now, ruleset: rules },
+        { now, ruleset: rules, staff: benchStaff },
       );
       for (const e of out) state = evolve(recordOf(caseType).lifecycle, state, e);
       decided.push(...out);

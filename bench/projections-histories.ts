@@ -2,6 +2,7 @@
  * The case histories bench/projections.ts rebuilds from: complaints and repairs written through
  * decide, as a busy desk would, with the same random choices on every run.
  */
+import { benchStaff } from './technicians.js';
 import { Temporal } from 'temporal-polyfill';
 import { streamName } from '../src/app/case-history.js';
 import { recordOf } from '../src/domain/records.js';
@@ -180,7 +181,7 @@ export const generate = async (store: EventStore, ruleset: Ruleset, cases: numbe
           commandId: `${flight.caseId}-${flight.next}`,
           actor: actorOf[step.name] ?? desk,
         };
-        const events = decide(lifecycle, flight.state, command, { now, ruleset });
+        const events = decide(lifecycle, flight.state, command, { now, ruleset, staff: benchStaff });
         await store.appendToStream(streamName(flight.caseType, flight.caseId), events as never, { expectedRevision: flight.state.revision ?? NO_STREAM });
         for (const event of events) flight.state = evolve(lifecycle, flight.state, event);
         written += events.length;

@@ -5,6 +5,7 @@ import { privateLogger } from './api/log-privacy.js';
 import { bootstrapAdmin, openTokenStore } from './api/auth/tokens.js';
 import { caseService } from './app/case-service.js';
 import { applyHeapPolicy } from './app/heap-policy.js';
+import { openStaffDirectory } from './app/staff-directory.js';
 import { manualClock, systemClock } from './runtime/clock.js';
 import { openRulesetRegistry } from './ruleset/registry.js';
 import { acquireWriterLock } from './app/writer-lock.js';
@@ -31,11 +32,11 @@ const ruleset = await loadRuleset(config.RULES_DIR);
 // The projection thread checkpoints the log file: a checkpoint copies pages and fsyncs, too long a stop for intake.
 const { store, description } = eventStoreFromConfig(config, { checkpointedElsewhere: true });
 const rulesets = await openRulesetRegistry(store, ruleset);
-const tokens = openTokenStore(join(config.DATA_DIR, 'access.db'));
-if (config.ADMIN_TOKEN) bootstrapAdmin(tokens, config.ADMIN_TOKEN);
-
 const manual = config.CLOCK === 'manual' ? manualClock(config.CLOCK_START ? Temporal.Instant.from(config.CLOCK_START) : systemClock.now()) : undefined;
 const clock = manual ?? systemClock;
+const tokens = openTokenStore(join(config.DATA_DIR, 'access.db'), { clock });
+if (config.ADMIN_TOKEN) bootstrapAdmin(tokens, config.ADMIN_TOKEN);
+const staff = await openStaffDirectory({ store, clock });
 
 // Read models live beside the event file and can always be rebuilt from the log (npm run rebuild).
 // A thread of their own writes them, so that intake never waits for them; this connection reads them.
@@ -55,7 +56,7 @@ const runner = projectionThread({
 await runner.start();
 const watcher = createDeadlineWatcher({
   readModels,
-  cases: caseService({ store, rulesets, clock }),
+  cases: caseService({ store, rulesets, clock, staff }),
   rulesets,
   clock,
   projections: runner,
@@ -66,6 +67,7 @@ const app = await buildApp({
   store,
   rulesets,
   tokens,
+  staff,
   clock,
   ...(manual ? { manualClock: manual } : {}),
   logger,

@@ -25,11 +25,16 @@ import { auditRoutes } from './routes/audit-routes.js';
 import { dashboardRoutes, type ProjectionsView } from './routes/dashboard-routes.js';
 import { dashboardPageRoutes } from './routes/dashboard-page.js';
 import { appMetrics } from './metrics.js';
+import { openStaffDirectory, type StaffDirectory } from '../app/staff-directory.js';
+import { staffRoutes } from './routes/staff-routes.js';
+import { tokenRoutes } from './routes/token-routes.js';
 
 export interface AppDeps {
   readonly store: EventStore;
   readonly rulesets: RulesetRegistry;
   readonly tokens: TokenStore;
+  /** The staff directory; without it one is folded from the store. */
+  readonly staff?: StaffDirectory;
   readonly clock: Clock;
   /** Present with CLOCK=manual: enables PUT /v1/admin/clock. */
   readonly manualClock?: ManualClock;
@@ -77,7 +82,7 @@ export const buildApp = async (deps: AppDeps) => {
         remoteAddress: request.ip,
         status: reply.statusCode,
         responseTime: reply.elapsedTime,
-        actor: request.principal?.tokenId,
+        actor: request.principal?.personId ?? request.principal?.tokenId,
         role: request.principal?.role,
         ...request.applied,
       },
@@ -117,13 +122,16 @@ export const buildApp = async (deps: AppDeps) => {
     return { status: 'ready', rulesetVersion: deps.rulesets.current.version, now: deps.clock.now().toString() };
   });
 
-  const cases = caseService({ store: deps.store, rulesets: deps.rulesets, clock: deps.clock });
+  const staff = deps.staff ?? (await openStaffDirectory({ store: deps.store, clock: deps.clock }));
+  const cases = caseService({ store: deps.store, rulesets: deps.rulesets, clock: deps.clock, staff });
   const run = commandRunner({ cases, clock: deps.clock });
   await app.register(recordMetaRoutes({ rulesets: deps.rulesets }));
-  await app.register(caseRoutes({ cases, rulesets: deps.rulesets, clock: deps.clock, run, readModels: deps.readModels }));
+  await app.register(caseRoutes({ cases, rulesets: deps.rulesets, clock: deps.clock, run, readModels: deps.readModels, staff }));
   await app.register(caseListRoutes({ rulesets: deps.rulesets, clock: deps.clock, readModels: deps.readModels }));
   await app.register(queueRoutes({ rulesets: deps.rulesets, clock: deps.clock, readModels: deps.readModels }));
-  await app.register(feeRoutes({ cases, rulesets: deps.rulesets, clock: deps.clock, run }));
+  await app.register(staffRoutes({ staff, tokens: deps.tokens }));
+  await app.register(tokenRoutes({ staff, tokens: deps.tokens }));
+  await app.register(feeRoutes({ cases, rulesets: deps.rulesets, clock: deps.clock, run, staff }));
   const compliance = complianceService({
     store: deps.store,
     rulesets: deps.rulesets,

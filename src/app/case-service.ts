@@ -16,6 +16,7 @@ import type { RulesetRegistry } from '../ruleset/registry.js';
 import type { Temporal } from 'temporal-polyfill';
 import { localDateOf } from '../domain/calendar/days.js';
 import { workOrderNumbers } from './work-order-numbers.js';
+import type { StaffDirectory } from './staff-directory.js';
 
 export const REVISION_MISMATCH = 'REVISION_MISMATCH' as const;
 /** The client's If-Match names a revision the case has moved past. */
@@ -84,6 +85,8 @@ export const caseService = (deps: {
   maxAttempts?: number;
   /** Cases whose state the command path keeps between commands (LRU); 0 reads every case whole. */
   cacheSize?: number;
+  /** The staff directory, for commands that name a person (a dispatch); without it they are refused. */
+  staff?: StaffDirectory;
 }) => {
   const { store, rulesets, clock } = deps;
   const numbers = workOrderNumbers({ store, clock });
@@ -94,6 +97,7 @@ export const caseService = (deps: {
     const { caseType, command } = request;
     const lifecycle = recordOf(caseType).lifecycle;
     const stream = streamName(caseType, command.caseId);
+    await refreshPeople(request);
     // A refusal is only ever decided on the state as read from the store.
     let read: 'tail' | 'if-unknown' = 'if-unknown';
     let minted = request.mintedCommandId === true;
@@ -154,6 +158,14 @@ export const caseService = (deps: {
     return numbers.mint({ propertyId, prefix: recordOf(caseType).numberPrefix, localDate: localDateOf(occurredAt, zone), commandId, caseId });
   };
 
+  /** The people a command names, read from their streams: a change made through another process counts. */
+  const refreshPeople = async ({ caseType, command }: ExecuteRequest) => {
+    const spec = recordOf(caseType).lifecycle.commands.find((c) => c.name === command.name);
+    if (!spec?.people || !deps.staff) return;
+    const parsed = spec.payload.safeParse(command.payload);
+    if (parsed.success) await deps.staff.refresh(spec.people(parsed.data));
+  };
+
   /** Authorisation, If-Match and the domain's decision, on `current`: the events, or a refusal. */
   const decideOn = (request: ExecuteRequest, current: CaseState<unknown>, now: Temporal.Instant, number: string | undefined): DomainEvent[] => {
     const { caseType } = request;
@@ -164,7 +176,12 @@ export const caseService = (deps: {
       if (current.revision === null) throw new RecordNotFoundError(caseType, command.caseId);
       throw new RevisionMismatchError(request.expectedRevision, current.revision);
     }
-    return decide(recordOf(caseType).lifecycle, current, command, { now, ruleset: rulesets.current, imported: request.imported === true });
+    return decide(recordOf(caseType).lifecycle, current, command, {
+      now,
+      ruleset: rulesets.current,
+      imported: request.imported === true,
+      ...(deps.staff ? { staff: deps.staff.lookup() } : {}),
+    });
   };
 
   /**

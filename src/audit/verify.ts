@@ -4,6 +4,8 @@ import { eventHash } from '../domain/integrity.js';
 import { RULESET_STREAM_PREFIX } from '../ruleset/registry.js';
 import { comparePositions, type EventStore, type RecordedEvent } from '../store/port.js';
 import { caseOfStream, scanLog, type ScanProgress } from '../app/log-scan.js';
+import { personIdOfStream, personMetadataSchema } from '../domain/staff/events.js';
+import type { z } from 'zod';
 
 /** What a broken link failed. */
 export type LinkFailure =
@@ -33,9 +35,29 @@ export interface BrokenLink {
   readonly detail: string;
 }
 
-/** The first broken link of one case stream (its events in stream order), or undefined when intact. */
+/** How a stream's envelopes read: a record's, or a person's of the staff directory. */
+interface Envelope {
+  readonly parse: (metadata: unknown) => z.ZodSafeParseResult<{ integrity: { previousHash: string | null; hash: string } }>;
+  /** Why the envelope belongs to another stream, if it does. */
+  readonly elsewhere: (metadata: Record<string, unknown>) => string | undefined;
+}
+
+const caseEnvelope = (of: ReturnType<typeof caseOfStream>): Envelope => ({
+  parse: (metadata) => eventMetadataSchema.safeParse(metadata),
+  elsewhere: (m) =>
+    of && (m.caseType !== of.caseType || m.caseId !== of.caseId) ? `the event belongs to ${m.caseType} ${m.caseId}, not to this stream` : undefined,
+});
+
+const personEnvelope = (personId: string): Envelope => ({
+  parse: (metadata) => personMetadataSchema.safeParse(metadata),
+  elsewhere: (m) => (m.personId !== personId ? `the event belongs to person ${m.personId}, not to this stream` : undefined),
+});
+
+/** The first broken link of one case (or person) stream (its events in stream order), or undefined when intact. */
 export const firstBrokenLinkOf = (stream: string, events: readonly RecordedEvent[]): BrokenLink | undefined => {
   const of = caseOfStream(stream);
+  const personId = personIdOfStream(stream);
+  const envelope = personId === undefined ? caseEnvelope(of) : personEnvelope(personId);
   let previousHash: string | null = null;
   let previousPosition: RecordedEvent['position'] | undefined;
   for (const [index, event] of events.entries()) {
@@ -54,12 +76,11 @@ export const firstBrokenLinkOf = (stream: string, events: readonly RecordedEvent
     if (previousPosition && comparePositions(event.position, previousPosition) <= 0) {
       return broken('position_order', `revision ${index} is stored before revision ${index - 1} in the global log`);
     }
-    const parsed = eventMetadataSchema.safeParse(event.metadata);
+    const parsed = envelope.parse(event.metadata);
     if (!parsed.success) return broken('metadata_invalid', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     const { integrity, ...metadata } = parsed.data;
-    if (of && (metadata.caseType !== of.caseType || metadata.caseId !== of.caseId)) {
-      return broken('wrong_stream', `the event belongs to ${metadata.caseType} ${metadata.caseId}, not to this stream`);
-    }
+    const elsewhere = envelope.elsewhere(metadata);
+    if (elsewhere) return broken('wrong_stream', elsewhere);
     if (integrity.previousHash !== previousHash) {
       return broken(
         'previous_hash',
@@ -93,7 +114,7 @@ const rulesetLink = (event: RecordedEvent): BrokenLink | undefined => {
 };
 
 /**
- * Recomputes every case's hash chain from the log (and each stored ruleset's content hash) and
+ * Recomputes every case's and person's hash chain from the log (and each stored ruleset's content hash) and
  * reports the first broken link per stream. With a property, only the cases any of whose events
  * name it are checked. Reads only.
  */
@@ -108,7 +129,9 @@ export const verifyLog = async (store: EventStore, options: { propertyId?: strin
         rulesets.push(event);
         return;
       }
-      if (!caseOfStream(event.streamName)) return;
+      // The staff directory's streams are chained too; they belong to no property, so a property's check leaves them out.
+      const person = personIdOfStream(event.streamName) !== undefined;
+      if (!person && !caseOfStream(event.streamName)) return;
       const list = streams.get(event.streamName) ?? [];
       list.push(event);
       streams.set(event.streamName, list);

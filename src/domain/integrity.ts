@@ -1,11 +1,16 @@
 import { contentHash } from './canonical.js';
 import type { EventMetadata } from './events/envelope.js';
 
+/** A record's event, or a directory event (src/domain/staff): any metadata but its integrity. */
 interface Sealable {
   readonly id: string;
   readonly type: string;
   readonly data: unknown;
-  readonly metadata: Omit<EventMetadata, 'integrity'>;
+  readonly metadata: object;
+}
+interface Integrity {
+  readonly previousHash: string | null;
+  readonly hash: string;
 }
 
 /**
@@ -17,7 +22,7 @@ export const eventHash = (event: Sealable, previousHash: string | null): string 
   // Keys written in canonical order already: nothing to reorder.
   contentHash({ data: event.data, id: event.id, metadata: event.metadata, previousHash, type: event.type });
 
-export const seal = <E extends Sealable>(event: E, previousHash: string | null): E & { metadata: EventMetadata } => ({
+export const seal = <E extends Sealable>(event: E, previousHash: string | null): E & { metadata: E['metadata'] & { integrity: Integrity } } => ({
   ...event,
   metadata: { ...event.metadata, integrity: { previousHash, hash: eventHash(event, previousHash) } },
 });

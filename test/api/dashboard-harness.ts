@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3';
+import { openStaffDirectory } from '../../src/app/staff-directory.js';
+import { seedTechnicians } from '../staff-fixture.js';
 import { Temporal } from 'temporal-polyfill';
 import { buildApp, type AppDeps } from '../../src/api/app.js';
 import { NUMBERING_STREAM_PREFIX } from '../../src/app/work-order-numbers.js';
@@ -43,10 +45,13 @@ export const buildDashboardHarness = async (options: DashboardHarnessOptions = {
         off();
       };
     };
+  const staff = await openStaffDirectory({ store, clock });
+  await seedTechnicians(staff);
   const app = await buildApp({
     store,
     rulesets,
     tokens: tokenStore,
+    staff,
     clock,
     manualClock: { ...clock, onChange: counted('clock', clock.onChange) },
     ...(db && runner
@@ -65,7 +70,7 @@ export const buildDashboardHarness = async (options: DashboardHarnessOptions = {
   });
   await app.ready();
 
-  const inject = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, o: InjectOptions = {}) => {
+  const inject = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, o: InjectOptions = {}) => {
     const as = o.as ?? 'frontdesk';
     const headers: Record<string, string> = as === 'none' ? {} : { authorization: `Bearer ${secrets[as]}` };
     if (o.body !== undefined) headers['content-type'] = 'application/json';
@@ -79,7 +84,7 @@ export const buildDashboardHarness = async (options: DashboardHarnessOptions = {
     await store.close();
     tokenStore.close();
   };
-  const harness: Harness = { app, store, clock, tokens: { store: tokenStore, secrets }, inject, eventCount, close };
+  const harness: Harness = { app, store, clock, staff, tokens: { store: tokenStore, secrets }, inject, eventCount, close };
   return {
     ...harness,
     db,

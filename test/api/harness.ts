@@ -16,6 +16,8 @@ import { loadRuleset } from '../../src/ruleset/load.js';
 import { createMemoryEventStore } from '../../src/store/memory.js';
 import type { EventStore } from '../../src/store/port.js';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
+import { openStaffDirectory } from '../../src/app/staff-directory.js';
+import { seedTechnicians } from '../staff-fixture.js';
 
 export const RULES_DIR = new URL('../../rules', import.meta.url).pathname;
 /** Monday 2 March 2026, 09:00 in Beijing: a working day in the sample calendar. */
@@ -39,6 +41,8 @@ export interface HarnessOptions {
   readonly bodyLimit?: number;
   /** Default: the sample ruleset. */
   readonly ruleset?: Ruleset;
+  /** Default true: the test technicians are added to the staff directory (events of their own in the log). */
+  readonly technicians?: boolean;
   /** Reuse tokens across an app restart (same secrets). */
   readonly tokens?: { store: TokenStore; secrets: Record<Exclude<Caller, 'none'>, string> };
 }
@@ -70,10 +74,13 @@ export const buildHarness = async (options: HarnessOptions = {}) => {
   const secrets = options.tokens?.secrets ?? issueTokens(tokenStore);
   const clock: ManualClock = manualClock(Temporal.Instant.from(CLOCK_START));
   const manual = options.manual ?? true;
+  const staff = await openStaffDirectory({ store, clock });
+  if (options.technicians !== false) await seedTechnicians(staff);
   const app = await buildApp({
     store,
     rulesets,
     tokens: tokenStore,
+    staff,
     clock,
     ...(manual ? { manualClock: clock } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
@@ -81,7 +88,7 @@ export const buildHarness = async (options: HarnessOptions = {}) => {
   });
   await app.ready();
 
-  const inject = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, o: InjectOptions = {}) => {
+  const inject = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, o: InjectOptions = {}) => {
     const as = o.as ?? 'frontdesk';
     const headers: Record<string, string> = { ...(as === 'none' ? {} : { authorization: `Bearer ${secrets[as]}` }) };
     let payload: string | undefined;
@@ -105,7 +112,7 @@ export const buildHarness = async (options: HarnessOptions = {}) => {
     if (!options.tokens) tokenStore.close();
   };
 
-  return { app, store, clock, tokens: { store: tokenStore, secrets }, inject, eventCount, close };
+  return { app, store, clock, staff, tokens: { store: tokenStore, secrets }, inject, eventCount, close };
 };
 export type Harness = Awaited<ReturnType<typeof buildHarness>>;
 

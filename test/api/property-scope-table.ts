@@ -2,6 +2,7 @@ import { recordOf, recordTypes, type RecordType } from '../../src/domain/records
 import { actionBodies, complaintBody, repairBody, sampleRuleset, type Harness } from './harness.js';
 import { recordActionBodies, recordBody } from './record-bodies.js';
 import { routeKey } from './registered-routes.js';
+import { technicianFields } from '../staff-fixture.js';
 
 /** The property the fixture's records belong to; the walk calls with tokens of another one. */
 export const HOME = 'demo';
@@ -9,7 +10,7 @@ export const HOME = 'demo';
 export const OTHER = 'riverside';
 
 export interface ScopedRequest {
-  readonly method: 'GET' | 'POST' | 'PUT';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH';
   readonly url: string;
   readonly body?: unknown;
 }
@@ -143,6 +144,19 @@ export const routeScopes = async (fixture: ScopeFixture): Promise<Map<string, Ro
   scopes.set('GET /v1/audit/anchor', { kind: 'all-properties', requests: [{ method: 'GET', url: '/v1/audit/anchor' }] });
   scopes.set('POST /v1/audit/anchor/check', { kind: 'all-properties', requests: [{ method: 'POST', url: '/v1/audit/anchor/check', body: fixture.anchor }] });
   scopes.set('GET /metrics', { kind: 'all-properties', requests: [{ method: 'GET', url: '/metrics' }] });
+  // The staff directory and the tokens span every property a person may work for: an administrator of all of them manages them.
+  const person = { id: 'scope-tech', ...technicianFields('scope-tech'), properties: [HOME] };
+  const staff = [
+    ['POST', '/v1/admin/staff', { method: 'POST', url: '/v1/admin/staff', body: person }],
+    ['GET', '/v1/admin/staff', { method: 'GET', url: '/v1/admin/staff' }],
+    ['GET', '/v1/admin/staff/:personId', { method: 'GET', url: '/v1/admin/staff/tech-7' }],
+    ['PATCH', '/v1/admin/staff/:personId', { method: 'PATCH', url: '/v1/admin/staff/tech-7', body: { department: 'security' } }],
+    ['POST', '/v1/admin/staff/:personId/deactivate', { method: 'POST', url: '/v1/admin/staff/tech-7/deactivate', body: {} }],
+    ['POST', '/v1/admin/tokens', { method: 'POST', url: '/v1/admin/tokens', body: { personId: 'tech-7' } }],
+    ['GET', '/v1/admin/tokens', { method: 'GET', url: '/v1/admin/tokens' }],
+    ['POST', '/v1/admin/tokens/:tokenId/revoke', { method: 'POST', url: '/v1/admin/tokens/bootstrap-admin/revoke' }],
+  ] as const;
+  for (const [method, url, request] of staff) scopes.set(`${method} ${url}`, { kind: 'all-properties', requests: [request] });
   scopes.set('GET /dashboard/session', { kind: 'own-properties', requests: [{ method: 'GET', url: '/dashboard/session' }] });
   scopes.set('PUT /v1/admin/clock', { kind: 'no-property', why: "the manual clock is the server's (CLOCK=manual, tests and demos), not a property's" });
   scopes.set('GET /v1/meta/records', { kind: 'no-property', why: "the record types are the engine's, the same for every property" });

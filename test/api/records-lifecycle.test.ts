@@ -107,11 +107,15 @@ for (const type of recordTypes) {
         t.equal(created.headers.location, `${base}/${id}`);
         t.equal(created.headers.etag, '"0"');
 
-        const opened = await h.inject('GET', `${base}/${id}`, { as: 'manager' });
+        const opened = await h.inject('GET', `${base}/${id}`, { as: 'frontdesk' });
         t.equal(opened.statusCode, 200);
         t.match(opened.json(), { id, type, propertyId: 'demo', state: path.opened.state, revision: 0 });
         t.same(opened.json().allowedActions, path.opened.allowed, 'allowed when opened');
-        t.same(opened.json().details, { ...JSON.parse(JSON.stringify(body)), number }, 'the details as recorded, with the number');
+        t.same(
+          opened.json().details,
+          { ...JSON.parse(JSON.stringify(body)), number },
+          'the details as recorded, with the number (the front desk sees the contact)',
+        );
         t.equal(opened.json().number, number);
 
         for (const [index, step] of path.steps.entries()) {

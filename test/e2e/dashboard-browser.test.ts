@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { technicianFields } from '../staff-fixture.js';
 import t from 'tap';
 import { CHROMIUM, hasChromium, launchChromium, newDataDir, prefillComplaints, runServer } from './browser-harness.js';
 import { ADMIN_TOKEN, ARTIFACTS, kpiNames, owner, recordTheRestOfTheAgreement, START, visitor, WAIT } from './dashboard-fixture.js';
@@ -88,6 +89,7 @@ t.test(
         owner,
       })
     ).id;
+    await call('POST', '/v1/admin/staff', { id: 'tech-9', ...technicianFields('tech-9') });
     await call('POST', `/v1/repairs/${leak}/dispatch`, { technicianId: 'tech-9' });
     await call('POST', '/v1/repairs', { propertyId: 'demo', location: 'B2 车库', category: 'elevator', complexity: 'complex', description: '电梯异响', owner });
     const complaint = await receive('5-1-302', 'noise', 'phone');

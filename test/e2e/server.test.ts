@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { technicianFields } from '../staff-fixture.js';
 import t from 'tap';
 import { openTokenStore } from '../../src/api/auth/tokens.js';
 import { ownerData } from '../owner-data.js';
@@ -161,6 +162,8 @@ t.test('the real server: both lifecycles over HTTP, SIGTERM, restart, everything
   await ok('POST', `/v1/complaints/${complaint}/acknowledge`, frontdesk, {});
   await ok('POST', `/v1/complaints/${complaint}/escalate`, frontdesk, { reason: '业主多次来电' });
   await ok('POST', `/v1/complaints/${complaint}/assign`, dispatcher, { department: 'security' });
+  // The technician is in the staff directory, added by the administrator.
+  await ok('POST', '/v1/admin/staff', ADMIN_TOKEN, { id: 'tech-9', ...technicianFields('tech-9') }, 201);
   await ok('POST', `/v1/repairs/${repair}/dispatch`, dispatcher, { technicianId: 'tech-9' });
   await ok('POST', `/v1/repairs/${repair}/accept`, technician, {});
   await ok('POST', `/v1/repairs/${repair}/arrive`, technician, {});

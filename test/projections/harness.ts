@@ -29,6 +29,7 @@ const staff: Record<string, Actor> = {
 const actingRoles = ['system', 'technician', 'finance', 'inspector', 'frontdesk'] as const;
 
 import { sampleRuleset } from '../domain/case/fixtures.js';
+import { testStaff } from '../staff-fixture.js';
 
 export { complaintBody, repairBody } from '../domain/case/fixtures.js';
 
@@ -48,7 +49,7 @@ export const buildWorld = async (options: { store?: EventStore } = {}) => {
     let state = states.get(key) ?? initialCaseState(lifecycle);
     const spec = lifecycle.commands.find((c) => c.name === name)!;
     const actor = staff[actingRoles.find((role) => spec.roles.includes(role)) ?? 'dispatcher']!;
-    const events = decide(lifecycle, state, { caseId, name, payload, commandId: `cmd-${++commands}`, actor }, { now: clock.now(), ruleset });
+    const events = decide(lifecycle, state, { caseId, name, payload, commandId: `cmd-${++commands}`, actor }, { now: clock.now(), ruleset, staff: testStaff });
     const result = await store.appendToStream(
       key,
       events.map((e) => ({ id: e.id, type: e.type, data: e.data as never, metadata: e.metadata as never })),

@@ -3,6 +3,8 @@ import type Database from 'better-sqlite3';
 import { Temporal } from 'temporal-polyfill';
 import { loadCase } from '../../src/app/case-history.js';
 import { caseService, type CaseService } from '../../src/app/case-service.js';
+import { openStaffDirectory } from '../../src/app/staff-directory.js';
+import { seedTechnicians } from '../staff-fixture.js';
 import { manualClock, type Clock, type ManualClock } from '../../src/runtime/clock.js';
 import { openRulesetRegistry } from '../../src/ruleset/registry.js';
 import type { Actor, DomainEvent } from '../../src/domain/events/envelope.js';
@@ -62,7 +64,9 @@ export const startProcess = async (
 ): Promise<Process> => {
   const clock = options.clock ?? world.clock;
   const store = options.store ? options.store(world.store) : world.store;
-  const cases = caseService({ store, rulesets: world.rulesets, clock });
+  const staff = await openStaffDirectory({ store: world.store, clock });
+  await seedTechnicians(staff);
+  const cases = caseService({ store, rulesets: world.rulesets, clock, staff });
   const db = options.db ?? openReadModelDb(':memory:');
   const runner = createProjectionRunner({ store: world.store, db, projections: allProjections(), rulesets: world.rulesets, clock });
   if (options.runner !== false) await runner.start();

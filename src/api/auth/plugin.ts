@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Role } from '../../domain/events/envelope.js';
+import type { Actor, Role } from '../../domain/events/envelope.js';
 import { ForbiddenError, UnauthenticatedError } from './errors.js';
 import type { Principal, TokenStore } from './tokens.js';
 
@@ -42,3 +42,9 @@ export const requireAllProperties = (principal: Principal | undefined, what: str
     throw new ForbiddenError(`${what} every property: use a token for all properties`, { properties: principal.properties });
   }
 };
+
+/** Who acts: the person the token was issued to, `admin` for the operator's ADMIN_TOKEN, else the token's id (a token issued to no one). */
+export const actorOfPrincipal = (principal: Principal): Actor => ({
+  id: principal.personId ?? (principal.label === 'ADMIN_TOKEN' ? 'admin' : principal.tokenId),
+  role: principal.role,
+});

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { actorOfPrincipal } from '../auth/plugin.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
@@ -65,10 +66,8 @@ const commandIdentity = (request: FastifyRequest, key: string | undefined, targe
   };
 };
 
-const actorOf = (request: FastifyRequest) => ({
-  id: request.principal!.label === 'ADMIN_TOKEN' ? 'admin' : request.principal!.tokenId,
-  role: request.principal!.role,
-});
+/** The actor events keep: the person the token was issued to (a token's id only for tokens issued without one). */
+const actorOf = (request: FastifyRequest) => actorOfPrincipal(request.principal!);
 
 /** One command of a record's lifecycle, as a route received it. */
 export interface CommandOrder {

@@ -9,7 +9,8 @@ import { authorizeProperty } from '../auth/plugin.js';
 import { isWorkOrderNumber } from '../../domain/record/number.js';
 import { numberLookup } from './number-lookup.js';
 import { problem } from '../problem.js';
-import { caseView } from '../../app/case-view.js';
+import type { StaffDirectory } from '../../app/staff-directory.js';
+import { namedActor, recordViewFor, seesOwnerContact, withContact } from './record-contact.js';
 import { commandHeaders, etag, readRoles, type CommandRunner } from './case-command.js';
 import type { RulesetRegistry } from '../../ruleset/registry.js';
 import type { Clock } from '../../runtime/clock.js';
@@ -26,7 +27,14 @@ const numberQuery = z.strictObject({ propertyId: z.string().min(1).max(100).opti
 
 /** Every record type's generic routes: create, each action of its lifecycle, the record now and its history. */
 export const caseRoutes =
-  (deps: { cases: CaseService; rulesets: RulesetRegistry; clock: Clock; run: CommandRunner; readModels?: Database.Database | undefined }) =>
+  (deps: {
+    cases: CaseService;
+    rulesets: RulesetRegistry;
+    clock: Clock;
+    run: CommandRunner;
+    readModels?: Database.Database | undefined;
+    staff: StaffDirectory;
+  }) =>
   async (fastify: FastifyInstance) => {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     const recordIdOf = numberLookup(deps.readModels);
@@ -82,7 +90,7 @@ export const caseRoutes =
           if (!history) return reply.status(404).type('application/problem+json').send(notFound(request.params.id));
           const ruleset = await deps.rulesets.get(history.state.rulesetVersion!);
           reply.header('etag', etag(history.state.revision!));
-          return caseView(history, ruleset, deps.clock.now(), deps.rulesets.current);
+          return recordViewFor(request, deps.staff, history, { ruleset, now: deps.clock.now(), inForce: deps.rulesets.current });
         },
       );
 
@@ -96,11 +104,17 @@ export const caseRoutes =
           const history = await loadVisible(request, request.params.id);
           if (!history) return reply.status(404).type('application/problem+json').send(notFound(request.params.id));
           reply.header('etag', etag(history.state.revision!));
+          const sees = seesOwnerContact(request.principal, history.state.snapshot.facts);
           return {
             id: history.caseId,
             number: history.state.number,
             revision: Number(history.state.revision),
-            events: history.events.map((e, i) => ({ revision: i, ...e })),
+            events: history.events.map((e, i) => ({
+              revision: i,
+              ...e,
+              data: withContact(e.data, sees),
+              metadata: { ...e.metadata, actor: namedActor(deps.staff, e.metadata.actor) },
+            })),
           };
         },
       );

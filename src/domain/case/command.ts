@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Actor, Role } from '../events/envelope.js';
 import type { Ruleset } from '../ruleset/ruleset.js';
+import type { StaffLookup } from '../staff/person.js';
 
 /** What a command's rules may look at besides its payload, the ruleset and the facts. */
 export interface CommandContext {
@@ -8,6 +9,10 @@ export interface CommandContext {
   readonly now: string;
   /** The time the event counts from (already checked against the back-dating rules). */
   readonly occurredAt: string;
+  /** The staff directory, for commands that name a person (a dispatch); absent, such a command is refused. */
+  readonly staff?: StaffLookup;
+  /** An administrator's historical import: the people named are who did the work then. */
+  readonly imported: boolean;
 }
 
 /** A command as the engine receives it, after the API validated its shape. */
@@ -63,6 +68,8 @@ export interface CommandSpec<F, P = never> {
    * the record's id from its payload: a second record for the same key is refused, not duplicated.
    */
   readonly naturalId?: (payload: NoInfer<P>) => string;
+  /** The people of the staff directory the command names, which the application refreshes before deciding. */
+  readonly people?: (payload: NoInfer<P>) => readonly string[];
 }
 
 // Command specs are declared per payload type and gathered in one table per case type.

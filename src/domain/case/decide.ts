@@ -7,6 +7,7 @@ import { seal } from '../integrity.js';
 import { isoOfNanos } from '../time/index.js';
 import { withNumber } from '../record/number.js';
 import type { Ruleset } from '../ruleset/ruleset.js';
+import type { StaffLookup } from '../staff/person.js';
 import type { AnyCommandSpec, CaseCommand } from './command.js';
 import type { Lifecycle } from './definition.js';
 import { RecordAlreadyExistsError, RecordNotFoundError, InvalidCommandError, TransitionNotAllowedError } from './errors.js';
@@ -59,6 +60,8 @@ export interface DecideContext {
   readonly ruleset: Ruleset;
   /** An administrator's historical import: claimed times are trusted and events marked imported. */
   readonly imported?: boolean;
+  /** The staff directory, for commands that name a person (a dispatch names its technician). */
+  readonly staff?: StaffLookup;
 }
 
 /**
@@ -123,7 +126,12 @@ export const decide = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, command:
     imported: context.imported === true,
   });
   const recordedAt = isoOfNanos(context.now.epochNanoseconds);
-  spec.validate?.(payload, ruleset, facts, { now: recordedAt, occurredAt });
+  spec.validate?.(payload, ruleset, facts, {
+    now: recordedAt,
+    occurredAt,
+    imported: context.imported === true,
+    ...(context.staff ? { staff: context.staff } : {}),
+  });
   const draft = withNumber(spec.toEvent(payload, facts), spec.creates ? command.number : undefined);
   if (!lifecycle.can(state.snapshot, { ...draft, at: occurredAt })) {
     const allowed = allowedCommands(lifecycle, state, ruleset);

@@ -5,6 +5,7 @@ import { followUpBeforeClosing } from '../case/follow-up.js';
 import { complexitySchema, repairEventSchemas, repairReport } from './events.js';
 import { optionalNote, text } from '../events/shared.js';
 import type { RepairFacts } from './facts.js';
+import { checkTechnician } from './technician.js';
 
 const s = repairEventSchemas;
 const empty = z.strictObject({});
@@ -36,6 +37,8 @@ export const repairCommands: readonly AnyCommandSpec<RepairFacts>[] = [
     payload: s.RepairDispatched,
     emits: ['RepairDispatched'],
     toEvent: (data) => ({ type: 'RepairDispatched', data }),
+    people: (data) => [data.technicianId],
+    validate: (data, _ruleset, facts, context) => checkTechnician(data.technicianId, facts.propertyId, context),
   }),
   command({
     name: 'accept',

@@ -6,6 +6,7 @@ import { evolve, initialCaseState, type CaseState } from '../../../src/domain/ca
 import type { Actor } from '../../../src/domain/events/envelope.js';
 import { loadRuleset } from '../../../src/ruleset/load.js';
 import { rulesetOf } from '../../../src/domain/records.js';
+import { testStaff } from '../../staff-fixture.js';
 
 export const sampleRuleset = await loadRuleset(new URL('../../../rules', import.meta.url).pathname);
 
@@ -68,7 +69,7 @@ export const run = <F>(
       actor: step.actor ?? desk,
       ...(step.occurredAt ? { occurredAt: step.occurredAt } : {}),
     };
-    for (const event of decide(lifecycle, state, command, { now: at(step.now), ruleset: sampleRuleset, ...context })) {
+    for (const event of decide(lifecycle, state, command, { now: at(step.now), ruleset: sampleRuleset, staff: testStaff, ...context })) {
       events.push(event);
       state = evolve(lifecycle, state, event);
     }

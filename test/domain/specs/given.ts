@@ -5,6 +5,7 @@ import { evolve, initialCaseState, type CaseState } from '../../../src/domain/ca
 import type { Actor } from '../../../src/domain/events/envelope.js';
 import { isEngineError } from '../../../src/errors.js';
 import { at, desk, sampleRuleset } from '../case/fixtures.js';
+import { testStaff } from '../../staff-fixture.js';
 
 /** A command in a spec: its name, its payload, who gives it (the front desk by default). */
 export interface SpecCommand {
@@ -29,7 +30,7 @@ export const spec =
         lifecycle,
         state,
         { caseId: 'spec', name: command.name, payload: command.payload ?? {}, commandId: `given-${i}`, actor: command.actor ?? desk },
-        { now: at(NOW), ruleset: sampleRuleset },
+        { now: at(NOW), ruleset: sampleRuleset, staff: testStaff },
       )) {
         state = evolve(lifecycle, state, event);
       }
@@ -39,7 +40,7 @@ export const spec =
         lifecycle,
         state,
         { caseId: 'spec', name: command.name, payload: command.payload ?? {}, commandId: 'when', actor: command.actor ?? desk },
-        { now: at(NOW), ruleset: sampleRuleset },
+        { now: at(NOW), ruleset: sampleRuleset, staff: testStaff },
       );
     return {
       when: (command: SpecCommand) => ({
