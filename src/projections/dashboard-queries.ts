@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
+import type { QueueId } from '../domain/record/queues.js';
 import { clockStatusSql, liveClockSql } from './clock-status.js';
+import { queueCounts } from './search/queues.js';
 
 export interface DashboardFilters {
   readonly building?: string | undefined;
@@ -45,6 +47,8 @@ export interface DashboardFigures {
     readonly technicians: Array<{ technicianId: string; open: number }>;
     readonly unassigned: Record<'complaint' | 'repair', number>;
   };
+  /** The property's work queues counted, as GET /v1/queues answers: not narrowed by the filters, which the queues do not take. */
+  readonly queues: Record<QueueId, number>;
 }
 
 /**
@@ -107,11 +111,6 @@ interface AlertRow {
   technician_id: string | null;
 }
 
-/**
- * The dashboard's figures for one property, from the `cases` read model, at `now` (epoch ms):
- * every figure is one SQL statement on covering indexes (DASHBOARD_INDEXES) and the clocks' primary key.
- * `today` is the local date (YYYY-MM-DD) in the property's zone; `limit` bounds each list of clocks.
- */
 /** Which figures: a property's, at `now` (epoch ms) and on its local date `today`, filtered, each list of clocks at most `limit` long. */
 export interface DashboardFiguresQuery {
   readonly propertyId: string;
@@ -119,7 +118,15 @@ export interface DashboardFiguresQuery {
   readonly today: string;
   readonly filters: DashboardFilters;
   readonly limit: number;
+  /** The rules' `pausedLongHours` in milliseconds, for the `paused_long` queue (the thread may hold an older ruleset). */
+  readonly pausedLongMs: number;
 }
+
+/**
+ * The dashboard's figures for one property, from the `cases` read model, at `now` (epoch ms):
+ * every figure is one SQL statement on covering indexes (DASHBOARD_INDEXES) and the clocks' primary key,
+ * and the work queues are counted as GET /v1/queues counts them, on the same connection.
+ */
 
 export const dashboardFigures = (db: Database.Database, q: DashboardFiguresQuery): DashboardFigures => {
   ensureDashboardIndexes(db);
@@ -203,6 +210,7 @@ export const dashboardFigures = (db: Database.Database, q: DashboardFiguresQuery
     missed: { total: totals.missed, items: first('missed') },
     intake,
     load: { departments, technicians, unassigned },
+    queues: queueCounts(db, q.propertyId, { now: q.now, pausedLongMs: q.pausedLongMs }),
   };
 };
 

@@ -89,13 +89,14 @@ t.test('a stream: the dashboard at once, again on a new case and on a clock move
 
   const first = await events.dashboard();
   t.equal(first.id, 1);
-  t.match(first.body, { propertyId: 'demo', asOf: '2026-03-02T01:00:00Z', open: { complaint: { total: 0 } } });
+  t.match(first.body, { propertyId: 'demo', asOf: '2026-03-02T01:00:00Z', open: { complaint: { total: 0 } }, queues: { unassigned: 0 } });
 
   const id = await createCase(h, 'complaint');
   const created = await events.dashboard();
   t.equal(created.id, 2);
   t.match(created.body.open.complaint, { total: 1, byState: { received: 1 } });
   t.equal(created.body.intake.complaint.total, 1);
+  t.equal(created.body.queues.unassigned, 1, 'the new case waits in the unassigned queue');
 
   await h.at('2026-03-02T02:40:00Z');
   const moved = await events.dashboard();

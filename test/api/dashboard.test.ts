@@ -114,6 +114,8 @@ t.test('the figures of a small day, exactly', async (t) => {
     technicians: [{ technicianId: 'tech-7', open: 1 }],
     unassigned: { complaint: 2, repair: 1 },
   });
+  t.same(d.queues, (await h.inject('GET', '/v1/queues?propertyId=demo', { as: 'manager' })).json().queues, 'the work queues, as GET /v1/queues counts them');
+  t.match(d.queues, { unassigned: 3, at_risk: 2, missed: 1 }, 'c1, c3 not taken up, r1 not dispatched; their response clocks at risk or missed');
   t.match(d.lag, [{ projection: 'cases', events: 0, seconds: 0, caughtUp: true, error: null }]);
 
   // A later clock: c1's response missed too; the missed list stays in deadline order.
@@ -290,7 +292,14 @@ t.test('with a projection thread, the figures are computed there and the request
   t.teardown(h.close);
   await create(h, 'complaint');
   await h.caughtUp();
-  computed = dashboardFigures(h.db!, { propertyId: 'demo', now: h.clock.now().epochMilliseconds, today: '2026-03-02', filters: {}, limit: 20 });
+  computed = dashboardFigures(h.db!, {
+    propertyId: 'demo',
+    now: h.clock.now().epochMilliseconds,
+    today: '2026-03-02',
+    filters: {},
+    limit: 20,
+    pausedLongMs: 48 * 3_600_000,
+  });
   const readHere = recordQueries(t, h.db!);
   const body = await dashboard(h, '&department=from-the-thread');
   t.equal(asked.length, 1);

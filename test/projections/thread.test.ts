@@ -53,10 +53,11 @@ t.test('the projection thread follows the server store and answers as a runner',
     counted.alerts.some((row) => row.status === 'missed'),
     'three hours on, a complaint clock is missed',
   );
-  const q = { propertyId: 'demo', now, today: START.slice(0, 10), filters: {}, limit: 10 };
+  const q = { propertyId: 'demo', now, today: START.slice(0, 10), filters: {}, limit: 10, pausedLongMs: 48 * 3_600_000 };
   const figures = await runner.dashboardFigures(q);
   t.same(figures, dashboardFigures(reader, q), "a dashboard's figures, from the thread, as the read model holds them");
   t.equal(figures.open.complaint.total, 2);
+  t.equal(figures.queues.unassigned, 1, 'and the work queues, counted on the thread too: c2 not taken up');
 
   const [status] = await runner.status();
   t.match(status, { name: 'cases', caughtUp: true, lagEvents: 0, error: null });

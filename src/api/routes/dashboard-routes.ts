@@ -80,7 +80,8 @@ export const dashboardRoutes = (deps: DashboardDeps) => async (fastify: FastifyI
     const now = deps.clock.now();
     const today = now.toZonedDateTimeISO(property.timeZone).toPlainDate().toString();
     const filters = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as DashboardFilters;
-    const q = { propertyId, now: now.epochMilliseconds, today, filters, limit };
+    const pausedLongMs = deps.rulesets.current.intake.pausedLongHours * 3_600_000;
+    const q = { propertyId, now: now.epochMilliseconds, today, filters, limit, pausedLongMs };
     let figures: DashboardFigures;
     try {
       figures = deps.projections?.dashboardFigures ? await deps.projections.dashboardFigures(q) : dashboardFigures(deps.readModels, q);
@@ -108,9 +109,10 @@ export const dashboardRoutes = (deps: DashboardDeps) => async (fastify: FastifyI
       config: { roles },
       schema: {
         tags: ['dashboard'],
-        summary: "Live figures of a property: open cases by state, clocks at risk and missed, today's intake, load per department and technician",
+        summary:
+          "Live figures of a property: open cases by state, clocks at risk and missed, today's intake, load per department and technician, the work queues counted",
         description:
-          'From the `cases` read model, as of now. Filters narrow every figure to the matching cases. 503 READ_MODELS_UNAVAILABLE when the server keeps no read models.',
+          "From the `cases` read model, as of now. Filters narrow every figure to the matching cases but `queues`, which counts the property's work queues as GET /v1/queues does. 503 READ_MODELS_UNAVAILABLE when the server keeps no read models.",
         querystring: dashboardQuery,
       },
     },
