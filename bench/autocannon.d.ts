@@ -11,6 +11,8 @@ declare module 'autocannon' {
     url: string;
     connections?: number;
     duration?: number;
+    /** Requests per second over all connections: a steady rate rather than as fast as the server answers. */
+    overallRate?: number;
     method?: string;
     headers?: Record<string, string>;
     body?: string;
