@@ -10,6 +10,15 @@ const configSchema = z.object({
     .string()
     .regex(/^esdb(\+discover)?:\/\//, 'an esdb:// or esdb+discover:// connection string')
     .optional(),
+  /**
+   * The key of the owners' phone digests in the read models (HMAC-SHA256); unset, DATA_DIR's own
+   * random key (phone-digest.key) is used. Changing it needs `npm run rebuild -- case_search`.
+   */
+  PHONE_DIGEST_KEY: z
+    .string()
+    .min(32, 'PHONE_DIGEST_KEY must be at least 32 characters, e.g. the output of `openssl rand -hex 32`')
+    .max(512, 'PHONE_DIGEST_KEY must be at most 512 characters')
+    .optional(),
   ADMIN_TOKEN: z.string().min(16, 'ADMIN_TOKEN must be at least 16 characters').optional(),
   CLOCK: z.enum(['system', 'manual']).default('system'),
   CLOCK_START: z

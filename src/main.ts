@@ -12,7 +12,7 @@ import { acquireWriterLock } from './app/writer-lock.js';
 import { readConfig } from './config.js';
 import { loadRuleset } from './ruleset/load.js';
 import { createDeadlineWatcher } from './app/deadline-watcher.js';
-import { openReadModelDb, readModelFile } from './projections/index.js';
+import { openReadModelDb, phoneDigestKey, readModelFile } from './projections/index.js';
 import { projectionThread } from './projections/thread/runner-proxy.js';
 import { eventStoreFromConfig } from './store/from-config.js';
 
@@ -41,6 +41,8 @@ const staff = await openStaffDirectory({ store, clock });
 // Read models live beside the event file and can always be rebuilt from the log (npm run rebuild).
 // A thread of their own writes them, so that intake never waits for them; this connection reads them.
 const readModels = openReadModelDb(readModelFile(config.DATA_DIR));
+// Owners' phones are kept there as keyed digests only; the thread writes them, requests look them up.
+const phoneKey = phoneDigestKey(config);
 const runner = projectionThread({
   store,
   data: {
@@ -49,6 +51,7 @@ const runner = projectionThread({
     rulesetFiles: ruleset.files,
     manualClockAt: manual?.now().toString(),
     yieldSteps: config.PROJECTION_THREAD_NICE,
+    phoneDigestKey: phoneKey.toString('hex'),
   },
   manualClock: manual,
   onNotice: ({ level, message }) => logger[level]({ component: 'projections' }, message),
@@ -73,6 +76,7 @@ const app = await buildApp({
   logger,
   bodyLimit: config.BODY_LIMIT,
   readModels,
+  phoneDigestKey: phoneKey,
   projections: runner,
 });
 

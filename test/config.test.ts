@@ -12,3 +12,9 @@ t.test('a bad value stops the start with a message naming the setting', async (t
     t.throws(() => readConfig({ PROJECTION_THREAD_NICE: bad }), /invalid configuration:\n {2}PROJECTION_THREAD_NICE: /, `PROJECTION_THREAD_NICE=${bad}`);
   }
 });
+
+t.test('PHONE_DIGEST_KEY: unset (the data directory keeps its own), or a key of 32 characters or more', async (t) => {
+  t.equal(readConfig({}).PHONE_DIGEST_KEY, undefined);
+  t.equal(readConfig({ PHONE_DIGEST_KEY: 'k'.repeat(32) }).PHONE_DIGEST_KEY, 'k'.repeat(32));
+  t.throws(() => readConfig({ PHONE_DIGEST_KEY: 'short' }), /invalid configuration:\n {2}PHONE_DIGEST_KEY: PHONE_DIGEST_KEY must be at least 32 characters/);
+});

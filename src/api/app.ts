@@ -13,6 +13,7 @@ import { instantSchema } from '../domain/events/envelope.js';
 import type { EventStore } from '../store/port.js';
 import { authenticate } from './auth/plugin.js';
 import type { TokenStore } from './auth/tokens.js';
+import { urlWithoutPersonalData } from './log-privacy.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
 import { commandRunner } from './routes/case-command.js';
 import { caseRoutes } from './routes/case-routes.js';
@@ -43,6 +44,8 @@ export interface AppDeps {
   readonly bodyLimit?: number;
   /** The read-model database kept by the projections; without it reports are folded from the log. */
   readonly readModels?: Database.Database;
+  /** The key of the owners' phone digests the search projection keeps: `phone=` on GET /v1/cases needs it. */
+  readonly phoneDigestKey?: Buffer;
   /** The projection runner (status, onApplied): lag in the dashboard and metrics, live dashboard streams. */
   readonly projections?: ProjectionsView;
   /** Dashboard stream timing (tests): keep-alive interval (default 15 s) and least time between two sends (default 250 ms). */
@@ -78,7 +81,7 @@ export const buildApp = async (deps: AppDeps) => {
     request.log.info(
       {
         method: request.method,
-        url: request.url,
+        url: urlWithoutPersonalData(request.url),
         remoteAddress: request.ip,
         status: reply.statusCode,
         responseTime: reply.elapsedTime,
@@ -127,7 +130,7 @@ export const buildApp = async (deps: AppDeps) => {
   const run = commandRunner({ cases, clock: deps.clock });
   await app.register(recordMetaRoutes({ rulesets: deps.rulesets }));
   await app.register(caseRoutes({ cases, rulesets: deps.rulesets, clock: deps.clock, run, readModels: deps.readModels, staff }));
-  await app.register(caseListRoutes({ rulesets: deps.rulesets, clock: deps.clock, readModels: deps.readModels }));
+  await app.register(caseListRoutes({ rulesets: deps.rulesets, clock: deps.clock, readModels: deps.readModels, phoneKey: deps.phoneDigestKey }));
   await app.register(queueRoutes({ rulesets: deps.rulesets, clock: deps.clock, readModels: deps.readModels }));
   await app.register(staffRoutes({ staff, tokens: deps.tokens }));
   await app.register(tokenRoutes({ staff, tokens: deps.tokens }));

@@ -58,6 +58,31 @@ const censored = (value: unknown, depth: number): unknown => {
 /** The object itself when it holds no personal data (the common case, at no cost); otherwise a censored copy. */
 export const withoutPersonalData = <T extends object>(object: T): T => censored(object, DEPTH) as T;
 
+/**
+ * A request's URL as a log line may show it: the value of a personal query parameter (`phone=` of
+ * GET /v1/cases) censored, whatever its spelling, the rest as it came.
+ */
+export const urlWithoutPersonalData = (url: string): string => {
+  const at = url.indexOf('?');
+  if (at < 0) return url;
+  const query = url.slice(at + 1);
+  let changed = false;
+  const parts = query.split('&').map((part) => {
+    const equals = part.indexOf('=');
+    const rawKey = equals < 0 ? part : part.slice(0, equals);
+    let key: string;
+    try {
+      key = decodeURIComponent(rawKey.replaceAll('+', ' '));
+    } catch {
+      key = rawKey;
+    }
+    if (!PERSONAL_KEYS.has(key.trim().toLowerCase())) return part;
+    changed = true;
+    return `${rawKey}=${CENSOR}`;
+  });
+  return changed ? `${url.slice(0, at)}?${parts.join('&')}` : url;
+};
+
 /** The server's logger (pino, to stdout unless told otherwise): its lines and its children's bindings without personal data. */
 export const privateLogger = (level: string, destination?: DestinationStream): Logger => {
   const logger = pino({ level, formatters: { log: withoutPersonalData } }, destination);

@@ -5,6 +5,7 @@ import { InvalidCommandError } from '../domain/case/errors.js';
 import type { EventStore } from '../store/port.js';
 import type { Clock } from '../runtime/clock.js';
 import { kpiCasesAsOf, readModelKpiCases } from './kpi-cases.js';
+import { recordNumbers } from './record-numbers.js';
 import type { RulesetRegistry } from '../ruleset/registry.js';
 
 export interface ComplianceQuery {
@@ -54,6 +55,13 @@ export const complianceService = (deps: {
       cases,
     });
   },
+  /** The work-order numbers of the records a report lists, from the read model (numbers never change). */
+  numbersOf: (report: ComplianceReport): ReadonlyMap<string, string> =>
+    recordNumbers(
+      deps.readModels,
+      report.propertyId,
+      report.kpis.flatMap((k) => k.failingCaseIds),
+    ),
 });
 export type ComplianceService = ReturnType<typeof complianceService>;
 
@@ -65,8 +73,10 @@ const csvCell = (value: unknown): string => {
 /**
  * One row per KPI, with the report's header facts repeated so each row stands alone; `measure` says
  * what numerator and denominator count (cases, ratings, fen, households, months, checks).
+ * `failingCaseNumbers` names the failing records as the desk and the owners know them: their
+ * work-order numbers, in the order of `failingCaseIds`, one for one (blank for a record without one).
  */
-export const complianceCsv = (report: ComplianceReport): string => {
+export const complianceCsv = (report: ComplianceReport, numbers: ReadonlyMap<string, string> = new Map()): string => {
   const header = [
     'propertyId',
     'period',
@@ -84,6 +94,7 @@ export const complianceCsv = (report: ComplianceReport): string => {
     'value',
     'met',
     'failingCaseIds',
+    'failingCaseNumbers',
   ];
   const rows = report.kpis.map((k) => [
     report.propertyId,
@@ -102,6 +113,8 @@ export const complianceCsv = (report: ComplianceReport): string => {
     k.value,
     k.met,
     k.failingCaseIds,
+    // Blank only when no failing record has a number, so that an empty list stays an empty cell.
+    k.failingCaseIds.some((id) => numbers.has(id)) ? k.failingCaseIds.map((id) => numbers.get(id) ?? '') : [],
   ]);
   return `${[header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
 };

@@ -5,7 +5,7 @@ import { systemClock } from '../runtime/clock.js';
 import { openRulesetRegistry } from '../ruleset/registry.js';
 import { acquireWriterLock } from '../app/writer-lock.js';
 import { readConfig } from '../config.js';
-import { allProjections, createProjectionRunner, openReadModelDb, readModelFile, REBUILD_BATCH_SIZE } from '../projections/index.js';
+import { allProjections, createProjectionRunner, openReadModelDb, phoneDigestKey, readModelFile, REBUILD_BATCH_SIZE } from '../projections/index.js';
 import { pendingAfter } from '../projections/log-scan.js';
 import { loadRuleset } from '../ruleset/load.js';
 import { eventStoreFromConfig } from '../store/from-config.js';
@@ -52,7 +52,7 @@ export const rebuildCommand = async (argv: string[], env: NodeJS.ProcessEnv, out
   const db = openReadModelDb(readModelFile(config.DATA_DIR));
   try {
     const rulesets = await openRulesetRegistry(store, await loadRuleset(config.RULES_DIR));
-    const projections = allProjections().filter((p) => chosen.includes(p.name));
+    const projections = allProjections(undefined, { phoneKey: phoneDigestKey(config) }).filter((p) => chosen.includes(p.name));
     const runner = createProjectionRunner({ store, db, projections, rulesets, clock: systemClock, batchSize: REBUILD_BATCH_SIZE });
     out.log(`rebuilding ${chosen.join(', ')} from ${description}`);
     const { count: total, last: head } = await pendingAfter(store, null);

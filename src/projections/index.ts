@@ -7,8 +7,15 @@ export { casesProjection, CASES_PROJECTION } from './cases/projection.js';
 export type { CaseRow, ClockRow } from './cases/schema.js';
 
 import { casesProjection, type CasesProjectionOptions } from './cases/projection.js';
-import { searchProjection } from './search/projection.js';
+import { searchProjection, type SearchProjectionOptions } from './search/projection.js';
 import type { Projection } from './projection.js';
 
-/** Every projection the engine runs, in the order they are listed in status(); `cases` tunes how many cases the cases projection keeps in memory. */
-export const allProjections = (cases?: CasesProjectionOptions): Projection[] => [casesProjection(cases), searchProjection()];
+/**
+ * Every projection the engine runs, in the order they are listed in status(); `cases` tunes how
+ * many cases the cases projection keeps in memory, `search` gives the key of the phones' digests.
+ */
+export const allProjections = (cases?: CasesProjectionOptions, search?: SearchProjectionOptions): Projection[] => [
+  casesProjection(cases),
+  searchProjection(search),
+];
+export { phoneDigest, phoneDigestKey, PHONE_KEY_FILE } from './search/phone-digest.js';

@@ -43,12 +43,12 @@ t.test('CSV export, roles, property and bad queries', async (t) => {
   const lines = csv.body.trim().split('\r\n');
   t.equal(
     lines[0],
-    'propertyId,period,asOf,agreementId,agreementVersion,rulesetVersion,kpi,target,comparator,measure,numerator,denominator,pending,value,met,failingCaseIds',
+    'propertyId,period,asOf,agreementId,agreementVersion,rulesetVersion,kpi,target,comparator,measure,numerator,denominator,pending,value,met,failingCaseIds,failingCaseNumbers',
   );
   t.equal(lines.length, 14);
   t.match(
     lines.find((l) => l.includes(',callback.rate,')),
-    /,callback\.rate,1,>=,cases,1,1,0,1,true,$/,
+    /,callback\.rate,1,>=,cases,1,1,0,1,true,,$/,
   );
   for (const role of ['frontdesk', 'dispatcher', 'technician'] as const) {
     t.equal((await h.inject('GET', '/v1/compliance?propertyId=demo&period=2026-03', { as: role })).statusCode, 403, role);

@@ -22,6 +22,9 @@ export interface DashboardHarnessOptions {
   readonly dashboardFigures?: ProjectionsView['dashboardFigures'];
 }
 
+/** The key of the phone digests in the harness's read models. */
+export const TEST_PHONE_KEY = Buffer.from('a test key for the phone digests, 32+ chars');
+
 /** The harness of test/api/harness.ts, plus the read models and the projection runner main.ts wires in. */
 export const buildDashboardHarness = async (options: DashboardHarnessOptions = {}) => {
   const store = createMemoryEventStore();
@@ -31,7 +34,7 @@ export const buildDashboardHarness = async (options: DashboardHarnessOptions = {
   const clock = manualClock(Temporal.Instant.from(CLOCK_START));
   const withReadModels = options.readModels ?? true;
   const db = withReadModels ? openReadModelDb(':memory:') : undefined;
-  const runner = db ? createProjectionRunner({ store, db, projections: allProjections(), rulesets, clock }) : undefined;
+  const runner = db ? createProjectionRunner({ store, db, projections: allProjections(undefined, { phoneKey: TEST_PHONE_KEY }), rulesets, clock }) : undefined;
   await runner?.start();
   // The app's subscriptions to the runner and the clock, counted: a closed stream must give its back.
   const subscriptions = { projections: 0, clock: 0 };
@@ -57,6 +60,7 @@ export const buildDashboardHarness = async (options: DashboardHarnessOptions = {
     ...(db && runner
       ? {
           readModels: db,
+          phoneDigestKey: TEST_PHONE_KEY,
           projections: {
             status: () => runner.status(),
             waitUntilCaughtUp: () => runner.waitUntilCaughtUp(),

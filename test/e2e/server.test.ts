@@ -283,6 +283,7 @@ t.test('the real server: a visit, a fee bill and payment, an activity, an archiv
 
   const csv = await call('GET', '/v1/compliance?propertyId=demo&period=2026-03', manager, undefined, { accept: 'text/csv' });
   t.equal(csv.status, 200);
-  t.match(csv.text, /,fee\.collection_rate,0\.95,>=,fen,12000,12000,0,1,true,\r\n/);
+  t.match(csv.text, /,fee\.collection_rate,0\.95,>=,fen,12000,12000,0,1,true,,\r\n/);
+  t.match(csv.text, new RegExp(`,visit\\.reception_rate,.*,${unanswered},LF-\\d{8}-\\d{4}\\r\\n`), 'a failing record by its number too');
   t.notMatch(server.output(), ownerData('钱女士', '13800000002'), 'no visitor data in the server log');
 });

@@ -8,6 +8,7 @@ import type { RulesetRegistry } from '../../ruleset/registry.js';
 import type { Clock } from '../../runtime/clock.js';
 import { isMissingTable } from '../../projections/dashboard-queries.js';
 import { listCases, type CaseListRow, type ListCursor } from '../../projections/search/case-list.js';
+import { phoneDigest } from '../../projections/search/phone-digest.js';
 import { queueCondition, type QueueContext } from '../../projections/search/queues.js';
 import { queueIds } from '../../domain/record/queues.js';
 import { authorizeProperty } from '../auth/plugin.js';
@@ -22,6 +23,12 @@ export const caseListQuery = z.strictObject({
   type: recordTypeSchema.optional().describe('A record type id, e.g. complaint'),
   state: name.optional(),
   q: z.string().trim().min(1).max(200).optional().describe('A work-order number, a unit (or its start, e.g. 3-2), or text of the description (any substring)'),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9][0-9 ()-]{4,29}$/, 'a phone number: digits, optional leading +, spaces, dashes or parentheses')
+    .optional()
+    .describe("The owner's or visitor's full phone number, in any usual spelling: 138 0000 0000, +86 13800000000…"),
   unit: name.optional().describe('A unit, or its start: 3-2 is every unit of building 3, entrance 2'),
   building: name.optional(),
   department: name.optional(),
@@ -68,6 +75,8 @@ export interface CaseListDeps {
   readonly rulesets: RulesetRegistry;
   readonly clock: Clock;
   readonly readModels?: Database.Database | undefined;
+  /** The key of the phone digests the search projection keeps; without it `phone` cannot be looked up. */
+  readonly phoneKey?: Buffer | undefined;
 }
 
 /** The instant a queue is read at, and the rules' threshold of a long pause. */
@@ -89,11 +98,14 @@ export const casePage = (deps: CaseListDeps, request: CaseListRequest) => {
     );
   }
   if (!deps.readModels) throw new ReadModelsUnavailableError('this server keeps no read models; lists and searches need them');
-  const { cursor, queue, ...filters } = request;
+  const { cursor, queue, phone, ...filters } = request;
+  if (phone !== undefined && !deps.phoneKey) throw new ReadModelsUnavailableError('this server keeps no phone digests; finding records by phone needs them');
+  // Only the number's digest goes further: the query, like the read model, never holds it in clear.
+  const byPhone = phone === undefined ? {} : { phoneDigest: phoneDigest(deps.phoneKey!, phone) };
   const where = queue === undefined ? [] : [queueCondition(queue, queueContext(deps))];
   let rows: CaseListRow[];
   try {
-    rows = listCases(deps.readModels, { ...filters, ...(cursor === undefined ? {} : { after: decodeCursor(cursor) }), where });
+    rows = listCases(deps.readModels, { ...filters, ...byPhone, ...(cursor === undefined ? {} : { after: decodeCursor(cursor) }), where });
   } catch (error) {
     if (isMissingTable(error)) throw new ReadModelsUnavailableError('the read models are being set up or rebuilt; try again shortly');
     throw error;
@@ -138,6 +150,7 @@ export const caseListRoutes = (deps: CaseListDeps) => async (fastify: FastifyIns
         description:
           'From the read models. `q` finds a record by its work-order number, its unit (or the start of it) or any substring of its description ' +
           '(Chinese included); a search lists the best matches first (number, unit, then description), newest first within each. ' +
+          "`phone` finds an owner's or visitor's records by their full number, in any usual spelling. " +
           'Pages follow `next` (keyset: stable while records are added). 503 READ_MODELS_UNAVAILABLE without read models.',
         querystring: caseListQuery,
         response: { 200: pageSchema },

@@ -19,7 +19,8 @@ export const complianceRoutes = (compliance: ComplianceService) => async (fastif
       schema: {
         tags: ['compliance'],
         summary: 'The agreement compliance report of a property for a month, quarter or year, now or as of an instant',
-        description: 'KPI ids and definitions as in docs/domain.md and docs/kpis.md. Send `Accept: text/csv` for a CSV export of the same figures.',
+        description:
+          'KPI ids and definitions as in docs/domain.md and docs/kpis.md. Send `Accept: text/csv` for a CSV export of the same figures, which also names the failing records by their work-order numbers.',
         querystring: query,
       },
     },
@@ -30,7 +31,7 @@ export const complianceRoutes = (compliance: ComplianceService) => async (fastif
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="compliance-${report.propertyId}-${report.period}.csv"`)
-          .send(complianceCsv(report));
+          .send(complianceCsv(report, compliance.numbersOf(report)));
       }
       return report;
     },

@@ -17,6 +17,8 @@ export interface RowProblem {
 }
 
 export const CSV_COLUMNS = ['caseRef', 'caseType', 'action', 'occurredAt', 'actor', 'role', 'fields'] as const;
+/** Columns a CSV may leave out: `number`, the old system's number of a record, on its creating row. */
+const OPTIONAL_COLUMNS: ReadonlySet<string> = new Set(['fields', 'number']);
 
 /** Guesses the format from the text: a JSON array, one JSON object per line, or CSV with a header. */
 export const detectFormat = (text: string): ImportFormat => {
@@ -59,7 +61,7 @@ export const csvRecords = (text: string): string[][] => {
 const parseCsv = (text: string): { rows: RawRow[]; problems: RowProblem[] } => {
   const [header, ...records] = csvRecords(text.replace(/^\uFEFF/, ''));
   const columns = (header ?? []).map((c) => c.trim());
-  const missing = CSV_COLUMNS.filter((c) => c !== 'fields' && !columns.includes(c));
+  const missing = CSV_COLUMNS.filter((c) => !OPTIONAL_COLUMNS.has(c) && !columns.includes(c));
   if (missing.length > 0) throw new InvalidCommandError('body', `the CSV header lacks ${missing.join(', ')}; expected ${CSV_COLUMNS.join(',')}`);
   const rows: RawRow[] = [];
   const problems: RowProblem[] = [];

@@ -9,6 +9,7 @@ import type { CaseCommand } from '../../domain/case/command.js';
 import { decide } from '../../domain/case/decide.js';
 import { evolve, type CaseState } from '../../domain/case/state.js';
 import { instantSchema, roleSchema, type DomainEvent } from '../../domain/events/envelope.js';
+import { importedNumberSchema } from '../../domain/record/number.js';
 import { recordTypeSchema, type RecordType } from '../../domain/records.js';
 import { isEngineError } from '../../errors.js';
 import { NO_STREAM, type EventStore, type Json } from '../../store/port.js';
@@ -17,7 +18,7 @@ import type { RawRow, RowProblem } from './format.js';
 /** Namespace of imported case ids (UUIDv5 of case type and the source system's case reference). */
 const IMPORT_NAMESPACE = '6a1d4e8b-2c7f-5b39-a0e4-93d8f1c2b7a5';
 
-const KNOWN = ['caseRef', 'caseType', 'action', 'occurredAt', 'actor', 'role', 'fields'] as const;
+const KNOWN = ['caseRef', 'caseType', 'action', 'occurredAt', 'actor', 'role', 'number', 'fields'] as const;
 
 export const importRowSchema = z.object({
   caseRef: z.string().trim().min(1).max(200),
@@ -26,6 +27,8 @@ export const importRowSchema = z.object({
   occurredAt: instantSchema,
   actor: z.string().trim().min(1).max(200),
   role: roleSchema,
+  /** The record's number in the old system, on its creating row: the creating event records it. */
+  number: importedNumberSchema.optional(),
   fields: z.record(z.string(), z.unknown()).default({}),
 });
 export type ImportRow = z.infer<typeof importRowSchema> & { readonly row: number };
@@ -43,7 +46,10 @@ const readRow = (raw: RawRow): ImportRow | RowProblem => {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return { row: raw.row, field: 'row', message: 'a row is an object' };
   const record = value as Record<string, unknown>;
   const inline = Object.fromEntries(Object.entries(record).filter(([k]) => !(KNOWN as readonly string[]).includes(k)));
-  const parsed = importRowSchema.safeParse({ ...record, fields: { ...inline, ...(record.fields as object | undefined) } });
+  // An empty number (a CSV cell left blank) is none; leaving the key out keeps the row's command ids those of a file without the column.
+  const { number, ...rest } = record;
+  const given = number === undefined || number === null || number === '' ? {} : { number: typeof number === 'string' ? number.trim() : number };
+  const parsed = importRowSchema.safeParse({ ...rest, ...given, fields: { ...inline, ...(record.fields as object | undefined) } });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     return { row: raw.row, field: issue.path.map(String).join('.') || 'row', message: issue.message };
@@ -137,10 +143,21 @@ const planCase = async (
         },
       };
     }
+    if (row.number !== undefined && spec && !spec.creates) {
+      return {
+        problem: {
+          row: row.row,
+          field: 'number',
+          message: `a number is given with the row that creates the ${caseType}, not with ${row.action}`,
+          code: 'INVALID_COMMAND',
+        },
+      };
+    }
     const command: CaseCommand = {
       caseId,
       name: row.action,
       payload: row.fields,
+      ...(row.number === undefined ? {} : { number: row.number }),
       commandId: commandIds[i]!,
       actor: { id: row.actor, role: row.role },
       occurredAt: row.occurredAt,

@@ -4,6 +4,7 @@ import { byClock, perRecord, voidedBefore } from '../kpi/definition.js';
 import { caseKpi, kpiCaseFromStored, storedKpiCase, type KpiCase } from '../kpi/case.js';
 import { inPeriod } from '../kpi/period.js';
 import { localDateOf } from '../calendar/days.js';
+import { phoneOf } from '../record/phone.js';
 import { recordType } from '../record/descriptor.js';
 import { clockSubject, type ClockParts } from '../sla/subject.js';
 import type { ComplaintFacts } from './facts.js';
@@ -86,6 +87,7 @@ export const complaintRecord = recordType<'complaint', ComplaintFacts, KpiCase>(
     },
   },
   queue: (state, f) => (state === 'called_back' && awaitsFollowUp(f) ? 'follow_up' : complaintQueues(state, f)),
+  contactPhone: phoneOf('owner'),
   row: (f) => ({
     received: f.receivedAt,
     place: f.unit,

@@ -69,6 +69,11 @@ export interface RecordDescriptor<T extends string = string, F = unknown, K exte
    * it unchanged leaves them unchanged, and they are not computed again.
    */
   readonly derivedInputs: (facts: F) => string;
+  /**
+   * The phone of the person the record is for (the owner of a complaint, the visitor), read from
+   * its creating event's data, by which the desk finds their records; absent for a type that keeps none.
+   */
+  readonly contactPhone?: (created: unknown) => string | null;
 }
 
 /** What the ruleset's files may say of a record type. */

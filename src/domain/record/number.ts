@@ -15,10 +15,17 @@ export const formatWorkOrderNumber = (prefix: string, localDate: string, sequenc
   `${prefix}-${localDate.replaceAll('-', '')}-${String(sequence).padStart(4, '0')}`;
 
 /**
- * The number a creating event's schema adds to what was received: optional, because events stored before
- * numbers were minted hold none, and stored events are never rewritten.
+ * A number a historical import carries over from the old system (`WX2019-0312`, `TS-20240105-0002`):
+ * the records keep the number people and paper files already know them by.
  */
-export const numberField = { number: workOrderNumberSchema.optional() };
+export const importedNumberSchema = z.string().regex(/^[A-Za-z0-9-]{1,40}$/, 'a record number of the old system: 1 to 40 letters, digits or dashes');
+
+/**
+ * The number a creating event's schema adds to what was received: a minted one or an imported one
+ * (which includes every minted one); optional, because events stored before numbers were minted
+ * hold none, and stored events are never rewritten.
+ */
+export const numberField = { number: importedNumberSchema.optional() };
 
 /** The creating event's draft with its number, when one was minted. */
 export const withNumber = (draft: EventDraft, number: string | undefined): EventDraft =>

@@ -3,6 +3,7 @@ import { awaitsFollowUp } from '../case/follow-up.js';
 import { localDateOf } from '../calendar/days.js';
 import { caseKpi, kpiCaseFromStored, storedKpiCase, type KpiCase } from '../kpi/case.js';
 import { byClock, voidedBefore } from '../kpi/definition.js';
+import { phoneOf } from '../record/phone.js';
 import { recordType } from '../record/descriptor.js';
 import { clockSubject, type ClockParts } from '../sla/subject.js';
 import type { RepairFacts } from './facts.js';
@@ -91,6 +92,7 @@ export const repairRecord = recordType<'repair', RepairFacts, KpiCase>({
     },
   },
   queue: (state, f) => (state === 'called_back' && awaitsFollowUp(f) ? 'follow_up' : repairQueues(state, f)),
+  contactPhone: phoneOf('owner'),
   row: (f) => ({
     received: f.reportedAt,
     place: f.location,

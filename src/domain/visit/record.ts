@@ -2,6 +2,7 @@ import { byState } from '../record/queues.js';
 import { localDateOf } from '../calendar/days.js';
 import { caseKpi, kpiCaseFromStored, storedKpiCase, type KpiCase } from '../kpi/case.js';
 import { byClock } from '../kpi/definition.js';
+import { phoneOf } from '../record/phone.js';
 import { recordType, type RecordLabels } from '../record/descriptor.js';
 import { clockSubject, type ClockParts } from '../sla/subject.js';
 import type { VisitFacts } from './facts.js';
@@ -84,6 +85,7 @@ export const visitRecord = recordType<'visit', VisitFacts, KpiCase>({
     },
   },
   queue: byState({ received: 'unassigned', referred: 'referred' }),
+  contactPhone: phoneOf('visitor'),
   row: (f) => ({
     received: f.receivedAt,
     place: f.unit,

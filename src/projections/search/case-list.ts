@@ -21,6 +21,8 @@ export interface CaseListQuery {
   readonly type?: string | undefined;
   readonly state?: string | undefined;
   readonly q?: string | undefined;
+  /** The keyed digest of an owner's (or visitor's) phone (phone-digest.ts): their records. */
+  readonly phoneDigest?: string | undefined;
   readonly unit?: string | undefined;
   readonly building?: string | undefined;
   readonly department?: string | undefined;
@@ -101,6 +103,10 @@ export const listCases = (db: Database.Database, query: CaseListQuery): CaseList
   if (query.unit !== undefined) {
     where.push(unitSql('unit'));
     Object.assign(params, unitParams('unit', query.unit));
+  }
+  if (query.phoneDigest !== undefined) {
+    where.push('(c.case_type, c.case_id) IN (SELECT p.case_type, p.case_id FROM case_search p WHERE p.phone_digest = @phoneDigest)');
+    params.phoneDigest = query.phoneDigest;
   }
   if (query.from !== undefined) {
     where.push('c.received_date >= @from');

@@ -14,6 +14,8 @@ export interface ProjectionThreadData {
   readonly checkpointEveryMs?: number | undefined;
   /** How many nice steps the thread takes below the request thread (see priority.ts); 0 or unset: none. */
   readonly yieldSteps?: number | undefined;
+  /** The key of the phones' digests in the search projection, hex-encoded (the server resolves it once: phone-digest.ts). */
+  readonly phoneDigestKey?: string | undefined;
 }
 
 /** The runner's methods, asked of the thread; each answered once, by its id. */

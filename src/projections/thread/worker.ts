@@ -50,7 +50,8 @@ const manual = data.manualClockAt === undefined ? undefined : manualClock(Tempor
  * just opened is not kept, so the default room holds the cases being worked on.
  */
 const SERVER_CASE_MEMORY = { heldCases: 2_000 };
-const runner = createProjectionRunner({ store, db, projections: allProjections(SERVER_CASE_MEMORY), rulesets, clock: manual ?? systemClock });
+const search = { phoneKey: data.phoneDigestKey === undefined ? undefined : Buffer.from(data.phoneDigestKey, 'hex') };
+const runner = createProjectionRunner({ store, db, projections: allProjections(SERVER_CASE_MEMORY, search), rulesets, clock: manual ?? systemClock });
 runner.onApplied((applied) => post({ applied }));
 
 // The server's store leaves the log file's checkpoints to this thread.
