@@ -214,37 +214,6 @@ t.test('roles, property, bad queries, no read models', async (t) => {
   }
 });
 
-t.test("the page's session: the caller's properties with their agreements, and the names of every category", async (t) => {
-  const h = await buildDashboardHarness();
-  t.teardown(h.close);
-  const session = async (as: Caller) => {
-    const response = await h.inject('GET', '/dashboard/session', { as });
-    t.equal(response.statusCode, 200, as);
-    return response.json();
-  };
-  const all = await session('adminAll');
-  t.same(
-    all.properties,
-    [
-      { id: 'demo', name: '演示花园 (Demo Gardens)', timeZone: 'Asia/Shanghai', agreement: { id: 'demo-2026', name: '客服部2026年度目标管理责任书' } },
-      {
-        id: 'riverside',
-        name: '滨江苑 (Riverside Court)',
-        timeZone: 'Asia/Shanghai',
-        agreement: { id: 'riverside-2026', name: '滨江苑客服部2026年度目标管理责任书' },
-      },
-    ],
-    'both sample properties, each with the agreement it signed',
-  );
-  t.same(Object.keys(all.categories).sort(), ['complaint', 'departments', 'repair', 'visit']);
-  t.match(all.categories.visit, [{ id: 'inquiry', zh: '咨询', en: 'Inquiry' }], 'visit categories are named in both languages');
-  const manager = await session('manager');
-  t.same([manager.role, manager.properties.map((p: { id: string }) => p.id)], ['manager', ['demo']], 'a token of demo sees demo only');
-  for (const role of ['frontdesk', 'technician', 'finance', 'inspector'] as const) {
-    t.equal((await h.inject('GET', '/dashboard/session', { as: role })).statusCode, 403, `${role} may not use the dashboard`);
-  }
-});
-
 t.test('2,000 open cases render in well under 100 ms', async (t) => {
   const h = await buildDashboardHarness();
   t.teardown(h.close);
