@@ -13,7 +13,9 @@ import { instantSchema } from '../domain/events/envelope.js';
 import type { EventStore } from '../store/port.js';
 import { authenticate } from './auth/plugin.js';
 import type { TokenStore } from './auth/tokens.js';
-import { urlWithoutPersonalData } from './log-privacy.js';
+import { queryKeysOf, urlForLog } from './log-privacy.js';
+import { refuseBidiControls } from './text-safety.js';
+import { docsContentSecurityPolicy, securityHeaders } from './security-headers.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
 import { commandRunner } from './routes/case-command.js';
 import { caseRoutes } from './routes/case-routes.js';
@@ -72,7 +74,9 @@ export const buildApp = async (deps: AppDeps) => {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  await securityHeaders(app);
   app.addHook('onRequest', authenticate(deps.tokens));
+  app.addHook('preValidation', refuseBidiControls);
   const metrics = appMetrics({ clock: deps.clock, readModels: deps.readModels, projections: deps.projections, store: deps.store });
   app.addHook('onResponse', metrics.observe);
   // What fastify's request logging told (method, url, client, status, time), with who asked and
@@ -81,7 +85,7 @@ export const buildApp = async (deps: AppDeps) => {
     request.log.info(
       {
         method: request.method,
-        url: urlWithoutPersonalData(request.url),
+        url: urlForLog(request.url, queryKeysOf(request.routeOptions.schema?.querystring)),
         remoteAddress: request.ip,
         status: reply.statusCode,
         responseTime: reply.elapsedTime,
@@ -107,7 +111,7 @@ export const buildApp = async (deps: AppDeps) => {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, transformStaticCSP: docsContentSecurityPolicy });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   let ready = true;

@@ -58,11 +58,24 @@ const censored = (value: unknown, depth: number): unknown => {
 /** The object itself when it holds no personal data (the common case, at no cost); otherwise a censored copy. */
 export const withoutPersonalData = <T extends object>(object: T): T => censored(object, DEPTH) as T;
 
+/** Query parameters whose values are personal even though a route declares them: a phone, or search text (a name, a phone typed in the box). */
+const PERSONAL_QUERY_KEYS: ReadonlySet<string> = new Set([...PERSONAL_KEYS, 'q']);
+
+const decodedKey = (rawKey: string): string => {
+  try {
+    return decodeURIComponent(rawKey.replaceAll('+', ' ')).trim();
+  } catch {
+    return rawKey;
+  }
+};
+
 /**
- * A request's URL as a log line may show it: the value of a personal query parameter (`phone=` of
- * GET /v1/cases) censored, whatever its spelling, the rest as it came.
+ * A request's URL as a log line may show it: the path, and the values of the query parameters the
+ * route declares (`known`) and that are not personal. Every other value is censored: a parameter
+ * no route reads (`?access_token=…` put there by a client) may hold a secret, and `phone=` or `q=`
+ * an owner's number or name.
  */
-export const urlWithoutPersonalData = (url: string): string => {
+export const urlForLog = (url: string, known: ReadonlySet<string> = new Set()): string => {
   const at = url.indexOf('?');
   if (at < 0) return url;
   const query = url.slice(at + 1);
@@ -70,17 +83,25 @@ export const urlWithoutPersonalData = (url: string): string => {
   const parts = query.split('&').map((part) => {
     const equals = part.indexOf('=');
     const rawKey = equals < 0 ? part : part.slice(0, equals);
-    let key: string;
-    try {
-      key = decodeURIComponent(rawKey.replaceAll('+', ' '));
-    } catch {
-      key = rawKey;
-    }
-    if (!PERSONAL_KEYS.has(key.trim().toLowerCase())) return part;
+    const key = decodedKey(rawKey);
+    if (known.has(key) && !PERSONAL_QUERY_KEYS.has(key.toLowerCase())) return part;
     changed = true;
     return `${rawKey}=${CENSOR}`;
   });
   return changed ? `${url.slice(0, at)}?${parts.join('&')}` : url;
+};
+
+const declaredKeys = new WeakMap<object, ReadonlySet<string>>();
+/** The parameter names a route's querystring schema (a zod object) declares; none without one. */
+export const queryKeysOf = (schema: unknown): ReadonlySet<string> => {
+  if (schema === null || typeof schema !== 'object') return new Set();
+  let keys = declaredKeys.get(schema);
+  if (!keys) {
+    const shape = (schema as { shape?: unknown }).shape;
+    keys = new Set(shape !== null && typeof shape === 'object' ? Object.keys(shape) : []);
+    declaredKeys.set(schema, keys);
+  }
+  return keys;
 };
 
 /** The server's logger (pino, to stdout unless told otherwise): its lines and its children's bindings without personal data. */

@@ -61,7 +61,11 @@ export const problem = (status: number, code: string, detail: string, extensions
   ...extensions,
 });
 
-export const sendProblem = (reply: FastifyReply, p: Problem) => reply.status(p.status).type('application/problem+json').send(p);
+export const sendProblem = (reply: FastifyReply, p: Problem) => {
+  // RFC 6750: a 401 names the scheme the client should use.
+  if (p.status === 401) reply.header('www-authenticate', 'Bearer realm="wuye"');
+  return reply.status(p.status).type('application/problem+json').send(p);
+};
 
 /** Fastify's own errors (body parsing, validation) as problems with stable codes. */
 const fromFastify = (error: FastifyError): Problem | undefined => {

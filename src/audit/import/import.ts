@@ -14,6 +14,7 @@ import { recordTypeSchema, type RecordType } from '../../domain/records.js';
 import { isEngineError } from '../../errors.js';
 import { NO_STREAM, type EventStore, type Json } from '../../store/port.js';
 import type { RawRow, RowProblem } from './format.js';
+import { bidiControlMessage, findBidiControl } from '../../domain/events/bidi.js';
 
 /** Namespace of imported case ids (UUIDv5 of case type and the source system's case reference). */
 const IMPORT_NAMESPACE = '6a1d4e8b-2c7f-5b39-a0e4-93d8f1c2b7a5';
@@ -49,7 +50,10 @@ const readRow = (raw: RawRow): ImportRow | RowProblem => {
   // An empty number (a CSV cell left blank) is none; leaving the key out keeps the row's command ids those of a file without the column.
   const { number, ...rest } = record;
   const given = number === undefined || number === null || number === '' ? {} : { number: typeof number === 'string' ? number.trim() : number };
-  const parsed = importRowSchema.safeParse({ ...rest, ...given, fields: { ...inline, ...(record.fields as object | undefined) } });
+  const candidate = { ...rest, ...given, fields: { ...inline, ...(record.fields as object | undefined) } };
+  const disguised = findBidiControl(candidate);
+  if (disguised) return { row: raw.row, field: disguised.field, message: bidiControlMessage(disguised) };
+  const parsed = importRowSchema.safeParse(candidate);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     return { row: raw.row, field: issue.path.map(String).join('.') || 'row', message: issue.message };
