@@ -39,6 +39,10 @@ const configSchema = z.object({
     .positive()
     .default(64 * 1024),
   /** Nice steps the projection thread takes below the request thread (Linux): intake first when the CPU is short. */
+  /** Failed authentications a minute, per client address and per token id, before answers are 429. */
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** Requests a minute per token to the audit routes and imports. */
+  HEAVY_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
   PROJECTION_THREAD_NICE: z.coerce.number().int().min(0).max(19).default(10),
 });
 export type Config = z.infer<typeof configSchema>;

@@ -75,6 +75,7 @@ const app = await buildApp({
   ...(manual ? { manualClock: manual } : {}),
   logger,
   bodyLimit: config.BODY_LIMIT,
+  rateLimits: { authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE, heavyPerMinute: config.HEAVY_REQUESTS_PER_MINUTE },
   readModels,
   phoneDigestKey: phoneKey,
   projections: runner,

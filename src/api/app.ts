@@ -15,6 +15,7 @@ import { authenticate } from './auth/plugin.js';
 import type { TokenStore } from './auth/tokens.js';
 import { queryKeysOf, urlForLog } from './log-privacy.js';
 import { refuseBidiControls } from './text-safety.js';
+import { rateLimits, type RateLimits } from './rate-limits.js';
 import { docsContentSecurityPolicy, securityHeaders } from './security-headers.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
 import { commandRunner } from './routes/case-command.js';
@@ -44,6 +45,8 @@ export interface AppDeps {
   /** A pino logger; without it the app logs nothing (tests). */
   readonly logger?: FastifyBaseLogger;
   readonly bodyLimit?: number;
+  /** Failed-authentication and heavy-route limits (main.ts passes the configured ones); without them, none. */
+  readonly rateLimits?: RateLimits;
   /** The read-model database kept by the projections; without it reports are folded from the log. */
   readonly readModels?: Database.Database;
   /** The key of the owners' phone digests the search projection keeps: `phone=` on GET /v1/cases needs it. */
@@ -75,7 +78,14 @@ export const buildApp = async (deps: AppDeps) => {
     reply.header('x-request-id', request.id);
   });
   await securityHeaders(app);
-  app.addHook('onRequest', authenticate(deps.tokens));
+  if (deps.rateLimits) {
+    const limits = await rateLimits(app, deps.rateLimits);
+    app.addHook('onRequest', limits.beforeAuthentication);
+    app.addHook('onRequest', authenticate(deps.tokens, limits.authenticationFailed));
+    app.addHook('onRequest', limits.afterAuthentication);
+  } else {
+    app.addHook('onRequest', authenticate(deps.tokens));
+  }
   app.addHook('preValidation', refuseBidiControls);
   const metrics = appMetrics({ clock: deps.clock, readModels: deps.readModels, projections: deps.projections, store: deps.store });
   app.addHook('onResponse', metrics.observe);

@@ -4,6 +4,7 @@ import { isEngineError } from '../errors.js';
 /** HTTP status of each engine error code: the one place codes meet HTTP. */
 const statusOf: Record<string, number> = {
   UNAUTHENTICATED: 401,
+  RATE_LIMITED: 429,
   FORBIDDEN: 403,
   CASE_NOT_FOUND: 404,
   PERSON_NOT_FOUND: 404,

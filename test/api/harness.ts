@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { RateLimits } from '../../src/api/rate-limits.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -39,6 +40,8 @@ export interface HarnessOptions {
   readonly manual?: boolean;
   readonly logger?: FastifyBaseLogger;
   readonly bodyLimit?: number;
+  /** Default none (main.ts always has them): the rate limits' tests set their own. */
+  readonly rateLimits?: RateLimits;
   /** Default: the sample ruleset. */
   readonly ruleset?: Ruleset;
   /** Default true: the test technicians are added to the staff directory (events of their own in the log). */
@@ -85,6 +88,7 @@ export const buildHarness = async (options: HarnessOptions = {}) => {
     ...(manual ? { manualClock: clock } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
+    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
   });
   await app.ready();
 

@@ -14,18 +14,22 @@ declare module 'fastify' {
 }
 
 /** onRequest: authenticate the bearer token and check the route's roles before the body is parsed or validated. */
-export const authenticate = (tokens: TokenStore) => async (request: FastifyRequest, _reply: FastifyReply) => {
-  const roles = request.routeOptions.config.roles;
-  if (!roles) return;
-  const header = request.headers.authorization;
-  const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-  const principal = token ? tokens.verify(token) : undefined;
-  if (!principal) throw new UnauthenticatedError();
-  request.principal = principal;
-  if (!roles.includes(principal.role)) {
-    throw new ForbiddenError(`role ${principal.role} may not call this route; allowed: ${roles.join(', ')}`, { role: principal.role, allowed: roles });
-  }
-};
+export const authenticate =
+  (tokens: TokenStore, failed?: (request: FastifyRequest) => Promise<void>) => async (request: FastifyRequest, _reply: FastifyReply) => {
+    const roles = request.routeOptions.config.roles;
+    if (!roles) return;
+    const header = request.headers.authorization;
+    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    const principal = token ? tokens.verify(token) : undefined;
+    if (!principal) {
+      await failed?.(request);
+      throw new UnauthenticatedError();
+    }
+    request.principal = principal;
+    if (!roles.includes(principal.role)) {
+      throw new ForbiddenError(`role ${principal.role} may not call this route; allowed: ${roles.join(', ')}`, { role: principal.role, allowed: roles });
+    }
+  };
 
 /** Throws unless the principal may act on the property. */
 export const authorizeProperty = (principal: Principal | undefined) => (propertyId: string) => {

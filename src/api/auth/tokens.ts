@@ -45,6 +45,9 @@ export interface TokenStore {
 
 /** Tokens expire after this many days unless created with another term. */
 export const DEFAULT_TOKEN_DAYS = 90;
+
+/** The id part of a token as it was sent (`wk_<id>_…`), right or wrong: failed attempts are counted by it. */
+export const tokenIdOf = (token: string | undefined): string | undefined => (token ? /^wk_([a-z0-9]+)_/.exec(token)?.[1] : undefined);
 const DAY_MS = 86_400_000;
 
 const hash = (secret: string) => createHash('sha256').update(secret).digest();
