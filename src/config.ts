@@ -39,6 +39,12 @@ const configSchema = z.object({
     .positive()
     .default(64 * 1024),
   /** Nice steps the projection thread takes below the request thread (Linux): intake first when the CPU is short. */
+  /** Seconds a client has to send its whole request, headers and body (408 after). */
+  REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** Seconds a client has to send its request's headers. */
+  HEADERS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  /** Seconds a connection may stay silent both ways before it is closed. */
+  IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(20).max(3600).default(120),
   /** Failed authentications a minute, per client address and per token id, before answers are 429. */
   AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
   /** Requests a minute per token to the audit routes and imports. */

@@ -75,6 +75,11 @@ const app = await buildApp({
   ...(manual ? { manualClock: manual } : {}),
   logger,
   bodyLimit: config.BODY_LIMIT,
+  timeouts: {
+    requestMs: config.REQUEST_TIMEOUT_SECONDS * 1000,
+    headersMs: config.HEADERS_TIMEOUT_SECONDS * 1000,
+    idleMs: config.IDLE_TIMEOUT_SECONDS * 1000,
+  },
   rateLimits: { authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE, heavyPerMinute: config.HEAVY_REQUESTS_PER_MINUTE },
   readModels,
   phoneDigestKey: phoneKey,

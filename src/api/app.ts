@@ -45,6 +45,8 @@ export interface AppDeps {
   /** A pino logger; without it the app logs nothing (tests). */
   readonly logger?: FastifyBaseLogger;
   readonly bodyLimit?: number;
+  /** How long a client may take to send its request (headers and body) and how long a silent connection stays open; without them, Node's and fastify's own. */
+  readonly timeouts?: ConnectionTimeouts;
   /** Failed-authentication and heavy-route limits (main.ts passes the configured ones); without them, none. */
   readonly rateLimits?: RateLimits;
   /** The read-model database kept by the projections; without it reports are folded from the log. */
@@ -57,8 +59,26 @@ export interface AppDeps {
   readonly dashboardStream?: { readonly keepAliveMs?: number; readonly minIntervalMs?: number };
 }
 
+export interface ConnectionTimeouts {
+  /** The whole request, headers and body, must arrive within it: a body sent a byte a second is cut off with 408. */
+  readonly requestMs: number;
+  /** The headers must arrive within it (at most requestMs). */
+  readonly headersMs: number;
+  /** A connection with nothing sent either way for this long is closed (a dashboard stream sends a keep-alive every 15 s). */
+  readonly idleMs: number;
+}
+
 export const buildApp = async (deps: AppDeps) => {
+  const timeouts = deps.timeouts;
   const app = Fastify({
+    ...(timeouts
+      ? {
+          requestTimeout: timeouts.requestMs,
+          connectionTimeout: timeouts.idleMs,
+          // Node checks the request and header deadlines on this interval (30 s by default), so it bounds how late a slow client is cut off.
+          http: { headersTimeout: Math.min(timeouts.headersMs, timeouts.requestMs), connectionsCheckingInterval: Math.min(1000, timeouts.headersMs) },
+        }
+      : {}),
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: deps.bodyLimit ?? 64 * 1024,
     // One line per request, written when it is answered (below), instead of fastify's two.

@@ -22,6 +22,7 @@ export const securityHeaders = async (app: FastifyInstance) => {
     // to the TLS-terminating proxy in front of it, which knows whether HTTPS is there.
     strictTransportSecurity: false,
     referrerPolicy: { policy: 'no-referrer' },
+    frameguard: { action: 'deny' },
     crossOriginEmbedderPolicy: false,
   });
   app.addHook('onSend', async (_request, reply, payload) => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import { Temporal } from 'temporal-polyfill';
-import { buildApp } from '../../src/api/app.js';
+import { buildApp, type ConnectionTimeouts } from '../../src/api/app.js';
 import { NUMBERING_STREAM_PREFIX } from '../../src/app/work-order-numbers.js';
 import { privateLogger } from '../../src/api/log-privacy.js';
 import { openTokenStore, type TokenStore } from '../../src/api/auth/tokens.js';
@@ -42,6 +42,8 @@ export interface HarnessOptions {
   readonly bodyLimit?: number;
   /** Default none (main.ts always has them): the rate limits' tests set their own. */
   readonly rateLimits?: RateLimits;
+  /** Default none (main.ts always has them). */
+  readonly timeouts?: ConnectionTimeouts;
   /** Default: the sample ruleset. */
   readonly ruleset?: Ruleset;
   /** Default true: the test technicians are added to the staff directory (events of their own in the log). */
@@ -89,6 +91,7 @@ export const buildHarness = async (options: HarnessOptions = {}) => {
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+    ...(options.timeouts ? { timeouts: options.timeouts } : {}),
   });
   await app.ready();
 

@@ -15,6 +15,7 @@ t.test('an API answer may be framed, sniffed or kept by nobody', async (t) => {
     t.equal(answer.headers['x-content-type-options'], 'nosniff', `${name}: nosniff`);
     t.equal(answer.headers['cache-control'], 'no-store', `${name}: no-store`);
     t.equal(answer.headers['referrer-policy'], 'no-referrer', `${name}: no referrer`);
+    t.equal(answer.headers['x-frame-options'], 'DENY', `${name}: DENY`);
     t.match(answer.headers['content-security-policy'], /default-src 'none'/, `${name}: loads nothing`);
     t.match(answer.headers['content-security-policy'], /frame-ancestors 'none'/, `${name}: framed by nobody`);
   }
