@@ -42,7 +42,7 @@ const { store } = eventStoreFromConfig(config, { checkpointedElsewhere: true });
 const checkpoints = startSiblingWorker(import.meta.url, 'echo-checkpoints', { workerData: { dataDir: config.DATA_DIR } });
 const rulesets = await openRulesetRegistry(store, await loadRuleset(config.RULES_DIR));
 const tokens = openTokenStore(join(config.DATA_DIR, 'access.db'));
-if (config.ADMIN_TOKEN) bootstrapAdmin(tokens, config.ADMIN_TOKEN);
+bootstrapAdmin(tokens, config.ADMIN_TOKEN);
 const app = await buildApp({ store, rulesets, tokens, clock: systemClock, logger, bodyLimit: config.BODY_LIMIT });
 
 // The same roles and the same body schema as the route that records a complaint.

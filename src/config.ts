@@ -19,7 +19,15 @@ const configSchema = z.object({
     .min(32, 'PHONE_DIGEST_KEY must be at least 32 characters, e.g. the output of `openssl rand -hex 32`')
     .max(512, 'PHONE_DIGEST_KEY must be at most 512 characters')
     .optional(),
-  ADMIN_TOKEN: z.string().min(16, 'ADMIN_TOKEN must be at least 16 characters').optional(),
+  /** A secret of every property's admin: long and random (a guessable one is refused at start). */
+  ADMIN_TOKEN: z
+    .string()
+    .min(24, 'ADMIN_TOKEN must be at least 24 characters, e.g. the output of `openssl rand -hex 32`')
+    .refine(
+      (token) => new Set(token).size >= 12,
+      'ADMIN_TOKEN must look random (at least 12 different characters), e.g. the output of `openssl rand -hex 32`',
+    )
+    .optional(),
   CLOCK: z.enum(['system', 'manual']).default('system'),
   CLOCK_START: z
     .string()

@@ -35,7 +35,7 @@ const rulesets = await openRulesetRegistry(store, ruleset);
 const manual = config.CLOCK === 'manual' ? manualClock(config.CLOCK_START ? Temporal.Instant.from(config.CLOCK_START) : systemClock.now()) : undefined;
 const clock = manual ?? systemClock;
 const tokens = openTokenStore(join(config.DATA_DIR, 'access.db'), { clock });
-if (config.ADMIN_TOKEN) bootstrapAdmin(tokens, config.ADMIN_TOKEN);
+bootstrapAdmin(tokens, config.ADMIN_TOKEN);
 const staff = await openStaffDirectory({ store, clock });
 
 // Read models live beside the event file and can always be rebuilt from the log (npm run rebuild).

@@ -18,3 +18,24 @@ t.test('PHONE_DIGEST_KEY: unset (the data directory keeps its own), or a key of 
   t.equal(readConfig({ PHONE_DIGEST_KEY: 'k'.repeat(32) }).PHONE_DIGEST_KEY, 'k'.repeat(32));
   t.throws(() => readConfig({ PHONE_DIGEST_KEY: 'short' }), /invalid configuration:\n {2}PHONE_DIGEST_KEY: PHONE_DIGEST_KEY must be at least 32 characters/);
 });
+
+t.test('ADMIN_TOKEN: unset, or long and random-looking', async (t) => {
+  t.equal(readConfig({}).ADMIN_TOKEN, undefined);
+  const good = '3f9a1c7e5b2d8046af13c9e7d5b2a8f0';
+  t.equal(readConfig({ ADMIN_TOKEN: good }).ADMIN_TOKEN, good);
+  t.throws(() => readConfig({ ADMIN_TOKEN: 'aaaaaaaaaaaaaaaa' }), /ADMIN_TOKEN: ADMIN_TOKEN must be at least 24 characters/);
+  t.throws(() => readConfig({ ADMIN_TOKEN: 'ab'.repeat(20) }), /ADMIN_TOKEN: ADMIN_TOKEN must look random/);
+  t.throws(() => readConfig({ ADMIN_TOKEN: 'password'.repeat(4) }), /must look random/);
+});
+
+t.test('timeouts and rate limits have defaults and refuse nonsense', async (t) => {
+  t.match(readConfig({}), { REQUEST_TIMEOUT_SECONDS: 30, HEADERS_TIMEOUT_SECONDS: 10, IDLE_TIMEOUT_SECONDS: 120, AUTH_FAILURES_PER_MINUTE: 20, HEAVY_REQUESTS_PER_MINUTE: 60 });
+  for (const [key, bad] of [
+    ['REQUEST_TIMEOUT_SECONDS', '0'],
+    ['IDLE_TIMEOUT_SECONDS', '5'],
+    ['AUTH_FAILURES_PER_MINUTE', '-1'],
+    ['HEAVY_REQUESTS_PER_MINUTE', 'many'],
+  ] as const) {
+    t.throws(() => readConfig({ [key]: bad }), new RegExp(`invalid configuration:\\n {2}${key}: `), `${key}=${bad}`);
+  }
+});

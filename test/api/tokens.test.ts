@@ -17,4 +17,7 @@ t.test('verified tokens are remembered, but a replaced or wrong secret is never 
   t.equal(tokens.verify('first-admin-secret'), undefined, 'a new ADMIN_TOKEN replaces the old at once');
   t.equal(tokens.verify('second-admin-secret')?.role, 'admin');
   t.same(tokens.verify(token), principal, 'other tokens still verify');
+  bootstrapAdmin(tokens, undefined);
+  t.equal(tokens.verify('second-admin-secret'), undefined, 'a start without ADMIN_TOKEN revokes the one before');
+  t.same(tokens.verify(token), principal, 'and only it');
 });

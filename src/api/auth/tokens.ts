@@ -179,7 +179,15 @@ export const openTokenStore = (file: string, options: TokenStoreOptions = {}): T
 
 const BOOTSTRAP_ID = 'bootstrap-admin';
 
-/** The operator's ADMIN_TOKEN (any string) becomes an admin token at start; a new value replaces the old. */
-export const bootstrapAdmin = (tokens: TokenStore, adminToken: string): void => {
+/**
+ * The operator's ADMIN_TOKEN becomes an admin token of every property at start; a new value
+ * replaces the old, and a start without one revokes the one before: the bootstrap token lives
+ * exactly as long as the configuration names it.
+ */
+export const bootstrapAdmin = (tokens: TokenStore, adminToken: string | undefined): void => {
+  if (adminToken === undefined) {
+    tokens.revoke(BOOTSTRAP_ID);
+    return;
+  }
   tokens.put(BOOTSTRAP_ID, adminToken, { role: 'admin', properties: '*', label: 'ADMIN_TOKEN' });
 };
