@@ -23,10 +23,7 @@ const configSchema = z.object({
   ADMIN_TOKEN: z
     .string()
     .min(24, 'ADMIN_TOKEN must be at least 24 characters, e.g. the output of `openssl rand -hex 32`')
-    .refine(
-      (token) => new Set(token).size >= 12,
-      'ADMIN_TOKEN must look random (at least 12 different characters), e.g. the output of `openssl rand -hex 32`',
-    )
+    .refine((token) => new Set(token).size >= 12, 'ADMIN_TOKEN must look random (at least 12 different characters), e.g. the output of `openssl rand -hex 32`')
     .optional(),
   CLOCK: z.enum(['system', 'manual']).default('system'),
   CLOCK_START: z

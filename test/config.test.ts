@@ -29,7 +29,13 @@ t.test('ADMIN_TOKEN: unset, or long and random-looking', async (t) => {
 });
 
 t.test('timeouts and rate limits have defaults and refuse nonsense', async (t) => {
-  t.match(readConfig({}), { REQUEST_TIMEOUT_SECONDS: 30, HEADERS_TIMEOUT_SECONDS: 10, IDLE_TIMEOUT_SECONDS: 120, AUTH_FAILURES_PER_MINUTE: 20, HEAVY_REQUESTS_PER_MINUTE: 60 });
+  t.match(readConfig({}), {
+    REQUEST_TIMEOUT_SECONDS: 30,
+    HEADERS_TIMEOUT_SECONDS: 10,
+    IDLE_TIMEOUT_SECONDS: 120,
+    AUTH_FAILURES_PER_MINUTE: 20,
+    HEAVY_REQUESTS_PER_MINUTE: 60,
+  });
   for (const [key, bad] of [
     ['REQUEST_TIMEOUT_SECONDS', '0'],
     ['IDLE_TIMEOUT_SECONDS', '5'],

@@ -11,7 +11,7 @@ import type { Clock, ManualClock } from '../runtime/clock.js';
 import type { RulesetRegistry } from '../ruleset/registry.js';
 import { instantSchema } from '../domain/events/envelope.js';
 import type { EventStore } from '../store/port.js';
-import { authenticate } from './auth/plugin.js';
+import { authenticate, requireAllProperties } from './auth/plugin.js';
 import type { TokenStore } from './auth/tokens.js';
 import { queryKeysOf, urlForLog } from './log-privacy.js';
 import { refuseBidiControls } from './text-safety.js';
@@ -200,6 +200,8 @@ export const buildApp = async (deps: AppDeps) => {
         schema: { tags: ['operations'], summary: 'Move the manual clock forward (CLOCK=manual only)', body: z.strictObject({ now: instantSchema }) },
       },
       async (request) => {
+        // One clock for every property: moving it makes the watcher judge deadlines in all of them.
+        requireAllProperties(request.principal, 'the manual clock is shared by');
         manual.set(Temporal.Instant.from(request.body.now));
         return { now: manual.now().toString() };
       },

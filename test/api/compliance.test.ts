@@ -1,7 +1,7 @@
 import t from 'tap';
 import { buildHarness, createCase, drive } from './harness.js';
 
-const at = (h: Awaited<ReturnType<typeof buildHarness>>, now: string) => h.inject('PUT', '/v1/admin/clock', { as: 'admin', body: { now } });
+const at = (h: Awaited<ReturnType<typeof buildHarness>>, now: string) => h.inject('PUT', '/v1/admin/clock', { as: 'adminAll', body: { now } });
 
 t.test('the compliance report as of before and after a late (back-dated) entry', async (t) => {
   const h = await buildHarness();

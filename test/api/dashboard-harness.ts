@@ -98,7 +98,7 @@ export const buildDashboardHarness = async (options: DashboardHarnessOptions = {
     caughtUp: () => runner!.waitUntilCaughtUp(),
     /** Moves the manual clock through the API, as an admin would. */
     at: async (now: string) => {
-      const response = await inject('PUT', '/v1/admin/clock', { as: 'admin', body: { now } });
+      const response = await inject('PUT', '/v1/admin/clock', { as: 'adminAll', body: { now } });
       if (response.statusCode !== 200) throw new Error(`clock: ${response.statusCode} ${response.body}`);
     },
   };

@@ -158,7 +158,8 @@ export const routeScopes = async (fixture: ScopeFixture): Promise<Map<string, Ro
   ] as const;
   for (const [method, url, request] of staff) scopes.set(`${method} ${url}`, { kind: 'all-properties', requests: [request] });
   scopes.set('GET /dashboard/session', { kind: 'own-properties', requests: [{ method: 'GET', url: '/dashboard/session' }] });
-  scopes.set('PUT /v1/admin/clock', { kind: 'no-property', why: "the manual clock is the server's (CLOCK=manual, tests and demos), not a property's" });
+  // The manual clock is the server's (CLOCK=manual, tests and demos): moving it moves every property's deadlines.
+  scopes.set('PUT /v1/admin/clock', { kind: 'all-properties', requests: [{ method: 'PUT', url: '/v1/admin/clock', body: { now: '2026-03-03T00:00:00Z' } }] });
   scopes.set('GET /v1/meta/records', { kind: 'no-property', why: "the record types are the engine's, the same for every property" });
   return scopes;
 };

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { buildHarness, complaintBody, type Harness } from '../api/harness.js';
 
-const at = (h: Harness, now: string) => h.inject('PUT', '/v1/admin/clock', { as: 'admin', body: { now } });
+const at = (h: Harness, now: string) => h.inject('PUT', '/v1/admin/clock', { as: 'adminAll', body: { now } });
 
 t.test('back-dated entries grouped by actor with their gaps', async (t) => {
   const h = await buildHarness();

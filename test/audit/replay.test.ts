@@ -1,7 +1,7 @@
 import t from 'tap';
 import { buildHarness, collection, createCase, drive, type Harness } from '../api/harness.js';
 
-const at = (h: Harness, now: string) => h.inject('PUT', '/v1/admin/clock', { as: 'admin', body: { now } });
+const at = (h: Harness, now: string) => h.inject('PUT', '/v1/admin/clock', { as: 'adminAll', body: { now } });
 
 t.test('as-of replay equals what the API answered at each instant', async (t) => {
   const h = await buildHarness();

@@ -2,7 +2,7 @@ import t from 'tap';
 import { buildHarness, createCase, drive, type Harness } from '../api/harness.js';
 import { record } from './requests.js';
 
-const at = (h: Harness, now: string) => h.inject('PUT', '/v1/admin/clock', { as: 'admin', body: { now } });
+const at = (h: Harness, now: string) => h.inject('PUT', '/v1/admin/clock', { as: 'adminAll', body: { now } });
 
 t.test('the report as of an instant next to the report now, each difference explained by its cases', async (t) => {
   const h = await buildHarness();

@@ -2,7 +2,7 @@ import t from 'tap';
 import { buildHarness, createCase, sampleRuleset, type Harness } from '../api/harness.js';
 import { record } from './requests.js';
 
-const at = (h: Harness, now: string) => h.inject('PUT', '/v1/admin/clock', { as: 'admin', body: { now } });
+const at = (h: Harness, now: string) => h.inject('PUT', '/v1/admin/clock', { as: 'adminAll', body: { now } });
 const snapshot = async (h: Harness) => JSON.stringify(await h.store.readAll(), (_k, v) => (typeof v === 'bigint' ? `${v}n` : v));
 
 /** The sample rules with the complaint response SLA relaxed from 2 h to 3 h. */
