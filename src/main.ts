@@ -9,6 +9,7 @@ import { openStaffDirectory } from './app/staff-directory.js';
 import { manualClock, systemClock } from './runtime/clock.js';
 import { openRulesetRegistry } from './ruleset/registry.js';
 import { acquireWriterLock } from './app/writer-lock.js';
+import { keepDataDirPrivate } from './runtime/private-data-dir.js';
 import { readConfig } from './config.js';
 import { loadRuleset } from './ruleset/load.js';
 import { createDeadlineWatcher } from './app/deadline-watcher.js';
@@ -19,6 +20,12 @@ import { eventStoreFromConfig } from './store/from-config.js';
 applyHeapPolicy();
 const config = readConfig(process.env);
 const logger = privateLogger(config.LOG_LEVEL);
+try {
+  keepDataDirPrivate(config.DATA_DIR);
+} catch (error) {
+  logger.fatal({ err: error }, `cannot start: DATA_DIR ${config.DATA_DIR} cannot be made private to this user`);
+  process.exit(1);
+}
 
 // This process writes DATA_DIR's read models: a rebuild or a second server on it is refused until it stops.
 let writerLock;

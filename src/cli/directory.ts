@@ -5,6 +5,7 @@ import { openStaffDirectory, type StaffDirectory } from '../app/staff-directory.
 import { readConfig } from '../config.js';
 import type { Actor } from '../domain/events/envelope.js';
 import { systemClock } from '../runtime/clock.js';
+import { keepDataDirPrivate } from '../runtime/private-data-dir.js';
 import { eventStoreFromConfig } from '../store/from-config.js';
 
 /** The operator at the console: recorded as the actor of what the CLI changes in the directory. */
@@ -15,6 +16,7 @@ export const accessDbOf = (env: NodeJS.ProcessEnv) => join(env.DATA_DIR || './da
 /** Opens the event store of the configuration (DATA_DIR or EventStoreDB), the staff directory and the tokens; closes them after `work`. */
 export const withDirectory = async <T>(work: (staff: StaffDirectory, tokens: TokenStore) => Promise<T>): Promise<T> => {
   const config = readConfig(process.env);
+  keepDataDirPrivate(config.DATA_DIR);
   const { store } = eventStoreFromConfig(config);
   const tokens = openTokenStore(join(config.DATA_DIR, 'access.db'));
   try {

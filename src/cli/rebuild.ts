@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { systemClock } from '../runtime/clock.js';
 import { openRulesetRegistry } from '../ruleset/registry.js';
+import { keepDataDirPrivate } from '../runtime/private-data-dir.js';
 import { acquireWriterLock } from '../app/writer-lock.js';
 import { readConfig } from '../config.js';
 import { allProjections, createProjectionRunner, openReadModelDb, phoneDigestKey, readModelFile, REBUILD_BATCH_SIZE } from '../projections/index.js';
@@ -43,6 +44,7 @@ export const rebuildCommand = async (argv: string[], env: NodeJS.ProcessEnv, out
 
   let lock;
   try {
+    keepDataDirPrivate(config.DATA_DIR);
     lock = acquireWriterLock(config.DATA_DIR);
   } catch (error) {
     out.error(`rebuild failed: ${(error as Error).message}`);

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { issueTokenFor, termInDays } from '../api/auth/person-tokens.js';
+import { keepDataDirPrivate } from '../runtime/private-data-dir.js';
 import { DEFAULT_TOKEN_DAYS, openTokenStore, type TokenInfo } from '../api/auth/tokens.js';
 import { PersonNotFoundError } from '../app/staff-directory.js';
 import { staffRoleSchema } from '../domain/staff/person.js';
@@ -55,7 +56,7 @@ const main = async (argv: string[]): Promise<number> => {
   const { positionals, values } = parsed;
   const [verb, id] = positionals;
   if (verb === 'list' || verb === 'revoke') {
-    const tokens = openTokenStore(accessDbOf(process.env));
+    const tokens = openTokenStore(privateAccessDb());
     try {
       if (verb === 'list') {
         // Never a secret: only hashes are stored, and the list shows none of them.
@@ -94,7 +95,7 @@ const main = async (argv: string[]): Promise<number> => {
   if (!role.success) return bad(`--role must be one of ${staffRoleSchema.options.join(', ')}`);
   const properties = values['all-properties'] ? '*' : (values.property ?? []);
   if (properties !== '*' && properties.length === 0) return bad('name at least one --property, or --all-properties');
-  const tokens = openTokenStore(accessDbOf(process.env));
+  const tokens = openTokenStore(privateAccessDb());
   try {
     const { token, principal } = tokens.create({ role: role.data, properties, ...(values.label ? { label: values.label } : {}), ...term });
     console.error(`created ${principal.role} token ${principal.tokenId} for ${properties === '*' ? 'all properties' : properties.join(', ')}`);
@@ -114,3 +115,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = error instanceof EngineError ? 1 : 3;
   },
 );
+
+/** access.db, in a data directory kept private (a first token may be issued before the server ever ran). */
+const privateAccessDb = () => {
+  keepDataDirPrivate(process.env.DATA_DIR || './data');
+  return accessDbOf(process.env);
+};

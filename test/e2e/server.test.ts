@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -209,6 +210,8 @@ t.test('the real server: both lifecycles over HTTP, SIGTERM, restart, everything
   running = undefined;
   t.match(first.output(), /stopped cleanly/);
   t.notMatch(first.output(), ownerData('赵敏', '13800000001'), 'no owner data in the server log');
+  t.equal(statSync(dataDir).mode & 0o777, 0o700, 'DATA_DIR is private to the server');
+  for (const file of readdirSync(dataDir)) t.equal(statSync(join(dataDir, file)).mode & 0o777, 0o600, `${file} is 0600`);
 
   // Same DATA_DIR, the clock started where the first run left it: every view and event is as it was.
   const second = await startServer(dataDir, lastNow);
