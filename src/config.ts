@@ -50,6 +50,9 @@ const configSchema = z.object({
   HEADERS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   /** Seconds a connection may stay silent both ways before it is closed. */
   IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(20).max(3600).default(120),
+  /** Open dashboard streams per token, and in the process; a new one beyond them is answered 429. */
+  STREAMS_PER_TOKEN: z.coerce.number().int().min(1).max(10_000).default(8),
+  STREAMS_TOTAL: z.coerce.number().int().min(1).max(100_000).default(500),
   /** Failed authentications a minute, per client address and per token id, before answers are 429. */
   AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
   /** Requests a minute per token to the audit routes and imports. */

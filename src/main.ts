@@ -82,6 +82,7 @@ const app = await buildApp({
   ...(manual ? { manualClock: manual } : {}),
   logger,
   bodyLimit: config.BODY_LIMIT,
+  dashboardStream: { caps: { perToken: config.STREAMS_PER_TOKEN, total: config.STREAMS_TOTAL } },
   timeouts: {
     requestMs: config.REQUEST_TIMEOUT_SECONDS * 1000,
     headersMs: config.HEADERS_TIMEOUT_SECONDS * 1000,

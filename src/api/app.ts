@@ -28,6 +28,7 @@ import { complianceRoutes } from './routes/compliance-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { dashboardRoutes, type ProjectionsView } from './routes/dashboard-routes.js';
 import { dashboardPageRoutes } from './routes/dashboard-page.js';
+import type { StreamCaps } from './routes/dashboard-hub.js';
 import { appMetrics } from './metrics.js';
 import { openStaffDirectory, type StaffDirectory } from '../app/staff-directory.js';
 import { staffRoutes } from './routes/staff-routes.js';
@@ -55,8 +56,8 @@ export interface AppDeps {
   readonly phoneDigestKey?: Buffer;
   /** The projection runner (status, onApplied): lag in the dashboard and metrics, live dashboard streams. */
   readonly projections?: ProjectionsView;
-  /** Dashboard stream timing (tests): keep-alive interval (default 15 s) and least time between two sends (default 250 ms). */
-  readonly dashboardStream?: { readonly keepAliveMs?: number; readonly minIntervalMs?: number };
+  /** Dashboard streams: keep-alive interval (default 15 s), least time between two sends (default 250 ms), caps on open streams. */
+  readonly dashboardStream?: { readonly keepAliveMs?: number; readonly minIntervalMs?: number; readonly caps?: StreamCaps };
 }
 
 export interface ConnectionTimeouts {
@@ -185,6 +186,7 @@ export const buildApp = async (deps: AppDeps) => {
       readModels: deps.readModels,
       projections: deps.projections,
       manualClock: deps.manualClock,
+      tokens: deps.tokens,
       ...deps.dashboardStream,
     }),
   );

@@ -5,6 +5,7 @@ import { isEngineError } from '../errors.js';
 const statusOf: Record<string, number> = {
   UNAUTHENTICATED: 401,
   RATE_LIMITED: 429,
+  TOO_MANY_STREAMS: 429,
   FORBIDDEN: 403,
   CASE_NOT_FOUND: 404,
   PERSON_NOT_FOUND: 404,

@@ -1,80 +1,8 @@
-import { get, type IncomingMessage } from 'node:http';
 import t from 'tap';
 import { Temporal } from 'temporal-polyfill';
 import { createCase } from './harness.js';
-import { buildDashboardHarness, type DashboardHarness } from './dashboard-harness.js';
-
-interface Message {
-  id?: string;
-  event?: string;
-  data?: string;
-  comment?: string;
-}
-
-/** Reads Server-Sent Events from a fetch response, one message (or comment) at a time, with a bounded wait. */
-const sseReader = (body: IncomingMessage) => {
-  const reader = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  const decoder = new TextDecoder();
-  let buffer = '';
-  const parse = (block: string): Message =>
-    Object.fromEntries(
-      block
-        .split('\n')
-        .map((line) =>
-          line.startsWith(':') ? ['comment', line.slice(1).trim()] : [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trimStart()],
-        ),
-    );
-  const next = async (timeoutMs = 3_000): Promise<Message | 'end'> => {
-    for (;;) {
-      const end = buffer.indexOf('\n\n');
-      if (end >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        return parse(block);
-      }
-      let timer: NodeJS.Timeout | undefined;
-      const chunk = await Promise.race([
-        reader.next(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no message within ${timeoutMs} ms`)), timeoutMs);
-        }),
-      ]).finally(() => clearTimeout(timer));
-      if (chunk.done) return 'end';
-      buffer += decoder.decode(chunk.value, { stream: true });
-    }
-  };
-  /** The next dashboard, skipping keep-alive comments. */
-  const dashboard = async () => {
-    for (;;) {
-      const message = await next();
-      if (message === 'end') throw new Error('the stream ended');
-      if (message.event === 'dashboard') return { id: Number(message.id), body: JSON.parse(message.data!) };
-      if (message.comment === undefined) throw new Error(`unexpected message ${JSON.stringify(message)}`);
-    }
-  };
-  return { next, dashboard };
-};
-
-/**
- * Opens the stream with node:http (fetch would do as well, but undici opens a spare connection
- * when a streaming request is aborted, which keeps server.close() waiting for its timeout).
- */
-const connect = (h: DashboardHarness, base: string, as: 'manager' | 'auditor' = 'manager') =>
-  new Promise<{ response: IncomingMessage; events: ReturnType<typeof sseReader>; disconnect: () => void }>((resolve, reject) => {
-    const request = get(`${base}/v1/dashboard/stream?propertyId=demo`, { headers: { authorization: `Bearer ${h.tokens.secrets[as]}` } }, (response) =>
-      resolve({ response, events: sseReader(response), disconnect: () => request.destroy() }),
-    );
-    request.on('error', reject);
-  });
-
-/** Bounded wait for a condition that becomes true as the server reacts (a socket closing). */
-const eventually = async (condition: () => boolean, timeoutMs = 2_000) => {
-  const until = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-};
+import { buildDashboardHarness } from './dashboard-harness.js';
+import { connect, eventually } from './sse-client.js';
 
 t.test('a stream: the dashboard at once, again on a new case and on a clock move, throttled, cleaned up on disconnect', async (t) => {
   const h = await buildDashboardHarness({ dashboardStream: { minIntervalMs: 50 } });
@@ -83,9 +11,9 @@ t.test('a stream: the dashboard at once, again on a new case and on a clock move
   const { response, events, disconnect } = await connect(h, base, 'manager');
   t.equal(response.statusCode, 200);
   t.match(response.headers['content-type'], /^text\/event-stream/);
-  t.equal(response.headers['cache-control'], 'no-cache');
+  t.equal(response.headers['cache-control'], 'no-store');
   t.equal(response.headers['x-accel-buffering'], 'no');
-  t.same(h.subscriptions, { projections: 1, clock: 1 });
+  t.same(h.subscriptions, { projections: 2, clock: 2 }, "the stream's own, beside the one the routes share");
 
   const first = await events.dashboard();
   t.equal(first.id, 1);
@@ -114,8 +42,8 @@ t.test('a stream: the dashboard at once, again on a new case and on a clock move
   t.match(missed.body.missed, { total: 1, items: [{ caseId: id, remainingMinutes: -1 }] });
 
   disconnect();
-  await eventually(() => h.subscriptions.projections === 0 && h.subscriptions.clock === 0);
-  t.pass('the runner and clock listeners are gone after the client left');
+  await eventually(() => h.subscriptions.projections === 1 && h.subscriptions.clock === 1);
+  t.pass("the stream's runner and clock listeners are gone after the client left");
   await h.at('2026-03-02T03:05:00Z'); // nothing listens: no error either
 });
 
@@ -142,5 +70,5 @@ t.test('who may stream', async (t) => {
   for (const role of ['frontdesk', 'technician'] as const) t.match((await h.inject('GET', url, { as: role })).json(), { status: 403, code: 'FORBIDDEN' }, role);
   t.match((await h.inject('GET', '/v1/dashboard/stream?propertyId=elsewhere', { as: 'dispatcher' })).json(), { status: 403, propertyId: 'elsewhere' });
   t.match((await h.inject('GET', '/v1/dashboard/stream?propertyId=nowhere', { as: 'adminAll' })).json(), { status: 400, code: 'INVALID_COMMAND' });
-  t.same(h.subscriptions, { projections: 0, clock: 0 }, 'a refused stream subscribes to nothing');
+  t.same(h.subscriptions, { projections: 1, clock: 1 }, "a refused stream subscribes to nothing: only the routes' shared listeners are there");
 });

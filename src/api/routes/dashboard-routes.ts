@@ -1,7 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Clock, ManualClock } from '../../runtime/clock.js';
 import type { RulesetRegistry } from '../../ruleset/registry.js';
@@ -17,6 +16,8 @@ import {
 import type { ProjectionRunner } from '../../projections/runner.js';
 import { authorizeProperty } from '../auth/plugin.js';
 import { problem, sendProblem, type Problem } from '../problem.js';
+import type { TokenStore } from '../auth/tokens.js';
+import { DEFAULT_STREAM_CAPS, dashboardHub, STREAM_RETRY_AFTER_SECONDS, TooManyStreamsError, type SharedDashboard, type StreamCaps } from './dashboard-hub.js';
 
 /** What the API needs of the projection runner. */
 export type ProjectionsView = Pick<ProjectionRunner, 'status' | 'onApplied' | 'waitUntilCaughtUp'> & {
@@ -39,6 +40,10 @@ export interface DashboardDeps {
   readonly keepAliveMs?: number;
   /** Least time between two dashboards sent on one stream; default 250 ms. */
   readonly minIntervalMs?: number;
+  /** Open streams per token and in all; default DEFAULT_STREAM_CAPS. */
+  readonly caps?: StreamCaps;
+  /** Checks each open stream's token again every second: a revoked or expired one's streams end. */
+  readonly tokens?: Pick<TokenStore, 'verify'>;
 }
 
 export interface Dashboard extends DashboardFigures {
@@ -60,6 +65,9 @@ const dashboardQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1_000).default(100).describe('Most clocks listed in each of atRisk and missed (their totals count all)'),
 });
 type DashboardQuery = z.infer<typeof dashboardQuery>;
+
+/** A new viewer's first dashboard is at most this old: it tells the time of its connection. */
+const FIRST_FRESH_MS = 1_000;
 
 const unavailable = (detail: string) => problem(503, 'READ_MODELS_UNAVAILABLE', detail);
 export const dashboardRoutes = (deps: DashboardDeps) => async (fastify: FastifyInstance) => {
@@ -123,11 +131,22 @@ export const dashboardRoutes = (deps: DashboardDeps) => async (fastify: FastifyI
     },
   );
 
-  /** Open streams, ended when the server closes so close() does not wait on them. */
-  const streams = new Set<ServerResponse>();
-  fastify.addHook('preClose', async () => {
-    for (const raw of streams) raw.end();
+  // Open streams and the dashboards they share; ended when the server closes so close() does not wait on them.
+  const hub = dashboardHub(deps.caps ?? DEFAULT_STREAM_CAPS);
+  fastify.addHook('preClose', async () => hub.endAll());
+  const stopFollowing = [
+    deps.projections?.onApplied((summary) => {
+      for (const propertyId of summary.properties) hub.changed(propertyId);
+    }),
+    deps.manualClock?.onChange(() => hub.changedAll()),
+  ];
+  fastify.addHook('onClose', async () => {
+    for (const stop of stopFollowing) stop?.();
   });
+  const serialised = async (query: DashboardQuery): Promise<SharedDashboard> => {
+    const next = await dashboard(query);
+    return { event: isProblem(next) ? 'problem' : 'dashboard', data: JSON.stringify(next) };
+  };
 
   app.get(
     '/v1/dashboard/stream',
@@ -144,23 +163,45 @@ export const dashboardRoutes = (deps: DashboardDeps) => async (fastify: FastifyI
     },
     async (request, reply) => {
       const { propertyId } = request.query;
-      authorizeProperty(request.principal)(propertyId);
-      const first = await dashboard(request.query);
-      if (isProblem(first)) return sendProblem(reply, first);
+      const principal = request.principal!;
+      authorizeProperty(principal)(propertyId);
+      // HEAD says what a GET would answer, and subscribes to nothing.
+      if (request.method === 'HEAD') return reply.status(200).type('text/event-stream; charset=utf-8').header('cache-control', 'no-cache').send();
+      const key = JSON.stringify(request.query);
+      const bearer = request.headers.authorization?.slice(7).trim() ?? '';
+      const stillValid = () => !deps.tokens || deps.tokens.verify(bearer) !== undefined;
+      let forget: () => void;
+      try {
+        forget = hub.admit({ raw: reply.raw, tokenId: principal.tokenId, stillValid });
+      } catch (error) {
+        if (error instanceof TooManyStreamsError) reply.header('retry-after', String(STREAM_RETRY_AFTER_SECONDS));
+        throw error;
+      }
+      let first: SharedDashboard;
+      try {
+        first = await hub.dashboard(propertyId, key, () => serialised(request.query), FIRST_FRESH_MS);
+      } catch (error) {
+        forget();
+        throw error;
+      }
+      if (first.event === 'problem') {
+        forget();
+        return sendProblem(reply, JSON.parse(first.data) as Problem);
+      }
 
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache',
+        'cache-control': 'no-store',
         'x-accel-buffering': 'no',
+        'x-content-type-options': 'nosniff',
         connection: 'keep-alive',
         'x-request-id': request.id,
       });
-      streams.add(raw);
       let sequence = 0;
-      const send = (event: string, data: unknown) => raw.write(`id: ${++sequence}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-      send('dashboard', first);
+      const send = (message: SharedDashboard) => raw.write(`id: ${++sequence}\nevent: ${message.event}\ndata: ${message.data}\n\n`);
+      send(first);
 
       // Throttle: a change marks the stream dirty; one send at a time, at most one per minIntervalMs.
       let closed = false;
@@ -175,8 +216,8 @@ export const dashboardRoutes = (deps: DashboardDeps) => async (fastify: FastifyI
         busy = true;
         last = Date.now();
         try {
-          const next = await dashboard(request.query);
-          if (!closed) send(isProblem(next) ? 'problem' : 'dashboard', next);
+          const next = await hub.dashboard(propertyId, key, () => serialised(request.query));
+          if (!closed) send(next);
         } catch (error) {
           request.log.warn({ err: error }, 'dashboard stream: refresh failed');
         } finally {
@@ -202,7 +243,7 @@ export const dashboardRoutes = (deps: DashboardDeps) => async (fastify: FastifyI
         clearInterval(keepAlive);
         clearTimeout(timer);
         for (const stop of unsubscribe) stop?.();
-        streams.delete(raw);
+        forget();
       });
     },
   );
