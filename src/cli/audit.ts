@@ -21,6 +21,7 @@ import { recordTypes, recordTypeSchema } from '../domain/records.js';
 import { isEngineError } from '../errors.js';
 import { loadRuleset } from '../ruleset/load.js';
 import { eventStoreFromConfig } from '../store/from-config.js';
+import { operator } from './directory.js';
 import type { EventStore } from '../store/port.js';
 
 const usage = `usage: npm run audit -- <command> [options] [--json]
@@ -210,7 +211,11 @@ const run = async (argv: string[]): Promise<number> => {
         const bar = progressBar('importing cases', undefined);
         let report;
         try {
-          report = await importCases({ ...deps, rulesets }, parsed, { dryRun: values['dry-run'] === true, onCase: (done, total) => bar.update(done, total) });
+          report = await importCases({ ...deps, rulesets }, parsed, {
+            dryRun: values['dry-run'] === true,
+            importedBy: operator(),
+            onCase: (done, total) => bar.update(done, total),
+          });
         } finally {
           bar.stop();
         }

@@ -12,7 +12,7 @@ import { whatIf } from '../../audit/what-if.js';
 import { instantSchema } from '../../domain/events/envelope.js';
 import { recordTypeSchema } from '../../domain/records.js';
 import { rulesetOf } from '../../domain/records.js';
-import { authorizeProperty, requireAllProperties } from '../auth/plugin.js';
+import { actorOfPrincipal, authorizeProperty, requireAllProperties } from '../auth/plugin.js';
 
 const auditRoles = ['auditor', 'admin'] as const;
 const period = z.string().regex(/^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$/, 'YYYY-MM, YYYY-Qn or YYYY');
@@ -174,7 +174,11 @@ export const auditRoutes = (deps: AuditDeps) => async (fastify: FastifyInstance)
       const type = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase() ?? '';
       const body = request.body;
       const parsed = parseImport(body, typeof body === 'string' ? importTypes[type] : undefined);
-      return importCases(deps, parsed, { dryRun: request.query.dryRun === 'true', authorize: authorizeProperty(request.principal) });
+      return importCases(deps, parsed, {
+        dryRun: request.query.dryRun === 'true',
+        authorize: authorizeProperty(request.principal),
+        importedBy: actorOfPrincipal(request.principal!),
+      });
     },
   );
 };

@@ -8,7 +8,7 @@ import { canonicalJson } from '../../domain/canonical.js';
 import type { CaseCommand } from '../../domain/case/command.js';
 import { decide } from '../../domain/case/decide.js';
 import { evolve, type CaseState } from '../../domain/case/state.js';
-import { instantSchema, roleSchema, type DomainEvent } from '../../domain/events/envelope.js';
+import { instantSchema, roleSchema, type Actor, type DomainEvent } from '../../domain/events/envelope.js';
 import { importedNumberSchema } from '../../domain/record/number.js';
 import { recordTypeSchema, type RecordType } from '../../domain/records.js';
 import { isEngineError } from '../../errors.js';
@@ -115,6 +115,7 @@ const planCase = async (
   caseId: string,
   rows: readonly ImportRow[],
   authorize?: (propertyId: string) => void,
+  importedBy?: Actor,
 ): Promise<CasePlan> => {
   const lifecycle = recordOf(caseType).lifecycle;
   const history = await loadCase(deps.store, caseType, caseId);
@@ -170,7 +171,7 @@ const planCase = async (
     try {
       const propertyId = state.propertyId ?? (row.fields.propertyId as string | undefined);
       if (propertyId !== undefined) authorize?.(propertyId);
-      const decided = decide(lifecycle, state, command, { now, ruleset: deps.rulesets.current, imported: true });
+      const decided = decide(lifecycle, state, command, { now, ruleset: deps.rulesets.current, imported: true, ...(importedBy ? { importedBy } : {}) });
       for (const event of decided) state = evolve(lifecycle, state, event);
       events.push(...decided);
     } catch (error) {
@@ -196,7 +197,13 @@ export interface ImportDeps {
 export const importCases = async (
   deps: ImportDeps,
   input: { rows: readonly RawRow[]; problems: readonly RowProblem[] },
-  options: { dryRun?: boolean; authorize?: (propertyId: string) => void; onCase?: (done: number, total: number) => void } = {},
+  options: {
+    dryRun?: boolean;
+    authorize?: (propertyId: string) => void;
+    /** The administrator (or console operator) importing: recorded on every event beside the row's claimed actor. */
+    importedBy?: Actor;
+    onCase?: (done: number, total: number) => void;
+  } = {},
 ): Promise<ImportReport> => {
   const rejected: Array<RowProblem & { caseRef?: string; code?: string }> = [...input.problems];
   const heldBack: Array<{ row: number; caseRef: string; reason: string }> = [];
@@ -231,7 +238,7 @@ export const importCases = async (
     } else if (rejectedRefs.has(caseRef)) {
       holdBack(`another row of case ${caseRef} was rejected`);
     } else {
-      const plan = await planCase(deps, caseType, caseId, rows, options.authorize);
+      const plan = await planCase(deps, caseType, caseId, rows, options.authorize, options.importedBy);
       if ('problem' in plan) {
         rejected.push({ ...plan.problem, caseRef });
         holdBack(`row ${plan.problem.row} of case ${caseRef} was rejected`, plan.problem.row);

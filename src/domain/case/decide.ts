@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import type { Temporal } from 'temporal-polyfill';
 import { v5 as uuidv5 } from 'uuid';
 import { currentSchemaVersion } from '../events/catalogue.js';
-import type { DomainEvent } from '../events/envelope.js';
+import type { Actor, DomainEvent } from '../events/envelope.js';
 import { seal } from '../integrity.js';
 import { isoOfNanos } from '../time/index.js';
 import { withNumber } from '../record/number.js';
@@ -60,6 +60,8 @@ export interface DecideContext {
   readonly ruleset: Ruleset;
   /** An administrator's historical import: claimed times are trusted and events marked imported. */
   readonly imported?: boolean;
+  /** Who imported it (recorded with `imported`): the row's actor is only what the old system claims. */
+  readonly importedBy?: Actor;
   /** The staff directory, for commands that name a person (a dispatch names its technician). */
   readonly staff?: StaffLookup;
 }
@@ -161,7 +163,7 @@ export const decide = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, command:
         rulesetVersion: ruleset.version,
         recordedAt,
         occurredAt,
-        ...(context.imported ? { imported: true as const } : {}),
+        ...(context.imported ? { imported: true as const, ...(context.importedBy ? { importedBy: context.importedBy } : {}) } : {}),
       },
     },
     state.lastHash,

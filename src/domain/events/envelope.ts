@@ -46,6 +46,8 @@ export const eventMetadataSchema = z.strictObject({
   occurredAt: instantSchema,
   /** Set on events of a historical import, whose claimed times are trusted beyond the allowance. */
   imported: z.literal(true).optional(),
+  /** On an imported event: the administrator who imported it, beside the actor its row claims. */
+  importedBy: actorSchema.optional(),
   /** Tamper evidence: hash of this event (content, metadata, previous hash) and the previous one's. */
   integrity: z.strictObject({
     previousHash: z.string().nullable(),
