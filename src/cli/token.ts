@@ -45,6 +45,12 @@ const show = (tokens: readonly TokenInfo[]) =>
     ]),
   ]);
 
+/** access.db, in a data directory kept private (a first token may be issued before the server ever ran). */
+const privateAccessDb = () => {
+  keepDataDirPrivate(process.env.DATA_DIR || './data');
+  return accessDbOf(process.env);
+};
+
 /** Issues, lists and revokes bearer tokens. Exit codes: 0 done, 1 refused (unknown or inactive person, unknown token), 2 bad arguments. */
 const main = async (argv: string[]): Promise<number> => {
   let parsed;
@@ -115,9 +121,3 @@ main(process.argv.slice(2)).then(
     process.exitCode = error instanceof EngineError ? 1 : 3;
   },
 );
-
-/** access.db, in a data directory kept private (a first token may be issued before the server ever ran). */
-const privateAccessDb = () => {
-  keepDataDirPrivate(process.env.DATA_DIR || './data');
-  return accessDbOf(process.env);
-};
