@@ -5,6 +5,7 @@ import { isEngineError } from '../errors.js';
 const statusOf: Record<string, number> = {
   UNAUTHENTICATED: 401,
   RATE_LIMITED: 429,
+  NOT_ASSIGNED: 403,
   TOO_MANY_STREAMS: 429,
   FORBIDDEN: 403,
   CASE_NOT_FOUND: 404,

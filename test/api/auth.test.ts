@@ -1,7 +1,7 @@
 import t from 'tap';
 import type { Test } from 'tap';
 import { recordOf } from '../../src/domain/records.js';
-import { actionBodies, buildHarness, collection, complaintBody, createCase, drive, repairBody, staffRoles, type Caller, type Harness } from './harness.js';
+import { ASSIGNED_TECHNICIAN, actionBodies, buildHarness, collection, complaintBody, createCase, drive, repairBody, staffRoles, type Caller, type Harness } from './harness.js';
 
 const h = await buildHarness();
 t.teardown(h.close);
@@ -152,7 +152,16 @@ t.test('concrete expectations, independent of the specs', async (t) => {
   await attempt(t, h, `/v1/repairs/${repair}/dispatch`, 'frontdesk', { technicianId: 't' }, 403);
   await attempt(t, h, `/v1/repairs/${repair}/dispatch`, 'technician', { technicianId: 't' }, 403);
   await attempt(t, h, `/v1/repairs/${repair}/dispatch`, 'dispatcher', { technicianId: 't' }, 200);
-  await attempt(t, h, `/v1/repairs/${repair}/accept`, 'technician', {}, 200);
+  // The technician's token is tech-7's: the job of technician t is not theirs to accept; a dispatcher may act for t.
+  const before = await h.eventCount();
+  const notTheirs = await h.inject('POST', `/v1/repairs/${repair}/accept`, { as: 'technician', body: {} });
+  t.equal(notTheirs.statusCode, 403);
+  t.match(notTheirs.json(), { code: 'NOT_ASSIGNED', assignee: 't', detail: /dispatched to t, not to tech-7/ });
+  t.equal(await h.eventCount(), before, 'nothing written');
+  await attempt(t, h, `/v1/repairs/${repair}/accept`, 'dispatcher', {}, 200);
+  const own = await createCase(h, 'repair');
+  await attempt(t, h, `/v1/repairs/${own}/dispatch`, 'dispatcher', { technicianId: ASSIGNED_TECHNICIAN }, 200);
+  await attempt(t, h, `/v1/repairs/${own}/accept`, 'technician', {}, 200);
 });
 
 t.test('wrong property: 403 on create, actions and reads; nothing written', async (t) => {

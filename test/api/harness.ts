@@ -24,6 +24,9 @@ export const RULES_DIR = new URL('../../rules', import.meta.url).pathname;
 /** Monday 2 March 2026, 09:00 in Beijing: a working day in the sample calendar. */
 export const CLOCK_START = '2026-03-02T01:00:00Z';
 
+/** The technician the action bodies dispatch repairs to, and whose token the harness's technician holds. */
+export const ASSIGNED_TECHNICIAN = 'tech-7';
+
 export const staffRoles = ['frontdesk', 'dispatcher', 'technician', 'finance', 'inspector', 'manager', 'auditor', 'admin'] as const satisfies readonly Role[];
 export type StaffRole = (typeof staffRoles)[number];
 /** Who calls: a role on property `demo`, the all-properties admin, or a front desk of another property. */
@@ -62,7 +65,11 @@ export interface InjectOptions {
 
 /** One token per role of property `demo`, an admin of all properties, a front desk of `elsewhere`, and a forged one. */
 export const issueTokens = (tokens: TokenStore): Record<Exclude<Caller, 'none'>, string> => {
-  const secrets = Object.fromEntries(staffRoles.map((role) => [role, tokens.create({ role, properties: ['demo'], label: `${role} of demo` }).token]));
+  // The technician's token is the person's the action bodies dispatch to: a technician acts on their own jobs only.
+  const personOf: Partial<Record<StaffRole, string>> = { technician: ASSIGNED_TECHNICIAN };
+  const secrets = Object.fromEntries(
+    staffRoles.map((role) => [role, tokens.create({ role, properties: ['demo'], label: `${role} of demo`, ...(personOf[role] ? { personId: personOf[role] } : {}) }).token]),
+  );
   return {
     ...(secrets as Record<StaffRole, string>),
     adminAll: tokens.create({ role: 'admin', properties: '*', label: 'admin of all' }).token,
@@ -168,7 +175,7 @@ export const actionBodies: Record<'complaint' | 'repair', Record<string, unknown
     reject: { reason: '非物业责任' },
   },
   repair: {
-    dispatch: { technicianId: 'tech-7' },
+    dispatch: { technicianId: ASSIGNED_TECHNICIAN },
     accept: {},
     arrive: {},
     pause: { reason: 'awaiting_parts' },

@@ -100,7 +100,8 @@ t.test('the real server: both lifecycles over HTTP, SIGTERM, restart, everything
   const tokens = openTokenStore(join(dataDir, 'access.db'));
   const frontdesk = tokens.create({ role: 'frontdesk', properties: ['demo'] }).token;
   const dispatcher = tokens.create({ role: 'dispatcher', properties: ['demo'] }).token;
-  const technician = tokens.create({ role: 'technician', properties: ['demo'] }).token;
+  // Issued to tech-9, the technician the repair below is dispatched to: a technician acts only on their own jobs.
+  const technician = tokens.create({ role: 'technician', properties: ['demo'], personId: 'tech-9' }).token;
   const auditor = tokens.create({ role: 'auditor', properties: ['demo'] }).token;
   tokens.close();
 

@@ -13,6 +13,8 @@ export interface CommandContext {
   readonly staff?: StaffLookup;
   /** An administrator's historical import: the people named are who did the work then. */
   readonly imported: boolean;
+  /** Who sends the command. */
+  readonly actor: Actor;
 }
 
 /** A command as the engine receives it, after the API validated its shape. */

@@ -132,6 +132,7 @@ export const decide = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, command:
     now: recordedAt,
     occurredAt,
     imported: context.imported === true,
+    actor: command.actor,
     ...(context.staff ? { staff: context.staff } : {}),
   });
   const draft = withNumber(spec.toEvent(payload, facts), spec.creates ? command.number : undefined);

@@ -110,3 +110,14 @@ export class CommandIdReusedError extends EngineError {
     );
   }
 }
+
+export const NOT_ASSIGNED = 'NOT_ASSIGNED' as const;
+/** A technician acting on a repair dispatched to someone else (a dispatcher may act on their behalf, as themselves). */
+export class NotAssignedError extends EngineError {
+  readonly code = NOT_ASSIGNED;
+  constructor(action: string, assignee: string, actor: string) {
+    super(`this repair is dispatched to ${assignee}, not to ${actor}: a technician may ${action} only their own jobs; a dispatcher may act for them`, {
+      assignee,
+    });
+  }
+}

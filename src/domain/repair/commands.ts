@@ -5,7 +5,7 @@ import { followUpBeforeClosing } from '../case/follow-up.js';
 import { complexitySchema, repairEventSchemas, repairReport } from './events.js';
 import { optionalNote, text } from '../events/shared.js';
 import type { RepairFacts } from './facts.js';
-import { checkTechnician } from './technician.js';
+import { checkAssignee, checkTechnician } from './technician.js';
 
 const s = repairEventSchemas;
 const empty = z.strictObject({});
@@ -47,6 +47,7 @@ export const repairCommands: readonly AnyCommandSpec<RepairFacts>[] = [
     payload: empty,
     emits: ['RepairAccepted'],
     toEvent: () => ({ type: 'RepairAccepted', data: {} }),
+    validate: (_data, _ruleset, facts, context) => checkAssignee('accept', facts.technicianId, context),
   }),
   command({
     name: 'arrive',
@@ -55,6 +56,7 @@ export const repairCommands: readonly AnyCommandSpec<RepairFacts>[] = [
     payload: empty,
     emits: ['RepairArrived'],
     toEvent: () => ({ type: 'RepairArrived', data: {} }),
+    validate: (_data, _ruleset, facts, context) => checkAssignee('arrive', facts.technicianId, context),
   }),
   command({
     name: 'pause',
@@ -63,6 +65,7 @@ export const repairCommands: readonly AnyCommandSpec<RepairFacts>[] = [
     payload: s.RepairPaused,
     emits: ['RepairPaused'],
     toEvent: (data) => ({ type: 'RepairPaused', data }),
+    validate: (_data, _ruleset, facts, context) => checkAssignee('pause', facts.technicianId, context),
   }),
   command({
     name: 'resume',
@@ -71,6 +74,7 @@ export const repairCommands: readonly AnyCommandSpec<RepairFacts>[] = [
     payload: empty,
     emits: ['RepairResumed'],
     toEvent: () => ({ type: 'RepairResumed', data: {} }),
+    validate: (_data, _ruleset, facts, context) => checkAssignee('resume', facts.technicianId, context),
   }),
   command({
     name: 'complete',
@@ -79,6 +83,7 @@ export const repairCommands: readonly AnyCommandSpec<RepairFacts>[] = [
     payload: s.RepairCompleted,
     emits: ['RepairCompleted'],
     toEvent: (data) => ({ type: 'RepairCompleted', data }),
+    validate: (_data, _ruleset, facts, context) => checkAssignee('complete', facts.technicianId, context),
   }),
   command({
     name: 'verify',

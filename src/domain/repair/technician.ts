@@ -1,5 +1,5 @@
 import type { CommandContext } from '../case/command.js';
-import { InvalidCommandError } from '../case/errors.js';
+import { InvalidCommandError, NotAssignedError } from '../case/errors.js';
 import { dispatchableTechnicians, worksFor, type StaffLookup } from '../staff/person.js';
 
 /** Why the person may not take a repair of the property, or undefined when they may. */
@@ -25,4 +25,14 @@ export const checkTechnician = (technicianId: string, propertyId: string, contex
   if (refusal === undefined) return;
   const allowed = dispatchableTechnicians(staff, propertyId);
   throw new InvalidCommandError('technicianId', `${refusal}; the technicians of property ${propertyId}: ${allowed.join(', ') || 'none'}`, allowed);
+};
+
+/**
+ * A technician works only on the repairs dispatched to them; a dispatcher or an administrator may
+ * act for them, and the event then names who did. Before a dispatch there is no one's job to
+ * guard: the lifecycle refuses the action itself. An import records the work as it was done.
+ */
+export const checkAssignee = (action: string, technicianId: string | null, context: CommandContext): void => {
+  if (context.imported || context.actor.role !== 'technician' || technicianId === null) return;
+  if (technicianId !== context.actor.id) throw new NotAssignedError(action, technicianId, context.actor.id);
 };
