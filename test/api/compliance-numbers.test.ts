@@ -50,7 +50,9 @@ t.test('the compliance report tells each failing record its type and number, for
   await h.caughtUp();
   const report = await h.inject('GET', '/v1/compliance?propertyId=demo&period=2026-03', { as: 'manager' });
   t.equal(report.statusCode, 200);
-  const handling = report.json<{ kpis: Array<{ id: string; failingCaseIds: string[]; failingCases: unknown[] }> }>().kpis.find((k) => k.id === 'complaint.timely_handling')!;
+  const handling = report
+    .json<{ kpis: Array<{ id: string; failingCaseIds: string[]; failingCases: unknown[] }> }>()
+    .kpis.find((k) => k.id === 'complaint.timely_handling')!;
   t.same(handling.failingCaseIds, [id]);
   t.same(handling.failingCases, [{ caseType: 'complaint', caseId: id, number }]);
 });
