@@ -109,7 +109,7 @@ export const Agreement = ({ propertyId, property, today, timeZone, version }) =>
           ? null
           : html`<p class="loading">${t('loading')}</p>`
         : html`
-      <div class="scroll"><table id="kpis" class="kpis">
+      <div class="scroll" tabindex="0" role="region" aria-labelledby="agreement-title"><table id="kpis" class="kpis cards">
         <thead><tr>
           <th scope="col">${t('agreement.kpi')}</th><th scope="col" class="num">${t('agreement.target')}</th><th scope="col" class="num">${t('agreement.value')}</th>
           <th scope="col" class="num">${t('agreement.ratio')}</th><th scope="col" class="num">${t('agreement.pending')}</th>
@@ -118,12 +118,12 @@ export const Agreement = ({ propertyId, property, today, timeZone, version }) =>
         <tbody>${report.kpis.map(
           (kpi) => html`<tr class=${kpi.met === false ? 'kpi-failing' : ''} data-kpi=${kpi.id}>
           <th scope="row">${i18n.name('kpi', kpi.id)}</th>
-          <td class="num target">${targetText(kpi, t)}</td>
-          <td class="num"><strong>${percent(kpi.value)}</strong></td>
-          <td class="num ratio">${amounts(kpi, i18n)}</td>
-          <td class="num">${kpi.pending}</td>
-          <td><${MetBadge} met=${kpi.met} /></td>
-          <td><${FailingCases} kpi=${kpi} /></td>
+          <td class="num target" data-label=${t('agreement.target')}>${targetText(kpi, t)}</td>
+          <td class="num" data-label=${t('agreement.value')}><strong>${percent(kpi.value)}</strong></td>
+          <td class="num ratio" data-label=${t('agreement.ratio')}>${amounts(kpi, i18n)}</td>
+          <td class="num" data-label=${t('agreement.pending')}>${kpi.pending}</td>
+          <td data-label=${t('agreement.result')}><${MetBadge} met=${kpi.met} /></td>
+          <td class="card-wide" data-label=${t('agreement.failing')}><${FailingCases} kpi=${kpi} /></td>
         </tr>`,
         )}</tbody>
       </table></div>

@@ -69,16 +69,17 @@ const StateTable = ({ caseType, open }) => {
 
 const AlertRow = ({ alert, timeZone }) => {
   const i18n = useI18n();
+  const { t } = i18n;
   return html`<tr class=${`alert alert-${alert.status}`} data-case=${alert.caseId}>
-    <td><${CaseLink} caseType=${alert.caseType} caseId=${alert.caseId} number=${alert.number ?? undefined} /></td>
-    <td><time datetime=${alert.deadline}>${formatDeadline(alert.deadline, i18n, timeZone)}</time></td>
-    <td class="num"><${Countdown} deadline=${alert.deadline} /></td>
+    <td class="card-title"><${CaseLink} caseType=${alert.caseType} caseId=${alert.caseId} number=${alert.number ?? undefined} /></td>
+    <td data-label=${t('deadline')}><time datetime=${alert.deadline}>${formatDeadline(alert.deadline, i18n, timeZone)}</time></td>
+    <td class="num" data-label=${t('remaining')}><${Countdown} deadline=${alert.deadline} /></td>
     <td><${StatusBadge} status=${alert.status} /></td>
-    <td>${i18n.name('clock', alert.clock)}</td>
-    <td>${i18n.name('state', alert.state)}</td>
-    <td>${alert.place ?? alert.building ?? '—'}</td>
-    <td>${i18n.category(alert.caseType, alert.category)}</td>
-    <td>${alert.department ? i18n.department(alert.department) : (alert.technicianId ?? '—')}</td>
+    <td data-label=${t('clock')}>${i18n.name('clock', alert.clock)}</td>
+    <td data-label=${t('state')}>${i18n.name('state', alert.state)}</td>
+    <td data-label=${t('place')}>${alert.place ?? alert.building ?? '—'}</td>
+    <td data-label=${t('category')}>${i18n.category(alert.caseType, alert.category)}</td>
+    <td data-label=${t('assignee')}>${alert.department ? i18n.department(alert.department) : (alert.technicianId ?? '—')}</td>
   </tr>`;
 };
 
@@ -103,7 +104,7 @@ const AlertTable = ({ id, title, list, timeZone, limit, onLimit }) => {
     ${
       list.total === 0
         ? html`<p class="empty">${t('none')}</p>`
-        : html`<div class="scroll"><table id=${id} class="alerts">
+        : html`<div class="scroll" tabindex="0" role="region" aria-labelledby=${`${id}-title`}><table id=${id} class="alerts cards">
       <thead><tr>
         <th scope="col">${t('case')}</th><th scope="col">${t('deadline')}</th><th scope="col" class="num">${t('remaining')}</th>
         <th scope="col">${t('status')}</th><th scope="col">${t('clock')}</th><th scope="col">${t('state')}</th>

@@ -97,7 +97,7 @@ const Clocks = ({ clocks, timeZone }) => {
   const { t } = i18n;
   return html`<section class="panel" aria-labelledby="clocks-title">
     <h2 id="clocks-title">${t('case.clocks')}</h2>
-    <div class="scroll"><table id="case-clocks" class="clocks">
+    <div class="scroll" tabindex="0" role="region" aria-labelledby="clocks-title"><table id="case-clocks" class="clocks cards">
       <thead><tr>
         <th scope="col">${t('clock')}</th><th scope="col">${t('status')}</th><th scope="col">${t('case.started')}</th>
         <th scope="col">${t('deadline')}</th><th scope="col">${t('case.stopped')}</th><th scope="col" class="num">${t('remaining')}</th>
@@ -109,11 +109,11 @@ const Clocks = ({ clocks, timeZone }) => {
         return html`<tr data-clock=${clock.clock}>
           <th scope="row">${i18n.name('clock', clock.clock)}</th>
           <td><${StatusBadge} status=${clock.status} /></td>
-          <td>${formatInstant(clock.startedAt, i18n, timeZone)}</td>
-          <td>${formatDeadline(clock.deadline, i18n, timeZone)}</td>
-          <td>${formatInstant(clock.stoppedAt, i18n, timeZone)}</td>
-          <td class="num">${running ? html`<${Countdown} deadline=${clock.deadline} />` : '—'}</td>
-          <td><details><summary>${durationText(clock.duration, i18n)}</summary><ol class="explanation">${lines.map((line) => html`<li>${line}</li>`)}</ol></details></td>
+          <td data-label=${t('case.started')}>${formatInstant(clock.startedAt, i18n, timeZone)}</td>
+          <td data-label=${t('deadline')}>${formatDeadline(clock.deadline, i18n, timeZone)}</td>
+          <td data-label=${t('case.stopped')}>${formatInstant(clock.stoppedAt, i18n, timeZone)}</td>
+          <td class="num" data-label=${t('remaining')}>${running ? html`<${Countdown} deadline=${clock.deadline} />` : '—'}</td>
+          <td class="card-wide"><details><summary>${durationText(clock.duration, i18n)}</summary><ol class="explanation">${lines.map((line) => html`<li>${line}</li>`)}</ol></details></td>
         </tr>`;
       })}</tbody>
     </table></div>
@@ -140,7 +140,7 @@ const Timeline = ({ caseType, entries, timeZone }) => {
   const withState = entries.some((e) => e.stateAfter);
   return html`<section class="panel" aria-labelledby="timeline-title">
     <h2 id="timeline-title">${t('case.timeline')} <span class="count">${entries.length}</span></h2>
-    <div class="scroll"><table id="timeline" class="timeline">
+    <div class="scroll" tabindex="0" role="region" aria-labelledby="timeline-title"><table id="timeline" class="timeline cards">
       <thead><tr>
         <th scope="col">#</th><th scope="col">${t('case.event')}</th><th scope="col">${t('case.who')}</th>
         <th scope="col">${t('case.recorded')}</th><th scope="col">${t('case.claimed')}</th>
@@ -152,12 +152,12 @@ const Timeline = ({ caseType, entries, timeZone }) => {
           <td class="num">${e.revision}</td>
           <th scope="row">${i18n.name('event', e.type)}</th>
           <td>${e.actor.id} <span class="muted">(${i18n.name('role', e.actor.role)})</span></td>
-          <td><time datetime=${e.recordedAt}>${formatInstant(e.recordedAt, i18n, timeZone, true)}</time></td>
-          <td><time datetime=${e.occurredAt}>${formatInstant(e.occurredAt, i18n, timeZone, true)}</time>
+          <td data-label=${t('case.recorded')}><time datetime=${e.recordedAt}>${formatInstant(e.recordedAt, i18n, timeZone, true)}</time></td>
+          <td data-label=${t('case.claimed')}><time datetime=${e.occurredAt}>${formatInstant(e.occurredAt, i18n, timeZone, true)}</time>
             ${gap !== 0 ? html` <span class="badge badge-at_risk">${t('case.backdated', { minutes: gap })}</span>` : null}
             ${e.imported ? html` <span class="badge badge-ended">${t('case.imported')}</span>` : null}</td>
-          ${withState ? html`<td>${i18n.name('state', e.stateAfter)}</td>` : null}
-          <td><${DataList} caseType=${caseType} eventType=${e.type} data=${e.data} timeZone=${timeZone} /></td>
+          ${withState ? html`<td data-label=${t('case.stateAfter')}>${i18n.name('state', e.stateAfter)}</td>` : null}
+          <td class="card-wide"><${DataList} caseType=${caseType} eventType=${e.type} data=${e.data} timeZone=${timeZone} /></td>
         </tr>`;
       })}</tbody>
     </table></div>

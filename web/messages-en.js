@@ -8,7 +8,7 @@ export const en = {
   'nav.case': 'Case',
   'nav.label': 'Views',
   language: '中文',
-  'language.label': 'Switch to Chinese',
+  'language.label': '中文 (switch to Chinese)',
   signOut: 'Sign out',
   'signIn.title': 'Sign in',
   'signIn.intro': 'Enter your access token (manager, dispatcher, auditor or admin). It is kept in this tab only.',

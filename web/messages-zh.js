@@ -8,7 +8,7 @@ export const zh = {
   'nav.case': '工单',
   'nav.label': '视图',
   language: 'English',
-  'language.label': '切换到英文界面',
+  'language.label': 'English（切换到英文界面）',
   signOut: '退出',
   'signIn.title': '登录',
   'signIn.intro': '请输入访问令牌（客服部经理、客服主管、质检或管理员）。令牌只保存在本标签页中。',

@@ -1,13 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { axeViolations, formatViolations } from './axe.js';
 import { CHROMIUM, hasChromium, launchChromium, runServer } from './browser-harness.js';
-import { ADMIN_TOKEN, owner, START, WAIT } from './dashboard-fixture.js';
+import { ADMIN_TOKEN, ARTIFACTS, owner, START, WAIT } from './dashboard-fixture.js';
 
 declare const document: { documentElement: { scrollWidth: number }; querySelector(s: string): { textContent: string | null } | null };
-declare const localStorage: { setItem(key: string, value: string): void };
 
 t.test(
   'every existing view at 390 × 844, in Chinese and English: no page-wide scrolling, no serious accessibility violation, texts in the language chosen',
@@ -35,38 +34,45 @@ t.test(
     await call('PUT', '/v1/admin/clock', { now: '2026-03-02T04:00:00Z' });
     await receive('2-1-301');
 
+    await mkdir(ARTIFACTS, { recursive: true });
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(`${server.base}/dashboard`);
     await page.locator('#token').fill(ADMIN_TOKEN);
     await page.locator('#signin button[type=submit]').click();
-    await page.waitForSelector('#board', WAIT);
+    await page.waitForSelector('#open-complaints', WAIT);
     // biome-ignore lint/performance/useDomNodeTextContent: the text as rendered is what a person reads.
     const text = (selector: string) => page.locator(selector).first().innerText();
 
     const views: Array<[string, string]> = [
-      ['board', '#board'],
-      ['today', 'main'],
+      ['board', '#missed tbody tr'],
+      ['today', '#intake-complaints'],
       ['agreement', '#kpis'],
       [`case/complaint/${late}`, '#timeline tbody tr[data-event="ComplaintEscalated"]'],
       [`case/complaint/${closed}`, '#timeline tbody tr[data-event="ComplaintClosed"]'],
     ];
     for (const lang of ['zh', 'en']) {
-      await page.evaluate((l) => localStorage.setItem('dashboard.lang', l), lang);
+      if (lang === 'en') {
+        await page.locator('#lang-switch').click();
+        await page.waitForFunction(() => document.querySelector('#lang-switch')?.textContent === '中文', undefined, WAIT);
+      }
       for (const [hash, ready] of views) {
         await page.goto(`${server.base}/dashboard#/${hash}`);
         await page.waitForSelector(ready, WAIT);
         await page.waitForTimeout(300);
         const width = await page.evaluate(() => document.documentElement.scrollWidth);
         t.ok(width <= 390, `${lang} ${hash}: the page is ${width} px wide`);
+        const name = hash.startsWith('case/') ? `case-${views.findIndex(([h]) => h === hash)}` : hash;
+        await page.screenshot({ path: join(ARTIFACTS, `phone-${lang}-${name}.png`), fullPage: true });
         const violations = await axeViolations(page);
         t.equal(violations.length, 0, `${lang} ${hash}: ${formatViolations(violations)}`);
       }
     }
 
     // The texts of the defects, in Chinese and in the property's zone.
-    await page.evaluate(() => localStorage.setItem('dashboard.lang', 'zh'));
+    await page.locator('#lang-switch').click();
+    await page.waitForFunction(() => document.querySelector('#lang-switch')?.textContent === 'English', undefined, WAIT);
     await page.goto(`${server.base}/dashboard#/case/complaint/${late}`);
     const escalated = await page
       .waitForSelector('#timeline tbody tr[data-event="ComplaintEscalated"]', WAIT)
@@ -85,6 +91,9 @@ t.test(
     await page.waitForSelector('#kpis', WAIT);
     t.match(await text('#agreement-title'), /^2026年3月目标完成情况/);
     t.match(await text('#agreement-period option:checked'), /^2026年3月$/);
+    // A failing record links straight to its page, named by its work-order number.
+    const callbackLink = page.locator(`tr[data-kpi="callback.rate"] a[href="#/case/complaint/${closed}"]`);
+    t.match(await callbackLink.innerText(WAIT), /TS-\d{8}-\d{4}/);
     const download = page.waitForEvent('download');
     await page.locator('#agreement-csv').click();
     t.equal((await download).suggestedFilename(), 'compliance-demo-2026-03.csv');
