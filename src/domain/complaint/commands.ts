@@ -8,8 +8,11 @@ import type { ComplaintFacts } from './facts.js';
 
 const s = complaintEventSchemas;
 const reason = z.strictObject({ reason: text(2000) });
-/** An escalation's reason, and the missed deadline when the deadline watcher escalates. */
-const escalation = z.strictObject({ reason: text(2000), missed: deadlineMissedSchema.optional() });
+/**
+ * An escalation's reason, and the missed deadline when the deadline watcher escalates: `missed` is
+ * the engine's (marked `system`, so a form for people leaves it out).
+ */
+const escalation = z.strictObject({ reason: text(2000), missed: deadlineMissedSchema.optional().meta({ system: true }) });
 
 /** The complaint commands, named as the API's actions. */
 export const complaintCommands: readonly AnyCommandSpec<ComplaintFacts>[] = [
