@@ -24,6 +24,8 @@ export const fieldLabels: Readonly<Record<string, Label>> = {
   reason: { zh: '原因', en: 'Reason' },
   note: { zh: '备注', en: 'Note' },
   satisfaction: { zh: '满意度', en: 'Satisfaction' },
+  number: { zh: '工单号', en: 'Work-order number' },
+  withoutCallback: { zh: '未经回访关闭', en: 'Closed without callback' },
   accepted: { zh: '验收通过', en: 'Accepted' },
   answer: { zh: '答复', en: 'Answer' },
   title: { zh: '活动名称', en: 'Title' },
