@@ -32,7 +32,10 @@ t.test("the page's session: the caller's properties with their agreements, and t
   for (const role of ['frontdesk', 'dispatcher', 'technician', 'finance', 'inspector', 'auditor', 'admin'] as const) {
     const own = await session(role);
     t.same([own.role, own.properties.map((p: { id: string }) => p.id)], [role, ['demo']], `${role} signs in, to its own property`);
-    t.ok(own.records.some((r: { type: string }) => r.type === 'repair'), `${role} learns the record types`);
+    t.ok(
+      own.records.some((r: { type: string }) => r.type === 'repair'),
+      `${role} learns the record types`,
+    );
   }
   t.equal((await h.inject('GET', '/dashboard/session', { as: 'none' })).statusCode, 401, 'without a token: 401');
   t.equal((await h.inject('GET', '/dashboard/session', { as: 'bad' })).statusCode, 401, 'a forged token: 401');
