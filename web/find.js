@@ -38,6 +38,8 @@ export const Find = ({ propertyId, properties, onProperty, timeZone }) => {
       setError(e);
     }
   };
+  // The box takes the focus when the view opens (autofocus acts once per page, not per view).
+  useEffect(() => input.current?.focus(), []);
   // As it is typed, a moment after the last key.
   useEffect(() => {
     sessionStorage.setItem(FIND_KEY, text);
@@ -77,7 +79,7 @@ export const Find = ({ propertyId, properties, onProperty, timeZone }) => {
           : null
       }
       <label for="find-box">${t('nav.find')}</label>
-      <input id="find-box" ref=${input} type="search" value=${text} autofocus autocomplete="off" placeholder=${t('find.placeholder')}
+      <input id="find-box" ref=${input} type="search" value=${text} autocomplete="off" placeholder=${t('find.placeholder')}
         aria-describedby="find-hint" onInput=${(e) => setText(e.currentTarget.value)} />
       <p id="find-hint" class="muted">${t('find.hint')}</p>
     </form>

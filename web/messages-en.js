@@ -147,6 +147,7 @@ export const en = {
   'register.offline': 'The connection was lost and nothing was submitted; what you typed is kept. Check the network and try again.',
   'register.refusedAtFields': 'Some fields were refused: correct them as noted under each and submit again.',
   'register.done': 'Registered: work order {number}',
+  'register.fieldRefused': 'Refused',
   'register.dismiss': 'Dismiss',
   'register.earlier': 'Earlier records of this phone ({count})',
   'register.noEarlier': 'No earlier records of this phone.',

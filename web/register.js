@@ -113,12 +113,12 @@ const Earlier = ({ items, timeZone }) => {
   </section>`;
 };
 
-const Field = ({ form, field, value, error, onInput, autofocus }) => {
+const Field = ({ form, field, value, error, onInput }) => {
   const i18n = useI18n();
   const id = inputId(form, field.name);
   const label = field.name === 'amountFen' ? i18n.t('register.amountYuan') : i18n.name('field', field.name);
   const described = error ? `${id}-error` : undefined;
-  const common = { id, name: field.name, required: field.required, 'aria-invalid': error ? 'true' : undefined, 'aria-describedby': described, autofocus };
+  const common = { id, name: field.name, required: field.required, 'aria-invalid': error ? 'true' : undefined, 'aria-describedby': described };
   let control;
   if (field.kind === 'choice') {
     const choiceName = (c) => (c.label ? c.label[i18n.lang] : i18n.name(field.name === 'method' ? 'paymentMethod' : field.name, c.id));
@@ -145,7 +145,7 @@ const Field = ({ form, field, value, error, onInput, autofocus }) => {
   return html`<div class=${`field${error ? ' invalid' : ''}`}>
     <label for=${id}>${label}</label>
     ${control}
-    ${error ? html`<p class="field-error" id=${described}>${error}</p>` : null}
+    ${error ? html`<p class="field-error" id=${described}>${i18n.t('register.fieldRefused')} <span lang="en">(${error})</span></p>` : null}
   </div>`;
 };
 
@@ -166,6 +166,10 @@ const DeskForm = ({ session, form, action, propertyId, timeZone, onRegistered })
   const phoneField = fields.find((f) => f.name.endsWith('.phone'));
   const earlier = useEarlier(chosenProperty, phoneField ? values[phoneField.name] : undefined);
   useEffect(() => saveDraft(form.id, draft), [form.id, draft]);
+  // The first field takes the focus when a form opens (autofocus acts once per page, not per view).
+  useEffect(() => {
+    if (fields[0]) document.getElementById(inputId(form.id, fields[0].name))?.focus();
+  }, [form.id]);
 
   const set = (name) => (value) => {
     setDraft((d) => ({ ...d, values: { ...d.values, [name]: value } }));
@@ -201,8 +205,8 @@ const DeskForm = ({ session, form, action, propertyId, timeZone, onRegistered })
   return html`<form class="desk-form" id=${`form-${form.id}`} onSubmit=${submit} novalidate aria-labelledby=${`tab-${form.id}`}>
     <div class="fields">
       ${fields.map(
-        (field, i) =>
-          html`<${Field} key=${field.name} form=${form.id} field=${field} value=${values[field.name]} error=${errors[field.name]} onInput=${set(field.name)} autofocus=${i === 0} />`,
+        (field) =>
+          html`<${Field} key=${field.name} form=${form.id} field=${field} value=${values[field.name]} error=${errors[field.name]} onInput=${set(field.name)} />`,
       )}
     </div>
     ${phoneField ? html`<${Earlier} items=${earlier} timeZone=${timeZone} />` : null}
