@@ -149,7 +149,8 @@ const Field = ({ form, field, value, error, onInput }) => {
   </div>`;
 };
 
-const newKey = () => crypto.randomUUID();
+/** A fresh Idempotency-Key. randomUUID exists only in secure contexts; a desk on plain http inside the LAN has getRandomValues. */
+const newKey = () => crypto.randomUUID?.() ?? Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 
 /** One desk form: the draft kept in sessionStorage until it is registered, one Idempotency-Key per filled form. */
 const DeskForm = ({ session, form, action, propertyId, timeZone, onRegistered }) => {
