@@ -219,7 +219,7 @@ const Shell = ({ session, lang, onLang, onSignOut }) => {
     ${withFilters ? html`<${FilterBar} session=${session} propertyId=${propertyId} onProperty=${chooseProperty} filters=${filters} onFilters=${changeFilters} dashboard=${live.streamed} />` : null}
     ${
       registered
-        ? html`<p class="registered" role="status" id="registered">${t('register.done', { number: registered.number ?? registered.id })}
+        ? html`<p class="registered" role="status" id="registered">${registered.number ? t('register.done', { number: registered.number }) : t('register.recorded')}
         <button type="button" class="link" onClick=${() => setRegistered(null)}>${t('register.dismiss')}</button></p>`
         : null
     }

@@ -148,6 +148,7 @@ export const en = {
   'register.refusedAtFields': 'Some fields were refused: correct them as noted under each and submit again.',
   'register.done': 'Registered: work order {number}',
   'register.fieldRefused': 'Refused',
+  'register.recorded': 'Registered',
   'register.dismiss': 'Dismiss',
   'register.earlier': 'Earlier records of this phone ({count})',
   'register.noEarlier': 'No earlier records of this phone.',

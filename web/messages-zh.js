@@ -148,6 +148,7 @@ export const zh = {
   'register.refusedAtFields': '有字段未通过校验，请按字段下的提示修改后再提交。',
   'register.done': '已登记，工单号 {number}',
   'register.fieldRefused': '未通过校验',
+  'register.recorded': '已登记',
   'register.dismiss': '知道了',
   'register.earlier': '此电话的历史记录（{count} 条）',
   'register.noEarlier': '此电话没有历史记录。',

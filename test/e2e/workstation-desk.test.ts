@@ -41,8 +41,15 @@ t.test(
     });
 
     const errors: string[] = [];
+    /** Every request a page made to the dashboard stream, from its first load. */
+    const streamAsked = new Map<unknown, string[]>();
     const signIn = async (secret: string) => {
       const page = await browser.newPage();
+      const asked: string[] = [];
+      streamAsked.set(page, asked);
+      page.on('request', (request) => {
+        if (request.url().includes('/v1/dashboard/stream')) asked.push(request.url());
+      });
       page.on('pageerror', (error) => errors.push(error.message));
       page.on('console', (message) => {
         // The browser logs each refused or failed request itself; the test provokes one of each on purpose.
@@ -58,10 +65,6 @@ t.test(
 
     // The front desk lands on registration; it does not read the dashboard stream, and the page never asks for it.
     const desk = await signIn(staff.frontdesk);
-    const streamAsked: string[] = [];
-    desk.on('request', (request) => {
-      if (request.url().includes('/v1/dashboard/stream')) streamAsked.push(request.url());
-    });
     await desk.waitForFunction(() => location.hash.startsWith('#/register'), undefined, WAIT);
     t.ok(await desk.getByRole('link', { name: '登记投诉' }).isVisible(), 'the complaint form is one link away');
     t.ok(await desk.getByRole('link', { name: '查找' }).isVisible(), 'and find');
@@ -137,7 +140,7 @@ t.test(
     await desk.getByRole('link', { name: '登记', exact: true }).click();
     await desk.getByLabel('描述').waitFor(WAIT);
     t.ok((await desk.evaluate(() => document.documentElement.scrollWidth)) <= 390, 'registration fits 390 px');
-    t.same(streamAsked, [], 'the front desk never asks for the dashboard stream');
+    t.same(streamAsked.get(desk), [], 'the front desk never asks for the dashboard stream');
 
     // The field and the dispatch roles land on their own views; finance on the payment form.
     const technician = await signIn(staff.technician);
@@ -146,9 +149,22 @@ t.test(
     const dispatcher = await signIn(staff.dispatcher);
     await dispatcher.waitForFunction(() => location.hash === '#/queues', undefined, WAIT);
     t.equal(await hashOf(dispatcher), '#/queues', 'a dispatcher lands on the queues');
+    await dispatcher.waitForSelector('#connection', WAIT);
+    t.ok(streamAsked.get(dispatcher)!.length > 0, 'a dispatcher reads the dashboard stream');
+    t.same(streamAsked.get(technician), [], 'a technician does not');
     const finance = await signIn(staff.finance);
     await finance.waitForFunction(() => location.hash === '#/register/payment', undefined, WAIT);
     t.ok(await finance.getByLabel('账期').isVisible(), 'finance lands on the payment form');
+    // A payment on a billed month, through the form: the ledger is named by unit and month, the amount in yuan.
+    await server.call('POST', '/v1/fees', ADMIN_TOKEN, { propertyId: 'demo', unit: '2-1-501', period: '2026-03', amountFen: 100_000, dueDate: '2026-03-31' });
+    await finance.getByLabel('房号').fill('2-1-501');
+    await finance.getByLabel('账期').fill('2026-03');
+    await finance.getByLabel('金额').fill('250.50');
+    await finance.getByLabel('付款方式').selectOption({ label: '现金' });
+    await finance.getByRole('button', { name: '提交' }).click();
+    await finance.waitForFunction(() => location.hash.startsWith('#/case/fee/'), undefined, WAIT);
+    const ledger = await server.call<{ facts?: unknown }>('GET', '/v1/fees/ledger?propertyId=demo&unit=2-1-501&period=2026-03', ADMIN_TOKEN);
+    t.match(JSON.stringify(ledger), /25050/, 'the payment is recorded in fen');
 
     t.same(errors, [], 'no errors in the console');
   },
