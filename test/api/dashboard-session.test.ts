@@ -28,7 +28,15 @@ t.test("the page's session: the caller's properties with their agreements, and t
   t.match(all.categories.visit, [{ id: 'inquiry', zh: '咨询', en: 'Inquiry' }], 'visit categories are named in both languages');
   const manager = await session('manager');
   t.same([manager.role, manager.properties.map((p: { id: string }) => p.id)], ['manager', ['demo']], 'a token of demo sees demo only');
-  for (const role of ['frontdesk', 'technician', 'finance', 'inspector'] as const) {
-    t.equal((await h.inject('GET', '/dashboard/session', { as: role })).statusCode, 403, `${role} may not use the dashboard`);
+  // Every staff role signs in: the page shows each the views its role may read.
+  for (const role of ['frontdesk', 'dispatcher', 'technician', 'finance', 'inspector', 'auditor', 'admin'] as const) {
+    const own = await session(role);
+    t.same([own.role, own.properties.map((p: { id: string }) => p.id)], [role, ['demo']], `${role} signs in, to its own property`);
+    t.ok(
+      own.records.some((r: { type: string }) => r.type === 'repair'),
+      `${role} learns the record types`,
+    );
   }
+  t.equal((await h.inject('GET', '/dashboard/session', { as: 'none' })).statusCode, 401, 'without a token: 401');
+  t.equal((await h.inject('GET', '/dashboard/session', { as: 'bad' })).statusCode, 401, 'a forged token: 401');
 });

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RulesetRegistry } from '../../ruleset/registry.js';
+import { roles } from '../../domain/events/envelope.js';
 
 /**
  * The live dashboard web page (docs/dashboard.md): web/*.js|css and the ESM builds of preact,
@@ -107,7 +108,8 @@ const send = (request: FastifyRequest, reply: FastifyReply, file: Asset) => {
   return reply.type(file.type).send(file.body);
 };
 
-const dashboardRoles = ['manager', 'dispatcher', 'auditor', 'admin'] as const;
+/** Every staff role signs in to the page; each sees the views its role may read (web/roles.js). */
+const dashboardRoles = roles.filter((role) => role !== 'system');
 
 export const dashboardPageRoutes = (deps: { rulesets: RulesetRegistry }) => async (app: FastifyInstance) => {
   const { page, csp, assets } = loadAssets();
