@@ -8,6 +8,9 @@ import { CaseView } from './case.js';
 import { html } from './html.js';
 import { I18n, storedLang, storeLang, translator, useI18n } from './i18n.js';
 import { formatInstant, syncServerTime, useServerNow } from './time.js';
+import { Jobs } from './jobs.js';
+import { PrintOrder } from './print.js';
+import { Queues } from './queues.js';
 import { Today } from './today.js';
 
 performance.mark('dashboard:script-start');
@@ -18,8 +21,9 @@ const LIST_LIMIT = 100;
 
 const parseHash = () => {
   const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
-  const view = ['board', 'today', 'agreement', 'case'].includes(parts[0]) ? parts[0] : 'board';
-  return view === 'case' ? { view, caseType: parts[1] ?? null, caseId: parts[2] ?? null } : { view };
+  const view = ['board', 'today', 'agreement', 'case', 'queues', 'jobs', 'print'].includes(parts[0]) ? parts[0] : 'board';
+  if (view === 'queues') return { view, queue: parts[1] ?? null };
+  return view === 'case' || view === 'print' ? { view, caseType: parts[1] ?? null, caseId: parts[2] ?? null } : { view };
 };
 
 const useRoute = () => {
@@ -174,6 +178,11 @@ const Shell = ({ session, lang, onLang, onSignOut }) => {
     view = html`<${Agreement} propertyId=${propertyId} property=${property} today=${live.streamed?.today} timeZone=${timeZone} version=${live.version} />`;
   else if (route.view === 'case')
     view = html`<${CaseView} key=${`${route.caseType}/${route.caseId}`} caseType=${route.caseType ?? 'complaint'} caseId=${route.caseId} role=${session.role} timeZone=${timeZone} version=${live.version} />`;
+  else if (route.view === 'queues')
+    view = html`<${Queues} queue=${route.queue} propertyId=${propertyId} counts=${live.streamed?.queues} timeZone=${timeZone} version=${live.version} />`;
+  else if (route.view === 'jobs') view = html`<${Jobs} session=${session} propertyId=${propertyId} timeZone=${timeZone} version=${live.version} />`;
+  else if (route.view === 'print')
+    view = html`<${PrintOrder} key=${`${route.caseType}/${route.caseId}`} caseType=${route.caseType ?? 'repair'} caseId=${route.caseId} timeZone=${timeZone} />`;
   else view = html`<${Board} dashboard=${live.dashboard} limit=${limit} onLimit=${setLimit} />`;
   const withFilters = route.view === 'board' || route.view === 'today';
 

@@ -28,6 +28,7 @@ import { dashboardPageRoutes } from './routes/dashboard-page.js';
 import { appMetrics } from './metrics.js';
 import { openStaffDirectory, type StaffDirectory } from '../app/staff-directory.js';
 import { staffRoutes } from './routes/staff-routes.js';
+import { staffReadRoutes } from './routes/staff-read-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 
 export interface AppDeps {
@@ -133,6 +134,7 @@ export const buildApp = async (deps: AppDeps) => {
   await app.register(caseListRoutes({ rulesets: deps.rulesets, clock: deps.clock, readModels: deps.readModels, phoneKey: deps.phoneDigestKey }));
   await app.register(queueRoutes({ rulesets: deps.rulesets, clock: deps.clock, readModels: deps.readModels }));
   await app.register(staffRoutes({ staff, tokens: deps.tokens }));
+  await app.register(staffReadRoutes({ staff, readModels: deps.readModels }));
   await app.register(tokenRoutes({ staff, tokens: deps.tokens }));
   await app.register(feeRoutes({ cases, rulesets: deps.rulesets, clock: deps.clock, run, staff }));
   const compliance = complianceService({
@@ -154,7 +156,7 @@ export const buildApp = async (deps: AppDeps) => {
       ...deps.dashboardStream,
     }),
   );
-  await app.register(dashboardPageRoutes({ rulesets: deps.rulesets }));
+  await app.register(dashboardPageRoutes({ rulesets: deps.rulesets, staff }));
   await app.register(metrics.routes);
 
   if (deps.manualClock) {
