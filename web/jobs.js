@@ -36,7 +36,7 @@ const Job = ({ item, view, role, timeZone, onActed }) => {
   return html`<li class="job" data-case=${item.id}>
     <h3><a href=${caseHref('repair', item.id)}>${item.number ?? item.id}</a> <span class="badge">${i18n.name('state', shown.state)}</span></h3>
     <dl class="facts">
-      <div><dt>${t('case.unit')}</dt><dd>${d.unit ?? '—'}</dd></div>
+      <div><dt>${t('case.unit')}</dt><dd>${d.unit ?? d.location ?? '—'}</dd></div>
       <div><dt>${t('category')}</dt><dd>${d.category ? i18n.category('repair', d.category) : '—'}</dd></div>
       <div><dt>${t('deadline')}</dt><dd>${item.nextDeadline ? formatInstant(item.nextDeadline, i18n, timeZone) : '—'}</dd></div>
       <div><dt>${t('jobs.owner')}</dt><dd>${d.owner?.name ?? '—'} ${phone ? html`<a class="tel" href=${`tel:${phone.replace(/[^0-9+]/g, '')}`}>${phone}</a>` : null}</dd></div>
