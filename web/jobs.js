@@ -16,8 +16,10 @@ const byDeadline = (a, b) => (a.nextDeadline ?? '\uffff').localeCompare(b.nextDe
 /** The technician's open repairs, each with its full view (allowed actions, revision, the owner's contact). */
 const loadJobs = async (propertyId, personId, segment) => {
   const list = await getJson(`/v1/cases?${queryString({ propertyId, type: 'repair', technician: personId, limit: 100 })}`);
-  const open = list.items.filter((item) => !DONE.has(item.state)).sort(byDeadline);
-  return Promise.all(open.map(async (item) => ({ item, view: await getJson(`/v1/${segment}/${encodeURIComponent(item.id)}`) })));
+  const candidates = list.items.filter((item) => !DONE.has(item.state)).sort(byDeadline);
+  const loaded = await Promise.all(candidates.map(async (item) => ({ item, view: await getJson(`/v1/${segment}/${encodeURIComponent(item.id)}`) })));
+  // The list is a read model a moment behind; the record itself says whether the work is still open.
+  return loaded.filter(({ view }) => !DONE.has(view.state));
 };
 
 const Job = ({ item, view, role, timeZone, onActed }) => {

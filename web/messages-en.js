@@ -141,7 +141,7 @@ export const en = {
   'queue.referred': 'Referred visits',
   'queue.empty': 'Nothing waits in this queue.',
   'act.submit': 'Submit',
-  'act.cancel': 'Cancel',
+  'act.cancel': 'Back',
   'act.openJobs': '{count} open',
   'act.conflict':
     "Someone acted on this record first: it is now '{state}', last event '{event}'. It was refreshed and what you typed is kept; check it and submit again.",

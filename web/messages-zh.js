@@ -141,7 +141,7 @@ export const zh = {
   'queue.referred': '已转办来访',
   'queue.empty': '此队列暂无工单。',
   'act.submit': '提交',
-  'act.cancel': '取消',
+  'act.cancel': '返回',
   'act.openJobs': '在办 {count} 单',
   'act.conflict': '已有他人先处理了此工单：现在状态为「{state}」，最近事件「{event}」。已刷新，您填写的内容已保留，请确认后再提交。',
   'jobs.owner': '业主',

@@ -1,6 +1,6 @@
 // The dispatchers' work queues: each queue a live list of the records waiting in it, its count
-// beside its name. Counts come with the dashboard stream; a list is read again when its count or
-// the stream's version changes.
+// beside its name. Counts come with the dashboard stream; a list is read again with each of its
+// messages (which carry the counts), at most every two seconds.
 import { getJson, queryString } from './api.js';
 import { html } from './html.js';
 import { useI18n } from './i18n.js';
@@ -40,10 +40,9 @@ export const RecordCard = ({ item, timeZone }) => {
 export const Queues = ({ queue, propertyId, counts, timeZone, version }) => {
   const { t } = useI18n();
   const current = QUEUES.includes(queue) ? queue : 'unassigned';
-  const count = counts?.[current];
   const { data, error } = useLiveResource(
     () => getJson(`/v1/cases?${queryString({ propertyId, queue: current, limit: 100 })}`),
-    `${propertyId}|${current}|${count}`,
+    `${propertyId}|${current}`,
     version,
     2000,
   );

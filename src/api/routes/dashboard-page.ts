@@ -108,7 +108,8 @@ const send = (request: FastifyRequest, reply: FastifyReply, file: Asset) => {
   return reply.type(file.type).send(file.body);
 };
 
-const dashboardRoles = ['manager', 'dispatcher', 'auditor', 'admin'] as const;
+/** Who signs in to the page: the dashboard's readers, and the technicians, whose jobs it shows. */
+const dashboardRoles = ['manager', 'dispatcher', 'technician', 'auditor', 'admin'] as const;
 
 export const dashboardPageRoutes = (deps: { rulesets: RulesetRegistry; staff?: StaffDirectory }) => async (app: FastifyInstance) => {
   const { page, csp, assets } = loadAssets();
