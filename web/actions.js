@@ -59,6 +59,9 @@ const Field = ({ field, value, error, onChange, technicians }) => {
     ${error ? html`<p class="problem field-error" id=${described} role="alert">${error}</p>` : null}</div>`;
 };
 
+/** Someone acted on the record since the page read it: its revision moved, or its state no longer allows the action. */
+const actedFirst = (error) => error.status === 412 || (error.status === 409 && ['REVISION_CONFLICT', 'TRANSITION_NOT_ALLOWED'].includes(error.problem?.code));
+
 /** What changed when someone acted first: the record's state now and its last event. */
 const Changed = ({ conflict }) => {
   const i18n = useI18n();
@@ -107,7 +110,7 @@ export const Actions = ({ type, view, role, refresh, large = false }) => {
       setConflict(null);
       await refresh();
     } catch (error) {
-      if (error.status === 409 || error.status === 412) {
+      if (actedFirst(error)) {
         // Someone acted first: a new attempt is another request, on the record as it is now.
         key.current = null;
         const now = await refresh().catch(() => null);
@@ -115,7 +118,8 @@ export const Actions = ({ type, view, role, refresh, large = false }) => {
       } else {
         const byField = fieldErrorsOf(error.problem);
         setErrors(byField);
-        if (Object.keys(byField).length === 0) setProblem(error.message);
+        // A refusal of no field the form shows is shown under the form.
+        if (!action.fields.some((f) => byField[f.name])) setProblem(error.message);
       }
     } finally {
       setBusy(false);
