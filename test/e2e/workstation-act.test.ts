@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -8,6 +9,16 @@ import { ADMIN_TOKEN, ARTIFACTS, owner, START, WAIT } from './dashboard-fixture.
 
 /** The browser globals the page functions below use (this project's TypeScript has no DOM library). */
 declare const document: { documentElement: { scrollWidth: number }; querySelector(selector: string): { textContent: string | null } | null };
+declare const axe: { run(context: unknown, options: unknown): Promise<{ violations: Array<{ id: string; impact: string | null }> }> };
+
+/** axe-core's serious and critical violations on the page as it is now (injected over the debugging protocol, which the page's CSP does not restrict). */
+const axeSource = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const seriousViolations = async (page: Page) => {
+  await page.evaluate(await axeSource);
+  return page.evaluate(async () =>
+    (await axe.run(document, { resultTypes: ['violations'] })).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id),
+  );
+};
 
 const PHONE = { width: 390, height: 844 };
 
@@ -72,12 +83,14 @@ t.test(
     await desk.page.waitForFunction(() => document.querySelector('#queue-unassigned .count')?.textContent === '2', undefined, WAIT);
     t.match(await desk.page.locator(`#queue-list [data-case="${leak}"]`).textContent(), new RegExp(`${leakNumber}[\\s\\S]*3-2-1201[\\s\\S]*给排水`));
     t.ok((await fitsPhone(desk.page)) <= 390, 'the queues fit 390 px');
+    t.same(await seriousViolations(desk.page), [], 'axe: the queues');
     await desk.page.screenshot({ path: join(ARTIFACTS, 'workstation-queues-390.png'), fullPage: true });
 
     // It opens the record and dispatches it to a technician picked by name, with their open load.
     await desk.page.locator(`#queue-list [data-case="${leak}"] a`).click();
     await stateOf(desk.page, '已报修');
     await desk.page.getByRole('button', { name: '派单', exact: true }).click();
+    t.same(await seriousViolations(desk.page), [], 'axe: a record with its dispatch form open');
     const technician = desk.page.getByLabel('维修人员');
     await desk.page.waitForSelector('select#action-field-technicianId option[value="li.tech"]', { ...WAIT, state: 'attached' });
     t.match(await technician.textContent(), /李师傅 · 在办 0 单/, 'each technician with their open load');
@@ -101,6 +114,7 @@ t.test(
     await job.waitFor(WAIT);
     t.equal(await job.locator('a.tel').getAttribute('href'), `tel:${owner.phone}`, "the owner's phone calls");
     t.ok((await fitsPhone(field.page)) <= 390, 'my jobs fit 390 px');
+    t.same(await seriousViolations(field.page), [], 'axe: my jobs');
     await field.page.screenshot({ path: join(ARTIFACTS, 'workstation-jobs-390.png'), fullPage: true });
     for (const [action, state] of [
       ['接单', '已接单'],
