@@ -8,6 +8,9 @@ import { CaseView } from './case.js';
 import { html } from './html.js';
 import { I18n, storedLang, storeLang, translator, useI18n } from './i18n.js';
 import { formatInstant, syncServerTime, useServerNow } from './time.js';
+import { Jobs } from './jobs.js';
+import { PrintOrder } from './print.js';
+import { Queues } from './queues.js';
 import { Today } from './today.js';
 import { Find } from './find.js';
 import { forgetDesk, Register } from './register.js';
@@ -20,12 +23,13 @@ const PROPERTY_KEY = 'dashboard.property';
 const LIST_LIMIT = 100;
 
 /** The views the shell knows; a hash naming another (or none) opens the role's start view. */
-const knownViews = ['board', 'today', 'agreement', 'case', 'register', 'find', 'queues', 'jobs'];
+const knownViews = ['board', 'today', 'agreement', 'case', 'register', 'find', 'queues', 'jobs', 'print'];
 
 const parseHash = () => {
   const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   const view = knownViews.includes(parts[0]) ? parts[0] : null;
-  if (view === 'case') return { view, caseType: parts[1] ?? null, caseId: parts[2] ?? null };
+  if (view === 'case' || view === 'print') return { view, caseType: parts[1] ?? null, caseId: parts[2] ?? null };
+  if (view === 'queues') return { view, queue: parts[1] ?? null };
   return { view, part: parts[1] ?? null };
 };
 
@@ -187,12 +191,16 @@ const Shell = ({ session, lang, onLang, onSignOut }) => {
     }} />`;
   else if (route.view === 'find')
     view = html`<${Find} propertyId=${propertyId} properties=${session.properties} onProperty=${chooseProperty} timeZone=${timeZone} />`;
-  else if (route.view === 'queues' || route.view === 'jobs') view = html`<h2>${t(`nav.${route.view}`)}</h2>`;
   else if (route.view === 'today') view = html`<${Today} dashboard=${live.dashboard} />`;
   else if (route.view === 'agreement')
     view = html`<${Agreement} propertyId=${propertyId} property=${property} today=${live.streamed?.today} timeZone=${timeZone} version=${live.version} />`;
   else if (route.view === 'case')
     view = html`<${CaseView} key=${`${route.caseType}/${route.caseId}`} caseType=${route.caseType ?? 'complaint'} caseId=${route.caseId} role=${session.role} timeZone=${timeZone} version=${live.version} />`;
+  else if (route.view === 'queues')
+    view = html`<${Queues} queue=${route.queue} propertyId=${propertyId} counts=${live.streamed?.queues} timeZone=${timeZone} version=${live.version} />`;
+  else if (route.view === 'jobs') view = html`<${Jobs} session=${session} propertyId=${propertyId} timeZone=${timeZone} version=${live.version} />`;
+  else if (route.view === 'print')
+    view = html`<${PrintOrder} key=${`${route.caseType}/${route.caseId}`} caseType=${route.caseType ?? 'repair'} caseId=${route.caseId} timeZone=${timeZone} />`;
   else view = html`<${Board} dashboard=${live.dashboard} limit=${limit} onLimit=${setLimit} />`;
   const withFilters = route.view === 'board' || route.view === 'today';
 

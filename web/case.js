@@ -1,5 +1,6 @@
 // Case: any record's state, allowed next actions, SLA clocks with their explanation, and the full timeline.
 import { useState } from 'preact/hooks';
+import { Actions, mayAct } from './actions.js';
 import { getJson } from './api.js';
 import { html } from './html.js';
 import { useI18n } from './i18n.js';
@@ -13,7 +14,7 @@ const AUDIT_ROLES = new Set(['auditor', 'admin']);
  * an explanation. `caseType` 'any' tries each type that is called back (KPI links across types); a
  * type the server does not describe is not found.
  */
-const loadCase = async (records, caseType, caseId, role) => {
+export const loadCase = async (records, caseType, caseId, role) => {
   const types = caseType === 'any' ? records.filter((r) => r.callbacks).map((r) => r.type) : [caseType];
   const segmentOf = (type) => records.find((r) => r.type === type)?.segment;
   if (types.length === 0 || !types.every(segmentOf)) throw Object.assign(new Error(`unknown record type ${caseType}`), { status: 404 });
@@ -245,6 +246,13 @@ export const CaseView = ({ caseType, caseId, role, timeZone, version }) => {
     version,
     2000,
   );
+  // What an action loaded after it acted, until the live load catches up with it.
+  const [fresh, setFresh] = useState(null);
+  const refresh = async () => {
+    const next = await loadCase(i18n.records, caseType, caseId, role);
+    setFresh(next);
+    return next;
+  };
   if (!caseId) return html`<section class="panel"><h2>${t('case.lookup')}</h2><${Lookup} /></section>`;
   if (error && !loaded) {
     return html`<section class="panel"><h2>${t('case.lookup')}</h2>
@@ -252,7 +260,8 @@ export const CaseView = ({ caseType, caseId, role, timeZone, version }) => {
       <${Lookup} initialId=${caseId} /></section>`;
   }
   if (!loaded) return html`<p class="loading">${t('loading')}</p>`;
-  const { view, type } = loaded;
+  const shown = fresh && Number(fresh.view.revision) > Number(loaded.view.revision) ? fresh : loaded;
+  const { view, type } = shown;
   const d = view.details ?? {};
   // What the record says in words: a receipt's description, a failed check's findings, else a note.
   const [wordsLabel, words] =
@@ -267,7 +276,7 @@ export const CaseView = ({ caseType, caseId, role, timeZone, version }) => {
       <dl class="facts" id="case-facts">
         <div><dt>${t('state')}</dt><dd id="case-state"><strong>${i18n.name('state', view.state)}</strong></dd></div>
         ${factsOf(type, view, i18n).map(([label, value]) => html`<div><dt>${label}</dt><dd>${value ?? '—'}</dd></div>`)}
-        <div><dt>${t(atDesk.has(type) ? 'case.received' : 'case.recordedAt')}</dt><dd>${formatInstant(loaded.events[0]?.metadata.occurredAt, i18n, timeZone, true)}</dd></div>
+        <div><dt>${t(atDesk.has(type) ? 'case.received' : 'case.recordedAt')}</dt><dd>${formatInstant(shown.events[0]?.metadata.occurredAt, i18n, timeZone, true)}</dd></div>
         <div><dt>${t('case.revision')}</dt><dd>${view.revision}</dd></div>
         ${words !== undefined || atDesk.has(type) ? html`<div class="wide"><dt>${wordsLabel}</dt><dd>${words ?? '—'}</dd></div>` : null}
       </dl>
@@ -277,8 +286,10 @@ export const CaseView = ({ caseType, caseId, role, timeZone, version }) => {
           ? html`<p class="empty">${t('case.noActions')}</p>`
           : html`<ul class="actions" id="allowed-actions">${view.allowedActions.map((a) => html`<li>${i18n.name('action', a)} <code>${a}</code></li>`)}</ul>`
       }
+      ${mayAct(i18n.records, type, role) ? html`<${Actions} type=${type} view=${view} role=${role} refresh=${refresh} />` : null}
+      ${type === 'repair' ? html`<p><a class="print-link" href=${`#/print/${type}/${encodeURIComponent(view.id)}`}>${t('print.open')}</a></p>` : null}
     </section>
     ${view.clocks.length > 0 ? html`<${Clocks} clocks=${view.clocks} timeZone=${timeZone} />` : null}
-    <${Timeline} caseType=${type} entries=${timelineOf(loaded)} timeZone=${timeZone} />
+    <${Timeline} caseType=${type} entries=${timelineOf(shown)} timeZone=${timeZone} />
   </div>`;
 };

@@ -21,7 +21,7 @@ export const startViews = {
 
 /** The navigation of each role, its start view first. */
 export const navigation = {
-  frontdesk: ['register', 'find', 'case'],
+  frontdesk: ['register', 'queues', 'find', 'case'],
   dispatcher: ['queues', 'board', 'today', 'register', 'find', 'case'],
   technician: ['jobs', 'find', 'case'],
   finance: ['register', 'find', 'case'],
@@ -33,5 +33,8 @@ export const navigation = {
 
 export const startView = (role) => startViews[role] ?? 'find';
 export const viewsOf = (role) => navigation[role] ?? ['find', 'case'];
-/** Whether a role may open a view (the record page is open to every role: its route reads with readRoles). */
-export const mayOpen = (role, view) => view === 'case' || viewsOf(role).includes(view);
+/**
+ * Whether a role may open a view. The record page and its printed work order are open to every
+ * role: their route reads with readRoles.
+ */
+export const mayOpen = (role, view) => view === 'case' || view === 'print' || viewsOf(role).includes(view);

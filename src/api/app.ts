@@ -32,6 +32,7 @@ import type { StreamCaps } from './routes/dashboard-hub.js';
 import { appMetrics } from './metrics.js';
 import { openStaffDirectory, type StaffDirectory } from '../app/staff-directory.js';
 import { staffRoutes } from './routes/staff-routes.js';
+import { staffReadRoutes } from './routes/staff-read-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 
 export interface AppDeps {
@@ -168,6 +169,7 @@ export const buildApp = async (deps: AppDeps) => {
   await app.register(caseListRoutes({ rulesets: deps.rulesets, clock: deps.clock, readModels: deps.readModels, phoneKey: deps.phoneDigestKey }));
   await app.register(queueRoutes({ rulesets: deps.rulesets, clock: deps.clock, readModels: deps.readModels }));
   await app.register(staffRoutes({ staff, tokens: deps.tokens }));
+  await app.register(staffReadRoutes({ staff, readModels: deps.readModels }));
   await app.register(tokenRoutes({ staff, tokens: deps.tokens }));
   await app.register(feeRoutes({ cases, rulesets: deps.rulesets, clock: deps.clock, run, staff }));
   const compliance = complianceService({
@@ -190,7 +192,7 @@ export const buildApp = async (deps: AppDeps) => {
       ...deps.dashboardStream,
     }),
   );
-  await app.register(dashboardPageRoutes({ rulesets: deps.rulesets }));
+  await app.register(dashboardPageRoutes({ rulesets: deps.rulesets, staff }));
   await app.register(metrics.routes);
 
   if (deps.manualClock) {

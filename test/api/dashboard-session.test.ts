@@ -40,3 +40,19 @@ t.test("the page's session: the caller's properties with their agreements, and t
   t.equal((await h.inject('GET', '/dashboard/session', { as: 'none' })).statusCode, 401, 'without a token: 401');
   t.equal((await h.inject('GET', '/dashboard/session', { as: 'bad' })).statusCode, 401, 'a forged token: 401');
 });
+
+t.test("the page's session names the person the token was issued to, and no one for a token issued to none", async (t) => {
+  const h = await buildDashboardHarness();
+  t.teardown(h.close);
+  const added = await h.inject('POST', '/v1/admin/staff', {
+    as: 'adminAll',
+    body: { id: 'zhao.dispatch', name: '赵主管', role: 'dispatcher', department: 'service', properties: ['demo'] },
+  });
+  t.equal(added.statusCode, 201, added.body);
+  const issued = await h.inject('POST', '/v1/admin/tokens', { as: 'adminAll', body: { personId: 'zhao.dispatch' } });
+  t.equal(issued.statusCode, 201, issued.body);
+  const mine = await h.inject('GET', '/dashboard/session', { headers: { authorization: `Bearer ${issued.json().token}` } });
+  t.equal(mine.statusCode, 200, mine.body);
+  t.same(mine.json().person, { id: 'zhao.dispatch', name: '赵主管' }, 'their id and name from the staff directory');
+  t.equal((await h.inject('GET', '/dashboard/session', { as: 'manager' })).json().person, null, 'a role token names no one');
+});
