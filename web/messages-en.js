@@ -171,8 +171,6 @@ export const en = {
   retry: 'Retry',
   'nav.register': 'Register',
   'nav.find': 'Find',
-  'nav.queues': 'Queues',
-  'nav.jobs': 'My jobs',
   'register.complaint': 'Register a complaint',
   'register.repair': 'Register a repair',
   'register.visit': 'Register a visit',

@@ -170,8 +170,6 @@ export const zh = {
   retry: '重试',
   'nav.register': '登记',
   'nav.find': '查找',
-  'nav.queues': '队列',
-  'nav.jobs': '我的工单',
   'register.complaint': '登记投诉',
   'register.repair': '登记报修',
   'register.visit': '登记来访',

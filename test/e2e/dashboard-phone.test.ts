@@ -93,7 +93,7 @@ t.test(
     t.match(await text('#agreement-period option:checked'), /^2026年3月$/);
     // A failing record links straight to its page, named by its work-order number.
     const callbackLink = page.locator(`tr[data-kpi="callback.rate"] a[href="#/case/complaint/${closed}"]`);
-    t.match(await callbackLink.innerText(WAIT), /TS-\d{8}-\d{4}/);
+    t.match(await callbackLink.textContent(WAIT), /TS-\d{8}-\d{4}/);
     const download = page.waitForEvent('download');
     await page.locator('#agreement-csv').click();
     t.equal((await download).suggestedFilename(), 'compliance-demo-2026-03.csv');
