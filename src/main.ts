@@ -14,6 +14,7 @@ import { loadRuleset } from './ruleset/load.js';
 import { createDeadlineWatcher } from './app/deadline-watcher.js';
 import { openReadModelDb, phoneDigestKey, readModelFile } from './projections/index.js';
 import { projectionThread } from './projections/thread/runner-proxy.js';
+import { searchReaderThread } from './projections/search/reader-thread.js';
 import { eventStoreFromConfig } from './store/from-config.js';
 
 applyHeapPolicy();
@@ -57,6 +58,8 @@ const runner = projectionThread({
   onNotice: ({ level, message }) => logger[level]({ component: 'projections' }, message),
 });
 await runner.start();
+// Searches and queues read on a thread of their own: a search scanning many rows holds no request, intake's included.
+const searchReader = searchReaderThread(readModelFile(config.DATA_DIR));
 const watcher = createDeadlineWatcher({
   readModels,
   cases: caseService({ store, rulesets, clock, staff }),
@@ -77,6 +80,7 @@ const app = await buildApp({
   bodyLimit: config.BODY_LIMIT,
   readModels,
   phoneDigestKey: phoneKey,
+  searchReader,
   projections: runner,
 });
 
@@ -88,6 +92,7 @@ const stop = async (signal: string) => {
   try {
     await watcher.stop();
     await app.close();
+    await searchReader.close();
     await runner.stop();
     await store.close();
     readModels.close();
