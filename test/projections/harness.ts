@@ -65,7 +65,10 @@ export const buildWorld = async (options: { store?: EventStore } = {}) => {
 };
 export type World = Awaited<ReturnType<typeof buildWorld>>;
 
-export const runnerFor = (world: World, options: { db?: Database.Database; projections?: Projection[]; batchSize?: number; catchUpBatchSize?: number; batchCases?: number } = {}) => {
+export const runnerFor = (
+  world: World,
+  options: { db?: Database.Database; projections?: Projection[]; batchSize?: number; catchUpBatchSize?: number; batchCases?: number } = {},
+) => {
   const db = options.db ?? openReadModelDb(':memory:');
   const runner = createProjectionRunner({
     store: world.store,
