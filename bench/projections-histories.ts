@@ -52,7 +52,78 @@ const actorOf: Record<string, Actor> = {
   resume: technician,
   complete: technician,
 };
-const owner = { name: '业主', phone: '13800000000' };
+/** An owner with a phone of their own, so that a search by phone finds a few records, not all. */
+const ownerOf = () => ({ name: '业主', phone: `13${ticks(0, 9)}${String(Math.floor(random() * 1e8)).padStart(8, '0')}` });
+
+/**
+ * What an owner says, as the desk writes it down: a place, a problem and a wish, each one of many,
+ * so that a text search matches what it would in a real log (a few percent of the records), not half of it.
+ */
+const places = [
+  '厨房',
+  '卫生间',
+  '客厅',
+  '主卧',
+  '次卧',
+  '阳台',
+  '楼道',
+  '电梯间',
+  '地下车库',
+  '单元门口',
+  '小区北门',
+  '儿童游乐区',
+  '垃圾站',
+  '消防通道',
+  '屋顶',
+  '外墙',
+];
+const complaintProblems = [
+  '楼上住户深夜装修噪音扰民',
+  '邻居在楼道堆放杂物',
+  '宠物狗夜间吠叫不停',
+  '车位被外来车辆长期占用',
+  '垃圾清运不及时有异味',
+  '保安巡逻不到位',
+  '快递柜故障取不出包裹',
+  '广场舞音响声音太大',
+  '楼上住户高空抛物',
+  '绿化带被私自改种蔬菜',
+  '电动车在楼道充电存在隐患',
+  '保洁员打扫不干净',
+  '物业费收费标准有疑问',
+  '门禁卡无法正常使用',
+  '小区内有人乱发广告',
+  '邻居空调外机滴水',
+];
+const repairProblems = [
+  '水管接口漏水',
+  '下水道堵塞反味',
+  '灯具不亮',
+  '插座没电跳闸',
+  '门锁损坏打不开',
+  '窗户玻璃破裂',
+  '墙面渗水发霉',
+  '天花板石膏板脱落',
+  '热水器不出热水',
+  '马桶水箱一直流水',
+  '地漏返水',
+  '暖气片不热',
+  '防盗门变形关不上',
+  '电梯按钮失灵',
+  '对讲机没有声音',
+  '瓷砖空鼓开裂',
+];
+const wishes = [
+  '请尽快处理',
+  '希望今天上门',
+  '业主多次来电催促',
+  '要求给出书面答复',
+  '老人在家请提前联系',
+  '下午两点以后在家',
+  '请物业经理回电',
+  '已影响楼下住户',
+];
+const describe = (problems: readonly string[]) => `${oneOf(places)}${oneOf(problems)}，${oneOf(wishes)}`;
 /** A closing callback: a dissatisfied owner would need a follow-up first. */
 const satisfaction = () => oneOf(['very_satisfied', 'satisfied', 'satisfied', 'satisfied', 'neutral'] as const);
 
@@ -66,9 +137,9 @@ const complaintPlan = (ruleset: Ruleset): Step[] => {
         propertyId: 'demo',
         unit: `${ticks(1, 20)}-${ticks(1, 4)}-${ticks(1, 30)}0${ticks(1, 4)}`,
         category: oneOf(spec.categories.complaint).id,
-        description: '业主投诉',
+        description: describe(complaintProblems),
         channel: oneOf(['phone', 'app', 'wechat', 'walk_in'] as const),
-        owner,
+        owner: ownerOf(),
       },
     },
   ];
@@ -104,8 +175,8 @@ const repairPlan = (ruleset: Ruleset): Step[] => {
         location: chance(0.8) ? `${ticks(1, 20)}-${ticks(1, 4)}-${ticks(1, 30)}0${ticks(1, 4)}` : oneOf(['B2 car park', 'East gate', 'Clubhouse']),
         category: oneOf(ruleset.spec.categories.repair).id,
         complexity: chance(0.2) ? 'complex' : 'general',
-        description: '报修',
-        owner,
+        description: describe(repairProblems),
+        owner: ownerOf(),
       },
     },
   ];

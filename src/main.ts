@@ -15,6 +15,7 @@ import { loadRuleset } from './ruleset/load.js';
 import { createDeadlineWatcher } from './app/deadline-watcher.js';
 import { openReadModelDb, phoneDigestKey, readModelFile } from './projections/index.js';
 import { projectionThread } from './projections/thread/runner-proxy.js';
+import { searchReaderThread } from './projections/search/reader-thread.js';
 import { eventStoreFromConfig } from './store/from-config.js';
 
 applyHeapPolicy();
@@ -64,6 +65,8 @@ const runner = projectionThread({
   onNotice: ({ level, message }) => logger[level]({ component: 'projections' }, message),
 });
 await runner.start();
+// Searches and queues read on a thread of their own: a search scanning many rows holds no request, intake's included.
+const searchReader = searchReaderThread(readModelFile(config.DATA_DIR));
 const watcher = createDeadlineWatcher({
   readModels,
   cases: caseService({ store, rulesets, clock, staff }),
@@ -91,6 +94,7 @@ const app = await buildApp({
   rateLimits: { authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE, heavyPerMinute: config.HEAVY_REQUESTS_PER_MINUTE },
   readModels,
   phoneDigestKey: phoneKey,
+  searchReader,
   projections: runner,
 });
 
@@ -102,6 +106,7 @@ const stop = async (signal: string) => {
   try {
     await watcher.stop();
     await app.close();
+    await searchReader.close();
     await runner.stop();
     await store.close();
     readModels.close();

@@ -1,14 +1,39 @@
 // Agreement: this month's KPIs against the agreement's targets; each failing figure links to its records.
 import { useState } from 'preact/hooks';
-import { getJson, queryString } from './api.js';
+import { ApiError, getJson, getToken, queryString } from './api.js';
 import { html } from './html.js';
 import { useI18n } from './i18n.js';
 import { CaseLink, grouped, MetBadge, Problem, useLiveResource, yuan } from './parts.js';
 import { formatInstant } from './time.js';
 
 const percent = (share) => (share === null || share === undefined ? '—' : `${(share * 100).toFixed(share === 1 || share === 0 ? 0 : 1)}%`);
-/** Which record type a KPI's failing ids are: the type that defines the KPI; a KPI across types ('any') tries each. */
+/** Which record type a failing id is, for a report without `failingCases`: the KPI's defining type, else each is tried. */
 const caseTypeOf = (records, kpiId) => records.find((r) => r.kpis.includes(kpiId))?.type ?? 'any';
+/** The months offered: this one and the two years before it, newest first. */
+const MONTHS_OFFERED = 24;
+const monthsUpTo = (current) => {
+  const [year, month] = current.split('-').map(Number);
+  return Array.from({ length: MONTHS_OFFERED }, (_, i) => {
+    const index = year * 12 + (month - 1) - i;
+    return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+  });
+};
+
+/** The report as CSV, fetched with the bearer header (never a token in a URL) and saved under the property and month. */
+const downloadCsv = async (propertyId, period) => {
+  const response = await fetch(`/v1/compliance?${queryString({ propertyId, period })}`, {
+    headers: { authorization: `Bearer ${getToken()}`, accept: 'text/csv' },
+  });
+  if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => ({ title: response.statusText })));
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `compliance-${propertyId}-${period}.csv`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+};
 const FAILING_SHOWN = 12;
 const comparators = { '>=': '≥', '<=': '≤', '>': '>', '<': '<', '=': '=' };
 
@@ -37,10 +62,12 @@ const FailingCases = ({ kpi }) => {
   const ids = kpi.failingCaseIds;
   if (ids.length === 0) return html`<span class="empty">—</span>`;
   const shown = all ? ids : ids.slice(0, FAILING_SHOWN);
+  const typed = new Map((kpi.failingCases ?? []).map((c) => [c.caseId, c]));
   const item =
     kpi.measure === 'months'
       ? (id) => html`<li><time class="month" datetime=${id}>${i18n.month(id)}</time></li>`
-      : (id) => html`<li><${CaseLink} caseType=${caseTypeOf(i18n.records, kpi.id)} caseId=${id} /></li>`;
+      : (id) =>
+          html`<li><${CaseLink} caseType=${typed.get(id)?.caseType ?? caseTypeOf(i18n.records, kpi.id)} caseId=${id} number=${typed.get(id)?.number} /></li>`;
   return html`<ul class="failing" aria-label=${t('agreement.failing')}>
     ${shown.map(item)}
     ${ids.length > shown.length ? html`<li><button type="button" onClick=${() => setAll(true)}>${t('showMore', { count: ids.length - shown.length })}</button></li>` : null}
@@ -51,6 +78,7 @@ export const Agreement = ({ propertyId, property, today, timeZone, version }) =>
   const i18n = useI18n();
   const { t } = i18n;
   const [chosen, setPeriod] = useState(null);
+  const [csvError, setCsvError] = useState(null);
   // This month by the server's clock (the dashboard's local date), until another month is chosen.
   const period = chosen ?? (today ? today.slice(0, 7) : null);
   const { data: report, error } = useLiveResource(
@@ -60,11 +88,20 @@ export const Agreement = ({ propertyId, property, today, timeZone, version }) =>
     3000,
   );
   return html`<section class="panel agreement" aria-labelledby="agreement-title">
-    <h2 id="agreement-title">${t('agreement.title')} · ${property?.agreement?.name ?? ''}</h2>
+    <h2 id="agreement-title">${period ? t('agreement.titleOf', { month: i18n.month(period) }) : t('agreement.title')} · ${property?.agreement?.name ?? ''}</h2>
     <form class="filters" onSubmit=${(e) => e.preventDefault()}>
       <label>${t('agreement.period')}
-        <input id="agreement-period" type="month" value=${period ?? ''} onChange=${(e) => e.currentTarget.value && setPeriod(e.currentTarget.value)} /></label>
+        <select id="agreement-period" value=${period ?? ''} onChange=${(e) => e.currentTarget.value && setPeriod(e.currentTarget.value)}>
+          ${(today ? monthsUpTo(today.slice(0, 7)) : []).map((m) => html`<option value=${m} selected=${m === period}>${i18n.month(m)}</option>`)}
+          ${period && today && !monthsUpTo(today.slice(0, 7)).includes(period) ? html`<option value=${period} selected>${i18n.month(period)}</option>` : null}
+        </select></label>
+      <button type="button" id="agreement-csv" disabled=${!period}
+        onClick=${() => {
+          setCsvError(null);
+          downloadCsv(propertyId, period).catch(setCsvError);
+        }}>${t('agreement.csv')}</button>
     </form>
+    ${csvError ? html`<${Problem} error=${csvError} />` : null}
     ${error ? (error.status === 403 ? html`<p class="problem" role="alert">${t('agreement.forbidden')}</p>` : html`<${Problem} error=${error} />`) : null}
     ${
       !report
@@ -72,7 +109,7 @@ export const Agreement = ({ propertyId, property, today, timeZone, version }) =>
           ? null
           : html`<p class="loading">${t('loading')}</p>`
         : html`
-      <div class="scroll"><table id="kpis" class="kpis">
+      <div class="scroll" tabindex="0" role="region" aria-labelledby="agreement-title"><table id="kpis" class="kpis cards">
         <thead><tr>
           <th scope="col">${t('agreement.kpi')}</th><th scope="col" class="num">${t('agreement.target')}</th><th scope="col" class="num">${t('agreement.value')}</th>
           <th scope="col" class="num">${t('agreement.ratio')}</th><th scope="col" class="num">${t('agreement.pending')}</th>
@@ -81,12 +118,12 @@ export const Agreement = ({ propertyId, property, today, timeZone, version }) =>
         <tbody>${report.kpis.map(
           (kpi) => html`<tr class=${kpi.met === false ? 'kpi-failing' : ''} data-kpi=${kpi.id}>
           <th scope="row">${i18n.name('kpi', kpi.id)}</th>
-          <td class="num target">${targetText(kpi, t)}</td>
-          <td class="num"><strong>${percent(kpi.value)}</strong></td>
-          <td class="num ratio">${amounts(kpi, i18n)}</td>
-          <td class="num">${kpi.pending}</td>
-          <td><${MetBadge} met=${kpi.met} /></td>
-          <td><${FailingCases} kpi=${kpi} /></td>
+          <td class="num target" data-label=${t('agreement.target')}>${targetText(kpi, t)}</td>
+          <td class="num" data-label=${t('agreement.value')}><strong>${percent(kpi.value)}</strong></td>
+          <td class="num ratio" data-label=${t('agreement.ratio')}>${amounts(kpi, i18n)}</td>
+          <td class="num" data-label=${t('agreement.pending')}>${kpi.pending}</td>
+          <td data-label=${t('agreement.result')}><${MetBadge} met=${kpi.met} /></td>
+          <td class="card-wide" data-label=${t('agreement.failing')}><${FailingCases} kpi=${kpi} /></td>
         </tr>`,
         )}</tbody>
       </table></div>

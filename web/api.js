@@ -40,6 +40,39 @@ export const getJson = async (path, { signal, token, quiet = false } = {}) => {
   return body;
 };
 
+/** The connection failed before the server answered: the caller keeps what was typed and may retry. */
+export class OfflineError extends Error {}
+
+/**
+ * POST a JSON body. `idempotencyKey` makes a retry of the same form harmless (the server answers the
+ * first outcome again); `ifMatch` the revision the caller saw. Answers `{ body, etag }`; a refusal
+ * throws ApiError with the problem, a lost connection OfflineError.
+ */
+export const postJson = async (path, body, { idempotencyKey, ifMatch, signal } = {}) => {
+  const sent = { ...headers(getToken() ?? '', 'application/json'), 'content-type': 'application/json' };
+  if (idempotencyKey) sent['idempotency-key'] = idempotencyKey;
+  if (ifMatch !== undefined && ifMatch !== null) sent['if-match'] = String(ifMatch);
+  let response;
+  try {
+    response = await fetch(path, { method: 'POST', headers: sent, body: JSON.stringify(body ?? {}), signal, cache: 'no-store' });
+  } catch (error) {
+    if (error?.name === 'AbortError') throw error;
+    throw new OfflineError(error?.message ?? 'network error');
+  }
+  const answer = await response.json().catch(() => null);
+  if (response.status === 401) unauthorized();
+  if (!response.ok) throw new ApiError(response.status, answer);
+  return { body: answer, etag: response.headers.get('etag') };
+};
+
+/** The problem's refusals by form field (`unit`, `owner.phone`): the schema's list, or the engine's one field. */
+export const fieldErrors = (problem) => {
+  const found = {};
+  for (const e of problem?.errors ?? []) if (e?.field) found[String(e.field).replace(/^body\./, '')] = e.message;
+  if (typeof problem?.field === 'string') found[problem.field] = problem.detail;
+  return found;
+};
+
 const STALL_MS = 45_000; // the server sends a keep-alive comment every 15 s
 const MAX_BACKOFF_MS = 30_000;
 

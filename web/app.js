@@ -1,4 +1,4 @@
-// The live dashboard page: sign-in, the live dashboard stream, and the four views.
+// The staff's page: sign-in, each role's views (web/roles.js), and the live dashboard stream for the roles that read it.
 import { render } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Agreement } from './agreement.js';
@@ -8,7 +8,13 @@ import { CaseView } from './case.js';
 import { html } from './html.js';
 import { I18n, storedLang, storeLang, translator, useI18n } from './i18n.js';
 import { formatInstant, syncServerTime, useServerNow } from './time.js';
+import { Jobs } from './jobs.js';
+import { PrintOrder } from './print.js';
+import { Queues } from './queues.js';
 import { Today } from './today.js';
+import { Find } from './find.js';
+import { forgetDesk, Register } from './register.js';
+import { mayOpen, readsDashboard, startView, viewsOf } from './roles.js';
 
 performance.mark('dashboard:script-start');
 
@@ -16,10 +22,15 @@ const PROPERTY_KEY = 'dashboard.property';
 /** Clocks listed per list at first; "show more" asks the server for more (at most 1,000). */
 const LIST_LIMIT = 100;
 
+/** The views the shell knows; a hash naming another (or none) opens the role's start view. */
+const knownViews = ['board', 'today', 'agreement', 'case', 'register', 'find', 'queues', 'jobs', 'print'];
+
 const parseHash = () => {
   const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
-  const view = ['board', 'today', 'agreement', 'case'].includes(parts[0]) ? parts[0] : 'board';
-  return view === 'case' ? { view, caseType: parts[1] ?? null, caseId: parts[2] ?? null } : { view };
+  const view = knownViews.includes(parts[0]) ? parts[0] : null;
+  if (view === 'case' || view === 'print') return { view, caseType: parts[1] ?? null, caseId: parts[2] ?? null };
+  if (view === 'queues') return { view, queue: parts[1] ?? null };
+  return { view, part: parts[1] ?? null };
 };
 
 const useRoute = () => {
@@ -78,7 +89,7 @@ const clean = (filters) => Object.fromEntries(Object.entries(filters).filter(([,
  * The dashboard of a property, live: the stream follows the filters and the list limit, and is
  * opened again when either changes.
  */
-const useLiveDashboard = (propertyId, filters, limit) => {
+const useLiveDashboard = (propertyId, filters, limit, enabled) => {
   const [dashboard, setDashboard] = useState(null);
   const [status, setStatus] = useState({ state: 'connecting' });
   const [problem, setProblem] = useState(null);
@@ -86,6 +97,8 @@ const useLiveDashboard = (propertyId, filters, limit) => {
   const query = queryString({ propertyId, ...clean(filters), limit });
   useEffect(() => {
     setProblem(null);
+    // A role that may not read the stream is never connected to it (it would answer 403).
+    if (!enabled) return undefined;
     return followDashboard(query, {
       onDashboard: (next) => {
         syncServerTime(next.asOf);
@@ -96,7 +109,7 @@ const useLiveDashboard = (propertyId, filters, limit) => {
       onProblem: setProblem,
       onStatus: setStatus,
     });
-  }, [query]);
+  }, [query, enabled]);
   // While a changed query's first message is on its way, the last dashboard stays on screen.
   const latest = dashboard?.dashboard ?? null;
   return { dashboard: latest, streamed: latest, pending: dashboard !== null && dashboard.query !== query, status, problem, version };
@@ -158,22 +171,36 @@ const Shell = ({ session, lang, onLang, onSignOut }) => {
     setLimit(LIST_LIMIT);
   };
   const property = session.properties.find((p) => p.id === propertyId);
-  const live = useLiveDashboard(propertyId, filters, limit);
+  const streams = readsDashboard(session.role);
+  const live = useLiveDashboard(propertyId, filters, limit, streams);
+  const [registered, setRegistered] = useState(null);
+  // A view the role may not open (or none named) sends the page to the role's start view.
+  useEffect(() => {
+    if (!route.view || !mayOpen(session.role, route.view)) location.replace(`#/${startView(session.role)}`);
+  }, [route.view, session.role]);
   const timeZone = live.streamed?.timeZone ?? property?.timeZone ?? 'Asia/Shanghai';
   const main = useRef(null);
 
-  const nav = [
-    ['board', t('nav.board')],
-    ['today', t('nav.today')],
-    ['agreement', t('nav.agreement')],
-    ['case', t('nav.case')],
-  ];
+  const nav = viewsOf(session.role).map((id) => [id, t(`nav.${id}`)]);
   let view;
-  if (route.view === 'today') view = html`<${Today} dashboard=${live.dashboard} />`;
+  if (!route.view || !mayOpen(session.role, route.view)) view = null;
+  else if (route.view === 'register')
+    view = html`<${Register} session=${session} formId=${route.part} propertyId=${propertyId} timeZone=${timeZone} onRegistered=${(done) => {
+      setRegistered(done);
+      location.hash = `#/case/${done.type}/${encodeURIComponent(done.id)}`;
+    }} />`;
+  else if (route.view === 'find')
+    view = html`<${Find} propertyId=${propertyId} properties=${session.properties} onProperty=${chooseProperty} timeZone=${timeZone} />`;
+  else if (route.view === 'today') view = html`<${Today} dashboard=${live.dashboard} />`;
   else if (route.view === 'agreement')
     view = html`<${Agreement} propertyId=${propertyId} property=${property} today=${live.streamed?.today} timeZone=${timeZone} version=${live.version} />`;
   else if (route.view === 'case')
     view = html`<${CaseView} key=${`${route.caseType}/${route.caseId}`} caseType=${route.caseType ?? 'complaint'} caseId=${route.caseId} role=${session.role} timeZone=${timeZone} version=${live.version} />`;
+  else if (route.view === 'queues')
+    view = html`<${Queues} queue=${route.queue} propertyId=${propertyId} counts=${live.streamed?.queues} timeZone=${timeZone} version=${live.version} />`;
+  else if (route.view === 'jobs') view = html`<${Jobs} session=${session} propertyId=${propertyId} timeZone=${timeZone} version=${live.version} />`;
+  else if (route.view === 'print')
+    view = html`<${PrintOrder} key=${`${route.caseType}/${route.caseId}`} caseType=${route.caseType ?? 'repair'} caseId=${route.caseId} timeZone=${timeZone} />`;
   else view = html`<${Board} dashboard=${live.dashboard} limit=${limit} onLimit=${setLimit} />`;
   const withFilters = route.view === 'board' || route.view === 'today';
 
@@ -184,8 +211,12 @@ const Shell = ({ session, lang, onLang, onSignOut }) => {
     }}>${t('skip')}</a>
     <header class="top">
       <h1>${t('title')}<span class="property-name"> · ${property?.name ?? propertyId}</span></h1>
-      <${ConnectionStatus} status=${live.status} streamed=${live.streamed} problem=${live.problem} />
-      <span class="as-of">${t('asOf')}: <time id="as-of" datetime=${live.streamed?.asOf ?? ''}>${live.streamed ? formatInstant(live.streamed.asOf, i18n, timeZone, true) : '—'}</time> <span class="muted">(${timeZone})</span></span>
+      ${
+        streams
+          ? html`<${ConnectionStatus} status=${live.status} streamed=${live.streamed} problem=${live.problem} />
+      <span class="as-of">${t('asOf')}: <time id="as-of" datetime=${live.streamed?.asOf ?? ''}>${live.streamed ? formatInstant(live.streamed.asOf, i18n, timeZone, true) : '—'}</time> <span class="muted">(${timeZone})</span></span>`
+          : null
+      }
       <span class="who muted">${i18n.name('role', session.role)}</span>
       <button type="button" id="lang-switch" lang=${lang === 'zh' ? 'en' : 'zh'} aria-label=${t('language.label')} onClick=${() => onLang(lang === 'zh' ? 'en' : 'zh')}>${t('language')}</button>
       <button type="button" id="sign-out" onClick=${onSignOut}>${t('signOut')}</button>
@@ -194,6 +225,12 @@ const Shell = ({ session, lang, onLang, onSignOut }) => {
       ${nav.map(([id, label]) => html`<li><a href=${`#/${id}`} id=${`nav-${id}`} aria-current=${route.view === id ? 'page' : undefined}>${label}</a></li>`)}
     </ul></nav>
     ${withFilters ? html`<${FilterBar} session=${session} propertyId=${propertyId} onProperty=${chooseProperty} filters=${filters} onFilters=${changeFilters} dashboard=${live.streamed} />` : null}
+    ${
+      registered
+        ? html`<p class="registered" role="status" id="registered">${registered.number ? t('register.done', { number: registered.number }) : t('register.recorded')}
+        <button type="button" class="link" onClick=${() => setRegistered(null)}>${t('register.dismiss')}</button></p>`
+        : null
+    }
     <main id="main" tabindex="-1" ref=${main}>${view}</main>
   </div>`;
 };
@@ -231,6 +268,7 @@ const App = () => {
   };
   const signOut = () => {
     clearToken();
+    forgetDesk();
     setSession(null);
     setSignedIn(false);
     setMessage(null);

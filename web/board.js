@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from './html.js';
 import { useI18n } from './i18n.js';
 import { CaseLink, Countdown, StatusBadge } from './parts.js';
-import { formatInstant } from './time.js';
+import { formatDeadline } from './time.js';
 
 const ROWS = 50;
 /** The most clocks the server lists in one dashboard. */
@@ -69,16 +69,17 @@ const StateTable = ({ caseType, open }) => {
 
 const AlertRow = ({ alert, timeZone }) => {
   const i18n = useI18n();
+  const { t } = i18n;
   return html`<tr class=${`alert alert-${alert.status}`} data-case=${alert.caseId}>
+    <td class="card-title"><${CaseLink} caseType=${alert.caseType} caseId=${alert.caseId} number=${alert.number ?? undefined} /></td>
+    <td data-label=${t('deadline')}><time datetime=${alert.deadline}>${formatDeadline(alert.deadline, i18n, timeZone)}</time></td>
+    <td class="num" data-label=${t('remaining')}><${Countdown} deadline=${alert.deadline} /></td>
     <td><${StatusBadge} status=${alert.status} /></td>
-    <td><${CaseLink} caseType=${alert.caseType} caseId=${alert.caseId} /></td>
-    <td>${i18n.name('clock', alert.clock)}</td>
-    <td>${i18n.name('state', alert.state)}</td>
-    <td>${alert.place ?? alert.building ?? '—'}</td>
-    <td>${i18n.category(alert.caseType, alert.category)}</td>
-    <td>${alert.department ? i18n.department(alert.department) : (alert.technicianId ?? '—')}</td>
-    <td><time datetime=${alert.deadline}>${formatInstant(alert.deadline, i18n, timeZone)}</time></td>
-    <td class="num"><${Countdown} deadline=${alert.deadline} /></td>
+    <td data-label=${t('clock')}>${i18n.name('clock', alert.clock)}</td>
+    <td data-label=${t('state')}>${i18n.name('state', alert.state)}</td>
+    <td data-label=${t('place')}>${alert.place ?? alert.building ?? '—'}</td>
+    <td data-label=${t('category')}>${i18n.category(alert.caseType, alert.category)}</td>
+    <td data-label=${t('assignee')}>${alert.department ? i18n.department(alert.department) : (alert.technicianId ?? '—')}</td>
   </tr>`;
 };
 
@@ -103,11 +104,11 @@ const AlertTable = ({ id, title, list, timeZone, limit, onLimit }) => {
     ${
       list.total === 0
         ? html`<p class="empty">${t('none')}</p>`
-        : html`<div class="scroll"><table id=${id} class="alerts">
+        : html`<div class="scroll" tabindex="0" role="region" aria-labelledby=${`${id}-title`}><table id=${id} class="alerts cards">
       <thead><tr>
-        <th scope="col">${t('status')}</th><th scope="col">${t('case')}</th><th scope="col">${t('clock')}</th><th scope="col">${t('state')}</th>
+        <th scope="col">${t('case')}</th><th scope="col">${t('deadline')}</th><th scope="col" class="num">${t('remaining')}</th>
+        <th scope="col">${t('status')}</th><th scope="col">${t('clock')}</th><th scope="col">${t('state')}</th>
         <th scope="col">${t('place')}</th><th scope="col">${t('category')}</th><th scope="col">${t('assignee')}</th>
-        <th scope="col">${t('deadline')}</th><th scope="col" class="num">${t('remaining')}</th>
       </tr></thead>
       <tbody>${shown.map((alert) => html`<${AlertRow} key=${`${alert.caseType}/${alert.caseId}/${alert.clock}`} alert=${alert} timeZone=${timeZone} />`)}</tbody>
     </table></div>

@@ -1,10 +1,11 @@
 // Case: any record's state, allowed next actions, SLA clocks with their explanation, and the full timeline.
 import { useState } from 'preact/hooks';
+import { Actions, mayAct } from './actions.js';
 import { getJson } from './api.js';
 import { html } from './html.js';
 import { useI18n } from './i18n.js';
 import { Countdown, grouped, Problem, StatusBadge, useLiveResource, yuan } from './parts.js';
-import { formatInstant } from './time.js';
+import { formatClockLength, formatDeadline, formatInstant, serverNow } from './time.js';
 
 const AUDIT_ROLES = new Set(['auditor', 'admin']);
 
@@ -13,7 +14,7 @@ const AUDIT_ROLES = new Set(['auditor', 'admin']);
  * an explanation. `caseType` 'any' tries each type that is called back (KPI links across types); a
  * type the server does not describe is not found.
  */
-const loadCase = async (records, caseType, caseId, role) => {
+export const loadCase = async (records, caseType, caseId, role) => {
   const types = caseType === 'any' ? records.filter((r) => r.callbacks).map((r) => r.type) : [caseType];
   const segmentOf = (type) => records.find((r) => r.type === type)?.segment;
   if (types.length === 0 || !types.every(segmentOf)) throw Object.assign(new Error(`unknown record type ${caseType}`), { status: 404 });
@@ -52,6 +53,7 @@ const DataList = ({ caseType, eventType, data, timeZone }) => {
     if (Array.isArray(value)) return value.join(i18n.lang === 'zh' ? '、' : ', ');
     if (key === 'amountFen') return yuan(value);
     if (key === 'method') return i18n.name('paymentMethod', value);
+    if (key === 'deadline' && typeof value === 'string' && INSTANT.test(value)) return formatDeadline(value, i18n, timeZone);
     if (typeof value === 'string' && INSTANT.test(value)) return formatInstant(value, i18n, timeZone);
     if (key === 'category') return i18n.category(caseType, value);
     if (key === 'department') return i18n.department(value);
@@ -59,33 +61,44 @@ const DataList = ({ caseType, eventType, data, timeZone }) => {
     if (key === 'clock') return i18n.name('clock', value);
     if (key === 'satisfaction') return i18n.name('satisfaction', value);
     if (key === 'reason' && eventType === 'RepairPaused') return i18n.name('pauseReason', value);
+    // The watcher's escalation names its missed deadline by codes: worded here, in the page's language and zone.
+    if (key === 'reason' && data.missed?.deadline)
+      return i18n.t('case.escalatedMissed', { clock: i18n.name('clock', data.missed.clock), deadline: formatDeadline(data.missed.deadline, i18n, timeZone) });
     if (key === 'complexity' || key === 'from' || key === 'to') return i18n.name('complexity', value);
     return String(value);
   };
   return html`<dl class="data">${entries.map(([key, value]) => html`<div><dt>${i18n.name('field', key)}</dt><dd>${show(key, value)}</dd></div>`)}</dl>`;
 };
 
-const durationText = (duration, t) => t(`duration.${duration.kind}`, duration);
+const durationText = (duration, i18n) =>
+  i18n.t(`duration.${duration.kind}`, { ...duration, length: duration.minutes === undefined ? '' : formatClockLength(duration.minutes, i18n) });
 
-/** Without the audit route: the clock's own facts, in lines. */
-const fallbackExplanation = (clock, i18n, timeZone) => {
+/**
+ * A clock explained in lines from its codes and instants, in the page's language and the
+ * property's zone (the audit route's own explanation is English and UTC, for the CLI).
+ */
+const explanation = (clock, i18n, timeZone, now) => {
   const { t } = i18n;
-  const lines = [t('case.policy', { policy: clock.policyId, duration: durationText(clock.duration, t) })];
+  const at = (iso) => formatInstant(iso, i18n, timeZone);
+  const lines = [t('case.policy', { policy: clock.policyId, duration: durationText(clock.duration, i18n) })];
+  if (!clock.startedAt) return [...lines, t('case.explainNotStarted')];
+  lines.push(t('case.explainStart', { at: at(clock.startedAt) }));
+  for (const p of clock.pauses ?? []) lines.push(`${t('case.paused')}: ${at(p.start)} – ${p.end ? at(p.end) : '…'} (${i18n.name('pauseReason', p.reason)})`);
+  if (clock.deadline) lines.push(t('case.explainDeadline', { at: formatDeadline(clock.deadline, i18n, timeZone) }));
+  if (clock.stoppedAt) lines.push(t('case.explainStopped', { at: at(clock.stoppedAt), result: i18n.name('clockStatus', clock.status) }));
+  else if (['running', 'at_risk'].includes(clock.status)) lines.push(t('case.explainRunning', { at: at(new Date(now).toISOString()) }));
   if (clock.consumedShare !== null && clock.consumedShare !== undefined) lines.push(t('case.consumed', { share: `${Math.round(clock.consumedShare * 100)}%` }));
-  for (const p of clock.pauses ?? [])
-    lines.push(
-      `${t('case.paused')}: ${formatInstant(p.start, i18n, timeZone)} – ${p.end ? formatInstant(p.end, i18n, timeZone) : '…'} (${i18n.name('pauseReason', p.reason)})`,
-    );
   if (clock.error) lines.push(clock.error.message);
   return lines;
 };
 
-const Clocks = ({ clocks, explained, timeZone }) => {
+const Clocks = ({ clocks, timeZone }) => {
   const i18n = useI18n();
+  const now = serverNow();
   const { t } = i18n;
   return html`<section class="panel" aria-labelledby="clocks-title">
     <h2 id="clocks-title">${t('case.clocks')}</h2>
-    <div class="scroll"><table id="case-clocks" class="clocks">
+    <div class="scroll" tabindex="0" role="region" aria-labelledby="clocks-title"><table id="case-clocks" class="clocks cards">
       <thead><tr>
         <th scope="col">${t('clock')}</th><th scope="col">${t('status')}</th><th scope="col">${t('case.started')}</th>
         <th scope="col">${t('deadline')}</th><th scope="col">${t('case.stopped')}</th><th scope="col" class="num">${t('remaining')}</th>
@@ -93,15 +106,15 @@ const Clocks = ({ clocks, explained, timeZone }) => {
       </tr></thead>
       <tbody>${clocks.map((clock) => {
         const running = clock.deadline && !clock.stoppedAt && ['running', 'at_risk', 'missed'].includes(clock.status);
-        const lines = explained?.find((c) => c.clock === clock.clock)?.explanation ?? fallbackExplanation(clock, i18n, timeZone);
+        const lines = explanation(clock, i18n, timeZone, now);
         return html`<tr data-clock=${clock.clock}>
           <th scope="row">${i18n.name('clock', clock.clock)}</th>
           <td><${StatusBadge} status=${clock.status} /></td>
-          <td>${formatInstant(clock.startedAt, i18n, timeZone)}</td>
-          <td>${formatInstant(clock.deadline, i18n, timeZone)}</td>
-          <td>${formatInstant(clock.stoppedAt, i18n, timeZone)}</td>
-          <td class="num">${running ? html`<${Countdown} deadline=${clock.deadline} />` : '—'}</td>
-          <td><details><summary>${durationText(clock.duration, t)}</summary><ol class="explanation">${lines.map((line) => html`<li>${line}</li>`)}</ol></details></td>
+          <td data-label=${t('case.started')}>${formatInstant(clock.startedAt, i18n, timeZone)}</td>
+          <td data-label=${t('deadline')}>${formatDeadline(clock.deadline, i18n, timeZone)}</td>
+          <td data-label=${t('case.stopped')}>${formatInstant(clock.stoppedAt, i18n, timeZone)}</td>
+          <td class="num" data-label=${t('remaining')}>${running ? html`<${Countdown} deadline=${clock.deadline} />` : '—'}</td>
+          <td class="card-wide"><details><summary>${durationText(clock.duration, i18n)}</summary><ol class="explanation">${lines.map((line) => html`<li>${line}</li>`)}</ol></details></td>
         </tr>`;
       })}</tbody>
     </table></div>
@@ -128,7 +141,7 @@ const Timeline = ({ caseType, entries, timeZone }) => {
   const withState = entries.some((e) => e.stateAfter);
   return html`<section class="panel" aria-labelledby="timeline-title">
     <h2 id="timeline-title">${t('case.timeline')} <span class="count">${entries.length}</span></h2>
-    <div class="scroll"><table id="timeline" class="timeline">
+    <div class="scroll" tabindex="0" role="region" aria-labelledby="timeline-title"><table id="timeline" class="timeline cards">
       <thead><tr>
         <th scope="col">#</th><th scope="col">${t('case.event')}</th><th scope="col">${t('case.who')}</th>
         <th scope="col">${t('case.recorded')}</th><th scope="col">${t('case.claimed')}</th>
@@ -140,12 +153,12 @@ const Timeline = ({ caseType, entries, timeZone }) => {
           <td class="num">${e.revision}</td>
           <th scope="row">${i18n.name('event', e.type)}</th>
           <td>${e.actor.id} <span class="muted">(${i18n.name('role', e.actor.role)})</span></td>
-          <td><time datetime=${e.recordedAt}>${formatInstant(e.recordedAt, i18n, timeZone, true)}</time></td>
-          <td><time datetime=${e.occurredAt}>${formatInstant(e.occurredAt, i18n, timeZone, true)}</time>
+          <td data-label=${t('case.recorded')}><time datetime=${e.recordedAt}>${formatInstant(e.recordedAt, i18n, timeZone, true)}</time></td>
+          <td data-label=${t('case.claimed')}><time datetime=${e.occurredAt}>${formatInstant(e.occurredAt, i18n, timeZone, true)}</time>
             ${gap !== 0 ? html` <span class="badge badge-at_risk">${t('case.backdated', { minutes: gap })}</span>` : null}
             ${e.imported ? html` <span class="badge badge-ended">${t('case.imported')}</span>` : null}</td>
-          ${withState ? html`<td>${i18n.name('state', e.stateAfter)}</td>` : null}
-          <td><${DataList} caseType=${caseType} eventType=${e.type} data=${e.data} timeZone=${timeZone} /></td>
+          ${withState ? html`<td data-label=${t('case.stateAfter')}>${i18n.name('state', e.stateAfter)}</td>` : null}
+          <td class="card-wide"><${DataList} caseType=${caseType} eventType=${e.type} data=${e.data} timeZone=${timeZone} /></td>
         </tr>`;
       })}</tbody>
     </table></div>
@@ -233,6 +246,13 @@ export const CaseView = ({ caseType, caseId, role, timeZone, version }) => {
     version,
     2000,
   );
+  // What an action loaded after it acted, until the live load catches up with it.
+  const [fresh, setFresh] = useState(null);
+  const refresh = async () => {
+    const next = await loadCase(i18n.records, caseType, caseId, role);
+    setFresh(next);
+    return next;
+  };
   if (!caseId) return html`<section class="panel"><h2>${t('case.lookup')}</h2><${Lookup} /></section>`;
   if (error && !loaded) {
     return html`<section class="panel"><h2>${t('case.lookup')}</h2>
@@ -240,7 +260,8 @@ export const CaseView = ({ caseType, caseId, role, timeZone, version }) => {
       <${Lookup} initialId=${caseId} /></section>`;
   }
   if (!loaded) return html`<p class="loading">${t('loading')}</p>`;
-  const { view, type } = loaded;
+  const shown = fresh && Number(fresh.view.revision) > Number(loaded.view.revision) ? fresh : loaded;
+  const { view, type } = shown;
   const d = view.details ?? {};
   // What the record says in words: a receipt's description, a failed check's findings, else a note.
   const [wordsLabel, words] =
@@ -255,7 +276,7 @@ export const CaseView = ({ caseType, caseId, role, timeZone, version }) => {
       <dl class="facts" id="case-facts">
         <div><dt>${t('state')}</dt><dd id="case-state"><strong>${i18n.name('state', view.state)}</strong></dd></div>
         ${factsOf(type, view, i18n).map(([label, value]) => html`<div><dt>${label}</dt><dd>${value ?? '—'}</dd></div>`)}
-        <div><dt>${t(atDesk.has(type) ? 'case.received' : 'case.recordedAt')}</dt><dd>${formatInstant(loaded.events[0]?.metadata.occurredAt, i18n, timeZone, true)}</dd></div>
+        <div><dt>${t(atDesk.has(type) ? 'case.received' : 'case.recordedAt')}</dt><dd>${formatInstant(shown.events[0]?.metadata.occurredAt, i18n, timeZone, true)}</dd></div>
         <div><dt>${t('case.revision')}</dt><dd>${view.revision}</dd></div>
         ${words !== undefined || atDesk.has(type) ? html`<div class="wide"><dt>${wordsLabel}</dt><dd>${words ?? '—'}</dd></div>` : null}
       </dl>
@@ -265,8 +286,10 @@ export const CaseView = ({ caseType, caseId, role, timeZone, version }) => {
           ? html`<p class="empty">${t('case.noActions')}</p>`
           : html`<ul class="actions" id="allowed-actions">${view.allowedActions.map((a) => html`<li>${i18n.name('action', a)} <code>${a}</code></li>`)}</ul>`
       }
+      ${mayAct(i18n.records, type, role) ? html`<${Actions} type=${type} view=${view} role=${role} refresh=${refresh} />` : null}
+      ${type === 'repair' ? html`<p><a class="print-link" href=${`#/print/${type}/${encodeURIComponent(view.id)}`}>${t('print.open')}</a></p>` : null}
     </section>
-    ${view.clocks.length > 0 ? html`<${Clocks} clocks=${view.clocks} explained=${loaded.audit?.clocks} timeZone=${timeZone} />` : null}
-    <${Timeline} caseType=${type} entries=${timelineOf(loaded)} timeZone=${timeZone} />
+    ${view.clocks.length > 0 ? html`<${Clocks} clocks=${view.clocks} timeZone=${timeZone} />` : null}
+    <${Timeline} caseType=${type} entries=${timelineOf(shown)} timeZone=${timeZone} />
   </div>`;
 };

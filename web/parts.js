@@ -42,13 +42,14 @@ export const yuan = (fen) => {
 export const caseHref = (caseType, caseId) => `#/case/${caseType}/${encodeURIComponent(caseId)}`;
 
 /** A link to a record's page, named by its type; 'any' (a complaint or a repair) is left unnamed. */
-export const CaseLink = ({ caseType, caseId }) => {
+export const CaseLink = ({ caseType, caseId, number }) => {
   const i18n = useI18n();
   const label = caseType === 'any' ? '' : i18n.name('caseType', caseType);
   // A long id is shown by its last 8 characters: the API mints time-ordered UUIDs (v7), whose first
   // characters are the time and the same for every record made in the same minute. Shorter ids
   // (imports, tests) are shown whole; the full id is the link's title.
-  const shown = caseId.length > 12 ? `…${caseId.slice(-8)}` : caseId;
+  // A work-order number, when known, is how the desk and the owner name the record.
+  const shown = number ?? (caseId.length > 12 ? `…${caseId.slice(-8)}` : caseId);
   return html`<a class="case-link" href=${caseHref(caseType, caseId)} title=${caseId}>${label} <code>${shown}</code></a>`;
 };
 

@@ -83,3 +83,28 @@ export const formatDuration = (ms, i18n) => {
   if (h > 0) return `${h}${u.h}${sep}${pad(m)}${u.m}${sep}${pad(s)}${u.s}`;
   return `${m}${u.m}${sep}${pad(s)}${u.s}`;
 };
+
+/**
+ * A deadline in the property's zone. One at local midnight is the end of the day before, shown as
+ * "2026-11-27 24:00": a working-day deadline ends its last day, and "11-28 00:00" reads as a day late.
+ */
+export const formatDeadline = (iso, i18n, timeZone) => {
+  if (!iso) return '—';
+  const shown = formatInstant(iso, i18n, timeZone, true);
+  if (!shown.endsWith(' 00:00:00')) return shown.slice(0, -3);
+  const dayBefore = formatInstant(new Date(Date.parse(iso) - 12 * 3_600_000).toISOString(), i18n, timeZone);
+  return `${dayBefore.slice(0, 10)} 24:00`;
+};
+
+/**
+ * A clock's length in the units people count it in: "24 小时" / "24 h" rather than 1440 minutes,
+ * minutes only under an hour ("1 小时 30 分钟"), working days as days.
+ */
+export const formatClockLength = (minutes, i18n) => {
+  const t = i18n.t;
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  if (h === 0) return t('length.minutes', { minutes: m });
+  if (m === 0) return t('length.hours', { hours: h });
+  return t('length.hoursMinutes', { hours: h, minutes: m });
+};

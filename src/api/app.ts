@@ -32,7 +32,9 @@ import type { StreamCaps } from './routes/dashboard-hub.js';
 import { appMetrics } from './metrics.js';
 import { openStaffDirectory, type StaffDirectory } from '../app/staff-directory.js';
 import { staffRoutes } from './routes/staff-routes.js';
+import { staffReadRoutes } from './routes/staff-read-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
+import type { SearchReader } from '../projections/search/reader-thread.js';
 
 export interface AppDeps {
   readonly store: EventStore;
@@ -54,6 +56,8 @@ export interface AppDeps {
   readonly readModels?: Database.Database;
   /** The key of the owners' phone digests the search projection keeps: `phone=` on GET /v1/cases needs it. */
   readonly phoneDigestKey?: Buffer;
+  /** The search thread (projections/search/reader-thread.ts): searches and queues run there; without it, on the request thread. */
+  readonly searchReader?: SearchReader;
   /** The projection runner (status, onApplied): lag in the dashboard and metrics, live dashboard streams. */
   readonly projections?: ProjectionsView;
   /** Dashboard streams: keep-alive interval (default 15 s), least time between two sends (default 250 ms), caps on open streams. */
@@ -165,9 +169,12 @@ export const buildApp = async (deps: AppDeps) => {
   const run = commandRunner({ cases, clock: deps.clock });
   await app.register(recordMetaRoutes({ rulesets: deps.rulesets }));
   await app.register(caseRoutes({ cases, rulesets: deps.rulesets, clock: deps.clock, run, readModels: deps.readModels, staff }));
-  await app.register(caseListRoutes({ rulesets: deps.rulesets, clock: deps.clock, readModels: deps.readModels, phoneKey: deps.phoneDigestKey }));
-  await app.register(queueRoutes({ rulesets: deps.rulesets, clock: deps.clock, readModels: deps.readModels }));
+  await app.register(
+    caseListRoutes({ rulesets: deps.rulesets, clock: deps.clock, readModels: deps.readModels, phoneKey: deps.phoneDigestKey, reader: deps.searchReader }),
+  );
+  await app.register(queueRoutes({ rulesets: deps.rulesets, clock: deps.clock, readModels: deps.readModels, reader: deps.searchReader }));
   await app.register(staffRoutes({ staff, tokens: deps.tokens }));
+  await app.register(staffReadRoutes({ staff, readModels: deps.readModels }));
   await app.register(tokenRoutes({ staff, tokens: deps.tokens }));
   await app.register(feeRoutes({ cases, rulesets: deps.rulesets, clock: deps.clock, run, staff }));
   const compliance = complianceService({
@@ -190,7 +197,7 @@ export const buildApp = async (deps: AppDeps) => {
       ...deps.dashboardStream,
     }),
   );
-  await app.register(dashboardPageRoutes({ rulesets: deps.rulesets }));
+  await app.register(dashboardPageRoutes({ rulesets: deps.rulesets, staff }));
   await app.register(metrics.routes);
 
   if (deps.manualClock) {

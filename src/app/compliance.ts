@@ -45,7 +45,7 @@ export const complianceService = (deps: {
     const cases = live
       ? readModelKpiCases(deps.readModels!, query.propertyId, period)
       : await kpiCasesAsOf(deps.store, deps.rulesets, query.propertyId, Math.min(asOf, now.epochMilliseconds));
-    return complianceReport({
+    const report = complianceReport({
       propertyId: query.propertyId,
       period,
       asOf: new Date(asOf).toISOString(),
@@ -54,14 +54,26 @@ export const complianceService = (deps: {
       rulesetVersion: ruleset.version,
       cases,
     });
+    return withNumbers(report, numbersOf(deps.readModels, report));
   },
   /** The work-order numbers of the records a report lists, from the read model (numbers never change). */
-  numbersOf: (report: ComplianceReport): ReadonlyMap<string, string> =>
-    recordNumbers(
-      deps.readModels,
-      report.propertyId,
-      report.kpis.flatMap((k) => k.failingCaseIds),
-    ),
+  numbersOf: (report: ComplianceReport): ReadonlyMap<string, string> => numbersOf(deps.readModels, report),
+});
+
+const numbersOf = (readModels: Database.Database | undefined, report: ComplianceReport) =>
+  recordNumbers(
+    readModels,
+    report.propertyId,
+    report.kpis.flatMap((k) => k.failingCaseIds),
+  );
+
+/** Each failing record with its work-order number, as the page links and names it. */
+const withNumbers = (report: ComplianceReport, numbers: ReadonlyMap<string, string>): ComplianceReport => ({
+  ...report,
+  kpis: report.kpis.map((k) => ({
+    ...k,
+    failingCases: k.failingCases.map((c) => (numbers.has(c.caseId) ? { ...c, number: numbers.get(c.caseId)! } : c)),
+  })),
 });
 export type ComplianceService = ReturnType<typeof complianceService>;
 

@@ -175,7 +175,7 @@ export const createDeadlineWatcher = (options: DeadlineWatcherOptions): Deadline
               commandId: escalationCommandId(caseType, caseId, plan.clock, deadline),
               correlationId,
               causationId: eventIdFor(missId, 0),
-              payload: { reason: escalationReason(plan.clock, plan.policyId, deadline) },
+              payload: { reason: escalationReason(plan.clock, plan.policyId, deadline), missed: { clock: plan.clock, policyId: plan.policyId, deadline } },
             },
           });
           if (await wrote(result, caseType, correlationId)) {

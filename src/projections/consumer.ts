@@ -33,6 +33,8 @@ export interface ConsumerOptions {
   readonly checkpoints: CheckpointTable;
   readonly from: Position | null;
   readonly batchSize: number;
+  /** Most events a batch holds until the subscription has caught up. */
+  readonly catchUpBatchSize: number;
   /** Most cases one batch may touch: what bounds the memory of a projection that applies in memory. */
   readonly batchCases: number;
   /** Loads the rulesets a batch needs before its (synchronous) transaction. */
@@ -255,7 +257,7 @@ export const startConsumer = (options: ConsumerOptions): Consumer => {
       const event = projectedEvent(message.event);
       if (projection.appliesInMemory && !loadedVersions.has(event.metadata.rulesetVersion)) await loadRuleset(event.metadata.rulesetVersion);
       add(event);
-      if (batch.count >= batchSize || batch.cases.size >= batchCases) await applyBatch(!live);
+      if (batch.count >= (live ? batchSize : options.catchUpBatchSize) || batch.cases.size >= batchCases) await applyBatch(!live);
     }
   };
 

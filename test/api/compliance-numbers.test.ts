@@ -40,3 +40,19 @@ t.test('the compliance CSV names each failing record by its work-order number, w
   const met = lines.find((l) => l[column('failingCaseIds')] === '')!;
   t.equal(met[column('failingCaseNumbers')], '', 'no failing record, no numbers');
 });
+
+t.test('the compliance report tells each failing record its type and number, for a link to its page', async (t) => {
+  const h = await buildDashboardHarness();
+  t.teardown(h.close);
+  const created = await h.inject('POST', '/v1/complaints', { body: complaintBody() });
+  const { id, number } = created.json<{ id: string; number: string }>();
+  await h.at('2026-03-02T04:00:00Z'); // past the response deadline
+  await h.caughtUp();
+  const report = await h.inject('GET', '/v1/compliance?propertyId=demo&period=2026-03', { as: 'manager' });
+  t.equal(report.statusCode, 200);
+  const handling = report
+    .json<{ kpis: Array<{ id: string; failingCaseIds: string[]; failingCases: unknown[] }> }>()
+    .kpis.find((k) => k.id === 'complaint.timely_handling')!;
+  t.same(handling.failingCaseIds, [id]);
+  t.same(handling.failingCases, [{ caseType: 'complaint', caseId: id, number }]);
+});

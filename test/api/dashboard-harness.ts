@@ -1,4 +1,8 @@
 import type Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { searchReaderThread } from '../../src/projections/search/reader-thread.js';
 import { openStaffDirectory } from '../../src/app/staff-directory.js';
 import { seedTechnicians } from '../staff-fixture.js';
 import { Temporal } from 'temporal-polyfill';
@@ -20,6 +24,8 @@ export interface DashboardHarnessOptions {
   readonly caseCounts?: ProjectionsView['caseCounts'];
   /** And the dashboard's figures, computed where the thread would. */
   readonly dashboardFigures?: ProjectionsView['dashboardFigures'];
+  /** Searches and queues answered by the search thread, as main.ts runs them (the read models then in a temporary file). */
+  readonly searchThread?: boolean;
 }
 
 /** The key of the phone digests in the harness's read models. */
@@ -33,7 +39,10 @@ export const buildDashboardHarness = async (options: DashboardHarnessOptions = {
   const secrets = issueTokens(tokenStore);
   const clock = manualClock(Temporal.Instant.from(CLOCK_START));
   const withReadModels = options.readModels ?? true;
-  const db = withReadModels ? openReadModelDb(':memory:') : undefined;
+  const dir = options.searchThread ? mkdtempSync(join(tmpdir(), 'search-thread-')) : undefined;
+  const file = dir ? join(dir, 'read-models.db') : ':memory:';
+  const db = withReadModels ? openReadModelDb(file) : undefined;
+  const searchReader = dir && db ? searchReaderThread(file) : undefined;
   const runner = db ? createProjectionRunner({ store, db, projections: allProjections(undefined, { phoneKey: TEST_PHONE_KEY }), rulesets, clock }) : undefined;
   await runner?.start();
   // The app's subscriptions to the runner and the clock, counted: a closed stream must give its back.
@@ -61,6 +70,7 @@ export const buildDashboardHarness = async (options: DashboardHarnessOptions = {
       ? {
           readModels: db,
           phoneDigestKey: TEST_PHONE_KEY,
+          ...(searchReader ? { searchReader } : {}),
           projections: {
             status: () => runner.status(),
             waitUntilCaughtUp: () => runner.waitUntilCaughtUp(),
@@ -83,8 +93,10 @@ export const buildDashboardHarness = async (options: DashboardHarnessOptions = {
   const eventCount = async () => (await store.readAll()).filter((e) => !e.streamName.startsWith(NUMBERING_STREAM_PREFIX)).length;
   const close = async () => {
     await app.close();
+    await searchReader?.close();
     await runner?.stop();
     db?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
     await store.close();
     tokenStore.close();
   };

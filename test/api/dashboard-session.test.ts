@@ -28,7 +28,31 @@ t.test("the page's session: the caller's properties with their agreements, and t
   t.match(all.categories.visit, [{ id: 'inquiry', zh: '咨询', en: 'Inquiry' }], 'visit categories are named in both languages');
   const manager = await session('manager');
   t.same([manager.role, manager.properties.map((p: { id: string }) => p.id)], ['manager', ['demo']], 'a token of demo sees demo only');
-  for (const role of ['frontdesk', 'technician', 'finance', 'inspector'] as const) {
-    t.equal((await h.inject('GET', '/dashboard/session', { as: role })).statusCode, 403, `${role} may not use the dashboard`);
+  // Every staff role signs in: the page shows each the views its role may read.
+  for (const role of ['frontdesk', 'dispatcher', 'technician', 'finance', 'inspector', 'auditor', 'admin'] as const) {
+    const own = await session(role);
+    t.same([own.role, own.properties.map((p: { id: string }) => p.id)], [role, ['demo']], `${role} signs in, to its own property`);
+    t.ok(
+      own.records.some((r: { type: string }) => r.type === 'repair'),
+      `${role} learns the record types`,
+    );
   }
+  t.equal((await h.inject('GET', '/dashboard/session', { as: 'none' })).statusCode, 401, 'without a token: 401');
+  t.equal((await h.inject('GET', '/dashboard/session', { as: 'bad' })).statusCode, 401, 'a forged token: 401');
+});
+
+t.test("the page's session names the person the token was issued to, and no one for a token issued to none", async (t) => {
+  const h = await buildDashboardHarness();
+  t.teardown(h.close);
+  const added = await h.inject('POST', '/v1/admin/staff', {
+    as: 'adminAll',
+    body: { id: 'zhao.dispatch', name: '赵主管', role: 'dispatcher', department: 'service', properties: ['demo'] },
+  });
+  t.equal(added.statusCode, 201, added.body);
+  const issued = await h.inject('POST', '/v1/admin/tokens', { as: 'adminAll', body: { personId: 'zhao.dispatch' } });
+  t.equal(issued.statusCode, 201, issued.body);
+  const mine = await h.inject('GET', '/dashboard/session', { headers: { authorization: `Bearer ${issued.json().token}` } });
+  t.equal(mine.statusCode, 200, mine.body);
+  t.same(mine.json().person, { id: 'zhao.dispatch', name: '赵主管' }, 'their id and name from the staff directory');
+  t.equal((await h.inject('GET', '/dashboard/session', { as: 'manager' })).json().person, null, 'a role token names no one');
 });

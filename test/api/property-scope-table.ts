@@ -112,6 +112,7 @@ export const routeScopes = async (fixture: ScopeFixture): Promise<Map<string, Ro
     { method: 'GET', url: `/v1/cases?propertyId=${HOME}&queue=unassigned` },
   ]);
   property('GET', '/v1/queues', [{ method: 'GET', url: `/v1/queues?propertyId=${HOME}` }]);
+  property('GET', '/v1/staff', [{ method: 'GET', url: `/v1/staff?propertyId=${HOME}&role=technician` }]);
 
   const report = new URLSearchParams({ propertyId: HOME, period: '2026-03' });
   property('GET', '/v1/compliance', [{ method: 'GET', url: `/v1/compliance?${report}` }]);

@@ -59,6 +59,11 @@ t.test("GET /v1/meta/records: every record type with its names, states and actio
     'categories come from the rules, with their names',
   );
   t.match(complaint.actions.find((a) => a.name === 'callback')!.fields, [{ name: 'satisfaction', label: { zh: '满意度' }, kind: 'choice' }]);
+  t.same(
+    complaint.actions.find((a) => a.name === 'escalate')!.fields.map((f) => f.name),
+    ['reason'],
+    "a person escalates with a reason; the watcher's missed deadline is not a field of the form",
+  );
   t.ok(complaint.kpis.includes('complaint.timely_handling'), 'the KPIs that count the type alone');
 });
 

@@ -171,7 +171,7 @@ t.test(
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-agreement.png'), fullPage: true });
 
     // February, ended without any activity: a month that missed its target, named as a month, with no page to link to.
-    await page.locator('#agreement-period').fill('2026-02');
+    await page.locator('#agreement-period').selectOption('2026-02');
     await waitText(`${row('activity.count')} td.ratio`, '0 / 1 个月');
     t.match(await text(`${row('activity.count')} .badge`), /未达标/);
     t.equal(await text(`${row('activity.count')} ul.failing`), '2026年2月');
@@ -180,7 +180,7 @@ t.test(
     t.match(await text(row('fee.collection_rate')), /无数据/, 'nothing billed for February');
 
     // A failing fee ledger's page: what it owes, and its timeline.
-    await page.locator('#agreement-period').fill('2026-03');
+    await page.locator('#agreement-period').selectOption('2026-03');
     await page.locator(`${row('fee.collection_rate')} a[href="#/case/fee/${owing}"]`).click();
     await page.waitForSelector('#timeline tbody tr[data-event="FeePaid"]', WAIT);
     t.equal(await text('#case-state'), '未结清');

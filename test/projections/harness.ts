@@ -65,7 +65,10 @@ export const buildWorld = async (options: { store?: EventStore } = {}) => {
 };
 export type World = Awaited<ReturnType<typeof buildWorld>>;
 
-export const runnerFor = (world: World, options: { db?: Database.Database; projections?: Projection[]; batchSize?: number; batchCases?: number } = {}) => {
+export const runnerFor = (
+  world: World,
+  options: { db?: Database.Database; projections?: Projection[]; batchSize?: number; catchUpBatchSize?: number; batchCases?: number } = {},
+) => {
   const db = options.db ?? openReadModelDb(':memory:');
   const runner = createProjectionRunner({
     store: world.store,
@@ -74,6 +77,7 @@ export const runnerFor = (world: World, options: { db?: Database.Database; proje
     rulesets: world.rulesets,
     clock: world.clock,
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+    ...(options.catchUpBatchSize ? { catchUpBatchSize: options.catchUpBatchSize } : {}),
     ...(options.batchCases ? { batchCases: options.batchCases } : {}),
   });
   return { db, runner };

@@ -32,6 +32,8 @@ t.test('a complaint not handled within 2 h: one miss of the response clock and o
   const escalations = await world.ofType('complaint', 'c1', 'ComplaintEscalated');
   t.equal(escalations.length, 1);
   t.match(escalations[0]!.data, { reason: /response deadline 2026-03-02T03:00:00Z missed/ });
+  // The codes and the instant, for a page to word in its own language and zone.
+  t.match(escalations[0]!.data, { missed: { clock: 'response', policyId: 'complaint.response', deadline: '2026-03-02T03:00:00Z' } });
   t.match(escalations[0]!.metadata, { actor: { role: 'system' }, commandId: escalationCommandId('complaint', 'c1', 'response', at({ hours: 2 })) });
   t.notOk(
     complaintCommands.find((c) => c.name === 'escalate')!.roles.includes('system'),

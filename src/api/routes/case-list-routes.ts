@@ -10,6 +10,7 @@ import { isMissingTable } from '../../projections/dashboard-queries.js';
 import { listCases, type CaseListRow, type ListCursor } from '../../projections/search/case-list.js';
 import { phoneDigest } from '../../projections/search/phone-digest.js';
 import { queueCondition, type QueueContext } from '../../projections/search/queues.js';
+import type { SearchReader } from '../../projections/search/reader-thread.js';
 import { queueIds } from '../../domain/record/queues.js';
 import { authorizeProperty } from '../auth/plugin.js';
 import { readRoles } from './case-command.js';
@@ -77,6 +78,8 @@ export interface CaseListDeps {
   readonly readModels?: Database.Database | undefined;
   /** The key of the phone digests the search projection keeps; without it `phone` cannot be looked up. */
   readonly phoneKey?: Buffer | undefined;
+  /** The search thread: with it, the queries run there, off the request thread (the answers are the same). */
+  readonly reader?: SearchReader | undefined;
 }
 
 /** The instant a queue is read at, and the rules' threshold of a long pause. */
@@ -89,7 +92,7 @@ export const queueContext = (deps: CaseListDeps): QueueContext => ({
  * One page of a property's records from the read models, for any of the list routes: the caller's
  * property checked first, so a token of another property learns nothing, with or without read models.
  */
-export const casePage = (deps: CaseListDeps, request: CaseListRequest) => {
+export const casePage = async (deps: CaseListDeps, request: CaseListRequest) => {
   if (!deps.rulesets.current.property(request.propertyId)) {
     throw new InvalidCommandError(
       'propertyId',
@@ -105,7 +108,8 @@ export const casePage = (deps: CaseListDeps, request: CaseListRequest) => {
   const where = queue === undefined ? [] : [queueCondition(queue, queueContext(deps))];
   let rows: CaseListRow[];
   try {
-    rows = listCases(deps.readModels, { ...filters, ...byPhone, ...(cursor === undefined ? {} : { after: decodeCursor(cursor) }), where });
+    const query = { ...filters, ...byPhone, ...(cursor === undefined ? {} : { after: decodeCursor(cursor) }), where };
+    rows = deps.reader ? await deps.reader.listCases(query) : listCases(deps.readModels, query);
   } catch (error) {
     if (isMissingTable(error)) throw new ReadModelsUnavailableError('the read models are being set up or rebuilt; try again shortly');
     throw error;

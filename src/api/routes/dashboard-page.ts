@@ -6,7 +6,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { StaffDirectory } from '../../app/staff-directory.js';
 import type { RulesetRegistry } from '../../ruleset/registry.js';
+import { roles } from '../../domain/events/envelope.js';
 
 /**
  * The live dashboard web page (docs/dashboard.md): web/*.js|css and the ESM builds of preact,
@@ -107,9 +109,10 @@ const send = (request: FastifyRequest, reply: FastifyReply, file: Asset) => {
   return reply.type(file.type).send(file.body);
 };
 
-const dashboardRoles = ['manager', 'dispatcher', 'auditor', 'admin'] as const;
+/** Every staff role signs in to the page; each sees the views its role may read (web/roles.js). */
+const dashboardRoles = roles.filter((role) => role !== 'system');
 
-export const dashboardPageRoutes = (deps: { rulesets: RulesetRegistry }) => async (app: FastifyInstance) => {
+export const dashboardPageRoutes = (deps: { rulesets: RulesetRegistry; staff?: StaffDirectory }) => async (app: FastifyInstance) => {
   const { page, csp, assets } = loadAssets();
   const servePage = async (request: FastifyRequest, reply: FastifyReply) => {
     reply.header('content-security-policy', csp).header('referrer-policy', 'no-referrer').header('x-frame-options', 'DENY');
@@ -144,7 +147,11 @@ export const dashboardPageRoutes = (deps: { rulesets: RulesetRegistry }) => asyn
           const property = ruleset.property(p.id)!;
           return { id: p.id, name: p.name, timeZone: property.timeZone, agreement: { id: property.agreementRules.id, name: property.agreementRules.name } };
         });
-      return { role: principal.role, properties, categories: ruleset.spec.categories, records: recordsMetaFor(ruleset), fields: fieldLabels };
+      // Who "me" is on the page (a technician's jobs): the person the token was issued to, named by the directory.
+      const personId = principal.personId;
+      if (personId !== undefined) await deps.staff?.catchUp();
+      const person = personId === undefined ? null : { id: personId, name: deps.staff?.get(personId)?.name ?? personId };
+      return { role: principal.role, person, properties, categories: ruleset.spec.categories, records: recordsMetaFor(ruleset), fields: fieldLabels };
     },
   );
 };

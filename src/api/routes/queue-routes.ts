@@ -50,7 +50,7 @@ export const queueRoutes = (deps: CaseListDeps) => async (fastify: FastifyInstan
       if (!deps.readModels) throw new ReadModelsUnavailableError('this server keeps no read models; the queues need them');
       const at = queueContext(deps);
       try {
-        const queues = queueCounts(deps.readModels, propertyId, at);
+        const queues = deps.reader ? await deps.reader.queueCounts(propertyId, at) : queueCounts(deps.readModels, propertyId, at);
         return { propertyId, asOf: new Date(at.now).toISOString(), pausedLongHours: ruleset.intake.pausedLongHours, queues };
       } catch (error) {
         if (isMissingTable(error)) throw new ReadModelsUnavailableError('the read models are being set up or rebuilt; try again shortly');

@@ -25,6 +25,8 @@ interface JsonSchema {
   readonly maxLength?: number;
   readonly properties?: Readonly<Record<string, JsonSchema>>;
   readonly required?: readonly string[];
+  /** Set by the engine, never entered (the watcher's `missed` on an escalation). */
+  readonly system?: boolean;
 }
 
 const kindOf = (schema: JsonSchema): FormField['kind'] => {
@@ -57,6 +59,7 @@ export const formOf = (command: Pick<AnyCommandSpec<unknown>, 'payload'>, caseTy
     for (const [key, property] of Object.entries(schema.properties ?? {})) {
       const name = `${prefix}${key}`;
       const isRequired = required && (schema.required ?? []).includes(key);
+      if (property.system) continue;
       if (property.type === 'object' && property.properties) {
         walk(property, `${name}.`, isRequired);
         continue;

@@ -3,11 +3,16 @@ import { command, deskRoles, dispatchRoles, systemRoles, type AnyCommandSpec } f
 import { InvalidCommandError } from '../case/errors.js';
 import { followUpBeforeClosing } from '../case/follow-up.js';
 import { complaintEventSchemas, complaintReceipt } from './events.js';
-import { text } from '../events/shared.js';
+import { deadlineMissedSchema, text } from '../events/shared.js';
 import type { ComplaintFacts } from './facts.js';
 
 const s = complaintEventSchemas;
 const reason = z.strictObject({ reason: text(2000) });
+/**
+ * An escalation's reason, and the missed deadline when the deadline watcher escalates: `missed` is
+ * the engine's (marked `system`, so a form for people leaves it out).
+ */
+const escalation = z.strictObject({ reason: text(2000), missed: deadlineMissedSchema.optional().meta({ system: true }) });
 
 /** The complaint commands, named as the API's actions. */
 export const complaintCommands: readonly AnyCommandSpec<ComplaintFacts>[] = [
@@ -99,7 +104,7 @@ export const complaintCommands: readonly AnyCommandSpec<ComplaintFacts>[] = [
     name: 'escalate',
     summary: 'Report to management (重要投诉)',
     roles: deskRoles,
-    payload: reason,
+    payload: escalation,
     emits: ['ComplaintEscalated'],
     toEvent: (data) => ({ type: 'ComplaintEscalated', data }),
   }),

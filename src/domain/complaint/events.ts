@@ -28,7 +28,12 @@ export const complaintEventSchemas = {
     reason: text(2000).optional(),
   }),
   ComplaintReopened: z.strictObject({ reason: text(2000) }),
-  ComplaintEscalated: z.strictObject({ reason: text(2000) }),
+  /**
+   * `missed` (optional, later than the first stored escalations): the deadline watcher's escalation
+   * names the clock, policy and deadline instant it missed, so a page words it in its own language
+   * and zone; `reason` keeps the English sentence for the log and for events stored without it.
+   */
+  ComplaintEscalated: z.strictObject({ reason: text(2000), missed: deadlineMissedSchema.optional() }),
   ComplaintWithdrawn: z.strictObject({ reason: text(2000) }),
   ComplaintRejected: z.strictObject({ reason: text(2000) }),
   ComplaintDeadlineMissed: deadlineMissedSchema,

@@ -19,9 +19,21 @@ export interface KpiFigure {
   /** null when the denominator is 0: there is nothing to judge. */
   readonly met: boolean | null;
   readonly failingCaseIds: readonly string[];
+  /**
+   * The failing records with their type, for a link to each (`failingCaseIds` alone cannot say
+   * which record type an id is when a KPI counts several); a month (activity.count) is no record.
+   */
+  readonly failingCases: readonly FailingCase[];
   readonly pendingCaseIds: readonly string[];
   /** Pending because a deadline falls in a year whose holiday schedule is not published. */
   readonly undeterminedCaseIds: readonly string[];
+}
+
+export interface FailingCase {
+  readonly caseType: string;
+  readonly caseId: string;
+  /** The work-order number, when the caller knows it (the read model's). */
+  readonly number?: string;
 }
 
 export interface ComplianceReport {
@@ -45,11 +57,15 @@ const tally = (kpi: Agreement['kpis'][number]) => {
   const failing: string[] = [];
   const pending: string[] = [];
   const undetermined: string[] = [];
+  /** The record being counted (none while a counter ends), whose type a failing id takes. */
+  let current: KpiRecord | undefined;
+  const failingTypes = new Map<string, string>();
   const count: Count = (caseId, outcome, isUndetermined, weight) => {
     if (outcome === 'success' || outcome === 'failure') {
       numerator += weight ? weight.numerator : outcome === 'success' ? 1 : 0;
       denominator += weight ? weight.denominator : 1;
       if (outcome === 'failure') failing.push(caseId);
+      if (outcome === 'failure' && current?.caseId === caseId) failingTypes.set(caseId, current.caseType);
     } else if (outcome === 'pending') {
       pending.push(caseId);
       if (isUndetermined) undetermined.push(caseId);
@@ -67,10 +83,17 @@ const tally = (kpi: Agreement['kpis'][number]) => {
     value: denominator === 0 ? null : numerator / denominator,
     met: denominator === 0 ? null : meets(numerator, denominator, kpi.target, kpi.comparator),
     failingCaseIds: unique(failing),
+    failingCases: unique(failing).flatMap((caseId) => {
+      const caseType = failingTypes.get(caseId);
+      return caseType === undefined ? [] : [{ caseType, caseId }];
+    }),
     pendingCaseIds: unique(pending),
     undeterminedCaseIds: unique(undetermined),
   });
-  return { kpi, count, figure };
+  const counting = (record: KpiRecord | undefined) => {
+    current = record;
+  };
+  return { kpi, count, figure, counting };
 };
 
 /**
@@ -95,9 +118,15 @@ export const complianceReport = (options: {
   }));
   for (const c of options.cases) {
     if (c.propertyId !== options.propertyId) continue;
-    for (const t of tallies) t.counter.add(c, t.count);
+    for (const t of tallies) {
+      t.counting(c);
+      t.counter.add(c, t.count);
+    }
   }
-  for (const t of tallies) t.counter.end(t.count);
+  for (const t of tallies) {
+    t.counting(undefined);
+    t.counter.end(t.count);
+  }
   return {
     propertyId: options.propertyId,
     period: period.id,

@@ -8,7 +8,8 @@ import type { Label } from './descriptor.js';
 export const fieldLabels: Readonly<Record<string, Label>> = {
   propertyId: { zh: '项目', en: 'Property' },
   unit: { zh: '房号', en: 'Unit' },
-  location: { zh: '位置', en: 'Location' },
+  // A repair is at a unit or a common area: the desk reads 房号 first, as on every other form.
+  location: { zh: '房号 / 位置', en: 'Unit or location' },
   category: { zh: '类别', en: 'Category' },
   description: { zh: '描述', en: 'Description' },
   channel: { zh: '来源', en: 'Channel' },
@@ -24,6 +25,8 @@ export const fieldLabels: Readonly<Record<string, Label>> = {
   reason: { zh: '原因', en: 'Reason' },
   note: { zh: '备注', en: 'Note' },
   satisfaction: { zh: '满意度', en: 'Satisfaction' },
+  number: { zh: '工单号', en: 'Work-order number' },
+  withoutCallback: { zh: '未经回访关闭', en: 'Closed without callback' },
   accepted: { zh: '验收通过', en: 'Accepted' },
   answer: { zh: '答复', en: 'Answer' },
   title: { zh: '活动名称', en: 'Title' },

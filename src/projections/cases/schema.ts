@@ -40,6 +40,8 @@ CREATE INDEX IF NOT EXISTS cases_by_ruleset ON cases (ruleset_version);
 CREATE INDEX IF NOT EXISTS cases_queued ON cases (property_id, queue) WHERE queue IS NOT NULL;
 -- A work-order number is unique within its property; a record opened before numbers has none.
 CREATE INDEX IF NOT EXISTS cases_by_number ON cases (number) WHERE number IS NOT NULL;
+-- A search by unit (or the start of one): search/case-list.ts.
+CREATE INDEX IF NOT EXISTS cases_by_place ON cases (property_id, place);
 
 CREATE TABLE IF NOT EXISTS case_clocks (
   case_type        TEXT    NOT NULL,

@@ -60,21 +60,38 @@ const phrase = (text: string) => `"${text.replaceAll('"', '""')}"`;
 const unitSql = (param: string) => `(c.place = @${param} OR c.place LIKE @${param}Under ESCAPE '\\')`;
 const unitParams = (param: string, unit: string) => ({ [param]: unit, [`${param}Under`]: `${likeEscaped(unit)}-%` });
 
-/** What a search matches, and how well: its number, then its unit, then its description. */
-const searchOf = (q: string): { rank: string; match: string; params: Record<string, unknown> } => {
+/** Every text that starts with `prefix` sorts from it to it followed by the last character: a range an index can read. */
+const LAST_CHARACTER = '\u{10FFFF}';
+
+/**
+ * The records a search matches, each with how well (0 its number, 1 its unit, 2 its description;
+ * the best of them): each read through its own index (the numbers', the units', the text's FTS5
+ * trigrams) and only then joined to the cases, so a search reads what it finds, not every record of
+ * the property. The ranges narrow to the prefix's rows; the LIKE after them says exactly which match.
+ */
+const searchOf = (q: string): { hits: string; params: Record<string, unknown> } => {
   const number = q.toUpperCase();
   const text =
     [...q].length >= TRIGRAM
-      ? 'SELECT s.case_type, s.case_id FROM case_text JOIN case_search s ON s.id = case_text.rowid WHERE case_text MATCH @phrase'
-      : "SELECT s.case_type, s.case_id FROM case_text JOIN case_search s ON s.id = case_text.rowid WHERE case_text.description LIKE @contains ESCAPE '\\'";
-  const byNumber = "(c.number = @number OR c.number LIKE @numberStart ESCAPE '\\')";
+      ? 'SELECT s.case_type, s.case_id, 2 FROM case_text JOIN case_search s ON s.id = case_text.rowid WHERE case_text MATCH @phrase'
+      : "SELECT s.case_type, s.case_id, 2 FROM case_text JOIN case_search s ON s.id = case_text.rowid WHERE case_text.description LIKE @contains ESCAPE '\\'";
   return {
-    rank: `CASE WHEN ${byNumber} THEN 0 WHEN ${unitSql('qUnit')} THEN 1 ELSE 2 END`,
-    match: `(${byNumber} OR ${unitSql('qUnit')} OR (c.case_type, c.case_id) IN (${text}))`,
+    hits: `SELECT case_type, case_id, min(rank) AS rank FROM (
+        SELECT n.case_type, n.case_id, 0 AS rank FROM cases n
+          WHERE n.number >= @number AND n.number < @numberEnd AND (n.number = @number OR n.number LIKE @numberStart ESCAPE '\\')
+        UNION ALL
+        SELECT u.case_type, u.case_id, 1 FROM cases u
+          WHERE u.property_id = @propertyId AND u.place >= @qUnit AND u.place < @qUnitEnd AND (u.place = @qUnit OR u.place LIKE @qUnitUnder ESCAPE '\\')
+        UNION ALL
+        ${text}
+      ) GROUP BY case_type, case_id`,
     params: {
       number,
+      numberEnd: `${number}${LAST_CHARACTER}`,
       numberStart: `${likeEscaped(number)}%`,
-      ...unitParams('qUnit', q),
+      qUnit: q,
+      qUnitEnd: `${q}${LAST_CHARACTER}`,
+      qUnitUnder: `${likeEscaped(q)}-%`,
       phrase: phrase(q),
       contains: `%${likeEscaped(q)}%`,
     },
@@ -104,8 +121,12 @@ export const listCases = (db: Database.Database, query: CaseListQuery): CaseList
     where.push(unitSql('unit'));
     Object.assign(params, unitParams('unit', query.unit));
   }
+  // A search, or else a phone, gives the records to read (`hits`), a few among the property's many.
+  let hits: string | undefined;
   if (query.phoneDigest !== undefined) {
-    where.push('(c.case_type, c.case_id) IN (SELECT p.case_type, p.case_id FROM case_search p WHERE p.phone_digest = @phoneDigest)');
+    const byPhone = 'SELECT p.case_type, p.case_id FROM case_search p WHERE p.phone_digest = @phoneDigest';
+    if (query.q === undefined) hits = `SELECT case_type, case_id, 0 AS rank FROM (${byPhone}) GROUP BY case_type, case_id`;
+    else where.push(`(c.case_type, c.case_id) IN (${byPhone})`);
     params.phoneDigest = query.phoneDigest;
   }
   if (query.from !== undefined) {
@@ -116,13 +137,12 @@ export const listCases = (db: Database.Database, query: CaseListQuery): CaseList
     where.push('c.received_date <= @to');
     params.to = query.to;
   }
-  let rank = '0';
   if (query.q !== undefined) {
     const search = searchOf(query.q);
-    rank = search.rank;
-    where.push(search.match);
+    hits = search.hits;
     Object.assign(params, search.params);
   }
+  const rank = hits === undefined ? '0' : 'h.rank';
   for (const condition of query.where ?? []) {
     where.push(condition.sql);
     Object.assign(params, condition.params);
@@ -136,7 +156,7 @@ export const listCases = (db: Database.Database, query: CaseListQuery): CaseList
   const sql = `SELECT c.case_type, c.case_id, c.number, c.state, c.place, c.category, ${at} AS received_at, c.department, c.technician_id,
       (SELECT min(k.deadline) FROM case_clocks k WHERE k.case_type = c.case_type AND k.case_id = c.case_id AND k.started_at IS NOT NULL AND ${liveClockSql('k')}) AS next_deadline,
       ${rank} AS rank
-    FROM cases c
+    FROM ${hits === undefined ? 'cases c' : `(${hits}) h CROSS JOIN cases c ON c.case_type = h.case_type AND c.case_id = h.case_id`}
     WHERE ${where.join(' AND ')}
     ORDER BY rank, received_at DESC, c.case_type DESC, c.case_id DESC
     LIMIT @limit`;

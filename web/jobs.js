@@ -1,0 +1,77 @@
+// A technician's jobs on a phone: the repairs dispatched to them, nearest deadline first, each with
+// its actions as large buttons and the owner's phone as a link that calls.
+import { useState } from 'preact/hooks';
+import { Actions } from './actions.js';
+import { getJson, queryString } from './api.js';
+import { html } from './html.js';
+import { useI18n } from './i18n.js';
+import { caseHref, Problem, useLiveResource } from './parts.js';
+import { formatInstant } from './time.js';
+
+/** States in which a repair's work is done or no longer the technician's. */
+const DONE = new Set(['completed', 'verified', 'called_back', 'closed', 'cancelled']);
+
+const byDeadline = (a, b) => (a.nextDeadline ?? '\uffff').localeCompare(b.nextDeadline ?? '\uffff');
+
+/** The technician's open repairs, each with its full view (allowed actions, revision, the owner's contact). */
+const loadJobs = async (propertyId, personId, segment) => {
+  const list = await getJson(`/v1/cases?${queryString({ propertyId, type: 'repair', technician: personId, limit: 100 })}`);
+  const candidates = list.items.filter((item) => !DONE.has(item.state)).sort(byDeadline);
+  const loaded = await Promise.all(candidates.map(async (item) => ({ item, view: await getJson(`/v1/${segment}/${encodeURIComponent(item.id)}`) })));
+  // The list is a read model a moment behind; the record itself says whether the work is still open.
+  return loaded.filter(({ view }) => !DONE.has(view.state));
+};
+
+const Job = ({ item, view, role, timeZone, onActed }) => {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const [current, setCurrent] = useState(view);
+  const shown = Number(current.revision) > Number(view.revision) ? current : view;
+  const d = shown.details ?? {};
+  const phone = d.owner?.phone;
+  const refresh = async () => {
+    const next = await getJson(`/v1/${i18n.segment('repair')}/${encodeURIComponent(item.id)}`);
+    setCurrent(next);
+    onActed();
+    return { view: next, events: [] };
+  };
+  return html`<li class="job" data-case=${item.id}>
+    <h3><a href=${caseHref('repair', item.id)}>${item.number ?? item.id}</a> <span class="badge">${i18n.name('state', shown.state)}</span></h3>
+    <dl class="facts">
+      <div><dt>${t('case.unit')}</dt><dd>${d.unit ?? d.location ?? '—'}</dd></div>
+      <div><dt>${t('category')}</dt><dd>${d.category ? i18n.category('repair', d.category) : '—'}</dd></div>
+      <div><dt>${t('deadline')}</dt><dd>${item.nextDeadline ? formatInstant(item.nextDeadline, i18n, timeZone) : '—'}</dd></div>
+      <div><dt>${t('jobs.owner')}</dt><dd>${d.owner?.name ?? '—'} ${phone ? html`<a class="tel" href=${`tel:${phone.replace(/[^0-9+]/g, '')}`}>${phone}</a>` : null}</dd></div>
+      ${d.description ? html`<div class="wide"><dt>${t('case.description')}</dt><dd>${d.description}</dd></div>` : null}
+    </dl>
+    <${Actions} type="repair" view=${shown} role=${role} refresh=${refresh} large=${true} />
+  </li>`;
+};
+
+export const Jobs = ({ session, propertyId, timeZone, version }) => {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const personId = session.person?.id;
+  const [acted, setActed] = useState(0);
+  const { data, error } = useLiveResource(
+    () => (personId ? loadJobs(propertyId, personId, i18n.segment('repair')) : Promise.resolve([])),
+    `${propertyId}|${personId}|${acted}`,
+    version,
+    2000,
+  );
+  return html`<section class="panel jobs" aria-labelledby="jobs-title">
+    <h2 id="jobs-title">${t('nav.jobs')}</h2>
+    ${!personId ? html`<p class="problem" role="alert">${t('jobs.noPerson')}</p>` : null}
+    ${error ? html`<${Problem} error=${error} />` : null}
+    ${
+      !data
+        ? html`<p class="loading">${t('loading')}</p>`
+        : data.length === 0
+          ? html`<p class="empty" id="jobs-empty">${t('jobs.empty')}</p>`
+          : html`<ul class="job-list" id="job-list">${data.map(
+              ({ item, view }) =>
+                html`<${Job} key=${`${item.id}|${view.revision}`} item=${item} view=${view} role=${session.role} timeZone=${timeZone} onActed=${() => setActed((n) => n + 1)} />`,
+            )}</ul>`
+    }
+  </section>`;
+};
