@@ -1,7 +1,19 @@
 import t from 'tap';
 import type { Test } from 'tap';
 import { recordOf } from '../../src/domain/records.js';
-import { ASSIGNED_TECHNICIAN, actionBodies, buildHarness, collection, complaintBody, createCase, drive, repairBody, staffRoles, type Caller, type Harness } from './harness.js';
+import {
+  ASSIGNED_TECHNICIAN,
+  actionBodies,
+  buildHarness,
+  collection,
+  complaintBody,
+  createCase,
+  drive,
+  repairBody,
+  staffRoles,
+  type Caller,
+  type Harness,
+} from './harness.js';
 
 const h = await buildHarness();
 t.teardown(h.close);

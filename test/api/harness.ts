@@ -68,7 +68,10 @@ export const issueTokens = (tokens: TokenStore): Record<Exclude<Caller, 'none'>,
   // The technician's token is the person's the action bodies dispatch to: a technician acts on their own jobs only.
   const personOf: Partial<Record<StaffRole, string>> = { technician: ASSIGNED_TECHNICIAN };
   const secrets = Object.fromEntries(
-    staffRoles.map((role) => [role, tokens.create({ role, properties: ['demo'], label: `${role} of demo`, ...(personOf[role] ? { personId: personOf[role] } : {}) }).token]),
+    staffRoles.map((role) => [
+      role,
+      tokens.create({ role, properties: ['demo'], label: `${role} of demo`, ...(personOf[role] ? { personId: personOf[role] } : {}) }).token,
+    ]),
   );
   return {
     ...(secrets as Record<StaffRole, string>),
