@@ -54,7 +54,7 @@ t.test(
     const leakNumber = (await call('GET', `/v1/repairs/${leak}`)).number as string;
 
     const contexts: BrowserContext[] = [];
-    const open = async (token: string, viewport: { width: number; height: number }) => {
+    const open = async (token: string, viewport: { width: number; height: number }, options: { holdStream?: boolean } = {}) => {
       const profile = await mkdtemp(join(tmpdir(), 'workstation-chromium-'));
       t.teardown(() => rm(profile, { recursive: true, force: true }));
       const context = await launchChromium(profile, { viewport, locale: 'zh-CN' });
@@ -67,6 +67,8 @@ t.test(
         // A technician may not follow the property's dashboard stream: its refusal is the one error expected.
         if (message.type() === 'error' && !message.location().url.includes('/v1/dashboard/stream')) errors.push(message.text());
       });
+      // A page whose live stream is held back from its first load keeps the view it began typing on.
+      if (options.holdStream) await page.route('**/v1/dashboard/stream**', (route) => route.abort());
       await page.goto(`${server.base}/dashboard`);
       await page.locator('#token').fill(token);
       await page.locator('#signin button[type=submit]').click();
@@ -131,9 +133,7 @@ t.test(
     t.equal((await call('GET', `/v1/repairs/${leak}`)).state, 'completed', 'completed through the page');
 
     // A 412 race on one record between two browsers: the slower one sees what changed and keeps its text.
-    const slow = await open(dispatcherToken, { width: 1280, height: 900 });
-    // Its live stream held back, so that its view stays the one it began typing on.
-    await slow.page.route('**/v1/dashboard/stream**', (route) => route.abort());
+    const slow = await open(dispatcherToken, { width: 1280, height: 900 }, { holdStream: true });
     await slow.page.goto(`${server.base}/dashboard#/case/repair/${raced}`);
     await stateOf(slow.page, '已报修');
     await slow.page.getByRole('button', { name: '取消', exact: true }).click();
