@@ -136,7 +136,6 @@ export const Actions = ({ type, view, role, refresh, large = false }) => {
 
   return html`<div class=${large ? 'act act-large' : 'act'}>
     <${Changed} conflict=${conflict} />
-    ${actions.length === 0 && !chosen && !large ? html`<p class="empty">${t('case.noActions')}</p>` : null}
     <div class="act-buttons" role="group" aria-label=${t('case.allowed')}>
       ${actions.map((a) => html`<button type="button" data-action=${a.name} disabled=${busy} aria-expanded=${a.fields.length > 0 ? String(open === a.name) : undefined} onClick=${() => choose(a)}>${a.label[i18n.lang]}</button>`)}
     </div>

@@ -174,6 +174,10 @@ const Shell = ({ session, lang, onLang, onSignOut }) => {
   const streams = readsDashboard(session.role);
   const live = useLiveDashboard(propertyId, filters, limit, streams);
   const [registered, setRegistered] = useState(null);
+  // The registration notice stays with the record it registered: leaving it dismisses the notice.
+  useEffect(() => {
+    setRegistered((done) => (done && route.view === 'case' && route.caseId === done.id ? done : null));
+  }, [route.view, route.caseId]);
   // A view the role may not open (or none named) sends the page to the role's start view.
   useEffect(() => {
     if (!route.view || !mayOpen(session.role, route.view)) location.replace(`#/${startView(session.role)}`);

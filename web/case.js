@@ -121,9 +121,9 @@ const Clocks = ({ clocks, timeZone }) => {
   </section>`;
 };
 
-/** Timeline entries from the audit replay when there, else from the events endpoint. */
+/** Timeline entries from the audit replay when there (its actors named as the events endpoint names them), else from the events endpoint. */
 const timelineOf = (loaded) =>
-  loaded.audit?.timeline ??
+  loaded.audit?.timeline.map((e) => ({ ...e, actor: loaded.events.find((x) => String(x.revision) === String(e.revision))?.metadata.actor ?? e.actor })) ??
   loaded.events.map((e) => ({
     revision: e.revision,
     type: e.type,
@@ -152,7 +152,7 @@ const Timeline = ({ caseType, entries, timeZone }) => {
         return html`<tr data-event=${e.type}>
           <td class="num">${e.revision}</td>
           <th scope="row">${i18n.name('event', e.type)}</th>
-          <td>${e.actor.id} <span class="muted">(${i18n.name('role', e.actor.role)})</span></td>
+          <td>${e.actor.name ?? e.actor.id} <span class="muted">(${i18n.name('role', e.actor.role)})</span></td>
           <td data-label=${t('case.recorded')}><time datetime=${e.recordedAt}>${formatInstant(e.recordedAt, i18n, timeZone, true)}</time></td>
           <td data-label=${t('case.claimed')}><time datetime=${e.occurredAt}>${formatInstant(e.occurredAt, i18n, timeZone, true)}</time>
             ${gap !== 0 ? html` <span class="badge badge-at_risk">${t('case.backdated', { minutes: gap })}</span>` : null}
@@ -272,7 +272,7 @@ export const CaseView = ({ caseType, caseId, role, timeZone, version }) => {
         : [i18n.name('field', 'note'), d.note];
   return html`<div class="case" data-case=${view.id} data-case-type=${type}>
     <section class="panel" aria-labelledby="case-title">
-      <h2 id="case-title">${i18n.name('caseType', type)} <code>${view.id}</code></h2>
+      <h2 id="case-title">${i18n.name('caseType', type)} ${view.number ? html`<span class="case-number">${view.number}</span> ` : null}<code class="case-id">${view.id}</code></h2>
       <dl class="facts" id="case-facts">
         <div><dt>${t('state')}</dt><dd id="case-state"><strong>${i18n.name('state', view.state)}</strong></dd></div>
         ${factsOf(type, view, i18n).map(([label, value]) => html`<div><dt>${label}</dt><dd>${value ?? '—'}</dd></div>`)}

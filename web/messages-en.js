@@ -1,6 +1,6 @@
 // The page's texts in English.
 export const en = {
-  title: 'Customer service live dashboard',
+  title: 'Customer service workstation',
   skip: 'Skip to content',
   'nav.board': 'SLA board',
   'nav.today': 'Today',

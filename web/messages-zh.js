@@ -1,6 +1,6 @@
 // The page's texts in Chinese, the default language.
 export const zh = {
-  title: '客服部实时看板',
+  title: '客服工作台',
   skip: '跳到主要内容',
   'nav.board': 'SLA 看板',
   'nav.today': '今日',
