@@ -1,3 +1,4 @@
+import { checkUnit } from '../case/units.js';
 import { command, deskRoles, type AnyCommandSpec } from '../case/command.js';
 import { archiveCheckEventSchemas, archiveCheck } from './events.js';
 import type { ArchiveCheckFacts } from './facts.js';
@@ -14,6 +15,7 @@ export const archiveCheckCommands: readonly AnyCommandSpec<ArchiveCheckFacts>[] 
     payload: archiveCheck,
     emits: ['ArchiveChecked'],
     toEvent: (data) => ({ type: 'ArchiveChecked', data }),
+    validate: (data, ruleset, _facts, context) => checkUnit(data.unit, data.propertyId, ruleset, context),
   }),
   command({
     name: 'correct',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { command, deskRoles, dispatchRoles, systemRoles, type AnyCommandSpec } from '../case/command.js';
 import { InvalidCommandError } from '../case/errors.js';
+import { checkUnit } from '../case/units.js';
 import { followUpBeforeClosing } from '../case/follow-up.js';
 import { complaintEventSchemas, complaintReceipt } from './events.js';
 import { deadlineMissedSchema, text } from '../events/shared.js';
@@ -24,7 +25,8 @@ export const complaintCommands: readonly AnyCommandSpec<ComplaintFacts>[] = [
     payload: complaintReceipt,
     emits: ['ComplaintReceived'],
     toEvent: (data) => ({ type: 'ComplaintReceived', data }),
-    validate: (data, ruleset) => {
+    validate: (data, ruleset, _facts, context) => {
+      checkUnit(data.unit, data.propertyId, ruleset, context);
       if (!ruleset.hasCategory('complaint', data.category)) {
         throw new InvalidCommandError(
           'category',

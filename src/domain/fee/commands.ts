@@ -1,6 +1,7 @@
 import { v5 as uuidv5 } from 'uuid';
 import { command, financeRoles, type AnyCommandSpec } from '../case/command.js';
 import { InvalidCommandError } from '../case/errors.js';
+import { checkUnit } from '../case/units.js';
 import { feeEventSchemas, feeBill } from './events.js';
 import { collectedFen, outstandingFen, type FeeFacts } from './facts.js';
 
@@ -27,7 +28,8 @@ export const feeCommands: readonly AnyCommandSpec<FeeFacts>[] = [
     emits: ['FeeBilled'],
     toEvent: (data) => ({ type: 'FeeBilled', data }),
     naturalId: (data) => feeLedgerId(data.propertyId, data.unit, data.period),
-    validate: (data) => {
+    validate: (data, ruleset, _facts, context) => {
+      checkUnit(data.unit, data.propertyId, ruleset, context);
       if (data.dueDate < `${data.period}-01`) throw new InvalidCommandError('dueDate', `due ${data.dueDate}, before the billing month ${data.period} begins`);
     },
   }),

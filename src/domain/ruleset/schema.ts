@@ -130,6 +130,36 @@ export const agreementSchema = z
   .refine((a) => a.validFrom <= a.validTo, { message: 'validTo is before validFrom', path: ['validTo'] });
 export type Agreement = z.infer<typeof agreementSchema>;
 
+/** Why a regular expression of a rules file does not compile, or undefined when it does. */
+const regexError = (source: string): string | undefined => {
+  try {
+    unitRegex(source);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+};
+
+/** A unit pattern as the engine applies it: to the whole unit. */
+export const unitRegex = (pattern: string) => new RegExp(`^(?:${pattern})$`, 'u');
+
+/**
+ * A property's unit numbering (房号), e.g. building-entrance-room "3-2-1201": a unit must match
+ * `pattern` whole; `example` is shown in refusals and forms, and must match it too.
+ */
+export const unitsSchema = z
+  .strictObject({
+    pattern: z.string().superRefine((source, ctx) => {
+      const error = regexError(source);
+      if (error) ctx.addIssue({ code: 'custom', message: `not a regular expression: ${error}` });
+    }),
+    example: z.string().min(1),
+  })
+  .refine((u) => regexError(u.pattern) !== undefined || unitRegex(u.pattern).test(u.example), {
+    message: 'the example does not match the pattern',
+    path: ['example'],
+  });
+
 export const propertiesFileSchema = z.strictObject({
   properties: z
     .array(
@@ -141,6 +171,8 @@ export const propertiesFileSchema = z.strictObject({
         agreement: id,
         /** Households of the property: what activity participation is a share of. */
         households: z.number().int().positive().optional(),
+        /** How the property numbers its units; without it any unit is taken as typed. */
+        units: unitsSchema.optional(),
       }),
     )
     .min(1),

@@ -1,5 +1,6 @@
 import { command, deskRoles, systemRoles, type AnyCommandSpec } from '../case/command.js';
 import { InvalidCommandError } from '../case/errors.js';
+import { checkUnit } from '../case/units.js';
 import { visitEventSchemas, visitReceipt } from './events.js';
 import type { Ruleset } from '../ruleset/ruleset.js';
 import type { VisitFacts } from './facts.js';
@@ -26,7 +27,8 @@ export const visitCommands: readonly AnyCommandSpec<VisitFacts>[] = [
     payload: visitReceipt,
     emits: ['VisitReceived'],
     toEvent: (data) => ({ type: 'VisitReceived', data }),
-    validate: (data, ruleset) => {
+    validate: (data, ruleset, _facts, context) => {
+      checkUnit(data.unit, data.propertyId, ruleset, context);
       if (!ruleset.hasCategory('visit', data.category)) {
         const known = ruleset.spec.categories.visit.map((c) => c.id);
         throw new InvalidCommandError(
