@@ -5,12 +5,12 @@ import { archiveCheck, inspection, report } from './agreement-records-fixture.js
 
 t.test('archive.accuracy and inspection.pass_rate: the checks of the period, by the local day checked', async (t) => {
   const checked = (id: string, now: string, correct: boolean) =>
-    archiveCheck(id, [{ name: 'record', payload: { propertyId: 'demo', unit: id, correct, ...(correct ? {} : { wrongFields: ['phone'] }) }, now }]);
+    archiveCheck(id, [{ name: 'record', payload: { propertyId: 'demo', unit: `1-1-10${id.slice(1)}`, correct, ...(correct ? {} : { wrongFields: ['phone'] }) }, now }]);
   const archive = [
     checked('a1', '2026-09-03T02:00:00Z', true),
     checked('a2', '2026-09-04T02:00:00Z', true),
     archiveCheck('a3', [
-      { name: 'record', payload: { propertyId: 'demo', unit: 'a3', correct: false, wrongFields: ['ownerName'] }, now: '2026-09-05T02:00:00Z' },
+      { name: 'record', payload: { propertyId: 'demo', unit: '1-1-103', correct: false, wrongFields: ['ownerName'] }, now: '2026-09-05T02:00:00Z' },
       { name: 'correct', payload: { note: '已更正' }, now: '2026-09-06T02:00:00Z' },
     ]),
     checked('a4', '2026-09-30T16:30:00Z', false), // 00:30 on 1 October, local
