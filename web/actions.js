@@ -1,8 +1,8 @@
 // The actions of a record as buttons, each named by its action's name; an action with fields opens a
 // small form built from the fields the server describes (/dashboard/session records[].actions[].fields).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { getJson, queryString } from './api.js';
-import { fieldErrorsOf, newIdempotencyKey, payloadOf, postCommand } from './commands.js';
+import { fieldErrors, getJson, newIdempotencyKey, postJson, queryString } from './api.js';
+import { payloadOf } from './commands.js';
 import { html } from './html.js';
 import { useI18n } from './i18n.js';
 
@@ -100,7 +100,7 @@ export const Actions = ({ type, view, role, refresh, large = false }) => {
     setProblem(null);
     setErrors({});
     try {
-      await postCommand(`/v1/${record.segment}/${encodeURIComponent(view.id)}/${action.name}`, payloadOf(values), {
+      await postJson(`/v1/${record.segment}/${encodeURIComponent(view.id)}/${action.name}`, payloadOf(values), {
         idempotencyKey: key.current,
         ifMatch: view.revision,
       });
@@ -116,7 +116,7 @@ export const Actions = ({ type, view, role, refresh, large = false }) => {
         const now = await refresh().catch(() => null);
         setConflict({ state: now?.view.state ?? view.state, lastEvent: now?.events.at(-1)?.type });
       } else {
-        const byField = fieldErrorsOf(error.problem);
+        const byField = fieldErrors(error.problem);
         setErrors(byField);
         // A refusal of no field the form shows is shown under the form.
         if (!action.fields.some((f) => byField[f.name])) setProblem(error.message);

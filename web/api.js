@@ -43,6 +43,10 @@ export const getJson = async (path, { signal, token, quiet = false } = {}) => {
 /** The connection failed before the server answered: the caller keeps what was typed and may retry. */
 export class OfflineError extends Error {}
 
+/** A fresh Idempotency-Key. randomUUID exists only in secure contexts; a desk on plain http inside the LAN has getRandomValues. */
+export const newIdempotencyKey = () =>
+  crypto.randomUUID?.() ?? Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+
 /**
  * POST a JSON body. `idempotencyKey` makes a retry of the same form harmless (the server answers the
  * first outcome again); `ifMatch` the revision the caller saw. Answers `{ body, etag }`; a refusal

@@ -2,7 +2,7 @@
 // forms are the server's (`/dashboard/session` → records[].actions[].fields): their fields, names
 // and choices; the page adds the keyboard, the owner's earlier records and the draft kept on error.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, fieldErrors, getJson, OfflineError, postJson, queryString } from './api.js';
+import { ApiError, fieldErrors, getJson, newIdempotencyKey, OfflineError, postJson, queryString } from './api.js';
 import { html } from './html.js';
 import { useI18n } from './i18n.js';
 import { caseHref } from './parts.js';
@@ -149,16 +149,13 @@ const Field = ({ form, field, value, error, onInput }) => {
   </div>`;
 };
 
-/** A fresh Idempotency-Key. randomUUID exists only in secure contexts; a desk on plain http inside the LAN has getRandomValues. */
-const newKey = () => crypto.randomUUID?.() ?? Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
-
 /** One desk form: the draft kept in sessionStorage until it is registered, one Idempotency-Key per filled form. */
 const DeskForm = ({ session, form, action, propertyId, timeZone, onRegistered }) => {
   const i18n = useI18n();
   const { t } = i18n;
   const several = session.properties.length > 1;
   const fields = (form.id === 'payment' ? [...ledgerFields, ...action.fields] : action.fields).filter((f) => f.name !== 'propertyId' || several);
-  const [draft, setDraft] = useState(() => loadDraft(form.id) ?? { values: several ? { propertyId } : {}, key: newKey() });
+  const [draft, setDraft] = useState(() => loadDraft(form.id) ?? { values: several ? { propertyId } : {}, key: newIdempotencyKey() });
   const [errors, setErrors] = useState({});
   const [problem, setProblem] = useState(null);
   const [busy, setBusy] = useState(false);
@@ -187,7 +184,7 @@ const DeskForm = ({ session, form, action, propertyId, timeZone, onRegistered })
       // The same key on every retry of this form: a submit that reached the server is not registered twice.
       const { body: answer } = await postJson(path, body, { idempotencyKey: draft.key });
       saveDraft(form.id, null);
-      setDraft({ values: several ? { propertyId: chosenProperty } : {}, key: newKey() });
+      setDraft({ values: several ? { propertyId: chosenProperty } : {}, key: newIdempotencyKey() });
       setErrors({});
       onRegistered({ type: form.type, id: answer.id, number: answer.number });
     } catch (error) {

@@ -1,24 +1,17 @@
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import t from 'tap';
+import { axeViolations } from './axe.js';
 import { CHROMIUM, hasChromium, launchChromium, runServer } from './browser-harness.js';
 import { ADMIN_TOKEN, ARTIFACTS, owner, START, WAIT } from './dashboard-fixture.js';
 
 /** The browser globals the page functions below use (this project's TypeScript has no DOM library). */
 declare const document: { documentElement: { scrollWidth: number }; querySelector(selector: string): { textContent: string | null } | null };
-declare const axe: { run(context: unknown, options: unknown): Promise<{ violations: Array<{ id: string; impact: string | null }> }> };
 
-/** axe-core's serious and critical violations on the page as it is now (injected over the debugging protocol, which the page's CSP does not restrict). */
-const axeSource = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const seriousViolations = async (page: Page) => {
-  await page.evaluate(await axeSource);
-  return page.evaluate(async () =>
-    (await axe.run(document, { resultTypes: ['violations'] })).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id),
-  );
-};
+/** The ids of axe-core's serious and critical violations on the page as it stands. */
+const seriousViolations = async (page: Page) => (await axeViolations(page)).map((v) => v.id);
 
 const PHONE = { width: 390, height: 844 };
 
