@@ -183,6 +183,8 @@ export const en = {
   'register.refusedAtFields': 'Some fields were refused: correct them as noted under each and submit again.',
   'register.done': 'Registered: work order {number}',
   'register.fieldRefused': 'Refused',
+  'register.unitRefused': 'Units here are numbered like {example}',
+  'register.unitExample': 'e.g. {example}',
   'register.recorded': 'Registered',
   'register.dismiss': 'Dismiss',
   'register.earlier': 'Earlier records of this phone ({count})',

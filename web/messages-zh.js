@@ -182,6 +182,8 @@ export const zh = {
   'register.refusedAtFields': '有字段未通过校验，请按字段下的提示修改后再提交。',
   'register.done': '已登记，工单号 {number}',
   'register.fieldRefused': '未通过校验',
+  'register.unitRefused': '房号应形如 {example}',
+  'register.unitExample': '如 {example}',
   'register.recorded': '已登记',
   'register.dismiss': '知道了',
   'register.earlier': '此电话的历史记录（{count} 条）',

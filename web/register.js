@@ -113,7 +113,11 @@ const Earlier = ({ items, timeZone }) => {
   </section>`;
 };
 
-const Field = ({ form, field, value, error, onInput }) => {
+/** What the desk reads under a refused field: a unit refused for its form says the form the property numbers units in. */
+const refusalText = (i18n, field, units) =>
+  field.name === 'unit' && units ? i18n.t('register.unitRefused', { example: units.example }) : i18n.t('register.fieldRefused');
+
+const Field = ({ form, field, value, error, units, onInput }) => {
   const i18n = useI18n();
   const id = inputId(form, field.name);
   const label = field.name === 'amountFen' ? i18n.t('register.amountYuan') : i18n.name('field', field.name);
@@ -140,12 +144,13 @@ const Field = ({ form, field, value, error, onInput }) => {
   } else {
     const type = { number: 'number', date: 'date', month: 'month' }[field.kind] ?? (field.name.endsWith('phone') ? 'tel' : 'text');
     const extra = field.name === 'amountFen' ? { step: '0.01', min: '0.01', inputmode: 'decimal' } : {};
+    if (field.name === 'unit' && units) extra.placeholder = i18n.t('register.unitExample', { example: units.example });
     control = html`<input type=${type} ...${common} ...${extra} maxlength=${field.maxLength} value=${value ?? ''} autocomplete="off" onInput=${(e) => onInput(e.currentTarget.value)} />`;
   }
   return html`<div class=${`field${error ? ' invalid' : ''}`}>
     <label for=${id}>${label}</label>
     ${control}
-    ${error ? html`<p class="field-error" id=${described}>${i18n.t('register.fieldRefused')} <span lang="en">(${error})</span></p>` : null}
+    ${error ? html`<p class="field-error" id=${described}>${refusalText(i18n, field, units)} <span lang="en">(${error})</span></p>` : null}
   </div>`;
 };
 
@@ -162,6 +167,7 @@ const DeskForm = ({ session, form, action, propertyId, timeZone, onRegistered })
   const values = draft.values;
   const chosenProperty = several ? values.propertyId || propertyId : propertyId;
   const phoneField = fields.find((f) => f.name.endsWith('.phone'));
+  const units = session.properties.find((p) => p.id === chosenProperty)?.units;
   const earlier = useEarlier(chosenProperty, phoneField ? values[phoneField.name] : undefined);
   useEffect(() => saveDraft(form.id, draft), [form.id, draft]);
   // The first field takes the focus when a form opens (autofocus acts once per page, not per view).
@@ -204,7 +210,7 @@ const DeskForm = ({ session, form, action, propertyId, timeZone, onRegistered })
     <div class="fields">
       ${fields.map(
         (field) =>
-          html`<${Field} key=${field.name} form=${form.id} field=${field} value=${values[field.name]} error=${errors[field.name]} onInput=${set(field.name)} />`,
+          html`<${Field} key=${field.name} form=${form.id} field=${field} value=${values[field.name]} error=${errors[field.name]} units=${units} onInput=${set(field.name)} />`,
       )}
     </div>
     ${phoneField ? html`<${Earlier} items=${earlier} timeZone=${timeZone} />` : null}

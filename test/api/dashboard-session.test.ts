@@ -14,15 +14,22 @@ t.test("the page's session: the caller's properties with their agreements, and t
   t.same(
     all.properties,
     [
-      { id: 'demo', name: '演示花园 (Demo Gardens)', timeZone: 'Asia/Shanghai', agreement: { id: 'demo-2026', name: '客服部2026年度目标管理责任书' } },
+      {
+        id: 'demo',
+        name: '演示花园 (Demo Gardens)',
+        timeZone: 'Asia/Shanghai',
+        agreement: { id: 'demo-2026', name: '客服部2026年度目标管理责任书' },
+        units: { pattern: '[1-9][0-9]?-[1-9][0-9]?-[0-9]{3,4}', example: '3-2-1201' },
+      },
       {
         id: 'riverside',
         name: '滨江苑 (Riverside Court)',
         timeZone: 'Asia/Shanghai',
         agreement: { id: 'riverside-2026', name: '滨江苑客服部2026年度目标管理责任书' },
+        units: { pattern: '[1-9][0-9]?-[1-9][0-9]?-[0-9]{3,4}', example: '1-1-101' },
       },
     ],
-    'both sample properties, each with the agreement it signed',
+    'both sample properties, each with the agreement it signed and how it numbers its units',
   );
   t.same(Object.keys(all.categories).sort(), ['complaint', 'departments', 'repair', 'visit']);
   t.match(all.categories.visit, [{ id: 'inquiry', zh: '咨询', en: 'Inquiry' }], 'visit categories are named in both languages');

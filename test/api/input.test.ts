@@ -1,6 +1,7 @@
 import { Temporal } from 'temporal-polyfill';
 import t from 'tap';
 import type { Test } from 'tap';
+import { recordBody } from './record-bodies.js';
 import { buildHarness, CLOCK_START, complaintBody, createCase, drive, owner, repairBody, type InjectOptions } from './harness.js';
 
 const h = await buildHarness();
@@ -80,6 +81,47 @@ t.test('ruleset checks: unknown category, department, property → 400 INVALID_C
   await drive(h, 'complaint', id, ['acknowledge']);
   await refused(t, 'POST', `/v1/complaints/${id}/assign`, { as: 'dispatcher', body: { department: 'kitchen' } }, 400, 'INVALID_COMMAND', 'department');
 });
+
+t.test(
+  "units: one not numbered as the property's rules say → 400 INVALID_COMMAND on unit with the example; a repair's location and an import are not checked",
+  async (t) => {
+    for (const unit of ['3-21201', '3—2—1201', '0-1-101', '3-2-12', 'B2 车库']) {
+      const problem = await refused(t, 'POST', '/v1/complaints', { body: complaintBody({ unit }) }, 400, 'INVALID_COMMAND', `complaint at ${unit}`);
+      t.match(problem, { field: 'unit', detail: /numbered like 3-2-1201/ }, `${unit}: the field and the example`);
+    }
+    await refused(t, 'POST', '/v1/visits', { body: recordBody.visit({ unit: '3-21201' }) }, 400, 'INVALID_COMMAND', 'a visit');
+    await refused(t, 'POST', '/v1/fees', { body: recordBody.fee({ unit: '3-2' }) }, 400, 'INVALID_COMMAND', 'a fee bill');
+    await refused(t, 'POST', '/v1/archive-checks', { body: recordBody.archive_check({ unit: '12栋' }) }, 400, 'INVALID_COMMAND', 'an archive check');
+    // riverside numbers its units the same way but shows its own example.
+    const riverside = await refused(
+      t,
+      'POST',
+      '/v1/complaints',
+      { as: 'adminAll', body: complaintBody({ propertyId: 'riverside', unit: 'x' }) },
+      400,
+      'INVALID_COMMAND',
+      'riverside',
+    );
+    t.match(riverside.detail, /numbered like 1-1-101/);
+    for (const unit of ['3-2-1201', '12-1-0301']) {
+      const accepted = await h.inject('POST', '/v1/complaints', { body: complaintBody({ unit }) });
+      t.equal(accepted.statusCode, 201, `${unit} is taken: ${accepted.body.slice(0, 200)}`);
+    }
+    const commonArea = await h.inject('POST', '/v1/repairs', { body: repairBody({ location: 'B2 车库' }) });
+    t.equal(commonArea.statusCode, 201, "a repair's location may be a common area");
+    const oldSystem = JSON.stringify({
+      caseRef: 'OLD-UNIT-1',
+      caseType: 'complaint',
+      action: 'receive',
+      occurredAt: at(-600),
+      actor: 'li.na',
+      role: 'frontdesk',
+      fields: { propertyId: 'demo', unit: '3栋1201', category: 'noise', description: '旧系统的房号写法', channel: 'phone', owner },
+    });
+    const imported = await h.inject('POST', '/v1/admin/import', { as: 'admin', raw: oldSystem, headers: { 'content-type': 'application/x-ndjson' } });
+    t.match(imported.json(), { cases: { imported: 1, rejected: 0 } }, `an import keeps the old system's unit: ${imported.body.slice(0, 300)}`);
+  },
+);
 
 t.test('action bodies: wrong, missing, extra → 400', async (t) => {
   const complaint = await createCase(h, 'complaint');

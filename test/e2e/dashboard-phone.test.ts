@@ -2,11 +2,13 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
+import type { Page } from 'playwright-core';
 import { axeViolations, formatViolations } from './axe.js';
 import { CHROMIUM, hasChromium, launchChromium, runServer } from './browser-harness.js';
 import { ADMIN_TOKEN, ARTIFACTS, owner, START, WAIT } from './dashboard-fixture.js';
 
 declare const document: { documentElement: { scrollWidth: number }; querySelector(s: string): { textContent: string | null } | null };
+declare const location: { hash: string };
 
 t.test(
   'every existing view at 390 × 844, in Chinese and English: no page-wide scrolling, no serious accessibility violation, texts in the language chosen',
@@ -33,6 +35,14 @@ t.test(
     await call('POST', `/v1/complaints/${closed}/close`, { reason: '业主电话无人接听' });
     await call('PUT', '/v1/admin/clock', { now: '2026-03-02T04:00:00Z' });
     await receive('2-1-301');
+    const repair = await call<{ id: string }>('POST', '/v1/repairs', {
+      propertyId: 'demo',
+      location: '3-2-1201',
+      category: 'plumbing',
+      complexity: 'general',
+      description: '厨房水管漏水',
+      owner,
+    }).then((r) => r.id);
 
     await mkdir(ARTIFACTS, { recursive: true });
     const page = await browser.newPage();
@@ -45,30 +55,67 @@ t.test(
     // biome-ignore lint/performance/useDomNodeTextContent: the text as rendered is what a person reads.
     const text = (selector: string) => page.locator(selector).first().innerText();
 
-    const views: Array<[string, string]> = [
+    /** Each view: its hash, what shows once it is drawn, and what a person does there first (find: a search). */
+    const views: Array<[string, string, ((page: Page) => Promise<unknown>)?]> = [
       ['board', '#missed tbody tr'],
       ['today', '#intake-complaints'],
       ['agreement', '#kpis'],
       [`case/complaint/${late}`, '#timeline tbody tr[data-event="ComplaintEscalated"]'],
       [`case/complaint/${closed}`, '#timeline tbody tr[data-event="ComplaintClosed"]'],
+      ['register/complaint', '#form-complaint'],
+      ['register/repair', '#form-repair'],
+      ['register/visit', '#form-visit'],
+      ['register/payment', '#form-payment'],
+      [
+        'find',
+        '#find-box',
+        (p) =>
+          p
+            .locator('#find-box')
+            .fill('1-1')
+            .then(() => p.locator('#find-results a.result').first().waitFor(WAIT)),
+      ],
+      ['queues', '#queue-counts'],
+      [`case/repair/${repair}`, '#timeline tbody tr'],
+      [`print/repair/${repair}`, '#work-order'],
     ];
     for (const lang of ['zh', 'en']) {
       if (lang === 'en') {
         await page.locator('#lang-switch').click();
         await page.waitForFunction(() => document.querySelector('#lang-switch')?.textContent === '中文', undefined, WAIT);
       }
-      for (const [hash, ready] of views) {
+      for (const [hash, ready, first] of views) {
         await page.goto(`${server.base}/dashboard#/${hash}`);
         await page.waitForSelector(ready, WAIT);
+        await first?.(page);
         await page.waitForTimeout(300);
         const width = await page.evaluate(() => document.documentElement.scrollWidth);
         t.ok(width <= 390, `${lang} ${hash}: the page is ${width} px wide`);
-        const name = hash.startsWith('case/') ? `case-${views.findIndex(([h]) => h === hash)}` : hash;
+        const name = /^(case|print)\//.test(hash) ? `${hash.split('/')[0]}-${views.findIndex(([h]) => h === hash)}` : hash.replace('/', '-');
         await page.screenshot({ path: join(ARTIFACTS, `phone-${lang}-${name}.png`), fullPage: true });
         const violations = await axeViolations(page);
         t.equal(violations.length, 0, `${lang} ${hash}: ${formatViolations(violations)}`);
       }
     }
+
+    // Registration in English, on the phone: English labels, the unit refusal in English, the number on success.
+    await page.goto(`${server.base}/dashboard#/register/complaint`);
+    await page.getByRole('link', { name: 'Register a complaint' }).waitFor(WAIT);
+    const unit = page.getByLabel('Unit', { exact: true });
+    t.equal(await unit.getAttribute('placeholder'), 'e.g. 3-2-1201', "the property's example in English");
+    await unit.fill('3-21201');
+    await page.getByLabel('Category').selectOption({ label: 'Noise' });
+    await page.getByLabel('Description').fill('楼上噪音');
+    await page.getByLabel('Channel').selectOption({ index: 1 });
+    await page.getByLabel("Owner's name").fill(owner.name);
+    await page.getByLabel('Phone').fill(owner.phone);
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await page.waitForSelector('#f-complaint-unit[aria-invalid=true]', WAIT);
+    t.match(await page.locator('#f-complaint-unit-error').textContent(), /^Units here are numbered like 3-2-1201/, 'the refusal in English at Unit');
+    await unit.fill('3-2-1201');
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await page.waitForFunction(() => location.hash.startsWith('#/case/complaint/'), undefined, WAIT);
+    t.match(await page.locator('#registered').textContent(), /TS-20260302-\d{4}/, 'registered, its number shown');
 
     // The texts of the defects, in Chinese and in the property's zone.
     await page.locator('#lang-switch').click();

@@ -101,8 +101,18 @@ t.test(
     t.ok(describedBy && (await desk.locator(`#${describedBy}`).textContent()), 'and the refusal is read with it');
     t.equal(await desk.getByLabel('描述').inputValue(), '车位被占', 'what was typed is kept');
 
-    // The connection drops as it is submitted: the draft stays, the page says so; the retry registers it once.
+    // A unit not numbered as the property numbers them: refused at 房号, in Chinese, with the example.
     await phone.fill('13911112222');
+    const unit = desk.getByLabel('房号');
+    t.equal(await unit.getAttribute('placeholder'), '如 3-2-1201', "the property's example is the unit's hint");
+    await unit.fill('7-1101');
+    await desk.getByRole('button', { name: '提交' }).click();
+    await desk.waitForSelector('#f-complaint-unit[aria-invalid=true]', WAIT);
+    const unitRefusal = await desk.locator(`#${await unit.getAttribute('aria-describedby')}`).textContent();
+    t.match(unitRefusal, /^房号应形如 3-2-1201/, `the refusal says how units are numbered: ${unitRefusal}`);
+    await unit.fill('7-1-101');
+
+    // The connection drops as it is submitted: the draft stays, the page says so; the retry registers it once.
     await browser.setOffline(true);
     await desk.getByRole('button', { name: '提交' }).click();
     await desk.locator('#form-problem').waitFor(WAIT);

@@ -223,6 +223,16 @@ const cases: Array<[string, (dir: string) => Promise<void>, Partial<RulesetIssue
     { file: 'intake.yaml', path: 'recordWindowDays' },
   ],
   [
+    'a unit pattern that is not a regular expression',
+    replaceIn('properties.yaml', "pattern: '[1-9][0-9]?-[1-9][0-9]?-[0-9]{3,4}', example: 3-2-1201", "pattern: '[1-9', example: 3-2-1201"),
+    { file: 'properties.yaml', path: 'properties[0].units.pattern', message: /^not a regular expression: / as never },
+  ],
+  [
+    'a unit example its own pattern refuses',
+    replaceIn('properties.yaml', 'example: 1-1-101', 'example: 1-1-A01'),
+    { file: 'properties.yaml', path: 'properties[1].units.example', message: 'the example does not match the pattern' },
+  ],
+  [
     'two properties with one id',
     replaceIn('properties.yaml', 'properties:\n', 'properties:\n  - { id: demo, name: again, calendar: cn-mainland, agreement: demo-2026 }\n'),
     { file: 'properties.yaml', message: 'property id "demo" is used twice' },

@@ -129,7 +129,7 @@ export const dashboardPageRoutes = (deps: { rulesets: RulesetRegistry; staff?: S
 
   /**
    * What the signed-in page needs to label its figures: the caller's role, the properties it may
-   * see (with their zone) and the category and department names in Chinese and English, and the record types (their names,
+   * see (with their zone and unit numbering) and the category and department names in Chinese and English, and the record types (their names,
    * states, events and actions).
    */
   app.get(
@@ -145,7 +145,14 @@ export const dashboardPageRoutes = (deps: { rulesets: RulesetRegistry; staff?: S
         .filter((p) => principal.properties === '*' || principal.properties.includes(p.id))
         .map((p) => {
           const property = ruleset.property(p.id)!;
-          return { id: p.id, name: p.name, timeZone: property.timeZone, agreement: { id: property.agreementRules.id, name: property.agreementRules.name } };
+          return {
+            id: p.id,
+            name: p.name,
+            timeZone: property.timeZone,
+            agreement: { id: property.agreementRules.id, name: property.agreementRules.name },
+            // How its units are numbered: the desk's forms show the example and say it when a unit is refused.
+            ...(p.units ? { units: p.units } : {}),
+          };
         });
       // Who "me" is on the page (a technician's jobs): the person the token was issued to, named by the directory.
       const personId = principal.personId;

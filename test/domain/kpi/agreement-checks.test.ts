@@ -5,7 +5,9 @@ import { archiveCheck, inspection, report } from './agreement-records-fixture.js
 
 t.test('archive.accuracy and inspection.pass_rate: the checks of the period, by the local day checked', async (t) => {
   const checked = (id: string, now: string, correct: boolean) =>
-    archiveCheck(id, [{ name: 'record', payload: { propertyId: 'demo', unit: `1-1-10${id.slice(1)}`, correct, ...(correct ? {} : { wrongFields: ['phone'] }) }, now }]);
+    archiveCheck(id, [
+      { name: 'record', payload: { propertyId: 'demo', unit: `1-1-10${id.slice(1)}`, correct, ...(correct ? {} : { wrongFields: ['phone'] }) }, now },
+    ]);
   const archive = [
     checked('a1', '2026-09-03T02:00:00Z', true),
     checked('a2', '2026-09-04T02:00:00Z', true),
