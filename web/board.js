@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from './html.js';
 import { useI18n } from './i18n.js';
-import { CaseLink, Countdown, StatusBadge } from './parts.js';
+import { CaseLink, Countdown, personName, StatusBadge } from './parts.js';
 import { formatDeadline } from './time.js';
 
 const ROWS = 50;
@@ -41,7 +41,7 @@ export const FilterBar = ({ session, propertyId, onProperty, filters, onFilters,
       </select></label>
     <label>${t('technician')}
       <input id="filter-technician" list="technician-options" value=${filters.technicianId ?? ''} onChange=${set('technicianId')} size="10" />
-      <datalist id="technician-options">${technicians.map((x) => html`<option value=${x} />`)}</datalist></label>
+      <datalist id="technician-options">${technicians.map((x) => html`<option value=${x} label=${dashboard?.people?.[x] ?? x} />`)}</datalist></label>
     ${active ? html`<button type="button" onClick=${() => onFilters({})}>${t('clearFilters')}</button>` : null}
   </form>`;
 };
@@ -67,7 +67,7 @@ const StateTable = ({ caseType, open }) => {
     </tbody></table>`;
 };
 
-const AlertRow = ({ alert, timeZone }) => {
+const AlertRow = ({ alert, timeZone, people }) => {
   const i18n = useI18n();
   const { t } = i18n;
   return html`<tr class=${`alert alert-${alert.status}`} data-case=${alert.caseId}>
@@ -79,7 +79,7 @@ const AlertRow = ({ alert, timeZone }) => {
     <td data-label=${t('state')}>${i18n.name('state', alert.state)}</td>
     <td data-label=${t('place')}>${alert.place ?? alert.building ?? '—'}</td>
     <td data-label=${t('category')}>${i18n.category(alert.caseType, alert.category)}</td>
-    <td data-label=${t('assignee')}>${alert.department ? i18n.department(alert.department) : (alert.technicianId ?? '—')}</td>
+    <td data-label=${t('assignee')}>${alert.department ? i18n.department(alert.department) : personName(alert.technicianId, people)}</td>
   </tr>`;
 };
 
@@ -87,7 +87,7 @@ const AlertRow = ({ alert, timeZone }) => {
  * One list of clocks. The server sends the first `limit` of `total`; the page draws ROWS of them
  * and "show more" draws more, asking the server for a longer list once the drawn rows reach it.
  */
-const AlertTable = ({ id, title, list, timeZone, limit, onLimit }) => {
+const AlertTable = ({ id, title, list, timeZone, people, limit, onLimit }) => {
   const i18n = useI18n();
   const { t } = i18n;
   const [rows, setRows] = useState(ROWS);
@@ -110,7 +110,7 @@ const AlertTable = ({ id, title, list, timeZone, limit, onLimit }) => {
         <th scope="col">${t('status')}</th><th scope="col">${t('clock')}</th><th scope="col">${t('state')}</th>
         <th scope="col">${t('place')}</th><th scope="col">${t('category')}</th><th scope="col">${t('assignee')}</th>
       </tr></thead>
-      <tbody>${shown.map((alert) => html`<${AlertRow} key=${`${alert.caseType}/${alert.caseId}/${alert.clock}`} alert=${alert} timeZone=${timeZone} />`)}</tbody>
+      <tbody>${shown.map((alert) => html`<${AlertRow} key=${`${alert.caseType}/${alert.caseId}/${alert.clock}`} alert=${alert} timeZone=${timeZone} people=${people} />`)}</tbody>
     </table></div>
     ${
       more > 0
@@ -152,7 +152,7 @@ export const Board = ({ dashboard, limit, onLimit }) => {
         <${StateTable} caseType="repair" open=${open.repair} />
       </div>
     </section>
-    <${AlertTable} id="missed" title=${t('missedList')} list=${missed} timeZone=${timeZone} limit=${limit} onLimit=${onLimit} />
-    <${AlertTable} id="at-risk" title=${t('atRiskList')} list=${atRisk} timeZone=${timeZone} limit=${limit} onLimit=${onLimit} />
+    <${AlertTable} id="missed" title=${t('missedList')} list=${missed} timeZone=${timeZone} people=${dashboard.people} limit=${limit} onLimit=${onLimit} />
+    <${AlertTable} id="at-risk" title=${t('atRiskList')} list=${atRisk} timeZone=${timeZone} people=${dashboard.people} limit=${limit} onLimit=${onLimit} />
   </div>`;
 };

@@ -44,13 +44,15 @@ const isShown = (value) =>
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** An event's data as labelled fields; ids named, instants in the property's zone, the owner's contact left out. */
-const DataList = ({ caseType, eventType, data, timeZone }) => {
+/** An event's data as a list; `names` are the directory's names of the people it names by id (`technicianId`). */
+const DataList = ({ caseType, eventType, data, names, timeZone }) => {
   const i18n = useI18n();
   const entries = Object.entries(data ?? {}).filter(([key, value]) => !hidden.has(key) && isShown(value));
   if (entries.length === 0) return null;
   const show = (key, value) => {
     if (typeof value === 'boolean') return i18n.name('yesNo', String(value));
     if (Array.isArray(value)) return value.join(i18n.lang === 'zh' ? '、' : ', ');
+    if (names?.[key]) return `${names[key]} (${value})`;
     if (key === 'amountFen') return yuan(value);
     if (key === 'method') return i18n.name('paymentMethod', value);
     if (key === 'deadline' && typeof value === 'string' && INSTANT.test(value)) return formatDeadline(value, i18n, timeZone);
@@ -121,10 +123,14 @@ const Clocks = ({ clocks, timeZone }) => {
   </section>`;
 };
 
-/** Timeline entries from the audit replay when there (its actors named as the events endpoint names them), else from the events endpoint. */
+/** Timeline entries from the audit replay when there (its people named as the events endpoint names them), else from the events endpoint. */
 const timelineOf = (loaded) =>
-  loaded.audit?.timeline.map((e) => ({ ...e, actor: loaded.events.find((x) => String(x.revision) === String(e.revision))?.metadata.actor ?? e.actor })) ??
+  loaded.audit?.timeline.map((e) => {
+    const same = loaded.events.find((x) => String(x.revision) === String(e.revision));
+    return { ...e, actor: same?.metadata.actor ?? e.actor, names: same?.names };
+  }) ??
   loaded.events.map((e) => ({
+    names: e.names,
     revision: e.revision,
     type: e.type,
     actor: e.metadata.actor,
@@ -158,7 +164,7 @@ const Timeline = ({ caseType, entries, timeZone }) => {
             ${gap !== 0 ? html` <span class="badge badge-at_risk">${t('case.backdated', { minutes: gap })}</span>` : null}
             ${e.imported ? html` <span class="badge badge-ended">${t('case.imported')}</span>` : null}</td>
           ${withState ? html`<td data-label=${t('case.stateAfter')}>${i18n.name('state', e.stateAfter)}</td>` : null}
-          <td class="card-wide"><${DataList} caseType=${caseType} eventType=${e.type} data=${e.data} timeZone=${timeZone} /></td>
+          <td class="card-wide"><${DataList} caseType=${caseType} eventType=${e.type} data=${e.data} names=${e.names} timeZone=${timeZone} /></td>
         </tr>`;
       })}</tbody>
     </table></div>

@@ -39,6 +39,9 @@ export const yuan = (fen) => {
   return `${fen < 0 ? '-' : ''}¥${grouped(Math.floor(abs / 100))}.${String(abs % 100).padStart(2, '0')}`;
 };
 
+/** A person the figures name by id, by their name in the directory when the server gave it. */
+export const personName = (id, people) => (id ? (people?.[id] ?? id) : '—');
+
 export const caseHref = (caseType, caseId) => `#/case/${caseType}/${encodeURIComponent(caseId)}`;
 
 /** A link to a record's page, named by its type; 'any' (a complaint or a repair) is left unnamed. */

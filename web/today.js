@@ -1,6 +1,7 @@
 // Today: intake by channel and category, and the load per department and technician.
 import { html } from './html.js';
 import { useI18n } from './i18n.js';
+import { personName } from './parts.js';
 
 const sorted = (counts) => Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 
@@ -42,7 +43,7 @@ export const Today = ({ dashboard }) => {
       <h2 id="load-title">${t('today.load')}</h2>
       <div class="three">
         <${CountTable} caption=${t('today.departments')} head=${t('department')} rows=${load.departments.map((d) => [i18n.department(d.department), d.open])} />
-        <${CountTable} caption=${t('today.technicians')} head=${t('technician')} rows=${load.technicians.map((x) => [x.technicianId, x.open])} />
+        <${CountTable} caption=${t('today.technicians')} head=${t('technician')} rows=${load.technicians.map((x) => [personName(x.technicianId, dashboard.people), x.open])} />
         <${CountTable} caption=${t('today.unassigned')} head=${t('caseType')}
           rows=${[[i18n.name('caseType', 'complaint'), load.unassigned.complaint], [i18n.name('caseType', 'repair'), load.unassigned.repair]]} />
       </div>

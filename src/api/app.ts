@@ -194,6 +194,7 @@ export const buildApp = async (deps: AppDeps) => {
       projections: deps.projections,
       manualClock: deps.manualClock,
       tokens: deps.tokens,
+      staff,
       ...deps.dashboardStream,
     }),
   );

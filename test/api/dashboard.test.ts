@@ -114,6 +114,7 @@ t.test('the figures of a small day, exactly', async (t) => {
     technicians: [{ technicianId: 'tech-7', open: 1 }],
     unassigned: { complaint: 2, repair: 1 },
   });
+  t.same(d.people, { 'tech-7': '维修工tech-7' }, 'the technician it lists by id, named from the directory');
   t.same(d.queues, (await h.inject('GET', '/v1/queues?propertyId=demo', { as: 'manager' })).json().queues, 'the work queues, as GET /v1/queues counts them');
   t.match(d.queues, { unassigned: 3, at_risk: 2, missed: 1 }, 'c1, c3 not taken up, r1 not dispatched; their response clocks at risk or missed');
   t.match(d.lag, [{ projection: 'cases', events: 0, seconds: 0, caughtUp: true, error: null }]);

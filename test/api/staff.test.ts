@@ -74,8 +74,16 @@ t.test('a token issued to a person acts as them; its events show their name; rev
   t.equal((await h.inject('POST', `/v1/repairs/${id}/accept`, { headers: bearer(token) })).statusCode, 200);
   const events = (await h.inject('GET', `/v1/repairs/${id}/events`, { as: 'manager' })).json().events;
   t.same(events.at(-1).metadata.actor, { id: 'liu.tech', role: 'technician', name: '刘师傅' }, 'the person, by name');
+  const dispatched = events.find((e: { type: string }) => e.type === 'RepairDispatched');
+  t.same(
+    [dispatched.data.technicianId, dispatched.names],
+    ['liu.tech', { technicianId: '刘师傅' }],
+    'the technician sent, by id in the data and by name beside it',
+  );
+  t.notOk(events[0].names, 'an event naming nobody has no names');
   const stored = (await h.store.readStream(`repair-${id}`)).at(-1)!;
   t.same((stored.metadata as { actor: unknown }).actor, { id: 'liu.tech', role: 'technician' }, 'the stored event keeps the id alone');
+  t.notOk('names' in (await h.store.readStream(`repair-${id}`)).find((e) => e.type === 'RepairDispatched')!, 'and no names');
   t.match((await h.inject('GET', `/v1/repairs/${id}`, { headers: bearer(token) })).json(), { lastChangedBy: { id: 'liu.tech', name: '刘师傅' } });
 
   const list = await h.inject('GET', '/v1/admin/tokens', { as: 'adminAll' });

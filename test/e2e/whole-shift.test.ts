@@ -133,6 +133,13 @@ t.test(
       await page.getByLabel('维修人员').selectOption('li.tech');
     });
     await stateIs(dispatcher, '已派单');
+    const dispatchedRow = dispatcher.locator('#timeline tr[data-event="RepairDispatched"]');
+    t.match(await dispatchedRow.textContent(), /维修人员\s*李师傅 \(li\.tech\)/, 'the timeline names the technician sent');
+    // The manager's 今日 names him among the technicians with open work, live.
+    await manager.locator('#nav-today').click();
+    await manager.locator('#main table', { hasText: '李师傅' }).waitFor(WAIT);
+    t.pass("the manager's today view names the technician by name");
+    await manager.locator('#nav-board').click();
     await dispatcher.goto(`${server.base}/dashboard#/queues/unassigned`);
     await dispatcher.waitForSelector('#queue-empty', WAIT);
     t.pass('the unassigned queue is empty once dispatched');

@@ -10,7 +10,7 @@ import { isWorkOrderNumber } from '../../domain/record/number.js';
 import { numberLookup } from './number-lookup.js';
 import { problem } from '../problem.js';
 import type { StaffDirectory } from '../../app/staff-directory.js';
-import { namedActor, recordViewFor, seesOwnerContact, withContact } from './record-contact.js';
+import { namedActor, namesInData, recordViewFor, seesOwnerContact, withContact } from './record-contact.js';
 import { commandHeaders, etag, readRoles, type CommandRunner } from './case-command.js';
 import type { RulesetRegistry } from '../../ruleset/registry.js';
 import type { Clock } from '../../runtime/clock.js';
@@ -109,12 +109,16 @@ export const caseRoutes =
             id: history.caseId,
             number: history.state.number,
             revision: Number(history.state.revision),
-            events: history.events.map((e, i) => ({
-              revision: i,
-              ...e,
-              data: withContact(e.data, sees),
-              metadata: { ...e.metadata, actor: namedActor(deps.staff, e.metadata.actor) },
-            })),
+            events: history.events.map((e, i) => {
+              const names = namesInData(deps.staff, e.data);
+              return {
+                revision: i,
+                ...e,
+                data: withContact(e.data, sees),
+                metadata: { ...e.metadata, actor: namedActor(deps.staff, e.metadata.actor) },
+                ...(names ? { names } : {}),
+              };
+            }),
           };
         },
       );

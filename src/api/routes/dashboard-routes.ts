@@ -17,6 +17,7 @@ import type { ProjectionRunner } from '../../projections/runner.js';
 import { authorizeProperty } from '../auth/plugin.js';
 import { problem, sendProblem, type Problem } from '../problem.js';
 import type { TokenStore } from '../auth/tokens.js';
+import type { StaffDirectory } from '../../app/staff-directory.js';
 import { DEFAULT_STREAM_CAPS, dashboardHub, STREAM_RETRY_AFTER_SECONDS, TooManyStreamsError, type SharedDashboard, type StreamCaps } from './dashboard-hub.js';
 
 /** What the API needs of the projection runner. */
@@ -40,6 +41,8 @@ export interface DashboardDeps {
   readonly keepAliveMs?: number;
   /** Least time between two dashboards sent on one stream; default 250 ms. */
   readonly minIntervalMs?: number;
+  /** Names the technicians the figures list by id; without it the page shows their ids. */
+  readonly staff?: Pick<StaffDirectory, 'get'> | undefined;
   /** Open streams per token and in all; default DEFAULT_STREAM_CAPS. */
   readonly caps?: StreamCaps;
   /** Checks each open stream's token again every second: a revoked or expired one's streams end. */
@@ -54,7 +57,20 @@ export interface Dashboard extends DashboardFigures {
   readonly filters: DashboardFilters;
   /** Per projection: events not yet applied and how far behind in seconds; null without a runner. */
   readonly lag: Array<{ projection: string; events: number; capped: boolean; seconds: number; caughtUp: boolean; error: string | null }> | null;
+  /** The directory's names of the technicians the figures list by id (clock alerts, open load). */
+  readonly people: Record<string, string>;
 }
+
+/** The names of the people a dashboard's figures name by id, from the staff directory. */
+const peopleIn = (figures: DashboardFigures, staff: DashboardDeps['staff']): Record<string, string> => {
+  const people: Record<string, string> = {};
+  const ids = [...figures.atRisk.items, ...figures.missed.items].map((a) => a.technicianId).concat(figures.load.technicians.map((x) => x.technicianId));
+  for (const id of ids) {
+    const name = id ? staff?.get(id)?.name : undefined;
+    if (id && name !== undefined) people[id] = name;
+  }
+  return people;
+};
 
 const roles = ['manager', 'dispatcher', 'auditor', 'admin'] as const;
 const name = z.string().min(1).max(100);
@@ -107,7 +123,7 @@ export const dashboardRoutes = (deps: DashboardDeps) => async (fastify: FastifyI
           error: s.error,
         }))
       : null;
-    return { propertyId, asOf: now.toString(), timeZone: property.timeZone, today, filters, ...figures, lag };
+    return { propertyId, asOf: now.toString(), timeZone: property.timeZone, today, filters, ...figures, lag, people: peopleIn(figures, deps.staff) };
   };
   const isProblem = (value: Dashboard | Problem): value is Problem => 'code' in value && 'status' in value;
 

@@ -58,6 +58,25 @@ export const namedActor = (staff: StaffDirectory, actor: Actor) => {
   return name === undefined ? actor : { ...actor, name };
 };
 
+/** Fields of an event's data that hold a person's id from the staff directory (a dispatch's technician). */
+const PERSON_FIELDS = ['technicianId'] as const;
+
+/**
+ * The directory's names of the people an event's data names by id, e.g. `{ technicianId: '李师傅' }`,
+ * or undefined when it names none the directory knows. Beside the data, not in it: the event stays
+ * as it was written, and a reader who may not read the directory still sees who was sent.
+ */
+export const namesInData = (staff: StaffDirectory, data: unknown): Record<string, string> | undefined => {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const names: Record<string, string> = {};
+  for (const field of PERSON_FIELDS) {
+    const id = (data as Record<string, unknown>)[field];
+    const name = typeof id === 'string' ? staff.get(id)?.name : undefined;
+    if (name !== undefined) names[field] = name;
+  }
+  return Object.keys(names).length > 0 ? names : undefined;
+};
+
 /** A record as a caller sees it: the case view, its contact masked unless the caller's work needs it, and who opened and last changed it, by name. */
 export const recordViewFor = (
   request: { readonly principal?: Principal },
