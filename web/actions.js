@@ -5,6 +5,7 @@ import { fieldErrors, getJson, newIdempotencyKey, postJson, queryString } from '
 import { payloadOf } from './commands.js';
 import { html } from './html.js';
 import { useI18n } from './i18n.js';
+import { FieldRefusal } from './parts.js';
 
 /** The actions of a record type the role may take, of those its state allows now. */
 export const actionsFor = (records, type, role, allowed) => {
@@ -56,7 +57,7 @@ const Field = ({ field, value, error, onChange, technicians }) => {
     control = html`<input type=${field.kind === 'date' ? 'date' : 'text'} ...${common} maxlength=${field.maxLength} value=${value ?? ''} onInput=${(e) => onChange(e.currentTarget.value)} />`;
   }
   return html`<div class="field"><label for=${id}>${label}</label>${control}
-    ${error ? html`<p class="problem field-error" id=${described} role="alert">${error}</p>` : null}</div>`;
+    ${error ? html`<${FieldRefusal} id=${described} refusal=${error} />` : null}</div>`;
 };
 
 /** Someone acted on the record since the page read it: its revision moved, or its state no longer allows the action. */

@@ -69,11 +69,14 @@ export const postJson = async (path, body, { idempotencyKey, ifMatch, signal } =
   return { body: answer, etag: response.headers.get('etag') };
 };
 
-/** The problem's refusals by form field (`unit`, `owner.phone`): the schema's list, or the engine's one field. */
+/**
+ * The problem's refusals by form field (`unit`, `owner.phone`): the schema's list, or the engine's one
+ * field; each `{ message, issue }`, the server's English sentence and, for a schema refusal, its code.
+ */
 export const fieldErrors = (problem) => {
   const found = {};
-  for (const e of problem?.errors ?? []) if (e?.field) found[String(e.field).replace(/^body\./, '')] = e.message;
-  if (typeof problem?.field === 'string') found[problem.field] = problem.detail;
+  for (const e of problem?.errors ?? []) if (e?.field) found[String(e.field).replace(/^body\./, '')] = { message: e.message, issue: e.issue };
+  if (typeof problem?.field === 'string') found[problem.field] = { message: problem.detail, issue: problem.code };
   return found;
 };
 

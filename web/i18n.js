@@ -61,6 +61,8 @@ export const translator = (lang, categories, records, fields) => {
   return {
     lang,
     t,
+    /** Whether the page has its own text for a key (else `t` falls back to the key itself). */
+    has: (key) => key in dict,
     name,
     /** The record types as the server describes them. */
     records: records ?? [],

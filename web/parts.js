@@ -39,6 +39,18 @@ export const yuan = (fen) => {
   return `${fen < 0 ? '-' : ''}¥${grouped(Math.floor(abs / 100))}.${String(abs % 100).padStart(2, '0')}`;
 };
 
+/**
+ * A refusal under its field: what was wrong in the page's language (from the schema's issue code;
+ * `lead` when the page knows better, e.g. how the property numbers its units), then the server's own
+ * sentence, which is English.
+ */
+export const FieldRefusal = ({ id, refusal, lead }) => {
+  const i18n = useI18n();
+  const words = lead ?? (i18n.has(`refusal.${refusal.issue}`) ? i18n.t(`refusal.${refusal.issue}`) : i18n.t('register.fieldRefused'));
+  const server = i18n.lang === 'en' ? `: ${refusal.message}` : html` <span lang="en">(${refusal.message})</span>`;
+  return html`<p class="field-error" id=${id} role="alert">${words}${refusal.message ? server : null}</p>`;
+};
+
 /** A person the figures name by id, by their name in the directory when the server gave it. */
 export const personName = (id, people) => (id ? (people?.[id] ?? id) : '—');
 

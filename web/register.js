@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, fieldErrors, getJson, newIdempotencyKey, OfflineError, postJson, queryString } from './api.js';
 import { html } from './html.js';
 import { useI18n } from './i18n.js';
-import { caseHref } from './parts.js';
+import { caseHref, FieldRefusal } from './parts.js';
 import { formatInstant } from './time.js';
 
 /** The desk's forms: the record type and the action that creates it (a payment: the fee ledger's `pay`). */
@@ -113,9 +113,9 @@ const Earlier = ({ items, timeZone }) => {
   </section>`;
 };
 
-/** What the desk reads under a refused field: a unit refused for its form says the form the property numbers units in. */
-const refusalText = (i18n, field, units) =>
-  field.name === 'unit' && units ? i18n.t('register.unitRefused', { example: units.example }) : i18n.t('register.fieldRefused');
+/** A unit the engine refuses for its form (not a schema refusal): the property's numbering, said in the page's language. */
+const unitLead = (i18n, field, refusal, units) =>
+  field.name === 'unit' && units && refusal.issue === 'INVALID_COMMAND' ? i18n.t('register.unitRefused', { example: units.example }) : undefined;
 
 const Field = ({ form, field, value, error, units, onInput }) => {
   const i18n = useI18n();
@@ -150,7 +150,7 @@ const Field = ({ form, field, value, error, units, onInput }) => {
   return html`<div class=${`field${error ? ' invalid' : ''}`}>
     <label for=${id}>${label}</label>
     ${control}
-    ${error ? html`<p class="field-error" id=${described}>${refusalText(i18n, field, units)} <span lang="en">(${error})</span></p>` : null}
+    ${error ? html`<${FieldRefusal} id=${described} refusal=${error} lead=${unitLead(i18n, field, error, units)} />` : null}
   </div>`;
 };
 

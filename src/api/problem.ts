@@ -74,9 +74,12 @@ export const sendProblem = (reply: FastifyReply, p: Problem) => {
 const fromFastify = (error: FastifyError): Problem | undefined => {
   if (error.validation) {
     const where = error.validationContext ?? 'body';
+    // `issue` is the schema's code for what was wrong (zod's: too_small, invalid_format …), so that a
+    // client can say it in its own language; `message` stays the English sentence.
     const errors = error.validation.map((v) => ({
       field: [where, ...v.instancePath.split('/').filter(Boolean)].join('.'),
       message: v.message ?? 'is invalid',
+      ...(typeof v.keyword === 'string' ? { issue: v.keyword } : {}),
     }));
     return problem(400, 'VALIDATION_FAILED', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
   }

@@ -51,9 +51,25 @@ const invalidComplaints: ReadonlyArray<[string, Record<string, unknown>]> = [
 ];
 
 t.test('POST /v1/complaints: each field wrong, missing or extra → 400 VALIDATION_FAILED naming it', async (t) => {
+  const phone = await refused(
+    t,
+    'POST',
+    '/v1/complaints',
+    { body: complaintBody({ owner: { ...owner, phone: '电话1380' } }) },
+    400,
+    'VALIDATION_FAILED',
+    'a phone in words',
+  );
+  t.match(phone.errors, [{ field: 'body.owner.phone', issue: 'invalid_format', message: /^a phone number/ }], 'the phone refused for its format');
+  const long = await refused(t, 'POST', '/v1/complaints', { body: complaintBody({ unit: 'x'.repeat(101) }) }, 400, 'VALIDATION_FAILED', 'a long unit');
+  t.match(long.errors, [{ field: 'body.unit', issue: 'too_big' }], 'the unit refused for its length');
   for (const [label, change] of invalidComplaints) {
     const problem = await refused(t, 'POST', '/v1/complaints', { body: complaintBody(change) }, 400, 'VALIDATION_FAILED', label);
     t.ok(problem.errors?.length > 0 && problem.errors.every((e: { field: string }) => e.field.startsWith('body')), `${label}: errors name body fields`);
+    t.ok(
+      problem.errors.every((e: { issue?: string }) => /^[a-z_]+$/.test(e.issue ?? '')),
+      `${label}: each says what was wrong by a code a page can word: ${problem.errors.map((e: { issue?: string }) => e.issue)}`,
+    );
   }
 });
 

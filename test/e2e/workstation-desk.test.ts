@@ -98,7 +98,8 @@ t.test(
     await desk.waitForSelector('[aria-invalid=true]', WAIT);
     t.equal(await phone.getAttribute('aria-invalid'), 'true', 'the phone is marked refused');
     const describedBy = await phone.getAttribute('aria-describedby');
-    t.ok(describedBy && (await desk.locator(`#${describedBy}`).textContent()), 'and the refusal is read with it');
+    const phoneRefusal = describedBy ? await desk.locator(`#${describedBy}`).textContent() : null;
+    t.match(phoneRefusal, /^格式不对 \(.+\)$/, `the refusal is read with it, said in Chinese with the server's words after: ${phoneRefusal}`);
     t.equal(await desk.getByLabel('描述').inputValue(), '车位被占', 'what was typed is kept');
 
     // A unit not numbered as the property numbers them: refused at 房号, in Chinese, with the example.
