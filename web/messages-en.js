@@ -158,6 +158,7 @@ export const en = {
     "Someone acted on this record first: it is now '{state}', last event '{event}'. It was refreshed and what you typed is kept; check it and submit again.",
   'jobs.owner': 'Owner',
   'jobs.empty': 'No repairs are dispatched to you.',
+  'jobs.arrived': 'New jobs for you: {numbers}',
   'jobs.noPerson': 'This token names no staff member, so there are no jobs to show.',
   'print.open': 'Print the work order',
   'print.title': 'Work order',

@@ -8,7 +8,11 @@ import { CHROMIUM, hasChromium, launchChromium, runServer } from './browser-harn
 import { ADMIN_TOKEN, ARTIFACTS, owner, START, WAIT } from './dashboard-fixture.js';
 
 /** The browser globals the page functions below use (this project's TypeScript has no DOM library). */
-declare const document: { documentElement: { scrollWidth: number }; querySelector(selector: string): { textContent: string | null } | null };
+declare const document: {
+  documentElement: { scrollWidth: number };
+  querySelector(selector: string): { textContent: string | null } | null;
+  dispatchEvent(event: Event): boolean;
+};
 
 /** The ids of axe-core's serious and critical violations on the page as it stands. */
 const seriousViolations = async (page: Page) => (await axeViolations(page)).map((v) => v.id);
@@ -119,10 +123,23 @@ t.test(
       await job.locator('.badge', { hasText: state }).waitFor(WAIT);
       t.pass(`${action}: ${state}`);
     }
+    // A new job dispatched while the list is open: read again when the phone comes back to the front, and announced.
+    const another = await call<{ id: string; number: string }>('POST', '/v1/repairs', {
+      propertyId: 'demo',
+      location: '5-1-302',
+      category: 'electrical',
+      complexity: 'general',
+      description: '客厅插座无电',
+      owner,
+    });
+    await call('POST', `/v1/repairs/${another.id}/dispatch`, { technicianId: 'li.tech' });
+    await field.page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await field.page.locator(`#job-list [data-case="${another.id}"]`).waitFor(WAIT);
+    t.equal(await field.page.locator('#jobs-new').textContent(), `新派给您的工单：${another.number}`, 'the new job is announced');
     await job.getByRole('button', { name: '完工', exact: true }).click();
     await job.getByLabel('维修内容').fill('更换水管接头');
     await job.getByRole('button', { name: '提交' }).click();
-    await field.page.waitForSelector('#jobs-empty', WAIT);
+    await job.waitFor({ ...WAIT, state: 'detached' });
     t.equal((await call('GET', `/v1/repairs/${leak}`)).state, 'completed', 'completed through the page');
 
     // A 412 race on one record between two browsers: the slower one sees what changed and keeps its text.
