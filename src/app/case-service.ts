@@ -43,6 +43,8 @@ export interface ExecuteRequest {
   readonly expectedRevision?: bigint;
   /** Called with the case's property before anything is decided: throws when the caller may not act on it. */
   readonly authorize?: (propertyId: string) => void;
+  /** Whether the caller may see a record of the property: one it may not is answered as missing (before `authorize`). */
+  readonly visible?: (propertyId: string) => boolean;
   readonly imported?: boolean;
   /**
    * The command id was minted for this request alone (the API's UUIDv7 for a request without an
@@ -170,8 +172,15 @@ export const caseService = (deps: {
   const decideOn = (request: ExecuteRequest, current: CaseState<unknown>, now: Temporal.Instant, number: string | undefined): DomainEvent[] => {
     const { caseType } = request;
     const command = number === undefined ? request.command : { ...request.command, number };
-    const propertyId = current.propertyId ?? (command.payload as { propertyId?: string } | undefined)?.propertyId;
-    if (propertyId !== undefined) request.authorize?.(propertyId);
+    const recorded = current.propertyId ?? undefined;
+    if (recorded !== undefined) {
+      // Another property's record is answered as a missing one: whether it exists is not the caller's to learn.
+      if (request.visible && !request.visible(recorded)) throw new RecordNotFoundError(caseType, command.caseId);
+      request.authorize?.(recorded);
+    } else {
+      const named = (command.payload as { propertyId?: string } | undefined)?.propertyId;
+      if (named !== undefined) request.authorize?.(named);
+    }
     if (request.expectedRevision !== undefined && request.expectedRevision !== current.revision) {
       if (current.revision === null) throw new RecordNotFoundError(caseType, command.caseId);
       throw new RevisionMismatchError(request.expectedRevision, current.revision);

@@ -84,9 +84,16 @@ const explainClock = (clock: CaseClock, c: ClockSubject, ruleset: Ruleset, asOf:
  * was received with (the same view GET /v1/{complaints|repairs}/{id} gave at that instant), the
  * timeline of what was recorded up to then, and each clock explained step by step.
  */
-export const replayCase = async (deps: { store: EventStore; rulesets: RulesetRegistry }, caseType: RecordType, caseId: string, asOf: Temporal.Instant) => {
+export const replayCase = async (
+  deps: { store: EventStore; rulesets: RulesetRegistry },
+  caseType: RecordType,
+  caseId: string,
+  asOf: Temporal.Instant,
+  /** Whether the caller may see a record of this property; one it may not is answered as missing, before anything about it is said. */
+  visible: (propertyId: string) => boolean = () => true,
+) => {
   const full = await loadCase(deps.store, caseType, caseId);
-  if (full.state.revision === null) throw new RecordNotFoundError(caseType, caseId);
+  if (full.state.revision === null || !visible(full.state.propertyId!)) throw new RecordNotFoundError(caseType, caseId);
   const history = historyAsOf(full, asOf);
   if (history.events.length === 0) {
     throw Object.assign(new RecordNotFoundError(caseType, caseId), { message: `${caseType} ${caseId} had not been recorded yet at ${asOf.toString()}` });

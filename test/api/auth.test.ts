@@ -86,10 +86,12 @@ const before: Record<CaseType, Record<string, string[]>> = {
 const callers: readonly Caller[] = [...staffRoles, 'adminAll', 'elsewhere', 'none', 'bad'];
 
 /** The status a caller must get on a write route of property `demo` whose writers are given. */
-const expectedWrite = (caller: Caller, allowed: readonly string[], created: number) => {
+const expectedWrite = (caller: Caller, allowed: readonly string[], created: number, onRecord = false) => {
   if (caller === 'none' || caller === 'bad') return 401;
   if (caller === 'adminAll') return created;
-  if (caller === 'elsewhere') return 403; // a front desk, but of another property
+  // A front desk, but of another property: refused for its role first (403), then refused the
+  // property it names (403), and answered about an existing record of `demo` as about a missing one (404).
+  if (caller === 'elsewhere') return onRecord && allowed.includes('frontdesk') ? 404 : 403;
   return allowed.includes(caller) ? created : 403;
 };
 
@@ -99,7 +101,7 @@ const attempt = async (t: Test, h: Harness, url: string, caller: Caller, body: u
   t.equal(response.statusCode, expected, `${caller} POST ${url.replace(/[0-9a-f-]{36}/, ':id')}: ${response.statusCode === expected ? '' : response.body}`);
   if (expected >= 400) {
     t.match(response.headers['content-type'], /^application\/problem\+json/);
-    t.equal(response.json().code, expected === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+    t.equal(response.json().code, { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'CASE_NOT_FOUND' }[expected]);
     t.equal(await h.eventCount(), before, 'nothing written');
   }
 };
@@ -125,7 +127,7 @@ for (const caseType of ['complaint', 'repair'] as const) {
       for (const caller of callers) {
         const id = await createCase(h, caseType);
         await drive(h, caseType, id, before[caseType][spec.name]!);
-        const expected = expectedWrite(caller, spec.roles, 200);
+        const expected = expectedWrite(caller, spec.roles, 200, true);
         await attempt(t, h, `${base}/${id}/${spec.name}`, caller, actionBodies[caseType][spec.name], expected);
         if (expected === 200) {
           const refused = await h.inject('POST', `${base}/${id}/${spec.name}`, { as: caller, body: actionBodies[caseType][spec.name] });
@@ -140,7 +142,7 @@ for (const caseType of ['complaint', 'repair'] as const) {
     for (const url of [`${base}/${id}`, `${base}/${id}/events`]) {
       for (const caller of callers) {
         const response = await h.inject('GET', url, { as: caller });
-        const expected = caller === 'none' || caller === 'bad' ? 401 : caller === 'elsewhere' ? 403 : 200;
+        const expected = caller === 'none' || caller === 'bad' ? 401 : caller === 'elsewhere' ? 404 : 200;
         t.equal(response.statusCode, expected, `${caller} GET ${url}`);
       }
     }
@@ -176,7 +178,7 @@ t.test('concrete expectations, independent of the specs', async (t) => {
   await attempt(t, h, `/v1/repairs/${own}/accept`, 'technician', {}, 200);
 });
 
-t.test('wrong property: 403 on create, actions and reads; nothing written', async (t) => {
+t.test("wrong property: 403 on create; a record's actions and reads answered as a missing record's; nothing written", async (t) => {
   await attempt(t, h, '/v1/complaints', 'elsewhere', complaintBody(), 403);
   await attempt(t, h, '/v1/repairs', 'elsewhere', repairBody(), 403);
   await attempt(t, h, '/v1/complaints', 'frontdesk', complaintBody({ propertyId: 'elsewhere' }), 403);
@@ -184,10 +186,10 @@ t.test('wrong property: 403 on create, actions and reads; nothing written', asyn
   t.match(forbidden.json(), { code: 'FORBIDDEN', propertyId: 'demo' });
 
   const id = await createCase(h, 'complaint');
-  await attempt(t, h, `/v1/complaints/${id}/escalate`, 'elsewhere', { reason: '越权' }, 403);
+  await attempt(t, h, `/v1/complaints/${id}/escalate`, 'elsewhere', { reason: '越权' }, 404);
   for (const url of [`/v1/complaints/${id}`, `/v1/complaints/${id}/events`]) {
     const response = await h.inject('GET', url, { as: 'elsewhere' });
-    t.equal(response.statusCode, 403, url);
+    t.equal(response.statusCode, 404, url);
     // The owner's whole phone number: a random case id may well contain "138".
     t.notMatch(response.body, /张伟|138-0013-8000/, 'no owner data in the refusal');
   }

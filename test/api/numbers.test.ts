@@ -1,6 +1,7 @@
 import t from 'tap';
 import { buildDashboardHarness } from './dashboard-harness.js';
-import { buildHarness, capturedLogger, complaintBody, openSqliteIn, repairBody, tempDir } from './harness.js';
+import { openTokenStore } from '../../src/api/auth/tokens.js';
+import { buildHarness, capturedLogger, complaintBody, issueTokens, openSqliteIn, repairBody, tempDir } from './harness.js';
 
 const NUMBER = /^TS-20260302-\d{4}$/;
 
@@ -26,13 +27,16 @@ t.test('50 clients creating at once get 50 distinct numbers (SQLite)', async (t)
 t.test('a number survives a restart and is never handed out again; an idempotent retry answers the first number', async (t) => {
   const { dir, remove } = await tempDir('numbers-restart-');
   t.teardown(remove);
-  const first = await buildHarness({ store: openSqliteIn(dir) });
+  // One token store across the restart, kept open by the test (a harness given tokens leaves them open).
+  const tokenStore = openTokenStore(':memory:');
+  t.teardown(() => tokenStore.close());
+  const tokens = { store: tokenStore, secrets: issueTokens(tokenStore) };
+  const first = await buildHarness({ store: openSqliteIn(dir), tokens });
   const key = { 'idempotency-key': 'call-0931' };
   const opened = await first.inject('POST', '/v1/complaints', { body: complaintBody(), headers: key });
   t.equal(opened.json().number, 'TS-20260302-0001');
   const repair = await first.inject('POST', '/v1/repairs', { body: repairBody() });
   t.equal(repair.json().number, 'BX-20260302-0001', 'each record type has its own prefix and count');
-  const tokens = first.tokens;
   await first.close();
 
   const again = await buildHarness({ store: openSqliteIn(dir), tokens });
@@ -72,8 +76,13 @@ t.test('GET by number as by id, within the caller properties; the log line names
   t.equal(events.json().id, created.id, 'its history too');
   t.equal((await h.inject('GET', `/v1/repairs/${created.number}`)).statusCode, 404, 'a complaint number names no repair');
   t.equal((await h.inject('GET', '/v1/complaints/TS-20260302-0999')).statusCode, 404);
-  const elsewhere = await h.inject('GET', `/v1/complaints/${created.number}`, { as: 'elsewhere' });
-  t.equal(elsewhere.statusCode, 403, 'another property: refused as by id');
+  // Another property's number is answered as an unknown one: the same 404 and body, by number as by id.
+  for (const path of ['', '/events']) {
+    const elsewhere = await h.inject('GET', `/v1/complaints/${created.number}${path}`, { as: 'elsewhere' });
+    const unknown = await h.inject('GET', `/v1/complaints/TS-20260302-0999${path}`, { as: 'elsewhere' });
+    t.equal(elsewhere.statusCode, 404, `another property's number${path}: 404`);
+    t.equal(elsewhere.body, unknown.body.replaceAll('TS-20260302-0999', created.number), `another property's number${path}: answered as an unknown one`);
+  }
 });
 
 t.test('the request log line names the number', async (t) => {

@@ -19,11 +19,12 @@ export interface ScopedRequest {
  * How each route with roles is scoped by property, and a request about HOME for it.
  * - `property`: the route acts on a property it is given, or on a record of one. A token of
  *   another property is refused as the code answers today, `refusal`:
- *   `forbidden`: 403 FORBIDDEN naming the property. Every such route answers this today, also
- *   where a missing record answers 404 (the record routes and the replay): a token of another
- *   property learns that the record exists, not what it holds. A fee ledger's id derives from
- *   property, unit and month, so GET /v1/fees/{id} tells it which months were billed, which the
- *   routes by unit and month (refused before the lookup) do not.
+ *   `forbidden`: 403 FORBIDDEN naming the property, for a route that is given the property (in
+ *   its query or body): the caller named it, and learns nothing of its records.
+ *   `as-missing`: a route that finds a record by its id or work-order number answers another
+ *   property's record exactly as a missing one (same status, same body but for the id), so a
+ *   token of another property cannot learn that it exists — a fee ledger's id derives from
+ *   property, unit and month, so otherwise GET /v1/fees/{id} would tell which months were billed.
  *   `rows-rejected`: the import answers 200 with each row of another property rejected FORBIDDEN.
  * - `all-properties`: the answer spans every property; a token of one property is refused.
  * - `own-properties`: the answer lists the caller's properties, and only those.
@@ -31,8 +32,19 @@ export interface ScopedRequest {
  */
 export type RouteScope =
   | { readonly kind: 'property'; readonly refusal: 'forbidden' | 'rows-rejected'; readonly requests: readonly ScopedRequest[] }
+  | { readonly kind: 'property'; readonly refusal: 'as-missing'; readonly requests: readonly AboutRecord[] }
   | { readonly kind: 'all-properties' | 'own-properties'; readonly requests: readonly ScopedRequest[] }
   | { readonly kind: 'no-property'; readonly why: string };
+
+/** A request about a record of HOME, and the same request about one that does not exist. */
+export interface AboutRecord extends ScopedRequest {
+  /** The record's id as the request names it, and a missing one's. */
+  readonly names: string;
+  readonly missing: ScopedRequest & { readonly names: string };
+}
+
+/** An id no record has. */
+const MISSING_ID = '01900000-0000-7000-8000-000000000000';
 
 /** Records of HOME, one of each type, and the unit and month of its fee ledger. */
 export interface ScopeFixture {
@@ -75,6 +87,14 @@ export const routeScopes = async (fixture: ScopeFixture): Promise<Map<string, Ro
   const scopes = new Map<string, RouteScope>();
   const property = (method: ScopedRequest['method'], url: string, requests: readonly ScopedRequest[]) =>
     scopes.set(routeKey({ method, url }), { kind: 'property', refusal: 'forbidden', requests });
+  /** A request naming a record (by `names`, in its url) and the same naming one that does not exist. */
+  const about = (request: ScopedRequest, names: string): AboutRecord => ({
+    ...request,
+    names,
+    missing: { ...request, url: request.url.replace(names, MISSING_ID), names: MISSING_ID },
+  });
+  const record = (method: ScopedRequest['method'], url: string, requests: readonly AboutRecord[]) =>
+    scopes.set(routeKey({ method, url }), { kind: 'property', refusal: 'as-missing', requests });
 
   for (const caseType of recordTypes) {
     const base = `/v1/${recordOf(caseType).segment}`;
@@ -85,10 +105,11 @@ export const routeScopes = async (fixture: ScopeFixture): Promise<Map<string, Ro
         continue;
       }
       const body = actionBodiesOf[caseType][spec.name];
-      if (body !== undefined) property('POST', `${base}/:id/${spec.name}`, [{ method: 'POST', url: `${base}/${id}/${spec.name}`, body }]);
+      if (body !== undefined) record('POST', `${base}/:id/${spec.name}`, [about({ method: 'POST', url: `${base}/${id}/${spec.name}`, body }, id)]);
     }
-    property('GET', `${base}/:id`, [{ method: 'GET', url: `${base}/${id}` }]);
-    property('GET', `${base}/:id/events`, [{ method: 'GET', url: `${base}/${id}/events` }]);
+    // By work-order number the same holds (test/api/numbers.test.ts: this harness keeps no read models to look numbers up in).
+    record('GET', `${base}/:id`, [about({ method: 'GET', url: `${base}/${id}` }, id)]);
+    record('GET', `${base}/:id/events`, [about({ method: 'GET', url: `${base}/${id}/events` }, id)]);
   }
 
   // A month billed and one never billed: the refusal must not tell them apart.
@@ -118,10 +139,10 @@ export const routeScopes = async (fixture: ScopeFixture): Promise<Map<string, Ro
   property('GET', '/v1/compliance', [{ method: 'GET', url: `/v1/compliance?${report}` }]);
   property('GET', '/v1/dashboard', [{ method: 'GET', url: `/v1/dashboard?propertyId=${HOME}` }]);
   property('GET', '/v1/dashboard/stream', [{ method: 'GET', url: `/v1/dashboard/stream?propertyId=${HOME}` }]);
-  property(
+  record(
     'GET',
     '/v1/audit/cases/:caseType/:id',
-    recordTypes.map((caseType) => ({ method: 'GET', url: `/v1/audit/cases/${caseType}/${fixture.records[caseType]}` })),
+    recordTypes.map((caseType) => about({ method: 'GET', url: `/v1/audit/cases/${caseType}/${fixture.records[caseType]}` }, fixture.records[caseType])),
   );
   property('GET', '/v1/audit/compliance', [{ method: 'GET', url: `/v1/audit/compliance?${report}&asOf=2026-03-02T01:00:00Z` }]);
   property('POST', '/v1/audit/what-if', [

@@ -2,7 +2,7 @@ import t from 'tap';
 import type { Test } from 'tap';
 import type { Role } from '../../src/domain/events/envelope.js';
 import { buildHarness, staffRoles } from './harness.js';
-import { HOME, OTHER, routeScopes, scopeFixture, type ScopedRequest } from './property-scope-table.js';
+import { HOME, OTHER, routeScopes, scopeFixture, type AboutRecord, type ScopedRequest } from './property-scope-table.js';
 import { propertyInputs, routeKey, routesRegisteredBy } from './registered-routes.js';
 
 /**
@@ -68,6 +68,21 @@ const refusedForbidden = async (t: Test, role: Role, request: ScopedRequest) => 
   t.equal(await h.eventCount(), before, 'nothing written');
 };
 
+/**
+ * Another property's record answered exactly as a missing one: the same status and body (but for
+ * the name the request gave), and nothing written.
+ */
+const answeredAsMissing = async (t: Test, role: Role, request: AboutRecord) => {
+  const before = await h.eventCount();
+  const response = await asOther(role, request);
+  const missing = await asOther(role, request.missing);
+  const label = `${role} of ${OTHER}: ${request.method} ${request.url}`;
+  t.equal(response.statusCode, missing.statusCode, `${label}: ${response.statusCode}, as for a missing record`);
+  t.equal(response.statusCode, 404, `${label}: 404${response.statusCode === 404 ? '' : ` → ${response.body.slice(0, 300)}`}`);
+  t.equal(response.body, missing.body.replaceAll(request.missing.names, request.names), `${label}: the body a missing record gets`);
+  t.equal(await h.eventCount(), before, 'nothing written');
+};
+
 /** The import answers for each row: every row of HOME rejected FORBIDDEN, nothing written. */
 const rowsRejected = async (t: Test, role: Role, request: ScopedRequest) => {
   const before = await h.eventCount();
@@ -91,7 +106,8 @@ for (const route of routes) {
       for (const role of roles) {
         for (const request of scope.requests) {
           if (scope.kind === 'property') {
-            await (scope.refusal === 'forbidden' ? refusedForbidden : rowsRejected)(t, role, request);
+            if (scope.refusal === 'as-missing') await answeredAsMissing(t, role, request as AboutRecord);
+            else await (scope.refusal === 'forbidden' ? refusedForbidden : rowsRejected)(t, role, request);
           } else if (scope.kind === 'all-properties') {
             const response = await asOther(role, request);
             t.equal(response.statusCode, 403, `${role} of ${OTHER}: ${request.method} ${request.url}`);

@@ -32,9 +32,18 @@ export const authenticate =
   };
 
 /** Throws unless the principal may act on the property. */
+/** Whether the principal's token covers a property. */
+export const coversProperty = (principal: Principal | undefined, propertyId: string) =>
+  principal !== undefined && (principal.properties === '*' || principal.properties.includes(propertyId));
+
+/**
+ * Throws unless the principal's token covers the property the request names (403: the caller named
+ * it). A record found by its id is checked with `coversProperty` instead and, outside the token's
+ * properties, answered exactly as a missing one: whether another property has it is not the caller's to learn.
+ */
 export const authorizeProperty = (principal: Principal | undefined) => (propertyId: string) => {
   if (!principal) throw new UnauthenticatedError();
-  if (principal.properties !== '*' && !principal.properties.includes(propertyId)) {
+  if (!coversProperty(principal, propertyId)) {
     throw new ForbiddenError(`this token may not act on property ${propertyId}`, { propertyId });
   }
 };

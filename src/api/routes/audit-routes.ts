@@ -12,7 +12,7 @@ import { whatIf } from '../../audit/what-if.js';
 import { instantSchema } from '../../domain/events/envelope.js';
 import { recordTypeSchema } from '../../domain/records.js';
 import { rulesetOf } from '../../domain/records.js';
-import { actorOfPrincipal, authorizeProperty, requireAllProperties } from '../auth/plugin.js';
+import { actorOfPrincipal, authorizeProperty, coversProperty, requireAllProperties } from '../auth/plugin.js';
 
 const auditRoles = ['auditor', 'admin'] as const;
 const period = z.string().regex(/^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$/, 'YYYY-MM, YYYY-Qn or YYYY');
@@ -48,9 +48,8 @@ export const auditRoutes = (deps: AuditDeps) => async (fastify: FastifyInstance)
       },
     },
     async (request) => {
-      const replay = await replayCase(deps, request.params.caseType, request.params.id, auditInstant(request.query.asOf, deps.clock.now()));
-      authorizeProperty(request.principal)(replay.propertyId!);
-      return replay;
+      const { caseType, id } = request.params;
+      return replayCase(deps, caseType, id, auditInstant(request.query.asOf, deps.clock.now()), (propertyId) => coversProperty(request.principal, propertyId));
     },
   );
 

@@ -8,7 +8,7 @@ import type { Clock } from '../../runtime/clock.js';
 import type { AnyCommandSpec } from '../../domain/case/command.js';
 import type { Role } from '../../domain/events/envelope.js';
 import { recordOf, type RecordType } from '../../domain/records.js';
-import { authorizeProperty } from '../auth/plugin.js';
+import { authorizeProperty, coversProperty } from '../auth/plugin.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -99,6 +99,7 @@ export const commandRunner = (deps: { cases: CaseService; clock: Clock }) => asy
     command: { caseId, name: spec.name, payload: fields, commandId, actor: actorOf(request), ...(occurredAt ? { occurredAt } : {}) },
     ...(target ? { expectedRevision: ifMatch(headers['if-match']) } : {}),
     authorize: authorizeProperty(request.principal),
+    visible: (propertyId) => coversProperty(request.principal, propertyId),
     mintedCommandId: minted,
     mintedCaseId: minted && !target && natural === undefined,
   });

@@ -5,7 +5,7 @@ import type { CaseService } from '../../app/case-service.js';
 import { instantSchema } from '../../domain/events/envelope.js';
 import { recordOf, recordTypes } from '../../domain/records.js';
 import type Database from 'better-sqlite3';
-import { authorizeProperty } from '../auth/plugin.js';
+import { coversProperty } from '../auth/plugin.js';
 import { isWorkOrderNumber } from '../../domain/record/number.js';
 import { numberLookup } from './number-lookup.js';
 import { problem } from '../problem.js';
@@ -73,8 +73,8 @@ export const caseRoutes =
         const id = isWorkOrderNumber(idOrNumber) ? recordIdOf(request, caseType, idOrNumber) : idOrNumber;
         if (id === undefined) return undefined;
         const history = await deps.cases.load(caseType, id);
-        if (history.state.revision === null) return undefined;
-        authorizeProperty(request.principal)(history.state.propertyId!);
+        // Another property's record is answered as a missing one (404, the same body).
+        if (history.state.revision === null || !coversProperty(request.principal, history.state.propertyId!)) return undefined;
         return history;
       };
       const notFound = (id: string) => problem(404, 'CASE_NOT_FOUND', `${noun} ${id} does not exist`, { caseType, caseId: id });

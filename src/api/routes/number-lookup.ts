@@ -1,7 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { FastifyRequest } from 'fastify';
 import { casesByNumber } from '../../projections/cases/number-query.js';
-import { authorizeProperty } from '../auth/plugin.js';
 import { EngineError } from '../../errors.js';
 
 /** The read models are not kept by this server (or not yet set up): what they answer cannot be answered. */
@@ -18,7 +17,7 @@ export class NumberAmbiguousError extends EngineError {
  * The id of the record a work-order number names, for the caller: the number is unique within a
  * property, so among the caller's properties it names one record, unless a token for several
  * properties finds it in more than one (then `propertyId` in the query says which). A number only
- * of properties the caller may not read is refused as the record's id would be (403).
+ * of properties the caller may not read is answered as an unknown number (404), as the record's id would be.
  */
 export const numberLookup =
   (readModels: Database.Database | undefined) =>
@@ -28,10 +27,8 @@ export const numberLookup =
     const found = casesByNumber(readModels, caseType, number).filter((c) => wanted === undefined || c.propertyId === wanted);
     const principal = request.principal!;
     const visible = found.filter((c) => principal.properties === '*' || principal.properties.includes(c.propertyId));
-    if (visible.length === 0) {
-      if (found[0] !== undefined) authorizeProperty(principal)(found[0].propertyId);
-      return undefined;
-    }
+    // A number only of properties the caller may not read is answered as an unknown one.
+    if (visible.length === 0) return undefined;
     if (visible.length > 1) {
       const properties = visible.map((c) => c.propertyId);
       throw new NumberAmbiguousError(`${number} names a record in each of ${properties.join(', ')}: add ?propertyId=`, { properties });
