@@ -26,6 +26,7 @@ import { StoreUnavailableError } from './errors.js';
 import { appendSize, toClientEvent, toClientPosition, toClientRevision, toRecordedEvent } from './esdb-convert.js';
 import { DEFAULT_RETRY, withRetry, type ErrorContext, type RetryPolicy } from './esdb-errors.js';
 import { resubscribingSubscription } from './esdb-subscription.js';
+import { firstRecordedAt, RECORDED_AT_LOOKBACK } from './last-recorded-at.js';
 import {
   comparePositions,
   matchesFilter,
@@ -146,6 +147,17 @@ export const createEsdbEventStore = (options: EsdbEventStoreOptions): EventStore
       }
       return events;
     },
+
+    // From the end of $all backwards; system events (skipped) count towards the look-back.
+    lastRecordedAt: () =>
+      run({}, async () => {
+        const metadata = [];
+        for await (const resolved of client.readAll({ fromPosition: END, maxCount: RECORDED_AT_LOOKBACK, direction: BACKWARDS })) {
+          const event = toRecordedEvent(resolved);
+          if (event) metadata.push(event.metadata);
+        }
+        return firstRecordedAt(metadata);
+      }),
 
     subscribeToAll: ({ from = 'start', filter }: SubscribeOptions = {}) => {
       if (closed) throw new StoreUnavailableError('the EventStoreDB store is closed');

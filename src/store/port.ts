@@ -124,6 +124,13 @@ export interface EventStore {
   checkpoint?(): { readonly walPages: number; readonly checkpointed: number };
   /** For a store that commits appends in groups: how many appends and how many commits (each one fsync) so far. */
   stats?(): { readonly appends: number; readonly transactions: number };
+  /**
+   * The `metadata.recordedAt` of the log's last event that carries one (an ISO instant), read from
+   * the log; undefined for a log without one. The server holds its clock to it (src/runtime/
+   * log-clock.ts), so that no event is recorded earlier than the last one already in the log, after
+   * a restart with the clock set back included. Optional for test doubles; every adapter has it.
+   */
+  lastRecordedAt?(): Promise<string | undefined>;
   /** The global log in order, forwards. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Catch up from `from`, emit `caughtUp`, then deliver live events. At-least-once. */

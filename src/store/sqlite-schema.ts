@@ -151,6 +151,7 @@ export const prepareEventStatements = (db: Database.Database) => ({
   streamBackwards: db.prepare<[string, bigint, number], EventRow>(`${STREAM_EVENTS} AND e.revision <= ? ORDER BY e.revision DESC LIMIT ?`),
   streamExists: db.prepare<[string], { found: bigint }>(`SELECT 1 AS found FROM (${STREAM_EVENTS}) LIMIT 1`),
   logFrom: db.prepare<[bigint, number], EventRow>('SELECT * FROM log WHERE position >= ? ORDER BY position LIMIT ?'),
+  lastMetadata: db.prepare<[number], string>('SELECT metadata FROM events ORDER BY position DESC LIMIT ?').pluck(),
   logAfter: db.prepare<[bigint, number], EventRow>('SELECT * FROM log WHERE position > ? ORDER BY position LIMIT ?'),
 });
 

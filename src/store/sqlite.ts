@@ -13,6 +13,7 @@ import { LRUCache } from 'lru-cache';
 import { DEFAULT_MAX_EVENT_BYTES, planAppend, recordedEvent, sequencePosition, serializeForAppend, type SerializedEvent } from './append-rules.js';
 import { StoreUnavailableError, StreamNotFoundError } from './errors.js';
 import { createGroupCommit, type GroupCommitStats, type Outcome } from './group-commit.js';
+import { firstRecordedAt, RECORDED_AT_LOOKBACK } from './last-recorded-at.js';
 import { createSubscriptionHub } from './log-subscription.js';
 import { createOwnWrites } from './sqlite-own-writes.js';
 import type { AppendResult, EventStore, ExpectedRevision, RecordedEvent } from './port.js';
@@ -201,6 +202,11 @@ export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEv
     async readAll({ from = 'start', maxCount } = {}) {
       ensureOpen();
       return sql.logFrom.all(from === 'start' ? 0n : from.commit, limitOf(maxCount)).map(toRecorded);
+    },
+
+    async lastRecordedAt() {
+      ensureOpen();
+      return firstRecordedAt(sql.lastMetadata.all(RECORDED_AT_LOOKBACK).map((metadata) => JSON.parse(metadata)));
     },
 
     subscribeToAll: (subscribeOptions) => hub.subscribe(subscribeOptions),
