@@ -1,5 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
-import type { Clock, ClockBehindLog } from './clock.js';
+import type { Clock, ClockBehindLog, ManualClock } from './clock.js';
 
 /** Behind the log by at most this much is ordinary skew between machines; beyond it is reported. */
 export const DEFAULT_CLOCK_SKEW_TOLERANCE_MS = 5_000;
@@ -22,7 +22,11 @@ export interface LogClockOptions {
  * given — events are still recorded, one after another at that instant — and `behindLog()` says by
  * how much, for /readyz, /metrics and the log.
  */
-export const clockHeldToLog = (base: Clock, lastRecordedAt: string | undefined, options: LogClockOptions = {}): Clock & Required<Pick<Clock, 'behindLog'>> => {
+export const clockHeldToLog = (
+  base: Clock | ManualClock,
+  lastRecordedAt: string | undefined,
+  options: LogClockOptions = {},
+): Clock & Required<Pick<Clock, 'behindLog'>> & Partial<Pick<ManualClock, 'onChange'>> => {
   const toleranceMs = options.toleranceMs ?? DEFAULT_CLOCK_SKEW_TOLERANCE_MS;
   let latest = lastRecordedAt === undefined ? undefined : Temporal.Instant.from(lastRecordedAt);
   let reads = latest;
@@ -51,12 +55,15 @@ export const clockHeldToLog = (base: Clock, lastRecordedAt: string | undefined, 
     }
     return latest;
   };
+  const onChange = 'onChange' in base ? base.onChange : undefined;
   return {
     now,
     behindLog: () => {
       now();
       return state();
     },
+    // A manual clock's moves are passed on (the deadline watcher checks on each), with the time this clock gives.
+    ...(onChange ? { onChange: (listener: (at: Temporal.Instant) => void) => onChange(() => listener(now())) } : {}),
   };
 };
 

@@ -32,6 +32,16 @@ t.test('a clock behind the last recordedAt gives that recordedAt, reports once, 
   t.equal(behind.length, 1, 'within the tolerance: not reported');
 });
 
+t.test('a manual clock held to the log still tells of its moves (the deadline watcher checks on each)', async (t) => {
+  const manual = manualClock(at('2026-03-02T01:00:00Z'));
+  const held = clockHeldToLog(manual, '2026-03-02T00:00:00Z');
+  const seen: string[] = [];
+  held.onChange!((now) => seen.push(now.toString()));
+  manual.set(at('2026-03-02T02:00:00Z'));
+  t.same(seen, ['2026-03-02T02:00:00Z']);
+  t.notOk(clockHeldToLog({ now: () => at('2026-03-02T01:00:00Z') }, undefined).onChange, 'a system clock has no moves to tell');
+});
+
 t.test('an empty log: the clock as it reads', async (t) => {
   const clock = clockHeldToLog(settable('2026-03-02T01:00:00Z'), undefined);
   t.equal(clock.now().toString(), '2026-03-02T01:00:00Z');
