@@ -4,9 +4,9 @@
  * never copies the WAL into the file itself.
  */
 import { workerData } from 'node:worker_threads';
-import { checkpointPeriodically } from '../src/store/checkpoint-timer.js';
+import { checkpointPeriodically, storeCheckpoint } from '../src/store/checkpoint-timer.js';
 import { eventStoreFromConfig } from '../src/store/from-config.js';
 
 const { store } = eventStoreFromConfig({ DATA_DIR: (workerData as { dataDir: string }).dataDir });
 // The timer keeps this thread alive until the echo process terminates it.
-checkpointPeriodically(store);
+checkpointPeriodically([storeCheckpoint(store)]);

@@ -37,6 +37,11 @@ const configSchema = z.object({
       }
     }, 'an ISO 8601 instant with offset')
     .optional(),
+  /**
+   * Seconds the system clock may read behind the log's last recordedAt before it is reported (a
+   * warning, /readyz, /metrics). Behind by any amount, events are still recorded no earlier than the last.
+   */
+  CLOCK_SKEW_TOLERANCE_SECONDS: z.coerce.number().min(0).max(86_400).default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT: z.coerce
     .number()

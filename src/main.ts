@@ -7,6 +7,7 @@ import { caseService } from './app/case-service.js';
 import { applyHeapPolicy } from './app/heap-policy.js';
 import { openStaffDirectory } from './app/staff-directory.js';
 import { manualClock, systemClock } from './runtime/clock.js';
+import { behindLogMessage, caughtUpMessage, clockHeldToLog, manualStartOf, manualStartRefusal } from './runtime/log-clock.js';
 import { openRulesetRegistry } from './ruleset/registry.js';
 import { acquireWriterLock } from './app/writer-lock.js';
 import { keepDataDirPrivate } from './runtime/private-data-dir.js';
@@ -40,8 +41,25 @@ const ruleset = await loadRuleset(config.RULES_DIR);
 // The projection thread checkpoints the log file: a checkpoint copies pages and fsyncs, too long a stop for intake.
 const { store, description } = eventStoreFromConfig(config, { checkpointedElsewhere: true });
 const rulesets = await openRulesetRegistry(store, ruleset);
-const manual = config.CLOCK === 'manual' ? manualClock(config.CLOCK_START ? Temporal.Instant.from(config.CLOCK_START) : systemClock.now()) : undefined;
-const clock = manual ?? systemClock;
+// Time only moves forward: no event is recorded earlier than the log's last one (docs/domain.md).
+const lastRecordedAt = await store.lastRecordedAt?.();
+const manualStart = config.CLOCK_START ? Temporal.Instant.from(config.CLOCK_START) : manualStartOf(systemClock.now(), lastRecordedAt);
+const refusal = config.CLOCK === 'manual' ? manualStartRefusal(manualStart, lastRecordedAt) : undefined;
+if (refusal) {
+  logger.fatal(refusal);
+  await store.close();
+  writerLock.release();
+  process.exit(1);
+}
+const manual = config.CLOCK === 'manual' ? manualClock(manualStart) : undefined;
+const clockLogger = logger.child({ component: 'clock' });
+const clock = clockHeldToLog(manual ?? systemClock, lastRecordedAt, {
+  toleranceMs: config.CLOCK_SKEW_TOLERANCE_SECONDS * 1000,
+  onBehind: (state) => clockLogger.warn({ clock: state }, behindLogMessage(state)),
+  onCaughtUp: (state) => clockLogger.info({ clock: state }, caughtUpMessage(state)),
+});
+// A system clock found behind the log at start is said at once, not at the first request.
+clock.now();
 const tokens = openTokenStore(join(config.DATA_DIR, 'access.db'), { clock });
 bootstrapAdmin(tokens, config.ADMIN_TOKEN);
 const staff = await openStaffDirectory({ store, clock });

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { caseService } from '../app/case-service.js';
 import { complianceService } from '../app/compliance.js';
 import type { Clock, ManualClock } from '../runtime/clock.js';
+import { behindLogMessage } from '../runtime/log-clock.js';
 import type { RulesetRegistry } from '../ruleset/registry.js';
 import { instantSchema } from '../domain/events/envelope.js';
 import type { EventStore } from '../store/port.js';
@@ -154,15 +155,38 @@ export const buildApp = async (deps: AppDeps) => {
     ready = false;
   });
   app.get('/healthz', { schema: { tags: ['operations'], summary: 'The process is alive' } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { tags: ['operations'], summary: 'The store answers and the server accepts work' } }, async (_request, reply) => {
-    try {
-      await deps.store.readAll({ maxCount: 1 });
-    } catch (error) {
-      return sendProblem(reply, problem(503, 'NOT_READY', `the event store does not answer: ${(error as Error).message}`));
-    }
-    if (!ready) return sendProblem(reply, problem(503, 'NOT_READY', 'shutting down'));
-    return { status: 'ready', rulesetVersion: deps.rulesets.current.version, now: deps.clock.now().toString() };
-  });
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'The store answers and the server accepts work; `warnings` lists what an operator should see to (a clock behind the log)',
+      },
+    },
+    async (_request, reply) => {
+      try {
+        await deps.store.readAll({ maxCount: 1 });
+      } catch (error) {
+        return sendProblem(reply, problem(503, 'NOT_READY', `the event store does not answer: ${(error as Error).message}`));
+      }
+      if (!ready) return sendProblem(reply, problem(503, 'NOT_READY', 'shutting down'));
+      // A clock behind the log keeps the server ready: every write is still recorded, no earlier than the last (docs/operations.md).
+      const behind = deps.clock.behindLog?.();
+      const warnings =
+        behind && behind.behindMs > behind.toleranceMs
+          ? [
+              {
+                code: 'CLOCK_BEHIND_LOG',
+                behindSeconds: behind.behindMs / 1000,
+                clockReads: behind.reads,
+                recordingAt: behind.heldAt,
+                detail: behindLogMessage(behind),
+              },
+            ]
+          : undefined;
+      return { status: 'ready', rulesetVersion: deps.rulesets.current.version, now: deps.clock.now().toString(), ...(warnings ? { warnings } : {}) };
+    },
+  );
 
   const staff = deps.staff ?? (await openStaffDirectory({ store: deps.store, clock: deps.clock }));
   const cases = caseService({ store: deps.store, rulesets: deps.rulesets, clock: deps.clock, staff });

@@ -97,6 +97,19 @@ export const appMetrics = (deps: MetricsDeps) => {
     storeCounter('wuye_store_transactions_total', 'Transactions the event store committed (each one fsync), or attempted and failed', (s) => s.transactions);
   }
 
+  // A clock held to the log (src/runtime/log-clock.ts): how far the system clock reads behind the last recordedAt.
+  if (deps.clock.behindLog) {
+    const behindLog = deps.clock.behindLog;
+    new Gauge({
+      name: 'wuye_clock_behind_log_seconds',
+      help: "How far the server's clock reads behind the log's last recordedAt (0 when not); events are recorded at that last instant meanwhile",
+      registers,
+      collect() {
+        this.set(behindLog().behindMs / 1000);
+      },
+    });
+  }
+
   // Default process metrics start with the first scrape: their event-loop monitor samples
   // continuously, and an app that is never scraped (most tests) should not pay for it.
   let defaults = false;
@@ -115,7 +128,7 @@ export const appMetrics = (deps: MetricsDeps) => {
           config: { roles: ['admin', 'auditor'] },
           schema: {
             tags: ['operations'],
-            summary: 'Prometheus metrics: open cases, clocks at risk and missed, projection lag, HTTP latency, process',
+            summary: 'Prometheus metrics: open cases, clocks at risk and missed, projection lag, the clock behind the log, HTTP latency, process',
             description:
               'Roles admin and auditor, with a token for all properties: the figures cover every property. ' +
               'Prometheus sends it with `authorization: { type: Bearer, credentials: <token> }` in the scrape config.',

@@ -15,6 +15,7 @@ import { reportAsOf } from '../audit/report-as-of.js';
 import { verifyLog } from '../audit/verify.js';
 import { whatIf } from '../audit/what-if.js';
 import { systemClock } from '../runtime/clock.js';
+import { clockHeldToLog } from '../runtime/log-clock.js';
 import { openRulesetRegistry } from '../ruleset/registry.js';
 import { readConfig, type Config } from '../config.js';
 import { recordTypes, recordTypeSchema } from '../domain/records.js';
@@ -144,7 +145,8 @@ const run = async (argv: string[]): Promise<number> => {
   const { store } = eventStoreFromConfig(config);
   const out = (value: unknown, render: () => string) => console.log(values.json ? JSON.stringify(value, null, 2) : render());
   try {
-    const deps = { store, rulesets: readOnlyRulesets(store, ruleset), clock: systemClock };
+    // The import stamps recordedAt: held to the log, as the server's clock is.
+    const deps = { store, rulesets: readOnlyRulesets(store, ruleset), clock: clockHeldToLog(systemClock, await store.lastRecordedAt?.()) };
     switch (command) {
       case 'replay': {
         const caseType = recordTypeSchema.safeParse(args[0]);

@@ -5,6 +5,7 @@ import { openStaffDirectory, type StaffDirectory } from '../app/staff-directory.
 import { readConfig } from '../config.js';
 import type { Actor } from '../domain/events/envelope.js';
 import { systemClock } from '../runtime/clock.js';
+import { clockHeldToLog } from '../runtime/log-clock.js';
 import { keepDataDirPrivate } from '../runtime/private-data-dir.js';
 import { eventStoreFromConfig } from '../store/from-config.js';
 
@@ -20,7 +21,9 @@ export const withDirectory = async <T>(work: (staff: StaffDirectory, tokens: Tok
   const { store } = eventStoreFromConfig(config);
   const tokens = openTokenStore(join(config.DATA_DIR, 'access.db'));
   try {
-    return await work(await openStaffDirectory({ store, clock: systemClock }), tokens);
+    // The directory's events are stamped with recordedAt: held to the log, as the server's clock is.
+    const clock = clockHeldToLog(systemClock, await store.lastRecordedAt?.());
+    return await work(await openStaffDirectory({ store, clock }), tokens);
   } finally {
     tokens.close();
     await store.close();

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { limitWalSize } from '../store/wal-policy.js';
 
 /** `${DATA_DIR}/read-models.db`: the file the projections write and the API reads. */
 export const readModelFile = (dataDir: string): string => `${dataDir.replace(/\/+$/, '')}/read-models.db`;
@@ -14,5 +15,7 @@ export const openReadModelDb = (file: string): Database.Database => {
   // from the checkpoint that survived (or rebuilds from position 0).
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
+  // The projection thread writes it and keeps its WAL bounded (src/store/wal-policy.ts); any connection gives back the space.
+  limitWalSize(db);
   return db;
 };

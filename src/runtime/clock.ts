@@ -4,6 +4,20 @@ import { EngineError, hasCode } from '../errors.js';
 /** Where the engine reads the time: the domain never does, it is handed `now`. */
 export interface Clock {
   now(): Temporal.Instant;
+  /** For a clock held to the log (log-clock.ts): how far the time it is built on reads behind the log. */
+  behindLog?(): ClockBehindLog;
+}
+
+/** What a clock held to the log knows of the clock it is built on. */
+export interface ClockBehindLog {
+  /** How far, in ms, the underlying clock reads behind the latest time given (0: not behind). */
+  readonly behindMs: number;
+  /** Behind by more than this is reported (CLOCK_SKEW_TOLERANCE_SECONDS); by less is ordinary skew. */
+  readonly toleranceMs: number;
+  /** The time given while behind: the last recordedAt in the log, or the latest time given since. */
+  readonly heldAt: string;
+  /** What the underlying clock reads. */
+  readonly reads: string;
 }
 
 /**

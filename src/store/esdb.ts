@@ -26,6 +26,7 @@ import { StoreUnavailableError } from './errors.js';
 import { appendSize, toClientEvent, toClientPosition, toClientRevision, toRecordedEvent } from './esdb-convert.js';
 import { DEFAULT_RETRY, withRetry, type ErrorContext, type RetryPolicy } from './esdb-errors.js';
 import { resubscribingSubscription } from './esdb-subscription.js';
+import { firstRecordedAt, RECORDED_AT_LOOKBACK } from './last-recorded-at.js';
 import {
   comparePositions,
   matchesFilter,
@@ -49,6 +50,8 @@ export interface EsdbEventStoreOptions {
 
 /** $all is read in pages so that skipped system events never shorten a `maxCount` read. */
 const ALL_PAGE = 1_000;
+/** Pages of $all read backwards at most for the last event of the engine's that has a recordedAt. */
+const SYSTEM_PAGES_LOOKED_THROUGH = 20;
 
 const collect = async (read: AsyncIterable<ResolvedEvent>): Promise<RecordedEvent[]> => {
   const events: RecordedEvent[] = [];
@@ -146,6 +149,28 @@ export const createEsdbEventStore = (options: EsdbEventStoreOptions): EventStore
       }
       return events;
     },
+
+    // From the end of $all backwards, a page at a time: an idle server keeps writing its own
+    // statistics there, so the engine's last event may lie behind many system events (not counted).
+    lastRecordedAt: () =>
+      run({}, async () => {
+        const metadata = [];
+        let fromPosition: typeof END | ReturnType<typeof toClientPosition> = END;
+        for (let page = 0; page < SYSTEM_PAGES_LOOKED_THROUGH && metadata.length < RECORDED_AT_LOOKBACK; page++) {
+          let read = 0;
+          let last: Position | undefined;
+          for await (const resolved of client.readAll({ fromPosition, maxCount: ALL_PAGE, direction: BACKWARDS })) {
+            read += 1;
+            last = resolved.event?.position ?? last;
+            const event = toRecordedEvent(resolved);
+            // A page's first event may repeat the last of the page before: harmless to a search for the first recordedAt.
+            if (event) metadata.push(event.metadata);
+          }
+          if (read < ALL_PAGE || !last) break;
+          fromPosition = toClientPosition(last);
+        }
+        return firstRecordedAt(metadata.slice(0, RECORDED_AT_LOOKBACK));
+      }),
 
     subscribeToAll: ({ from = 'start', filter }: SubscribeOptions = {}) => {
       if (closed) throw new StoreUnavailableError('the EventStoreDB store is closed');

@@ -6,6 +6,7 @@
 import { DEFAULT_MAX_EVENT_BYTES, planAppend, recordedEvent, sequencePosition, serializeForAppend, type StoredEvent } from './append-rules.js';
 import { StoreUnavailableError, StreamNotFoundError } from './errors.js';
 import type { EventStore, Position, RecordedEvent } from './port.js';
+import { firstRecordedAt, RECORDED_AT_LOOKBACK } from './last-recorded-at.js';
 import { createSubscriptionHub } from './log-subscription.js';
 
 export interface MemoryEventStoreOptions {
@@ -80,6 +81,16 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
       ensureOpen();
       // Inclusive: the event at `from` is position `from.commit`, index one less.
       return take(from === 'start' ? 0 : Math.max(0, Number(from.commit) - 1), maxCount);
+    },
+
+    async lastRecordedAt() {
+      ensureOpen();
+      return firstRecordedAt(
+        log
+          .slice(-RECORDED_AT_LOOKBACK)
+          .reverse()
+          .map((event) => JSON.parse(event.metadata)),
+      );
     },
 
     subscribeToAll: (options) => hub.subscribe(options),

@@ -117,13 +117,21 @@ export interface EventStore {
   onCommitted?(listener: () => void): () => void;
   committedElsewhere?(): void;
   /**
-   * For a store with a write-ahead log: copies what the log holds into the database file without
-   * holding up writers (SQLite's PASSIVE checkpoint), so that another thread can spare the writer
-   * its checkpoints. Returns the WAL's pages and how many of them are now in the database file.
+   * For a store with a write-ahead log: copies what the log holds into the database file, so that
+   * another thread can spare the writer its checkpoints. `passive` (the default) never holds up
+   * writers; `truncate` holds them off briefly to empty the WAL (src/store/wal-policy.ts). Returns
+   * the WAL's pages and how many of them are now in the database file.
    */
-  checkpoint?(): { readonly walPages: number; readonly checkpointed: number };
+  checkpoint?(mode?: 'passive' | 'truncate'): { readonly walPages: number; readonly checkpointed: number; readonly busy?: boolean };
   /** For a store that commits appends in groups: how many appends and how many commits (each one fsync) so far. */
   stats?(): { readonly appends: number; readonly transactions: number };
+  /**
+   * The `metadata.recordedAt` of the log's last event that carries one (an ISO instant), read from
+   * the log; undefined for a log without one. The server holds its clock to it (src/runtime/
+   * log-clock.ts), so that no event is recorded earlier than the last one already in the log, after
+   * a restart with the clock set back included. Optional for test doubles; every adapter has it.
+   */
+  lastRecordedAt?(): Promise<string | undefined>;
   /** The global log in order, forwards. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Catch up from `from`, emit `caughtUp`, then deliver live events. At-least-once. */

@@ -14,6 +14,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { limitWalSize } from './wal-policy.js';
 
 export const SCHEMA_VERSION = 2;
 
@@ -83,10 +84,11 @@ export const NO_LIMIT = -1;
 export const DEFAULT_WAL_AUTOCHECKPOINT_PAGES = 10_000;
 /**
  * For a writer whose checkpoints another thread runs (the server's, see checkpoint() and the
- * projection thread): it checkpoints on its own only if that thread stops doing it, and then
- * at most every 200 MB of WAL.
+ * projection thread, which empties the WAL past WAL_TRUNCATE_PAGES): it checkpoints on its own
+ * only if that thread falls behind or stops, at 32 MiB of WAL. It copies only what that thread has
+ * not copied yet.
  */
-export const BACKSTOP_WAL_AUTOCHECKPOINT_PAGES = 50_000;
+export const BACKSTOP_WAL_AUTOCHECKPOINT_PAGES = 8_192;
 
 const hasTable = (db: Database.Database, name: string): boolean =>
   db.prepare<[string], bigint>("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?").pluck().get(name)! > 0n;
@@ -121,6 +123,7 @@ export const openEventDatabase = (file: string, walAutocheckpointPages = DEFAULT
     if (mode !== 'wal') throw new Error(`${file}: SQLite refused WAL mode (got ${String(mode)})`);
     db.pragma('synchronous = FULL');
     db.pragma(`wal_autocheckpoint = ${walAutocheckpointPages}`);
+    limitWalSize(db);
     // Revisions and positions are bigints in the port; never let SQLite hand back a rounded number.
     db.defaultSafeIntegers(true);
     ensureSchema(db, file);
@@ -151,6 +154,10 @@ export const prepareEventStatements = (db: Database.Database) => ({
   streamBackwards: db.prepare<[string, bigint, number], EventRow>(`${STREAM_EVENTS} AND e.revision <= ? ORDER BY e.revision DESC LIMIT ?`),
   streamExists: db.prepare<[string], { found: bigint }>(`SELECT 1 AS found FROM (${STREAM_EVENTS}) LIMIT 1`),
   logFrom: db.prepare<[bigint, number], EventRow>('SELECT * FROM log WHERE position >= ? ORDER BY position LIMIT ?'),
+  /** The metadata of the log's last `?` positions, last first: a range of row ids from the end, never a scan. */
+  lastMetadata: db
+    .prepare<[number], string>('SELECT metadata FROM events WHERE position > (SELECT max(position) FROM events) - ? ORDER BY position DESC')
+    .pluck(),
   logAfter: db.prepare<[bigint, number], EventRow>('SELECT * FROM log WHERE position > ? ORDER BY position LIMIT ?'),
 });
 

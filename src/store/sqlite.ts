@@ -13,6 +13,8 @@ import { LRUCache } from 'lru-cache';
 import { DEFAULT_MAX_EVENT_BYTES, planAppend, recordedEvent, sequencePosition, serializeForAppend, type SerializedEvent } from './append-rules.js';
 import { StoreUnavailableError, StreamNotFoundError } from './errors.js';
 import { createGroupCommit, type GroupCommitStats, type Outcome } from './group-commit.js';
+import { checkpointWal } from './wal-policy.js';
+import { firstRecordedAt, RECORDED_AT_LOOKBACK } from './last-recorded-at.js';
 import { createSubscriptionHub } from './log-subscription.js';
 import { createOwnWrites } from './sqlite-own-writes.js';
 import type { AppendResult, EventStore, ExpectedRevision, RecordedEvent } from './port.js';
@@ -151,7 +153,10 @@ export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEv
   });
   const commitBatch = (requests: readonly AppendRequest[]): Outcome<AppendResult>[] => {
     try {
-      const outcomes = runBatch(requests);
+      // IMMEDIATE: the write lock is taken when the transaction begins, waiting (busy_timeout) while
+      // another thread's checkpoint holds it (wal-policy.ts); a transaction that read first and then
+      // found the lock taken would fail with SQLITE_BUSY instead of waiting.
+      const outcomes = runBatch.immediate(requests);
       // Only now, committed, do the streams written end where these appends left them.
       for (const [stream, revision] of batchWrites) ownWrites.written(stream, revision);
       streamIds.committed();
@@ -203,6 +208,11 @@ export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEv
       return sql.logFrom.all(from === 'start' ? 0n : from.commit, limitOf(maxCount)).map(toRecorded);
     },
 
+    async lastRecordedAt() {
+      ensureOpen();
+      return firstRecordedAt(sql.lastMetadata.all(RECORDED_AT_LOOKBACK).map((metadata) => JSON.parse(metadata)));
+    },
+
     subscribeToAll: (subscribeOptions) => hub.subscribe(subscribeOptions),
 
     onCommitted(listener) {
@@ -212,10 +222,9 @@ export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEv
 
     committedElsewhere: () => hub.committed(),
 
-    checkpoint() {
+    checkpoint(mode = 'passive') {
       ensureOpen();
-      const [result] = db.pragma('wal_checkpoint(PASSIVE)') as Array<{ busy: bigint; log: bigint; checkpointed: bigint }>;
-      return { walPages: Number(result!.log), checkpointed: Number(result!.checkpointed) };
+      return checkpointWal(db, mode);
     },
 
     async close() {

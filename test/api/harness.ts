@@ -9,7 +9,7 @@ import { buildApp, type ConnectionTimeouts } from '../../src/api/app.js';
 import { NUMBERING_STREAM_PREFIX } from '../../src/app/work-order-numbers.js';
 import { privateLogger } from '../../src/api/log-privacy.js';
 import { openTokenStore, type TokenStore } from '../../src/api/auth/tokens.js';
-import { manualClock, type ManualClock } from '../../src/runtime/clock.js';
+import { manualClock, type Clock, type ManualClock } from '../../src/runtime/clock.js';
 import { openRulesetRegistry } from '../../src/ruleset/registry.js';
 import type { Role } from '../../src/domain/events/envelope.js';
 import type { Ruleset } from '../../src/domain/ruleset/ruleset.js';
@@ -51,6 +51,8 @@ export interface HarnessOptions {
   readonly ruleset?: Ruleset;
   /** Default true: the test technicians are added to the staff directory (events of their own in the log). */
   readonly technicians?: boolean;
+  /** The clock the app reads, built on the harness's manual clock (default: that clock itself). */
+  readonly clock?: (manual: ManualClock) => Clock;
   /** Reuse tokens across an app restart (same secrets). */
   readonly tokens?: { store: TokenStore; secrets: Record<Exclude<Caller, 'none'>, string> };
 }
@@ -89,14 +91,15 @@ export const buildHarness = async (options: HarnessOptions = {}) => {
   const secrets = options.tokens?.secrets ?? issueTokens(tokenStore);
   const clock: ManualClock = manualClock(Temporal.Instant.from(CLOCK_START));
   const manual = options.manual ?? true;
-  const staff = await openStaffDirectory({ store, clock });
+  const served = options.clock?.(clock) ?? clock;
+  const staff = await openStaffDirectory({ store, clock: served });
   if (options.technicians !== false) await seedTechnicians(staff);
   const app = await buildApp({
     store,
     rulesets,
     tokens: tokenStore,
     staff,
-    clock,
+    clock: served,
     ...(manual ? { manualClock: clock } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),

@@ -1,28 +1,17 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { rebuildCommand } from '../../src/cli/rebuild.js';
 import { acquireWriterLock, WriterLockHeldError } from '../../src/app/writer-lock.js';
+import { ROOT, runScript as run } from './run-script.js';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
 const RULES_DIR = join(ROOT, 'rules');
 
 const tempDir = async (t: Test) => {
   const dir = await mkdtemp(join(tmpdir(), 'writer-lock-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   return dir;
-};
-
-/** Runs a script under tsx in a child; resolves with its exit code and output. */
-const run = (args: string[], env: NodeJS.ProcessEnv = {}) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
 };
 
 t.test('one holder at a time; released by release()', async (t) => {

@@ -135,3 +135,11 @@ t.test('close() ends open subscriptions', async (t) => {
   t.same(await waiting, { done: true, value: undefined });
   t.throws(() => store.subscribeToAll(), { code: 'STORE_UNAVAILABLE' });
 });
+
+t.test("lastRecordedAt looks past the server's own events: an idle server writes its statistics to $all", async (t) => {
+  const { own, store } = await ownServer(t);
+  await store.appendToStream('complaint-1', [anEvent('ComplaintReceived', {}, { recordedAt: '2026-03-02T02:00:00.000Z' })], { expectedRevision: NO_STREAM });
+  const stats = Array.from({ length: 2_500 }, () => proposed(anEvent('$statsCollected', {}, {})));
+  append(own.data, '$stats-127.0.0.1:2113', 'no_stream', stats);
+  t.equal(await store.lastRecordedAt!(), '2026-03-02T02:00:00.000Z', 'found behind 2,500 system events');
+});

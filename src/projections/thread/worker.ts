@@ -10,7 +10,8 @@ import { Temporal } from 'temporal-polyfill';
 import { manualClock, systemClock } from '../../runtime/clock.js';
 import { readOnlyRulesets } from '../../ruleset/registry.js';
 import { rulesetOf } from '../../domain/records.js';
-import { checkpointPeriodically } from '../../store/checkpoint-timer.js';
+import { checkpointPeriodically, storeCheckpoint } from '../../store/checkpoint-timer.js';
+import { checkpointWal } from '../../store/wal-policy.js';
 import { eventStoreFromConfig } from '../../store/from-config.js';
 import { caseCounts, dashboardFigures } from '../dashboard-queries.js';
 import { allProjections, createProjectionRunner, openReadModelDb, readModelFile } from '../index.js';
@@ -54,8 +55,9 @@ const search = { phoneKey: data.phoneDigestKey === undefined ? undefined : Buffe
 const runner = createProjectionRunner({ store, db, projections: allProjections(SERVER_CASE_MEMORY, search), rulesets, clock: manual ?? systemClock });
 runner.onApplied((applied) => post({ applied }));
 
-// The server's store leaves the log file's checkpoints to this thread.
-const checkpoints = checkpointPeriodically(store, data.checkpointEveryMs);
+// The server's store leaves the log file's checkpoints to this thread; the read models' are this thread's own.
+// Both WALs are kept within their bound (src/store/wal-policy.ts).
+const checkpoints = checkpointPeriodically([storeCheckpoint(store), (mode) => checkpointWal(db, mode)], data.checkpointEveryMs);
 checkpoints?.unref();
 
 const call = async (request: RunnerCall) => {

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { comparePositions, NO_STREAM } from '../../../src/store/port.js';
-import { events, freshPrefix, openStore, readOwnLog, type MakeStore } from './fixtures.js';
+import { anEvent, events, freshPrefix, openStore, readOwnLog, type MakeStore } from './fixtures.js';
 
 const revisionsOf = (read: readonly { revision: bigint }[]) => read.map((event) => event.revision);
 
@@ -70,5 +70,19 @@ export const readContract = (name: string, makeStore: MakeStore): void => {
     );
     t.same(await store.readAll({ from: third.position, maxCount: 0 }), []);
     t.equal((await store.readAll({ from: 'start', maxCount: 1 })).length, 1);
+  });
+
+  t.test(`${name}: lastRecordedAt is the recordedAt of the log's last event that carries one`, async (t) => {
+    const store = await openStore(t, makeStore);
+    t.ok(store.lastRecordedAt, 'every adapter reads it');
+    const stream = `${freshPrefix()}complaint-1`;
+    const at = (recordedAt: string) => anEvent('ComplaintReceived', {}, { recordedAt });
+    // Not in time order: the last one counts, not the latest.
+    await store.appendToStream(stream, [at('2026-03-02T01:00:00.000Z'), at('2026-03-02T03:00:00.000Z'), at('2026-03-02T02:00:00.000Z')], {
+      expectedRevision: NO_STREAM,
+    });
+    t.equal(await store.lastRecordedAt!(), '2026-03-02T02:00:00.000Z');
+    await store.appendToStream(stream, [anEvent('ComplaintNoted', {}, { note: 'no time' })], { expectedRevision: 2n });
+    t.equal(await store.lastRecordedAt!(), '2026-03-02T02:00:00.000Z', 'an event without recordedAt is passed over');
   });
 };
