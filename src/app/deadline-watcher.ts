@@ -8,6 +8,7 @@ import { eventIdFor } from '../domain/case/decide.js';
 import type { RecordType } from '../domain/records.js';
 import { isEngineError } from '../errors.js';
 import type { ProjectionRunner } from '../projections/runner.js';
+import type { ReadModelHealth } from './read-model-health.js';
 import { WATCHER_ACTOR, escalationCommandId, escalationReason, missCommandId, planMiss } from './watcher-plan.js';
 
 export const DEFAULT_WATCH_INTERVAL_MS = 15_000;
@@ -36,6 +37,12 @@ export interface DeadlineWatcherOptions {
   readonly projections?: Pick<ProjectionRunner, 'waitUntilCaughtUp'>;
   /** The longest a check waits for `projections` before it checks what the read model holds; default 10 s. */
   readonly catchUpWaitMs?: number;
+  /**
+   * Whether the read model may be judged from: while it is failing, or behind beyond its bound, a
+   * check records nothing (it would judge from clocks it cannot vouch for) and the next check after
+   * it heals catches up. Without it, only a read model whose runner failed holds the checks.
+   */
+  readonly readModel?: Pick<ReadModelHealth, 'assess'>;
   /** Poll period; default 15 s. A manual clock also triggers a check whenever it is set. */
   readonly intervalMs?: number;
   readonly logger?: WatcherLogger;
@@ -48,6 +55,8 @@ export interface CheckResult {
   readonly escalated: number;
   /** Candidates whose check failed (logged; retried on the next check). */
   readonly failed: number;
+  /** Why the check judged nothing: the read model is failing or behind. */
+  readonly skipped?: string;
 }
 
 export interface DeadlineWatcher {
@@ -111,7 +120,7 @@ const describe = (error: unknown) =>
  * it was checked against, so a case that moved meanwhile is checked again, not recorded blindly.
  */
 export const createDeadlineWatcher = (options: DeadlineWatcherOptions): DeadlineWatcher => {
-  const { readModels, cases, rulesets, clock, projections, logger } = options;
+  const { readModels, cases, rulesets, clock, projections, readModel, logger } = options;
   const intervalMs = options.intervalMs ?? DEFAULT_WATCH_INTERVAL_MS;
   const catchUpWaitMs = options.catchUpWaitMs ?? DEFAULT_CATCH_UP_WAIT_MS;
   let statement: Database.Statement<[{ now: number }], CandidateRow> | undefined;
@@ -196,28 +205,51 @@ export const createDeadlineWatcher = (options: DeadlineWatcherOptions): Deadline
   let stopping = new Promise<void>((resolve) => (stopped = resolve));
 
   /**
-   * False when the watcher was stopped while waiting. A projection that failed or lags past the
-   * bound does not hold the check up: candidates are only nominations, each re-checked against
-   * its stream, and the next check sees what this one missed.
+   * How the wait for the read model ended: it caught up, the watcher was stopped, the wait ran out
+   * (the check then asks whether the lag is within bounds), or the runner failed.
    */
-  const readModelCaughtUp = async (): Promise<boolean> => {
-    if (!projections) return true;
+  const waitForReadModel = async (): Promise<{ kind: 'caught-up' | 'stopped' | 'late' } | { kind: 'failed'; error: unknown }> => {
+    if (!projections) return { kind: 'caught-up' };
     let timeout: NodeJS.Timeout | undefined;
     const bound = new Promise<'late'>((resolve) => (timeout = setTimeout(() => resolve('late'), catchUpWaitMs)));
     try {
-      const outcome = await Promise.race([projections.waitUntilCaughtUp().then(() => 'caught-up' as const), stopping.then(() => 'stopped' as const), bound]);
-      if (outcome === 'late') logger?.info({ waitedMs: catchUpWaitMs }, 'deadline watcher: read model still catching up, checking what it holds');
-      return outcome !== 'stopped';
+      const kind = await Promise.race([projections.waitUntilCaughtUp().then(() => 'caught-up' as const), stopping.then(() => 'stopped' as const), bound]);
+      return { kind };
     } catch (error) {
-      logger?.error({ err: describe(error) }, 'deadline watcher: read model failed, checking what it holds');
-      return true;
+      return { kind: 'failed', error };
     } finally {
       clearTimeout(timeout);
     }
   };
 
+  /** Why the read model cannot be judged from now, or undefined when it can. */
+  const unfitBecause = async (wait: Awaited<ReturnType<typeof waitForReadModel>>): Promise<string | undefined> => {
+    if (readModel) {
+      const verdict = await readModel.assess();
+      return verdict.ready ? undefined : verdict.reason;
+    }
+    if (wait.kind === 'failed') return `the read model failed: ${describe(wait.error).message}`;
+    // Candidates are only nominations, each re-checked against its stream: a lagging read model misses some until the next check.
+    if (wait.kind === 'late') logger?.info({ waitedMs: catchUpWaitMs }, 'deadline watcher: read model still catching up, checking what it holds');
+    return undefined;
+  };
+
+  /** Why checks are paused, while they are: logged as the pause begins and as it ends, not at every check. */
+  let pausedFor: string | undefined;
+
   const runCheck = async (): Promise<CheckResult> => {
-    if (!(await readModelCaughtUp())) return { recorded: 0, escalated: 0, failed: 0 };
+    const wait = await waitForReadModel();
+    if (wait.kind === 'stopped') return { recorded: 0, escalated: 0, failed: 0 };
+    const unfit = await unfitBecause(wait);
+    if (unfit !== undefined) {
+      if (pausedFor === undefined) logger?.error({ reason: unfit }, `deadline watcher paused: ${unfit}; no miss is recorded until the read model heals`);
+      pausedFor = unfit;
+      return { recorded: 0, escalated: 0, failed: 0, skipped: unfit };
+    }
+    if (pausedFor !== undefined) {
+      logger?.info({ pausedFor }, 'deadline watcher resumed: the read model is well again');
+      pausedFor = undefined;
+    }
     statement ??= readModels.prepare<[{ now: number }], CandidateRow>(CANDIDATES);
     const rows = statement.all({ now: Number(clock.now().epochMilliseconds) });
     // Forget settled clocks that are no longer candidates (their row moved on), so the set stays small.

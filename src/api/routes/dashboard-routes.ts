@@ -14,19 +14,23 @@ import {
   type DashboardFilters,
 } from '../../projections/dashboard-queries.js';
 import type { ProjectionRunner } from '../../projections/runner.js';
+import type { ReadModelHealth } from '../../app/read-model-health.js';
+import { isEngineError } from '../../errors.js';
 import { authorizeProperty } from '../auth/plugin.js';
 import { problem, sendProblem, type Problem } from '../problem.js';
 import type { TokenStore } from '../auth/tokens.js';
 import { DEFAULT_STREAM_CAPS, dashboardHub, STREAM_RETRY_AFTER_SECONDS, TooManyStreamsError, type SharedDashboard, type StreamCaps } from './dashboard-hub.js';
 
 /** What the API needs of the projection runner. */
-export type ProjectionsView = Pick<ProjectionRunner, 'status' | 'onApplied' | 'waitUntilCaughtUp'> & {
+export type ProjectionsView = Pick<ProjectionRunner, 'status' | 'onApplied' | 'waitUntilCaughtUp' | 'health' | 'onHealth'> & {
   /**
    * Where the runner writes the read model (the projection thread), the queries that read every
    * open case run there, off the request thread: /metrics' counts and the dashboard's figures.
    */
   readonly caseCounts?: (now: number) => Promise<CaseCounts>;
   readonly dashboardFigures?: (q: DashboardFiguresQuery) => Promise<DashboardFigures>;
+  /** How many times the projection thread died and was started again (/metrics). */
+  readonly restarts?: () => number;
 };
 
 export interface DashboardDeps {
@@ -34,6 +38,8 @@ export interface DashboardDeps {
   readonly clock: Clock;
   readonly readModels?: Database.Database | undefined;
   readonly projections?: ProjectionsView | undefined;
+  /** Whether the read models can be answered from: while they fail, the dashboard is a 503. */
+  readonly readModel?: Pick<ReadModelHealth, 'refuseIfFailing'> | undefined;
   /** With CLOCK=manual: a move of the clock refreshes every stream. */
   readonly manualClock?: ManualClock | undefined;
   /** Default 15 s. */
@@ -85,6 +91,13 @@ export const dashboardRoutes = (deps: DashboardDeps) => async (fastify: FastifyI
         deps.rulesets.current.spec.properties.map((p) => p.id),
       );
     if (!deps.readModels) return unavailable('this server keeps no read models; the dashboard needs them');
+    try {
+      await deps.readModel?.refuseIfFailing();
+    } catch (error) {
+      // As a problem, not thrown: a stream sends it as its next message, as it would any dashboard.
+      if (isEngineError(error)) return problem(503, error.code, error.message, error.details);
+      throw error;
+    }
     const now = deps.clock.now();
     const today = now.toZonedDateTimeISO(property.timeZone).toPlainDate().toString();
     const filters = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as DashboardFilters;
