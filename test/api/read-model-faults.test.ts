@@ -6,6 +6,7 @@ import { tablesOf } from '../projections/harness.js';
 import { failingWrites, writeFault } from '../projections/failing-writes.js';
 import { buildDashboardHarness, TEST_PHONE_KEY, type DashboardHarness } from './dashboard-harness.js';
 import { capturedLogger, complaintBody, drive, repairBody, sampleRuleset } from './harness.js';
+import { connect } from './sse-client.js';
 
 const scrape = async (h: DashboardHarness) => {
   const token = h.tokens.store.create({ role: 'auditor', properties: '*', label: 'prometheus' }).token;
@@ -152,4 +153,33 @@ t.test('a request waiting for a read model that does not catch up ends in a 503 
   await h.caughtUp();
   t.equal((await h.inject('GET', '/readyz', { as: 'none' })).statusCode, 200, 'ready once it caught up');
   t.equal((await h.inject('GET', compliance, { as: 'manager' })).statusCode, 200);
+});
+
+t.test('an open dashboard stream sends the problem while the read model fails, and the dashboard again once it heals', async (t) => {
+  const fault = writeFault();
+  let retryAfter = 3_600_000;
+  const h = await buildDashboardHarness({
+    dashboardStream: { minIntervalMs: 1 },
+    projections: (all) => all.map((p) => (p.name === 'cases' ? failingWrites(p, fault) : p)),
+    // Tried again only when the test lets it: the read model stays failing until then.
+    retryDelay: () => retryAfter,
+  });
+  t.teardown(h.close);
+  const base = await h.app.listen({ port: 0, host: '127.0.0.1' });
+  const { events, disconnect } = await connect(h, base, 'manager');
+  t.teardown(disconnect);
+  t.match((await events.dashboard()).body, { open: { complaint: { total: 0 } } });
+
+  fault.on = true;
+  await create(h, 'complaint');
+  let message = await events.next();
+  while (message !== 'end' && message.comment !== undefined) message = await events.next();
+  t.match(message, { event: 'problem' }, 'the failing read model is a problem on the stream');
+  t.match(JSON.parse((message as { data: string }).data), { status: 503, code: 'READ_MODELS_FAILING' });
+
+  fault.on = false;
+  retryAfter = 0;
+  await h.runner!.start(); // the attempt its backoff would make
+  const healed = await events.dashboard();
+  t.match(healed.body, { open: { complaint: { total: 1 } } }, 'healed: the dashboard again, with what came meanwhile');
 });

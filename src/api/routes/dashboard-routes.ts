@@ -152,6 +152,8 @@ export const dashboardRoutes = (deps: DashboardDeps) => async (fastify: FastifyI
       for (const propertyId of summary.properties) hub.changed(propertyId);
     }),
     deps.manualClock?.onChange(() => hub.changedAll()),
+    // A read model that begins or ends failing changes every dashboard: a problem in its place, or back.
+    deps.projections?.onHealth(() => hub.changedAll()),
   ];
   fastify.addHook('onClose', async () => {
     for (const stop of stopFollowing) stop?.();
@@ -249,6 +251,7 @@ export const dashboardRoutes = (deps: DashboardDeps) => async (fastify: FastifyI
           if (summary.properties.has(propertyId)) schedule();
         }),
         deps.manualClock?.onChange(() => schedule()),
+        deps.projections?.onHealth(() => schedule()),
       ];
       const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), keepAliveMs);
       raw.on('close', () => {
