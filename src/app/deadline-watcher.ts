@@ -9,6 +9,7 @@ import type { RecordType } from '../domain/records.js';
 import { isEngineError } from '../errors.js';
 import type { ProjectionRunner } from '../projections/runner.js';
 import type { ReadModelHealth } from './read-model-health.js';
+import { watcherGate } from './watcher-gate.js';
 import { WATCHER_ACTOR, escalationCommandId, escalationReason, missCommandId, planMiss } from './watcher-plan.js';
 
 export const DEFAULT_WATCH_INTERVAL_MS = 15_000;
@@ -200,56 +201,12 @@ export const createDeadlineWatcher = (options: DeadlineWatcherOptions): Deadline
     }
   };
 
-  /** Settles when stop() is called, so that a check waiting for the read model gives up. */
-  let stopped!: () => void;
-  let stopping = new Promise<void>((resolve) => (stopped = resolve));
-
-  /**
-   * How the wait for the read model ended: it caught up, the watcher was stopped, the wait ran out
-   * (the check then asks whether the lag is within bounds), or the runner failed.
-   */
-  const waitForReadModel = async (): Promise<{ kind: 'caught-up' | 'stopped' | 'late' } | { kind: 'failed'; error: unknown }> => {
-    if (!projections) return { kind: 'caught-up' };
-    let timeout: NodeJS.Timeout | undefined;
-    const bound = new Promise<'late'>((resolve) => (timeout = setTimeout(() => resolve('late'), catchUpWaitMs)));
-    try {
-      const kind = await Promise.race([projections.waitUntilCaughtUp().then(() => 'caught-up' as const), stopping.then(() => 'stopped' as const), bound]);
-      return { kind };
-    } catch (error) {
-      return { kind: 'failed', error };
-    } finally {
-      clearTimeout(timeout);
-    }
-  };
-
-  /** Why the read model cannot be judged from now, or undefined when it can. */
-  const unfitBecause = async (wait: Awaited<ReturnType<typeof waitForReadModel>>): Promise<string | undefined> => {
-    if (readModel) {
-      const verdict = await readModel.assess();
-      return verdict.ready ? undefined : verdict.reason;
-    }
-    if (wait.kind === 'failed') return `the read model failed: ${describe(wait.error).message}`;
-    // Candidates are only nominations, each re-checked against its stream: a lagging read model misses some until the next check.
-    if (wait.kind === 'late') logger?.info({ waitedMs: catchUpWaitMs }, 'deadline watcher: read model still catching up, checking what it holds');
-    return undefined;
-  };
-
-  /** Why checks are paused, while they are: logged as the pause begins and as it ends, not at every check. */
-  let pausedFor: string | undefined;
+  const gate = watcherGate({ projections, readModel, catchUpWaitMs, logger });
 
   const runCheck = async (): Promise<CheckResult> => {
-    const wait = await waitForReadModel();
-    if (wait.kind === 'stopped') return { recorded: 0, escalated: 0, failed: 0 };
-    const unfit = await unfitBecause(wait);
-    if (unfit !== undefined) {
-      if (pausedFor === undefined) logger?.error({ reason: unfit }, `deadline watcher paused: ${unfit}; no miss is recorded until the read model heals`);
-      pausedFor = unfit;
-      return { recorded: 0, escalated: 0, failed: 0, skipped: unfit };
-    }
-    if (pausedFor !== undefined) {
-      logger?.info({ pausedFor }, 'deadline watcher resumed: the read model is well again');
-      pausedFor = undefined;
-    }
+    const fit = await gate.fit();
+    if (fit.kind === 'stopped') return { recorded: 0, escalated: 0, failed: 0 };
+    if (fit.kind === 'unfit') return { recorded: 0, escalated: 0, failed: 0, skipped: fit.reason };
     statement ??= readModels.prepare<[{ now: number }], CandidateRow>(CANDIDATES);
     const rows = statement.all({ now: Number(clock.now().epochMilliseconds) });
     // Forget settled clocks that are no longer candidates (their row moved on), so the set stays small.
@@ -315,9 +272,9 @@ export const createDeadlineWatcher = (options: DeadlineWatcherOptions): Deadline
       unsubscribe?.();
       unsubscribe = undefined;
       // A check waiting for the read model gives up; later checks (checkNow) wait again.
-      stopped();
+      gate.stop();
       await idle();
-      stopping = new Promise<void>((resolve) => (stopped = resolve));
+      gate.reopen();
     },
     checkNow,
     idle,

@@ -1,4 +1,5 @@
-export { createProjectionRunner, REBUILD_BATCH_SIZE, type ProjectionRunner, type ProjectionRunnerOptions } from './runner.js';
+export { createProjectionRunner, type ProjectionRunner, type ProjectionRunnerOptions } from './runner.js';
+export { REBUILD_BATCH_SIZE } from './batch-sizes.js';
 export { openReadModelDb, readModelFile } from './read-model-db.js';
 export { formatPosition, parsePosition } from './checkpoints.js';
 export { CASE_EVENTS, LAG_COUNT_LIMIT } from './log-scan.js';

@@ -6,7 +6,9 @@ import { comparePositions, type EventStore, type Position } from '../store/port.
 import { checkpointTable, parsePosition } from './checkpoints.js';
 import { startConsumer, type Consumer } from './consumer.js';
 import { CASE_EVENTS, LAG_COUNT_LIMIT, pendingAfter } from './log-scan.js';
+import { statusOf } from './status.js';
 import { backoffMs, failureStreak, type FailureStreak } from './failure-streak.js';
+import { CATCH_UP_BATCH_SIZE, DEFAULT_BATCH_SIZE, REBUILD_BATCH_CASES } from './batch-sizes.js';
 import type { AppliedSummary, Projection, ProjectionContext, ProjectionHealth, ProjectionStatus } from './projection.js';
 
 export interface ProjectionRunnerOptions {
@@ -65,29 +67,6 @@ interface Waiter {
   resolve(): void;
   reject(error: Error): void;
 }
-
-const DEFAULT_BATCH_SIZE = 1_000;
-/**
- * Behind (a start over a long log, a version bump), each batch costs its transaction, its
- * checkpoint and a write of every case it touched: batches of 10,000 events catch up on 2/3 of the
- * CPU of batches of 1,000 (docs/performance.md, "Catching up"). Live batches stay small: they are
- * what a request waiting for the read models waits for.
- */
-export const CATCH_UP_BATCH_SIZE = 10_000;
-/**
- * For a rebuild from position 0: a case's events lie far apart in the log, and a projection that
- * writes each touched case once a batch (cases) does less work the more of them one batch holds.
- * It applies in memory, so a batch holds the cases it touched, not its events, and a large batch
- * costs memory only for those (docs/performance.md, "Projections and rebuilds").
- */
-export const REBUILD_BATCH_SIZE = 50_000;
-/**
- * A batch also ends once it has touched this many cases: a projection that applies in memory
- * holds each of them until the batch is written, so this, with the cases it keeps between
- * batches, bounds its memory whatever the log (a stretch of events each of another case would
- * otherwise hold 50,000), above what the benchmark log's batches touch.
- */
-export const REBUILD_BATCH_CASES = 15_000;
 
 /** Failing and waiting for its next attempt: a wait for it would wait for that, so it is refused. */
 const isDown = (slot: Slot) => slot.streak.failing && slot.consumer === undefined;
@@ -287,23 +266,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
       return Promise.all(
         slots.map(async (slot): Promise<ProjectionStatus> => {
           const pending = await pendingAfter(store, slot.checkpoint, CASE_EVENTS, LAG_COUNT_LIMIT);
-          const since = slot.lastRecordedAt ?? pending.firstRecordedAt ?? at;
-          const { lastError } = slot.streak;
-          return {
-            name: slot.projection.name,
-            version: slot.projection.version,
-            checkpoint: slot.checkpoint,
-            lagEvents: pending.count,
-            lagCapped: pending.capped,
-            lagSeconds: pending.count === 0 ? 0 : Math.max(0, (at - since) / 1000),
-            waitingSeconds: pending.count === 0 ? 0 : Math.max(0, (at - (pending.firstRecordedAt ?? at)) / 1000),
-            caughtUp: slot.caughtUp && pending.count === 0,
-            running: slot.consumer !== undefined,
-            error: slot.streak.failing ? (lastError?.message ?? null) : null,
-            failing: slot.streak.failing,
-            consecutiveFailures: slot.streak.health(slot.caughtUp).consecutiveFailures,
-            lastErrorCode: lastError?.code ?? null,
-          };
+          return statusOf({ ...slot, running: slot.consumer !== undefined, health: slot.streak.health(slot.caughtUp) }, pending, at);
         }),
       );
     },
