@@ -84,6 +84,14 @@ export const readModelHealth = (options: ReadModelHealthOptions) => {
   const waitMs = options.waitMs ?? DEFAULT_READ_MODEL_WAIT_MS;
 
   const streaks = new Map<string, ProjectionHealth>();
+  const recovered = (name: string, seen: ProjectionHealth) => {
+    streaks.delete(name);
+    const failingSeconds = seen.failingSince === null ? null : Math.max(0, (now() - seen.failingSince) / 1000);
+    logger?.info(
+      { projection: name, failedAttempts: seen.consecutiveFailures, failingSeconds, lastCode: seen.lastError?.code ?? null },
+      `read model recovered: projection ${name} writes again after ${seen.consecutiveFailures} failed attempt${seen.consecutiveFailures === 1 ? '' : 's'}`,
+    );
+  };
   const logStreaks = (health: ProjectionHealth[]) => {
     for (const h of health) {
       const seen = streaks.get(h.name);
@@ -94,17 +102,10 @@ export const readModelHealth = (options: ReadModelHealthOptions) => {
             `read model failing: ${describeFailure(h)}; retried with backoff up to 30 s, reports answer 503 until it heals`,
           );
         streaks.set(h.name, h);
-      } else if (seen) {
-        streaks.delete(h.name);
-        const failingSeconds = seen.failingSince === null ? null : Math.max(0, (now() - seen.failingSince) / 1000);
-        logger?.info(
-          { projection: h.name, failedAttempts: seen.consecutiveFailures, failingSeconds, lastCode: seen.lastError?.code ?? null },
-          `read model recovered: projection ${h.name} writes again after ${seen.consecutiveFailures} failed attempt${seen.consecutiveFailures === 1 ? '' : 's'}`,
-        );
-      }
+      } else if (seen) recovered(h.name, seen);
     }
-    // A projection no longer reported (a thread down, then another list) ends its streak silently.
-    for (const name of streaks.keys()) if (!health.some((h) => h.name === name)) streaks.delete(name);
+    // A name no longer reported (a thread that died before naming its projections, started again) is well once the rest are.
+    if (health.every((h) => !h.failing)) for (const [name, seen] of streaks) if (!health.some((h) => h.name === name)) recovered(name, seen);
   };
   logStreaks(projections.health());
   const unsubscribe = projections.onHealth(logStreaks);

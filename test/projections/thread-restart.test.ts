@@ -3,6 +3,7 @@ import t from 'tap';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
 import { openReadModelDb, readModelFile, type ProjectionHealth } from '../../src/projections/index.js';
 import { projectionThread, startProjectionWorker, THREAD_EXITED } from '../../src/projections/thread/runner-proxy.js';
+import { readModelHealth } from '../../src/app/read-model-health.js';
 import { buildWorld, complaintBody, START } from './harness.js';
 
 /** Polls (bounded: 20 s of real time, a thread starts in about a second) until `done` holds. */
@@ -39,6 +40,13 @@ t.test('a projection thread that dies is started again and resumes from its chec
     },
   });
   t.teardown(() => runner.stop());
+  const logged: Array<{ level: string; msg: string }> = [];
+  const health = readModelHealth({
+    projections: runner,
+    now: () => world.clock.now().epochMilliseconds,
+    logger: { warn: (_obj, msg) => void logged.push({ level: 'warn', msg }), info: (_obj, msg) => void logged.push({ level: 'info', msg }) },
+  });
+  t.teardown(() => health.close());
   const seen: ProjectionHealth[][] = [];
   runner.onHealth((health) => seen.push(health));
   await runner.start();
@@ -80,4 +88,15 @@ t.test('a projection thread that dies is started again and resumes from its chec
   );
   const [status] = await runner.status();
   t.match(status, { name: 'cases', lagEvents: 0, failing: false, error: null });
+  t.match(
+    logged,
+    [
+      { level: 'warn', msg: /^read model failing: projection cases: PROJECTION_THREAD_EXITED: the projection thread exited/ },
+      { level: 'warn', msg: /^read model failing: projection case_search: PROJECTION_THREAD_EXITED/ },
+      { level: 'info', msg: /^read model recovered: projection cases writes again after 1 failed attempt$/ },
+      { level: 'info', msg: /^read model recovered: projection case_search/ },
+    ],
+    'the death and the healing logged once each, a projection each',
+  );
+  t.equal(logged.length, 4);
 });
