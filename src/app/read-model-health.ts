@@ -10,6 +10,8 @@ export const DEFAULT_READ_MODEL_WAIT_MS = 10_000;
 export const DEFAULT_RETRY_AFTER_SECONDS = 5;
 /** A status asked only to say how far behind the read models are waits no longer than this. */
 const STATUS_WAIT_MS = 1_000;
+/** How long refusals share one status (real time). */
+const STATUS_SHARED_MS = 1_000;
 
 /** The read models' writes fail (a full disk, a dead projection thread…): what they hold cannot be vouched for. */
 export class ReadModelsFailingError extends EngineError {
@@ -133,6 +135,16 @@ export const readModelHealth = (options: ReadModelHealthOptions) => {
         waitingSeconds: s?.waitingSeconds ?? null,
       };
     });
+  /**
+   * The status a refusal reports its lag from, shared by the refusals of one second: while the read
+   * models fail, every report refused would otherwise have the log read after each checkpoint.
+   */
+  let shared: { readonly at: number; readonly status: Promise<ProjectionStatus[] | null> } | undefined;
+  const recentStatus = () => {
+    const at = performance.now();
+    if (!shared || at - shared.at > STATUS_SHARED_MS) shared = { at, status: statusNow() };
+    return shared.status;
+  };
   const retryAfterOf = (failing: ProjectionHealth[]) => {
     const waits = failing.map((h) => h.retryInMs).filter((ms): ms is number => ms !== null);
     return waits.length === 0 ? DEFAULT_RETRY_AFTER_SECONDS : Math.min(60, Math.max(1, Math.ceil(Math.max(...waits) / 1000)));
@@ -143,7 +155,7 @@ export const readModelHealth = (options: ReadModelHealthOptions) => {
     state: 'failing',
     reason: `the read models are failing: ${failing.map(describeFailure).join('; ')}`,
     retryAfterSeconds: retryAfterOf(failing),
-    projections: reports(projections.health(), await statusNow()),
+    projections: reports(projections.health(), await recentStatus()),
   });
 
   const assess = async (): Promise<ReadModelVerdict> => {
