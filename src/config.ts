@@ -63,6 +63,13 @@ const configSchema = z.object({
   /** Requests a minute per token to the audit routes and imports. */
   HEAVY_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
   PROJECTION_THREAD_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  /**
+   * Seconds the oldest event not yet applied to the read models may wait before they count as
+   * behind: /readyz then answers 503 and the deadline watcher judges nothing until they catch up.
+   */
+  READ_MODEL_MAX_LAG_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** Seconds a request waits for the read models to catch up (a compliance report now) before it is answered 503 READ_MODELS_BEHIND. */
+  READ_MODEL_WAIT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
 });
 export type Config = z.infer<typeof configSchema>;
 

@@ -18,6 +18,8 @@ import { openReadModelDb, phoneDigestKey, readModelFile } from './projections/in
 import { projectionThread } from './projections/thread/runner-proxy.js';
 import { searchReaderThread } from './projections/search/reader-thread.js';
 import { eventStoreFromConfig } from './store/from-config.js';
+import { causeOf, reportingOutages } from './store/outages.js';
+import { readModelHealth } from './app/read-model-health.js';
 
 applyHeapPolicy();
 const config = readConfig(process.env);
@@ -39,7 +41,28 @@ try {
 }
 const ruleset = await loadRuleset(config.RULES_DIR);
 // The projection thread checkpoints the log file: a checkpoint copies pages and fsyncs, too long a stop for intake.
-const { store, description } = eventStoreFromConfig(config, { checkpointedElsewhere: true });
+const configured = eventStoreFromConfig(config, { checkpointedElsewhere: true });
+const description = configured.description;
+// An outage of the store (a full disk, a lost connection) is logged as it begins, with its cause, and as it ends: not once a request.
+const storeLog = logger.child({ component: 'event-store' });
+const store = reportingOutages(
+  configured.store,
+  {
+    began: (outage) => {
+      const cause = causeOf(outage.error);
+      storeLog.error(
+        { code: outage.error.code, unavailable: outage.kind, cause: cause.code, error: cause.message },
+        `event store unavailable for ${outage.kind}: ${cause.code ? `${cause.code}: ` : ''}${cause.message}; they answer 503 until it works again`,
+      );
+    },
+    ended: (outage, at) =>
+      storeLog.info(
+        { unavailable: outage.kind, failedCalls: outage.failures, unavailableSeconds: (at - outage.since) / 1000 },
+        `event store ${outage.kind} work again after ${outage.failures} failed call${outage.failures === 1 ? '' : 's'}`,
+      ),
+  },
+  () => systemClock.now().epochMilliseconds,
+);
 const rulesets = await openRulesetRegistry(store, ruleset);
 // Time only moves forward: no event is recorded earlier than the log's last one (docs/domain.md).
 const lastRecordedAt = await store.lastRecordedAt?.();
@@ -83,6 +106,14 @@ const runner = projectionThread({
   onNotice: ({ level, message }) => logger[level]({ component: 'projections' }, message),
 });
 await runner.start();
+// One judge of the read models for the API and the deadline watcher: failing or behind, and its log lines once a streak.
+const readModel = readModelHealth({
+  projections: runner,
+  maxLagSeconds: config.READ_MODEL_MAX_LAG_SECONDS,
+  waitMs: config.READ_MODEL_WAIT_SECONDS * 1000,
+  logger: logger.child({ component: 'read-models' }),
+  now: () => clock.now().epochMilliseconds,
+});
 // Searches and queues read on a thread of their own: a search scanning many rows holds no request, intake's included.
 const searchReader = searchReaderThread(readModelFile(config.DATA_DIR));
 const watcher = createDeadlineWatcher({
@@ -91,6 +122,7 @@ const watcher = createDeadlineWatcher({
   rulesets,
   clock,
   projections: runner,
+  readModel,
   logger: logger.child({ component: 'deadline-watcher' }),
 });
 
@@ -114,6 +146,7 @@ const app = await buildApp({
   phoneDigestKey: phoneKey,
   searchReader,
   projections: runner,
+  readModelHealth: readModel,
 });
 
 let stopping = false;
@@ -125,6 +158,7 @@ const stop = async (signal: string) => {
     await watcher.stop();
     await app.close();
     await searchReader.close();
+    readModel.close();
     await runner.stop();
     await store.close();
     readModels.close();

@@ -7,6 +7,7 @@ import { Temporal } from 'temporal-polyfill';
 import { z } from 'zod';
 import { caseService } from '../app/case-service.js';
 import { complianceService } from '../app/compliance.js';
+import { readModelHealth, type ReadModelHealth } from '../app/read-model-health.js';
 import type { Clock, ManualClock } from '../runtime/clock.js';
 import { behindLogMessage } from '../runtime/log-clock.js';
 import type { RulesetRegistry } from '../ruleset/registry.js';
@@ -61,6 +62,13 @@ export interface AppDeps {
   readonly searchReader?: SearchReader;
   /** The projection runner (status, onApplied): lag in the dashboard and metrics, live dashboard streams. */
   readonly projections?: ProjectionsView;
+  /**
+   * Whether the read models can be answered from (main.ts shares one with the deadline watcher);
+   * without it, one is kept over `projections` with `readModelLimits`.
+   */
+  readonly readModelHealth?: ReadModelHealth;
+  /** How far behind the read models may fall before /readyz says not ready, and how long a request waits for them. */
+  readonly readModelLimits?: { readonly maxLagSeconds?: number; readonly waitMs?: number };
   /** Dashboard streams: keep-alive interval (default 15 s), least time between two sends (default 250 ms), caps on open streams. */
   readonly dashboardStream?: { readonly keepAliveMs?: number; readonly minIntervalMs?: number; readonly caps?: StreamCaps };
 }
@@ -89,6 +97,8 @@ export const buildApp = async (deps: AppDeps) => {
     bodyLimit: deps.bodyLimit ?? 64 * 1024,
     // One line per request, written when it is answered (below), instead of fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
+    // While closing, new requests are answered by the hook below, as problems with Retry-After.
+    return503OnClosing: false,
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : crypto.randomUUID();
@@ -100,8 +110,19 @@ export const buildApp = async (deps: AppDeps) => {
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, problem(404, 'ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}; see /docs`, { instance: request.url })),
   );
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (closing) {
+      reply.header('connection', 'close');
+      return sendProblem(
+        reply,
+        problem(503, 'SHUTTING_DOWN', 'the server is shutting down; send the request again shortly (to another instance, if there is one)'),
+      );
+    }
   });
   await securityHeaders(app);
   if (deps.rateLimits) {
@@ -150,9 +171,22 @@ export const buildApp = async (deps: AppDeps) => {
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, transformStaticCSP: docsContentSecurityPolicy });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  const health =
+    deps.readModelHealth ??
+    (deps.projections
+      ? readModelHealth({
+          projections: deps.projections,
+          maxLagSeconds: deps.readModelLimits?.maxLagSeconds,
+          waitMs: deps.readModelLimits?.waitMs,
+          logger: deps.logger?.child({ component: 'read-models' }),
+          now: () => deps.clock.now().epochMilliseconds,
+        })
+      : undefined);
+
   let ready = true;
   app.addHook('onClose', async () => {
     ready = false;
+    if (!deps.readModelHealth) health?.close();
   });
   app.get('/healthz', { schema: { tags: ['operations'], summary: 'The process is alive' } }, async () => ({ status: 'ok' }));
   app.get(
@@ -160,7 +194,8 @@ export const buildApp = async (deps: AppDeps) => {
     {
       schema: {
         tags: ['operations'],
-        summary: 'The store answers and the server accepts work; `warnings` lists what an operator should see to (a clock behind the log)',
+        summary:
+          'The store answers, the read models are neither failing nor behind beyond the bound, and the server accepts work; `warnings` lists what an operator should see to (a clock behind the log)',
       },
     },
     async (_request, reply) => {
@@ -170,6 +205,16 @@ export const buildApp = async (deps: AppDeps) => {
         return sendProblem(reply, problem(503, 'NOT_READY', `the event store does not answer: ${(error as Error).message}`));
       }
       if (!ready) return sendProblem(reply, problem(503, 'NOT_READY', 'shutting down'));
+      const readModels = await health?.assess();
+      if (readModels && !readModels.ready)
+        return sendProblem(
+          reply,
+          problem(503, 'NOT_READY', readModels.reason, {
+            readModels: readModels.state,
+            projections: readModels.projections,
+            retryAfterSeconds: readModels.retryAfterSeconds,
+          }),
+        );
       // A clock behind the log keeps the server ready: every write is still recorded, no earlier than the last (docs/operations.md).
       const behind = deps.clock.behindLog?.();
       const warnings =
@@ -184,7 +229,13 @@ export const buildApp = async (deps: AppDeps) => {
               },
             ]
           : undefined;
-      return { status: 'ready', rulesetVersion: deps.rulesets.current.version, now: deps.clock.now().toString(), ...(warnings ? { warnings } : {}) };
+      return {
+        status: 'ready',
+        rulesetVersion: deps.rulesets.current.version,
+        now: deps.clock.now().toString(),
+        ...(readModels ? { readModels: 'ready', projections: readModels.projections } : {}),
+        ...(warnings ? { warnings } : {}),
+      };
     },
   );
 
@@ -192,13 +243,19 @@ export const buildApp = async (deps: AppDeps) => {
   const cases = caseService({ store: deps.store, rulesets: deps.rulesets, clock: deps.clock, staff });
   const run = commandRunner({ cases, clock: deps.clock });
   await app.register(recordMetaRoutes({ rulesets: deps.rulesets }));
-  await app.register(caseRoutes({ cases, rulesets: deps.rulesets, clock: deps.clock, run, readModels: deps.readModels, staff }));
-  await app.register(
-    caseListRoutes({ rulesets: deps.rulesets, clock: deps.clock, readModels: deps.readModels, phoneKey: deps.phoneDigestKey, reader: deps.searchReader }),
-  );
-  await app.register(queueRoutes({ rulesets: deps.rulesets, clock: deps.clock, readModels: deps.readModels, reader: deps.searchReader }));
+  await app.register(caseRoutes({ cases, rulesets: deps.rulesets, clock: deps.clock, run, readModels: deps.readModels, readModel: health, staff }));
+  const lists = {
+    rulesets: deps.rulesets,
+    clock: deps.clock,
+    readModels: deps.readModels,
+    readModel: health,
+    phoneKey: deps.phoneDigestKey,
+    reader: deps.searchReader,
+  };
+  await app.register(caseListRoutes(lists));
+  await app.register(queueRoutes(lists));
   await app.register(staffRoutes({ staff, tokens: deps.tokens }));
-  await app.register(staffReadRoutes({ staff, readModels: deps.readModels }));
+  await app.register(staffReadRoutes({ staff, readModels: deps.readModels, readModel: health }));
   await app.register(tokenRoutes({ staff, tokens: deps.tokens }));
   await app.register(feeRoutes({ cases, rulesets: deps.rulesets, clock: deps.clock, run, staff }));
   const compliance = complianceService({
@@ -206,7 +263,7 @@ export const buildApp = async (deps: AppDeps) => {
     rulesets: deps.rulesets,
     clock: deps.clock,
     readModels: deps.readModels,
-    projections: deps.projections,
+    readModel: health,
   });
   await app.register(complianceRoutes(compliance));
   await app.register(auditRoutes(deps));
@@ -215,6 +272,7 @@ export const buildApp = async (deps: AppDeps) => {
       rulesets: deps.rulesets,
       clock: deps.clock,
       readModels: deps.readModels,
+      readModel: health,
       projections: deps.projections,
       manualClock: deps.manualClock,
       tokens: deps.tokens,

@@ -6,6 +6,7 @@ import { caseCounts, type CaseCounts } from '../projections/dashboard-queries.js
 import { requireAllProperties } from './auth/plugin.js';
 import type { ProjectionsView } from './routes/dashboard-routes.js';
 import type { EventStore } from '../store/port.js';
+import type { ProjectionHealth, ProjectionStatus } from '../projections/projection.js';
 
 export interface MetricsDeps {
   readonly clock: Clock;
@@ -65,19 +66,77 @@ export const appMetrics = (deps: MetricsDeps) => {
   clockGauge('at_risk', 'wuye_sla_clocks_at_risk', 'SLA clocks of open cases at risk now: running, past their at-risk share, deadline not passed');
   clockGauge('missed', 'wuye_sla_clocks_missed', 'SLA clocks of open cases whose deadline passed without the stopping event');
 
-  const lagGauge = (name: string, help: string, value: (s: { lagEvents: number; lagSeconds: number }) => number) =>
+  // The projections' status is read once a scrape (it reads the log after each checkpoint); null when the runner does not answer (its thread is down).
+  let statusScraped: ProjectionStatus[] | null = null;
+  const lagGauge = (name: string, help: string, value: (s: ProjectionStatus) => number) =>
     new Gauge({
       name,
       help,
       labelNames: ['projection'] as const,
       registers,
-      async collect() {
+      collect() {
         this.reset();
-        for (const status of (await deps.projections?.status()) ?? []) this.set({ projection: status.name }, value(status));
+        for (const status of statusScraped ?? []) this.set({ projection: status.name }, value(status));
       },
     });
   lagGauge('wuye_projection_lag_events', 'Case events in the log not yet applied to the projection (counted up to a limit)', (s) => s.lagEvents);
   lagGauge('wuye_projection_lag_seconds', 'How far behind the log the projection is, in seconds (0 when caught up)', (s) => s.lagSeconds);
+  lagGauge(
+    'wuye_projection_waiting_seconds',
+    'How long the oldest case event not yet applied has waited, in seconds (0 when caught up): /readyz fails beyond READ_MODEL_MAX_LAG_SECONDS',
+    (s) => s.waitingSeconds,
+  );
+
+  // Failures are kept in memory by the runner (or its thread's proxy): they answer even when the thread is down.
+  const healthGauge = (name: string, help: string, value: (h: ProjectionHealth) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['projection'] as const,
+      registers,
+      collect() {
+        this.reset();
+        for (const health of deps.projections?.health() ?? []) this.set({ projection: health.name }, value(health));
+      },
+    });
+  if (deps.projections) {
+    healthGauge('wuye_projection_failing', '1 while the projection fails (its batches rolled back and retried with backoff), else 0', (h) =>
+      h.failing ? 1 : 0,
+    );
+    healthGauge('wuye_projection_consecutive_failures', 'Failed attempts of the projection in a row (0 once a batch succeeds)', (h) => h.consecutiveFailures);
+    new Counter({
+      name: 'wuye_projection_failures_total',
+      help: 'Failed attempts of the projection since the server (or its projection thread) started',
+      labelNames: ['projection'] as const,
+      registers,
+      collect() {
+        this.reset();
+        for (const health of deps.projections?.health() ?? []) this.inc({ projection: health.name }, health.failures);
+      },
+    });
+    new Gauge({
+      name: 'wuye_projection_last_error',
+      help: "The projection's last failure, by its code (SQLITE_FULL, PROJECTION_THREAD_EXITED…): its time in seconds since the epoch; kept after it heals",
+      labelNames: ['projection', 'code'] as const,
+      registers,
+      collect() {
+        this.reset();
+        for (const { name, lastError } of deps.projections?.health() ?? [])
+          if (lastError) this.set({ projection: name, code: lastError.code ?? 'unknown' }, lastError.at / 1000);
+      },
+    });
+  }
+  const restarts = deps.projections?.restarts;
+  if (restarts)
+    new Counter({
+      name: 'wuye_projection_thread_restarts_total',
+      help: 'Times the projection thread died and was started again',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(restarts());
+      },
+    });
 
   // For a store that commits in groups: appends over transactions is how many appends each fsync acknowledged.
   const storeCounter = (name: string, help: string, value: (s: { appends: number; transactions: number }) => number) =>
@@ -128,7 +187,7 @@ export const appMetrics = (deps: MetricsDeps) => {
           config: { roles: ['admin', 'auditor'] },
           schema: {
             tags: ['operations'],
-            summary: 'Prometheus metrics: open cases, clocks at risk and missed, projection lag, the clock behind the log, HTTP latency, process',
+            summary: 'Prometheus metrics: open cases, clocks at risk and missed, projection lag and failures, the clock behind the log, HTTP latency, process',
             description:
               'Roles admin and auditor, with a token for all properties: the figures cover every property. ' +
               'Prometheus sends it with `authorization: { type: Bearer, credentials: <token> }` in the scrape config.',
@@ -141,11 +200,16 @@ export const appMetrics = (deps: MetricsDeps) => {
             defaults = true;
           }
           const counting = deps.projections?.caseCounts;
-          scraped = counting ? await counting(deps.clock.now().epochMilliseconds) : countHere();
+          // The read model's counts, as it holds them, also while it fails: the failing gauges say how far to trust them.
+          scraped = await (counting ? counting(deps.clock.now().epochMilliseconds) : Promise.resolve(countHere())).catch(
+            (): CaseCounts => ({ open: [], alerts: [] }),
+          );
+          statusScraped = (await deps.projections?.status().catch(() => null)) ?? null;
           try {
             return reply.type(registry.contentType).send(await registry.metrics());
           } finally {
             scraped = undefined;
+            statusScraped = null;
           }
         },
       );

@@ -27,6 +27,8 @@ const statusOf: Record<string, number> = {
   EVENT_TOO_LARGE: 413,
   STORE_UNAVAILABLE: 503,
   READ_MODELS_UNAVAILABLE: 503,
+  READ_MODELS_FAILING: 503,
+  READ_MODELS_BEHIND: 503,
   NUMBER_AMBIGUOUS: 409,
 };
 
@@ -64,9 +66,17 @@ export const problem = (status: number, code: string, detail: string, extensions
   ...extensions,
 });
 
+/** What a 503 asks a client to wait before trying again, unless its problem says (`retryAfterSeconds`). */
+export const RETRY_AFTER_SECONDS = 5;
+
 export const sendProblem = (reply: FastifyReply, p: Problem) => {
   // RFC 6750: a 401 names the scheme the client should use.
   if (p.status === 401) reply.header('www-authenticate', 'Bearer realm="wuye"');
+  // A 503 is a state the server expects to leave (RFC 9110 §15.6.4): it says when to ask again.
+  if (p.status === 503 && !reply.hasHeader('retry-after')) {
+    const seconds = typeof p.retryAfterSeconds === 'number' && p.retryAfterSeconds > 0 ? Math.ceil(p.retryAfterSeconds) : RETRY_AFTER_SECONDS;
+    reply.header('retry-after', String(seconds));
+  }
   return reply.status(p.status).type('application/problem+json').send(p);
 };
 

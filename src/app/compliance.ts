@@ -7,6 +7,7 @@ import type { Clock } from '../runtime/clock.js';
 import { kpiCasesAsOf, readModelKpiCases } from './kpi-cases.js';
 import { recordNumbers } from './record-numbers.js';
 import type { RulesetRegistry } from '../ruleset/registry.js';
+import type { ReadModelHealth } from './read-model-health.js';
 
 export interface ComplianceQuery {
   readonly propertyId: string;
@@ -25,8 +26,11 @@ export const complianceService = (deps: {
   rulesets: RulesetRegistry;
   clock: Clock;
   readModels?: Database.Database | undefined;
-  /** The runner keeping the read model: a report now waits until it has applied the log as it is. */
-  projections?: { waitUntilCaughtUp(): Promise<void> } | undefined;
+  /**
+   * Whether the read model can be answered from: a report now waits (a bounded time) until it has
+   * applied the log as it is, and is refused with a 503 while it fails or when the wait runs out.
+   */
+  readModel?: Pick<ReadModelHealth, 'caughtUp'> | undefined;
 }) => ({
   report: async (query: ComplianceQuery): Promise<ComplianceReport> => {
     const ruleset = deps.rulesets.current;
@@ -41,7 +45,7 @@ export const complianceService = (deps: {
     const now = deps.clock.now();
     const asOf = query.asOf === undefined ? now.epochMilliseconds : Date.parse(query.asOf);
     const live = asOf >= now.epochMilliseconds && deps.readModels !== undefined;
-    if (live) await deps.projections?.waitUntilCaughtUp();
+    if (live) await deps.readModel?.caughtUp();
     const cases = live
       ? readModelKpiCases(deps.readModels!, query.propertyId, period)
       : await kpiCasesAsOf(deps.store, deps.rulesets, query.propertyId, Math.min(asOf, now.epochMilliseconds));

@@ -8,6 +8,8 @@ import { eventIdFor } from '../domain/case/decide.js';
 import type { RecordType } from '../domain/records.js';
 import { isEngineError } from '../errors.js';
 import type { ProjectionRunner } from '../projections/runner.js';
+import type { ReadModelHealth } from './read-model-health.js';
+import { watcherGate } from './watcher-gate.js';
 import { WATCHER_ACTOR, escalationCommandId, escalationReason, missCommandId, planMiss } from './watcher-plan.js';
 
 export const DEFAULT_WATCH_INTERVAL_MS = 15_000;
@@ -36,6 +38,12 @@ export interface DeadlineWatcherOptions {
   readonly projections?: Pick<ProjectionRunner, 'waitUntilCaughtUp'>;
   /** The longest a check waits for `projections` before it checks what the read model holds; default 10 s. */
   readonly catchUpWaitMs?: number;
+  /**
+   * Whether the read model may be judged from: while it is failing, or behind beyond its bound, a
+   * check records nothing (it would judge from clocks it cannot vouch for) and the next check after
+   * it heals catches up. Without it, only a read model whose runner failed holds the checks.
+   */
+  readonly readModel?: Pick<ReadModelHealth, 'assess'>;
   /** Poll period; default 15 s. A manual clock also triggers a check whenever it is set. */
   readonly intervalMs?: number;
   readonly logger?: WatcherLogger;
@@ -48,6 +56,8 @@ export interface CheckResult {
   readonly escalated: number;
   /** Candidates whose check failed (logged; retried on the next check). */
   readonly failed: number;
+  /** Why the check judged nothing: the read model is failing or behind. */
+  readonly skipped?: string;
 }
 
 export interface DeadlineWatcher {
@@ -111,7 +121,7 @@ const describe = (error: unknown) =>
  * it was checked against, so a case that moved meanwhile is checked again, not recorded blindly.
  */
 export const createDeadlineWatcher = (options: DeadlineWatcherOptions): DeadlineWatcher => {
-  const { readModels, cases, rulesets, clock, projections, logger } = options;
+  const { readModels, cases, rulesets, clock, projections, readModel, logger } = options;
   const intervalMs = options.intervalMs ?? DEFAULT_WATCH_INTERVAL_MS;
   const catchUpWaitMs = options.catchUpWaitMs ?? DEFAULT_CATCH_UP_WAIT_MS;
   let statement: Database.Statement<[{ now: number }], CandidateRow> | undefined;
@@ -191,33 +201,12 @@ export const createDeadlineWatcher = (options: DeadlineWatcherOptions): Deadline
     }
   };
 
-  /** Settles when stop() is called, so that a check waiting for the read model gives up. */
-  let stopped!: () => void;
-  let stopping = new Promise<void>((resolve) => (stopped = resolve));
-
-  /**
-   * False when the watcher was stopped while waiting. A projection that failed or lags past the
-   * bound does not hold the check up: candidates are only nominations, each re-checked against
-   * its stream, and the next check sees what this one missed.
-   */
-  const readModelCaughtUp = async (): Promise<boolean> => {
-    if (!projections) return true;
-    let timeout: NodeJS.Timeout | undefined;
-    const bound = new Promise<'late'>((resolve) => (timeout = setTimeout(() => resolve('late'), catchUpWaitMs)));
-    try {
-      const outcome = await Promise.race([projections.waitUntilCaughtUp().then(() => 'caught-up' as const), stopping.then(() => 'stopped' as const), bound]);
-      if (outcome === 'late') logger?.info({ waitedMs: catchUpWaitMs }, 'deadline watcher: read model still catching up, checking what it holds');
-      return outcome !== 'stopped';
-    } catch (error) {
-      logger?.error({ err: describe(error) }, 'deadline watcher: read model failed, checking what it holds');
-      return true;
-    } finally {
-      clearTimeout(timeout);
-    }
-  };
+  const gate = watcherGate({ projections, readModel, catchUpWaitMs, logger });
 
   const runCheck = async (): Promise<CheckResult> => {
-    if (!(await readModelCaughtUp())) return { recorded: 0, escalated: 0, failed: 0 };
+    const fit = await gate.fit();
+    if (fit.kind === 'stopped') return { recorded: 0, escalated: 0, failed: 0 };
+    if (fit.kind === 'unfit') return { recorded: 0, escalated: 0, failed: 0, skipped: fit.reason };
     statement ??= readModels.prepare<[{ now: number }], CandidateRow>(CANDIDATES);
     const rows = statement.all({ now: Number(clock.now().epochMilliseconds) });
     // Forget settled clocks that are no longer candidates (their row moved on), so the set stays small.
@@ -283,9 +272,9 @@ export const createDeadlineWatcher = (options: DeadlineWatcherOptions): Deadline
       unsubscribe?.();
       unsubscribe = undefined;
       // A check waiting for the read model gives up; later checks (checkNow) wait again.
-      stopped();
+      gate.stop();
       await idle();
-      stopping = new Promise<void>((resolve) => (stopped = resolve));
+      gate.reopen();
     },
     checkNow,
     idle,

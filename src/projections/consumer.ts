@@ -150,6 +150,8 @@ export const startConsumer = (options: ConsumerOptions): Consumer => {
   /** Whether the projection holds back events of batches already ended. */
   let holding = false;
   const loadedVersions = new Set<string>();
+  /** The failure a batch was discarded for already. */
+  let discardedFor: unknown;
 
   /** A projection that applies events as they arrive gets each event's ruleset loaded first. */
   const loadRuleset = async (version: string) => {
@@ -169,6 +171,7 @@ export const startConsumer = (options: ConsumerOptions): Consumer => {
       projection.apply(db, event, ctx);
     } catch (error) {
       projection.discardBatch?.();
+      discardedFor = error;
       throw error;
     }
   };
@@ -194,6 +197,7 @@ export const startConsumer = (options: ConsumerOptions): Consumer => {
       })();
     } catch (error) {
       projection.discardBatch?.();
+      discardedFor = error;
       throw error;
     }
     holding = Boolean(written?.heldFrom);
@@ -261,7 +265,14 @@ export const startConsumer = (options: ConsumerOptions): Consumer => {
     }
   };
 
-  const done = run().finally(() => subscription.unsubscribe());
+  // Whatever ends consuming (a batch, the log's read, a checkpoint's write), what was folded and
+  // not written goes with it: the next consumer starts from the checkpoint and the rows as committed.
+  const done = run()
+    .catch((error: unknown) => {
+      if (error !== discardedFor) projection.discardBatch?.();
+      throw error;
+    })
+    .finally(() => subscription.unsubscribe());
   return {
     done,
     async stop() {

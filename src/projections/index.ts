@@ -1,8 +1,9 @@
-export { createProjectionRunner, REBUILD_BATCH_SIZE, type ProjectionRunner, type ProjectionRunnerOptions } from './runner.js';
+export { createProjectionRunner, type ProjectionRunner, type ProjectionRunnerOptions } from './runner.js';
+export { REBUILD_BATCH_SIZE } from './batch-sizes.js';
 export { openReadModelDb, readModelFile } from './read-model-db.js';
 export { formatPosition, parsePosition } from './checkpoints.js';
 export { CASE_EVENTS, LAG_COUNT_LIMIT } from './log-scan.js';
-export type { AppliedSummary, ProjectedEvent, Projection, ProjectionContext, ProjectionStatus } from './projection.js';
+export type { AppliedSummary, ProjectedEvent, Projection, ProjectionContext, ProjectionHealth, ProjectionStatus } from './projection.js';
 export { casesProjection, CASES_PROJECTION } from './cases/projection.js';
 export type { CaseRow, ClockRow } from './cases/schema.js';
 

@@ -93,8 +93,37 @@ export interface ProjectionStatus {
   readonly lagCapped: boolean;
   /** 0 when nothing is pending; else clock.now() minus recordedAt of the last processed event (or of the first pending one). */
   readonly lagSeconds: number;
+  /** How long the oldest case event not yet applied has been in the log, in seconds (clock.now() minus its recordedAt); 0 when none. */
+  readonly waitingSeconds: number;
   readonly caughtUp: boolean;
   readonly running: boolean;
-  /** Why the projection stopped: the batch that failed was rolled back. */
+  /** While the projection fails: why its last batch failed (that batch was rolled back, and is retried); null once a batch succeeds. */
   readonly error: string | null;
+  /** True from a failed batch until a batch (or its catching up) succeeds again. */
+  readonly failing: boolean;
+  /** Failed attempts in a row; 0 when not failing. */
+  readonly consecutiveFailures: number;
+  /** The code of the last failure (SQLITE_FULL, …), kept after the projection heals; null when it never failed. */
+  readonly lastErrorCode: string | null;
+}
+
+/**
+ * Whether a projection is failing, as it is kept without reading the log: asked on every request
+ * that reads the read models, so it costs nothing.
+ */
+export interface ProjectionHealth {
+  readonly name: string;
+  readonly failing: boolean;
+  /** Failed attempts in a row; 0 when not failing. */
+  readonly consecutiveFailures: number;
+  /** Failed attempts since the runner started. */
+  readonly failures: number;
+  /** The last failure, kept after the projection heals. */
+  readonly lastError: { readonly code: string | null; readonly message: string; readonly at: number } | null;
+  /** When the failing streak began (clock epoch ms); null when not failing. */
+  readonly failingSince: number | null;
+  /** How long the runner waits before its next attempt, while failing. */
+  readonly retryInMs: number | null;
+  /** The projection has read the log to its head since it (re)started. */
+  readonly caughtUp: boolean;
 }

@@ -6,7 +6,10 @@ import { comparePositions, type EventStore, type Position } from '../store/port.
 import { checkpointTable, parsePosition } from './checkpoints.js';
 import { startConsumer, type Consumer } from './consumer.js';
 import { CASE_EVENTS, LAG_COUNT_LIMIT, pendingAfter } from './log-scan.js';
-import type { AppliedSummary, Projection, ProjectionContext, ProjectionStatus } from './projection.js';
+import { statusOf } from './status.js';
+import { backoffMs, failureStreak, type FailureStreak } from './failure-streak.js';
+import { CATCH_UP_BATCH_SIZE, DEFAULT_BATCH_SIZE, REBUILD_BATCH_CASES } from './batch-sizes.js';
+import type { AppliedSummary, Projection, ProjectionContext, ProjectionHealth, ProjectionStatus } from './projection.js';
 
 export interface ProjectionRunnerOptions {
   readonly store: EventStore;
@@ -21,21 +24,31 @@ export interface ProjectionRunnerOptions {
   readonly catchUpBatchSize?: number;
   /** Most cases one transaction may touch (REBUILD_BATCH_CASES unless set). */
   readonly batchCases?: number;
+  /** The wait before retrying a failed projection, given the failures in a row (backoffMs unless set: 0.5 s doubling to 30 s). */
+  readonly retryDelay?: (failures: number) => number;
 }
 
 export interface ProjectionRunner {
-  /** Starts every projection not running (a failed one again, from its checkpoint); a version bump rebuilds first. */
+  /**
+   * Starts every projection not running (a failed one again at once, from its checkpoint); a
+   * version bump rebuilds first. Once started, a projection whose batch fails is tried again from
+   * its checkpoint, after a wait that grows with each failure in a row (retryDelay).
+   */
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Drops the projection's tables and replays it from position 0 (at once if the runner is started, else at start()). */
   rebuild(name: string): Promise<void>;
   status(): Promise<ProjectionStatus[]>;
-  /** Resolves once every projection has applied the log as it is now; rejects when one fails. */
+  /** Resolves once every projection has applied the log as it is now; rejects when one fails, and at once while one is failing. */
   waitUntilCaughtUp(): Promise<void>;
   /** Resolves once every projection's checkpoint is at or after `position` (a case event's position). */
   waitForPosition(position: Position): Promise<void>;
   /** Called after each committed batch; returns the unsubscribe function. */
   onApplied(listener: (summary: AppliedSummary) => void): () => void;
+  /** Each projection's failures as kept in memory (no read of the log): cheap enough for every request. */
+  health(): ProjectionHealth[];
+  /** Called when a projection begins or ends a failing streak, fails again, or reaches the head of the log. */
+  onHealth(listener: (health: ProjectionHealth[]) => void): () => void;
 }
 
 interface Slot {
@@ -44,7 +57,9 @@ interface Slot {
   lastRecordedAt: number | null;
   caughtUp: boolean;
   consumer: Consumer | undefined;
-  error: Error | null;
+  readonly streak: FailureStreak;
+  /** The attempt scheduled after a failure. */
+  retry: NodeJS.Timeout | undefined;
 }
 
 interface Waiter {
@@ -53,30 +68,9 @@ interface Waiter {
   reject(error: Error): void;
 }
 
-const DEFAULT_BATCH_SIZE = 1_000;
-/**
- * Behind (a start over a long log, a version bump), each batch costs its transaction, its
- * checkpoint and a write of every case it touched: batches of 10,000 events catch up on 2/3 of the
- * CPU of batches of 1,000 (docs/performance.md, "Catching up"). Live batches stay small: they are
- * what a request waiting for the read models waits for.
- */
-export const CATCH_UP_BATCH_SIZE = 10_000;
-/**
- * For a rebuild from position 0: a case's events lie far apart in the log, and a projection that
- * writes each touched case once a batch (cases) does less work the more of them one batch holds.
- * It applies in memory, so a batch holds the cases it touched, not its events, and a large batch
- * costs memory only for those (docs/performance.md, "Projections and rebuilds").
- */
-export const REBUILD_BATCH_SIZE = 50_000;
-/**
- * A batch also ends once it has touched this many cases: a projection that applies in memory
- * holds each of them until the batch is written, so this, with the cases it keeps between
- * batches, bounds its memory whatever the log (a stretch of events each of another case would
- * otherwise hold 50,000), above what the benchmark log's batches touch.
- */
-export const REBUILD_BATCH_CASES = 15_000;
-
-const failedError = (slot: Slot) => new Error(`projection ${slot.projection.name} failed: ${slot.error!.message}`, { cause: slot.error });
+/** Failing and waiting for its next attempt: a wait for it would wait for that, so it is refused. */
+const isDown = (slot: Slot) => slot.streak.failing && slot.consumer === undefined;
+const failedError = (slot: Slot) => new Error(`projection ${slot.projection.name} failed: ${slot.streak.lastError?.message}`);
 
 export const createProjectionRunner = (options: ProjectionRunnerOptions): ProjectionRunner => {
   const { store, db, clock } = options;
@@ -84,6 +78,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
   const batchCases = options.batchCases ?? REBUILD_BATCH_CASES;
   // A batch size given is the size of every batch, unless a catch-up size is given too.
   const catchUpBatchSize = Math.max(batchSize, options.catchUpBatchSize ?? (options.batchSize === undefined ? CATCH_UP_BATCH_SIZE : batchSize));
+  const retryDelay = options.retryDelay ?? backoffMs;
   const checkpoints = checkpointTable(db);
   const now = () => clock.now().epochMilliseconds;
   const names = new Set<string>();
@@ -98,7 +93,8 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
       lastRecordedAt: current?.last_recorded_at ?? null,
       caughtUp: false,
       consumer: undefined,
-      error: null,
+      streak: failureStreak(projection.name, retryDelay),
+      retry: undefined,
     };
   });
   const slotOf = (name: string): Slot => {
@@ -123,7 +119,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
   let waiters: Waiter[] = [];
   const reached = (position: Position) => slots.every((s) => s.checkpoint !== null && comparePositions(s.checkpoint, position) >= 0);
   const settleWaiters = () => {
-    const failed = slots.find((s) => s.error);
+    const failed = slots.find(isDown);
     waiters = waiters.filter((waiter) => {
       if (failed) waiter.reject(failedError(failed));
       else if (reached(waiter.position)) waiter.resolve();
@@ -134,6 +130,37 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
 
   let started = false;
 
+  const healthListeners = new Set<(health: ProjectionHealth[]) => void>();
+  const health = () => slots.map((slot) => slot.streak.health(slot.caughtUp));
+  const healthChanged = () => {
+    const now = health();
+    for (const listener of healthListeners) {
+      try {
+        listener(now);
+      } catch (error) {
+        process.emitWarning(`an onHealth listener failed: ${(error as Error).message}`);
+      }
+    }
+  };
+  /** An attempt succeeded: a failing streak, if any, is over. */
+  const healed = (slot: Slot) => {
+    if (slot.streak.succeeded()) healthChanged();
+  };
+  /** The attempt failed (its batch rolled back): waiters learn why, and the projection is tried again later. */
+  const failed = (slot: Slot, error: unknown) => {
+    slot.caughtUp = false;
+    const delay = slot.streak.failed(error instanceof Error ? error : new Error(String(error)), now());
+    settleWaiters();
+    healthChanged();
+    if (!started) return;
+    clearTimeout(slot.retry);
+    slot.retry = setTimeout(() => {
+      slot.retry = undefined;
+      if (started && !slot.consumer) run(slot);
+    }, delay);
+    slot.retry.unref();
+  };
+
   const reset = (slot: Slot) => {
     const { projection } = slot;
     db.transaction(() => {
@@ -141,16 +168,36 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
       projection.setup(db);
       checkpoints.reset(projection.name, projection.version, now());
     })();
-    Object.assign(slot, { checkpoint: null, lastRecordedAt: null, caughtUp: false, error: null });
+    Object.assign(slot, { checkpoint: null, lastRecordedAt: null, caughtUp: false });
   };
 
-  const run = (slot: Slot) => {
+  function run(slot: Slot) {
+    clearTimeout(slot.retry);
+    slot.retry = undefined;
     const { projection } = slot;
-    const row = checkpoints.read(projection.name);
-    if (row?.version === projection.version) projection.setup(db);
-    else reset(slot);
-    slot.error = null;
-    const consumer = startConsumer({
+    let consumer: Consumer;
+    try {
+      // Reading the checkpoint and setting the tables up write too: on a full disk they fail as a batch would.
+      const row = checkpoints.read(projection.name);
+      if (row?.version === projection.version) projection.setup(db);
+      else reset(slot);
+      consumer = consume(slot);
+    } catch (error) {
+      failed(slot, error);
+      return;
+    }
+    slot.consumer = consumer;
+    consumer.done.catch((error: unknown) => {
+      // A consumer halted (stop, rebuild) is no failure; only the one still running can fail.
+      if (slot.consumer !== consumer) return;
+      slot.consumer = undefined;
+      failed(slot, error);
+    });
+  }
+
+  const consume = (slot: Slot): Consumer => {
+    const { projection } = slot;
+    return startConsumer({
       store,
       db,
       projection,
@@ -175,19 +222,16 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
               process.emitWarning(`an onApplied listener failed: ${(error as Error).message}`);
             }
           }
+          healed(slot);
         },
         caughtUp(checkpoint) {
+          const news = !slot.caughtUp;
           slot.caughtUp = true;
           slot.checkpoint = checkpoint;
           settleWaiters();
+          if (slot.streak.succeeded() || news) healthChanged();
         },
       },
-    });
-    slot.consumer = consumer;
-    consumer.done.catch((error: unknown) => {
-      slot.error = error instanceof Error ? error : new Error(String(error));
-      slot.consumer = undefined;
-      settleWaiters();
     });
   };
 
@@ -205,12 +249,14 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
 
     async stop() {
       started = false;
+      for (const slot of slots) clearTimeout(slot.retry);
       await Promise.all(slots.map(halt));
     },
 
     async rebuild(name) {
       const slot = slotOf(name);
       await halt(slot);
+      clearTimeout(slot.retry);
       reset(slot);
       if (started) run(slot);
     },
@@ -220,18 +266,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
       return Promise.all(
         slots.map(async (slot): Promise<ProjectionStatus> => {
           const pending = await pendingAfter(store, slot.checkpoint, CASE_EVENTS, LAG_COUNT_LIMIT);
-          const since = slot.lastRecordedAt ?? pending.firstRecordedAt ?? at;
-          return {
-            name: slot.projection.name,
-            version: slot.projection.version,
-            checkpoint: slot.checkpoint,
-            lagEvents: pending.count,
-            lagCapped: pending.capped,
-            lagSeconds: pending.count === 0 ? 0 : Math.max(0, (at - since) / 1000),
-            caughtUp: slot.caughtUp && pending.count === 0,
-            running: slot.consumer !== undefined,
-            error: slot.error?.message ?? null,
-          };
+          return statusOf({ ...slot, running: slot.consumer !== undefined, health: slot.streak.health(slot.caughtUp) }, pending, at);
         }),
       );
     },
@@ -241,8 +276,8 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
       const behind = checkpoints.includes(null) ? null : ((checkpoints as Position[]).sort(comparePositions)[0] ?? null);
       const head = (await pendingAfter(store, behind)).last;
       if (head) return this.waitForPosition(head);
-      const failed = slots.find((s) => s.error);
-      if (failed) throw failedError(failed);
+      const failing = slots.find(isDown);
+      if (failing) throw failedError(failing);
     },
 
     waitForPosition(position) {
@@ -255,6 +290,13 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
     onApplied(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+
+    health,
+
+    onHealth(listener) {
+      healthListeners.add(listener);
+      return () => healthListeners.delete(listener);
     },
   };
 };

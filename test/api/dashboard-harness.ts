@@ -12,7 +12,7 @@ import { openTokenStore } from '../../src/api/auth/tokens.js';
 import type { ProjectionsView } from '../../src/api/routes/dashboard-routes.js';
 import { manualClock } from '../../src/runtime/clock.js';
 import { openRulesetRegistry } from '../../src/ruleset/registry.js';
-import { allProjections, createProjectionRunner, openReadModelDb } from '../../src/projections/index.js';
+import { allProjections, createProjectionRunner, openReadModelDb, type Projection } from '../../src/projections/index.js';
 import { createMemoryEventStore } from '../../src/store/memory.js';
 import { CLOCK_START, issueTokens, sampleRuleset, type Harness, type InjectOptions } from './harness.js';
 
@@ -26,6 +26,14 @@ export interface DashboardHarnessOptions {
   readonly dashboardFigures?: ProjectionsView['dashboardFigures'];
   /** Searches and queues answered by the search thread, as main.ts runs them (the read models then in a temporary file). */
   readonly searchThread?: boolean;
+  /** The projections the runner keeps, in place of allProjections (a test wraps them to make their writes fail). */
+  readonly projections?: (all: Projection[]) => Projection[];
+  /** The runner's wait before retrying a failed projection (a test makes it 0). */
+  readonly retryDelay?: (failures: number) => number;
+  /** How far behind the read models may fall, and how long a request waits for them. */
+  readonly readModelLimits?: AppDeps['readModelLimits'];
+  /** The app's logger (a test reads what it logs). */
+  readonly logger?: AppDeps['logger'];
 }
 
 /** The key of the phone digests in the harness's read models. */
@@ -43,7 +51,17 @@ export const buildDashboardHarness = async (options: DashboardHarnessOptions = {
   const file = dir ? join(dir, 'read-models.db') : ':memory:';
   const db = withReadModels ? openReadModelDb(file) : undefined;
   const searchReader = dir && db ? searchReaderThread(file) : undefined;
-  const runner = db ? createProjectionRunner({ store, db, projections: allProjections(undefined, { phoneKey: TEST_PHONE_KEY }), rulesets, clock }) : undefined;
+  const projections = allProjections(undefined, { phoneKey: TEST_PHONE_KEY });
+  const runner = db
+    ? createProjectionRunner({
+        store,
+        db,
+        projections: options.projections ? options.projections(projections) : projections,
+        rulesets,
+        clock,
+        ...(options.retryDelay ? { retryDelay: options.retryDelay } : {}),
+      })
+    : undefined;
   await runner?.start();
   // The app's subscriptions to the runner and the clock, counted: a closed stream must give its back.
   const subscriptions = { projections: 0, clock: 0 };
@@ -75,12 +93,16 @@ export const buildDashboardHarness = async (options: DashboardHarnessOptions = {
             status: () => runner.status(),
             waitUntilCaughtUp: () => runner.waitUntilCaughtUp(),
             onApplied: counted('projections', runner.onApplied),
+            health: () => runner.health(),
+            onHealth: (listener) => runner.onHealth(listener),
             ...(options.caseCounts ? { caseCounts: options.caseCounts } : {}),
             ...(options.dashboardFigures ? { dashboardFigures: options.dashboardFigures } : {}),
           },
         }
       : {}),
     ...(options.dashboardStream ? { dashboardStream: options.dashboardStream } : {}),
+    ...(options.readModelLimits ? { readModelLimits: options.readModelLimits } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
   });
   await app.ready();
 

@@ -11,6 +11,7 @@ import { listCases, type CaseListRow, type ListCursor } from '../../projections/
 import { phoneDigest } from '../../projections/search/phone-digest.js';
 import { queueCondition, type QueueContext } from '../../projections/search/queues.js';
 import type { SearchReader } from '../../projections/search/reader-thread.js';
+import type { ReadModelHealth } from '../../app/read-model-health.js';
 import { queueIds } from '../../domain/record/queues.js';
 import { authorizeProperty } from '../auth/plugin.js';
 import { readRoles } from './case-command.js';
@@ -80,6 +81,8 @@ export interface CaseListDeps {
   readonly phoneKey?: Buffer | undefined;
   /** The search thread: with it, the queries run there, off the request thread (the answers are the same). */
   readonly reader?: SearchReader | undefined;
+  /** Whether the read models can be answered from: while they fail, lists, searches and queues are a 503. */
+  readonly readModel?: Pick<ReadModelHealth, 'refuseIfFailing'> | undefined;
 }
 
 /** The instant a queue is read at, and the rules' threshold of a long pause. */
@@ -101,6 +104,7 @@ export const casePage = async (deps: CaseListDeps, request: CaseListRequest) => 
     );
   }
   if (!deps.readModels) throw new ReadModelsUnavailableError('this server keeps no read models; lists and searches need them');
+  await deps.readModel?.refuseIfFailing();
   const { cursor, queue, phone, ...filters } = request;
   if (phone !== undefined && !deps.phoneKey) throw new ReadModelsUnavailableError('this server keeps no phone digests; finding records by phone needs them');
   // Only the number's digest goes further: the query, like the read model, never holds it in clear.
@@ -155,7 +159,8 @@ export const caseListRoutes = (deps: CaseListDeps) => async (fastify: FastifyIns
           'From the read models. `q` finds a record by its work-order number, its unit (or the start of it) or any substring of its description ' +
           '(Chinese included); a search lists the best matches first (number, unit, then description), newest first within each. ' +
           "`phone` finds an owner's or visitor's records by their full number, in any usual spelling. " +
-          'Pages follow `next` (keyset: stable while records are added). 503 READ_MODELS_UNAVAILABLE without read models.',
+          'Pages follow `next` (keyset: stable while records are added). 503 READ_MODELS_UNAVAILABLE without read models, ' +
+          'READ_MODELS_FAILING (with Retry-After) while their writes fail.',
         querystring: caseListQuery,
         response: { 200: pageSchema },
       },

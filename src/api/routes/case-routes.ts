@@ -8,6 +8,7 @@ import type Database from 'better-sqlite3';
 import { coversProperty } from '../auth/plugin.js';
 import { isWorkOrderNumber } from '../../domain/record/number.js';
 import { numberLookup } from './number-lookup.js';
+import type { ReadModelHealth } from '../../app/read-model-health.js';
 import { problem } from '../problem.js';
 import type { StaffDirectory } from '../../app/staff-directory.js';
 import { namedActor, namesInData, recordViewFor, seesOwnerContact, withContact } from './record-contact.js';
@@ -33,6 +34,8 @@ export const caseRoutes =
     clock: Clock;
     run: CommandRunner;
     readModels?: Database.Database | undefined;
+    /** While the read models fail, a number they do not know may be a record they have not applied yet: a 503, not a 404. */
+    readModel?: Pick<ReadModelHealth, 'refuseIfFailing'> | undefined;
     staff: StaffDirectory;
   }) =>
   async (fastify: FastifyInstance) => {
@@ -70,8 +73,13 @@ export const caseRoutes =
       }
 
       const loadVisible = async (request: FastifyRequest, idOrNumber: string) => {
-        const id = isWorkOrderNumber(idOrNumber) ? recordIdOf(request, caseType, idOrNumber) : idOrNumber;
-        if (id === undefined) return undefined;
+        const byNumber = isWorkOrderNumber(idOrNumber);
+        const id = byNumber ? recordIdOf(request, caseType, idOrNumber) : idOrNumber;
+        if (id === undefined) {
+          // A number found is the record's for good; one not found is known only to a read model that is well.
+          if (byNumber) await deps.readModel?.refuseIfFailing();
+          return undefined;
+        }
         const history = await deps.cases.load(caseType, id);
         // Another property's record is answered as a missing one (404, the same body).
         if (history.state.revision === null || !coversProperty(request.principal, history.state.propertyId!)) return undefined;

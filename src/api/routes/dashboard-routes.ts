@@ -14,6 +14,8 @@ import {
   type DashboardFilters,
 } from '../../projections/dashboard-queries.js';
 import type { ProjectionRunner } from '../../projections/runner.js';
+import type { ReadModelHealth } from '../../app/read-model-health.js';
+import { isEngineError } from '../../errors.js';
 import { authorizeProperty } from '../auth/plugin.js';
 import { problem, sendProblem, type Problem } from '../problem.js';
 import type { TokenStore } from '../auth/tokens.js';
@@ -21,13 +23,15 @@ import type { StaffDirectory } from '../../app/staff-directory.js';
 import { DEFAULT_STREAM_CAPS, dashboardHub, STREAM_RETRY_AFTER_SECONDS, TooManyStreamsError, type SharedDashboard, type StreamCaps } from './dashboard-hub.js';
 
 /** What the API needs of the projection runner. */
-export type ProjectionsView = Pick<ProjectionRunner, 'status' | 'onApplied' | 'waitUntilCaughtUp'> & {
+export type ProjectionsView = Pick<ProjectionRunner, 'status' | 'onApplied' | 'waitUntilCaughtUp' | 'health' | 'onHealth'> & {
   /**
    * Where the runner writes the read model (the projection thread), the queries that read every
    * open case run there, off the request thread: /metrics' counts and the dashboard's figures.
    */
   readonly caseCounts?: (now: number) => Promise<CaseCounts>;
   readonly dashboardFigures?: (q: DashboardFiguresQuery) => Promise<DashboardFigures>;
+  /** How many times the projection thread died and was started again (/metrics). */
+  readonly restarts?: () => number;
 };
 
 export interface DashboardDeps {
@@ -35,6 +39,8 @@ export interface DashboardDeps {
   readonly clock: Clock;
   readonly readModels?: Database.Database | undefined;
   readonly projections?: ProjectionsView | undefined;
+  /** Whether the read models can be answered from: while they fail, the dashboard is a 503. */
+  readonly readModel?: Pick<ReadModelHealth, 'refuseIfFailing'> | undefined;
   /** With CLOCK=manual: a move of the clock refreshes every stream. */
   readonly manualClock?: ManualClock | undefined;
   /** Default 15 s. */
@@ -101,6 +107,13 @@ export const dashboardRoutes = (deps: DashboardDeps) => async (fastify: FastifyI
         deps.rulesets.current.spec.properties.map((p) => p.id),
       );
     if (!deps.readModels) return unavailable('this server keeps no read models; the dashboard needs them');
+    try {
+      await deps.readModel?.refuseIfFailing();
+    } catch (error) {
+      // As a problem, not thrown: a stream sends it as its next message, as it would any dashboard.
+      if (isEngineError(error)) return problem(503, error.code, error.message, error.details);
+      throw error;
+    }
     const now = deps.clock.now();
     const today = now.toZonedDateTimeISO(property.timeZone).toPlainDate().toString();
     const filters = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as DashboardFilters;
@@ -155,6 +168,8 @@ export const dashboardRoutes = (deps: DashboardDeps) => async (fastify: FastifyI
       for (const propertyId of summary.properties) hub.changed(propertyId);
     }),
     deps.manualClock?.onChange(() => hub.changedAll()),
+    // A read model that begins or ends failing changes every dashboard: a problem in its place, or back.
+    deps.projections?.onHealth(() => hub.changedAll()),
   ];
   fastify.addHook('onClose', async () => {
     for (const stop of stopFollowing) stop?.();
@@ -252,6 +267,7 @@ export const dashboardRoutes = (deps: DashboardDeps) => async (fastify: FastifyI
           if (summary.properties.has(propertyId)) schedule();
         }),
         deps.manualClock?.onChange(() => schedule()),
+        deps.projections?.onHealth(() => schedule()),
       ];
       const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), keepAliveMs);
       raw.on('close', () => {

@@ -48,6 +48,7 @@ export const queueRoutes = (deps: CaseListDeps) => async (fastify: FastifyInstan
           ruleset.spec.properties.map((p) => p.id),
         );
       if (!deps.readModels) throw new ReadModelsUnavailableError('this server keeps no read models; the queues need them');
+      await deps.readModel?.refuseIfFailing();
       const at = queueContext(deps);
       try {
         const queues = deps.reader ? await deps.reader.queueCounts(propertyId, at) : queueCounts(deps.readModels, propertyId, at);

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { ReadModelHealth } from '../../app/read-model-health.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -40,42 +41,49 @@ const staffAnswer = z.object({
  * dispatcher chooses a technician from. Their phones are left out: the page dispatching needs none,
  * and a colleague's number is theirs to give.
  */
-export const staffReadRoutes = (deps: { staff: StaffDirectory; readModels?: Database.Database | undefined }) => async (fastify: FastifyInstance) => {
-  const app = fastify.withTypeProvider<ZodTypeProvider>();
-  app.get(
-    '/v1/staff',
-    {
-      config: { roles: staffReadRoles },
-      schema: {
-        tags: ['staff'],
-        summary: "A property's active staff with their open load, to dispatch to",
-        description: 'For dispatchers, the front desk, managers and admins. No phone numbers. openJobs counts open repairs from the cases read model.',
-        querystring: staffQuery,
-        response: { 200: staffAnswer },
+export const staffReadRoutes =
+  (deps: {
+    staff: StaffDirectory;
+    readModels?: Database.Database | undefined;
+    /** While the read models fail, open loads are not told (null), as without read models: the list itself comes from the log. */
+    readModel?: Pick<ReadModelHealth, 'failing'> | undefined;
+  }) =>
+  async (fastify: FastifyInstance) => {
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
+    app.get(
+      '/v1/staff',
+      {
+        config: { roles: staffReadRoles },
+        schema: {
+          tags: ['staff'],
+          summary: "A property's active staff with their open load, to dispatch to",
+          description: 'For dispatchers, the front desk, managers and admins. No phone numbers. openJobs counts open repairs from the cases read model.',
+          querystring: staffQuery,
+          response: { 200: staffAnswer },
+        },
       },
-    },
-    async (request) => {
-      const { propertyId, role } = request.query;
-      authorizeProperty(request.principal)(propertyId);
-      await deps.staff.catchUp();
-      let load: Map<string, number> | null = null;
-      try {
-        load = deps.readModels ? openJobsByTechnician(deps.readModels, propertyId) : null;
-      } catch (error) {
-        if (!isMissingTable(error)) throw error;
-      }
-      const people = deps.staff
-        .list()
-        .filter((p) => p.active && worksFor(p, propertyId) && (role === undefined || p.role === role))
-        .map((p) => ({
-          id: p.id,
-          name: p.name,
-          role: p.role,
-          department: p.department,
-          skills: p.skills ?? [],
-          openJobs: load ? (load.get(p.id) ?? 0) : null,
-        }));
-      return { propertyId, people };
-    },
-  );
-};
+      async (request) => {
+        const { propertyId, role } = request.query;
+        authorizeProperty(request.principal)(propertyId);
+        await deps.staff.catchUp();
+        let load: Map<string, number> | null = null;
+        try {
+          load = deps.readModels && !deps.readModel?.failing() ? openJobsByTechnician(deps.readModels, propertyId) : null;
+        } catch (error) {
+          if (!isMissingTable(error)) throw error;
+        }
+        const people = deps.staff
+          .list()
+          .filter((p) => p.active && worksFor(p, propertyId) && (role === undefined || p.role === role))
+          .map((p) => ({
+            id: p.id,
+            name: p.name,
+            role: p.role,
+            department: p.department,
+            skills: p.skills ?? [],
+            openJobs: load ? (load.get(p.id) ?? 0) : null,
+          }));
+        return { propertyId, people };
+      },
+    );
+  };

@@ -1,6 +1,6 @@
 import type { Position } from '../../store/port.js';
 import type { CaseCounts, DashboardFigures, DashboardFiguresQuery } from '../dashboard-queries.js';
-import type { AppliedSummary, ProjectionStatus } from '../projection.js';
+import type { AppliedSummary, ProjectionHealth, ProjectionStatus } from '../projection.js';
 
 /** What the projection thread is started with: where the log and the read models are, and the rules. */
 export interface ProjectionThreadData {
@@ -41,6 +41,8 @@ export type FromThread =
   | { readonly id: number; readonly ok: true; readonly value?: ProjectionStatus[] | CaseCounts | DashboardFigures }
   | { readonly id: number; readonly ok: false; readonly message: string }
   | { readonly applied: AppliedSummary }
+  /** The projections' failures, at start and whenever they change (runner.onHealth). */
+  | { readonly health: ProjectionHealth[] }
   /** Something for the server's log, from the thread's start. */
   | { readonly notice: ThreadNotice };
 

@@ -54,6 +54,8 @@ const SERVER_CASE_MEMORY = { heldCases: 2_000 };
 const search = { phoneKey: data.phoneDigestKey === undefined ? undefined : Buffer.from(data.phoneDigestKey, 'hex') };
 const runner = createProjectionRunner({ store, db, projections: allProjections(SERVER_CASE_MEMORY, search), rulesets, clock: manual ?? systemClock });
 runner.onApplied((applied) => post({ applied }));
+runner.onHealth((health) => post({ health }));
+post({ health: runner.health() });
 
 // The server's store leaves the log file's checkpoints to this thread; the read models' are this thread's own.
 // Both WALs are kept within their bound (src/store/wal-policy.ts).
