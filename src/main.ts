@@ -17,6 +17,8 @@ import { openReadModelDb, phoneDigestKey, readModelFile } from './projections/in
 import { projectionThread } from './projections/thread/runner-proxy.js';
 import { searchReaderThread } from './projections/search/reader-thread.js';
 import { eventStoreFromConfig } from './store/from-config.js';
+import { checkLogEndAtStart, LOG_LOSS_ACCEPTED, readModelsToRebuild } from './app/log-end-at-start.js';
+import { operator } from './cli/directory.js';
 
 applyHeapPolicy();
 const config = readConfig(process.env);
@@ -39,9 +41,26 @@ try {
 const ruleset = await loadRuleset(config.RULES_DIR);
 // The projection thread checkpoints the log file: a checkpoint copies pages and fsyncs, too long a stop for intake.
 const { store, description } = eventStoreFromConfig(config, { checkpointedElsewhere: true });
-const rulesets = await openRulesetRegistry(store, ruleset);
 const manual = config.CLOCK === 'manual' ? manualClock(config.CLOCK_START ? Temporal.Instant.from(config.CLOCK_START) : systemClock.now()) : undefined;
 const clock = manual ?? systemClock;
+// Before anything is written: a log shorter than its anchor is refused, or its loss recorded (docs/operations.md).
+let logEndAtStart;
+try {
+  logEndAtStart = await checkLogEndAtStart({ store, acceptLossAt: config.ACCEPT_LOG_LOSS, clock, actor: operator() });
+} catch (error) {
+  logger.fatal(`cannot start: ${(error as Error).message}`);
+  process.exit(1);
+}
+if (logEndAtStart.kind === 'accepted') {
+  const { loss, eventPosition } = logEndAtStart;
+  logger.warn(
+    { lostFrom: loss.lost.from, lostTo: loss.lost.to, eventsLost: loss.eventsLost, eventPosition: String(eventPosition) },
+    `accepted the loss of positions ${loss.lost.from}-${loss.lost.to} (${loss.eventsLost} events), recorded as ${LOG_LOSS_ACCEPTED} at position ${eventPosition}; unset ACCEPT_LOG_LOSS`,
+  );
+}
+if (logEndAtStart.kind === 'in_step' && logEndAtStart.ignoredAcceptance)
+  logger.warn('ACCEPT_LOG_LOSS is set, but the log lost nothing: it is ignored; unset it');
+const rulesets = await openRulesetRegistry(store, ruleset);
 const tokens = openTokenStore(join(config.DATA_DIR, 'access.db'), { clock });
 bootstrapAdmin(tokens, config.ADMIN_TOKEN);
 const staff = await openStaffDirectory({ store, clock });
@@ -49,6 +68,11 @@ const staff = await openStaffDirectory({ store, clock });
 // Read models live beside the event file and can always be rebuilt from the log (npm run rebuild).
 // A thread of their own writes them, so that intake never waits for them; this connection reads them.
 const readModels = openReadModelDb(readModelFile(config.DATA_DIR));
+const rebuiltAtStart = readModelsToRebuild(readModels, logEndAtStart);
+if (rebuiltAtStart.length > 0) {
+  const why = logEndAtStart.kind === 'accepted' ? 'the log lost events they applied' : "their checkpoints are past the log's end";
+  logger.warn({ projections: rebuiltAtStart }, `rebuilding read models ${rebuiltAtStart.join(', ')} from the start of the log: ${why}`);
+}
 // Owners' phones are kept there as keyed digests only; the thread writes them, requests look them up.
 const phoneKey = phoneDigestKey(config);
 const runner = projectionThread({
