@@ -10,10 +10,10 @@
  * between the two leaves it behind the log, which is normal and heals at the next commit; it can be
  * ahead of the log only if committed events were lost since.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { open, rename } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 
 export const LOG_END_FORMAT = 'event-log-end/1' as const;
@@ -98,7 +98,32 @@ export const readLogEnd = (file: string): LogEnd | undefined => {
 };
 
 const contentOf = (end: LogEnd) => `${JSON.stringify(end, null, 2)}\n`;
-const temporaryOf = (file: string) => `${file}.${process.pid}.tmp`;
+/** A name of the writing process's own: two writers of one file never write into each other's. */
+const temporaryOf = (file: string, pid = process.pid) => `${file}.${pid}.tmp`;
+
+const isRunning = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** Removes what writers killed mid-write left (`log-end.json.<pid>.tmp` of a process gone). */
+export const removeStaleTemporaries = (file: string): void => {
+  const prefix = `${basename(file)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(file));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = name.startsWith(prefix) && name.endsWith('.tmp') ? Number(name.slice(prefix.length, -'.tmp'.length)) : Number.NaN;
+    if (Number.isInteger(pid) && pid > 0 && !isRunning(pid)) rmSync(temporaryOf(file, pid), { force: true });
+  }
+};
 
 /**
  * Replaces the anchor atomically: the new content is fsynced under a name of its own, then renamed

@@ -3,6 +3,7 @@ import {
   describeLogLoss,
   logEndOf,
   readLogEnd,
+  removeStaleTemporaries,
   rowHash,
   writeLogEnd,
   writeLogEndAsync,
@@ -61,6 +62,7 @@ export const createLogEndKeeper = (db: Database.Database, file: string): LogEndK
     return { status: 'intact', anchor, logEnd };
   };
 
+  removeStaleTemporaries(file);
   const opened = check();
   let refusal = opened.status === 'lost' ? describeLogLoss(opened, file) : undefined;
 

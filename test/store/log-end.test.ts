@@ -1,4 +1,4 @@
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,6 +104,20 @@ t.test('a crash between the commit and the anchor leaves the anchor behind the l
   await appendTo(reopened, ['complaint-4']);
   await reopened.close();
   t.match(JSON.parse(readFileSync(anchor, 'utf8')), { position: '4', events: 4 }, 'the next commit advances it');
+});
+
+t.test("a writer killed mid-write leaves a temporary file: the next opening removes it, and never a running writer's", async (t) => {
+  const { dir, file, anchor } = await tempDir(t);
+  const gone = `${anchor}.999999999.tmp`;
+  const running = `${anchor}.${process.pid}.tmp`;
+  writeFileSync(gone, '{');
+  writeFileSync(running, '{');
+  const store = openSqliteEventStore({ file });
+  await store.close();
+  t.same(
+    readdirSync(dir).filter((name) => name.endsWith('.tmp')),
+    [`log-end.json.${process.pid}.tmp`],
+  );
 });
 
 t.test('a log without an anchor (a data directory from before anchors) is anchored at its next commit', async (t) => {
