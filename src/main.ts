@@ -17,7 +17,7 @@ import { openReadModelDb, phoneDigestKey, readModelFile } from './projections/in
 import { projectionThread } from './projections/thread/runner-proxy.js';
 import { searchReaderThread } from './projections/search/reader-thread.js';
 import { eventStoreFromConfig } from './store/from-config.js';
-import { checkLogEndAtStart, LOG_LOSS_ACCEPTED, readModelsToRebuild } from './app/log-end-at-start.js';
+import { checkLogEndAtStart, LOG_LOSS_ACCEPTED } from './app/log-end-at-start.js';
 import { operator } from './cli/directory.js';
 
 applyHeapPolicy();
@@ -43,10 +43,13 @@ const ruleset = await loadRuleset(config.RULES_DIR);
 const { store, description } = eventStoreFromConfig(config, { checkpointedElsewhere: true });
 const manual = config.CLOCK === 'manual' ? manualClock(config.CLOCK_START ? Temporal.Instant.from(config.CLOCK_START) : systemClock.now()) : undefined;
 const clock = manual ?? systemClock;
+// Read models live beside the event file and can always be rebuilt from the log (npm run rebuild).
+// A thread of their own writes them, so that intake never waits for them; this connection reads them.
+const readModels = openReadModelDb(readModelFile(config.DATA_DIR));
 // Before anything is written: a log shorter than its anchor is refused, or its loss recorded (docs/operations.md).
 let logEndAtStart;
 try {
-  logEndAtStart = await checkLogEndAtStart({ store, acceptLossAt: config.ACCEPT_LOG_LOSS, clock, actor: operator() });
+  logEndAtStart = await checkLogEndAtStart({ store, acceptLossAt: config.ACCEPT_LOG_LOSS, clock, actor: operator(), readModels });
 } catch (error) {
   logger.fatal(`cannot start: ${(error as Error).message}`);
   process.exit(1);
@@ -60,19 +63,16 @@ if (logEndAtStart.kind === 'accepted') {
 }
 if (logEndAtStart.kind === 'in_step' && logEndAtStart.ignoredAcceptance)
   logger.warn('ACCEPT_LOG_LOSS is set, but the log lost nothing: it is ignored; unset it');
+if (logEndAtStart.rebuilt.length > 0) {
+  const { rebuilt } = logEndAtStart;
+  const why = logEndAtStart.kind === 'accepted' ? 'the log lost events they applied' : "their checkpoints are past the log's end";
+  logger.warn({ projections: rebuilt }, `rebuilding read models ${rebuilt.join(', ')} from the start of the log: ${why}`);
+}
 const rulesets = await openRulesetRegistry(store, ruleset);
 const tokens = openTokenStore(join(config.DATA_DIR, 'access.db'), { clock });
 bootstrapAdmin(tokens, config.ADMIN_TOKEN);
 const staff = await openStaffDirectory({ store, clock });
 
-// Read models live beside the event file and can always be rebuilt from the log (npm run rebuild).
-// A thread of their own writes them, so that intake never waits for them; this connection reads them.
-const readModels = openReadModelDb(readModelFile(config.DATA_DIR));
-const rebuiltAtStart = readModelsToRebuild(readModels, logEndAtStart);
-if (rebuiltAtStart.length > 0) {
-  const why = logEndAtStart.kind === 'accepted' ? 'the log lost events they applied' : "their checkpoints are past the log's end";
-  logger.warn({ projections: rebuiltAtStart }, `rebuilding read models ${rebuiltAtStart.join(', ')} from the start of the log: ${why}`);
-}
 // Owners' phones are kept there as keyed digests only; the thread writes them, requests look them up.
 const phoneKey = phoneDigestKey(config);
 const runner = projectionThread({

@@ -24,9 +24,14 @@ export class LogLossRefusedError extends Error {}
 
 export type LogEndAtStart =
   /** The store keeps no anchor (EventStoreDB answers for its own durability). */
-  | { readonly kind: 'unchecked' }
-  | { readonly kind: 'in_step'; readonly logEnd: bigint; readonly ignoredAcceptance: boolean }
-  | { readonly kind: 'accepted'; readonly logEnd: bigint; readonly loss: Extract<LogEndCheck, { status: 'lost' }>; readonly eventPosition: bigint };
+  (
+    | { readonly kind: 'unchecked' }
+    | { readonly kind: 'in_step'; readonly logEnd: bigint; readonly ignoredAcceptance: boolean }
+    | { readonly kind: 'accepted'; readonly logEnd: bigint; readonly loss: Extract<LogEndCheck, { status: 'lost' }>; readonly eventPosition: bigint }
+  ) & {
+    /** The read models marked to be rebuilt from position 0 when their runner starts. */
+    readonly rebuilt: readonly string[];
+  };
 
 export interface LogEndAtStartOptions {
   readonly store: EventStore;
@@ -35,13 +40,29 @@ export interface LogEndAtStartOptions {
   readonly clock: Clock;
   /** Who accepts: recorded in the LogLossAccepted event. */
   readonly actor: Actor;
+  /** The read-model database (openReadModelDb), whose projections' checkpoints are compared with the log's end. */
+  readonly readModels: Database.Database;
 }
 
-export const checkLogEndAtStart = async ({ store, acceptLossAt, clock, actor }: LogEndAtStartOptions): Promise<LogEndAtStart> => {
+/**
+ * Marks for a rebuild from position 0 the read models that applied events the log no longer holds:
+ * every one after a loss, else those whose checkpoint is past the log's end (they would skip as many
+ * new events). The runner rebuilds them at its start.
+ */
+const markReadModels = (db: Database.Database, logEnd: bigint | 'all'): string[] => {
+  const checkpoints = checkpointTable(db);
+  const names = checkpoints.pastEnd(logEnd === 'all' ? -1n : logEnd);
+  if (names.length > 0) checkpoints.forget(names);
+  return names;
+};
+
+export const checkLogEndAtStart = async ({ store, acceptLossAt, clock, actor, readModels }: LogEndAtStartOptions): Promise<LogEndAtStart> => {
   const guard = store.logEnd;
-  if (!guard) return { kind: 'unchecked' };
+  if (!guard) return { kind: 'unchecked', rebuilt: [] };
   const found = guard.check();
-  if (found.status !== 'lost') return { kind: 'in_step', logEnd: found.logEnd, ignoredAcceptance: acceptLossAt !== undefined };
+  if (found.status !== 'lost') {
+    return { kind: 'in_step', logEnd: found.logEnd, ignoredAcceptance: acceptLossAt !== undefined, rebuilt: markReadModels(readModels, found.logEnd) };
+  }
   if (acceptLossAt !== found.anchor.position) {
     const other = acceptLossAt === undefined ? '' : ` (ACCEPT_LOG_LOSS=${acceptLossAt} names another position, so it accepts nothing)`;
     throw new LogLossRefusedError(`${describeLogLoss(found, guard.file)}${other}`);
@@ -69,20 +90,8 @@ export const checkLogEndAtStart = async ({ store, acceptLossAt, clock, actor }: 
     if (!isRevisionConflict(error)) throw error;
     eventPosition = (await store.readStream(`${LOG_LOSS_STREAM_PREFIX}${anchor.position}`))[0]!.position.commit;
   }
-  // Only once the loss is in the log does the anchor let go of it.
+  // Only once the loss is in the log, and the read models that hold lost events are marked, does the anchor let go of it.
+  const rebuilt = markReadModels(readModels, 'all');
   await guard.reset();
-  return { kind: 'accepted', logEnd: loss.logEnd, loss, eventPosition };
-};
-
-/**
- * The read models to rebuild before projecting: after an accepted loss every one (they hold what
- * the log lost), else those whose checkpoint is past the log's end (they would skip as many new
- * events). Marks them; the runner rebuilds them at its start. Returns their names.
- */
-export const readModelsToRebuild = (db: Database.Database, atStart: LogEndAtStart): string[] => {
-  if (atStart.kind === 'unchecked') return [];
-  const checkpoints = checkpointTable(db);
-  const names = atStart.kind === 'accepted' ? checkpoints.pastEnd(-1n) : checkpoints.pastEnd(atStart.logEnd);
-  if (names.length > 0) checkpoints.forget(names);
-  return names;
+  return { kind: 'accepted', logEnd: loss.logEnd, loss, eventPosition, rebuilt };
 };

@@ -10,7 +10,7 @@ import { allProjections, createProjectionRunner, openReadModelDb, phoneDigestKey
 import { pendingAfter } from '../projections/log-scan.js';
 import { loadRuleset } from '../ruleset/load.js';
 import { eventStoreFromConfig } from '../store/from-config.js';
-import { checkLogEndAtStart, LOG_LOSS_ACCEPTED, readModelsToRebuild } from '../app/log-end-at-start.js';
+import { checkLogEndAtStart, LOG_LOSS_ACCEPTED } from '../app/log-end-at-start.js';
 import { operator } from './directory.js';
 
 const names = () => allProjections().map((p) => p.name);
@@ -56,7 +56,7 @@ export const rebuildCommand = async (argv: string[], env: NodeJS.ProcessEnv, out
   const db = openReadModelDb(readModelFile(config.DATA_DIR));
   try {
     // As at a server's start: a log shorter than its anchor is refused, or its loss recorded (docs/operations.md).
-    const atStart = await checkLogEndAtStart({ store, acceptLossAt: config.ACCEPT_LOG_LOSS, clock: systemClock, actor: operator() });
+    const atStart = await checkLogEndAtStart({ store, acceptLossAt: config.ACCEPT_LOG_LOSS, clock: systemClock, actor: operator(), readModels: db });
     if (atStart.kind === 'accepted') {
       const { loss, eventPosition } = atStart;
       out.log(
@@ -64,7 +64,7 @@ export const rebuildCommand = async (argv: string[], env: NodeJS.ProcessEnv, out
       );
     }
     // Those not chosen here are rebuilt at the server's next start.
-    const others = readModelsToRebuild(db, atStart).filter((name) => !chosen.includes(name));
+    const others = atStart.rebuilt.filter((name) => !chosen.includes(name));
     if (others.length > 0) out.log(`${others.join(', ')} will be rebuilt at the server's next start: they applied events the log no longer holds`);
     const rulesets = await openRulesetRegistry(store, await loadRuleset(config.RULES_DIR));
     const projections = allProjections(undefined, { phoneKey: phoneDigestKey(config) }).filter((p) => chosen.includes(p.name));

@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { checkLogEndAtStart, readModelsToRebuild } from '../../src/app/log-end-at-start.js';
+import { checkLogEndAtStart } from '../../src/app/log-end-at-start.js';
 import { renderVerify } from '../../src/audit/render.js';
 import { verifyLog } from '../../src/audit/verify.js';
 import { rebuildCommand } from '../../src/cli/rebuild.js';
@@ -147,11 +147,13 @@ t.test('a lost WAL: start refused with the positions named, verify not intact; a
   t.same([server.ready, server.code], [false, 1], 'the server refuses to start, exit code 1');
   t.match(server.output, new RegExp(`cannot start: the event log ends at position \\d+, but .* ending at ${anchorAt} .*ACCEPT_LOG_LOSS=${anchorAt}`));
   const wrong = openSqliteEventStore({ file });
-  await t.rejects(checkLogEndAtStart({ store: wrong, acceptLossAt: String(Number(anchorAt) + 1), clock: systemClock, actor: ACTOR }), {
+  const readModels = openReadModelDb(readModelFile(dir));
+  await t.rejects(checkLogEndAtStart({ store: wrong, acceptLossAt: String(Number(anchorAt) + 1), clock: systemClock, actor: ACTOR, readModels }), {
     message: /names another position, so it accepts nothing/,
   });
   t.equal(wrong.logEnd.refusal !== undefined, true, 'an option naming another position accepts nothing');
   await wrong.close();
+  readModels.close();
   t.same(caseIds(dir), ['c1', 'c2', 'c3', 'r1'], 'nothing touched the read models yet');
 
   const accepted = await runServer(dir, { ACCEPT_LOG_LOSS: anchorAt });
@@ -174,21 +176,28 @@ t.test('a lost WAL: start refused with the positions named, verify not intact; a
   const fresh = await newEventsReachReadModels(t, dir, world, use);
   t.ok(fresh.position.commit > BigInt(anchorAt));
   const leftSet = openSqliteEventStore({ file });
-  const again = await checkLogEndAtStart({ store: leftSet, acceptLossAt: anchorAt, clock: systemClock, actor: ACTOR });
+  const leftSetReadModels = openReadModelDb(readModelFile(dir));
+  const again = await checkLogEndAtStart({ store: leftSet, acceptLossAt: anchorAt, clock: systemClock, actor: ACTOR, readModels: leftSetReadModels });
   await leftSet.close();
-  t.match(again, { kind: 'in_step', ignoredAcceptance: true }, 'an acceptance left set accepts nothing more, and is said to be ignored');
+  leftSetReadModels.close();
+  t.same(
+    again,
+    { kind: 'in_step', logEnd: fresh.position.commit, ignoredAcceptance: true, rebuilt: [] },
+    'an acceptance left set accepts nothing more, and is said to be ignored',
+  );
 });
 
 t.test('without an anchor (deleted with the WAL): read models past the log end are rebuilt, and new events reach them', async (t) => {
   const { dir, file, world, use } = await dataDirWithLostWal(t);
   rmSync(join(dir, 'log-end.json'));
   const store = openSqliteEventStore({ file });
-  const atStart = await checkLogEndAtStart({ store, acceptLossAt: undefined, clock: systemClock, actor: ACTOR });
-  await store.close();
-  t.match(atStart, { kind: 'in_step' });
   const db = openReadModelDb(readModelFile(dir));
-  t.same(readModelsToRebuild(db, atStart).sort(), ['case_search', 'cases'], 'the checkpoints past the end are named');
-  t.same(readModelsToRebuild(db, atStart), [], 'marked once; the runner rebuilds them at its start');
+  const atStart = await checkLogEndAtStart({ store, acceptLossAt: undefined, clock: systemClock, actor: ACTOR, readModels: db });
+  t.match(atStart, { kind: 'in_step', logEnd: 3n });
+  t.same([...atStart.rebuilt].sort(), ['case_search', 'cases'], 'the checkpoints past the end are named, and marked');
+  const twice = await checkLogEndAtStart({ store, acceptLossAt: undefined, clock: systemClock, actor: ACTOR, readModels: db });
+  t.same(twice.rebuilt, [], 'marked once; the runner rebuilds them at its start');
+  await store.close();
   db.close();
   await newEventsReachReadModels(t, dir, world, use);
 });
