@@ -22,16 +22,19 @@ const NAMESPACE = '5e0c2f7a-91d4-5b6e-a3c8-4d7f1e2b9a06';
 /** The start cannot go on: one line naming what was lost, the likely cause and the fix. */
 export class LogLossRefusedError extends Error {}
 
-export type LogEndAtStart =
-  /** The store keeps no anchor (EventStoreDB answers for its own durability). */
-  (
-    | { readonly kind: 'unchecked' }
-    | { readonly kind: 'in_step'; readonly logEnd: bigint; readonly ignoredAcceptance: boolean }
-    | { readonly kind: 'accepted'; readonly logEnd: bigint; readonly loss: Extract<LogEndCheck, { status: 'lost' }>; readonly eventPosition: bigint }
-  ) & {
-    /** The read models marked to be rebuilt from position 0 when their runner starts. */
-    readonly rebuilt: readonly string[];
-  };
+/**
+ * What the check at start found: `unchecked`, the store keeps no anchor (EventStoreDB answers for its
+ * own durability); `in_step`, the log is as long as its anchor or longer; `accepted`, a loss the
+ * operator accepted, now recorded at `eventPosition`.
+ */
+export type LogEndAtStart = (
+  | { readonly kind: 'unchecked' }
+  | { readonly kind: 'in_step'; readonly logEnd: bigint; readonly ignoredAcceptance: boolean }
+  | { readonly kind: 'accepted'; readonly logEnd: bigint; readonly loss: Extract<LogEndCheck, { status: 'lost' }>; readonly eventPosition: bigint }
+) & {
+  /** The read models marked to be rebuilt from position 0 when their runner starts. */
+  readonly rebuilt: readonly string[];
+};
 
 export interface LogEndAtStartOptions {
   readonly store: EventStore;
