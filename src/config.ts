@@ -62,6 +62,11 @@ const configSchema = z.object({
   AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
   /** Requests a minute per token to the audit routes and imports. */
   HEAVY_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+  /**
+   * Starts once on a log that lost events its anchor (DATA_DIR/log-end.json) names: the anchor's
+   * position, exactly as the refusal names it, so that it accepts that loss and no later one.
+   */
+  ACCEPT_LOG_LOSS: z.string().regex(/^\d+$/, 'the position the refusal to start named, e.g. ACCEPT_LOG_LOSS=2475').optional(),
   PROJECTION_THREAD_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /**
    * Seconds the oldest event not yet applied to the read models may wait before they count as

@@ -20,6 +20,8 @@ import { searchReaderThread } from './projections/search/reader-thread.js';
 import { eventStoreFromConfig } from './store/from-config.js';
 import { causeOf, reportingOutages } from './store/outages.js';
 import { readModelHealth } from './app/read-model-health.js';
+import { checkLogEndAtStart, LOG_LOSS_ACCEPTED } from './app/log-end-at-start.js';
+import { operator } from './cli/directory.js';
 
 applyHeapPolicy();
 const config = readConfig(process.env);
@@ -63,7 +65,6 @@ const store = reportingOutages(
   },
   () => systemClock.now().epochMilliseconds,
 );
-const rulesets = await openRulesetRegistry(store, ruleset);
 // Time only moves forward: no event is recorded earlier than the log's last one (docs/domain.md).
 const lastRecordedAt = await store.lastRecordedAt?.();
 const manualStart = config.CLOCK_START ? Temporal.Instant.from(config.CLOCK_START) : manualStartOf(systemClock.now(), lastRecordedAt);
@@ -83,13 +84,36 @@ const clock = clockHeldToLog(manual ?? systemClock, lastRecordedAt, {
 });
 // A system clock found behind the log at start is said at once, not at the first request.
 clock.now();
+// Read models live beside the event file and can always be rebuilt from the log (npm run rebuild).
+// A thread of their own writes them, so that intake never waits for them; this connection reads them.
+const readModels = openReadModelDb(readModelFile(config.DATA_DIR));
+// Before anything is written: a log shorter than its anchor is refused, or its loss recorded (docs/operations.md).
+let logEndAtStart;
+try {
+  logEndAtStart = await checkLogEndAtStart({ store, acceptLossAt: config.ACCEPT_LOG_LOSS, clock, actor: operator(), readModels });
+} catch (error) {
+  logger.fatal(`cannot start: ${(error as Error).message}`);
+  process.exit(1);
+}
+if (logEndAtStart.kind === 'accepted') {
+  const { loss, eventPosition } = logEndAtStart;
+  logger.warn(
+    { lostFrom: loss.lost.from, lostTo: loss.lost.to, eventsLost: loss.eventsLost, eventPosition: String(eventPosition) },
+    `accepted the loss of positions ${loss.lost.from}-${loss.lost.to} (${loss.eventsLost} events), recorded as ${LOG_LOSS_ACCEPTED} at position ${eventPosition}; unset ACCEPT_LOG_LOSS`,
+  );
+}
+if (logEndAtStart.kind === 'in_step' && logEndAtStart.ignoredAcceptance)
+  logger.warn('ACCEPT_LOG_LOSS is set, but the log lost nothing: it is ignored; unset it');
+if (logEndAtStart.rebuilt.length > 0) {
+  const { rebuilt } = logEndAtStart;
+  const why = logEndAtStart.kind === 'accepted' ? 'the log lost events they applied' : "their checkpoints are past the log's end";
+  logger.warn({ projections: rebuilt }, `rebuilding read models ${rebuilt.join(', ')} from the start of the log: ${why}`);
+}
+const rulesets = await openRulesetRegistry(store, ruleset);
 const tokens = openTokenStore(join(config.DATA_DIR, 'access.db'), { clock });
 bootstrapAdmin(tokens, config.ADMIN_TOKEN);
 const staff = await openStaffDirectory({ store, clock });
 
-// Read models live beside the event file and can always be rebuilt from the log (npm run rebuild).
-// A thread of their own writes them, so that intake never waits for them; this connection reads them.
-const readModels = openReadModelDb(readModelFile(config.DATA_DIR));
 // Owners' phones are kept there as keyed digests only; the thread writes them, requests look them up.
 const phoneKey = phoneDigestKey(config);
 const runner = projectionThread({

@@ -113,7 +113,8 @@ export const renderWhatIf = (r: WhatIf): string =>
 
 export const renderVerify = (r: VerifyReport): string =>
   [
-    `${r.eventsRead} event(s) read, ${r.streamsChecked} case stream(s) checked${r.propertyId ? ` of property ${r.propertyId}` : ''}: ${r.intact ? 'every hash chain is intact' : `${r.broken.length} broken`}`,
+    `${r.eventsRead} event(s) read, ${r.streamsChecked} case stream(s) checked${r.propertyId ? ` of property ${r.propertyId}` : ''}: ${r.broken.length === 0 ? 'every hash chain is intact' : `${r.broken.length} broken`}`,
+    ...(r.logEnd ? [`log end: ${r.logEnd.status === 'lost' ? 'LOST: ' : ''}${r.logEnd.detail}`] : []),
     ...(r.broken.length > 0
       ? [
           '',

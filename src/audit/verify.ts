@@ -6,6 +6,7 @@ import { comparePositions, type EventStore, type RecordedEvent } from '../store/
 import { caseOfStream, scanLog, type ScanProgress } from '../app/log-scan.js';
 import { personIdOfStream, personMetadataSchema } from '../domain/staff/events.js';
 import type { z } from 'zod';
+import { describeLogLoss, type LogEndGuard } from '../store/log-end.js';
 
 /** What a broken link failed. */
 export type LinkFailure =
@@ -114,11 +115,39 @@ const rulesetLink = (event: RecordedEvent): BrokenLink | undefined => {
 };
 
 /**
+ * The log against its end anchor (store/log-end.ts): a log shorter than the anchor is not intact,
+ * whatever its chains say, for a chain cut at its end still links. Null for a store without an anchor.
+ */
+const logEndOf = (guard: LogEndGuard | undefined) => {
+  if (!guard) return null;
+  const found = guard.check();
+  const logEnd = String(found.logEnd);
+  if (found.status === 'unanchored') return { status: found.status, anchorFile: guard.file, logEnd, anchorPosition: null, detail: 'no anchor kept yet' };
+  const anchorPosition = found.anchor.position;
+  if (found.status === 'intact') {
+    return { status: found.status, anchorFile: guard.file, logEnd, anchorPosition, detail: `the log holds its anchored end, position ${anchorPosition}` };
+  }
+  return {
+    status: found.status,
+    anchorFile: guard.file,
+    logEnd,
+    anchorPosition,
+    reason: found.reason,
+    lostFrom: found.lost.from,
+    lostTo: found.lost.to,
+    eventsLost: found.eventsLost,
+    detail: describeLogLoss(found, guard.file),
+  };
+};
+
+/**
  * Recomputes every case's and person's hash chain from the log (and each stored ruleset's content hash) and
  * reports the first broken link per stream. With a property, only the cases any of whose events
  * name it are checked. Reads only.
  */
 export const verifyLog = async (store: EventStore, options: { propertyId?: string } = {}, onProgress?: ScanProgress) => {
+  // Whichever property is asked about: a lost end may have held any of its events.
+  const logEnd = logEndOf(store.logEnd);
   const streams = new Map<string, RecordedEvent[]>();
   const rulesets: RecordedEvent[] = [];
   const inProperty = new Set<string>();
@@ -154,6 +183,13 @@ export const verifyLog = async (store: EventStore, options: { propertyId?: strin
       const link = rulesetLink(event);
       if (link) broken.push(link);
     }
-  return { propertyId: options.propertyId ?? null, eventsRead: events, streamsChecked: checked, intact: broken.length === 0, broken };
+  return {
+    propertyId: options.propertyId ?? null,
+    eventsRead: events,
+    streamsChecked: checked,
+    intact: broken.length === 0 && logEnd?.status !== 'lost',
+    broken,
+    logEnd,
+  };
 };
 export type VerifyReport = Awaited<ReturnType<typeof verifyLog>>;

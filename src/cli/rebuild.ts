@@ -10,6 +10,8 @@ import { allProjections, createProjectionRunner, openReadModelDb, phoneDigestKey
 import { pendingAfter } from '../projections/log-scan.js';
 import { loadRuleset } from '../ruleset/load.js';
 import { eventStoreFromConfig } from '../store/from-config.js';
+import { checkLogEndAtStart, LOG_LOSS_ACCEPTED } from '../app/log-end-at-start.js';
+import { operator } from './directory.js';
 
 const names = () => allProjections().map((p) => p.name);
 const usage = () => `usage: npm run rebuild -- [projection ...]
@@ -53,6 +55,17 @@ export const rebuildCommand = async (argv: string[], env: NodeJS.ProcessEnv, out
   const { store, description } = eventStoreFromConfig(config);
   const db = openReadModelDb(readModelFile(config.DATA_DIR));
   try {
+    // As at a server's start: a log shorter than its anchor is refused, or its loss recorded (docs/operations.md).
+    const atStart = await checkLogEndAtStart({ store, acceptLossAt: config.ACCEPT_LOG_LOSS, clock: systemClock, actor: operator(), readModels: db });
+    if (atStart.kind === 'accepted') {
+      const { loss, eventPosition } = atStart;
+      out.log(
+        `accepted the loss of positions ${loss.lost.from}-${loss.lost.to} (${loss.eventsLost} events), recorded as ${LOG_LOSS_ACCEPTED} at position ${eventPosition}; unset ACCEPT_LOG_LOSS`,
+      );
+    }
+    // Those not chosen here are rebuilt at the server's next start.
+    const others = atStart.rebuilt.filter((name) => !chosen.includes(name));
+    if (others.length > 0) out.log(`${others.join(', ')} will be rebuilt at the server's next start: they applied events the log no longer holds`);
     const rulesets = await openRulesetRegistry(store, await loadRuleset(config.RULES_DIR));
     const projections = allProjections(undefined, { phoneKey: phoneDigestKey(config) }).filter((p) => chosen.includes(p.name));
     const runner = createProjectionRunner({ store, db, projections, rulesets, clock: systemClock, batchSize: REBUILD_BATCH_SIZE });

@@ -39,8 +39,18 @@ export const checkpointTable = (db: Database.Database) => {
   const advance = db.prepare<[string, number | null, number, string]>(
     'UPDATE projections SET checkpoint = ?, last_recorded_at = coalesce(?, last_recorded_at), updated_at = ? WHERE name = ?',
   );
+  // No projection has version -1: each marked is torn down and replayed from position 0 at its runner's next start.
+  const all = db.prepare<[], Pick<CheckpointRow, 'name' | 'checkpoint'>>('SELECT name, checkpoint FROM projections WHERE version <> -1');
+  const forget = db.prepare<[string]>('UPDATE projections SET version = -1 WHERE name = ?');
   return {
     read: (name: string): CheckpointRow | undefined => read.get(name),
+    /** Projections whose checkpoint is past `end` (and not yet marked): they applied events the log no longer holds, and would skip as many new ones. */
+    pastEnd: (end: bigint): string[] => all.all().flatMap((row) => (row.checkpoint !== null && parsePosition(row.checkpoint).commit > end ? [row.name] : [])),
+    /** Has the projections (default: every one not yet marked) rebuilt from position 0 at the runner's next start. */
+    forget: (names: readonly string[] = all.all().map((row) => row.name)): void =>
+      db.transaction(() => {
+        for (const name of names) forget.run(name);
+      })(),
     reset: (name: string, version: number, now: number): void => void reset.run(name, version, now),
     advance: (name: string, position: Position, lastRecordedAt: number | null, now: number): void =>
       void advance.run(formatPosition(position), lastRecordedAt, now, name),

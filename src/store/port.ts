@@ -3,6 +3,7 @@
  * EventStoreDB (production clusters). One conformance suite (test/store) binds them all
  * to the semantics written here.
  */
+import type { LogEndGuard } from './log-end.js';
 
 /** Sentinels for optimistic concurrency, alongside an exact bigint revision. */
 export const NO_STREAM = 'no_stream' as const;
@@ -123,6 +124,11 @@ export interface EventStore {
    * the WAL's pages and how many of them are now in the database file.
    */
   checkpoint?(mode?: 'passive' | 'truncate'): { readonly walPages: number; readonly checkpointed: number; readonly busy?: boolean };
+  /**
+   * For a store that keeps its log's end outside the log (SQLite's log-end.json): whether the log
+   * is shorter than it was, and accepting that it is. EventStoreDB vouches for its own durability.
+   */
+  readonly logEnd?: LogEndGuard;
   /** For a store that commits appends in groups: how many appends and how many commits (each one fsync) so far. */
   stats?(): { readonly appends: number; readonly transactions: number };
   /**

@@ -15,7 +15,9 @@ import { StoreUnavailableError, StreamNotFoundError } from './errors.js';
 import { createGroupCommit, type GroupCommitStats, type Outcome } from './group-commit.js';
 import { checkpointWal } from './wal-policy.js';
 import { firstRecordedAt, RECORDED_AT_LOOKBACK } from './last-recorded-at.js';
+import { logEndFileOf } from './log-end.js';
 import { createSubscriptionHub } from './log-subscription.js';
+import { createLogEndKeeper, type LogEndKeeper } from './sqlite-log-end.js';
 import { createOwnWrites } from './sqlite-own-writes.js';
 import type { AppendResult, EventStore, ExpectedRevision, RecordedEvent } from './port.js';
 import { LAST_REVISION, NO_LIMIT, openEventDatabase, prepareEventStatements, type EventRow, type EventStatements } from './sqlite-schema.js';
@@ -28,11 +30,14 @@ export interface SqliteEventStoreOptions {
   readonly maxBatch?: number;
   /** WAL pages between two checkpoints; see DEFAULT_WAL_AUTOCHECKPOINT_PAGES. */
   readonly walAutocheckpointPages?: number;
+  /** Where the log's end is anchored, outside the log (log-end.ts); default `log-end.json` beside the file. */
+  readonly logEndFile?: string;
 }
 
 export interface SqliteEventStore extends EventStore {
   /** How well group commit batches: fewer transactions than appends means it does. */
   stats(): GroupCommitStats;
+  readonly logEnd: LogEndKeeper;
 }
 
 interface AppendRequest {
@@ -94,6 +99,13 @@ export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEv
     if (closed) throw new StoreUnavailableError(`the event store ${options.file} is closed`);
   };
 
+  let logEnd: LogEndKeeper;
+  try {
+    logEnd = createLogEndKeeper(db, options.logEndFile ?? logEndFileOf(options.file));
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   const ownWrites = createOwnWrites(db);
   /** Streams written by the batch being committed, at their new last revision. */
   const batchWrites = new Map<string, bigint>();
@@ -139,10 +151,15 @@ export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEv
   // stream sees the earlier one's events.
   const runBatch = db.transaction((requests: readonly AppendRequest[]): Outcome<AppendResult>[] => {
     ownWrites.look();
-    return requests.map((request) => {
+    logEnd.beforeBatch();
+    let written = 0;
+    const outcomes = requests.map((request): Outcome<AppendResult> => {
       try {
         const { result, wrote, newStream } = appendOne(request);
-        if (wrote) batchWrites.set(request.stream, result.nextRevision);
+        if (wrote) {
+          batchWrites.set(request.stream, result.nextRevision);
+          written += request.events.length;
+        }
         if (newStream !== undefined) streamIds.added(request.stream, newStream);
         return { ok: true, value: result };
       } catch (error) {
@@ -150,6 +167,8 @@ export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEv
         return { ok: false, error: reported };
       }
     });
+    logEnd.afterBatch(written);
+    return outcomes;
   });
   const commitBatch = (requests: readonly AppendRequest[]): Outcome<AppendResult>[] => {
     try {
@@ -160,10 +179,13 @@ export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEv
       // Only now, committed, do the streams written end where these appends left them.
       for (const [stream, revision] of batchWrites) ownWrites.written(stream, revision);
       streamIds.committed();
+      // The commit is durable (synchronous=FULL): only now may the anchor say the log ends there.
+      logEnd.committed();
       return outcomes;
     } finally {
       batchWrites.clear();
       streamIds.rolledBack();
+      logEnd.rolledBack();
     }
   };
 
@@ -185,6 +207,8 @@ export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEv
   return {
     async appendToStream(stream, events, { expectedRevision }) {
       ensureOpen();
+      // The log lost events its anchor names: nothing is added until the loss is accepted (or the files restored).
+      if (logEnd.refusal !== undefined) throw new StoreUnavailableError(logEnd.refusal);
       return writer.submit({ stream, events: serializeForAppend(stream, events, maxEventBytes), expected: expectedRevision });
     },
 
@@ -234,8 +258,10 @@ export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEv
       writer.drain();
       hub.closed();
       db.close();
+      await logEnd.flushed();
     },
 
     stats: () => writer.stats(),
+    logEnd,
   };
 };

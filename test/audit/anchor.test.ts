@@ -116,7 +116,10 @@ t.test('npm run audit -- anchor, then verify --anchor: exit codes and messages',
 
   const intact = await audit(['verify', '--anchor', anchorFile]);
   t.equal(intact.code, 0, intact.stderr);
-  t.match(intact.stdout, /every hash chain is intact\nanchor taken .* the log up to it is unchanged; 0 event\(s\) recorded since/);
+  t.match(
+    intact.stdout,
+    /every hash chain is intact\nlog end: the log holds its anchored end, position \d+\nanchor taken .* the log up to it is unchanged; 0 event\(s\) recorded since/,
+  );
 
   const db = new Database(log.file);
   db.prepare('DELETE FROM events WHERE stream_id = (SELECT id FROM streams WHERE name = ?)').run(log.stream(0));
@@ -125,8 +128,8 @@ t.test('npm run audit -- anchor, then verify --anchor: exit codes and messages',
   t.equal(broken.code, 1, 'a finding: exit 1');
   t.match(
     JSON.parse(broken.stdout),
-    { intact: true, anchorCheck: { intact: false, findings: [{ finding: 'events_missing' }] } },
-    'the remaining chains are intact; the anchor sees the loss',
+    { intact: false, broken: [], logEnd: { status: 'lost' }, anchorCheck: { intact: false, findings: [{ finding: 'events_missing' }] } },
+    'the remaining chains are intact; the anchor, and the log-end anchor the store keeps, see the loss',
   );
 
   await writeFile(anchorFile, JSON.stringify({ ...anchor, digest: 'md5:abc' }));
