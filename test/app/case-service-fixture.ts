@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Test } from 'tap';
 import { Temporal } from 'temporal-polyfill';
 import { loadCase } from '../../src/app/case-history.js';
@@ -109,10 +112,12 @@ export const chainIntact = async (store: EventStore, caseId: string) => {
 
 /** Two store objects on one SQLite file: two processes sharing the event store. */
 export const twoProcesses = (t: Test) => {
-  const dir = t.testdir();
+  const dir = mkdtempSync(join(tmpdir(), 'case-service-'));
   const stores = [openSqliteEventStore({ file: `${dir}/events.db` }), openSqliteEventStore({ file: `${dir}/events.db` })] as const;
+  // The stores close (their last anchor writes done) before their directory goes.
   t.teardown(async () => {
     for (const store of stores) await store.close();
+    rmSync(dir, { recursive: true, force: true });
   });
   return stores;
 };

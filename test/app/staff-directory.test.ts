@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import t from 'tap';
+import { tempDir } from '../api/harness.js';
 import { Temporal } from 'temporal-polyfill';
 import { openStaffDirectory } from '../../src/app/staff-directory.js';
 import { verifyLog } from '../../src/audit/verify.js';
@@ -61,9 +62,13 @@ t.test('a change made through another directory on the same store is seen after 
 });
 
 t.test("verify checks the directory's hash chains too", async (t) => {
-  const dir = t.testdir();
+  const { dir, remove } = await tempDir('staff-directory-');
   const store = openSqliteEventStore({ file: join(dir, 'events.db') });
-  t.teardown(() => store.close());
+  // The store closes (its last anchor write done) before its directory goes.
+  t.teardown(async () => {
+    await store.close();
+    await remove();
+  });
   const staff = await openStaffDirectory({ store, clock: manualClock(Temporal.Instant.from('2026-03-02T01:00:00Z')) });
   await staff.add('li.tech', technicianFields('li.tech'), admin);
   await staff.change('li.tech', { department: 'security' }, admin);

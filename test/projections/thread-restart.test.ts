@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import t from 'tap';
+import { tempDir } from '../api/harness.js';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
 import { openReadModelDb, readModelFile, type ProjectionHealth } from '../../src/projections/index.js';
 import { projectionThread, startProjectionWorker, THREAD_EXITED } from '../../src/projections/thread/runner-proxy.js';
@@ -16,9 +17,13 @@ const eventually = async (done: () => Promise<boolean> | boolean) => {
 };
 
 t.test('a projection thread that dies is started again and resumes from its checkpoint', async (t) => {
-  const dir = t.testdir();
+  const { dir, remove } = await tempDir('thread-restart-');
   const store = openSqliteEventStore({ file: `${dir}/events.db` });
-  t.teardown(() => store.close());
+  // The store closes (its last anchor write done) before its directory goes.
+  t.teardown(async () => {
+    await store.close();
+    await remove();
+  });
   const world = await buildWorld({ store });
   await world.act('complaint', 'c1', 'receive', complaintBody);
 

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import t from 'tap';
+import { tempDir } from '../api/harness.js';
 import { BACKSTOP_WAL_AUTOCHECKPOINT_PAGES } from '../../src/store/sqlite-schema.js';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
 import { openReadModelDb, readModelFile, type AppliedSummary } from '../../src/projections/index.js';
@@ -15,9 +16,13 @@ import { niceOfThreads } from './thread-nice.js';
  * method is answered across the thread boundary.
  */
 t.test('the projection thread follows the server store and answers as a runner', async (t) => {
-  const dir = t.testdir();
+  const { dir, remove } = await tempDir('projection-thread-');
   const store = openSqliteEventStore({ file: `${dir}/events.db` });
-  t.teardown(() => store.close());
+  // The store closes (its last anchor write done) before its directory goes.
+  t.teardown(async () => {
+    await store.close();
+    await remove();
+  });
   const world = await buildWorld({ store });
   await world.act('complaint', 'c1', 'receive', complaintBody);
 
@@ -80,11 +85,15 @@ t.test('the projection thread follows the server store and answers as a runner',
 });
 
 t.test("the projection thread checkpoints the log file, so that the server's writer need not", async (t) => {
-  const dir = t.testdir();
+  const { dir, remove } = await tempDir('projection-thread-');
   const file = `${dir}/events.db`;
   // Told to checkpoint only past its backstop, as the server's store is.
   const store = openSqliteEventStore({ file, walAutocheckpointPages: BACKSTOP_WAL_AUTOCHECKPOINT_PAGES });
-  t.teardown(() => store.close());
+  // The store closes (its last anchor write done) before its directory goes.
+  t.teardown(async () => {
+    await store.close();
+    await remove();
+  });
   const world = await buildWorld({ store });
   const runner = projectionThread({ store, data: { dataDir: dir, rulesetFiles: world.ruleset.files, manualClockAt: START, checkpointEveryMs: 20 } });
   t.teardown(() => runner.stop());
@@ -106,9 +115,13 @@ t.test(
   'the projection thread yields the CPU to requests by the steps it is given',
   { skip: process.platform !== 'linux' && 'a thread has its own nice value on Linux only' },
   async (t) => {
-    const dir = t.testdir();
+    const { dir, remove } = await tempDir('projection-thread-');
     const store = openSqliteEventStore({ file: `${dir}/events.db` });
-    t.teardown(() => store.close());
+    // The store closes (its last anchor write done) before its directory goes.
+    t.teardown(async () => {
+      await store.close();
+      await remove();
+    });
     const world = await buildWorld({ store });
     const before = niceOfThreads();
     const base = before.get(process.pid)!;
@@ -135,9 +148,13 @@ t.test(
 );
 
 t.test("without steps the projection thread keeps the request thread's priority and says nothing", async (t) => {
-  const dir = t.testdir();
+  const { dir, remove } = await tempDir('projection-thread-');
   const store = openSqliteEventStore({ file: `${dir}/events.db` });
-  t.teardown(() => store.close());
+  // The store closes (its last anchor write done) before its directory goes.
+  t.teardown(async () => {
+    await store.close();
+    await remove();
+  });
   const world = await buildWorld({ store });
   const notices: ThreadNotice[] = [];
   const runner = projectionThread({

@@ -7,6 +7,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import t from 'tap';
+import { tempDir } from '../api/harness.js';
 import { Temporal } from 'temporal-polyfill';
 import { parseImport } from '../../src/audit/import/format.js';
 import { importCases } from '../../src/audit/import/import.js';
@@ -59,13 +60,14 @@ t.test('the policy waits for the WAL to be emptied only past its mark', async (t
 });
 
 t.test("a reader's snapshot pins the WAL: PASSIVE cannot copy past it, TRUNCATE waits for it, then empties the file", async (t) => {
-  const dir = t.testdir();
+  const { dir, remove } = await tempDir('wal-pin-');
   const file = join(dir, 'events.db');
   const writer = openSqliteEventStore({ file, walAutocheckpointPages: BACKSTOP_WAL_AUTOCHECKPOINT_PAGES });
   const checkpointer = openSqliteEventStore({ file });
   t.teardown(async () => {
     await writer.close();
     await checkpointer.close();
+    await remove();
   });
   await writer.appendToStream('complaint-0', events(1), { expectedRevision: NO_STREAM });
 
