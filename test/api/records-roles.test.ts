@@ -30,10 +30,12 @@ const before: Record<RecordType, Record<string, readonly string[]>> = {
 };
 
 const callers: readonly Caller[] = [...staffRoles, 'adminAll', 'elsewhere', 'none', 'bad'];
-const expected = (caller: Caller, allowed: readonly string[], success: number) => {
+const expected = (caller: Caller, allowed: readonly string[], success: number, onRecord = false) => {
   if (caller === 'none' || caller === 'bad') return 401;
   if (caller === 'adminAll') return success;
-  if (caller === 'elsewhere') return 403;
+  // A front desk of another property: refused for its role, or for the property it names (403); an
+  // existing record of demo is answered as a missing one (404).
+  if (caller === 'elsewhere') return onRecord && allowed.includes('frontdesk') ? 404 : 403;
   return allowed.includes(caller) ? success : 403;
 };
 
@@ -44,7 +46,7 @@ const attempt = async (t: Test, h: Harness, url: string, caller: Caller, body: u
   t.equal(response.statusCode, status, `${caller} POST ${url.replace(/[0-9a-f-]{36}/, ':id')}${response.statusCode === status ? '' : `: ${response.body}`}`);
   if (status >= 400) {
     t.match(response.headers['content-type'], /^application\/problem\+json/);
-    t.equal(response.json().code, status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+    t.equal(response.json().code, { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'CASE_NOT_FOUND' }[status]);
     t.equal(await h.eventCount(), count, 'nothing written');
   }
   return response;
@@ -69,7 +71,7 @@ for (const type of recordTypes) {
       for (const caller of callers) {
         const id = await createRecord(h, type);
         await driveRecord(h, type, id, before[type][action]!);
-        await attempt(t, h, `${base}/${id}/${action}`, caller, recordActionBodies[type][action], expected(caller, writers[type][action]!, 200));
+        await attempt(t, h, `${base}/${id}/${action}`, caller, recordActionBodies[type][action], expected(caller, writers[type][action]!, 200, true));
       }
     });
   }
@@ -81,7 +83,7 @@ for (const type of recordTypes) {
         const response = await h.inject('GET', url, { as: caller });
         t.equal(
           response.statusCode,
-          caller === 'none' || caller === 'bad' ? 401 : caller === 'elsewhere' ? 403 : 200,
+          caller === 'none' || caller === 'bad' ? 401 : caller === 'elsewhere' ? 404 : 200,
           `${caller} GET ${url.replace(id, ':id')}`,
         );
       }
@@ -89,29 +91,37 @@ for (const type of recordTypes) {
   });
 }
 
-t.test('a token of another property is refused on each type, also for the role that may write it', async (t) => {
-  const inspectorElsewhere = h.tokens.store.create({ role: 'inspector', properties: ['elsewhere'], label: 'inspector of elsewhere' }).token;
-  const financeElsewhere = h.tokens.store.create({ role: 'finance', properties: ['elsewhere'], label: 'finance of elsewhere' }).token;
-  const as = (token: string) => ({ authorization: `Bearer ${token}` });
-  const inspectionId = await createRecord(h, 'inspection');
-  const feeId = await createRecord(h, 'fee');
-  for (const [url, body, token] of [
-    ['/v1/inspections', recordBody.inspection(), inspectorElsewhere],
-    [`/v1/inspections/${inspectionId}/rectify`, recordActionBodies.inspection.rectify, inspectorElsewhere],
-    ['/v1/fees', recordBody.fee(), financeElsewhere],
-    [`/v1/fees/${feeId}/pay`, recordActionBodies.fee.pay, financeElsewhere],
-  ] as const) {
-    const count = await h.eventCount();
-    const response = await h.inject('POST', url, { as: 'none', body, headers: as(token) });
-    t.equal(response.statusCode, 403, url.replace(/[0-9a-f-]{36}/, ':id'));
-    t.match(response.json(), { code: 'FORBIDDEN', propertyId: 'demo', detail: 'this token may not act on property demo' });
-    t.equal(await h.eventCount(), count, 'nothing written');
-  }
-  const read = await h.inject('GET', `/v1/inspections/${inspectionId}`, { as: 'none', headers: as(inspectorElsewhere) });
-  t.equal(read.statusCode, 403);
-  // A front desk of demo may not record a visit of another property either.
-  await attempt(t, h, '/v1/visits', 'frontdesk', recordBody.visit({ propertyId: 'riverside' }), 403);
-});
+t.test(
+  "a token of another property is refused on each type, also for the role that may write it; another property's record is answered as missing",
+  async (t) => {
+    const inspectorElsewhere = h.tokens.store.create({ role: 'inspector', properties: ['elsewhere'], label: 'inspector of elsewhere' }).token;
+    const financeElsewhere = h.tokens.store.create({ role: 'finance', properties: ['elsewhere'], label: 'finance of elsewhere' }).token;
+    const as = (token: string) => ({ authorization: `Bearer ${token}` });
+    const inspectionId = await createRecord(h, 'inspection');
+    const feeId = await createRecord(h, 'fee');
+    for (const [url, body, token] of [
+      ['/v1/inspections', recordBody.inspection(), inspectorElsewhere],
+      [`/v1/inspections/${inspectionId}/rectify`, recordActionBodies.inspection.rectify, inspectorElsewhere],
+      ['/v1/fees', recordBody.fee(), financeElsewhere],
+      [`/v1/fees/${feeId}/pay`, recordActionBodies.fee.pay, financeElsewhere],
+    ] as const) {
+      const count = await h.eventCount();
+      const response = await h.inject('POST', url, { as: 'none', body, headers: as(token) });
+      if (url.includes('/v1/fees/') || url.includes('/rectify')) {
+        t.equal(response.statusCode, 404, url.replace(/[0-9a-f-]{36}/, ':id'));
+        t.match(response.json(), { code: 'CASE_NOT_FOUND' });
+      } else {
+        t.equal(response.statusCode, 403, url);
+        t.match(response.json(), { code: 'FORBIDDEN', propertyId: 'demo', detail: 'this token may not act on property demo' });
+      }
+      t.equal(await h.eventCount(), count, 'nothing written');
+    }
+    const read = await h.inject('GET', `/v1/inspections/${inspectionId}`, { as: 'none', headers: as(inspectorElsewhere) });
+    t.equal(read.statusCode, 404);
+    // A front desk of demo may not record a visit of another property either.
+    await attempt(t, h, '/v1/visits', 'frontdesk', recordBody.visit({ propertyId: 'riverside' }), 403);
+  },
+);
 
 t.test('concrete refusals, independent of the specs', async (t) => {
   const inspectionId = await createRecord(h, 'inspection');
