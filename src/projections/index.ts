@@ -1,5 +1,15 @@
 export { createProjectionRunner, REBUILD_BATCH_SIZE, type ProjectionRunner, type ProjectionRunnerOptions } from './runner.js';
-export { openReadModelDb, readModelFile } from './read-model-db.js';
+export {
+  claimReadModelFile,
+  examineReadModelFile,
+  openReadModelDb,
+  READ_MODEL_FORMAT,
+  readModelFile,
+  recordedWriter,
+  setAsideReadModel,
+  type ReadModelFileState,
+  type ReadModelWriter,
+} from './read-model-db.js';
 export { formatPosition, parsePosition } from './checkpoints.js';
 export { CASE_EVENTS, LAG_COUNT_LIMIT } from './log-scan.js';
 export type { AppliedSummary, ProjectedEvent, Projection, ProjectionContext, ProjectionStatus } from './projection.js';
