@@ -9,12 +9,13 @@ import { openStaffDirectory } from './app/staff-directory.js';
 import { manualClock, systemClock } from './runtime/clock.js';
 import { behindLogMessage, caughtUpMessage, clockHeldToLog, manualStartOf, manualStartRefusal } from './runtime/log-clock.js';
 import { openRulesetRegistry } from './ruleset/registry.js';
-import { acquireWriterLock } from './app/writer-lock.js';
+import { acquireWriterLock, WriterLockHeldError } from './app/writer-lock.js';
 import { keepDataDirPrivate } from './runtime/private-data-dir.js';
+import { atStart, findStorageFailure } from './runtime/storage-failure.js';
 import { readConfig } from './config.js';
 import { loadRuleset } from './ruleset/load.js';
 import { createDeadlineWatcher } from './app/deadline-watcher.js';
-import { openReadModelDb, phoneDigestKey, readModelFile } from './projections/index.js';
+import { openReadModelDb, PHONE_KEY_FILE, phoneDigestKey, readModelFile } from './projections/index.js';
 import { projectionThread } from './projections/thread/runner-proxy.js';
 import { searchReaderThread } from './projections/search/reader-thread.js';
 import { eventStoreFromConfig } from './store/from-config.js';
@@ -26,24 +27,36 @@ import { operator } from './cli/directory.js';
 applyHeapPolicy();
 const config = readConfig(process.env);
 const logger = privateLogger(config.LOG_LEVEL);
-try {
-  keepDataDirPrivate(config.DATA_DIR);
-} catch (error) {
-  logger.fatal({ err: error }, `cannot start: DATA_DIR ${config.DATA_DIR} cannot be made private to this user`);
+
+/**
+ * Whatever stops the start ends in one line and exit code 1: for a file (docs/operations.md,
+ * "Start-up failures and the single writer") the file, what is wrong with it and what to do.
+ * Storage errors are named where the file is opened (atStart); this catches them wherever they
+ * surface, a thread's included, until the server is serving.
+ */
+const cannotStart = (error: unknown) => {
+  const failure = findStorageFailure(error);
+  if (failure) logger.fatal({ file: failure.file, code: failure.code, fix: failure.fix }, `cannot start: ${failure.message}`);
+  else if (error instanceof WriterLockHeldError) logger.fatal({ dataDir: error.dataDir, holder: error.holder }, `cannot start: ${error.message}`);
+  else logger.fatal({ err: error }, `cannot start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
-}
+};
+process.on('uncaughtException', cannotStart);
+
+atStart(config.DATA_DIR, 'data-dir', () => keepDataDirPrivate(config.DATA_DIR));
 
 // This process writes DATA_DIR's read models: a rebuild or a second server on it is refused until it stops.
-let writerLock;
-try {
-  writerLock = acquireWriterLock(config.DATA_DIR);
-} catch (error) {
-  logger.fatal({ err: error }, 'cannot start');
-  process.exit(1);
+// A read-model file that is not a database, or of another format, is set aside here and rebuilt from the log.
+const writerLock = acquireWriterLock(config.DATA_DIR);
+if (writerLock.setAside) {
+  const { file, to, reason } = writerLock.setAside;
+  logger.warn({ file, setAsideAs: to }, `${file} ${reason}: set aside as ${to}; the read models are rebuilt from the event log`);
 }
 const ruleset = await loadRuleset(config.RULES_DIR);
 // The projection thread checkpoints the log file: a checkpoint copies pages and fsyncs, too long a stop for intake.
-const configured = eventStoreFromConfig(config, { checkpointedElsewhere: true });
+// The embedded log's file is named when it fails; EventStoreDB's errors say what they are about.
+const onLog = <T>(step: () => T): T => (config.EVENTSTORE_CONNECTION_STRING ? step() : atStart(join(config.DATA_DIR, 'events.db'), 'event-log', step));
+const configured = onLog(() => eventStoreFromConfig(config, { checkpointedElsewhere: true }));
 const description = configured.description;
 // An outage of the store (a full disk, a lost connection) is logged as it begins, with its cause, and as it ends: not once a request.
 const storeLog = logger.child({ component: 'event-store' });
@@ -86,7 +99,7 @@ const clock = clockHeldToLog(manual ?? systemClock, lastRecordedAt, {
 clock.now();
 // Read models live beside the event file and can always be rebuilt from the log (npm run rebuild).
 // A thread of their own writes them, so that intake never waits for them; this connection reads them.
-const readModels = openReadModelDb(readModelFile(config.DATA_DIR));
+const readModels = atStart(readModelFile(config.DATA_DIR), 'read-model', () => openReadModelDb(readModelFile(config.DATA_DIR)));
 // Before anything is written: a log shorter than its anchor is refused, or its loss recorded (docs/operations.md).
 let logEndAtStart;
 try {
@@ -109,13 +122,16 @@ if (logEndAtStart.rebuilt.length > 0) {
   const why = logEndAtStart.kind === 'accepted' ? 'the log lost events they applied' : "their checkpoints are past the log's end";
   logger.warn({ projections: rebuilt }, `rebuilding read models ${rebuilt.join(', ')} from the start of the log: ${why}`);
 }
-const rulesets = await openRulesetRegistry(store, ruleset);
-const tokens = openTokenStore(join(config.DATA_DIR, 'access.db'), { clock });
-bootstrapAdmin(tokens, config.ADMIN_TOKEN);
+const rulesets = await onLog(() => openRulesetRegistry(store, ruleset));
+const tokens = atStart(join(config.DATA_DIR, 'access.db'), 'access', () => {
+  const opened = openTokenStore(join(config.DATA_DIR, 'access.db'), { clock });
+  bootstrapAdmin(opened, config.ADMIN_TOKEN);
+  return opened;
+});
 const staff = await openStaffDirectory({ store, clock });
 
 // Owners' phones are kept there as keyed digests only; the thread writes them, requests look them up.
-const phoneKey = phoneDigestKey(config);
+const phoneKey = atStart(join(config.DATA_DIR, PHONE_KEY_FILE), 'phone-key', () => phoneDigestKey(config));
 const runner = projectionThread({
   store,
   data: {
@@ -200,4 +216,5 @@ process.on('SIGINT', () => void stop('SIGINT'));
 
 await app.listen({ port: config.PORT, host: config.HOST });
 watcher.start();
+process.off('uncaughtException', cannotStart);
 logger.info({ port: config.PORT, store: description, rulesetVersion: ruleset.version, clock: config.CLOCK }, 'serving');

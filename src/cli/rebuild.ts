@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
@@ -5,6 +6,7 @@ import { systemClock } from '../runtime/clock.js';
 import { openRulesetRegistry } from '../ruleset/registry.js';
 import { keepDataDirPrivate } from '../runtime/private-data-dir.js';
 import { acquireWriterLock } from '../app/writer-lock.js';
+import { atStart } from '../runtime/storage-failure.js';
 import { readConfig } from '../config.js';
 import { allProjections, createProjectionRunner, openReadModelDb, phoneDigestKey, readModelFile, REBUILD_BATCH_SIZE } from '../projections/index.js';
 import { pendingAfter } from '../projections/log-scan.js';
@@ -44,27 +46,34 @@ export const rebuildCommand = async (argv: string[], env: NodeJS.ProcessEnv, out
     return 2;
   }
 
-  let lock;
+  // Whatever stops the rebuild is one line; one that stops it at start names the file, what is wrong and what to do.
+  const opened: Array<() => unknown> = [];
   try {
-    keepDataDirPrivate(config.DATA_DIR);
-    lock = acquireWriterLock(config.DATA_DIR);
-  } catch (error) {
-    out.error(`rebuild failed: ${(error as Error).message}`);
-    return 1;
-  }
-  const { store, description } = eventStoreFromConfig(config);
-  const db = openReadModelDb(readModelFile(config.DATA_DIR));
-  try {
+    atStart(config.DATA_DIR, 'data-dir', () => keepDataDirPrivate(config.DATA_DIR));
+    // A read-model file that is not a database, or of another format, is set aside here: this rebuild makes it anew.
+    const lock = acquireWriterLock(config.DATA_DIR);
+    opened.push(() => lock.release());
+    if (lock.setAside) {
+      const { file, to, reason } = lock.setAside;
+      out.log(`${file} ${reason}: set aside as ${to}; every read model is rebuilt`);
+      // Every read model went with it, not only the ones asked for.
+      chosen = names();
+    }
+    const openLog = () => eventStoreFromConfig(config);
+    const { store, description } = config.EVENTSTORE_CONNECTION_STRING ? openLog() : atStart(join(config.DATA_DIR, 'events.db'), 'event-log', openLog);
+    opened.push(() => store.close());
+    const db = atStart(readModelFile(config.DATA_DIR), 'read-model', () => openReadModelDb(readModelFile(config.DATA_DIR)));
+    opened.push(() => db.close());
     // As at a server's start: a log shorter than its anchor is refused, or its loss recorded (docs/operations.md).
-    const atStart = await checkLogEndAtStart({ store, acceptLossAt: config.ACCEPT_LOG_LOSS, clock: systemClock, actor: operator(), readModels: db });
-    if (atStart.kind === 'accepted') {
-      const { loss, eventPosition } = atStart;
+    const logEnd = await checkLogEndAtStart({ store, acceptLossAt: config.ACCEPT_LOG_LOSS, clock: systemClock, actor: operator(), readModels: db });
+    if (logEnd.kind === 'accepted') {
+      const { loss, eventPosition } = logEnd;
       out.log(
         `accepted the loss of positions ${loss.lost.from}-${loss.lost.to} (${loss.eventsLost} events), recorded as ${LOG_LOSS_ACCEPTED} at position ${eventPosition}; unset ACCEPT_LOG_LOSS`,
       );
     }
     // Those not chosen here are rebuilt at the server's next start.
-    const others = atStart.rebuilt.filter((name) => !chosen.includes(name));
+    const others = logEnd.rebuilt.filter((name) => !chosen.includes(name));
     if (others.length > 0) out.log(`${others.join(', ')} will be rebuilt at the server's next start: they applied events the log no longer holds`);
     const rulesets = await openRulesetRegistry(store, await loadRuleset(config.RULES_DIR));
     const projections = allProjections(undefined, { phoneKey: phoneDigestKey(config) }).filter((p) => chosen.includes(p.name));
@@ -100,9 +109,8 @@ export const rebuildCommand = async (argv: string[], env: NodeJS.ProcessEnv, out
     out.error(`rebuild failed: ${(error as Error).message}`);
     return 1;
   } finally {
-    db.close();
-    await store.close();
-    lock.release();
+    // The read models first, the log, then the lock last.
+    for (const close of opened.reverse()) await close();
   }
 };
 

@@ -1,6 +1,16 @@
 export { createProjectionRunner, type ProjectionRunner, type ProjectionRunnerOptions } from './runner.js';
 export { REBUILD_BATCH_SIZE } from './batch-sizes.js';
-export { openReadModelDb, readModelFile } from './read-model-db.js';
+export {
+  claimReadModelFile,
+  examineReadModelFile,
+  openReadModelDb,
+  READ_MODEL_FORMAT,
+  readModelFile,
+  recordedWriter,
+  setAsideReadModel,
+  type ReadModelFileState,
+  type ReadModelWriter,
+} from './read-model-db.js';
 export { formatPosition, parsePosition } from './checkpoints.js';
 export { CASE_EVENTS, LAG_COUNT_LIMIT } from './log-scan.js';
 export type { AppliedSummary, ProjectedEvent, Projection, ProjectionContext, ProjectionHealth, ProjectionStatus } from './projection.js';

@@ -90,6 +90,19 @@ export const DEFAULT_WAL_AUTOCHECKPOINT_PAGES = 10_000;
  */
 export const BACKSTOP_WAL_AUTOCHECKPOINT_PAGES = 8_192;
 
+/** The file's schema version is not one this engine reads: a newer engine's, or none it knows. */
+export class EventSchemaVersionError extends Error {
+  readonly code = 'SCHEMA_VERSION';
+  constructor(
+    message: string,
+    readonly found: number,
+    readonly supported = SCHEMA_VERSION,
+  ) {
+    super(message);
+    this.name = 'EventSchemaVersionError';
+  }
+}
+
 const hasTable = (db: Database.Database, name: string): boolean =>
   db.prepare<[string], bigint>("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?").pluck().get(name)! > 0n;
 
@@ -102,9 +115,12 @@ const ensureSchema = (db: Database.Database, file: string): void => {
     const found = version();
     if (found === SCHEMA_VERSION) return;
     if (found > SCHEMA_VERSION) {
-      throw new Error(`${file}: the event store's schema is version ${found}, newer than this engine's ${SCHEMA_VERSION}; run a newer engine`);
+      throw new EventSchemaVersionError(
+        `${file}: the event store's schema is version ${found}, newer than this engine's ${SCHEMA_VERSION}; run a newer engine`,
+        found,
+      );
     }
-    if (found !== 0) throw new Error(`${file}: unknown event store schema version ${found}`);
+    if (found !== 0) throw new EventSchemaVersionError(`${file}: unknown event store schema version ${found}`, found);
     db.exec(hasTable(db, 'events') ? MIGRATE_FROM_V1 : SCHEMA);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();

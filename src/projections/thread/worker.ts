@@ -5,9 +5,11 @@
  * checkpoint are still one transaction of this thread's read-model connection. The request thread
  * rings it after each commit of its store (`committed`) and asks it what it would ask a runner.
  */
+import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Temporal } from 'temporal-polyfill';
 import { manualClock, systemClock } from '../../runtime/clock.js';
+import { atStart } from '../../runtime/storage-failure.js';
 import { readOnlyRulesets } from '../../ruleset/registry.js';
 import { rulesetOf } from '../../domain/records.js';
 import { checkpointPeriodically, storeCheckpoint } from '../../store/checkpoint-timer.js';
@@ -40,9 +42,11 @@ if (data.yieldSteps) {
   });
 }
 
-const { store } = eventStoreFromConfig({ DATA_DIR: data.dataDir, EVENTSTORE_CONNECTION_STRING: data.eventStoreConnectionString });
+// A file that cannot be opened fails the thread with the file named (storage-failure.ts): the server's start says so in one line.
+const openLog = () => eventStoreFromConfig({ DATA_DIR: data.dataDir, EVENTSTORE_CONNECTION_STRING: data.eventStoreConnectionString });
+const { store } = data.eventStoreConnectionString ? openLog() : atStart(join(data.dataDir, 'events.db'), 'event-log', openLog);
 const rulesets = readOnlyRulesets(store, rulesetOf(data.rulesetFiles));
-const db = openReadModelDb(readModelFile(data.dataDir));
+const db = atStart(readModelFile(data.dataDir), 'read-model', () => openReadModelDb(readModelFile(data.dataDir)));
 const manual = data.manualClockAt === undefined ? undefined : manualClock(Temporal.Instant.from(data.manualClockAt));
 /**
  * Live, a batch is a few hundred events and writes every case it touched: few are held back
@@ -52,7 +56,9 @@ const manual = data.manualClockAt === undefined ? undefined : manualClock(Tempor
  */
 const SERVER_CASE_MEMORY = { heldCases: 2_000 };
 const search = { phoneKey: data.phoneDigestKey === undefined ? undefined : Buffer.from(data.phoneDigestKey, 'hex') };
-const runner = createProjectionRunner({ store, db, projections: allProjections(SERVER_CASE_MEMORY, search), rulesets, clock: manual ?? systemClock });
+const runner = atStart(readModelFile(data.dataDir), 'read-model', () =>
+  createProjectionRunner({ store, db, projections: allProjections(SERVER_CASE_MEMORY, search), rulesets, clock: manual ?? systemClock }),
+);
 runner.onApplied((applied) => post({ applied }));
 runner.onHealth((health) => post({ health }));
 post({ health: runner.health() });
@@ -65,7 +71,7 @@ checkpoints?.unref();
 const call = async (request: RunnerCall) => {
   switch (request.op) {
     case 'start':
-      return runner.start();
+      return atStart(readModelFile(data.dataDir), 'read-model', () => runner.start());
     case 'rebuild':
       return runner.rebuild(request.name);
     case 'status':
