@@ -127,3 +127,33 @@ t.test('an unknown or unsupported charset is refused, naming it and the supporte
   t.match({ status: json.statusCode, code: json.json().code }, { status: 415, code: 'UNSUPPORTED_ENCODING' }, 'a JSON array is UTF-8');
   t.equal(await h.eventCount(), before, 'nothing written');
 });
+
+t.test('text already damaged before it came (U+FFFD) is refused, also in a JSON array the server decodes itself', async (t) => {
+  const h = await buildHarness();
+  t.teardown(h.close);
+  const row = {
+    caseRef: 'FFFD-1',
+    caseType: 'complaint',
+    action: 'receive',
+    occurredAt: '2026-02-12T01:00:00Z',
+    actor: 'li.na',
+    role: 'frontdesk',
+    fields: { propertyId: 'demo', unit: '1-1-101', category: 'noise', description: 'x', channel: 'phone', owner },
+  };
+  const latin1 = Buffer.concat([
+    Buffer.from(
+      '[{"caseRef":"FFFD-1","caseType":"complaint","action":"receive","occurredAt":"2026-02-12T01:00:00Z","actor":"li.na","role":"frontdesk","fields":{"propertyId":"demo","unit":"1-1-101","category":"noise","channel":"phone","owner":{"name":"Zhang","phone":"13800000000"},"description":"caf',
+    ),
+    Buffer.from([0xe9]),
+    Buffer.from('"}}]'),
+  ]);
+  const before = await h.eventCount();
+  const response = await h.inject('POST', '/v1/admin/import', { as: 'admin', raw: latin1, headers: { 'content-type': 'application/json' } });
+  t.match(response.json(), { cases: { imported: 0 }, rejected: [{ row: 1, field: 'fields.description', code: 'INVALID_ENCODING', message: /U\+FFFD/ }] });
+  t.equal(await h.eventCount(), before, 'nothing written');
+  t.match(
+    (await h.inject('POST', '/v1/admin/import', { as: 'admin', body: [row] })).json(),
+    { cases: { imported: 1 } },
+    'the same row, undamaged, is imported',
+  );
+});

@@ -117,3 +117,21 @@ export const decodeLines = (bytes: Uint8Array, encoding: ImportEncoding): { text
 
 export const invalidBytesMessage = (encoding: ImportEncoding, at: InvalidBytes) =>
   `bytes not valid ${encoding} at byte offset ${at.byteOffset} (line ${at.line}: ${at.bytes}): the row is refused rather than stored with replacement characters; declare the file's real encoding or fix the bytes`;
+
+/**
+ * Where a row holds U+FFFD, the replacement character: the mark of text decoded in the wrong
+ * encoding before it reached the engine (a JSON body is read as UTF-8 by the server itself).
+ * Such a row is refused too, so that the import never stores damaged text.
+ */
+export const findReplacementCharacter = (value: unknown, path: readonly string[] = [], depth = 8): string | undefined => {
+  if (typeof value === 'string') return value.includes('\uFFFD') ? path.join('.') || 'row' : undefined;
+  if (depth === 0 || value === null || typeof value !== 'object') return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    const found = findReplacementCharacter(inner, [...path, key], depth - 1);
+    if (found) return found;
+  }
+  return undefined;
+};
+
+export const REPLACEMENT_CHARACTER_MESSAGE =
+  'holds U+FFFD (�), the replacement character: the text was damaged by decoding it in the wrong encoding; send the original bytes with their charset';

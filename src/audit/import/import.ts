@@ -15,7 +15,8 @@ import { isEngineError } from '../../errors.js';
 import { NO_STREAM, type EventStore, type Json } from '../../store/port.js';
 import type { RawRow, RowProblem } from './format.js';
 import { bidiControlMessage, findBidiControl } from '../../domain/events/bidi.js';
-import { importTimeZone, isLocalTime, OFFSET_HINT, readLocalTime } from './local-time.js';
+import { findReplacementCharacter, REPLACEMENT_CHARACTER_MESSAGE } from './encoding.js';
+import { importTimeZone, isLocalTime, OFFSET_HINT, readOccurredAt, zonesOf, type RowZone } from './local-time.js';
 
 /** Namespace of imported case ids (UUIDv5 of case type and the source system's case reference). */
 const IMPORT_NAMESPACE = '6a1d4e8b-2c7f-5b39-a0e4-93d8f1c2b7a5';
@@ -42,20 +43,6 @@ export const importedCaseId = (caseType: RecordType, caseRef: string) => uuidv5(
 const commandIdOf = (row: ImportRow, index: number) =>
   `import-${uuidv5(`${row.caseRef}#${index}#${canonicalJson({ ...row, row: undefined })}`, IMPORT_NAMESPACE)}`;
 
-/** The zone a row's times without an offset are read in, or why there is none. */
-type RowZone = { readonly zone?: string; readonly why?: string };
-
-/** Reads a time without an offset in the row's zone; one with an offset is left to the schema. */
-const readOccurredAt = (row: number, value: unknown, zone: RowZone): { occurredAt?: string } | RowProblem => {
-  if (!isLocalTime(value)) return {};
-  if (!zone.zone) {
-    const message = zone.why ?? `${value} has no offset: the instant it names depends on a time zone the import was not given`;
-    return { row, field: 'occurredAt', code: 'TIME_WITHOUT_OFFSET', value, hint: OFFSET_HINT, message };
-  }
-  const reading = readLocalTime(value, zone.zone);
-  return 'instant' in reading ? { occurredAt: reading.instant } : { row, field: 'occurredAt', code: reading.code, value, message: reading.message };
-};
-
 /** Members beside the known columns are the action's fields, as are those under `fields`. */
 const readRow = (raw: RawRow, zoneOf: (record: Record<string, unknown>) => RowZone): ImportRow | RowProblem => {
   const value = raw.value;
@@ -70,6 +57,8 @@ const readRow = (raw: RawRow, zoneOf: (record: Record<string, unknown>) => RowZo
   const candidate = { ...rest, ...given, ...time, fields: { ...inline, ...(record.fields as object | undefined) } };
   const disguised = findBidiControl(candidate);
   if (disguised) return { row: raw.row, field: disguised.field, message: bidiControlMessage(disguised) };
+  const damaged = findReplacementCharacter(candidate);
+  if (damaged) return { row: raw.row, field: damaged, code: 'INVALID_ENCODING', message: REPLACEMENT_CHARACTER_MESSAGE };
   const parsed = importRowSchema.safeParse(candidate);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -79,39 +68,6 @@ const readRow = (raw: RawRow, zoneOf: (record: Record<string, unknown>) => RowZo
     return { row: raw.row, field, message: issue.message, ...shown };
   }
   return { ...parsed.data, row: raw.row };
-};
-
-const propertyOfRow = (record: Record<string, unknown>): string | undefined => {
-  const fields = record.fields;
-  const inFields = fields !== null && typeof fields === 'object' ? (fields as Record<string, unknown>).propertyId : undefined;
-  const found = inFields ?? record.propertyId;
-  return typeof found === 'string' && found.trim() !== '' ? found.trim() : undefined;
-};
-
-/**
- * How each row reads a time without an offset. With `timeZone=property`, a record's zone is its
- * property's, from the rules: the property named by its rows in the file (its creating row does).
- */
-const zonesOf = (deps: ImportDeps, rows: readonly RawRow[], timeZone: string | undefined): ((record: Record<string, unknown>) => RowZone) => {
-  if (timeZone === undefined) return () => ({});
-  if (timeZone !== 'property') return () => ({ zone: timeZone });
-  const records = rows.map((r) => r.value).filter((v): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v));
-  const refOf = (record: Record<string, unknown>) => (typeof record.caseRef === 'string' ? record.caseRef.trim() : '');
-  const properties = new Map<string, string>();
-  for (const record of records) {
-    const property = propertyOfRow(record);
-    if (property && !properties.has(refOf(record))) properties.set(refOf(record), property);
-  }
-  return (record) => {
-    const property = properties.get(refOf(record));
-    if (!property) {
-      return {
-        why: `${String(record.occurredAt)} has no offset, and no row of case ${refOf(record)} in the file names its property to take the time zone from`,
-      };
-    }
-    const zone = deps.rulesets.current.property(property)?.timeZone;
-    return zone ? { zone } : { why: `${String(record.occurredAt)} has no offset, and property ${property} is not in the rules: its time zone is unknown` };
-  };
 };
 
 const fieldOf = (error: unknown): string => {
@@ -260,7 +216,7 @@ export const importCases = async (
     timeZone?: string;
   } = {},
 ): Promise<ImportReport> => {
-  const zoneOf = zonesOf(deps, input.rows, importTimeZone(options.timeZone));
+  const zoneOf = zonesOf((id) => deps.rulesets.current.property(id)?.timeZone, input.rows, importTimeZone(options.timeZone));
   const rejected: Array<RowProblem & { caseRef?: string; code?: string }> = [...input.problems];
   const heldBack: Array<{ row: number; caseRef: string; reason: string }> = [];
   const groups = new Map<string, ImportRow[]>();

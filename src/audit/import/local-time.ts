@@ -1,5 +1,6 @@
 import { Temporal } from 'temporal-polyfill';
 import { InvalidCommandError } from '../../domain/case/errors.js';
+import type { RawRow, RowProblem } from './format.js';
 
 /**
  * How an import reads times written without an offset, as most exports write them: not at all
@@ -53,5 +54,56 @@ export const readLocalTime = (value: string, zone: string): LocalTimeReading => 
   return {
     code: 'TIME_SKIPPED',
     message: `${value} did not exist in ${zone}: the clocks went from ${earlier.offset} to ${later.offset} over it: give the time with its offset`,
+  };
+};
+
+/** The zone a row's times without an offset are read in, or why there is none. */
+export type RowZone = { readonly zone?: string; readonly why?: string };
+
+/** Reads a time without an offset in the row's zone; one with an offset is left to the schema. */
+export const readOccurredAt = (row: number, value: unknown, zone: RowZone): { occurredAt?: string } | RowProblem => {
+  if (!isLocalTime(value)) return {};
+  if (!zone.zone) {
+    const message = zone.why ?? `${value} has no offset: the instant it names depends on a time zone the import was not given`;
+    return { row, field: 'occurredAt', code: 'TIME_WITHOUT_OFFSET', value, hint: OFFSET_HINT, message };
+  }
+  const reading = readLocalTime(value, zone.zone);
+  return 'instant' in reading ? { occurredAt: reading.instant } : { row, field: 'occurredAt', code: reading.code, value, message: reading.message };
+};
+
+const propertyOfRow = (record: Record<string, unknown>): string | undefined => {
+  const fields = record.fields;
+  const inFields = fields !== null && typeof fields === 'object' ? (fields as Record<string, unknown>).propertyId : undefined;
+  const found = inFields ?? record.propertyId;
+  return typeof found === 'string' && found.trim() !== '' ? found.trim() : undefined;
+};
+
+/**
+ * How each row reads a time without an offset. With `timeZone=property`, a record's zone is its
+ * property's, from the rules: the property named by its rows in the file (its creating row does).
+ */
+export const zonesOf = (
+  zoneOfProperty: (propertyId: string) => string | undefined,
+  rows: readonly RawRow[],
+  timeZone: string | undefined,
+): ((record: Record<string, unknown>) => RowZone) => {
+  if (timeZone === undefined) return () => ({});
+  if (timeZone !== 'property') return () => ({ zone: timeZone });
+  const records = rows.map((r) => r.value).filter((v): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v));
+  const refOf = (record: Record<string, unknown>) => (typeof record.caseRef === 'string' ? record.caseRef.trim() : '');
+  const properties = new Map<string, string>();
+  for (const record of records) {
+    const property = propertyOfRow(record);
+    if (property && !properties.has(refOf(record))) properties.set(refOf(record), property);
+  }
+  return (record) => {
+    const property = properties.get(refOf(record));
+    if (!property) {
+      return {
+        why: `${String(record.occurredAt)} has no offset, and no row of case ${refOf(record)} in the file names its property to take the time zone from`,
+      };
+    }
+    const zone = zoneOfProperty(property);
+    return zone ? { zone } : { why: `${String(record.occurredAt)} has no offset, and property ${property} is not in the rules: its time zone is unknown` };
   };
 };
