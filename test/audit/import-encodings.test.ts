@@ -30,6 +30,8 @@ t.test('a GB18030 CSV with Chinese descriptions round-trips exactly', async (t) 
   const [received] = await eventsOf(h, 'complaints', 'complaint', 'GB-1');
   t.equal(received.data.description, noise, 'the complaint reads as written');
   t.equal(received.metadata.actor.id, '李娜');
+  const [stored] = await h.store.readStream(`complaint-${importedCaseId('complaint', 'GB-1')}`);
+  t.same((stored!.data as { owner: unknown }).owner, owner, "the owner's name as written (the view masks it)");
   t.equal((await eventsOf(h, 'repairs', 'repair', 'GB-2'))[0].data.description, leak);
 
   const again = (await post(h, bytes, 'text/csv; charset=gbk')).json();
