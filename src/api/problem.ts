@@ -30,6 +30,7 @@ const statusOf: Record<string, number> = {
   READ_MODELS_FAILING: 503,
   READ_MODELS_BEHIND: 503,
   NUMBER_AMBIGUOUS: 409,
+  UNSUPPORTED_ENCODING: 415,
 };
 
 const titles: Record<number, string> = {

@@ -152,6 +152,7 @@ export const renderImport = (r: ImportReport): string =>
             ['row', 'case', 'field', 'reason'],
             r.rejected.map((p) => [p.row, p.caseRef, p.field, p.message.split('\n')[0]]),
           ),
+          ...[...new Set(r.rejected.flatMap((p) => (p.hint ? [p.hint] : [])))].map((hint) => `hint: ${hint}`),
         ]
       : []),
     ...(r.heldBack.length > 0

@@ -6,7 +6,7 @@ import cliProgress from 'cli-progress';
 import { Temporal } from 'temporal-polyfill';
 import { backdatingReport } from '../audit/backdating.js';
 import { auditInstant, replayCase } from '../audit/case-replay.js';
-import { parseImport, type ImportFormat } from '../audit/import/format.js';
+import { parseImportBytes, type ImportFormat } from '../audit/import/format.js';
 import { importCases } from '../audit/import/import.js';
 import { readOnlyRulesets } from '../ruleset/registry.js';
 import { checkAnchor, logAnchorSchema, takeAnchor, type LogAnchor } from '../audit/anchor.js';
@@ -34,7 +34,9 @@ const usage = `usage: npm run audit -- <command> [options] [--json]
   verify [--property ID] [--anchor FILE]                recompute every case's hash chain; with an anchor,
                                                         also that the log up to it is unchanged
   anchor                                                print a digest of the whole log (JSON) to keep outside the store
-  import FILE [--format csv|jsonl|json] [--dry-run]     historical import (docs/audit.md)
+  import FILE [--format csv|jsonl|json] [--dry-run]     historical import (docs/audit.md); the file is UTF-8 unless
+        [--encoding gb18030|…] [--time-zone property|ZONE]  --encoding says otherwise; times without an offset are
+                                                        refused unless --time-zone says how to read them
   backdating --property ID [--threshold-minutes N] [--from ISO] [--to ISO]
 Works on the configured store (DATA_DIR, EVENTSTORE_CONNECTION_STRING) and rules (RULES_DIR), as the server.
 Periods: 2026-03, 2026-Q1 or 2026. Output: a table, or JSON with --json.
@@ -50,6 +52,8 @@ const options = {
   rules: { type: 'string' },
   format: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  encoding: { type: 'string' },
+  'time-zone': { type: 'string' },
   'threshold-minutes': { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },
@@ -207,7 +211,7 @@ const run = async (argv: string[]): Promise<number> => {
         if (!args[0]) throw new UsageError('import FILE');
         const format = values.format as ImportFormat | undefined;
         if (format !== undefined && !['csv', 'jsonl', 'json'].includes(format)) throw new UsageError('--format is csv, jsonl or json');
-        const parsed = parseImport(await readFile(args[0], 'utf8'), format);
+        const parsed = parseImportBytes(await readFile(args[0]), { ...(format ? { format } : {}), ...(values.encoding ? { encoding: values.encoding } : {}) });
         // Imported events name the ruleset in force: it must be in the store for later replays.
         const rulesets = values['dry-run'] ? deps.rulesets : await openRulesetRegistry(store, ruleset);
         const bar = progressBar('importing cases', undefined);
@@ -216,6 +220,7 @@ const run = async (argv: string[]): Promise<number> => {
           report = await importCases({ ...deps, rulesets }, parsed, {
             dryRun: values['dry-run'] === true,
             importedBy: operator(),
+            ...(values['time-zone'] ? { timeZone: values['time-zone'] } : {}),
             onCase: (done, total) => bar.update(done, total),
           });
         } finally {
@@ -247,7 +252,7 @@ const closeQuietly = async (store: EventStore) => {
 };
 
 /** Input the auditor can fix: bad arguments, an unknown case or property, invalid rules. */
-const INPUT_ERRORS = new Set(['INVALID_COMMAND', 'PERIOD_INVALID', 'RULESET_INVALID', 'CASE_NOT_FOUND']);
+const INPUT_ERRORS = new Set(['UNSUPPORTED_ENCODING', 'INVALID_COMMAND', 'PERIOD_INVALID', 'RULESET_INVALID', 'CASE_NOT_FOUND']);
 
 const main = async (argv: string[]): Promise<number> => {
   try {

@@ -60,8 +60,8 @@ export interface HarnessOptions {
 export interface InjectOptions {
   readonly as?: Caller;
   readonly body?: unknown;
-  /** Sent as-is, without JSON encoding (malformed JSON, other content types). */
-  readonly raw?: string;
+  /** Sent as-is, without JSON encoding (malformed JSON, other content types, bytes in other encodings). */
+  readonly raw?: string | Buffer;
   readonly headers?: Record<string, string>;
 }
 
@@ -111,7 +111,7 @@ export const buildHarness = async (options: HarnessOptions = {}) => {
   const inject = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, o: InjectOptions = {}) => {
     const as = o.as ?? 'frontdesk';
     const headers: Record<string, string> = { ...(as === 'none' ? {} : { authorization: `Bearer ${secrets[as]}` }) };
-    let payload: string | undefined;
+    let payload: string | Buffer | undefined;
     if (o.raw !== undefined) payload = o.raw;
     else if (o.body !== undefined) {
       payload = JSON.stringify(o.body);

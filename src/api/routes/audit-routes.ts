@@ -3,7 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { auditInstant, replayCase } from '../../audit/case-replay.js';
 import { backdatingReport } from '../../audit/backdating.js';
-import { parseImport, type ImportFormat } from '../../audit/import/format.js';
+import { charsetOf, importEncoding, UnsupportedEncodingError } from '../../audit/import/encoding.js';
+import { parseImport, parseImportBytes, type ImportFormat } from '../../audit/import/format.js';
 import { importCases } from '../../audit/import/import.js';
 import { reportAsOf, type AuditDeps } from '../../audit/report-as-of.js';
 import { verifyLog } from '../../audit/verify.js';
@@ -27,6 +28,8 @@ const importTypes: Record<string, ImportFormat> = {
   'application/x-jsonlines': 'jsonl',
 };
 
+const formatOf = (type: string): { format?: ImportFormat } => (importTypes[type] ? { format: importTypes[type] } : {});
+
 /**
  * The auditor's routes: case replay as of an instant, the compliance report then and now,
  * what-if under another ruleset, back-dated entries, tamper evidence — all read-only, for
@@ -34,7 +37,8 @@ const importTypes: Record<string, ImportFormat> = {
  */
 export const auditRoutes = (deps: AuditDeps) => async (fastify: FastifyInstance) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  for (const type of Object.keys(importTypes)) app.addContentTypeParser(type, { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  // Import files arrive as bytes: they are decoded in the charset they declare, row by row (docs/audit.md).
+  for (const type of Object.keys(importTypes)) app.addContentTypeParser(type, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   app.get(
     '/v1/audit/cases/:caseType/:id',
@@ -164,17 +168,30 @@ export const auditRoutes = (deps: AuditDeps) => async (fastify: FastifyInstance)
         tags,
         summary: 'Historical import: one row per event (docs/audit.md); each source case is imported whole or not at all',
         description:
-          'Body: a JSON array of rows, JSON lines (application/x-ndjson) or CSV (text/csv) with a `fields` JSON column. Rejected rows are reported with row number, field and reason; running the same import again writes nothing.',
-        querystring: z.strictObject({ dryRun: z.enum(['true', 'false']).optional() }),
-        body: z.union([z.array(z.unknown()), z.string()]),
+          'Body: a JSON array of rows, JSON lines (application/x-ndjson) or CSV (text/csv) with a `fields` JSON column. ' +
+          'CSV and JSON lines are UTF-8 unless the Content-Type declares a charset (e.g. `text/csv; charset=GB18030`); a row with bytes invalid in it is refused with its byte offset; an unsupported charset is a 415. ' +
+          "`timeZone` says how times without an offset are read: `property` (each record in its property's zone) or an IANA zone; without it they are refused. " +
+          'Rejected rows are reported with row number, field and reason; running the same import again writes nothing.',
+        querystring: z.strictObject({ dryRun: z.enum(['true', 'false']).optional(), timeZone: z.string().min(1).optional() }),
+        body: z.union([z.array(z.unknown()), z.instanceof(Buffer)]),
       },
     },
     async (request) => {
-      const type = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase() ?? '';
+      const contentType = request.headers['content-type'];
+      const type = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
       const body = request.body;
-      const parsed = parseImport(body, typeof body === 'string' ? importTypes[type] : undefined);
+      const charset = charsetOf(contentType);
+      // A JSON body is UTF-8 (RFC 8259): fastify has read it so; another declared charset is refused, not misread.
+      if (Array.isArray(body) && charset && importEncoding(charset) !== 'utf-8') {
+        throw new UnsupportedEncodingError(
+          charset,
+          `a JSON array is UTF-8 (RFC 8259), not ${charset}: send rows in another encoding as text/csv or application/x-ndjson`,
+        );
+      }
+      const parsed = Array.isArray(body) ? parseImport(body) : parseImportBytes(body, { ...formatOf(type), ...(charset ? { encoding: charset } : {}) });
       return importCases(deps, parsed, {
         dryRun: request.query.dryRun === 'true',
+        ...(request.query.timeZone ? { timeZone: request.query.timeZone } : {}),
         authorize: authorizeProperty(request.principal),
         importedBy: actorOfPrincipal(request.principal!),
       });

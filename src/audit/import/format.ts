@@ -1,4 +1,5 @@
 import { InvalidCommandError } from '../../domain/case/errors.js';
+import { decodeLines, importEncoding, invalidBytesMessage, type ImportEncoding, type InvalidBytes } from './encoding.js';
 
 export type ImportFormat = 'csv' | 'jsonl' | 'json';
 
@@ -14,6 +15,13 @@ export interface RowProblem {
   readonly message: string;
   /** The row's case, when it could be read: the whole case is then held back. */
   readonly caseRef?: string;
+  readonly code?: string;
+  /** The value refused, as the file holds it (the bytes, in hex, for an encoding problem). */
+  readonly value?: string;
+  /** What the migrator can do about it. */
+  readonly hint?: string;
+  /** For bytes invalid in the declared encoding: where they start, counted from the file's first byte. */
+  readonly byteOffset?: number;
 }
 
 export const CSV_COLUMNS = ['caseRef', 'caseType', 'action', 'occurredAt', 'actor', 'role', 'fields'] as const;
@@ -28,12 +36,21 @@ export const detectFormat = (text: string): ImportFormat => {
   return 'csv';
 };
 
+interface CsvRecord {
+  readonly cells: string[];
+  /** The 1-based lines (cut at line feeds) the record spans: a quoted cell may hold line breaks. */
+  readonly firstLine: number;
+  readonly lastLine: number;
+}
+
 /** RFC 4180 records: quoted cells may hold commas, doubled quotes and line breaks. */
-export const csvRecords = (text: string): string[][] => {
-  const records: string[][] = [];
+const csvRecordLines = (text: string): CsvRecord[] => {
+  const records: CsvRecord[] = [];
   let record: string[] = [];
   let cell = '';
   let quoted = false;
+  let line = 1;
+  let firstLine = 1;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (quoted) {
@@ -41,7 +58,10 @@ export const csvRecords = (text: string): string[][] => {
         cell += '"';
         i++;
       } else if (ch === '"') quoted = false;
-      else cell += ch;
+      else {
+        if (ch === '\n') line++;
+        cell += ch;
+      }
     } else if (ch === '"' && cell === '') quoted = true;
     else if (ch === ',') {
       record.push(cell);
@@ -49,25 +69,62 @@ export const csvRecords = (text: string): string[][] => {
     } else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && text[i + 1] === '\n') i++;
       record.push(cell);
-      records.push(record);
+      records.push({ cells: record, firstLine, lastLine: line });
+      if (text[i] === '\n') line++;
+      firstLine = line;
       record = [];
       cell = '';
     } else cell += ch;
   }
-  if (cell !== '' || record.length > 0) records.push([...record, cell]);
-  return records.filter((r) => !(r.length === 1 && r[0] === ''));
+  if (cell !== '' || record.length > 0) records.push({ cells: [...record, cell], firstLine, lastLine: line });
+  return records.filter((r) => !(r.cells.length === 1 && r.cells[0] === ''));
 };
 
-const parseCsv = (text: string): { rows: RawRow[]; problems: RowProblem[] } => {
-  const [header, ...records] = csvRecords(text.replace(/^\uFEFF/, ''));
-  const columns = (header ?? []).map((c) => c.trim());
+export const csvRecords = (text: string): string[][] => csvRecordLines(text).map((r) => r.cells);
+
+/** Bytes invalid in the file's encoding, by line, and the encoding they were read in. */
+interface Undecodable {
+  readonly encoding: ImportEncoding;
+  readonly byLine: ReadonlyMap<number, InvalidBytes>;
+}
+
+const encodingProblem = (row: number, at: InvalidBytes, undecodable: Undecodable, caseRef?: string): RowProblem => ({
+  row,
+  field: 'row',
+  code: 'INVALID_ENCODING',
+  message: invalidBytesMessage(undecodable.encoding, at),
+  value: at.bytes,
+  byteOffset: at.byteOffset,
+  // A case reference read from damaged bytes is not one: the case is held back only when it is clean.
+  ...(caseRef !== undefined && caseRef !== '' && !caseRef.includes('\uFFFD') ? { caseRef } : {}),
+});
+
+const firstInvalid = (undecodable: Undecodable | undefined, from: number, to: number): InvalidBytes | undefined => {
+  if (!undecodable) return undefined;
+  for (let line = from; line <= to; line++) {
+    const at = undecodable.byLine.get(line);
+    if (at) return at;
+  }
+  return undefined;
+};
+
+const parseCsv = (text: string, undecodable?: Undecodable): { rows: RawRow[]; problems: RowProblem[] } => {
+  const [header, ...records] = csvRecordLines(text.replace(/^\uFEFF/, ''));
+  const badHeader = header && firstInvalid(undecodable, header.firstLine, header.lastLine);
+  if (badHeader) throw new InvalidCommandError('body', `the CSV header: ${invalidBytesMessage(undecodable!.encoding, badHeader)}`);
+  const columns = (header?.cells ?? []).map((c) => c.trim());
   const missing = CSV_COLUMNS.filter((c) => !OPTIONAL_COLUMNS.has(c) && !columns.includes(c));
   if (missing.length > 0) throw new InvalidCommandError('body', `the CSV header lacks ${missing.join(', ')}; expected ${CSV_COLUMNS.join(',')}`);
   const rows: RawRow[] = [];
   const problems: RowProblem[] = [];
-  records.forEach((cells, i) => {
+  records.forEach(({ cells, firstLine, lastLine }, i) => {
     const row = i + 1;
     const value: Record<string, unknown> = Object.fromEntries(columns.map((c, j) => [c, cells[j] ?? '']));
+    const invalid = firstInvalid(undecodable, firstLine, lastLine);
+    if (invalid) {
+      problems.push(encodingProblem(row, invalid, undecodable!, String(value.caseRef ?? '').trim()));
+      return;
+    }
     const fields = String(value.fields ?? '').trim();
     try {
       value.fields = fields === '' ? {} : JSON.parse(fields);
@@ -79,10 +136,16 @@ const parseCsv = (text: string): { rows: RawRow[]; problems: RowProblem[] } => {
   return { rows, problems };
 };
 
-const parseJsonl = (text: string): { rows: RawRow[]; problems: RowProblem[] } => {
+const parseJsonl = (text: string, undecodable?: Undecodable): { rows: RawRow[]; problems: RowProblem[] } => {
   const rows: RawRow[] = [];
   const problems: RowProblem[] = [];
   text.split(/\r?\n/).forEach((line, i) => {
+    const invalid = firstInvalid(undecodable, i + 1, i + 1);
+    if (invalid) {
+      const caseRef = /"caseRef"\s*:\s*"([^"\\]*)"/.exec(line)?.[1]?.trim();
+      problems.push(encodingProblem(i + 1, invalid, undecodable!, caseRef));
+      return;
+    }
     if (line.trim() === '') return;
     try {
       rows.push({ row: i + 1, value: JSON.parse(line) });
@@ -108,4 +171,23 @@ export const parseImport = (body: string | unknown[], format?: ImportFormat): { 
     return parseImport(parsed);
   }
   return { format: chosen, ...(chosen === 'csv' ? parseCsv(body) : parseJsonl(body)) };
+};
+
+/**
+ * Splits the bytes of an import file into rows, decoding them in the declared encoding (UTF-8 when
+ * none is). A row holding bytes invalid in that encoding is refused with its row number and the
+ * bytes' offset; the other rows are read as usual. Undecodable bytes in a JSON array, whose rows are
+ * not lines, refuse the whole file.
+ */
+export const parseImportBytes = (
+  bytes: Uint8Array,
+  options: { format?: ImportFormat; encoding?: string } = {},
+): { format: ImportFormat; encoding: ImportEncoding; rows: RawRow[]; problems: RowProblem[] } => {
+  const encoding = importEncoding(options.encoding);
+  const { text, invalid } = decodeLines(bytes, encoding);
+  const format = options.format ?? detectFormat(text);
+  if (invalid.length === 0) return { ...parseImport(text, format), encoding };
+  if (format === 'json') throw new InvalidCommandError('body', `a JSON array: ${invalidBytesMessage(encoding, invalid[0]!)}`);
+  const undecodable: Undecodable = { encoding, byLine: new Map(invalid.map((at) => [at.line, at])) };
+  return { format, encoding, ...(format === 'csv' ? parseCsv(text, undecodable) : parseJsonl(text, undecodable)) };
 };

@@ -15,6 +15,8 @@ import { isEngineError } from '../../errors.js';
 import { NO_STREAM, type EventStore, type Json } from '../../store/port.js';
 import type { RawRow, RowProblem } from './format.js';
 import { bidiControlMessage, findBidiControl } from '../../domain/events/bidi.js';
+import { findReplacementCharacter, REPLACEMENT_CHARACTER_MESSAGE } from './encoding.js';
+import { importTimeZone, isLocalTime, OFFSET_HINT, readOccurredAt, zonesOf, type RowZone } from './local-time.js';
 
 /** Namespace of imported case ids (UUIDv5 of case type and the source system's case reference). */
 const IMPORT_NAMESPACE = '6a1d4e8b-2c7f-5b39-a0e4-93d8f1c2b7a5';
@@ -42,21 +44,28 @@ const commandIdOf = (row: ImportRow, index: number) =>
   `import-${uuidv5(`${row.caseRef}#${index}#${canonicalJson({ ...row, row: undefined })}`, IMPORT_NAMESPACE)}`;
 
 /** Members beside the known columns are the action's fields, as are those under `fields`. */
-const readRow = (raw: RawRow): ImportRow | RowProblem => {
+const readRow = (raw: RawRow, zoneOf: (record: Record<string, unknown>) => RowZone): ImportRow | RowProblem => {
   const value = raw.value;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return { row: raw.row, field: 'row', message: 'a row is an object' };
   const record = value as Record<string, unknown>;
+  const time = readOccurredAt(raw.row, record.occurredAt, isLocalTime(record.occurredAt) ? zoneOf(record) : {});
+  if ('message' in time) return time;
   const inline = Object.fromEntries(Object.entries(record).filter(([k]) => !(KNOWN as readonly string[]).includes(k)));
   // An empty number (a CSV cell left blank) is none; leaving the key out keeps the row's command ids those of a file without the column.
   const { number, ...rest } = record;
   const given = number === undefined || number === null || number === '' ? {} : { number: typeof number === 'string' ? number.trim() : number };
-  const candidate = { ...rest, ...given, fields: { ...inline, ...(record.fields as object | undefined) } };
+  const candidate = { ...rest, ...given, ...time, fields: { ...inline, ...(record.fields as object | undefined) } };
   const disguised = findBidiControl(candidate);
   if (disguised) return { row: raw.row, field: disguised.field, message: bidiControlMessage(disguised) };
+  const damaged = findReplacementCharacter(candidate);
+  if (damaged) return { row: raw.row, field: damaged, code: 'INVALID_ENCODING', message: REPLACEMENT_CHARACTER_MESSAGE };
   const parsed = importRowSchema.safeParse(candidate);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    return { row: raw.row, field: issue.path.map(String).join('.') || 'row', message: issue.message };
+    const field = issue.path.map(String).join('.') || 'row';
+    // A time the schema refuses is shown as written, with what it should look like.
+    const shown = field === 'occurredAt' ? { value: String(record.occurredAt ?? ''), hint: OFFSET_HINT } : {};
+    return { row: raw.row, field, message: issue.message, ...shown };
   }
   return { ...parsed.data, row: raw.row };
 };
@@ -203,17 +212,20 @@ export const importCases = async (
     /** The administrator (or console operator) importing: recorded on every event beside the row's claimed actor. */
     importedBy?: Actor;
     onCase?: (done: number, total: number) => void;
+    /** How times without an offset are read: `property` (each record in its property's zone) or an IANA zone; refused when not given. */
+    timeZone?: string;
   } = {},
 ): Promise<ImportReport> => {
+  const zoneOf = zonesOf((id) => deps.rulesets.current.property(id)?.timeZone, input.rows, importTimeZone(options.timeZone));
   const rejected: Array<RowProblem & { caseRef?: string; code?: string }> = [...input.problems];
   const heldBack: Array<{ row: number; caseRef: string; reason: string }> = [];
   const groups = new Map<string, ImportRow[]>();
   const rejectedRefs = new Set<string>(input.problems.flatMap((p) => (p.caseRef ? [p.caseRef] : [])));
   for (const raw of input.rows) {
-    const row = readRow(raw);
+    const row = readRow(raw, zoneOf);
     if ('message' in row) {
-      rejected.push(row);
       const ref = (raw.value as { caseRef?: unknown } | null)?.caseRef;
+      rejected.push(typeof ref === 'string' && ref.trim() !== '' ? { caseRef: ref.trim(), ...row } : row);
       if (typeof ref === 'string') rejectedRefs.add(ref.trim());
       continue;
     }

@@ -1,0 +1,52 @@
+import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import t from 'tap';
+import { importedCaseId } from '../../src/audit/import/import.js';
+import { owner, openSqliteIn, tempDir } from '../api/harness.js';
+import { gb18030Bytes } from '../audit/gb18030-bytes.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+const audit = (dir: string, args: string[]) =>
+  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/audit.ts', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, DATA_DIR: dir, EVENTSTORE_CONNECTION_STRING: '', RULES_DIR: join(ROOT, 'rules') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+
+t.test('npm run audit -- import: --encoding and --time-zone', async (t) => {
+  const { dir, remove } = await tempDir('audit-import-');
+  t.teardown(remove);
+  const description = '电梯异响，三号楼';
+  const fields = JSON.stringify({ propertyId: 'demo', unit: '1-1-101', category: 'noise', description, channel: 'phone', owner }).replaceAll('"', '""');
+  const file = join(dir, 'old.csv');
+  await writeFile(
+    file,
+    gb18030Bytes(`caseRef,caseType,action,occurredAt,actor,role,fields\r\nCLI-1,complaint,receive,2025-11-03 09:12,李娜,frontdesk,"${fields}"\r\n`),
+  );
+
+  const unknown = await audit(dir, ['import', file, '--encoding', 'ebcdic-9']);
+  t.equal(unknown.code, 2, 'an unknown encoding is bad input');
+  t.match(unknown.stderr, /UNSUPPORTED_ENCODING: unknown encoding ebcdic-9; supported: utf-8, gb18030/);
+
+  const local = await audit(dir, ['import', file, '--encoding', 'gb18030', '--json']);
+  t.equal(local.code, 1, 'a refused row is a finding');
+  t.match(JSON.parse(local.stdout).rejected, [{ row: 1, field: 'occurredAt', code: 'TIME_WITHOUT_OFFSET', value: '2025-11-03 09:12' }]);
+
+  const done = await audit(dir, ['import', file, '--encoding', 'gb18030', '--time-zone', 'property']);
+  t.equal(done.code, 0, done.stderr);
+  t.match(done.stdout, /1 case\(s\) imported/);
+  // Closed before the directory is removed: the store's anchor write must not land in a removed directory.
+  const store = openSqliteIn(dir);
+  const [event] = await store.readStream(`complaint-${importedCaseId('complaint', 'CLI-1')}`).finally(() => store.close());
+  t.equal((event!.data as { description: string }).description, description);
+  t.equal(Date.parse((event!.metadata as { occurredAt: string }).occurredAt), Date.parse('2025-11-03T01:12:00Z'));
+});
