@@ -9,7 +9,6 @@ import { caseService } from '../app/case-service.js';
 import { complianceService } from '../app/compliance.js';
 import { readModelHealth, type ReadModelHealth } from '../app/read-model-health.js';
 import type { Clock, ManualClock } from '../runtime/clock.js';
-import { behindLogMessage } from '../runtime/log-clock.js';
 import type { RulesetRegistry } from '../ruleset/registry.js';
 import { instantSchema } from '../domain/events/envelope.js';
 import type { EventStore } from '../store/port.js';
@@ -20,6 +19,7 @@ import { refuseBidiControls } from './text-safety.js';
 import { rateLimits, type RateLimits } from './rate-limits.js';
 import { docsContentSecurityPolicy, securityHeaders } from './security-headers.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
+import { healthRoutes } from './routes/health-routes.js';
 import { commandRunner } from './routes/case-command.js';
 import { caseRoutes } from './routes/case-routes.js';
 import { caseListRoutes } from './routes/case-list-routes.js';
@@ -188,56 +188,7 @@ export const buildApp = async (deps: AppDeps) => {
     ready = false;
     if (!deps.readModelHealth) health?.close();
   });
-  app.get('/healthz', { schema: { tags: ['operations'], summary: 'The process is alive' } }, async () => ({ status: 'ok' }));
-  app.get(
-    '/readyz',
-    {
-      schema: {
-        tags: ['operations'],
-        summary:
-          'The store answers, the read models are neither failing nor behind beyond the bound, and the server accepts work; `warnings` lists what an operator should see to (a clock behind the log)',
-      },
-    },
-    async (_request, reply) => {
-      try {
-        await deps.store.readAll({ maxCount: 1 });
-      } catch (error) {
-        return sendProblem(reply, problem(503, 'NOT_READY', `the event store does not answer: ${(error as Error).message}`));
-      }
-      if (!ready) return sendProblem(reply, problem(503, 'NOT_READY', 'shutting down'));
-      const readModels = await health?.assess();
-      if (readModels && !readModels.ready)
-        return sendProblem(
-          reply,
-          problem(503, 'NOT_READY', readModels.reason, {
-            readModels: readModels.state,
-            projections: readModels.projections,
-            retryAfterSeconds: readModels.retryAfterSeconds,
-          }),
-        );
-      // A clock behind the log keeps the server ready: every write is still recorded, no earlier than the last (docs/operations.md).
-      const behind = deps.clock.behindLog?.();
-      const warnings =
-        behind && behind.behindMs > behind.toleranceMs
-          ? [
-              {
-                code: 'CLOCK_BEHIND_LOG',
-                behindSeconds: behind.behindMs / 1000,
-                clockReads: behind.reads,
-                recordingAt: behind.heldAt,
-                detail: behindLogMessage(behind),
-              },
-            ]
-          : undefined;
-      return {
-        status: 'ready',
-        rulesetVersion: deps.rulesets.current.version,
-        now: deps.clock.now().toString(),
-        ...(readModels ? { readModels: 'ready', projections: readModels.projections } : {}),
-        ...(warnings ? { warnings } : {}),
-      };
-    },
-  );
+  await app.register(healthRoutes({ store: deps.store, rulesets: deps.rulesets, clock: deps.clock, health, accepting: () => ready }));
 
   const staff = deps.staff ?? (await openStaffDirectory({ store: deps.store, clock: deps.clock }));
   const cases = caseService({ store: deps.store, rulesets: deps.rulesets, clock: deps.clock, staff });
