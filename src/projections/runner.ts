@@ -1,15 +1,15 @@
 import type Database from 'better-sqlite3';
 import type { Clock } from '../runtime/clock.js';
 import type { RulesetRegistry } from '../ruleset/registry.js';
-import type { Ruleset } from '../domain/ruleset/ruleset.js';
 import { comparePositions, type EventStore, type Position } from '../store/port.js';
+import { batchRulesets } from './batch-rulesets.js';
 import { checkpointTable, parsePosition } from './checkpoints.js';
 import { startConsumer, type Consumer } from './consumer.js';
 import { CASE_EVENTS, LAG_COUNT_LIMIT, pendingAfter } from './log-scan.js';
 import { statusOf } from './status.js';
 import { backoffMs, failureStreak, type FailureStreak } from './failure-streak.js';
 import { CATCH_UP_BATCH_SIZE, DEFAULT_BATCH_SIZE, REBUILD_BATCH_CASES } from './batch-sizes.js';
-import type { AppliedSummary, Projection, ProjectionContext, ProjectionHealth, ProjectionStatus } from './projection.js';
+import type { AppliedSummary, Projection, ProjectionHealth, ProjectionStatus } from './projection.js';
 
 export interface ProjectionRunnerOptions {
   readonly store: EventStore;
@@ -103,17 +103,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
     return slot;
   };
 
-  const loaded = new Map<string, Ruleset>();
-  const preload = async (versions: Iterable<string>) => {
-    for (const version of versions) if (!loaded.has(version)) loaded.set(version, await options.rulesets.get(version));
-  };
-  const ctx: ProjectionContext = {
-    ruleset(version) {
-      const ruleset = loaded.get(version);
-      if (!ruleset) throw new Error(`ruleset ${version} was not loaded before the batch`);
-      return ruleset;
-    },
-  };
+  const { preload, ctx } = batchRulesets(options.rulesets);
 
   const listeners = new Set<(summary: AppliedSummary) => void>();
   let waiters: Waiter[] = [];
