@@ -68,7 +68,8 @@ export const appMetrics = (deps: MetricsDeps) => {
 
   // The projections' status is read once a scrape (it reads the log after each checkpoint); null when the runner does not answer (its thread is down).
   let statusScraped: ProjectionStatus[] | null = null;
-  const lagGauge = (name: string, help: string, value: (s: ProjectionStatus) => number) =>
+  /** A gauge per projection, read at each scrape from `rows` (the status scraped, or the runner's failure records). */
+  const projectionGauge = <R extends { readonly name: string }>(name: string, help: string, rows: () => readonly R[], value: (row: R) => number) =>
     new Gauge({
       name,
       help,
@@ -76,9 +77,10 @@ export const appMetrics = (deps: MetricsDeps) => {
       registers,
       collect() {
         this.reset();
-        for (const status of statusScraped ?? []) this.set({ projection: status.name }, value(status));
+        for (const row of rows()) this.set({ projection: row.name }, value(row));
       },
     });
+  const lagGauge = (name: string, help: string, value: (s: ProjectionStatus) => number) => projectionGauge(name, help, () => statusScraped ?? [], value);
   lagGauge('wuye_projection_lag_events', 'Case events in the log not yet applied to the projection (counted up to a limit)', (s) => s.lagEvents);
   lagGauge('wuye_projection_lag_seconds', 'How far behind the log the projection is, in seconds (0 when caught up)', (s) => s.lagSeconds);
   lagGauge(
@@ -89,16 +91,7 @@ export const appMetrics = (deps: MetricsDeps) => {
 
   // Failures are kept in memory by the runner (or its thread's proxy): they answer even when the thread is down.
   const healthGauge = (name: string, help: string, value: (h: ProjectionHealth) => number) =>
-    new Gauge({
-      name,
-      help,
-      labelNames: ['projection'] as const,
-      registers,
-      collect() {
-        this.reset();
-        for (const health of deps.projections?.health() ?? []) this.set({ projection: health.name }, value(health));
-      },
-    });
+    projectionGauge(name, help, () => deps.projections?.health() ?? [], value);
   if (deps.projections) {
     healthGauge('wuye_projection_failing', '1 while the projection fails (its batches rolled back and retried with backoff), else 0', (h) =>
       h.failing ? 1 : 0,
