@@ -43,14 +43,17 @@ const copyDatabase = async (from: string, to: string) => {
   } finally {
     source.close();
   }
-  // The copy is one file in rollback-journal form: what a restore puts back, with no WAL to lose.
-  const copy = new Database(to);
+  chmodSync(to, 0o600);
+};
+
+/** A copy as one file in rollback-journal form: what a restore puts back, with no WAL beside it to lose. */
+const withoutWal = (file: string) => {
+  const copy = new Database(file);
   try {
     copy.pragma('journal_mode = DELETE');
   } finally {
     copy.close();
   }
-  chmodSync(to, 0o600);
 };
 
 /** The copied log's end, as the store keeps it (log-end.json), so a restore of this backup starts without a loss. */
@@ -83,6 +86,8 @@ export const takeBackup = async (dataDir: string, directory: string): Promise<Ba
     await store.close();
   }
   writeFileSync(join(directory, 'anchor.json'), `${JSON.stringify(anchor, null, 2)}\n`, { mode: 0o600 });
+  // Last: reading the copy as a store opened it in WAL mode.
+  for (const name of DATABASES) if (existsSync(join(directory, name))) withoutWal(join(directory, name));
   const files = readdirSync(directory)
     .sort()
     .map((name) => ({ name, bytes: statSync(join(directory, name)).size }));

@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import { runScript } from '../app/run-script.js';
@@ -29,6 +29,9 @@ t.test(
     t.same((await readdir(backup)).sort(), ['access.db', 'anchor.json', 'events.db', 'log-end.json'], 'the log, the tokens, the anchors; no WAL to lose');
     t.equal((await stat(backup)).mode & 0o777, 0o700, 'the backup directory is private');
     t.equal((await stat(join(backup, 'events.db'))).mode & 0o777, 0o600, 'and its files');
+    // Byte 18 of a SQLite file's header is its read version: 1 for a rollback journal, 2 for WAL.
+    const header = (await readFile(join(backup, 'events.db'))).subarray(0, 20);
+    t.equal(header[18], 1, 'the copied log is in rollback-journal form: nothing depends on a WAL');
     const after = (await server.call<{ id: string }>('POST', '/v1/complaints', ADMIN_TOKEN, complaint('3-1-301'))).id;
     await server.close();
 
