@@ -52,6 +52,13 @@ const actorOf: Record<string, Actor> = {
   resume: technician,
   complete: technician,
 };
+/** A technician acts only on a repair dispatched to them: the technician steps are the dispatched one's. */
+const actorFor = (flight: { readonly steps: readonly Step[] }, step: string): Actor => {
+  const actor = actorOf[step] ?? desk;
+  if (actor !== technician) return actor;
+  const dispatched = flight.steps.find((s) => s.name === 'dispatch')?.payload as { technicianId?: string } | undefined;
+  return { id: dispatched?.technicianId ?? technician.id, role: 'technician' };
+};
 /** An owner with a phone of their own, so that a search by phone finds a few records, not all. */
 const ownerOf = () => ({ name: '业主', phone: `13${ticks(0, 9)}${String(Math.floor(random() * 1e8)).padStart(8, '0')}` });
 
@@ -250,7 +257,7 @@ export const generate = async (store: EventStore, ruleset: Ruleset, cases: numbe
           name: step.name,
           payload: step.payload,
           commandId: `${flight.caseId}-${flight.next}`,
-          actor: actorOf[step.name] ?? desk,
+          actor: actorFor(flight, step.name),
         };
         const events = decide(lifecycle, flight.state, command, { now, ruleset, staff: benchStaff });
         await store.appendToStream(streamName(flight.caseType, flight.caseId), events as never, { expectedRevision: flight.state.revision ?? NO_STREAM });
