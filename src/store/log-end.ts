@@ -75,8 +75,14 @@ export const logEndOf = (row: StoredEventRow, events: number): LogEnd => ({
   recordedAt: recordedAtOf(row.metadata),
 });
 
-/** `${DATA_DIR}/log-end.json` for `${DATA_DIR}/events.db`. */
-export const logEndFileOf = (eventsFile: string): string => join(dirname(eventsFile), 'log-end.json');
+/**
+ * `${DATA_DIR}/log-end.json` for `${DATA_DIR}/events.db`; a log under another name has an anchor
+ * named after it (`x.db` → `x.db.log-end.json`), so that logs sharing a directory never share one.
+ */
+export const logEndFileOf = (eventsFile: string): string => {
+  const name = basename(eventsFile);
+  return join(dirname(eventsFile), name === 'events.db' ? 'log-end.json' : `${name}.log-end.json`);
+};
 
 /** The anchor, or undefined when there is none yet (a new data directory, or one from before anchors). */
 export const readLogEnd = (file: string): LogEnd | undefined => {

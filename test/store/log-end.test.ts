@@ -138,3 +138,22 @@ t.test('an anchor that is not one is refused by name', async (t) => {
   writeFileSync(anchor, 'not json');
   t.throws(() => openSqliteEventStore({ file }), { message: /log-end\.json is not a log-end anchor/ });
 });
+
+t.test('two logs in one directory keep anchors of their own', async (t) => {
+  const { dir } = await tempDir(t);
+  const longer = openSqliteEventStore({ file: join(dir, 'a.db') });
+  await appendTo(longer, ['complaint-a1', 'complaint-a2']);
+  await longer.close();
+  // A new log beside it starts, and appends, as any new log does: the other's anchor is not its own.
+  const fresh = openSqliteEventStore({ file: join(dir, 'b.db') });
+  await appendTo(fresh, ['complaint-b1']);
+  await fresh.close();
+  t.same(
+    readdirSync(dir)
+      .filter((name) => name.endsWith('log-end.json'))
+      .sort(),
+    ['a.db.log-end.json', 'b.db.log-end.json'],
+  );
+  t.equal(JSON.parse(readFileSync(join(dir, 'a.db.log-end.json'), 'utf8')).events, 2);
+  t.equal(JSON.parse(readFileSync(join(dir, 'b.db.log-end.json'), 'utf8')).events, 1);
+});
