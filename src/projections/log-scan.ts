@@ -48,3 +48,11 @@ export const pendingAfter = async (store: EventStore, after: Position | null, fi
     after = from;
   }
 };
+
+/**
+ * The position of the last event `filter` matches: where a projection that has applied everything
+ * stands. Read from the end of the log where the store can (lastPosition), since a wait for the
+ * read models asks it on every report, and the log before a projection's checkpoint can be long.
+ */
+export const logHead = async (store: EventStore, filter: SubscriptionFilter = CASE_EVENTS): Promise<Position | undefined> =>
+  store.lastPosition ? store.lastPosition(filter) : (await pendingAfter(store, null, filter)).last;

@@ -5,7 +5,7 @@ import { comparePositions, type EventStore, type Position } from '../store/port.
 import { batchRulesets } from './batch-rulesets.js';
 import { checkpointTable, parsePosition } from './checkpoints.js';
 import { startConsumer, type Consumer } from './consumer.js';
-import { CASE_EVENTS, LAG_COUNT_LIMIT, pendingAfter } from './log-scan.js';
+import { CASE_EVENTS, LAG_COUNT_LIMIT, logHead, pendingAfter } from './log-scan.js';
 import { statusOf } from './status.js';
 import { backoffMs, failureStreak, type FailureStreak } from './failure-streak.js';
 import { CATCH_UP_BATCH_SIZE, DEFAULT_BATCH_SIZE, REBUILD_BATCH_CASES } from './batch-sizes.js';
@@ -262,9 +262,8 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
     },
 
     async waitUntilCaughtUp() {
-      const checkpoints = slots.map((s) => s.checkpoint);
-      const behind = checkpoints.includes(null) ? null : ((checkpoints as Position[]).sort(comparePositions)[0] ?? null);
-      const head = (await pendingAfter(store, behind)).last;
+      const head = await logHead(store);
+      // A head at or before every checkpoint is reached already; waitForPosition says so at once.
       if (head) return this.waitForPosition(head);
       const failing = slots.find(isDown);
       if (failing) throw failedError(failing);

@@ -9,6 +9,7 @@
  *   never signal it: on them a subscription delivers the history and then live events seamlessly,
  *   and no `caughtUp` message is ever emitted.
  */
+import { readFiltered } from './filtered-read.js';
 import {
   BACKWARDS,
   END,
@@ -101,6 +102,27 @@ export const createEsdbEventStore = (options: EsdbEventStoreOptions): EventStore
       return page;
     });
 
+  /** $all forwards from `from` (inclusive), up to maxCount events, a page at a time. */
+  const readAllEvents = async (from: Position | 'start', maxCount: number): Promise<RecordedEvent[]> => {
+    const events: RecordedEvent[] = [];
+    let cursor: Position | 'start' = from;
+    // Pages after the first start at the last event already read (starts are inclusive).
+    let seen: Position | undefined;
+    while (events.length < maxCount) {
+      const page = await readAllPage(cursor, ALL_PAGE);
+      for (const resolved of page) {
+        const position = resolved.event?.position;
+        if (seen && position && comparePositions(position, seen) <= 0) continue;
+        const event = toRecordedEvent(resolved);
+        if (event && events.length < maxCount) events.push(event);
+      }
+      const last = page.at(-1)?.event?.position;
+      if (page.length < ALL_PAGE || !last) break;
+      cursor = seen = { commit: last.commit, prepare: last.prepare };
+    }
+    return events;
+  };
+
   return {
     appendToStream: (stream, events, { expectedRevision }) =>
       run({ stream, expected: expectedRevision, appendSize: appendSize(events) }, async () => {
@@ -130,25 +152,29 @@ export const createEsdbEventStore = (options: EsdbEventStoreOptions): EventStore
         return maxCount === 0 ? [] : events;
       }),
 
-    readAll: async ({ from = 'start', maxCount = Number.POSITIVE_INFINITY }: ReadAllOptions = {}) => {
-      const events: RecordedEvent[] = [];
-      let cursor: Position | 'start' = from;
-      // Pages after the first start at the last event already read (starts are inclusive).
-      let seen: Position | undefined;
-      while (events.length < maxCount) {
-        const page = await readAllPage(cursor, ALL_PAGE);
-        for (const resolved of page) {
-          const position = resolved.event?.position;
-          if (seen && position && comparePositions(position, seen) <= 0) continue;
-          const event = toRecordedEvent(resolved);
-          if (event && events.length < maxCount) events.push(event);
-        }
-        const last = page.at(-1)?.event?.position;
-        if (page.length < ALL_PAGE || !last) break;
-        cursor = seen = { commit: last.commit, prepare: last.prepare };
-      }
-      return events;
+    readAll: async ({ from = 'start', maxCount = Number.POSITIVE_INFINITY, filter }: ReadAllOptions = {}) => {
+      // $all is read a page at a time whatever the filter: the filter is applied here.
+      if (filter !== undefined) return readFiltered((at, count) => readAllEvents(at, count), from, maxCount, filter);
+      return readAllEvents(from, maxCount);
     },
+
+    // From the end of $all backwards, a page at a time, past the server's own events and those the filter leaves out.
+    lastPosition: (filter) =>
+      run({}, async () => {
+        let fromPosition: typeof END | ReturnType<typeof toClientPosition> = END;
+        for (;;) {
+          let read = 0;
+          let last: Position | undefined;
+          for await (const resolved of client.readAll({ fromPosition, maxCount: ALL_PAGE, direction: BACKWARDS })) {
+            read += 1;
+            last = resolved.event?.position ?? last;
+            const event = toRecordedEvent(resolved);
+            if (event && matchesFilter(event, filter)) return event.position;
+          }
+          if (read < ALL_PAGE || !last) return undefined;
+          fromPosition = toClientPosition(last);
+        }
+      }),
 
     // From the end of $all backwards, a page at a time: an idle server keeps writing its own
     // statistics there, so the engine's last event may lie behind many system events (not counted).

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_MAX_EVENT_BYTES, planAppend, recordedEvent, sequencePosition, serializeForAppend, type StoredEvent } from './append-rules.js';
 import { StoreUnavailableError, StreamNotFoundError } from './errors.js';
-import type { EventStore, Position, RecordedEvent } from './port.js';
+import { matchesFilter, type EventStore, type Position, type RecordedEvent } from './port.js';
 import { firstRecordedAt, RECORDED_AT_LOOKBACK } from './last-recorded-at.js';
 import { createSubscriptionHub } from './log-subscription.js';
 
@@ -77,10 +77,20 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
     // The whole store lives in this object: it always knows.
     knownRevision: lastRevision,
 
-    async readAll({ from = 'start', maxCount } = {}) {
+    async readAll({ from = 'start', maxCount, filter } = {}) {
       ensureOpen();
       // Inclusive: the event at `from` is position `from.commit`, index one less.
-      return take(from === 'start' ? 0 : Math.max(0, Number(from.commit) - 1), maxCount);
+      const first = from === 'start' ? 0 : Math.max(0, Number(from.commit) - 1);
+      if (filter === undefined) return take(first, maxCount);
+      return take(first)
+        .filter((event) => matchesFilter(event, filter))
+        .slice(0, maxCount === undefined ? undefined : Math.max(0, Math.floor(maxCount)));
+    },
+
+    async lastPosition(filter) {
+      ensureOpen();
+      for (let index = log.length - 1; index >= 0; index--) if (matchesFilter(log[index]!, filter)) return sequencePosition(BigInt(index + 1));
+      return undefined;
     },
 
     async lastRecordedAt() {

@@ -67,7 +67,10 @@ export interface ReadStreamOptions {
 export interface ReadAllOptions {
   /** Inclusive start; default the start of the log. */
   readonly from?: Position | 'start';
+  /** Most events returned (of those matching `filter`, when it is given). */
   readonly maxCount?: number;
+  /** Only the events it matches; a store may find them without reading the others (the SQLite store, for a few streams). */
+  readonly filter?: SubscriptionFilter;
 }
 
 export interface SubscriptionFilter {
@@ -140,6 +143,12 @@ export interface EventStore {
   lastRecordedAt?(): Promise<string | undefined>;
   /** The global log in order, forwards. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * The position of the log's last event matching `filter` (undefined for a log without one),
+   * read from the end: what "the head of the log" is for a projection, without reading the log
+   * up to it. Optional for test doubles; every adapter has it.
+   */
+  lastPosition?(filter?: SubscriptionFilter): Promise<Position | undefined>;
   /** Catch up from `from`, emit `caughtUp`, then deliver live events. At-least-once. */
   subscribeToAll(options?: SubscribeOptions): Subscription;
   /** Flushes and releases resources; later calls fail with StoreUnavailableError. */

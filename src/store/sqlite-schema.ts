@@ -175,6 +175,18 @@ export const prepareEventStatements = (db: Database.Database) => ({
     .prepare<[number], string>('SELECT metadata FROM events WHERE position > (SELECT max(position) FROM events) - ? ORDER BY position DESC')
     .pluck(),
   logAfter: db.prepare<[bigint, number], EventRow>('SELECT * FROM log WHERE position > ? ORDER BY position LIMIT ?'),
+  /** The ids of the streams whose names lie in [?, ?), at most `?`: a range of the names' index. */
+  streamsBetween: db.prepare<[string, string, number], bigint>('SELECT id FROM streams WHERE name >= ? AND name < ? LIMIT ?').pluck(),
+  /** The log of a few streams (their ids as a JSON array) from a position: their index, not a scan of the log. */
+  logOfStreams: db.prepare<[string, bigint, number], EventRow>(
+    `SELECT e.position, e.id, s.name AS stream, e.revision, e.type, e.data, e.metadata
+     FROM events e CROSS JOIN streams s ON s.id = e.stream_id
+     WHERE e.stream_id IN (SELECT value FROM json_each(?)) AND e.position >= ? ORDER BY e.position LIMIT ?`,
+  ),
+  /** Stream names and types from a position backwards, without the events' bodies. */
+  logBackwards: db.prepare<[bigint, number], Pick<EventRow, 'position' | 'stream' | 'type'>>(
+    'SELECT e.position, s.name AS stream, e.type FROM events e CROSS JOIN streams s ON s.id = e.stream_id WHERE e.position <= ? ORDER BY e.position DESC LIMIT ?',
+  ),
 });
 
 export type EventStatements = ReturnType<typeof prepareEventStatements>;

@@ -19,7 +19,8 @@ import { logEndFileOf } from './log-end.js';
 import { createSubscriptionHub } from './log-subscription.js';
 import { createLogEndKeeper, type LogEndKeeper } from './sqlite-log-end.js';
 import { createOwnWrites } from './sqlite-own-writes.js';
-import type { AppendResult, EventStore, ExpectedRevision, RecordedEvent } from './port.js';
+import { matchesFilter, type AppendResult, type EventStore, type ExpectedRevision, type RecordedEvent, type SubscriptionFilter } from './port.js';
+import { readFiltered, type ReadPage } from './filtered-read.js';
 import { LAST_REVISION, NO_LIMIT, openEventDatabase, prepareEventStatements, type EventRow, type EventStatements } from './sqlite-schema.js';
 
 export interface SqliteEventStoreOptions {
@@ -86,6 +87,25 @@ const createStreamIds = (sql: EventStatements) => {
 const DEFAULT_MAX_BATCH = 256;
 
 const toRecorded = (row: EventRow): RecordedEvent => recordedEvent({ ...row, streamName: row.stream }, row.position);
+
+/** A filter naming no more streams than this is read through the streams' index; one naming more, by reading the log. */
+const FEW_STREAMS = 1_000;
+const BACKWARDS_PAGE = 500;
+
+/** The ids of the streams `filter` names by prefix, when they are few; undefined when it names more, or by type only. */
+const fewStreamsMatching = (sql: EventStatements, filter: SubscriptionFilter): bigint[] | undefined => {
+  const prefixes = filter.streamPrefixes;
+  if (prefixes === undefined) return undefined;
+  const ids: bigint[] = [];
+  for (const prefix of prefixes) {
+    if (prefix === '') return undefined;
+    // Every name that starts with the prefix sorts at or after it and before the prefix with its last character raised.
+    const after = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+    ids.push(...sql.streamsBetween.all(prefix, after, FEW_STREAMS + 1 - ids.length));
+    if (ids.length > FEW_STREAMS) return undefined;
+  }
+  return ids;
+};
 
 const limitOf = (maxCount: number | undefined): number => (maxCount === undefined || maxCount === Infinity ? NO_LIMIT : Math.max(0, Math.floor(maxCount)));
 
@@ -227,9 +247,34 @@ export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEv
       return ownWrites.revision(stream);
     },
 
-    async readAll({ from = 'start', maxCount } = {}) {
+    async readAll({ from = 'start', maxCount, filter } = {}) {
       ensureOpen();
-      return sql.logFrom.all(from === 'start' ? 0n : from.commit, limitOf(maxCount)).map(toRecorded);
+      const start = from === 'start' ? 0n : from.commit;
+      if (filter === undefined) return sql.logFrom.all(start, limitOf(maxCount)).map(toRecorded);
+      // The streams' ids and their events read in one snapshot: a stream opened in between is not half seen.
+      const few = db.transaction(() => {
+        const ids = fewStreamsMatching(sql, filter);
+        // Every event of those streams matches the prefixes: only a filter by type needs more than maxCount of them.
+        return ids && sql.logOfStreams.all(`[${ids.join(',')}]`, start, filter.eventTypes ? NO_LIMIT : limitOf(maxCount));
+      })();
+      if (few)
+        return few
+          .map(toRecorded)
+          .filter((event) => matchesFilter(event, filter))
+          .slice(0, maxCount === undefined ? undefined : Math.max(0, Math.floor(maxCount)));
+      const page: ReadPage = (at, count) => sql.logFrom.all(at === 'start' ? 0n : at.commit, count).map(toRecorded);
+      return readFiltered(page, from, maxCount ?? Infinity, filter);
+    },
+
+    async lastPosition(filter) {
+      ensureOpen();
+      for (let before = LAST_REVISION; ; ) {
+        const rows = sql.logBackwards.all(before, BACKWARDS_PAGE);
+        const found = rows.find((row) => matchesFilter({ streamName: row.stream, type: row.type }, filter));
+        if (found) return sequencePosition(found.position);
+        if (rows.length < BACKWARDS_PAGE) return undefined;
+        before = rows.at(-1)!.position - 1n;
+      }
     },
 
     async lastRecordedAt() {

@@ -72,6 +72,53 @@ export const readContract = (name: string, makeStore: MakeStore): void => {
     t.equal((await store.readAll({ from: 'start', maxCount: 1 })).length, 1);
   });
 
+  t.test(`${name}: readAll with a filter returns only matching events, maxCount of them`, async (t) => {
+    const store = await openStore(t, makeStore);
+    const prefix = freshPrefix();
+    const staff = `${prefix}person-`;
+    await store.appendToStream(`${staff}1`, events(2), { expectedRevision: NO_STREAM });
+    await store.appendToStream(`${prefix}complaint-1`, events(3), { expectedRevision: NO_STREAM });
+    await store.appendToStream(`${staff}2`, events(1), { expectedRevision: NO_STREAM });
+    await store.appendToStream(`${staff}1`, events(1), { expectedRevision: 1n });
+    const log = await readOwnLog(store, prefix);
+    const people = log.filter((event) => event.streamName.startsWith(staff));
+
+    const read = await store.readAll({ filter: { streamPrefixes: [staff] } });
+    t.same(
+      read.map((event) => event.id),
+      people.map((event) => event.id),
+      'the person streams, in log order',
+    );
+    t.same(
+      (await store.readAll({ filter: { streamPrefixes: [staff] }, maxCount: 2 })).map((event) => event.id),
+      people.slice(0, 2).map((event) => event.id),
+      'maxCount counts matching events',
+    );
+    t.same(
+      (await store.readAll({ from: people[2]!.position, filter: { streamPrefixes: [staff] } })).map((event) => event.id),
+      people.slice(2).map((event) => event.id),
+      'from is inclusive',
+    );
+    const typed = await store.readAll({ filter: { streamPrefixes: [staff], eventTypes: [people[0]!.type] } });
+    t.ok(
+      typed.every((event) => event.type === people[0]!.type),
+      'types filter too',
+    );
+    t.same(await store.readAll({ filter: { streamPrefixes: [`${prefix}nobody-`] } }), [], 'no stream: nothing');
+  });
+
+  t.test(`${name}: lastPosition is the position of the log's last event the filter matches`, async (t) => {
+    const store = await openStore(t, makeStore);
+    t.ok(store.lastPosition, 'every adapter reads it');
+    const prefix = freshPrefix();
+    t.equal(await store.lastPosition!({ streamPrefixes: [`${prefix}complaint-`] }), undefined, 'none yet');
+    await store.appendToStream(`${prefix}complaint-1`, events(2), { expectedRevision: NO_STREAM });
+    await store.appendToStream(`${prefix}ruleset-1`, events(3), { expectedRevision: NO_STREAM });
+    const log = await readOwnLog(store, prefix);
+    t.same(await store.lastPosition!({ streamPrefixes: [`${prefix}complaint-`] }), log[1]!.position, 'past the events it does not match');
+    t.same(await store.lastPosition!({ streamPrefixes: [prefix] }), log[4]!.position);
+  });
+
   t.test(`${name}: lastRecordedAt is the recordedAt of the log's last event that carries one`, async (t) => {
     const store = await openStore(t, makeStore);
     t.ok(store.lastRecordedAt, 'every adapter reads it');
