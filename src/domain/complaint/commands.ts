@@ -109,6 +109,12 @@ export const complaintCommands: readonly AnyCommandSpec<ComplaintFacts>[] = [
     payload: escalation,
     emits: ['ComplaintEscalated'],
     toEvent: (data) => ({ type: 'ComplaintEscalated', data }),
+    validate: (data, _ruleset, _facts, context) => {
+      // A missed deadline is the watcher's finding: a person escalating says why in `reason`, and cannot claim a miss.
+      if (data.missed !== undefined && context.actor.role !== 'system') {
+        throw new InvalidCommandError('missed', 'a missed deadline is recorded by the deadline watcher only; leave it out and say why in reason');
+      }
+    },
   }),
   command({
     name: 'withdraw',
