@@ -2,6 +2,7 @@ import type { AnchorCheck } from './anchor.js';
 import type { BackdatingReport } from './backdating.js';
 import type { CaseReplay } from './case-replay.js';
 import type { ImportReport } from './import/import.js';
+import type { ImportWarning } from './import/format.js';
 import type { CaseChange, KpiDifference } from './outcome-diff.js';
 import type { ReportAsOf } from './report-as-of.js';
 import type { VerifyReport } from './verify.js';
@@ -141,19 +142,24 @@ export const renderAnchorCheck = (r: AnchorCheck): string =>
       : []),
   ].join('\n');
 
-export const renderImport = (r: ImportReport): string =>
+export const renderImport = (r: ImportReport & { readonly warnings?: readonly ImportWarning[] }): string =>
   [
-    `${r.rows} row(s): ${r.cases.imported} case(s) ${r.dryRun ? 'would be imported (dry run)' : 'imported'}, ${r.cases.unchanged} already there, ${r.cases.rejected} rejected; ${r.eventsWritten} event(s) written`,
+    `${r.rows} row(s): ${r.cases.imported} case(s) ${r.dryRun ? 'would be imported (dry run)' : 'imported'}, ${r.cases.unchanged} already there, ${r.cases.rejected} rejected; ${
+      r.dryRun ? `${r.caseList.reduce((n, c) => n + c.events, 0)} event(s) would be written, none written` : `${r.eventsWritten} event(s) written`
+    }`,
     ...(r.rejected.length > 0
       ? [
           '',
           'rejected rows:',
           table(
-            ['row', 'case', 'field', 'reason'],
-            r.rejected.map((p) => [p.row, p.caseRef, p.field, p.message.split('\n')[0]]),
+            ['row', 'case', 'field', 'value', 'reason'],
+            r.rejected.map((p) => [p.row, p.caseRef, p.field, p.value ?? '', p.message.split('\n')[0]]),
           ),
           ...[...new Set(r.rejected.flatMap((p) => (p.hint ? [p.hint] : [])))].map((hint) => `hint: ${hint}`),
         ]
+      : []),
+    ...(r.warnings && r.warnings.length > 0
+      ? ['', 'warnings:', ...r.warnings.map((w) => `- ${w.message}${w.rows ? ` (rows ${w.rows.join(', ')})` : ''}`)]
       : []),
     ...(r.heldBack.length > 0
       ? ['', `${r.heldBack.length} good row(s) held back with their rejected case: rows ${r.heldBack.map((h) => h.row).join(', ')}`]

@@ -7,7 +7,7 @@ import { Temporal } from 'temporal-polyfill';
 import { backdatingReport } from '../audit/backdating.js';
 import { auditInstant, replayCase } from '../audit/case-replay.js';
 import { parseImportBytes, type ImportFormat } from '../audit/import/format.js';
-import { importCases } from '../audit/import/import.js';
+import { csvColumnsOf, runImport } from '../audit/import/run.js';
 import { readOnlyRulesets } from '../ruleset/registry.js';
 import { checkAnchor, logAnchorSchema, takeAnchor, type LogAnchor } from '../audit/anchor.js';
 import { renderAnchorCheck, renderBackdating, renderImport, renderReplay, renderReportAsOf, renderVerify, renderWhatIf } from '../audit/render.js';
@@ -34,9 +34,12 @@ const usage = `usage: npm run audit -- <command> [options] [--json]
   verify [--property ID] [--anchor FILE]                recompute every case's hash chain; with an anchor,
                                                         also that the log up to it is unchanged
   anchor                                                print a digest of the whole log (JSON) to keep outside the store
-  import FILE [--format csv|jsonl|json] [--dry-run]     historical import (docs/audit.md); the file is UTF-8 unless
-        [--encoding gb18030|…] [--time-zone property|ZONE]  --encoding says otherwise; times without an offset are
-                                                        refused unless --time-zone says how to read them
+  import FILE [--format csv|jsonl|json|summary] [--dry-run] [--strict]
+        [--encoding gb18030|…] [--time-zone property|ZONE]  historical import (docs/audit.md, docs/migration.md): one row
+                                                        per event, or per record with --format summary; the file is
+                                                        UTF-8 unless --encoding says otherwise; times without an offset
+                                                        are refused unless --time-zone says how to read them; --strict
+                                                        refuses unknown columns; --dry-run writes nothing
   backdating --property ID [--threshold-minutes N] [--from ISO] [--to ISO]
 Works on the configured store (DATA_DIR, EVENTSTORE_CONNECTION_STRING) and rules (RULES_DIR), as the server.
 Periods: 2026-03, 2026-Q1 or 2026. Output: a table, or JSON with --json.
@@ -52,6 +55,7 @@ const options = {
   rules: { type: 'string' },
   format: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  strict: { type: 'boolean' },
   encoding: { type: 'string' },
   'time-zone': { type: 'string' },
   'threshold-minutes': { type: 'string' },
@@ -209,15 +213,23 @@ const run = async (argv: string[]): Promise<number> => {
       }
       case 'import': {
         if (!args[0]) throw new UsageError('import FILE');
-        const format = values.format as ImportFormat | undefined;
-        if (format !== undefined && !['csv', 'jsonl', 'json'].includes(format)) throw new UsageError('--format is csv, jsonl or json');
-        const parsed = parseImportBytes(await readFile(args[0]), { ...(format ? { format } : {}), ...(values.encoding ? { encoding: values.encoding } : {}) });
+        // --format names the file's format, or (summary) the rows' shape, the file's format then read from its content.
+        const shape = values.format === 'summary' ? 'summary' : 'events';
+        const format = values.format === 'summary' ? undefined : (values.format as ImportFormat | undefined);
+        if (format !== undefined && !['csv', 'jsonl', 'json'].includes(format)) throw new UsageError('--format is csv, jsonl, json or summary');
+        const parsed = parseImportBytes(await readFile(args[0]), {
+          ...(format ? { format } : {}),
+          ...(values.encoding ? { encoding: values.encoding } : {}),
+          columns: csvColumnsOf(shape),
+        });
         // Imported events name the ruleset in force: it must be in the store for later replays.
         const rulesets = values['dry-run'] ? deps.rulesets : await openRulesetRegistry(store, ruleset);
         const bar = progressBar('importing cases', undefined);
         let report;
         try {
-          report = await importCases({ ...deps, rulesets }, parsed, {
+          report = await runImport({ ...deps, rulesets }, parsed, {
+            shape,
+            strict: values.strict === true,
             dryRun: values['dry-run'] === true,
             importedBy: operator(),
             ...(values['time-zone'] ? { timeZone: values['time-zone'] } : {}),

@@ -50,3 +50,23 @@ t.test('npm run audit -- import: --encoding and --time-zone', async (t) => {
   t.equal((event!.data as { description: string }).description, description);
   t.equal(Date.parse((event!.metadata as { occurredAt: string }).occurredAt), Date.parse('2025-11-03T01:12:00Z'));
 });
+
+t.test('npm run audit -- import --format summary: a dry run of the sample writes nothing; --strict refuses its unknown column', async (t) => {
+  const { dir, remove } = await tempDir('audit-import-summary-');
+  t.teardown(remove);
+  const sample = join(ROOT, 'docs/samples/summary-sample.csv');
+  const dry = await audit(dir, ['import', sample, '--format', 'summary', '--time-zone', 'property', '--dry-run']);
+  t.equal(dry.code, 1, 'its rejected row is a finding');
+  t.match(dry.stdout, /12 row\(s\): 11 case\(s\) would be imported \(dry run\), 0 already there, 1 rejected; 41 event\(s\) would be written, none written/);
+  t.match(dry.stdout, /4\s+TS-2023-0104\s+closedAt\s+2023-05-01 17:00/);
+  t.match(dry.stdout, /column\(s\) 备注 are not columns of a summary import/);
+  const strict = await audit(dir, ['import', sample, '--format', 'summary', '--time-zone', 'property', '--strict']);
+  t.equal(strict.code, 2, 'an unknown column under --strict is bad input');
+  t.match(strict.stderr, /INVALID_COMMAND: columns: unknown column\(s\) 备注/);
+  const store = openSqliteIn(dir);
+  const events = await store.readAll().finally(() => store.close());
+  t.notOk(
+    events.some((e) => (e.metadata as { imported?: boolean }).imported),
+    'neither wrote a record',
+  );
+});

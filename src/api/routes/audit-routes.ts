@@ -5,7 +5,7 @@ import { auditInstant, replayCase } from '../../audit/case-replay.js';
 import { backdatingReport } from '../../audit/backdating.js';
 import { charsetOf, importEncoding, UnsupportedEncodingError } from '../../audit/import/encoding.js';
 import { parseImport, parseImportBytes, type ImportFormat } from '../../audit/import/format.js';
-import { importCases } from '../../audit/import/import.js';
+import { csvColumnsOf, IMPORT_SHAPES, runImport } from '../../audit/import/run.js';
 import { reportAsOf, type AuditDeps } from '../../audit/report-as-of.js';
 import { verifyLog } from '../../audit/verify.js';
 import { checkAnchor, logAnchorSchema, takeAnchor } from '../../audit/anchor.js';
@@ -166,13 +166,21 @@ export const auditRoutes = (deps: AuditDeps) => async (fastify: FastifyInstance)
       bodyLimit: 64 * 1024 * 1024,
       schema: {
         tags,
-        summary: 'Historical import: one row per event (docs/audit.md); each source case is imported whole or not at all',
+        summary:
+          'Historical import: one row per event (docs/audit.md) or one row per record (format=summary, docs/migration.md); each record is imported whole or not at all',
         description:
           'Body: a JSON array of rows, JSON lines (application/x-ndjson) or CSV (text/csv) with a `fields` JSON column. ' +
           'CSV and JSON lines are UTF-8 unless the Content-Type declares a charset (e.g. `text/csv; charset=GB18030`); a row with bytes invalid in it is refused with its byte offset; an unsupported charset is a 415. ' +
           "`timeZone` says how times without an offset are read: `property` (each record in its property's zone) or an IANA zone; without it they are refused. " +
-          'Rejected rows are reported with row number, field and reason; running the same import again writes nothing.',
-        querystring: z.strictObject({ dryRun: z.enum(['true', 'false']).optional(), timeZone: z.string().min(1).optional() }),
+          '`format=summary` reads one row per record (columns type, number, propertyId, unit, category, description, receivedAt and the optional steps and details) and expands each into the events of the steps it has times for. ' +
+          'Columns the format does not know are left out with a warning, or refuse the import with `strict=true`. `dryRun=true` reports everything and writes nothing. ' +
+          'Rejected rows are reported with row number, field (the column), value and reason; running the same import again writes nothing.',
+        querystring: z.strictObject({
+          dryRun: z.enum(['true', 'false']).optional(),
+          timeZone: z.string().min(1).optional(),
+          format: z.enum(IMPORT_SHAPES).optional().describe('events (default): one row per event; summary: one row per record'),
+          strict: z.enum(['true', 'false']).optional().describe('true: a column the format does not know refuses the import'),
+        }),
         body: z.union([z.array(z.unknown()), z.instanceof(Buffer)]),
       },
     },
@@ -188,8 +196,14 @@ export const auditRoutes = (deps: AuditDeps) => async (fastify: FastifyInstance)
           `a JSON array is UTF-8 (RFC 8259), not ${charset}: send rows in another encoding as text/csv or application/x-ndjson`,
         );
       }
-      const parsed = Array.isArray(body) ? parseImport(body) : parseImportBytes(body, { ...formatOf(type), ...(charset ? { encoding: charset } : {}) });
-      return importCases(deps, parsed, {
+      const shape = request.query.format ?? 'events';
+      const columns = csvColumnsOf(shape);
+      const parsed = Array.isArray(body)
+        ? parseImport(body)
+        : parseImportBytes(body, { ...formatOf(type), ...(charset ? { encoding: charset } : {}), columns });
+      return runImport(deps, parsed, {
+        shape,
+        strict: request.query.strict === 'true',
         dryRun: request.query.dryRun === 'true',
         ...(request.query.timeZone ? { timeZone: request.query.timeZone } : {}),
         authorize: authorizeProperty(request.principal),

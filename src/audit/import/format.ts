@@ -24,9 +24,48 @@ export interface RowProblem {
   readonly byteOffset?: number;
 }
 
+/**
+ * What the migrator should know of an import that went ahead: columns not read, details a record
+ * type does not keep, rows repeated. Each names its columns and rows.
+ */
+export interface ImportWarning {
+  readonly code: 'UNKNOWN_COLUMNS' | 'COLUMN_NOT_KEPT' | 'DUPLICATE_ROW';
+  readonly message: string;
+  readonly columns?: readonly string[];
+  readonly rows?: readonly number[];
+}
+
 export const CSV_COLUMNS = ['caseRef', 'caseType', 'action', 'occurredAt', 'actor', 'role', 'fields'] as const;
 /** Columns a CSV may leave out: `number`, the old system's number of a record, on its creating row. */
 const OPTIONAL_COLUMNS: ReadonlySet<string> = new Set(['fields', 'number']);
+
+/** The shape of an import's rows: one row per event (the default), or one row per record (summary.ts). */
+export type ImportShape = 'events' | 'summary';
+
+/** What a CSV header of a shape must hold and may hold; other columns are unknown (reported, not read). */
+export interface CsvColumns {
+  readonly required: readonly string[];
+  readonly known: ReadonlySet<string>;
+  /** The column naming the row's record, to hold the record back when its row cannot be read. */
+  readonly ref: string;
+  /** Whether a `fields` column holds JSON (the event rows' action fields). */
+  readonly jsonFields: boolean;
+}
+
+export const EVENT_CSV_COLUMNS: CsvColumns = {
+  required: CSV_COLUMNS.filter((c) => !OPTIONAL_COLUMNS.has(c)),
+  known: new Set([...CSV_COLUMNS, ...OPTIONAL_COLUMNS]),
+  ref: 'caseRef',
+  jsonFields: true,
+};
+
+/** An import's rows, and what could not be read: rows refused, and columns no row shape knows. */
+export interface ParsedImport {
+  readonly rows: RawRow[];
+  readonly problems: RowProblem[];
+  /** Header columns of a CSV that its shape does not know: left out of every row. */
+  readonly unknownColumns?: readonly string[];
+}
 
 /** Guesses the format from the text: a JSON array, one JSON object per line, or CSV with a header. */
 export const detectFormat = (text: string): ImportFormat => {
@@ -108,21 +147,27 @@ const firstInvalid = (undecodable: Undecodable | undefined, from: number, to: nu
   return undefined;
 };
 
-const parseCsv = (text: string, undecodable?: Undecodable): { rows: RawRow[]; problems: RowProblem[] } => {
+const parseCsv = (text: string, undecodable?: Undecodable, shape: CsvColumns = EVENT_CSV_COLUMNS): ParsedImport => {
   const [header, ...records] = csvRecordLines(text.replace(/^\uFEFF/, ''));
   const badHeader = header && firstInvalid(undecodable, header.firstLine, header.lastLine);
   if (badHeader) throw new InvalidCommandError('body', `the CSV header: ${invalidBytesMessage(undecodable!.encoding, badHeader)}`);
   const columns = (header?.cells ?? []).map((c) => c.trim());
-  const missing = CSV_COLUMNS.filter((c) => !OPTIONAL_COLUMNS.has(c) && !columns.includes(c));
-  if (missing.length > 0) throw new InvalidCommandError('body', `the CSV header lacks ${missing.join(', ')}; expected ${CSV_COLUMNS.join(',')}`);
+  const missing = shape.required.filter((c) => !columns.includes(c));
+  if (missing.length > 0) throw new InvalidCommandError('body', `the CSV header lacks ${missing.join(', ')}; expected ${shape.required.join(',')}`);
+  // A column the shape does not know is left out of every row (and reported), not read as one of the row's fields.
+  const unknownColumns = columns.filter((c) => !shape.known.has(c) && c !== '');
   const rows: RawRow[] = [];
   const problems: RowProblem[] = [];
   records.forEach(({ cells, firstLine, lastLine }, i) => {
     const row = i + 1;
-    const value: Record<string, unknown> = Object.fromEntries(columns.map((c, j) => [c, cells[j] ?? '']));
+    const value: Record<string, unknown> = Object.fromEntries(columns.flatMap((c, j) => (shape.known.has(c) ? [[c, cells[j] ?? '']] : [])));
     const invalid = firstInvalid(undecodable, firstLine, lastLine);
     if (invalid) {
-      problems.push(encodingProblem(row, invalid, undecodable!, String(value.caseRef ?? '').trim()));
+      problems.push(encodingProblem(row, invalid, undecodable!, String(value[shape.ref] ?? '').trim()));
+      return;
+    }
+    if (!shape.jsonFields) {
+      rows.push({ row, value });
       return;
     }
     const fields = String(value.fields ?? '').trim();
@@ -133,7 +178,7 @@ const parseCsv = (text: string, undecodable?: Undecodable): { rows: RawRow[]; pr
       problems.push({ row, field: 'fields', message: `not valid JSON: ${(error as Error).message}`, caseRef: String(value.caseRef ?? '').trim() });
     }
   });
-  return { rows, problems };
+  return { rows, problems, unknownColumns };
 };
 
 const parseJsonl = (text: string, undecodable?: Undecodable): { rows: RawRow[]; problems: RowProblem[] } => {
@@ -157,7 +202,7 @@ const parseJsonl = (text: string, undecodable?: Undecodable): { rows: RawRow[]; 
 };
 
 /** Splits an import body into rows; a row that cannot be read at all is a problem, not a failure of the whole file. */
-export const parseImport = (body: string | unknown[], format?: ImportFormat): { format: ImportFormat; rows: RawRow[]; problems: RowProblem[] } => {
+export const parseImport = (body: string | unknown[], format?: ImportFormat, columns?: CsvColumns): ParsedImport & { format: ImportFormat } => {
   if (Array.isArray(body)) return { format: 'json', rows: body.map((value, i) => ({ row: i + 1, value })), problems: [] };
   const chosen = format ?? detectFormat(body);
   if (chosen === 'json') {
@@ -170,7 +215,7 @@ export const parseImport = (body: string | unknown[], format?: ImportFormat): { 
     if (!Array.isArray(parsed)) throw new InvalidCommandError('body', 'a JSON import is an array of rows');
     return parseImport(parsed);
   }
-  return { format: chosen, ...(chosen === 'csv' ? parseCsv(body) : parseJsonl(body)) };
+  return { format: chosen, ...(chosen === 'csv' ? parseCsv(body, undefined, columns) : parseJsonl(body)) };
 };
 
 /**
@@ -181,13 +226,13 @@ export const parseImport = (body: string | unknown[], format?: ImportFormat): { 
  */
 export const parseImportBytes = (
   bytes: Uint8Array,
-  options: { format?: ImportFormat; encoding?: string } = {},
-): { format: ImportFormat; encoding: ImportEncoding; rows: RawRow[]; problems: RowProblem[] } => {
+  options: { format?: ImportFormat; encoding?: string; columns?: CsvColumns } = {},
+): ParsedImport & { format: ImportFormat; encoding: ImportEncoding } => {
   const encoding = importEncoding(options.encoding);
   const { text, invalid } = decodeLines(bytes, encoding);
   const format = options.format ?? detectFormat(text);
-  if (invalid.length === 0) return { ...parseImport(text, format), encoding };
+  if (invalid.length === 0) return { ...parseImport(text, format, options.columns), encoding };
   if (format === 'json') throw new InvalidCommandError('body', `a JSON array: ${invalidBytesMessage(encoding, invalid[0]!)}`);
   const undecodable: Undecodable = { encoding, byLine: new Map(invalid.map((at) => [at.line, at])) };
-  return { format, encoding, ...(format === 'csv' ? parseCsv(text, undecodable) : parseJsonl(text, undecodable)) };
+  return { format, encoding, ...(format === 'csv' ? parseCsv(text, undecodable, options.columns) : parseJsonl(text, undecodable)) };
 };

@@ -17,6 +17,7 @@ import type { RawRow, RowProblem } from './format.js';
 import { bidiControlMessage, findBidiControl } from '../../domain/events/bidi.js';
 import { findReplacementCharacter, REPLACEMENT_CHARACTER_MESSAGE } from './encoding.js';
 import { importTimeZone, isLocalTime, OFFSET_HINT, readOccurredAt, zonesOf, type RowZone } from './local-time.js';
+import { stepBeforeCreation } from './order.js';
 
 /** Namespace of imported case ids (UUIDv5 of case type and the source system's case reference). */
 const IMPORT_NAMESPACE = '6a1d4e8b-2c7f-5b39-a0e4-93d8f1c2b7a5';
@@ -244,9 +245,13 @@ export const importCases = async (
       caseList.push({ caseRef, caseType, caseId, status: 'rejected', events: 0 });
     };
     const mixed = rows.find((r) => r.caseType !== caseType);
+    const early = mixed ? undefined : stepBeforeCreation(caseType, rows);
     if (mixed) {
       rejected.push({ row: mixed.row, caseRef, field: 'caseType', message: `case ${caseRef} is a ${caseType} in row ${rows[0]!.row}` });
       holdBack(`row ${mixed.row} of case ${caseRef} was rejected`, mixed.row);
+    } else if (early) {
+      rejected.push({ ...early, caseRef });
+      holdBack(`row ${early.row} of case ${caseRef} was rejected`, early.row);
     } else if (rejectedRefs.has(caseRef)) {
       holdBack(`another row of case ${caseRef} was rejected`);
     } else {

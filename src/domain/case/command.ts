@@ -51,6 +51,12 @@ export interface CommandSpec<F, P = never> {
   readonly name: string;
   readonly summary: string;
   readonly payload: z.ZodType<P>;
+  /**
+   * The payload a historical import may give instead, when it may leave out what the old system
+   * did not record (an owner's name and phone); the forms and the API read `payload` only. Its
+   * output goes to `validate` and `toEvent` as the payload's would: it differs only in what it leaves out.
+   */
+  readonly importPayload?: z.ZodType;
   readonly roles: readonly Role[];
   /** True for the command that opens the case. */
   readonly creates?: boolean;

@@ -103,7 +103,8 @@ export const decide = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, command:
   if (spec.creates && exists) throw new RecordAlreadyExistsError(lifecycle.caseType, command.caseId);
   if (!spec.creates && !exists) throw new RecordNotFoundError(lifecycle.caseType, command.caseId);
 
-  const parsed = spec.payload.safeParse(command.payload);
+  // A historical import may leave out what the old system did not record (an owner's contact), where the command says so.
+  const parsed = (context.imported === true && spec.importPayload ? spec.importPayload : spec.payload).safeParse(command.payload);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new InvalidCommandError(issue.path.map(String).join('.') || 'payload', issue.message);
@@ -136,14 +137,17 @@ export const decide = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, command:
     ...(context.staff ? { staff: context.staff } : {}),
   });
   const draft = withNumber(spec.toEvent(payload, facts), spec.creates ? command.number : undefined);
-  if (!lifecycle.can(state.snapshot, { ...draft, at: occurredAt })) {
+  const imported = context.imported === true;
+  const input = { ...draft, at: occurredAt, imported };
+  if (!lifecycle.can(state.snapshot, input)) {
     const allowed = allowedCommands(lifecycle, state, ruleset);
-    const reason = lifecycle.handles(state.snapshot, draft.type)
-      ? (lifecycle.refusal(state.snapshot, { ...draft, at: occurredAt }) ?? 'a guard of the lifecycle refused this payload')
+    const reason = lifecycle.handles(state.snapshot, draft.type, { imported })
+      ? (lifecycle.refusal(state.snapshot, input) ?? 'a guard of the lifecycle refused this payload')
       : undefined;
     throw new TransitionNotAllowedError(spec.name, state.snapshot.state, allowed, reason);
   }
-  const refusal = spec.policy?.(facts, ruleset, propertyId);
+  // The agreement's policies are the desk's rules from now on: imported history happened under the old system's.
+  const refusal = imported ? undefined : spec.policy?.(facts, ruleset, propertyId);
   if (refusal) throw new TransitionNotAllowedError(spec.name, state.snapshot.state, allowedCommands(lifecycle, state, ruleset), refusal.reason, refusal.rule);
 
   const id = eventIdFor(command.commandId, 0);

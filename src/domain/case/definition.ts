@@ -15,7 +15,27 @@ export interface GuardRule<F, E = never> {
   readonly refusal?: string;
   /** Whether some payload passes, given the facts; by default any could. */
   readonly possible?: (facts: F) => boolean;
+  /**
+   * A transition only a historical import takes (its event is marked imported): a step the old
+   * system did not record is skipped rather than invented. People never take it, so it is never
+   * among the actions allowed now, and a live command it would refuse is refused as if it were absent.
+   */
+  readonly importedOnly?: boolean;
 }
+
+/**
+ * The guard of an imported-only transition (docs/migration.md, "What a summary row expands to"):
+ * the event came from a historical import, and `also` holds (by default nothing more is asked).
+ */
+export const importedStep = <F, E extends { readonly imported?: boolean }>(
+  refusal: string,
+  also: (args: { context: F; event: E }) => boolean = () => true,
+): GuardRule<F, E> => ({
+  test: (args) => args.event.imported === true && also(args),
+  refusal,
+  possible: () => false,
+  importedOnly: true,
+});
 
 /** The guards' checks, as XState's `setup` takes them. */
 export const guardChecks = <F, E>(rules: Readonly<Record<string, GuardRule<F, E>>>): Record<string, (args: { context: F; event: E }) => boolean> =>
@@ -32,8 +52,11 @@ export interface Lifecycle<F> {
   readonly initial: LifecycleSnapshot<F>;
   /** Whether the machine accepts the event now (guards evaluated). */
   can(snapshot: LifecycleSnapshot<F>, event: MachineInput): boolean;
-  /** Whether the current state has any transition for this event type, whatever its guards say. */
-  handles(snapshot: LifecycleSnapshot<F>, eventType: string): boolean;
+  /**
+   * Whether the current state has any transition for this event type, whatever its guards say;
+   * with `{ imported: false }`, leaving out those only a historical import takes.
+   */
+  handles(snapshot: LifecycleSnapshot<F>, eventType: string, options?: { readonly imported: boolean }): boolean;
   /** Whether some payload of an event of this type would be accepted now, given the facts. */
   allows(snapshot: LifecycleSnapshot<F>, eventType: string): boolean;
   /** Why the machine refuses this event now, from the refusal of the guard that failed. */
@@ -48,6 +71,8 @@ export interface MachineInput {
   readonly type: string;
   readonly data: unknown;
   readonly at: string;
+  /** The event comes from a historical import (its metadata says `imported`): imported-only transitions are open to it. */
+  readonly imported?: boolean;
 }
 
 export interface LifecycleSnapshot<F> {
@@ -85,6 +110,7 @@ export const lifecycle = <F, E extends MachineInput>(options: {
   const initial = initialTransition(machine)[0] as AnyMachineSnapshot;
   const edges = (snapshot: LifecycleSnapshot<F>, eventType: string): readonly Edge[] => table.get(snapshot.state)?.get(eventType) ?? [];
   const possible = (edge: Edge, facts: F) => edge.guardName === undefined || (guards[edge.guardName]!.possible?.(facts) ?? true);
+  const live = (edge: Edge) => edge.guardName === undefined || guards[edge.guardName]!.importedOnly !== true;
   return {
     caseType,
     streamPrefix: `${caseType}-`,
@@ -93,10 +119,12 @@ export const lifecycle = <F, E extends MachineInput>(options: {
     states: [...table.keys()],
     initial: { state: String(initial.value), facts: initial.context as F, done: initial.status === 'done' },
     can: (snapshot, event) => tableAccepts(table, { state: snapshot.state, context: snapshot.facts }, event),
-    handles: (snapshot, eventType) => table.get(snapshot.state)?.has(eventType) ?? false,
+    handles: (snapshot, eventType, options) =>
+      options?.imported === false ? edges(snapshot, eventType).some(live) : (table.get(snapshot.state)?.has(eventType) ?? false),
     allows: (snapshot, eventType) => edges(snapshot, eventType).some((edge) => possible(edge, snapshot.facts)),
     refusal: (snapshot, event) => {
       for (const edge of edges(snapshot, event.type)) {
+        if (event.imported !== true && !live(edge)) continue;
         const rule = edge.guardName === undefined ? undefined : guards[edge.guardName]!;
         if (rule?.refusal !== undefined && !rule.test({ context: snapshot.facts, event: event as E })) return rule.refusal;
       }

@@ -29,7 +29,12 @@ export const initialCaseState = <F>(lifecycle: Lifecycle<F>): CaseState<F> => ({
 
 /** Folds one stored event into the case. Stored history only holds events decide accepted. */
 export const evolve = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, event: DomainEvent): CaseState<F> => {
-  const next = lifecycle.next(state.snapshot, { type: event.type, data: event.data, at: event.metadata.occurredAt });
+  const next = lifecycle.next(state.snapshot, {
+    type: event.type,
+    data: event.data,
+    at: event.metadata.occurredAt,
+    imported: event.metadata.imported === true,
+  });
   if (!next) throw new CorruptHistoryError(event.metadata.caseId, event.type, state.snapshot.state);
   return {
     snapshot: next,

@@ -3,7 +3,7 @@ import { command, deskRoles, dispatchRoles, systemRoles, type AnyCommandSpec } f
 import { InvalidCommandError } from '../case/errors.js';
 import { checkUnit } from '../case/units.js';
 import { followUpBeforeClosing } from '../case/follow-up.js';
-import { complaintEventSchemas, complaintReceipt } from './events.js';
+import { complaintEventSchemas, importedComplaintReceipt, complaintReceipt } from './events.js';
 import { deadlineMissedSchema, text } from '../events/shared.js';
 import type { ComplaintFacts } from './facts.js';
 
@@ -23,6 +23,7 @@ export const complaintCommands: readonly AnyCommandSpec<ComplaintFacts>[] = [
     creates: true,
     roles: deskRoles,
     payload: complaintReceipt,
+    importPayload: importedComplaintReceipt,
     emits: ['ComplaintReceived'],
     toEvent: (data) => ({ type: 'ComplaintReceived', data }),
     validate: (data, ruleset, _facts, context) => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { numberField } from '../record/number.js';
-import { callbackRecordedSchema, deadlineMissedSchema, optionalNote, ownerSchema, text } from '../events/shared.js';
+import { callbackRecordedSchema, recordedOwnerSchema, deadlineMissedSchema, optionalNote, ownerSchema, text } from '../events/shared.js';
 
 export const channels = ['phone', 'walk_in', 'app', 'wechat', 'other'] as const;
 
@@ -14,9 +14,12 @@ export const complaintReceipt = z.strictObject({
   owner: ownerSchema,
 });
 
+/** What a historical import records of it: the same, the owner's contact as far as the old system kept it (docs/migration.md). */
+export const importedComplaintReceipt = complaintReceipt.extend({ owner: recordedOwnerSchema.optional() });
+
 /** Complaint events (投诉): one schema per past-tense fact. */
 export const complaintEventSchemas = {
-  ComplaintReceived: complaintReceipt.safeExtend(numberField),
+  ComplaintReceived: importedComplaintReceipt.safeExtend(numberField),
   ComplaintHandlingStarted: z.strictObject({ note: optionalNote }),
   ComplaintAssigned: z.strictObject({ department: text(100), note: optionalNote }),
   ComplaintResolved: z.strictObject({ resolution: text(4000) }),

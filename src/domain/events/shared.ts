@@ -13,6 +13,12 @@ export const ownerSchema = z.strictObject({
   phone: z.string().regex(/^\+?[0-9][0-9 -]{4,19}$/, 'a phone number: digits, optional leading +, spaces or dashes, 5 to 20 characters'),
 });
 
+/**
+ * An owner's contact as imported history holds it: what the old system recorded, which may be the
+ * name alone, the phone alone, or nothing (then the event has no `owner`).
+ */
+export const recordedOwnerSchema = z.strictObject({ name: ownerSchema.shape.name.optional(), phone: ownerSchema.shape.phone.optional() });
+
 export const text = (max: number) => z.string().trim().min(1).max(max);
 export const optionalNote = text(2000).optional();
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { command, deskRoles, dispatchRoles, fieldRoles, systemRoles, type AnyCommandSpec } from '../case/command.js';
 import { InvalidCommandError } from '../case/errors.js';
 import { followUpBeforeClosing } from '../case/follow-up.js';
-import { complexitySchema, repairEventSchemas, repairReport } from './events.js';
+import { complexitySchema, repairEventSchemas, importedRepairReport, repairReport } from './events.js';
 import { optionalNote, text } from '../events/shared.js';
 import type { RepairFacts } from './facts.js';
 import { checkAssignee, checkTechnician } from './technician.js';
@@ -18,6 +18,7 @@ export const repairCommands: readonly AnyCommandSpec<RepairFacts>[] = [
     creates: true,
     roles: deskRoles,
     payload: repairReport,
+    importPayload: importedRepairReport,
     emits: ['RepairReported'],
     toEvent: (data) => ({ type: 'RepairReported', data }),
     validate: (data, ruleset) => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { numberField } from '../record/number.js';
-import { callbackRecordedSchema, complexitySchema, deadlineMissedSchema, optionalNote, ownerSchema, text } from '../events/shared.js';
+import { callbackRecordedSchema, recordedOwnerSchema, complexitySchema, deadlineMissedSchema, optionalNote, ownerSchema, text } from '../events/shared.js';
 
 export { complexities, complexitySchema, type Complexity } from '../events/shared.js';
 
@@ -18,9 +18,12 @@ export const repairReport = z.strictObject({
   owner: ownerSchema,
 });
 
+/** What a historical import records of it: the same, the owner's contact as far as the old system kept it (docs/migration.md). */
+export const importedRepairReport = repairReport.extend({ owner: recordedOwnerSchema.optional() });
+
 /** Repair events (报修 / 维修工单): one schema per past-tense fact. */
 export const repairEventSchemas = {
-  RepairReported: repairReport.safeExtend(numberField),
+  RepairReported: importedRepairReport.safeExtend(numberField),
   RepairDispatched: z.strictObject({ technicianId: text(100) }),
   RepairAccepted: z.strictObject({}),
   RepairArrived: z.strictObject({}),

@@ -1,11 +1,24 @@
 import { assign, setup } from 'xstate';
-import { guardChecks, type GuardRule } from '../case/definition.js';
+import { guardChecks, importedStep, type GuardRule } from '../case/definition.js';
 import { applyRepairEvent, emptyRepairFacts, type RepairFacts, type RepairMachineEvent } from './facts.js';
 
 const cancel = { RepairCancelled: { target: 'cancelled', actions: 'record' } } as const;
 /** Accepted in every open state, without changing it. */
 const whileOpen = { RepairDeadlineMissed: { actions: 'record' } } as const;
 const reclassify = { RepairReclassified: { guard: 'otherComplexity', actions: 'record' } } as const;
+
+/**
+ * Imported history only (docs/migration.md): the old system recorded a later step without the
+ * ones before it — an arrival without an acceptance, a completion without an arrival or a
+ * dispatch, a callback or close without a completion. The step is recorded as it was; the
+ * missing ones stay missing, and count as not done in the KPIs.
+ */
+const skippedTo = (target: string) => ({ target, guard: 'importedStep', actions: 'record' }) as const;
+const skipToCompletion = { RepairCompleted: skippedTo('completed') } as const;
+const skipToEnd = {
+  CallbackRecorded: skippedTo('called_back'),
+  RepairClosed: { target: 'closed', guard: 'importedClose', actions: 'record' },
+} as const;
 
 export const repairGuards = {
   otherComplexity: {
@@ -31,6 +44,11 @@ export const repairGuards = {
    * dissatisfied one must be followed up first is the agreement's rule (followUp), checked by decide.
    */
   closeAfterCallback: { test: ({ event }) => event.type === 'RepairClosed' && !event.data.withoutCallback },
+  importedStep: importedStep('only imported history records this step without the steps before it'),
+  importedClose: importedStep(
+    'closing without a callback needs a reason, e.g. the owner could not be reached',
+    ({ event }) => event.type === 'RepairClosed' && (!event.data.withoutCallback || !!event.data.reason),
+  ),
 } satisfies Record<string, GuardRule<RepairFacts, RepairMachineEvent>>;
 
 /**
@@ -58,6 +76,9 @@ export const repairMachine = setup({
         RepairDispatched: { target: 'dispatched', actions: 'record' },
         ...cancel,
         ...reclassify,
+        RepairArrived: skippedTo('on_site'),
+        ...skipToCompletion,
+        ...skipToEnd,
       },
     },
     dispatched: {
@@ -67,6 +88,9 @@ export const repairMachine = setup({
         RepairAccepted: { target: 'accepted', actions: 'record' },
         ...cancel,
         ...reclassify,
+        RepairArrived: skippedTo('on_site'),
+        ...skipToCompletion,
+        ...skipToEnd,
       },
     },
     accepted: {
@@ -77,6 +101,8 @@ export const repairMachine = setup({
         RepairDispatched: { target: 'dispatched', guard: 'otherTechnician', actions: 'record' },
         ...cancel,
         ...reclassify,
+        ...skipToCompletion,
+        ...skipToEnd,
       },
     },
     on_site: {
@@ -86,6 +112,7 @@ export const repairMachine = setup({
         RepairCompleted: { target: 'completed', actions: 'record' },
         ...cancel,
         ...reclassify,
+        ...skipToEnd,
       },
     },
     paused: {

@@ -1,7 +1,7 @@
 import { command, deskRoles, systemRoles, type AnyCommandSpec } from '../case/command.js';
 import { InvalidCommandError } from '../case/errors.js';
 import { checkUnit } from '../case/units.js';
-import { visitEventSchemas, visitReceipt } from './events.js';
+import { visitEventSchemas, importedVisitReceipt, visitReceipt } from './events.js';
 import type { Ruleset } from '../ruleset/ruleset.js';
 import type { VisitFacts } from './facts.js';
 
@@ -25,6 +25,7 @@ export const visitCommands: readonly AnyCommandSpec<VisitFacts>[] = [
     creates: true,
     roles: deskRoles,
     payload: visitReceipt,
+    importPayload: importedVisitReceipt,
     emits: ['VisitReceived'],
     toEvent: (data) => ({ type: 'VisitReceived', data }),
     validate: (data, ruleset, _facts, context) => {

@@ -22,9 +22,14 @@ export const visitReceipt = z.strictObject({
   visitor: visitorSchema,
 });
 
+/** What a historical import records of it: the same, the visitor as far as the old system kept them (docs/migration.md). */
+export const importedVisitReceipt = visitReceipt.extend({
+  visitor: z.strictObject({ name: visitorSchema.shape.name.optional(), phone: visitorSchema.shape.phone }).optional(),
+});
+
 /** Visit events (业主来访): received, then answered on the spot or referred to a department, then closed. */
 export const visitEventSchemas = {
-  VisitReceived: visitReceipt.safeExtend(numberField),
+  VisitReceived: importedVisitReceipt.safeExtend(numberField),
   VisitAnswered: z.strictObject({ answer: text(4000) }),
   VisitReferred: z.strictObject({ department: text(100), note: optionalNote }),
   VisitClosed: z.strictObject({ note: optionalNote }),

@@ -1,5 +1,5 @@
 import { assign, setup } from 'xstate';
-import { guardChecks, type GuardRule } from '../case/definition.js';
+import { guardChecks, importedStep, type GuardRule } from '../case/definition.js';
 import { applyVisitEvent, emptyVisitFacts, type VisitFacts, type VisitMachineEvent } from './facts.js';
 
 const whileOpen = { VisitDeadlineMissed: { actions: 'record' } } as const;
@@ -10,6 +10,8 @@ export const visitGuards = {
     test: ({ context, event }) => event.type === 'VisitReferred' && event.data.department !== context.department,
     refusal: 'the visit is already with that department',
   },
+  /** Imported history only (docs/migration.md): a visit the old system closed without recording an answer or a referral. */
+  importedStep: importedStep('only imported history closes a visit without an answer or a referral'),
 } satisfies Record<string, GuardRule<VisitFacts, VisitMachineEvent>>;
 
 /**
@@ -34,6 +36,7 @@ export const visitMachine = setup({
         ...whileOpen,
         VisitAnswered: { target: 'answered', actions: 'record' },
         VisitReferred: { target: 'referred', actions: 'record' },
+        VisitClosed: { target: 'closed', guard: 'importedStep', actions: 'record' },
       },
     },
     referred: {

@@ -53,13 +53,14 @@ const agreesWithXstate = <F>(name: string, lifecycle: Lifecycle<F>, machine: Any
     let accepted = 0;
     let refused = 0;
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(), fc.nat(4), dataArbitrary, atArbitrary), { minLength: 1, maxLength: 30, size: 'max' }), (steps) => {
+      // One event in four comes from a historical import: the transitions only imported events take are held to XState too.
+      fc.property(fc.array(fc.tuple(fc.nat(), fc.nat(4), dataArbitrary, atArbitrary, fc.nat(3)), { minLength: 1, maxLength: 30, size: 'max' }), (steps) => {
         let ours = lifecycle.initial;
         let theirs = machine.resolveState({ value: ours.state, context: ours.facts as never }) as AnyMachineSnapshot;
-        for (const [pick, any, data, at] of steps) {
+        for (const [pick, any, data, at, source] of steps) {
           const handled = [...(table.get(ours.state)?.keys() ?? [])];
           const types = any === 0 || handled.length === 0 ? allTypes : handled;
-          const event = { type: types[pick % types.length]!, data, at };
+          const event = { type: types[pick % types.length]!, data, at, imported: source === 0 };
           const next = lifecycle.next(ours, event);
           assert.equal(lifecycle.can(ours, event), theirs.can(event as never), `${ours.state} can ${event.type}`);
           assert.equal(

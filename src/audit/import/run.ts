@@ -1,0 +1,46 @@
+import { InvalidCommandError } from '../../domain/case/errors.js';
+import { EVENT_CSV_COLUMNS, type CsvColumns, type ImportShape, type ImportWarning, type ParsedImport } from './format.js';
+import { importCases, type ImportDeps, type ImportReport } from './import.js';
+import { importSummary, type ImportOptions } from './summary-import.js';
+import { SUMMARY_COLUMNS, SUMMARY_REQUIRED, unknownMembers } from './summary-row.js';
+
+export const IMPORT_SHAPES = ['events', 'summary'] as const satisfies readonly ImportShape[];
+
+const SUMMARY_CSV_COLUMNS: CsvColumns = { required: SUMMARY_REQUIRED, known: new Set(SUMMARY_COLUMNS), ref: 'number', jsonFields: false };
+
+/** The columns a CSV of the shape is read with. */
+export const csvColumnsOf = (shape: ImportShape = 'events'): CsvColumns => (shape === 'summary' ? SUMMARY_CSV_COLUMNS : EVENT_CSV_COLUMNS);
+
+export interface RunReport extends ImportReport {
+  readonly shape: ImportShape;
+  /** What went ahead with a caveat: columns not read, details a record type does not keep, repeated rows. */
+  readonly warnings: readonly ImportWarning[];
+}
+
+/**
+ * An import of either shape: one row per event (the default, for full histories) or one row per
+ * record (`summary`). Columns the shape does not know are left out and listed in a warning, or,
+ * with `strict`, refuse the whole import before anything is read further: one extra column never
+ * rejects every record.
+ */
+export const runImport = async (
+  deps: ImportDeps,
+  parsed: ParsedImport,
+  options: ImportOptions & { readonly shape?: ImportShape; readonly strict?: boolean } = {},
+): Promise<RunReport> => {
+  const { shape = 'events', strict, ...rest } = options;
+  const unknown = [...new Set([...(parsed.unknownColumns ?? []), ...(shape === 'summary' ? unknownMembers(parsed.rows.map((r) => r.value)) : [])])];
+  const known = shape === 'summary' ? SUMMARY_COLUMNS : [...EVENT_CSV_COLUMNS.known];
+  if (strict && unknown.length > 0) {
+    throw new InvalidCommandError('columns', `unknown column(s) ${unknown.join(', ')}: a strict import reads only the columns of its shape (${shape})`, known);
+  }
+  const warnings: ImportWarning[] =
+    unknown.length > 0
+      ? [{ code: 'UNKNOWN_COLUMNS', columns: unknown, message: `column(s) ${unknown.join(', ')} are not columns of a ${shape} import: left out of every row` }]
+      : [];
+  if (shape === 'summary') {
+    const report = await importSummary(deps, parsed, rest);
+    return { ...report, shape, warnings: [...warnings, ...report.warnings] };
+  }
+  return { ...(await importCases(deps, parsed, rest)), shape, warnings };
+};
