@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
@@ -14,6 +13,7 @@ import { systemClock } from '../../src/runtime/clock.js';
 import type { EventStore } from '../../src/store/port.js';
 import { openSqliteEventStore } from '../../src/store/sqlite.js';
 import { buildWorld, complaintBody, repairBody, RULES_DIR, runnerFor, type World } from '../projections/harness.js';
+import { freePort } from './server-process.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const ACTOR = { id: 'operator:test', role: 'admin' } as const;
@@ -73,16 +73,6 @@ const dataDirWithLostWal = async (t: Test) => {
   // The ruleset, c1 and r1 are left; c2 and c3 are lost.
   return { dir, file, world, use, anchorAt, logEnd: '3', lost: 2 };
 };
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 /** src/main.ts as a real process: resolves with its exit code once it exits, or once /readyz answers 200 (then stopped with SIGTERM). */
 const runServer = async (dataDir: string, env: NodeJS.ProcessEnv = {}) => {

@@ -1,27 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { technicianFields } from '../staff-fixture.js';
 import t from 'tap';
 import { openTokenStore } from '../../src/api/auth/tokens.js';
 import { ownerData } from '../owner-data.js';
+import { freePort } from '../app/server-process.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
 const START = '2026-03-02T01:00:00Z';
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 interface Server {
   readonly base: string;
