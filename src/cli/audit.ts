@@ -29,8 +29,9 @@ const usage = `usage: npm run audit -- <command> [options] [--json]
   replay <type> <id> [--as-of ISO]                      a case or record as it stood at an instant, clocks explained
                                                         (type: ${recordTypes.join(', ')})
   report --property ID --period P [--as-of ISO]         the compliance report then and now, differences explained
-  what-if --property ID --period P --rules DIR [--as-of ISO]
-                                                        the report under another rules directory (writes nothing)
+  what-if --property ID --period P --rules DIR [--as-of ISO] [--agreement ID]
+                                                        the report under another rules directory (writes nothing);
+                                                        --agreement judges the period by that agreement of DIR
   verify [--property ID] [--anchor FILE]                recompute every case's hash chain; with an anchor,
                                                         also that the log up to it is unchanged
   anchor                                                print a digest of the whole log (JSON) to keep outside the store
@@ -50,6 +51,7 @@ const options = {
   property: { type: 'string' },
   period: { type: 'string' },
   rules: { type: 'string' },
+  agreement: { type: 'string' },
   format: { type: 'string' },
   'dry-run': { type: 'boolean' },
   encoding: { type: 'string' },
@@ -166,7 +168,12 @@ const run = async (argv: string[]): Promise<number> => {
         return 0;
       }
       case 'what-if': {
-        const query = { propertyId: required(values.property, 'property'), period: required(values.period, 'period'), ...asOf(values['as-of']) };
+        const query = {
+          propertyId: required(values.property, 'property'),
+          period: required(values.period, 'period'),
+          ...asOf(values['as-of']),
+          ...(values.agreement === undefined ? {} : { agreement: values.agreement }),
+        };
         const other = await loadRuleset(required(values.rules, 'rules'));
         const bar = progressBar('reading the log', logSize(config));
         let result;

@@ -82,7 +82,19 @@ export const auditRoutes = (deps: AuditDeps) => async (fastify: FastifyInstance)
         tags,
         summary: 'The compliance report under an uploaded ruleset, computed without writing anything, against the actual one',
         description: '`rules.files` holds the parsed files of a rules directory by their relative name (e.g. `sla.yaml`, `calendars/cn-mainland.yaml`).',
-        body: z.strictObject({ propertyId, period, asOf: instantSchema.optional(), rules: z.strictObject({ files: z.record(z.string(), z.unknown()) }) }),
+        body: z.strictObject({
+          propertyId,
+          period,
+          asOf: instantSchema.optional(),
+          agreement: z
+            .string()
+            .min(1)
+            .optional()
+            .describe(
+              'An agreement id of the uploaded rules to judge the period by, whatever its term; without it, each side by its agreement in force in the period',
+            ),
+          rules: z.strictObject({ files: z.record(z.string(), z.unknown()) }),
+        }),
       },
     },
     async (request) => {
