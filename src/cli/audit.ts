@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
@@ -7,6 +7,7 @@ import { Temporal } from 'temporal-polyfill';
 import { backdatingReport } from '../audit/backdating.js';
 import { auditInstant, replayCase } from '../audit/case-replay.js';
 import { parseImportBytes, type ImportFormat } from '../audit/import/format.js';
+import { looksLikeXlsx, parseImportXlsx } from '../audit/import/xlsx.js';
 import { importCases } from '../audit/import/import.js';
 import { readOnlyRulesets } from '../ruleset/registry.js';
 import { checkAnchor, logAnchorSchema, takeAnchor, type LogAnchor } from '../audit/anchor.js';
@@ -37,7 +38,8 @@ const usage = `usage: npm run audit -- <command> [options] [--json]
   anchor                                                print a digest of the whole log (JSON) to keep outside the store
   import FILE [--format csv|jsonl|json] [--dry-run]     historical import (docs/audit.md); the file is UTF-8 unless
         [--encoding gb18030|…] [--time-zone property|ZONE]  --encoding says otherwise; times without an offset are
-                                                        refused unless --time-zone says how to read them
+                                                        refused unless --time-zone says how to read them; an
+                                                        Excel FILE.xlsx is read from its first worksheet
   backdating --property ID [--threshold-minutes N] [--from ISO] [--to ISO]
 Works on the configured store (DATA_DIR, EVENTSTORE_CONNECTION_STRING) and rules (RULES_DIR), as the server.
 Periods: 2026-03, 2026-Q1 or 2026. Output: a table, or JSON with --json.
@@ -218,7 +220,9 @@ const run = async (argv: string[]): Promise<number> => {
         if (!args[0]) throw new UsageError('import FILE');
         const format = values.format as ImportFormat | undefined;
         if (format !== undefined && !['csv', 'jsonl', 'json'].includes(format)) throw new UsageError('--format is csv, jsonl or json');
-        const parsed = parseImportBytes(await readFile(args[0]), { ...(format ? { format } : {}), ...(values.encoding ? { encoding: values.encoding } : {}) });
+        const parsed = (await isXlsxFile(args[0]))
+          ? await xlsxImport(args[0], format, values.encoding)
+          : parseImportBytes(await readFile(args[0]), { ...(format ? { format } : {}), ...(values.encoding ? { encoding: values.encoding } : {}) });
         // Imported events name the ruleset in force: it must be in the store for later replays.
         const rulesets = values['dry-run'] ? deps.rulesets : await openRulesetRegistry(store, ruleset);
         const bar = progressBar('importing cases', undefined);
@@ -243,6 +247,24 @@ const run = async (argv: string[]): Promise<number> => {
   } finally {
     await closeQuietly(store);
   }
+};
+
+/** An Excel workbook, by its name or its first bytes (a zip archive's): read from the file as it streams. */
+const isXlsxFile = async (path: string): Promise<boolean> => {
+  if (/\.xlsx$/i.test(path)) return true;
+  const file = await open(path);
+  try {
+    const { buffer, bytesRead } = await file.read(Buffer.alloc(4), 0, 4, 0);
+    return bytesRead === 4 && looksLikeXlsx(buffer);
+  } finally {
+    await file.close();
+  }
+};
+
+const xlsxImport = (path: string, format: ImportFormat | undefined, encoding: string | undefined) => {
+  if (format !== undefined && format !== 'csv') throw new UsageError(`--format ${format}: an .xlsx holds a table, read with the CSV format's columns`);
+  if (encoding !== undefined) throw new UsageError('--encoding: an .xlsx holds its text in Unicode; the option is for CSV and JSON lines');
+  return parseImportXlsx(path);
 };
 
 const asOf = (value: string | undefined) => {

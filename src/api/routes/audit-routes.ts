@@ -6,6 +6,7 @@ import { backdatingReport } from '../../audit/backdating.js';
 import { charsetOf, importEncoding, UnsupportedEncodingError } from '../../audit/import/encoding.js';
 import { parseImport, parseImportBytes, type ImportFormat } from '../../audit/import/format.js';
 import { importCases } from '../../audit/import/import.js';
+import { parseImportXlsx, XLSX_TYPE } from '../../audit/import/xlsx.js';
 import { reportAsOf, type AuditDeps } from '../../audit/report-as-of.js';
 import { verifyLog } from '../../audit/verify.js';
 import { checkAnchor, logAnchorSchema, takeAnchor } from '../../audit/anchor.js';
@@ -38,7 +39,8 @@ const formatOf = (type: string): { format?: ImportFormat } => (importTypes[type]
 export const auditRoutes = (deps: AuditDeps) => async (fastify: FastifyInstance) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   // Import files arrive as bytes: they are decoded in the charset they declare, row by row (docs/audit.md).
-  for (const type of Object.keys(importTypes)) app.addContentTypeParser(type, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  for (const type of [...Object.keys(importTypes), XLSX_TYPE])
+    app.addContentTypeParser(type, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   app.get(
     '/v1/audit/cases/:caseType/:id',
@@ -182,6 +184,7 @@ export const auditRoutes = (deps: AuditDeps) => async (fastify: FastifyInstance)
         description:
           'Body: a JSON array of rows, JSON lines (application/x-ndjson) or CSV (text/csv) with a `fields` JSON column. ' +
           'CSV and JSON lines are UTF-8 unless the Content-Type declares a charset (e.g. `text/csv; charset=GB18030`); a row with bytes invalid in it is refused with its byte offset; an unsupported charset is a 415. ' +
+          `An Excel workbook (${XLSX_TYPE}) is read from its first worksheet: first row the header, the CSV's columns; a date cell is a time without an offset. ` +
           "`timeZone` says how times without an offset are read: `property` (each record in its property's zone) or an IANA zone; without it they are refused. " +
           'Rejected rows are reported with row number, field and reason; running the same import again writes nothing.',
         querystring: z.strictObject({ dryRun: z.enum(['true', 'false']).optional(), timeZone: z.string().min(1).optional() }),
@@ -200,7 +203,11 @@ export const auditRoutes = (deps: AuditDeps) => async (fastify: FastifyInstance)
           `a JSON array is UTF-8 (RFC 8259), not ${charset}: send rows in another encoding as text/csv or application/x-ndjson`,
         );
       }
-      const parsed = Array.isArray(body) ? parseImport(body) : parseImportBytes(body, { ...formatOf(type), ...(charset ? { encoding: charset } : {}) });
+      const parsed = Array.isArray(body)
+        ? parseImport(body)
+        : type === XLSX_TYPE
+          ? await parseImportXlsx(body)
+          : parseImportBytes(body, { ...formatOf(type), ...(charset ? { encoding: charset } : {}) });
       return importCases(deps, parsed, {
         dryRun: request.query.dryRun === 'true',
         ...(request.query.timeZone ? { timeZone: request.query.timeZone } : {}),

@@ -108,22 +108,42 @@ const firstInvalid = (undecodable: Undecodable | undefined, from: number, to: nu
   return undefined;
 };
 
+/**
+ * One data record of a table — a CSV's, or a worksheet's (xlsx.ts) — as strings: its row number,
+ * its cells in the header's order, and, when its bytes or cells cannot be read, the problem that
+ * refuses it (given the row's case reference, so that its case is held back).
+ */
+export interface TableRecord {
+  readonly row: number;
+  readonly cells: readonly string[];
+  readonly refused?: (caseRef: string) => RowProblem;
+}
+
 const parseCsv = (text: string, undecodable?: Undecodable): { rows: RawRow[]; problems: RowProblem[] } => {
   const [header, ...records] = csvRecordLines(text.replace(/^\uFEFF/, ''));
   const badHeader = header && firstInvalid(undecodable, header.firstLine, header.lastLine);
   if (badHeader) throw new InvalidCommandError('body', `the CSV header: ${invalidBytesMessage(undecodable!.encoding, badHeader)}`);
-  const columns = (header?.cells ?? []).map((c) => c.trim());
+  return eventTable(
+    header?.cells ?? [],
+    records.map(({ cells, firstLine, lastLine }, i): TableRecord => {
+      const invalid = firstInvalid(undecodable, firstLine, lastLine);
+      return invalid ? { row: i + 1, cells, refused: (caseRef) => encodingProblem(i + 1, invalid, undecodable!, caseRef) } : { row: i + 1, cells };
+    }),
+  );
+};
+
+/** The event rows of a table whose header names the CSV columns: each record one event, `fields` a JSON cell. */
+export const eventTable = (header: readonly string[], records: Iterable<TableRecord>): { rows: RawRow[]; problems: RowProblem[] } => {
+  const columns = header.map((c) => c.trim());
   const missing = CSV_COLUMNS.filter((c) => !OPTIONAL_COLUMNS.has(c) && !columns.includes(c));
-  if (missing.length > 0) throw new InvalidCommandError('body', `the CSV header lacks ${missing.join(', ')}; expected ${CSV_COLUMNS.join(',')}`);
+  if (missing.length > 0) throw new InvalidCommandError('body', `the header lacks ${missing.join(', ')}; expected ${CSV_COLUMNS.join(',')}`);
   const rows: RawRow[] = [];
   const problems: RowProblem[] = [];
-  records.forEach(({ cells, firstLine, lastLine }, i) => {
-    const row = i + 1;
+  for (const { row, cells, refused } of records) {
     const value: Record<string, unknown> = Object.fromEntries(columns.map((c, j) => [c, cells[j] ?? '']));
-    const invalid = firstInvalid(undecodable, firstLine, lastLine);
-    if (invalid) {
-      problems.push(encodingProblem(row, invalid, undecodable!, String(value.caseRef ?? '').trim()));
-      return;
+    if (refused) {
+      problems.push(refused(String(value.caseRef ?? '').trim()));
+      continue;
     }
     const fields = String(value.fields ?? '').trim();
     try {
@@ -132,7 +152,7 @@ const parseCsv = (text: string, undecodable?: Undecodable): { rows: RawRow[]; pr
     } catch (error) {
       problems.push({ row, field: 'fields', message: `not valid JSON: ${(error as Error).message}`, caseRef: String(value.caseRef ?? '').trim() });
     }
-  });
+  }
   return { rows, problems };
 };
 
