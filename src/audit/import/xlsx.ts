@@ -147,9 +147,13 @@ const errorCell =
 
 /**
  * The rows of an .xlsx import (a file's path, or its bytes): its first worksheet read as a CSV of
- * the same columns would be, each row one event.
+ * the same columns would be — by default the event-row format, each row one event; another
+ * tabular format passes its own reader of a header and records.
  */
-export const parseImportXlsx = async (input: Uint8Array | string): Promise<{ rows: RawRow[]; problems: RowProblem[] }> => {
+export const parseImportXlsx = async (
+  input: Uint8Array | string,
+  rowsOf: (header: readonly string[], records: Iterable<TableRecord>) => { rows: RawRow[]; problems: RowProblem[] } = eventTable,
+): Promise<{ rows: RawRow[]; problems: RowProblem[] }> => {
   const { header, records } = await readXlsxTable(input);
-  return eventTable(header, records);
+  return rowsOf(header, records);
 };
