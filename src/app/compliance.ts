@@ -4,7 +4,8 @@ import { complianceReport, type ComplianceReport } from '../domain/kpi/report.js
 import { InvalidCommandError } from '../domain/case/errors.js';
 import type { EventStore } from '../store/port.js';
 import type { Clock } from '../runtime/clock.js';
-import { kpiCasesAsOf, readModelKpiCases } from './kpi-cases.js';
+import { kpiCasesAsOf, readModelKpiCases, readModelServes } from './kpi-cases.js';
+import { agreementInForce } from '../domain/kpi/agreement-in-force.js';
 import { recordNumbers } from './record-numbers.js';
 import type { RulesetRegistry } from '../ruleset/registry.js';
 import type { ReadModelHealth } from './read-model-health.js';
@@ -42,19 +43,21 @@ export const complianceService = (deps: {
         ruleset.spec.properties.map((p) => p.id),
       );
     const period = parsePeriod(query.period);
+    // Judged by the agreement of the period's time, in its calendar; refused when there is none.
+    const agreement = agreementInForce(property, period);
     const now = deps.clock.now();
     const asOf = query.asOf === undefined ? now.epochMilliseconds : Date.parse(query.asOf);
-    const live = asOf >= now.epochMilliseconds && deps.readModels !== undefined;
+    const live = asOf >= now.epochMilliseconds && deps.readModels !== undefined && readModelServes(property, agreement);
     if (live) await deps.readModel?.caughtUp();
     const cases = live
       ? readModelKpiCases(deps.readModels!, query.propertyId, period)
-      : await kpiCasesAsOf(deps.store, deps.rulesets, query.propertyId, Math.min(asOf, now.epochMilliseconds));
+      : await kpiCasesAsOf(deps.store, deps.rulesets, query.propertyId, Math.min(asOf, now.epochMilliseconds), agreement);
     const report = complianceReport({
       propertyId: query.propertyId,
       period,
       asOf: new Date(asOf).toISOString(),
-      timeZone: property.timeZone,
-      agreement: property.agreementRules,
+      timeZone: agreement.timeZone,
+      agreement,
       rulesetVersion: ruleset.version,
       cases,
     });

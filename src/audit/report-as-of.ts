@@ -2,13 +2,14 @@ import { recordTypes, type RecordType } from '../domain/records.js';
 import type Database from 'better-sqlite3';
 import { loadCase } from '../app/case-history.js';
 import type { Clock } from '../runtime/clock.js';
-import { kpiCasesAsOf, kpiCasesFromReadModel } from '../app/kpi-cases.js';
+import { kpiCasesAsOf, kpiCasesFromReadModel, readModelServes } from '../app/kpi-cases.js';
+import { agreementInForce } from '../domain/kpi/agreement-in-force.js';
 import type { RulesetRegistry } from '../ruleset/registry.js';
 import { InvalidCommandError } from '../domain/case/errors.js';
 import type { KpiRecord } from '../domain/kpi/record.js';
 import { parsePeriod, type Period } from '../domain/kpi/period.js';
 import { complianceReport, type ComplianceReport } from '../domain/kpi/report.js';
-import type { Property, Ruleset } from '../domain/ruleset/ruleset.js';
+import type { AgreementTerm, Property, Ruleset } from '../domain/ruleset/ruleset.js';
 import type { EventStore } from '../store/port.js';
 import { auditInstant } from './case-replay.js';
 import { kpiDifferences, type CaseChange, type KpiDifference } from './outcome-diff.js';
@@ -85,13 +86,13 @@ const explainChange = async (store: EventStore, change: CaseChange, asOf: number
   );
 };
 
-const report = (property: Property, ruleset: Ruleset, period: Period, asOf: string, cases: readonly KpiRecord[]): ComplianceReport =>
+const report = (property: Property, agreement: AgreementTerm, ruleset: Ruleset, period: Period, asOf: string, cases: readonly KpiRecord[]): ComplianceReport =>
   complianceReport({
     propertyId: property.id,
     period,
     asOf,
-    timeZone: property.timeZone,
-    agreement: property.agreementRules,
+    timeZone: agreement.timeZone,
+    agreement,
     rulesetVersion: ruleset.version,
     cases,
   });
@@ -107,12 +108,14 @@ export const reportAsOf = async (deps: AuditDeps, query: { propertyId: string; p
   const period = parsePeriod(query.period);
   const now = deps.clock.now();
   const asOf = auditInstant(query.asOf, now);
-  const casesThen = await kpiCasesAsOf(deps.store, deps.rulesets, property.id, asOf.epochMilliseconds);
-  const casesNow = deps.readModels
-    ? kpiCasesFromReadModel(deps.readModels, property.id, period)
-    : await kpiCasesAsOf(deps.store, deps.rulesets, property.id, now.epochMilliseconds);
-  const then = { report: report(property, ruleset, period, asOf.toString(), casesThen), cases: casesThen };
-  const current = { report: report(property, ruleset, period, now.toString(), casesNow), cases: casesNow };
+  const agreement = agreementInForce(property, period);
+  const casesThen = await kpiCasesAsOf(deps.store, deps.rulesets, property.id, asOf.epochMilliseconds, agreement);
+  const casesNow =
+    deps.readModels && readModelServes(property, agreement)
+      ? kpiCasesFromReadModel(deps.readModels, property.id, period)
+      : await kpiCasesAsOf(deps.store, deps.rulesets, property.id, now.epochMilliseconds, agreement);
+  const then = { report: report(property, agreement, ruleset, period, asOf.toString(), casesThen), cases: casesThen };
+  const current = { report: report(property, agreement, ruleset, period, now.toString(), casesNow), cases: casesNow };
   const differences = kpiDifferences(then, current, period);
   const explainedBy = new Map<string, Promise<ExplainedChange>>();
   const explain = (change: CaseChange) => {

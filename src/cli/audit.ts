@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
@@ -6,8 +6,9 @@ import cliProgress from 'cli-progress';
 import { Temporal } from 'temporal-polyfill';
 import { backdatingReport } from '../audit/backdating.js';
 import { auditInstant, replayCase } from '../audit/case-replay.js';
-import { parseImportBytes, type ImportFormat } from '../audit/import/format.js';
+import { parseImportBytes, type CsvColumns, type ImportFormat } from '../audit/import/format.js';
 import { csvColumnsOf, runImport } from '../audit/import/run.js';
+import { looksLikeXlsx, parseImportXlsx } from '../audit/import/xlsx.js';
 import { readOnlyRulesets } from '../ruleset/registry.js';
 import { checkAnchor, logAnchorSchema, takeAnchor, type LogAnchor } from '../audit/anchor.js';
 import { renderAnchorCheck, renderBackdating, renderImport, renderReplay, renderReportAsOf, renderVerify, renderWhatIf } from '../audit/render.js';
@@ -29,8 +30,9 @@ const usage = `usage: npm run audit -- <command> [options] [--json]
   replay <type> <id> [--as-of ISO]                      a case or record as it stood at an instant, clocks explained
                                                         (type: ${recordTypes.join(', ')})
   report --property ID --period P [--as-of ISO]         the compliance report then and now, differences explained
-  what-if --property ID --period P --rules DIR [--as-of ISO]
-                                                        the report under another rules directory (writes nothing)
+  what-if --property ID --period P --rules DIR [--as-of ISO] [--agreement ID]
+                                                        the report under another rules directory (writes nothing);
+                                                        --agreement judges the period by that agreement of DIR
   verify [--property ID] [--anchor FILE]                recompute every case's hash chain; with an anchor,
                                                         also that the log up to it is unchanged
   anchor                                                print a digest of the whole log (JSON) to keep outside the store
@@ -39,7 +41,8 @@ const usage = `usage: npm run audit -- <command> [options] [--json]
                                                         per event, or per record with --format summary; the file is
                                                         UTF-8 unless --encoding says otherwise; times without an offset
                                                         are refused unless --time-zone says how to read them; --strict
-                                                        refuses unknown columns; --dry-run writes nothing
+                                                        refuses unknown columns; --dry-run writes nothing; an
+                                                        Excel FILE.xlsx is read from its first worksheet
   backdating --property ID [--threshold-minutes N] [--from ISO] [--to ISO]
 Works on the configured store (DATA_DIR, EVENTSTORE_CONNECTION_STRING) and rules (RULES_DIR), as the server.
 Periods: 2026-03, 2026-Q1 or 2026. Output: a table, or JSON with --json.
@@ -53,6 +56,7 @@ const options = {
   property: { type: 'string' },
   period: { type: 'string' },
   rules: { type: 'string' },
+  agreement: { type: 'string' },
   format: { type: 'string' },
   'dry-run': { type: 'boolean' },
   strict: { type: 'boolean' },
@@ -170,7 +174,12 @@ const run = async (argv: string[]): Promise<number> => {
         return 0;
       }
       case 'what-if': {
-        const query = { propertyId: required(values.property, 'property'), period: required(values.period, 'period'), ...asOf(values['as-of']) };
+        const query = {
+          propertyId: required(values.property, 'property'),
+          period: required(values.period, 'period'),
+          ...asOf(values['as-of']),
+          ...(values.agreement === undefined ? {} : { agreement: values.agreement }),
+        };
         const other = await loadRuleset(required(values.rules, 'rules'));
         const bar = progressBar('reading the log', logSize(config));
         let result;
@@ -217,11 +226,14 @@ const run = async (argv: string[]): Promise<number> => {
         const shape = values.format === 'summary' ? 'summary' : 'events';
         const format = values.format === 'summary' ? undefined : (values.format as ImportFormat | undefined);
         if (format !== undefined && !['csv', 'jsonl', 'json'].includes(format)) throw new UsageError('--format is csv, jsonl, json or summary');
-        const parsed = parseImportBytes(await readFile(args[0]), {
-          ...(format ? { format } : {}),
-          ...(values.encoding ? { encoding: values.encoding } : {}),
-          columns: csvColumnsOf(shape),
-        });
+        const columns = csvColumnsOf(shape);
+        const parsed = (await isXlsxFile(args[0]))
+          ? await xlsxImport(args[0], format, values.encoding, columns)
+          : parseImportBytes(await readFile(args[0]), {
+              ...(format ? { format } : {}),
+              ...(values.encoding ? { encoding: values.encoding } : {}),
+              columns,
+            });
         // Imported events name the ruleset in force: it must be in the store for later replays.
         const rulesets = values['dry-run'] ? deps.rulesets : await openRulesetRegistry(store, ruleset);
         const bar = progressBar('importing cases', undefined);
@@ -248,6 +260,24 @@ const run = async (argv: string[]): Promise<number> => {
   } finally {
     await closeQuietly(store);
   }
+};
+
+/** An Excel workbook, by its name or its first bytes (a zip archive's): read from the file as it streams. */
+const isXlsxFile = async (path: string): Promise<boolean> => {
+  if (/\.xlsx$/i.test(path)) return true;
+  const file = await open(path);
+  try {
+    const { buffer, bytesRead } = await file.read(Buffer.alloc(4), 0, 4, 0);
+    return bytesRead === 4 && looksLikeXlsx(buffer);
+  } finally {
+    await file.close();
+  }
+};
+
+const xlsxImport = (path: string, format: ImportFormat | undefined, encoding: string | undefined, columns: CsvColumns) => {
+  if (format !== undefined && format !== 'csv') throw new UsageError(`--format ${format}: an .xlsx holds a table, read with the CSV format's columns`);
+  if (encoding !== undefined) throw new UsageError('--encoding: an .xlsx holds its text in Unicode; the option is for CSV and JSON lines');
+  return parseImportXlsx(path, columns);
 };
 
 const asOf = (value: string | undefined) => {

@@ -6,6 +6,7 @@ import { backdatingReport } from '../../audit/backdating.js';
 import { charsetOf, importEncoding, UnsupportedEncodingError } from '../../audit/import/encoding.js';
 import { parseImport, parseImportBytes, type ImportFormat } from '../../audit/import/format.js';
 import { csvColumnsOf, IMPORT_SHAPES, runImport } from '../../audit/import/run.js';
+import { parseImportXlsx, XLSX_TYPE } from '../../audit/import/xlsx.js';
 import { reportAsOf, type AuditDeps } from '../../audit/report-as-of.js';
 import { verifyLog } from '../../audit/verify.js';
 import { checkAnchor, logAnchorSchema, takeAnchor } from '../../audit/anchor.js';
@@ -38,7 +39,8 @@ const formatOf = (type: string): { format?: ImportFormat } => (importTypes[type]
 export const auditRoutes = (deps: AuditDeps) => async (fastify: FastifyInstance) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   // Import files arrive as bytes: they are decoded in the charset they declare, row by row (docs/audit.md).
-  for (const type of Object.keys(importTypes)) app.addContentTypeParser(type, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  for (const type of [...Object.keys(importTypes), XLSX_TYPE])
+    app.addContentTypeParser(type, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   app.get(
     '/v1/audit/cases/:caseType/:id',
@@ -82,7 +84,19 @@ export const auditRoutes = (deps: AuditDeps) => async (fastify: FastifyInstance)
         tags,
         summary: 'The compliance report under an uploaded ruleset, computed without writing anything, against the actual one',
         description: '`rules.files` holds the parsed files of a rules directory by their relative name (e.g. `sla.yaml`, `calendars/cn-mainland.yaml`).',
-        body: z.strictObject({ propertyId, period, asOf: instantSchema.optional(), rules: z.strictObject({ files: z.record(z.string(), z.unknown()) }) }),
+        body: z.strictObject({
+          propertyId,
+          period,
+          asOf: instantSchema.optional(),
+          agreement: z
+            .string()
+            .min(1)
+            .optional()
+            .describe(
+              'An agreement id of the uploaded rules to judge the period by, whatever its term; without it, each side by its agreement in force in the period',
+            ),
+          rules: z.strictObject({ files: z.record(z.string(), z.unknown()) }),
+        }),
       },
     },
     async (request) => {
@@ -171,6 +185,7 @@ export const auditRoutes = (deps: AuditDeps) => async (fastify: FastifyInstance)
         description:
           'Body: a JSON array of rows, JSON lines (application/x-ndjson) or CSV (text/csv) with a `fields` JSON column. ' +
           'CSV and JSON lines are UTF-8 unless the Content-Type declares a charset (e.g. `text/csv; charset=GB18030`); a row with bytes invalid in it is refused with its byte offset; an unsupported charset is a 415. ' +
+          `An Excel workbook (${XLSX_TYPE}) is read from its first worksheet: first row the header, the CSV's columns; a date cell is a time without an offset. ` +
           "`timeZone` says how times without an offset are read: `property` (each record in its property's zone) or an IANA zone; without it they are refused. " +
           '`format=summary` reads one row per record (columns type, number, propertyId, unit, category, description, receivedAt and the optional steps and details) and expands each into the events of the steps it has times for. ' +
           'Columns the format does not know are left out with a warning, or refuse the import with `strict=true`. `dryRun=true` reports everything and writes nothing. ' +
@@ -200,7 +215,9 @@ export const auditRoutes = (deps: AuditDeps) => async (fastify: FastifyInstance)
       const columns = csvColumnsOf(shape);
       const parsed = Array.isArray(body)
         ? parseImport(body)
-        : parseImportBytes(body, { ...formatOf(type), ...(charset ? { encoding: charset } : {}), columns });
+        : type === XLSX_TYPE
+          ? await parseImportXlsx(body, columns)
+          : parseImportBytes(body, { ...formatOf(type), ...(charset ? { encoding: charset } : {}), columns });
       return runImport(deps, parsed, {
         shape,
         strict: request.query.strict === 'true',

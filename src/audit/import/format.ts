@@ -147,28 +147,52 @@ const firstInvalid = (undecodable: Undecodable | undefined, from: number, to: nu
   return undefined;
 };
 
+/**
+ * One data record of a table — a CSV's, or a worksheet's (xlsx.ts) — as strings: its row number,
+ * its cells in the header's order, and, when its bytes or cells cannot be read, the problem that
+ * refuses it (given the row's record reference, so that its record is held back).
+ */
+export interface TableRecord {
+  readonly row: number;
+  readonly cells: readonly string[];
+  readonly refused?: (caseRef: string) => RowProblem;
+}
+
 const parseCsv = (text: string, undecodable?: Undecodable, shape: CsvColumns = EVENT_CSV_COLUMNS): ParsedImport => {
   const [header, ...records] = csvRecordLines(text.replace(/^\uFEFF/, ''));
   const badHeader = header && firstInvalid(undecodable, header.firstLine, header.lastLine);
   if (badHeader) throw new InvalidCommandError('body', `the CSV header: ${invalidBytesMessage(undecodable!.encoding, badHeader)}`);
-  const columns = (header?.cells ?? []).map((c) => c.trim());
+  return tableRows(
+    header?.cells ?? [],
+    records.map(({ cells, firstLine, lastLine }, i): TableRecord => {
+      const invalid = firstInvalid(undecodable, firstLine, lastLine);
+      return invalid ? { row: i + 1, cells, refused: (caseRef) => encodingProblem(i + 1, invalid, undecodable!, caseRef) } : { row: i + 1, cells };
+    }),
+    shape,
+  );
+};
+
+/**
+ * The rows of a table (a CSV, a worksheet) whose header names the shape's columns: for event rows
+ * each record one event, `fields` a JSON cell; for the summary, each record one record.
+ */
+export const tableRows = (header: readonly string[], records: Iterable<TableRecord>, shape: CsvColumns = EVENT_CSV_COLUMNS): ParsedImport => {
+  const columns = header.map((c) => c.trim());
   const missing = shape.required.filter((c) => !columns.includes(c));
-  if (missing.length > 0) throw new InvalidCommandError('body', `the CSV header lacks ${missing.join(', ')}; expected ${shape.required.join(',')}`);
+  if (missing.length > 0) throw new InvalidCommandError('body', `the header lacks ${missing.join(', ')}; expected ${shape.required.join(',')}`);
   // A column the shape does not know is left out of every row (and reported), not read as one of the row's fields.
   const unknownColumns = columns.filter((c) => !shape.known.has(c) && c !== '');
   const rows: RawRow[] = [];
   const problems: RowProblem[] = [];
-  records.forEach(({ cells, firstLine, lastLine }, i) => {
-    const row = i + 1;
+  for (const { row, cells, refused } of records) {
     const value: Record<string, unknown> = Object.fromEntries(columns.flatMap((c, j) => (shape.known.has(c) ? [[c, cells[j] ?? '']] : [])));
-    const invalid = firstInvalid(undecodable, firstLine, lastLine);
-    if (invalid) {
-      problems.push(encodingProblem(row, invalid, undecodable!, String(value[shape.ref] ?? '').trim()));
-      return;
+    if (refused) {
+      problems.push(refused(String(value[shape.ref] ?? '').trim()));
+      continue;
     }
     if (!shape.jsonFields) {
       rows.push({ row, value });
-      return;
+      continue;
     }
     const fields = String(value.fields ?? '').trim();
     try {
@@ -177,7 +201,7 @@ const parseCsv = (text: string, undecodable?: Undecodable, shape: CsvColumns = E
     } catch (error) {
       problems.push({ row, field: 'fields', message: `not valid JSON: ${(error as Error).message}`, caseRef: String(value.caseRef ?? '').trim() });
     }
-  });
+  }
   return { rows, problems, unknownColumns };
 };
 

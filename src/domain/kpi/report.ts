@@ -40,9 +40,9 @@ export interface ComplianceReport {
   readonly propertyId: string;
   readonly period: string;
   readonly asOf: string;
-  /** The property's zone: the period's dates, months and due dates are local to it. */
+  /** The zone of the agreement's calendar (the property's, unless the agreement names another): the period's dates, months and due dates are local to it. */
   readonly timeZone: string;
-  /** The agreement the figures are judged by, and its term (local dates). */
+  /** The agreement the figures are judged by — the one in force in the period — and its term (local dates). */
   readonly agreement: { readonly id: string; readonly version: string; readonly validFrom: string; readonly validTo: string };
   readonly rulesetVersion: string;
   readonly kpis: readonly KpiFigure[];
@@ -104,7 +104,7 @@ export const complianceReport = (options: {
   propertyId: string;
   period: Period;
   asOf: string;
-  /** The property's time zone. */
+  /** The zone the agreement is judged in: its calendar's. */
   timeZone: string;
   agreement: Agreement & { readonly version: string };
   rulesetVersion: string;

@@ -170,13 +170,26 @@ const crossCheck = (spec: RulesetSpec, vocabulary: RulesVocabulary): RulesetIssu
         message: `unknown agreement "${property.agreement}"; known: ${agreementIds.join(', ')}`,
       });
     }
+    property.pastAgreements?.forEach((id, j) => {
+      if (!agreementIds.includes(id))
+        issues.push({
+          file: 'properties.yaml',
+          path: `properties[${i}].pastAgreements[${j}]`,
+          message: `unknown agreement "${id}"; known: ${agreementIds.join(', ')}`,
+        });
+    });
+    issues.push(...overlappingTerms(spec, property, i));
   });
+  for (const agreement of spec.agreements) {
+    if (agreement.calendar !== undefined && !calendarIds.includes(agreement.calendar))
+      issues.push({ file: agreement.file, path: 'calendar', message: `unknown calendar "${agreement.calendar}"; known: ${calendarIds.join(', ')}` });
+  }
   for (const id of duplicates(spec.properties.map((p) => p.id)))
     issues.push({ file: 'properties.yaml', path: 'properties', message: `property id "${id}" is used twice` });
 
   spec.properties.forEach((property, i) => {
-    const agreement = spec.agreements.find((a) => a.id === property.agreement);
-    if (property.households === undefined && agreement?.kpis.some((k) => k.id === 'activity.participation')) {
+    const agreement = agreementsOf(spec, property).find((a) => a.kpis.some((k) => k.id === 'activity.participation'));
+    if (property.households === undefined && agreement) {
       issues.push({
         file: 'properties.yaml',
         path: `properties[${i}].households`,
@@ -197,6 +210,26 @@ const crossCheck = (spec: RulesetSpec, vocabulary: RulesVocabulary): RulesetIssu
       }
     });
   }
+  return issues;
+};
+
+/** A property's agreements, past and present, as the ruleset holds them (unknown ids left out). */
+export const agreementsOf = (spec: Pick<RulesetSpec, 'agreements'>, property: PropertyRules) =>
+  [...(property.pastAgreements ?? []), property.agreement].flatMap((id) => spec.agreements.filter((a) => a.id === id));
+
+/** Two agreements of one property in force on the same day: a period there could be judged by either. */
+const overlappingTerms = (spec: RulesetSpec, property: PropertyRules, i: number): RulesetIssue[] => {
+  const terms = agreementsOf(spec, property).sort((a, b) => a.validFrom.localeCompare(b.validFrom));
+  const issues: RulesetIssue[] = [];
+  terms.forEach((a, j) => {
+    const b = terms[j + 1];
+    if (b && b.validFrom <= a.validTo)
+      issues.push({
+        file: 'properties.yaml',
+        path: `properties[${i}]`,
+        message: `the terms of agreements ${a.id} (${a.validFrom} – ${a.validTo}) and ${b.id} (${b.validFrom} – ${b.validTo}) overlap: a day can be judged by one agreement only`,
+      });
+  });
   return issues;
 };
 

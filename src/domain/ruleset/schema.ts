@@ -98,8 +98,15 @@ export const agreementSchema = z
   .strictObject({
     id,
     name: z.string().min(1),
+    /** The agreement's term, local dates, both inclusive: a reporting period is judged by the agreement whose term holds it. */
     validFrom: plainDate,
     validTo: plainDate,
+    /**
+     * The business calendar (holidays, business hours and time zone) the agreement's periods are
+     * judged in; without it, the property's calendar. An agreement of earlier years may have been
+     * signed in another zone or against another holiday schedule.
+     */
+    calendar: id.optional(),
     kpis: z
       .array(
         z
@@ -168,7 +175,13 @@ export const propertiesFileSchema = z.strictObject({
         name: z.string().min(1),
         /** The business calendar, which also sets the property's time zone. */
         calendar: id,
+        /** The agreement the property works under now. */
         agreement: id,
+        /**
+         * The agreements of earlier terms, whose periods are judged by them (migrated history):
+         * no two of a property's agreements may share a day.
+         */
+        pastAgreements: z.array(id).optional(),
         /** Households of the property: what activity participation is a share of. */
         households: z.number().int().positive().optional(),
         /** How the property numbers its units; without it any unit is taken as typed. */
