@@ -11,7 +11,7 @@ import type { StaffLookup } from '../staff/person.js';
 import type { AnyCommandSpec, CaseCommand } from './command.js';
 import type { Lifecycle } from './definition.js';
 import { RecordAlreadyExistsError, RecordNotFoundError, InvalidCommandError, TransitionNotAllowedError } from './errors.js';
-import { effectiveOccurredAt } from './occurred-at.js';
+import { effectiveOccurredAt, fixedOccurredAt } from './occurred-at.js';
 import type { CaseState } from './state.js';
 
 /** Namespace of the engine's event ids (UUIDv5 of the command id and the event's index). */
@@ -120,13 +120,17 @@ export const decide = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, command:
     );
   }
 
-  const occurredAt = effectiveOccurredAt({
-    claimed: command.occurredAt,
-    now: context.now,
-    intake: ruleset.intake,
-    previous: state.lastOccurredAt,
-    imported: context.imported === true,
-  });
+  const fixed = spec.occursAt?.(payload);
+  const occurredAt =
+    fixed === undefined
+      ? effectiveOccurredAt({
+          claimed: command.occurredAt,
+          now: context.now,
+          intake: ruleset.intake,
+          previous: state.lastOccurredAt,
+          imported: context.imported === true,
+        })
+      : fixedOccurredAt(fixed, command.occurredAt, context.now, ruleset.intake);
   const recordedAt = isoOfNanos(context.now.epochNanoseconds);
   spec.validate?.(payload, ruleset, facts, {
     now: recordedAt,

@@ -64,12 +64,12 @@ export class InvalidCommandError extends EngineError {
 export const isInvalidCommand = hasCode<InvalidCommandError>(INVALID_COMMAND);
 
 export const OCCURRED_AT_REFUSED = 'OCCURRED_AT_REFUSED' as const;
-/** A claimed time in the future, beyond the back-dating allowance, or before the case's previous event. */
+/** A claimed time in the future, beyond the back-dating allowance, before the case's previous event, or not the time its event states. */
 export class OccurredAtRefusedError extends EngineError {
   readonly code = OCCURRED_AT_REFUSED;
   constructor(
     readonly occurredAt: string,
-    readonly reason: 'future' | 'beyond_backdating_allowance' | 'before_previous_event',
+    readonly reason: 'future' | 'beyond_backdating_allowance' | 'before_previous_event' | 'not_its_own_time',
     message: string,
   ) {
     super(message, { field: 'occurredAt', occurredAt, reason });

@@ -2,6 +2,7 @@ import type { DomainEvent } from '../events/envelope.js';
 import type { Lifecycle, LifecycleSnapshot } from './definition.js';
 import { CorruptHistoryError } from './errors.js';
 import { numberOf } from '../record/number.js';
+import { epochNanos } from '../time/index.js';
 
 /** A case as decide needs it: lifecycle snapshot plus what the next event's envelope builds on. */
 export interface CaseState<F> {
@@ -27,6 +28,14 @@ export const initialCaseState = <F>(lifecycle: Lifecycle<F>): CaseState<F> => ({
   lastHash: null,
 });
 
+/**
+ * The time the next event may not precede. Events follow each other in time, except those that
+ * state their own (a deadline miss, at its deadline, may be recorded after later events): the
+ * latest time so far, not the last event's.
+ */
+const laterOf = (previous: string | null, next: string): string =>
+  previous === null || previous === next || epochNanos(next) > epochNanos(previous) ? next : previous;
+
 /** Folds one stored event into the case. Stored history only holds events decide accepted. */
 export const evolve = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, event: DomainEvent): CaseState<F> => {
   const next = lifecycle.next(state.snapshot, { type: event.type, data: event.data, at: event.metadata.occurredAt });
@@ -37,7 +46,7 @@ export const evolve = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, event: D
     propertyId: state.propertyId ?? event.metadata.propertyId,
     number: state.revision === null ? numberOf(event.data) : state.number,
     rulesetVersion: state.rulesetVersion ?? event.metadata.rulesetVersion,
-    lastOccurredAt: event.metadata.occurredAt,
+    lastOccurredAt: laterOf(state.lastOccurredAt, event.metadata.occurredAt),
     lastHash: event.metadata.integrity.hash,
   };
 };

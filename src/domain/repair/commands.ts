@@ -134,5 +134,6 @@ export const repairCommands: readonly AnyCommandSpec<RepairFacts>[] = [
     payload: s.RepairDeadlineMissed,
     emits: ['RepairDeadlineMissed'],
     toEvent: (data) => ({ type: 'RepairDeadlineMissed', data }),
+    occursAt: (data) => data.deadline,
   }),
 ];
