@@ -143,7 +143,7 @@ export const renderAnchorCheck = (r: AnchorCheck): string =>
 
 export const renderImport = (r: ImportReport): string =>
   [
-    `${r.rows} row(s): ${r.cases.imported} case(s) ${r.dryRun ? 'would be imported (dry run)' : 'imported'}, ${r.cases.unchanged} already there, ${r.cases.rejected} rejected; ${r.eventsWritten} event(s) written`,
+    `${r.rows} row(s): ${r.cases.imported} case(s) ${r.dryRun ? 'would be imported (dry run)' : 'imported'}, ${r.cases.extended} extended, ${r.cases.unchanged} already there, ${r.cases.rejected} rejected; ${r.eventsWritten} event(s) written`,
     ...(r.rejected.length > 0
       ? [
           '',
