@@ -100,7 +100,12 @@ const differences = (
   ].join('\n');
 
 export const renderReportAsOf = (r: ReportAsOf): string =>
-  [`property ${r.propertyId}, period ${r.period}: as of ${r.asOf} vs now (${r.now})`, '', differences([`as of ${r.asOf}`, 'now'], r.differences)].join('\n');
+  [
+    `property ${r.propertyId}, period ${r.period}: as of ${r.asOf} vs now (${r.now})`,
+    ...(r.imported.note ? [r.imported.note] : []),
+    '',
+    differences([`as of ${r.asOf}`, 'now'], r.differences),
+  ].join('\n');
 
 export const renderWhatIf = (r: WhatIf): string =>
   [
