@@ -33,11 +33,11 @@ t.test('open 2023 complaints imported, the watcher runs, the same file again, th
   const c1 = importedCaseId('complaint', 'OLD-1');
   const c2 = importedCaseId('complaint', 'OLD-2');
 
-  const first = await run([...opened('OLD-1'), ...opened('OLD-2')]);
-  t.match(first, { cases: { imported: 2, extended: 0, unchanged: 0, rejected: 0 }, eventsWritten: 2 });
+  const first = await run([...opened('OLD-1'), ...opened('OLD-2'), ...opened('OLD-3')]);
+  t.match(first, { cases: { imported: 3, extended: 0, unchanged: 0, rejected: 0 }, eventsWritten: 3 });
 
   await p.sync();
-  t.same(await p.watcher.checkNow(), { recorded: 2, escalated: 0, failed: 0 }, 'the response deadlines of 2023 missed, not escalated');
+  t.same(await p.watcher.checkNow(), { recorded: 3, escalated: 0, failed: 0 }, 'the response deadlines of 2023 missed, not escalated');
   world.advance({ hours: 30 });
   await p.sync();
   t.same(await p.watcher.checkNow(), { recorded: 0, escalated: 0, failed: 0 }, 'nor later: a miss noticed late never escalates');
@@ -56,8 +56,8 @@ t.test('open 2023 complaints imported, the watcher runs, the same file again, th
   await p.act('complaint', c2, 'escalate', { reason: '业主来电催促' });
   const count = async () => (await world.events('complaint', c1)).length + (await world.events('complaint', c2)).length;
   const before = await count();
-  const again = await run([...opened('OLD-1'), ...opened('OLD-2')]);
-  t.match(again, { cases: { imported: 0, extended: 0, unchanged: 2, rejected: 0 }, eventsWritten: 0, rejected: [] }, 'a re-run: nothing written, no conflict');
+  const again = await run([...opened('OLD-1'), ...opened('OLD-2'), ...opened('OLD-3')]);
+  t.match(again, { cases: { imported: 0, extended: 0, unchanged: 3, rejected: 0 }, eventsWritten: 0, rejected: [] }, 'a re-run: nothing written, no conflict');
   t.equal(await count(), before);
 
   const grown = [...opened('OLD-1'), ...closing('OLD-1'), ...opened('OLD-2'), ...closing('OLD-2')];
@@ -85,6 +85,21 @@ t.test('open 2023 complaints imported, the watcher runs, the same file again, th
     "OLD-2's other new rows held back",
   );
   t.match(await run(grown), { cases: { extended: 0, unchanged: 1, rejected: 1 }, eventsWritten: 0 }, 'the grown file again: OLD-1 unchanged');
+
+  // OLD-3 was in fact taken up in time: the row contradicts the miss the watcher recorded.
+  const inTime = await run([...opened('OLD-3'), row('OLD-3', 'acknowledge', '2023-03-01T03:00:00Z')]);
+  t.match(inTime.rejected, [
+    {
+      row: 2,
+      caseRef: 'OLD-3',
+      field: 'occurredAt',
+      value: '2023-03-01T03:00:00Z',
+      code: 'OCCURRED_AT_REFUSED',
+      message:
+        /in time for its deadline 2023-03-01T04:00:00Z, which the record holds as missed; added since the import: ComplaintDeadlineMissed \(deadline-watcher, 2023-03-01T04:00:00Z\)/,
+    },
+  ]);
+  t.equal(inTime.eventsWritten, 0);
 });
 
 t.test('a later row the record cannot take, or a changed first row, is reported with the column, the value and what the record allows', async (t) => {

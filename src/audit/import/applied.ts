@@ -83,11 +83,14 @@ export const contradiction = (
     };
   }
   if (problem.field === 'occurredAt') {
+    const missed = isEngineError(error) && error.details.reason === 'contradicts_recorded_miss';
     return {
       ...problem,
       value: row.occurredAt,
       message: `${problem.message}${added}`,
-      hint: `the record allows events from ${state.lastOccurredAt} on: a later row cannot come before what the record holds`,
+      hint: missed
+        ? 'the deadline passed while the engine held the record open without this step: a step taken in time contradicts the recorded miss'
+        : `the record allows events from ${state.lastOccurredAt} on: a later row cannot come before what the record holds`,
     };
   }
   if (code === 'TRANSITION_NOT_ALLOWED') {

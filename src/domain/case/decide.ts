@@ -10,7 +10,8 @@ import type { Ruleset } from '../ruleset/ruleset.js';
 import type { StaffLookup } from '../staff/person.js';
 import type { AnyCommandSpec, CaseCommand } from './command.js';
 import type { Lifecycle } from './definition.js';
-import { RecordAlreadyExistsError, RecordNotFoundError, InvalidCommandError, TransitionNotAllowedError } from './errors.js';
+import { RecordAlreadyExistsError, RecordNotFoundError, InvalidCommandError, OccurredAtRefusedError, TransitionNotAllowedError } from './errors.js';
+import { contradictedMiss } from '../sla/miss-contradiction.js';
 import { effectiveOccurredAt, fixedOccurredAt } from './occurred-at.js';
 import type { CaseState } from './state.js';
 
@@ -146,6 +147,20 @@ export const decide = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, command:
       ? (lifecycle.refusal(state.snapshot, { ...draft, at: occurredAt }) ?? 'a guard of the lifecycle refused this payload')
       : undefined;
     throw new TransitionNotAllowedError(spec.name, state.snapshot.state, allowed, reason);
+  }
+  const contradicted = contradictedMiss(
+    lifecycle.caseType,
+    facts,
+    () => lifecycle.next(state.snapshot, { ...draft, at: occurredAt })!.facts,
+    ruleset,
+    occurredAt,
+  );
+  if (contradicted) {
+    throw new OccurredAtRefusedError(
+      occurredAt,
+      'contradicts_recorded_miss',
+      `occurredAt ${occurredAt} would stop the ${contradicted.clock} clock at ${contradicted.stoppedAt}, in time for its deadline ${contradicted.deadline}, which the record holds as missed`,
+    );
   }
   const refusal = spec.policy?.(facts, ruleset, propertyId);
   if (refusal) throw new TransitionNotAllowedError(spec.name, state.snapshot.state, allowedCommands(lifecycle, state, ruleset), refusal.reason, refusal.rule);

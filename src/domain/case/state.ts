@@ -2,7 +2,6 @@ import type { DomainEvent } from '../events/envelope.js';
 import type { Lifecycle, LifecycleSnapshot } from './definition.js';
 import { CorruptHistoryError } from './errors.js';
 import { numberOf } from '../record/number.js';
-import { epochNanos } from '../time/index.js';
 
 /** A case as decide needs it: lifecycle snapshot plus what the next event's envelope builds on. */
 export interface CaseState<F> {
@@ -28,13 +27,13 @@ export const initialCaseState = <F>(lifecycle: Lifecycle<F>): CaseState<F> => ({
   lastHash: null,
 });
 
-/**
- * The time the next event may not precede. Events follow each other in time, except those that
- * state their own (a deadline miss, at its deadline, may be recorded after later events): the
- * latest time so far, not the last event's.
- */
-const laterOf = (previous: string | null, next: string): string =>
-  previous === null || previous === next || epochNanos(next) > epochNanos(previous) ? next : previous;
+const ownTimeTypes = new WeakMap<object, ReadonlySet<string>>();
+/** The event types of a lifecycle that state their own time (a deadline miss, at its deadline). */
+const ownTimeTypesOf = <F>(lifecycle: Lifecycle<F>): ReadonlySet<string> => {
+  let types = ownTimeTypes.get(lifecycle);
+  if (!types) ownTimeTypes.set(lifecycle, (types = new Set(lifecycle.commands.filter((c) => c.occursAt).flatMap((c) => c.emits))));
+  return types;
+};
 
 /** Folds one stored event into the case. Stored history only holds events decide accepted. */
 export const evolve = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, event: DomainEvent): CaseState<F> => {
@@ -46,7 +45,8 @@ export const evolve = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, event: D
     propertyId: state.propertyId ?? event.metadata.propertyId,
     number: state.revision === null ? numberOf(event.data) : state.number,
     rulesetVersion: state.rulesetVersion ?? event.metadata.rulesetVersion,
-    lastOccurredAt: laterOf(state.lastOccurredAt, event.metadata.occurredAt),
+    // A miss, dated at its deadline, does not bound the time of what follows (decide checks that no event meets its deadline after the fact).
+    lastOccurredAt: ownTimeTypesOf(lifecycle).has(event.type) ? state.lastOccurredAt : event.metadata.occurredAt,
     lastHash: event.metadata.integrity.hash,
   };
 };

@@ -68,3 +68,45 @@ t.test('a miss claiming another time than its deadline, or a deadline ahead of t
     'a watcher retrying the miss, claiming no time, is the same request',
   );
 });
+
+t.test('an event after a recorded miss may be dated before its deadline, unless it would meet that deadline after the fact', async (t) => {
+  const steps = [
+    { name: 'receive', payload: complaintBody, now: '2023-03-01T02:00:00Z' },
+    {
+      name: 'record-deadline-miss',
+      payload: { clock: 'response', policyId: 'complaint.response', deadline: '2023-03-01T04:00:00Z' },
+      actor: system,
+      now: '2026-03-02T01:00:00Z',
+    },
+  ];
+  const { state } = run(complaintLifecycle, steps, { imported: true });
+  t.equal(state.lastOccurredAt, '2023-03-01T02:00:00Z', 'the miss does not bound what follows');
+  const acknowledge = (occurredAt: string) => () =>
+    decide(
+      complaintLifecycle,
+      state,
+      { caseId: 'case-1', name: 'acknowledge', payload: {}, commandId: occurredAt, actor: { id: 'li.na', role: 'frontdesk' }, occurredAt },
+      { now: at('2026-03-02T02:00:00Z'), ruleset: sampleRuleset, imported: true },
+    );
+  refuses(t, acknowledge('2023-03-01T03:59:00Z'), 'OCCURRED_AT_REFUSED', { reason: 'contradicts_recorded_miss' });
+  refuses(t, acknowledge('2023-03-01T04:00:00Z'), 'OCCURRED_AT_REFUSED', { reason: 'contradicts_recorded_miss' });
+  t.match(
+    acknowledge('2023-03-01T04:00:01Z')(),
+    [{ type: 'ComplaintHandlingStarted', metadata: { occurredAt: '2023-03-01T04:00:01Z' } }],
+    'after the deadline: missed, as recorded',
+  );
+  const escalate = decide(
+    complaintLifecycle,
+    state,
+    {
+      caseId: 'case-1',
+      name: 'escalate',
+      payload: { reason: '业主催促' },
+      commandId: 'e',
+      actor: { id: 'li.na', role: 'frontdesk' },
+      occurredAt: '2023-03-01T03:00:00Z',
+    },
+    { now: at('2026-03-02T02:00:00Z'), ruleset: sampleRuleset, imported: true },
+  );
+  t.match(escalate, [{ metadata: { occurredAt: '2023-03-01T03:00:00Z' } }], 'an event that stops no missed clock, dated before the deadline');
+});
