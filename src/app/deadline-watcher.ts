@@ -114,9 +114,10 @@ const describe = (error: unknown) =>
 /**
  * The deadline watcher (docs/domain.md "Misses": a missed deadline is recorded as an event).
  * Each check reads the candidates from `case_clocks`, re-checks each clock from its case stream
- * (planMiss) and appends through the case service a `record-deadline-miss` command — and, when
- * the clock's policy escalates on a miss, a complaint's `escalate` — under deterministic
- * command ids. The stream decides, not the read model: a second watcher, a retry or a restart
+ * (planMiss) and appends through the case service a `record-deadline-miss` command — dated at
+ * the deadline itself — and, when the clock's policy escalates on a miss noticed live (within
+ * sla.yaml `escalation.maxLateHours`, and not for a deadline that passed before the record was
+ * imported), a complaint's `escalate` — under deterministic command ids. The stream decides, not the read model: a second watcher, a retry or a restart
  * finds the command in the stream and writes nothing; the miss is appended at the exact revision
  * it was checked against, so a case that moved meanwhile is checked again, not recorded blindly.
  */
@@ -142,7 +143,7 @@ export const createDeadlineWatcher = (options: DeadlineWatcherOptions): Deadline
 
   const settle = async (row: CandidateRow, correlationId: string, counts: { recorded: number; escalated: number }): Promise<void> => {
     const { case_type: caseType, case_id: caseId } = row;
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = 1; ; ) {
       const history = await cases.load(caseType, caseId);
       // Read after the case: no event the case holds is later than the detection time.
       const now = clock.now();
@@ -152,7 +153,7 @@ export const createDeadlineWatcher = (options: DeadlineWatcherOptions): Deadline
         if (plan.final) settled.add(keyOf(row));
         return;
       }
-      const { deadline } = plan;
+      const { deadline, detection } = plan;
       const missId = missCommandId(caseType, caseId, plan.clock, deadline);
       try {
         if (plan.record) {
@@ -171,8 +172,16 @@ export const createDeadlineWatcher = (options: DeadlineWatcherOptions): Deadline
           });
           if (await wrote(result, caseType, correlationId)) {
             counts.recorded += 1;
-            logger?.info({ caseType, caseId, clock: plan.clock, policyId: plan.policyId, deadline }, 'deadline missed: recorded');
+            const fields = { caseType, caseId, clock: plan.clock, policyId: plan.policyId, deadline };
+            if (detection.kind === 'live') logger?.info(fields, 'deadline missed: recorded');
+            else
+              logger?.info(
+                { ...fields, late: detection.reason, detail: detection.detail },
+                'deadline missed: recorded at its deadline, noticed late: not escalated',
+              );
           }
+          // Whether it escalates is decided from the miss as stored (its recordedAt): look again.
+          continue;
         }
         if (plan.escalate) {
           // Not pinned: once the miss is recorded, its escalation follows while the complaint is open.
@@ -197,6 +206,7 @@ export const createDeadlineWatcher = (options: DeadlineWatcherOptions): Deadline
         return;
       } catch (error) {
         if (!isRevisionMismatch(error) || attempt >= ATTEMPTS) throw error;
+        attempt += 1;
       }
     }
   };

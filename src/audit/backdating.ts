@@ -1,5 +1,6 @@
 import type { EventStore } from '../store/port.js';
 import { caseOfStream, looseMetadata, scanLog, type ScanProgress } from '../app/log-scan.js';
+import { statesOwnTime } from '../domain/records.js';
 
 export interface BackdatingQuery {
   readonly propertyId?: string;
@@ -38,7 +39,8 @@ export interface ActorBackdating {
 /**
  * Every event whose claimed time (occurredAt) differs from the time it was recorded by more
  * than the threshold, grouped by the actor who entered it: a KPI must not be improvable by
- * typing an earlier time, so each such entry is listed with its gap.
+ * typing an earlier time, so each such entry is listed with its gap. A deadline miss, dated at its
+ * deadline by the engine however late it was noticed, claims nothing and is not listed.
  */
 export const backdatingReport = async (store: EventStore, query: BackdatingQuery, onProgress?: ScanProgress) => {
   const threshold = query.thresholdMinutes ?? 0;
@@ -50,7 +52,7 @@ export const backdatingReport = async (store: EventStore, query: BackdatingQuery
     store,
     (recorded) => {
       const of = caseOfStream(recorded.streamName);
-      if (!of) return;
+      if (!of || statesOwnTime(of.caseType, recorded.type)) return;
       const m = looseMetadata(recorded);
       if (query.propertyId !== undefined && m.propertyId !== query.propertyId) return;
       const recordedAt = Date.parse(m.recordedAt ?? '');

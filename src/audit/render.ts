@@ -101,7 +101,12 @@ const differences = (
   ].join('\n');
 
 export const renderReportAsOf = (r: ReportAsOf): string =>
-  [`property ${r.propertyId}, period ${r.period}: as of ${r.asOf} vs now (${r.now})`, '', differences([`as of ${r.asOf}`, 'now'], r.differences)].join('\n');
+  [
+    `property ${r.propertyId}, period ${r.period}: as of ${r.asOf} vs now (${r.now})`,
+    ...(r.imported.note ? [r.imported.note] : []),
+    '',
+    differences([`as of ${r.asOf}`, 'now'], r.differences),
+  ].join('\n');
 
 export const renderWhatIf = (r: WhatIf): string =>
   [
@@ -144,7 +149,7 @@ export const renderAnchorCheck = (r: AnchorCheck): string =>
 
 export const renderImport = (r: ImportReport & { readonly warnings?: readonly ImportWarning[] }): string =>
   [
-    `${r.rows} row(s): ${r.cases.imported} case(s) ${r.dryRun ? 'would be imported (dry run)' : 'imported'}, ${r.cases.unchanged} already there, ${r.cases.rejected} rejected; ${
+    `${r.rows} row(s): ${r.cases.imported} case(s) ${r.dryRun ? 'would be imported (dry run)' : 'imported'}, ${r.cases.extended} extended, ${r.cases.unchanged} already there, ${r.cases.rejected} rejected; ${
       r.dryRun ? `${r.caseList.reduce((n, c) => n + c.events, 0)} event(s) would be written, none written` : `${r.eventsWritten} event(s) written`
     }`,
     ...(r.rejected.length > 0

@@ -1,4 +1,4 @@
-import { recordTypes, type RecordType } from '../domain/records.js';
+import { recordTypes, statesOwnTime, type RecordType } from '../domain/records.js';
 import type Database from 'better-sqlite3';
 import { loadCase } from '../app/case-history.js';
 import type { Clock } from '../runtime/clock.js';
@@ -12,6 +12,7 @@ import { complianceReport, type ComplianceReport } from '../domain/kpi/report.js
 import type { AgreementTerm, Property, Ruleset } from '../domain/ruleset/ruleset.js';
 import type { EventStore } from '../store/port.js';
 import { auditInstant } from './case-replay.js';
+import { foldAsOf, importedAfterAsOf } from './imported-after.js';
 import { kpiDifferences, type CaseChange, type KpiDifference } from './outcome-diff.js';
 
 export interface AuditDeps {
@@ -34,7 +35,7 @@ export const propertyOf = (ruleset: Ruleset, propertyId: string): Property => {
 };
 
 /** Why a case counts differently now than it did at `asOf`. */
-export type ChangeReason = 'received_after' | 'late_entry' | 'reopened' | 'deadline_passed' | 'recorded_since';
+export type ChangeReason = 'received_after' | 'imported_after' | 'late_entry' | 'reopened' | 'deadline_passed' | 'recorded_since';
 
 export interface ExplainedChange extends CaseChange {
   readonly reason: ChangeReason;
@@ -63,11 +64,18 @@ const explainChange = async (store: EventStore, change: CaseChange, asOf: number
   const since = history.events
     .map((e, revision) => ({ revision, type: e.type, recordedAt: e.metadata.recordedAt, occurredAt: e.metadata.occurredAt, actor: e.metadata.actor.id }))
     .filter((e) => Date.parse(e.recordedAt) > asOf);
-  const late = since.filter((e) => Date.parse(e.occurredAt) <= asOf);
+  // A deadline miss is dated at its deadline by the engine: no claim, so no late entry.
+  const late = since.filter((e) => Date.parse(e.occurredAt) <= asOf && !statesOwnTime(change.caseType as RecordType, e.type));
   const reopening = since.find((e) => REOPENINGS.has(e.type));
   const explained = (reason: ChangeReason, detail: string): ExplainedChange => ({ ...change, reason, detail, eventsSince: since });
   if (since.length === history.events.length) {
     const first = since[0]!;
+    if (history.events[0]!.metadata.imported) {
+      return explained(
+        'imported_after',
+        `imported ${first.recordedAt}, after ${at}; it happened ${first.occurredAt} (judgeImportedByOccurrence=true counts it then)`,
+      );
+    }
     return late.includes(first)
       ? explained('late_entry', `received ${first.occurredAt} but entered ${first.recordedAt}, after ${at}`)
       : explained('received_after', `received ${first.occurredAt}, after ${at}`);
@@ -100,16 +108,28 @@ const report = (property: Property, agreement: AgreementTerm, ruleset: Ruleset, 
 /**
  * The compliance report as it stood at `asOf` next to the report now, with per KPI the cases
  * whose outcome differs and why: a late entry, a reopening, a deadline that passed since, a
- * case received after `asOf`, or simply events recorded since.
+ * case received (or imported) after `asOf`, or simply events recorded since. Records of the period
+ * a migration imported after `asOf` are named (`imported`: how many, first and last import); on
+ * request the report then judges their imported events by when they happened.
  */
-export const reportAsOf = async (deps: AuditDeps, query: { propertyId: string; period: string; asOf?: string }) => {
+export const reportAsOf = async (
+  deps: AuditDeps,
+  query: {
+    propertyId: string;
+    period: string;
+    asOf?: string;
+    /** Imported events count by when they happened (occurredAt), not by when the import recorded them. */
+    judgeImportedByOccurrence?: boolean;
+  },
+) => {
   const ruleset = deps.rulesets.current;
   const property = propertyOf(ruleset, query.propertyId);
   const period = parsePeriod(query.period);
   const now = deps.clock.now();
   const asOf = auditInstant(query.asOf, now);
   const agreement = agreementInForce(property, period);
-  const casesThen = await kpiCasesAsOf(deps.store, deps.rulesets, property.id, asOf.epochMilliseconds, agreement);
+  const byOccurrence = query.judgeImportedByOccurrence === true;
+  const { cases: casesThen, importedAfter } = await foldAsOf(deps.store, deps.rulesets, property.id, asOf.epochMilliseconds, byOccurrence, agreement);
   const casesNow =
     deps.readModels && readModelServes(property, agreement)
       ? kpiCasesFromReadModel(deps.readModels, property.id, period)
@@ -133,6 +153,8 @@ export const reportAsOf = async (deps: AuditDeps, query: { propertyId: string; p
     // biome-ignore lint/suspicious/noThenProperty: the report then and now is the route's documented shape; nothing awaits it.
     then: then.report,
     current: current.report,
+    /** The period's records a migration imported after asOf, and how the report then counts them. */
+    imported: importedAfterAsOf(importedAfter, casesNow, period, asOf.toString(), byOccurrence),
     differences: explained,
   };
 };

@@ -30,6 +30,7 @@ const usage = `usage: npm run audit -- <command> [options] [--json]
   replay <type> <id> [--as-of ISO]                      a case or record as it stood at an instant, clocks explained
                                                         (type: ${recordTypes.join(', ')})
   report --property ID --period P [--as-of ISO]         the compliance report then and now, differences explained
+        [--judge-imported-by-occurrence]                imported events counted by when they happened, not when imported
   what-if --property ID --period P --rules DIR [--as-of ISO] [--agreement ID]
                                                         the report under another rules directory (writes nothing);
                                                         --agreement judges the period by that agreement of DIR
@@ -53,6 +54,7 @@ class UsageError extends Error {}
 const options = {
   json: { type: 'boolean' },
   'as-of': { type: 'string' },
+  'judge-imported-by-occurrence': { type: 'boolean' },
   property: { type: 'string' },
   period: { type: 'string' },
   rules: { type: 'string' },
@@ -168,7 +170,12 @@ const run = async (argv: string[]): Promise<number> => {
         return 0;
       }
       case 'report': {
-        const query = { propertyId: required(values.property, 'property'), period: required(values.period, 'period'), ...asOf(values['as-of']) };
+        const query = {
+          propertyId: required(values.property, 'property'),
+          period: required(values.period, 'period'),
+          ...asOf(values['as-of']),
+          judgeImportedByOccurrence: values['judge-imported-by-occurrence'] === true,
+        };
         const report = await reportAsOf(deps, query);
         out(report, () => renderReportAsOf(report));
         return 0;

@@ -51,6 +51,13 @@ export const recordOf = (type: string): AnyRecordDescriptor => {
   return records[type];
 };
 
+/**
+ * Whether events of this type state their own time (a deadline miss occurs at its deadline): their
+ * occurredAt is the engine's, not a claim, so a gap to their recordedAt is no back-dating.
+ */
+export const statesOwnTime = (caseType: RecordType, eventType: string): boolean =>
+  records[caseType].lifecycle.commands.some((command) => command.occursAt !== undefined && command.emits.includes(eventType));
+
 /** A record type by its collection in the API (`complaints`, `archive-checks`…). */
 export const recordBySegment = (segment: string): AnyRecordDescriptor | undefined => Object.values(records).find((r) => r.segment === segment);
 

@@ -279,7 +279,7 @@ t.test('a record already imported with other content names each column that diff
     rejected: [{ row: 1, field: 'description', code: 'IMPORT_CONFLICT', value: '另一个描述', message: /另一个描述 in this row, 历史记录 in the store/ }],
   });
   const closed = { ...open, completedAt: '2023-03-03T10:00:00+08:00', closedAt: '2023-03-03T12:00:00+08:00' };
-  t.match((await post(h, summaryCsv([closed]))).json(), { cases: { imported: 1 }, eventsWritten: 2, rejected: [] }, 'its later steps are appended');
+  t.match((await post(h, summaryCsv([closed]))).json(), { cases: { extended: 1 }, eventsWritten: 2, rejected: [] }, 'its later steps are appended');
   const moved = (await post(h, summaryCsv([{ ...closed, closedAt: '2023-03-04T12:00:00+08:00' }]))).json();
   t.match(moved.rejected, [{ field: 'closedAt', value: '2023-03-04T12:00:00+08:00', message: /2023-03-03T04:00:00Z in the store/ }]);
   const twice = (await post(h, summaryCsv([open, { ...open, unit: '9-9-909' }]))).json();

@@ -57,7 +57,10 @@ t.test('npm run audit -- import --format summary: a dry run of the sample writes
   const sample = join(ROOT, 'docs/samples/summary-sample.csv');
   const dry = await audit(dir, ['import', sample, '--format', 'summary', '--time-zone', 'property', '--dry-run']);
   t.equal(dry.code, 1, 'its rejected row is a finding');
-  t.match(dry.stdout, /12 row\(s\): 11 case\(s\) would be imported \(dry run\), 0 already there, 1 rejected; 41 event\(s\) would be written, none written/);
+  t.match(
+    dry.stdout,
+    /12 row\(s\): 11 case\(s\) would be imported \(dry run\), 0 extended, 0 already there, 1 rejected; 41 event\(s\) would be written, none written/,
+  );
   t.match(dry.stdout, /4\s+TS-2023-0104\s+closedAt\s+2023-05-01 17:00/);
   t.match(dry.stdout, /column\(s\) 备注 are not columns of a summary import/);
   const strict = await audit(dir, ['import', sample, '--format', 'summary', '--time-zone', 'property', '--strict']);

@@ -26,7 +26,8 @@ t.test('a visit not answered within 30 min: one VisitDeadlineMissed, no escalati
   t.same(misses[0]!.data, { clock: 'response', policyId: 'visit.response', deadline: at({ minutes: 30 }) });
   t.match(misses[0]!.metadata, {
     actor: WATCHER_ACTOR,
-    occurredAt: at({ minutes: 31 }),
+    occurredAt: at({ minutes: 30 }), // at the deadline itself
+    recordedAt: at({ minutes: 31 }),
     commandId: missCommandId('visit', 'v1', 'response', at({ minutes: 30 })),
   });
   t.same(await world.ofType('visit', 'v2', 'VisitDeadlineMissed'), [], 'answered in time');

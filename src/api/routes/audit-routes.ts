@@ -66,12 +66,16 @@ export const auditRoutes = (deps: AuditDeps) => async (fastify: FastifyInstance)
       schema: {
         tags,
         summary: 'The compliance report as it stood at asOf next to the report now, with the cases that explain each difference',
-        querystring: reportQuery,
+        description:
+          '`imported` names the records of the period a migration imported after asOf (how many, first and last import): the report then leaves them out, ' +
+          'as the engine did not hold them; with `judgeImportedByOccurrence=true` it counts their imported events by when they happened (docs/audit.md).',
+        querystring: reportQuery.extend({ judgeImportedByOccurrence: z.enum(['true', 'false']).optional() }),
       },
     },
     async (request) => {
       authorizeProperty(request.principal)(request.query.propertyId);
-      return reportAsOf(deps, request.query);
+      const { judgeImportedByOccurrence, ...query } = request.query;
+      return reportAsOf(deps, { ...query, judgeImportedByOccurrence: judgeImportedByOccurrence === 'true' });
     },
   );
 

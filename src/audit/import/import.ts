@@ -4,7 +4,6 @@ import { loadCase, streamName } from '../../app/case-history.js';
 import { recordOf } from '../../domain/records.js';
 import type { Clock } from '../../runtime/clock.js';
 import type { RulesetRegistry } from '../../ruleset/registry.js';
-import { canonicalJson } from '../../domain/canonical.js';
 import type { CaseCommand } from '../../domain/case/command.js';
 import { decide } from '../../domain/case/decide.js';
 import { evolve, type CaseState } from '../../domain/case/state.js';
@@ -16,6 +15,7 @@ import { NO_STREAM, type EventStore, type Json } from '../../store/port.js';
 import type { RawRow, RowProblem } from './format.js';
 import { bidiControlMessage, findBidiControl } from '../../domain/events/bidi.js';
 import { findReplacementCharacter, REPLACEMENT_CHARACTER_MESSAGE } from './encoding.js';
+import { contradiction, freshRows } from './applied.js';
 import { importTimeZone, isLocalTime, OFFSET_HINT, readOccurredAt, zonesOf, type RowZone } from './local-time.js';
 import { stepBeforeCreation } from './order.js';
 
@@ -39,10 +39,6 @@ export type ImportRow = z.infer<typeof importRowSchema> & { readonly row: number
 
 /** The engine's id of an imported case: the same source reference always maps to the same case. */
 export const importedCaseId = (caseType: RecordType, caseRef: string) => uuidv5(`${caseType}/${caseRef}`, IMPORT_NAMESPACE);
-
-/** A row's command id: its case, its place in the case and its content, so a re-run decides the same events. */
-const commandIdOf = (row: ImportRow, index: number) =>
-  `import-${uuidv5(`${row.caseRef}#${index}#${canonicalJson({ ...row, row: undefined })}`, IMPORT_NAMESPACE)}`;
 
 /** Members beside the known columns are the action's fields, as are those under `fields`. */
 const readRow = (raw: RawRow, zoneOf: (record: Record<string, unknown>) => RowZone): ImportRow | RowProblem => {
@@ -89,14 +85,15 @@ export interface ImportedCase {
   readonly caseRef: string;
   readonly caseType: RecordType;
   readonly caseId: string;
-  readonly status: 'imported' | 'unchanged' | 'rejected';
+  /** `extended`: a record imported (or recorded) before, with rows it did not hold yet appended after what it holds. */
+  readonly status: 'imported' | 'extended' | 'unchanged' | 'rejected';
   readonly events: number;
 }
 
 export interface ImportReport {
   readonly rows: number;
   readonly dryRun: boolean;
-  readonly cases: { readonly imported: number; readonly unchanged: number; readonly rejected: number };
+  readonly cases: { readonly imported: number; readonly extended: number; readonly unchanged: number; readonly rejected: number };
   readonly eventsWritten: number;
   /** Rows that are wrong, with the reason. */
   readonly rejected: ReadonlyArray<RowProblem & { readonly caseRef?: string; readonly code?: string }>;
@@ -116,9 +113,17 @@ const naturalIdOf = (caseType: RecordType, first: ImportRow): string | undefined
   return parsed.success ? spec.naturalId(parsed.data) : undefined;
 };
 
-type CasePlan = { events: DomainEvent[]; revision: bigint | null; existing: number } | { problem: RowProblem & { code?: string } };
+type CasePlan =
+  | { events: DomainEvent[]; revision: bigint | null; existed: boolean }
+  /** `fresh`: the rows of the case its record did not hold yet, the ones held back with the refused one. */
+  | { problem: RowProblem & { code?: string }; fresh?: ReadonlySet<number> };
 
-/** Decides every row of one case in memory, after what the store already holds of it; writes nothing. */
+/**
+ * Decides the rows of one case its record does not hold yet (by their import keys: freshRows), in
+ * memory, after everything the store holds of it — what an earlier run imported, and what the
+ * deadline watcher or a person added since — and writes nothing. A row that contradicts the
+ * record is reported with what the record holds.
+ */
 const planCase = async (
   deps: ImportDeps,
   caseType: RecordType,
@@ -129,51 +134,35 @@ const planCase = async (
 ): Promise<CasePlan> => {
   const lifecycle = recordOf(caseType).lifecycle;
   const history = await loadCase(deps.store, caseType, caseId);
-  const commandIds = rows.map(commandIdOf);
-  const existing = history.events.map((e) => e.metadata.commandId);
-  const differsAt = existing.findIndex((id, i) => id !== commandIds[i]);
-  if (differsAt >= 0) {
-    return {
-      problem: {
-        row: rows[Math.min(differsAt, rows.length - 1)]!.row,
-        field: 'row',
-        message: 'the case was already imported with other rows: a source case is imported once, whole',
-        code: 'IMPORT_CONFLICT',
-      },
-    };
-  }
   let state: CaseState<unknown> = history.state;
   const events: DomainEvent[] = [];
   const now = deps.clock.now();
-  for (const [i, row] of rows.entries()) {
-    if (i < existing.length) continue;
+  const fresh = freshRows(history, rows);
+  const rowsOf = (problem: RowProblem & { code?: string }) => ({ problem, fresh: new Set(fresh.map((f) => f.row.row)) });
+  for (const { row, key } of fresh) {
     const spec = lifecycle.commands.find((c) => c.name === row.action);
     if (spec && !spec.roles.includes(row.role)) {
-      return {
-        problem: {
-          row: row.row,
-          field: 'role',
-          message: `role ${row.role} may not ${row.action} a ${caseType}; allowed: ${spec.roles.join(', ')}`,
-          code: 'FORBIDDEN',
-        },
-      };
+      return rowsOf({
+        row: row.row,
+        field: 'role',
+        message: `role ${row.role} may not ${row.action} a ${caseType}; allowed: ${spec.roles.join(', ')}`,
+        code: 'FORBIDDEN',
+      });
     }
     if (row.number !== undefined && spec && !spec.creates) {
-      return {
-        problem: {
-          row: row.row,
-          field: 'number',
-          message: `a number is given with the row that creates the ${caseType}, not with ${row.action}`,
-          code: 'INVALID_COMMAND',
-        },
-      };
+      return rowsOf({
+        row: row.row,
+        field: 'number',
+        message: `a number is given with the row that creates the ${caseType}, not with ${row.action}`,
+        code: 'INVALID_COMMAND',
+      });
     }
     const command: CaseCommand = {
       caseId,
       name: row.action,
       payload: row.fields,
       ...(row.number === undefined ? {} : { number: row.number }),
-      commandId: commandIds[i]!,
+      commandId: key,
       actor: { id: row.actor, role: row.role },
       occurredAt: row.occurredAt,
       correlationId: `import-${caseId}`,
@@ -186,10 +175,11 @@ const planCase = async (
       events.push(...decided);
     } catch (error) {
       if (!isEngineError(error)) throw error;
-      return { problem: { row: row.row, field: fieldOf(error), message: error.message, code: error.code } };
+      const problem = { row: row.row, field: fieldOf(error), message: error.message, code: error.code };
+      return rowsOf(contradiction(history, state, row, problem, error));
     }
   }
-  return { events, revision: history.state.revision, existing: existing.length };
+  return { events, revision: history.state.revision, existed: history.state.revision !== null };
 };
 
 export interface ImportDeps {
@@ -201,8 +191,10 @@ export interface ImportDeps {
 /**
  * A historical import: each source case (caseRef) is validated by deciding all its rows in memory
  * — claimed times trusted, events marked imported — and appended in one atomic write, or not at
- * all when any of its rows is rejected. Case and command ids derive from the source, so running
- * the same import again finds every case already there and writes nothing.
+ * all when any of its rows is rejected. Case ids and import keys derive from the source, so
+ * running the same import again finds every row already there and writes nothing, whatever the
+ * engine or a person appended to its records since; rows a record does not hold yet (its later
+ * steps) are appended after what it holds, or reported row by row where they contradict it.
  */
 export const importCases = async (
   deps: ImportDeps,
@@ -240,8 +232,8 @@ export const importCases = async (
     const rows = [...unordered].sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt));
     const caseType = rows[0]!.caseType;
     const caseId = naturalIdOf(caseType, rows[0]!) ?? importedCaseId(caseType, caseRef);
-    const holdBack = (reason: string, except?: number) => {
-      for (const r of rows) if (r.row !== except) heldBack.push({ row: r.row, caseRef, reason });
+    const holdBack = (reason: string, except?: number, only?: ReadonlySet<number>) => {
+      for (const r of rows) if (r.row !== except && (only === undefined || only.has(r.row))) heldBack.push({ row: r.row, caseRef, reason });
       caseList.push({ caseRef, caseType, caseId, status: 'rejected', events: 0 });
     };
     const mixed = rows.find((r) => r.caseType !== caseType);
@@ -258,7 +250,8 @@ export const importCases = async (
       const plan = await planCase(deps, caseType, caseId, rows, options.authorize, options.importedBy);
       if ('problem' in plan) {
         rejected.push({ ...plan.problem, caseRef });
-        holdBack(`row ${plan.problem.row} of case ${caseRef} was rejected`, plan.problem.row);
+        // Rows the record already holds are not held back: they are there.
+        holdBack(`row ${plan.problem.row} of case ${caseRef} was rejected`, plan.problem.row, plan.fresh);
       } else if (plan.events.length === 0) {
         caseList.push({ caseRef, caseType, caseId, status: 'unchanged', events: 0 });
       } else {
@@ -270,7 +263,7 @@ export const importCases = async (
           );
           eventsWritten += plan.events.length;
         }
-        caseList.push({ caseRef, caseType, caseId, status: 'imported', events: plan.events.length });
+        caseList.push({ caseRef, caseType, caseId, status: plan.existed ? 'extended' : 'imported', events: plan.events.length });
       }
     }
     options.onCase?.(++done, groups.size);
@@ -281,7 +274,7 @@ export const importCases = async (
   return {
     rows: input.rows.length + input.problems.length,
     dryRun: options.dryRun === true,
-    cases: { imported: count('imported'), unchanged: count('unchanged'), rejected: count('rejected') },
+    cases: { imported: count('imported'), extended: count('extended'), unchanged: count('unchanged'), rejected: count('rejected') },
     eventsWritten,
     rejected,
     heldBack,

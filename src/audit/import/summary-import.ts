@@ -126,7 +126,8 @@ export const importSummary = async (deps: ImportDeps, parsed: ParsedImport, opti
   const found: RowProblem[] = [];
   for (const problem of report.rejected) {
     const record = byRow.get(problem.row)!;
-    const conflicts = problem.code === 'IMPORT_CONFLICT' ? await differences(deps, record) : [];
+    // A row of a record already imported is refused for what it changes, when it changes what was imported.
+    const conflicts = await differences(deps, record);
     if (conflicts.length > 0) {
       found.push(...conflicts);
       continue;

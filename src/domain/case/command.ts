@@ -78,6 +78,13 @@ export interface CommandSpec<F, P = never> {
   readonly naturalId?: (payload: NoInfer<P>) => string;
   /** The people of the staff directory the command names, which the application refreshes before deciding. */
   readonly people?: (payload: NoInfer<P>) => readonly string[];
+  /**
+   * For an event whose time is a fact of its payload rather than a claim — a deadline miss occurs
+   * at its deadline, however late it is noticed — that instant. It is computed by the engine, not
+   * typed by a desk, so neither the back-dating allowance nor the previous event's time bounds it
+   * (docs/domain.md "Misses"); it is still never ahead of the server clock.
+   */
+  readonly occursAt?: (payload: NoInfer<P>) => string;
 }
 
 // Command specs are declared per payload type and gathered in one table per case type.

@@ -10,8 +10,9 @@ import type { Ruleset } from '../ruleset/ruleset.js';
 import type { StaffLookup } from '../staff/person.js';
 import type { AnyCommandSpec, CaseCommand } from './command.js';
 import type { Lifecycle } from './definition.js';
-import { RecordAlreadyExistsError, RecordNotFoundError, InvalidCommandError, TransitionNotAllowedError } from './errors.js';
-import { effectiveOccurredAt } from './occurred-at.js';
+import { RecordAlreadyExistsError, RecordNotFoundError, InvalidCommandError, OccurredAtRefusedError, TransitionNotAllowedError } from './errors.js';
+import { contradictedMiss } from '../sla/miss-contradiction.js';
+import { effectiveOccurredAt, fixedOccurredAt } from './occurred-at.js';
 import type { CaseState } from './state.js';
 
 /** Namespace of the engine's event ids (UUIDv5 of the command id and the event's index). */
@@ -121,13 +122,17 @@ export const decide = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, command:
     );
   }
 
-  const occurredAt = effectiveOccurredAt({
-    claimed: command.occurredAt,
-    now: context.now,
-    intake: ruleset.intake,
-    previous: state.lastOccurredAt,
-    imported: context.imported === true,
-  });
+  const fixed = spec.occursAt?.(payload);
+  const occurredAt =
+    fixed === undefined
+      ? effectiveOccurredAt({
+          claimed: command.occurredAt,
+          now: context.now,
+          intake: ruleset.intake,
+          previous: state.lastOccurredAt,
+          imported: context.imported === true,
+        })
+      : fixedOccurredAt(fixed, command.occurredAt, context.now, ruleset.intake);
   const recordedAt = isoOfNanos(context.now.epochNanoseconds);
   spec.validate?.(payload, ruleset, facts, {
     now: recordedAt,
@@ -145,6 +150,20 @@ export const decide = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, command:
       ? (lifecycle.refusal(state.snapshot, input) ?? 'a guard of the lifecycle refused this payload')
       : undefined;
     throw new TransitionNotAllowedError(spec.name, state.snapshot.state, allowed, reason);
+  }
+  const contradicted = contradictedMiss(
+    lifecycle.caseType,
+    facts,
+    () => lifecycle.next(state.snapshot, { ...draft, at: occurredAt })!.facts,
+    ruleset,
+    occurredAt,
+  );
+  if (contradicted) {
+    throw new OccurredAtRefusedError(
+      occurredAt,
+      'contradicts_recorded_miss',
+      `occurredAt ${occurredAt} would stop the ${contradicted.clock} clock at ${contradicted.stoppedAt}, in time for its deadline ${contradicted.deadline}, which the record holds as missed`,
+    );
   }
   // The agreement's policies are the desk's rules from now on: imported history happened under the old system's.
   const refusal = imported ? undefined : spec.policy?.(facts, ruleset, propertyId);

@@ -64,12 +64,15 @@ export class InvalidCommandError extends EngineError {
 export const isInvalidCommand = hasCode<InvalidCommandError>(INVALID_COMMAND);
 
 export const OCCURRED_AT_REFUSED = 'OCCURRED_AT_REFUSED' as const;
-/** A claimed time in the future, beyond the back-dating allowance, or before the case's previous event. */
+/**
+ * A claimed time in the future, beyond the back-dating allowance, before the case's previous event,
+ * not the time its event states, or one that would meet a deadline the record holds as missed.
+ */
 export class OccurredAtRefusedError extends EngineError {
   readonly code = OCCURRED_AT_REFUSED;
   constructor(
     readonly occurredAt: string,
-    readonly reason: 'future' | 'beyond_backdating_allowance' | 'before_previous_event',
+    readonly reason: 'future' | 'beyond_backdating_allowance' | 'before_previous_event' | 'not_its_own_time' | 'contradicts_recorded_miss',
     message: string,
   ) {
     super(message, { field: 'occurredAt', occurredAt, reason });

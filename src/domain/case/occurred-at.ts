@@ -49,3 +49,17 @@ export const effectiveOccurredAt = (options: {
   }
   return isoOfNanos(at);
 };
+
+/**
+ * The time of an event that states its own (a deadline miss occurs at its deadline): not a claim,
+ * so the back-dating allowance and the previous event's time do not bound it. A claimed time, if
+ * the command carries one, must be that instant; a time ahead of the server clock is refused as
+ * any other.
+ */
+export const fixedOccurredAt = (fixed: string, claimed: string | undefined, now: Temporal.Instant, intake: Intake): string => {
+  const at = epochNanos(fixed);
+  if (claimed !== undefined && epochNanos(claimed) !== at) {
+    throw new OccurredAtRefusedError(claimed, 'not_its_own_time', `occurredAt ${claimed}: this event occurs at ${isoOfNanos(at)}, the instant its data states`);
+  }
+  return effectiveOccurredAt({ claimed: isoOfNanos(at), now, intake, previous: null, imported: true });
+};

@@ -24,12 +24,14 @@ export const retryDifference = <F>(lifecycle: Lifecycle<F>, before: CaseState<F>
   if (draft.type !== stored.type) return `the key was used for a request that recorded ${stored.type}, this one would record ${draft.type}`;
   if (canonicalJson(draft.data) !== canonicalJson(stored.data)) return 'other fields in the body';
   const { occurredAt, recordedAt } = stored.metadata;
-  if (command.occurredAt === undefined) {
+  // An event that states its own time (a deadline miss) occurs then, claimed or not.
+  const claimed = command.occurredAt ?? spec.occursAt?.(parsed.data);
+  if (claimed === undefined) {
     // Without a claimed time an event occurs when it is recorded: a first request that claimed one was another request.
     return occurredAt === recordedAt ? undefined : `no occurredAt; the first request claimed ${occurredAt}`;
   }
-  if (!Temporal.Instant.from(command.occurredAt).equals(Temporal.Instant.from(occurredAt))) {
-    return `another occurredAt (${command.occurredAt}; the first request's was ${occurredAt})`;
+  if (!Temporal.Instant.from(claimed).equals(Temporal.Instant.from(occurredAt))) {
+    return `another occurredAt (${claimed}; the first request's was ${occurredAt})`;
   }
   return undefined;
 };

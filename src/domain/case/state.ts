@@ -27,6 +27,14 @@ export const initialCaseState = <F>(lifecycle: Lifecycle<F>): CaseState<F> => ({
   lastHash: null,
 });
 
+const ownTimeTypes = new WeakMap<object, ReadonlySet<string>>();
+/** The event types of a lifecycle that state their own time (a deadline miss, at its deadline). */
+const ownTimeTypesOf = <F>(lifecycle: Lifecycle<F>): ReadonlySet<string> => {
+  let types = ownTimeTypes.get(lifecycle);
+  if (!types) ownTimeTypes.set(lifecycle, (types = new Set(lifecycle.commands.filter((c) => c.occursAt).flatMap((c) => c.emits))));
+  return types;
+};
+
 /** Folds one stored event into the case. Stored history only holds events decide accepted. */
 export const evolve = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, event: DomainEvent): CaseState<F> => {
   const next = lifecycle.next(state.snapshot, {
@@ -42,7 +50,8 @@ export const evolve = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, event: D
     propertyId: state.propertyId ?? event.metadata.propertyId,
     number: state.revision === null ? numberOf(event.data) : state.number,
     rulesetVersion: state.rulesetVersion ?? event.metadata.rulesetVersion,
-    lastOccurredAt: event.metadata.occurredAt,
+    // A miss, dated at its deadline, does not bound the time of what follows (decide checks that no event meets its deadline after the fact).
+    lastOccurredAt: ownTimeTypesOf(lifecycle).has(event.type) ? state.lastOccurredAt : event.metadata.occurredAt,
     lastHash: event.metadata.integrity.hash,
   };
 };

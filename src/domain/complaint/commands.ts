@@ -140,5 +140,6 @@ export const complaintCommands: readonly AnyCommandSpec<ComplaintFacts>[] = [
     payload: s.ComplaintDeadlineMissed,
     emits: ['ComplaintDeadlineMissed'],
     toEvent: (data) => ({ type: 'ComplaintDeadlineMissed', data }),
+    occursAt: (data) => data.deadline,
   }),
 ];

@@ -135,5 +135,6 @@ export const repairCommands: readonly AnyCommandSpec<RepairFacts>[] = [
     payload: s.RepairDeadlineMissed,
     emits: ['RepairDeadlineMissed'],
     toEvent: (data) => ({ type: 'RepairDeadlineMissed', data }),
+    occursAt: (data) => data.deadline,
   }),
 ];

@@ -10,6 +10,7 @@ import {
   slaFileSchema,
   type Agreement,
   type Categories,
+  type Escalation,
   type Intake,
   type PropertyRules,
   type SlaPolicy,
@@ -19,6 +20,8 @@ import {
 export interface RulesetSpec {
   readonly calendars: readonly CalendarSpec[];
   readonly slaPolicies: readonly SlaPolicy[];
+  /** sla.yaml `escalation`: absent in rulesets published before it existed. */
+  readonly escalation?: Escalation;
   readonly categories: Categories;
   readonly intake: Intake;
   readonly agreements: ReadonlyArray<Agreement & { readonly file: string }>;
@@ -86,6 +89,7 @@ export const parseRuleset = (files: Readonly<Record<string, unknown>>, vocabular
   const spec: RulesetSpec = {
     calendars,
     slaPolicies: parsed['sla.yaml']!.policies,
+    ...(parsed['sla.yaml']!.escalation ? { escalation: parsed['sla.yaml']!.escalation } : {}),
     categories: parsed['categories.yaml']!,
     intake: parsed['intake.yaml']!,
     agreements,

@@ -38,7 +38,22 @@ export const slaPolicySchema = z.strictObject({
   onMiss: z.strictObject({ escalate: z.boolean().default(false) }).default({ escalate: false }),
 });
 export type SlaPolicy = z.infer<typeof slaPolicySchema>;
-export const slaFileSchema = z.strictObject({ policies: z.array(slaPolicySchema).min(1) });
+/**
+ * How the deadline watcher reports misses to management (a policy's `onMiss.escalate`): only a miss
+ * noticed live. A miss noticed more than `maxLateHours` after its deadline (the server was down, or
+ * the record came in by an import after it) is recorded at its deadline, without an escalation:
+ * management is told of what can still be acted on, not of history. Rulesets published before it
+ * existed leave it out, and then every miss noticed after the record was in the engine escalates.
+ */
+export const escalationSchema = z.strictObject({
+  maxLateHours: z
+    .number({ error: 'maxLateHours: hours, a number such as 24' })
+    .positive('maxLateHours: more than 0 hours')
+    .max(24 * 365, 'maxLateHours: at most a year (8760 hours)'),
+});
+export type Escalation = z.infer<typeof escalationSchema>;
+
+export const slaFileSchema = z.strictObject({ policies: z.array(slaPolicySchema).min(1), escalation: escalationSchema.optional() });
 
 const named = z.strictObject({ id, zh: z.string().min(1), en: z.string().min(1) });
 export const categoriesFileSchema = z.strictObject({

@@ -72,5 +72,6 @@ export const visitCommands: readonly AnyCommandSpec<VisitFacts>[] = [
     payload: s.VisitDeadlineMissed,
     emits: ['VisitDeadlineMissed'],
     toEvent: (data) => ({ type: 'VisitDeadlineMissed', data }),
+    occursAt: (data) => data.deadline,
   }),
 ];
