@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { numberField } from '../record/number.js';
-import { callbackRecordedSchema, deadlineMissedSchema, optionalNote, ownerSchema, text } from '../events/shared.js';
+import { callbackRecordedSchema, deadlineMissedSchema, optionalNote, ownerSchema, storedOwnerSchema, text } from '../events/shared.js';
 
 export const channels = ['phone', 'walk_in', 'app', 'wechat', 'other'] as const;
 
@@ -16,7 +16,7 @@ export const complaintReceipt = z.strictObject({
 
 /** Complaint events (投诉): one schema per past-tense fact. */
 export const complaintEventSchemas = {
-  ComplaintReceived: complaintReceipt.safeExtend(numberField),
+  ComplaintReceived: complaintReceipt.extend({ ...numberField, owner: storedOwnerSchema }),
   ComplaintHandlingStarted: z.strictObject({ note: optionalNote }),
   ComplaintAssigned: z.strictObject({ department: text(100), note: optionalNote }),
   ComplaintResolved: z.strictObject({ resolution: text(4000) }),

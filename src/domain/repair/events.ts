@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { numberField } from '../record/number.js';
-import { callbackRecordedSchema, complexitySchema, deadlineMissedSchema, optionalNote, ownerSchema, text } from '../events/shared.js';
+import { callbackRecordedSchema, complexitySchema, deadlineMissedSchema, optionalNote, ownerSchema, storedOwnerSchema, text } from '../events/shared.js';
 
 export { complexities, complexitySchema, type Complexity } from '../events/shared.js';
 
@@ -20,7 +20,7 @@ export const repairReport = z.strictObject({
 
 /** Repair events (报修 / 维修工单): one schema per past-tense fact. */
 export const repairEventSchemas = {
-  RepairReported: repairReport.safeExtend(numberField),
+  RepairReported: repairReport.extend({ ...numberField, owner: storedOwnerSchema }),
   RepairDispatched: z.strictObject({ technicianId: text(100) }),
   RepairAccepted: z.strictObject({}),
   RepairArrived: z.strictObject({}),
