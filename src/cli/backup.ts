@@ -19,6 +19,7 @@ The read models are not copied: a server builds them from the log at start.`;
  * The files of a DATA_DIR a backup holds: the log, the tokens and their revocations, and the data
  * keys of the log's personal data, wrapped by the master key, which a backup never holds (docs/security.md).
  */
+// keys.db after events.db: a data key is durable before any event sealed with it, so the copy of the keys holds every key the copy of the log uses.
 const DATABASES = ['events.db', 'access.db', 'keys.db'] as const;
 
 export interface BackupOutput {

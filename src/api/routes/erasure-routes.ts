@@ -6,7 +6,7 @@ import { phoneSchema } from '../../domain/events/shared.js';
 import { recordTypeSchema } from '../../domain/records.js';
 import type { Clock } from '../../runtime/clock.js';
 import type { EventStore } from '../../store/port.js';
-import { actorOfPrincipal, coversProperty } from '../auth/plugin.js';
+import { actorOfPrincipal, requireAllProperties } from '../auth/plugin.js';
 
 const erasureBody = z.union([
   z.strictObject({ phone: phoneSchema.describe("The person's phone, in any usual spelling: every record of theirs is erased") }),
@@ -25,14 +25,15 @@ export const erasureRoutes = (deps: { store: EventStore; clock: Clock }) => asyn
         summary: "Erase a person's name and phone from their records (PersonalDataErased)",
         description:
           'Destroys the data keys the records\' personal fields are sealed with ("crypto-shredding"): the records, their timelines, ' +
-          'hash chains and KPIs stay; the fields read `{ erased: true, erasedAt, erasedBy }`. By `phone`, every record of the ' +
-          "token's properties whose owner or visitor has that number; by `caseType` and `caseId`, one record. Cannot be undone.",
+          'hash chains and KPIs stay; the fields read `{ erased: true, erasedAt, erasedBy }`. By `phone`, every record whose owner or visitor has ' +
+          'that number, in any property; by `caseType` and `caseId`, one record. An administrator of all properties only. Cannot be undone.',
         body: erasureBody,
       },
     },
     async (request, reply) => {
-      const principal = request.principal!;
-      const result = await erasePersonalData(deps, request.body, actorOfPrincipal(principal), (propertyId) => coversProperty(principal, propertyId));
+      // A person's records may be in any property: only an administrator of all properties erases them.
+      requireAllProperties(request.principal, 'an erasure spans');
+      const result = await erasePersonalData(deps, request.body, actorOfPrincipal(request.principal!));
       return reply.status(result.records.length > 0 ? 201 : 200).send(result);
     },
   );

@@ -19,11 +19,24 @@ const personalTypeOf = (stream: string): string | undefined => {
  * the port: every adapter, EventStoreDB's included, stores only what it is given.
  */
 export const withPersonalData = <S extends EventStore>(store: S, vault: PersonalVault): S => {
+  // Opened when first asked for: a reader of the whole log that never reads a record's data (the
+  // staff directory's catch-up, an anchor) opens nothing.
   const opened = (event: RecordedEvent): RecordedEvent => {
     if (event.revision !== 0n) return event;
     const type = personalTypeOf(event.streamName);
-    const data = type === undefined ? undefined : vault.open(type, event.data);
-    return data === undefined ? event : { ...event, opened: data as Json };
+    if (type === undefined) return event;
+    let data: Json | undefined;
+    let done = false;
+    return Object.defineProperty({ ...event }, 'opened', {
+      enumerable: true,
+      get: () => {
+        if (!done) {
+          data = vault.open(type, event.data) as Json | undefined;
+          done = true;
+        }
+        return data;
+      },
+    });
   };
   const subscribeToAll: EventStore['subscribeToAll'] = (options) => {
     const inner = store.subscribeToAll(options);
