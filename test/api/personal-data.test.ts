@@ -129,6 +129,26 @@ t.test("an erasure destroys a person's keys: records, chains and KPIs stay, the 
   t.match(one, { status: 201, body: { records: [{ caseId: kept }], keysDestroyed: 1 } }, 'one record by its id');
 });
 
+t.test('a historical import seals names and phones as the desk does', async (t) => {
+  const { log, inject } = await build(t);
+  const row = {
+    caseRef: 'OLD-1',
+    caseType: 'complaint',
+    action: 'receive',
+    occurredAt: '2026-02-01T01:00:00Z',
+    actor: 'li.na',
+    role: 'frontdesk',
+    ...complaintBody({ owner: her }),
+  };
+  const imported = await inject('POST', '/v1/admin/import', 'adminAll', [row]);
+  t.match(imported, { status: 200, body: { eventsWritten: 1 } });
+  const stored = JSON.stringify(await log.readAll(), (_, v) => (typeof v === 'bigint' ? String(v) : v));
+  t.notOk(stored.includes(her.name) || stored.includes('7531'), 'the log holds neither');
+  const id = imported.body.caseList[0].caseId;
+  t.match((await inject('GET', `/v1/complaints/${id}`, 'frontdesk')).body.details.owner, her, 'read opened');
+  t.match(await verifyLog(log), { intact: true });
+});
+
 t.test('events stored before sealing still read as written', async (t) => {
   const { log, rulesets, clock, inject } = await build(t);
   // Written by a service on the bare store: as the log was before personal data was sealed.

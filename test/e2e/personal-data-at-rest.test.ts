@@ -5,7 +5,7 @@ import { openTokenStore } from '../../src/api/auth/tokens.js';
 import { backupCommand } from '../../src/cli/backup.js';
 import { personalDataCommand } from '../../src/cli/personal-data.js';
 import { tempDir } from '../api/harness.js';
-import { serverEnv, startServer } from '../app/server-process.js';
+import { runScript, serverEnv, startServer, untilExit } from '../app/server-process.js';
 
 const ADMIN_TOKEN = 'at-rest-admin-0123456789abcdefABCDEF';
 /** Distinctive enough that no other byte sequence in the files holds them by chance. */
@@ -127,6 +127,9 @@ t.test('after a run, no file of the data directory or of its backup holds an own
     [],
     'nor after it stopped, nor in the backup',
   );
+  const wrongKey = await untilExit(runScript(['src/main.ts'], serverEnv(dataDir, 0, { ADMIN_TOKEN, MASTER_KEY: 'c3'.repeat(32) })));
+  t.equal(wrongKey.code, 1, 'another master key does not start the server');
+  t.match(wrongKey.output, /cannot start: data key [0-9a-f]{32} is wrapped by master key [0-9a-f]{16}, but MASTER_KEY is master key [0-9a-f]{16}/);
   const canary = Buffer.from(CANARY, 'utf8');
   t.ok(readFileSync(join(backupDir, 'events.db')).includes(canary), 'while a description, not personal, is there as written');
 });
