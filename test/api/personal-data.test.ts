@@ -58,11 +58,11 @@ const build = async (t: Test) => {
     if (response.status !== 201) throw new Error(JSON.stringify(response.body));
     return response.body.id as string;
   };
-  return { dir, log, store, rulesets, clock, runner, inject, create, personal };
+  return { dir, log, store, rulesets, clock, runner, inject, create, personal, app, secrets };
 };
 
 t.test('names and phones are stored sealed, read opened, found by phone; the chain covers the sealed form', async (t) => {
-  const { log, store, runner, inject, create } = await build(t);
+  const { log, store, runner, inject, create, app, secrets } = await build(t);
   const complaint = await create('complaints', complaintBody({ owner: her }));
   const repair = await create('repairs', repairBody({ owner: { ...her, phone: '13975318642' } }));
   const visit = await create('visits', { propertyId: 'demo', unit: '1-1-101', category: 'inquiry', description: '咨询', visitor: her });
@@ -85,6 +85,19 @@ t.test('names and phones are stored sealed, read opened, found by phone; the cha
 
   t.match(await verifyLog(log), { intact: true, broken: [] }, 'the stored chains verify');
   t.match(await verifyLog(store), { intact: true }, 'read through the keys too');
+
+  // A retried request is known by its command, whatever ciphertext its second decision would have had.
+  const retried = async () =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/complaints',
+      headers: { authorization: `Bearer ${secrets.frontdesk}`, 'content-type': 'application/json', 'idempotency-key': 'sealed-retry-1' },
+      payload: JSON.stringify(complaintBody({ owner: other })),
+    });
+  const once = await retried();
+  const twice = await retried();
+  t.equal(twice.json().id, once.json().id, 'the retry answers the same record');
+  t.equal((await log.readStream(`complaint-${once.json().id}`)).length, 1, 'and writes nothing');
 });
 
 t.test("an erasure destroys a person's keys: records, chains and KPIs stay, the fields read erased, by whom and when", async (t) => {
