@@ -19,6 +19,15 @@ const configSchema = z.object({
     .min(32, 'PHONE_DIGEST_KEY must be at least 32 characters, e.g. the output of `openssl rand -hex 32`')
     .max(512, 'PHONE_DIGEST_KEY must be at most 512 characters')
     .optional(),
+  /**
+   * The master key that wraps the data keys of personal data (keys.db): 64 hex digits, or a file
+   * holding them. Neither set: DATA_DIR/master.key, made on first start (docs/security.md).
+   */
+  MASTER_KEY: z
+    .string()
+    .regex(/^\s*[0-9a-fA-F]{64}\s*$/, 'MASTER_KEY must be a 256-bit key as 64 hex digits, e.g. the output of `openssl rand -hex 32`')
+    .optional(),
+  MASTER_KEY_FILE: z.string().min(1).optional(),
   /** A secret of every property's admin: long and random (a guessable one is refused at start). */
   ADMIN_TOKEN: z
     .string()

@@ -19,6 +19,8 @@ import { openReadModelDb, PHONE_KEY_FILE, phoneDigestKey, readModelFile } from '
 import { projectionThread } from './projections/thread/runner-proxy.js';
 import { searchReaderThread } from './projections/search/reader-thread.js';
 import { eventStoreFromConfig } from './store/from-config.js';
+import { openPersonalData } from './store/personal/from-config.js';
+import { KEY_STORE_FILE } from './store/personal/key-store.js';
 import { causeOf, reportingOutages } from './store/outages.js';
 import { readModelHealth } from './app/read-model-health.js';
 import { checkLogEndAtStart, LOG_LOSS_ACCEPTED } from './app/log-end-at-start.js';
@@ -57,26 +59,30 @@ const ruleset = await loadRuleset(config.RULES_DIR);
 // The embedded log's file is named when it fails; EventStoreDB's errors say what they are about.
 const onLog = <T>(step: () => T): T => (config.EVENTSTORE_CONNECTION_STRING ? step() : atStart(join(config.DATA_DIR, 'events.db'), 'event-log', step));
 const configured = onLog(() => eventStoreFromConfig(config, { checkpointedElsewhere: true }));
+// Owners' and visitors' names and phones are stored sealed, each record under its own data key (docs/security.md).
+const personalData = atStart(join(config.DATA_DIR, KEY_STORE_FILE), 'keys', () => openPersonalData(config));
 const description = configured.description;
 // An outage of the store (a full disk, a lost connection) is logged as it begins, with its cause, and as it ends: not once a request.
 const storeLog = logger.child({ component: 'event-store' });
-const store = reportingOutages(
-  configured.store,
-  {
-    began: (outage) => {
-      const cause = causeOf(outage.error);
-      storeLog.error(
-        { code: outage.error.code, unavailable: outage.kind, cause: cause.code, error: cause.message },
-        `event store unavailable for ${outage.kind}: ${cause.code ? `${cause.code}: ` : ''}${cause.message}; they answer 503 until it works again`,
-      );
+const store = personalData.open(
+  reportingOutages(
+    configured.store,
+    {
+      began: (outage) => {
+        const cause = causeOf(outage.error);
+        storeLog.error(
+          { code: outage.error.code, unavailable: outage.kind, cause: cause.code, error: cause.message },
+          `event store unavailable for ${outage.kind}: ${cause.code ? `${cause.code}: ` : ''}${cause.message}; they answer 503 until it works again`,
+        );
+      },
+      ended: (outage, at) =>
+        storeLog.info(
+          { unavailable: outage.kind, failedCalls: outage.failures, unavailableSeconds: (at - outage.since) / 1000 },
+          `event store ${outage.kind} work again after ${outage.failures} failed call${outage.failures === 1 ? '' : 's'}`,
+        ),
     },
-    ended: (outage, at) =>
-      storeLog.info(
-        { unavailable: outage.kind, failedCalls: outage.failures, unavailableSeconds: (at - outage.since) / 1000 },
-        `event store ${outage.kind} work again after ${outage.failures} failed call${outage.failures === 1 ? '' : 's'}`,
-      ),
-  },
-  () => systemClock.now().epochMilliseconds,
+    () => systemClock.now().epochMilliseconds,
+  ),
 );
 // Time only moves forward: no event is recorded earlier than the log's last one (docs/domain.md).
 const lastRecordedAt = await store.lastRecordedAt?.();
@@ -141,6 +147,7 @@ const runner = projectionThread({
     manualClockAt: manual?.now().toString(),
     yieldSteps: config.PROJECTION_THREAD_NICE,
     phoneDigestKey: phoneKey.toString('hex'),
+    masterKey: { hex: personalData.master.key.toString('hex'), source: personalData.master.source },
   },
   manualClock: manual,
   onNotice: ({ level, message }) => logger[level]({ component: 'projections' }, message),
@@ -204,6 +211,7 @@ const stop = async (signal: string) => {
     readModels.close();
     writerLock.release();
     tokens.close();
+    personalData.keys.close();
     logger.info('stopped cleanly');
     process.exit(0);
   } catch (error) {

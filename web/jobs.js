@@ -67,7 +67,9 @@ const Job = ({ item, view, role, timeZone, onActed }) => {
   const [current, setCurrent] = useState(view);
   const shown = Number(current.revision) > Number(view.revision) ? current : view;
   const d = shown.details ?? {};
-  const phone = d.owner?.phone;
+  // An erased field reads { erased: true, … }: shown as erased, never as a number to call.
+  const phone = typeof d.owner?.phone === 'string' ? d.owner.phone : undefined;
+  const name = d.owner?.name?.erased ? t('personal.erased') : d.owner?.name;
   const refresh = async () => {
     const next = await getJson(`/v1/${i18n.segment('repair')}/${encodeURIComponent(item.id)}`);
     setCurrent(next);
@@ -80,7 +82,7 @@ const Job = ({ item, view, role, timeZone, onActed }) => {
       <div><dt>${t('case.unit')}</dt><dd>${d.unit ?? d.location ?? '—'}</dd></div>
       <div><dt>${t('category')}</dt><dd>${d.category ? i18n.category('repair', d.category) : '—'}</dd></div>
       <div><dt>${t('deadline')}</dt><dd>${item.nextDeadline ? formatDeadline(item.nextDeadline, i18n, timeZone) : '—'}</dd></div>
-      <div><dt>${t('jobs.owner')}</dt><dd>${d.owner?.name ?? '—'} ${phone ? html`<a class="tel" href=${`tel:${phone.replace(/[^0-9+]/g, '')}`}>${phone}</a>` : null}</dd></div>
+      <div><dt>${t('jobs.owner')}</dt><dd>${name ?? '—'} ${phone ? html`<a class="tel" href=${`tel:${phone.replace(/[^0-9+]/g, '')}`}>${phone}</a>` : null}</dd></div>
       ${d.description ? html`<div class="wide"><dt>${t('case.description')}</dt><dd>${d.description}</dd></div>` : null}
     </dl>
     <${Actions} type="repair" view=${shown} role=${role} refresh=${refresh} large=${true} />

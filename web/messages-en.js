@@ -157,6 +157,7 @@ export const en = {
   'act.conflict':
     "Someone acted on this record first: it is now '{state}', last event '{event}'. It was refreshed and what you typed is kept; check it and submit again.",
   'jobs.owner': 'Owner',
+  'personal.erased': 'erased',
   'jobs.empty': 'No repairs are dispatched to you.',
   'jobs.arrived': 'New jobs for you: {numbers}',
   'jobs.noPerson': 'This token names no staff member, so there are no jobs to show.',

@@ -156,6 +156,7 @@ export const zh = {
   'act.openJobs': '在办 {count} 单',
   'act.conflict': '已有他人先处理了此工单：现在状态为「{state}」，最近事件「{event}」。已刷新，您填写的内容已保留，请确认后再提交。',
   'jobs.owner': '业主',
+  'personal.erased': '已删除',
   'jobs.empty': '暂无分派给您的维修工单。',
   'jobs.arrived': '新派给您的工单：{numbers}',
   'jobs.noPerson': '此令牌未关联到员工，无法显示“我的工单”。',

@@ -40,7 +40,13 @@ export const PrintOrder = ({ caseType, caseId, timeZone }) => {
   const rows = [
     [t('print.number'), view.number ?? view.id],
     [t('case.unit'), d.unit ?? d.location ?? '—'],
-    [t('jobs.owner'), [d.owner?.name, d.owner?.phone].filter(Boolean).join(' ') || '—'],
+    [
+      t('jobs.owner'),
+      [d.owner?.name, d.owner?.phone]
+        .filter(Boolean)
+        .map((v) => (v.erased ? t('personal.erased') : v))
+        .join(' ') || '—',
+    ],
     [t('category'), d.category ? i18n.category(caseType, d.category) : '—'],
     [t('case.description'), d.description ?? '—'],
     [t('deadline'), formatInstant(deadlineOf(view.clocks ?? []), i18n, timeZone)],

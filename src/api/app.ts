@@ -34,6 +34,7 @@ import type { StreamCaps } from './routes/dashboard-hub.js';
 import { appMetrics } from './metrics.js';
 import { openStaffDirectory, type StaffDirectory } from '../app/staff-directory.js';
 import { staffRoutes } from './routes/staff-routes.js';
+import { erasureRoutes } from './routes/erasure-routes.js';
 import { staffReadRoutes } from './routes/staff-read-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import type { SearchReader } from '../projections/search/reader-thread.js';
@@ -206,6 +207,7 @@ export const buildApp = async (deps: AppDeps) => {
   await app.register(caseListRoutes(lists));
   await app.register(queueRoutes(lists));
   await app.register(staffRoutes({ staff, tokens: deps.tokens }));
+  await app.register(erasureRoutes({ store: deps.store, clock: deps.clock }));
   await app.register(staffReadRoutes({ staff, readModels: deps.readModels, readModel: health }));
   await app.register(tokenRoutes({ staff, tokens: deps.tokens }));
   await app.register(feeRoutes({ cases, rulesets: deps.rulesets, clock: deps.clock, run, staff }));

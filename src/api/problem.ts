@@ -33,6 +33,8 @@ const statusOf: Record<string, number> = {
   READ_MODELS_BEHIND: 503,
   NUMBER_AMBIGUOUS: 409,
   UNSUPPORTED_ENCODING: 415,
+  NO_PERSONAL_DATA_KEYS: 503,
+  PERSONAL_DATA_KEY: 500,
 };
 
 const titles: Record<number, string> = {

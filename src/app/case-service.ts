@@ -8,6 +8,7 @@ import type { RecordType } from '../domain/records.js';
 import { EngineError, hasCode } from '../errors.js';
 import { isRevisionConflict } from '../store/errors.js';
 import { NO_STREAM, type EventStore, type Json } from '../store/port.js';
+import { sealPersonalData } from '../store/personal/store.js';
 import type { Clock } from '../runtime/clock.js';
 import { commandSpan, createCaseCache, extendCachedCase, type CommandSpan } from './case-cache.js';
 import { catchUpCase, loadCase, streamName } from './case-history.js';
@@ -126,10 +127,13 @@ export const caseService = (deps: {
         number = await mintFor(caseType, events[0]!);
         events = decideOn(request, current, now, number);
       }
+      // Stored with the personal fields sealed and the chain over the sealed form; kept here as decided, with the stored hashes.
+      const stored = sealPersonalData(store, caseType, events, current.lastHash);
+      events = events.map((event, i) => (stored[i] === event ? event : { ...event, metadata: stored[i]!.metadata }));
       try {
         const result = await store.appendToStream(
           stream,
-          events.map((e) => ({ id: e.id, type: e.type, data: e.data as Json, metadata: e.metadata as unknown as Json })),
+          stored.map((e) => ({ id: e.id, type: e.type, data: e.data as Json, metadata: e.metadata as unknown as Json })),
           { expectedRevision: current.revision ?? NO_STREAM },
         );
         const state = events.reduce((folded, event) => evolve(lifecycle, folded, event), current);

@@ -23,6 +23,7 @@ import { recordTypes, recordTypeSchema } from '../domain/records.js';
 import { isEngineError } from '../errors.js';
 import { loadRuleset } from '../ruleset/load.js';
 import { eventStoreFromConfig } from '../store/from-config.js';
+import { openPersonalData } from '../store/personal/from-config.js';
 import { operator } from './directory.js';
 import type { EventStore } from '../store/port.js';
 
@@ -156,7 +157,9 @@ const run = async (argv: string[]): Promise<number> => {
   if (values.help || !command) throw new UsageError('');
   const config = readConfig(process.env);
   const ruleset = await loadRuleset(config.RULES_DIR);
-  const { store } = eventStoreFromConfig(config);
+  // Imports seal owners' names and phones as the server does; reports and replays read them opened.
+  const personalData = openPersonalData(config);
+  const store = personalData.open(eventStoreFromConfig(config).store);
   const out = (value: unknown, render: () => string) => console.log(values.json ? JSON.stringify(value, null, 2) : render());
   try {
     // The import stamps recordedAt: held to the log, as the server's clock is.
@@ -266,6 +269,7 @@ const run = async (argv: string[]): Promise<number> => {
     }
   } finally {
     await closeQuietly(store);
+    personalData.keys.close();
   }
 };
 

@@ -10,13 +10,17 @@ import { logEndOf, writeLogEnd, type StoredEventRow } from '../store/log-end.js'
 import { openSqliteEventStore } from '../store/sqlite.js';
 
 const usage = () => `usage: npm run backup -- <directory>
-Copies the event log ($DATA_DIR/events.db) and the access database ($DATA_DIR/access.db) into a new
-directory with SQLite's online backup, safely while the server runs, and writes beside them the
+Copies the event log ($DATA_DIR/events.db), the access database ($DATA_DIR/access.db) and the wrapped
+data keys of the personal data ($DATA_DIR/keys.db; never the master key) into a new directory with SQLite's online backup, safely while the server runs, and writes beside them the
 backup's own log-end.json and anchor.json (a digest of the whole log, to check a restore against).
 The read models are not copied: a server builds them from the log at start.`;
 
-/** The files of a DATA_DIR a backup holds: the log, and the tokens and their revocations. */
-const DATABASES = ['events.db', 'access.db'] as const;
+/**
+ * The files of a DATA_DIR a backup holds: the log, the tokens and their revocations, and the data
+ * keys of the log's personal data, wrapped by the master key, which a backup never holds (docs/security.md).
+ */
+// keys.db after events.db: a data key is durable before any event sealed with it, so the copy of the keys holds every key the copy of the log uses.
+const DATABASES = ['events.db', 'access.db', 'keys.db'] as const;
 
 export interface BackupOutput {
   log(line: string): void;

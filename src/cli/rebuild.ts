@@ -12,6 +12,8 @@ import { allProjections, createProjectionRunner, openReadModelDb, phoneDigestKey
 import { pendingAfter } from '../projections/log-scan.js';
 import { loadRuleset } from '../ruleset/load.js';
 import { eventStoreFromConfig } from '../store/from-config.js';
+import { openPersonalData } from '../store/personal/from-config.js';
+import { KEY_STORE_FILE } from '../store/personal/key-store.js';
 import { checkLogEndAtStart, LOG_LOSS_ACCEPTED } from '../app/log-end-at-start.js';
 import { operator } from './directory.js';
 
@@ -60,8 +62,12 @@ export const rebuildCommand = async (argv: string[], env: NodeJS.ProcessEnv, out
       chosen = names();
     }
     const openLog = () => eventStoreFromConfig(config);
-    const { store, description } = config.EVENTSTORE_CONNECTION_STRING ? openLog() : atStart(join(config.DATA_DIR, 'events.db'), 'event-log', openLog);
-    opened.push(() => store.close());
+    const { store: log, description } = config.EVENTSTORE_CONNECTION_STRING ? openLog() : atStart(join(config.DATA_DIR, 'events.db'), 'event-log', openLog);
+    opened.push(() => log.close());
+    // The search projection digests owners' phones: it reads them opened, as the server's projection thread does.
+    const personalData = atStart(join(config.DATA_DIR, KEY_STORE_FILE), 'keys', () => openPersonalData(config));
+    opened.push(() => personalData.keys.close());
+    const store = personalData.open(log);
     const db = atStart(readModelFile(config.DATA_DIR), 'read-model', () => openReadModelDb(readModelFile(config.DATA_DIR)));
     opened.push(() => db.close());
     // As at a server's start: a log shorter than its anchor is refused, or its loss recorded (docs/operations.md).

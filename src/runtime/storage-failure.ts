@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
  * it cannot be used: a read model is derived and can be rebuilt, the event log and the tokens
  * cannot, the writer lock holds nothing at all.
  */
-export type StoredFile = 'data-dir' | 'event-log' | 'read-model' | 'access' | 'writer-lock' | 'phone-key';
+export type StoredFile = 'data-dir' | 'event-log' | 'read-model' | 'access' | 'writer-lock' | 'phone-key' | 'keys';
 
 /**
  * A file the engine cannot start on, said in one line: the file, what is wrong with it, what to
@@ -76,6 +76,7 @@ const DAMAGED_FIX: Record<StoredFile, string> = {
   'read-model': 'stop the server and run npm run rebuild: it sets the file aside and rebuilds the read models from the event log',
   'writer-lock': 'writer.lock holds no data: delete it and start again',
   'phone-key': 'remove it to make a new key, then run npm run rebuild -- case_search',
+  keys: 'keys.db holds the only copies of the data keys of the personal data in the log: restore it from the last backup (docs/security.md), never delete it',
   'data-dir': 'move it out of the way and start again',
 };
 

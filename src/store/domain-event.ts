@@ -7,9 +7,12 @@ import { storedMetadata } from './stored-metadata.js';
 /** The stream of one record: `<type>-<id>`. */
 export const streamName = (caseType: string, caseId: string) => `${caseType}-${caseId}`;
 
-/** A stored event as the domain reads it: metadata checked, data upcast to its record type's current schema. */
+/**
+ * A stored event as the domain reads it: metadata checked, data (its personal fields opened, when
+ * the store could open them) upcast to its record type's current schema.
+ */
 export const toDomainEvent = (caseType: string, recorded: RecordedEvent): DomainEvent => {
   const metadata = storedMetadata(recorded.metadata);
-  const data = readEventData(caseType, recordOf(caseType).events, recorded.type, metadata.schemaVersion, recorded.data);
+  const data = readEventData(caseType, recordOf(caseType).events, recorded.type, metadata.schemaVersion, recorded.opened ?? recorded.data);
   return { id: recorded.id, type: recorded.type, data, metadata };
 };

@@ -43,6 +43,12 @@ export interface RecordedEvent {
   /** 0-based position of the event in its stream. */
   readonly revision: bigint;
   readonly position: Position;
+  /**
+   * `data` with its personal fields opened, set by a store that holds their keys
+   * (src/store/personal/store.ts) on an event that has sealed ones. `data` stays the stored form:
+   * what hash chains and anchors are computed over.
+   */
+  readonly opened?: Json;
 }
 
 export interface AppendOptions {

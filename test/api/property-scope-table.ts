@@ -181,6 +181,8 @@ export const routeScopes = async (fixture: ScopeFixture): Promise<Map<string, Ro
   for (const [method, url, request] of staff) scopes.set(`${method} ${url}`, { kind: 'all-properties', requests: [request] });
   scopes.set('GET /dashboard/session', { kind: 'own-properties', requests: [{ method: 'GET', url: '/dashboard/session' }] });
   // The manual clock is the server's (CLOCK=manual, tests and demos): moving it moves every property's deadlines.
+  // A person's records may be in any property: the erasure's phone names no record of HOME, so the walk erases nothing.
+  scopes.set('POST /v1/admin/erasures', { kind: 'all-properties', requests: [{ method: 'POST', url: '/v1/admin/erasures', body: { phone: '13000000009' } }] });
   scopes.set('PUT /v1/admin/clock', { kind: 'all-properties', requests: [{ method: 'PUT', url: '/v1/admin/clock', body: { now: '2026-03-03T00:00:00Z' } }] });
   scopes.set('GET /v1/meta/records', { kind: 'no-property', why: "the record types are the engine's, the same for every property" });
   return scopes;

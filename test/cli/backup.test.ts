@@ -26,17 +26,23 @@ t.test(
     t.equal(await taken.exited, 0, taken.output());
     await writing;
     t.match(taken.output(), /backed up .* events, the last at position \d+/);
-    t.same((await readdir(backup)).sort(), ['access.db', 'anchor.json', 'events.db', 'log-end.json'], 'the log, the tokens, the anchors; no WAL to lose');
+    t.same(
+      (await readdir(backup)).sort(),
+      ['access.db', 'anchor.json', 'events.db', 'keys.db', 'log-end.json'],
+      'the log, the tokens, the data keys (wrapped), the anchors; no WAL to lose',
+    );
     t.equal((await stat(backup)).mode & 0o777, 0o700, 'the backup directory is private');
     t.equal((await stat(join(backup, 'events.db'))).mode & 0o777, 0o600, 'and its files');
     // Byte 18 of a SQLite file's header is its read version: 1 for a rollback journal, 2 for WAL.
     const header = (await readFile(join(backup, 'events.db'))).subarray(0, 20);
     t.equal(header[18], 1, 'the copied log is in rollback-journal form: nothing depends on a WAL');
     const after = (await server.call<{ id: string }>('POST', '/v1/complaints', ADMIN_TOKEN, complaint('3-1-301'))).id;
+    // The master key is never in a backup: it comes from where the operator keeps it (here, the old DATA_DIR's own).
+    await copyFile(join(server.dataDir, 'master.key'), join(restored, 'master.key'));
     await server.close();
 
     // A restore: the backup's files into an empty DATA_DIR; a server starts on it (no loss to refuse) and builds its read models.
-    for (const name of ['events.db', 'access.db', 'log-end.json']) await copyFile(join(backup, name), join(restored, name));
+    for (const name of ['events.db', 'access.db', 'keys.db', 'log-end.json']) await copyFile(join(backup, name), join(restored, name));
     const again = await runServer({ adminToken: ADMIN_TOKEN, clockStart: START, dataDir: restored });
     t.teardown(() => again.close());
     for (const id of kept) t.equal((await again.call<{ id: string }>('GET', `/v1/complaints/${id}`, ADMIN_TOKEN)).id, id, `${id} is restored`);

@@ -1,6 +1,7 @@
 import { v5 as uuidv5 } from 'uuid';
 import { z } from 'zod';
 import { loadCase, streamName } from '../../app/case-history.js';
+import { sealPersonalData } from '../../store/personal/store.js';
 import { recordOf } from '../../domain/records.js';
 import type { Clock } from '../../runtime/clock.js';
 import type { RulesetRegistry } from '../../ruleset/registry.js';
@@ -258,7 +259,12 @@ export const importCases = async (
         if (!options.dryRun) {
           await deps.store.appendToStream(
             streamName(caseType, caseId),
-            plan.events.map((e) => ({ id: e.id, type: e.type, data: e.data as Json, metadata: e.metadata as unknown as Json })),
+            sealPersonalData(deps.store, caseType, plan.events, plan.events[0]!.metadata.integrity.previousHash).map((e) => ({
+              id: e.id,
+              type: e.type,
+              data: e.data as Json,
+              metadata: e.metadata as unknown as Json,
+            })),
             { expectedRevision: plan.revision ?? NO_STREAM },
           );
           eventsWritten += plan.events.length;

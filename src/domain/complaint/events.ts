@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { numberField } from '../record/number.js';
-import { callbackRecordedSchema, recordedOwnerSchema, deadlineMissedSchema, optionalNote, ownerSchema, text } from '../events/shared.js';
+import {
+  callbackRecordedSchema,
+  deadlineMissedSchema,
+  optionalNote,
+  ownerSchema,
+  recordedOwnerSchema,
+  storedRecordedOwnerSchema,
+  text,
+} from '../events/shared.js';
 
 export const channels = ['phone', 'walk_in', 'app', 'wechat', 'other'] as const;
 
@@ -19,7 +27,8 @@ export const importedComplaintReceipt = complaintReceipt.extend({ owner: recorde
 
 /** Complaint events (投诉): one schema per past-tense fact. */
 export const complaintEventSchemas = {
-  ComplaintReceived: importedComplaintReceipt.safeExtend(numberField),
+  // The owner as stored (sealed, erased), as far as the old system kept them for an imported record.
+  ComplaintReceived: complaintReceipt.extend({ ...numberField, owner: storedRecordedOwnerSchema.optional() }),
   ComplaintHandlingStarted: z.strictObject({ note: optionalNote }),
   ComplaintAssigned: z.strictObject({ department: text(100), note: optionalNote }),
   ComplaintResolved: z.strictObject({ resolution: text(4000) }),

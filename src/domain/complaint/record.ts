@@ -88,6 +88,7 @@ export const complaintRecord = recordType<'complaint', ComplaintFacts, KpiCase>(
   },
   queue: (state, f) => (state === 'called_back' && awaitsFollowUp(f) ? 'follow_up' : complaintQueues(state, f)),
   contactPhone: phoneOf('owner'),
+  personal: ['owner.name', 'owner.phone'],
   row: (f) => ({
     received: f.receivedAt,
     place: f.unit,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storedPersonal } from '../record/personal.js';
 
 export const satisfactionLevels = ['very_satisfied', 'satisfied', 'neutral', 'dissatisfied'] as const;
 export const satisfactionSchema = z.enum(satisfactionLevels);
@@ -7,11 +8,14 @@ export type Satisfaction = z.infer<typeof satisfactionSchema>;
 /** Ratings that count as satisfied in `satisfaction.rate`. */
 export const isSatisfied = (rating: Satisfaction): boolean => rating === 'very_satisfied' || rating === 'satisfied';
 
-/** Personal data of the owner: stored in events, never logged. */
-export const ownerSchema = z.strictObject({
-  name: z.string().trim().min(1).max(100),
-  phone: z.string().regex(/^\+?[0-9][0-9 -]{4,19}$/, 'a phone number: digits, optional leading +, spaces or dashes, 5 to 20 characters'),
-});
+const personName = z.string().trim().min(1).max(100);
+export const phoneSchema = z.string().regex(/^\+?[0-9][0-9 -]{4,19}$/, 'a phone number: digits, optional leading +, spaces or dashes, 5 to 20 characters');
+
+/** Personal data of the owner: stored in events sealed (record/personal.ts), never logged. */
+export const ownerSchema = z.strictObject({ name: personName, phone: phoneSchema });
+
+/** The owner as an imported record's stored event holds them: each field the old system kept, as written, sealed, or erased. */
+export const storedRecordedOwnerSchema = z.strictObject({ name: storedPersonal(personName).optional(), phone: storedPersonal(phoneSchema).optional() });
 
 /**
  * An owner's contact as imported history holds it: what the old system recorded, which may be the

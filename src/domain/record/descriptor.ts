@@ -74,6 +74,11 @@ export interface RecordDescriptor<T extends string = string, F = unknown, K exte
    * its creating event's data, by which the desk finds their records; absent for a type that keeps none.
    */
   readonly contactPhone?: (created: unknown) => string | null;
+  /**
+   * The fields of its creating event (dotted paths, `owner.phone`) that hold personal data: stored
+   * sealed under the record's own data key and erased by destroying it (record/personal.ts).
+   */
+  readonly personal?: readonly string[];
 }
 
 /** What the ruleset's files may say of a record type. */

@@ -1,3 +1,5 @@
+import { isSealed } from './personal.js';
+
 /**
  * A phone number as people type it, reduced to one spelling so that `138 0000 0000`,
  * `138-0000-0000`, `+86 13800000000` and `8613800000000` are the same mainland mobile. A number
@@ -19,5 +21,6 @@ export const phoneOf =
   (contact: string) =>
   (created: unknown): string | null => {
     const holder = (created as Record<string, unknown> | null)?.[contact] as { phone?: unknown } | undefined;
-    return typeof holder?.phone === 'string' ? holder.phone : null;
+    // Still sealed (read without the keys) or erased: no number to find the record by.
+    return typeof holder?.phone === 'string' && !isSealed(holder.phone) ? holder.phone : null;
   };

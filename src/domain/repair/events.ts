@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { numberField } from '../record/number.js';
-import { callbackRecordedSchema, recordedOwnerSchema, complexitySchema, deadlineMissedSchema, optionalNote, ownerSchema, text } from '../events/shared.js';
+import {
+  callbackRecordedSchema,
+  complexitySchema,
+  deadlineMissedSchema,
+  optionalNote,
+  ownerSchema,
+  recordedOwnerSchema,
+  storedRecordedOwnerSchema,
+  text,
+} from '../events/shared.js';
 
 export { complexities, complexitySchema, type Complexity } from '../events/shared.js';
 
@@ -23,7 +32,8 @@ export const importedRepairReport = repairReport.extend({ owner: recordedOwnerSc
 
 /** Repair events (报修 / 维修工单): one schema per past-tense fact. */
 export const repairEventSchemas = {
-  RepairReported: importedRepairReport.safeExtend(numberField),
+  // The owner as stored (sealed, erased), as far as the old system kept them for an imported record.
+  RepairReported: repairReport.extend({ ...numberField, owner: storedRecordedOwnerSchema.optional() }),
   RepairDispatched: z.strictObject({ technicianId: text(100) }),
   RepairAccepted: z.strictObject({}),
   RepairArrived: z.strictObject({}),

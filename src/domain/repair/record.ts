@@ -93,6 +93,7 @@ export const repairRecord = recordType<'repair', RepairFacts, KpiCase>({
   },
   queue: (state, f) => (state === 'called_back' && awaitsFollowUp(f) ? 'follow_up' : repairQueues(state, f)),
   contactPhone: phoneOf('owner'),
+  personal: ['owner.name', 'owner.phone'],
   row: (f) => ({
     received: f.reportedAt,
     place: f.location,

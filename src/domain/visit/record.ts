@@ -86,6 +86,7 @@ export const visitRecord = recordType<'visit', VisitFacts, KpiCase>({
   },
   queue: byState({ received: 'unassigned', referred: 'referred' }),
   contactPhone: phoneOf('visitor'),
+  personal: ['visitor.name', 'visitor.phone'],
   row: (f) => ({
     received: f.receivedAt,
     place: f.unit,

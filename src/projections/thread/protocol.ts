@@ -16,6 +16,8 @@ export interface ProjectionThreadData {
   readonly yieldSteps?: number | undefined;
   /** The key of the phones' digests in the search projection, hex-encoded (the server resolves it once: phone-digest.ts). */
   readonly phoneDigestKey?: string | undefined;
+  /** The master key of the personal data's keys (keys.db in dataDir), hex-encoded, and where it came from: the thread opens records' personal fields to digest their phones. */
+  readonly masterKey?: { readonly hex: string; readonly source: string } | undefined;
 }
 
 /** The runner's methods, asked of the thread; each answered once, by its id. */

@@ -15,6 +15,8 @@ import { rulesetOf } from '../../domain/records.js';
 import { checkpointPeriodically, storeCheckpoint } from '../../store/checkpoint-timer.js';
 import { checkpointWal } from '../../store/wal-policy.js';
 import { eventStoreFromConfig } from '../../store/from-config.js';
+import { masterKeyFromThread, openPersonalData } from '../../store/personal/from-config.js';
+import { KEY_STORE_FILE } from '../../store/personal/key-store.js';
 import { caseCounts, dashboardFigures } from '../dashboard-queries.js';
 import { allProjections, createProjectionRunner, openReadModelDb, readModelFile } from '../index.js';
 import { yieldCpuByThread } from './priority.js';
@@ -44,7 +46,12 @@ if (data.yieldSteps) {
 
 // A file that cannot be opened fails the thread with the file named (storage-failure.ts): the server's start says so in one line.
 const openLog = () => eventStoreFromConfig({ DATA_DIR: data.dataDir, EVENTSTORE_CONNECTION_STRING: data.eventStoreConnectionString });
-const { store } = data.eventStoreConnectionString ? openLog() : atStart(join(data.dataDir, 'events.db'), 'event-log', openLog);
+const { store: log } = data.eventStoreConnectionString ? openLog() : atStart(join(data.dataDir, 'events.db'), 'event-log', openLog);
+const personalData =
+  data.masterKey === undefined
+    ? undefined
+    : atStart(join(data.dataDir, KEY_STORE_FILE), 'keys', () => openPersonalData({ DATA_DIR: data.dataDir }, masterKeyFromThread(data.masterKey!)));
+const store = personalData ? personalData.open(log) : log;
 const rulesets = readOnlyRulesets(store, rulesetOf(data.rulesetFiles));
 const db = atStart(readModelFile(data.dataDir), 'read-model', () => openReadModelDb(readModelFile(data.dataDir)));
 const manual = data.manualClockAt === undefined ? undefined : manualClock(Temporal.Instant.from(data.manualClockAt));
@@ -88,6 +95,7 @@ const call = async (request: RunnerCall) => {
       clearInterval(checkpoints);
       await runner.stop();
       await store.close();
+      personalData?.keys.close();
       db.close();
       return undefined;
   }
