@@ -31,6 +31,9 @@ const statusOf: Record<string, number> = {
   READ_MODELS_BEHIND: 503,
   NUMBER_AMBIGUOUS: 409,
   UNSUPPORTED_ENCODING: 415,
+  HEAVY_WORK_BUSY: 503,
+  HEAVY_WORK_OUT_OF_MEMORY: 507,
+  SHUTTING_DOWN: 503,
 };
 
 const titles: Record<number, string> = {
@@ -46,6 +49,7 @@ const titles: Record<number, string> = {
   422: 'Unprocessable Content',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
+  507: 'Insufficient Storage',
 };
 
 export interface Problem {
