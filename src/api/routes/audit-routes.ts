@@ -27,6 +27,7 @@ const importTypes: Record<string, ImportFormat> = {
 };
 
 const formatOf = (type: string): { format?: ImportFormat } => (importTypes[type] ? { format: importTypes[type] } : {});
+/** The import's route: its body, whatever its type, is left unread for the import's thread. */
 const IMPORT_PATH = '/v1/admin/import';
 
 /**
@@ -166,7 +167,7 @@ export const auditRoutes = (deps: AuditDeps & { heavy: HeavyWork }) => async (fa
   );
 
   app.post(
-    IMPORT_PATH,
+    '/v1/admin/import',
     {
       config: { roles: ['admin'] },
       bodyLimit: 64 * 1024 * 1024,
