@@ -89,6 +89,45 @@ t.test('all threads busy and the queue full: 503 problem with Retry-After, an im
   t.equal(spawned.length, 1, 'one thread, kept for the next job');
 });
 
+t.test('a job that runs its thread out of memory is answered 507 and the next job takes a new thread; closing answers a waiting job 503', async (t) => {
+  const spawned: Worker[] = [];
+  const h = await buildHarness({
+    heavyWork: ({ store, clock }) =>
+      heavyThreads({
+        threads: 1,
+        queue: 1,
+        heapMb: 16,
+        data: { dataDir: '/nonexistent', rulesetFiles: {}, readModels: false, manualClock: true },
+        store,
+        clock,
+        spawn: (_data, heapMb) => {
+          // The first thread fills its heap with the first job it is given; the next holds its jobs.
+          const worker =
+            spawned.length === 0
+              ? new Worker(
+                  `const kept = []; require('node:worker_threads').parentPort.on('message', () => { for (;;) kept.push({ filler: new Array(1000).fill(kept.length) }); });`,
+                  { eval: true, resourceLimits: { maxOldGenerationSizeMb: heapMb } },
+                )
+              : holdingThread();
+          spawned.push(worker);
+          return worker;
+        },
+      }),
+  });
+  t.teardown(h.close);
+  const verify = () => h.inject('GET', '/v1/audit/verify?propertyId=demo', { as: 'auditor' });
+  const outOfMemory = await verify();
+  t.equal(outOfMemory.statusCode, 507);
+  t.match(outOfMemory.json(), { code: 'HEAVY_WORK_OUT_OF_MEMORY', heapMb: 16, detail: /HEAVY_THREAD_HEAP_MB=16/ });
+  const waiting = verify();
+  await until(() => spawned.length === 2, 'a new thread is started');
+  t.equal((await h.inject('GET', '/healthz', { as: 'none' })).statusCode, 200, 'the server went on');
+  await h.app.close();
+  const closed = await waiting;
+  t.match({ status: closed.statusCode, code: closed.json().code }, { status: 503, code: 'SHUTTING_DOWN' }, 'a job still running when the server closes');
+  t.ok(closed.headers['retry-after']);
+});
+
 t.test('on threads, every heavy route answers exactly as on the request thread; an import appends through the server once', async (t) => {
   const { dir, remove } = await tempDir('heavy-threads-');
   t.teardown(remove);
