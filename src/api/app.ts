@@ -140,7 +140,7 @@ export const buildApp = async (deps: AppDeps) => {
     app.addHook('onRequest', authenticate(deps.tokens));
   }
   app.addHook('preValidation', refuseBidiControls);
-  const metrics = appMetrics({ clock: deps.clock, readModels: deps.readModels, projections: deps.projections, store: deps.store });
+  const metrics = appMetrics({ clock: deps.clock, readModels: deps.readModels, projections: deps.projections, store: deps.store, heavyWork: deps.heavyWork });
   app.addHook('onResponse', metrics.observe);
   // What fastify's request logging told (method, url, client, status, time), with who asked and
   // what their command did: one line a request.

@@ -63,6 +63,10 @@ t.test('all threads busy and the queue full: 503 problem with Retry-After, an im
   const waiting = verify().then(counted);
   await until(() => pool!.stats().running === 1 && pool!.stats().queued === 1, 'one job runs and one waits');
 
+  const metrics = (await h.inject('GET', '/metrics', { as: 'adminAll' })).body;
+  t.match(metrics, /wuye_heavy_jobs\{state="running"\} 1\n/);
+  t.match(metrics, /wuye_heavy_jobs\{state="queued"\} 1\n/);
+
   const refused = await verify();
   t.equal(refused.statusCode, 503);
   t.equal(refused.headers['retry-after'], '5');

@@ -7,7 +7,7 @@ import { limitedChunks, type BodyInput } from './body.js';
 import { deserializeError, HeavyWorkBusyError, HeavyWorkOutOfMemoryError, serializeError, ShuttingDownError } from './errors.js';
 import type { HeavyJob } from './jobs.js';
 import type { FromThread, HeavyThreadData, ToThread } from './protocol.js';
-import type { HeavyWork } from './work.js';
+import type { HeavyWork, HeavyWorkStats } from './work.js';
 
 export interface HeavyThreadsOptions {
   /** At most this many jobs run at once, each on a thread of its own. */
@@ -45,13 +45,6 @@ interface Slot {
   failure?: Error | undefined;
 }
 
-export interface HeavyThreadsStats {
-  readonly running: number;
-  readonly queued: number;
-  /** The ids of the threads that finished a job so far (none is the request thread's, 0). */
-  readonly threadIds: readonly number[];
-}
-
 /**
  * The heavy jobs (jobs.ts) on threads of their own, so that the request thread answers everyone
  * else while a report folds the log or an import is read: at most `threads` at once, `queue` more
@@ -63,7 +56,7 @@ export interface HeavyThreadsStats {
  * A thread is started when first needed and kept; one that dies (out of memory, say) fails its job
  * and is replaced by the next job's. Idle threads do not keep the process alive.
  */
-export const heavyThreads = (options: HeavyThreadsOptions): HeavyWork & { stats(): HeavyThreadsStats } => {
+export const heavyThreads = (options: HeavyThreadsOptions): HeavyWork & { stats(): HeavyWorkStats } => {
   const spawn = options.spawn ?? startHeavyWorker;
   const slots: Slot[] = [];
   const queue: Task[] = [];

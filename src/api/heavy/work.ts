@@ -7,6 +7,15 @@ export interface HeavyWork {
   run<K extends JobKind>(job: Extract<HeavyJob, { kind: K }>, input?: BodyInput): Promise<JobResults[K]>;
   /** Ends the threads: a job waiting or running is answered 503 SHUTTING_DOWN. */
   close(): Promise<void>;
+  /** Jobs running and waiting now, for /metrics; none on the request thread. */
+  stats?(): HeavyWorkStats;
+}
+
+export interface HeavyWorkStats {
+  readonly running: number;
+  readonly queued: number;
+  /** The ids of the threads that finished a job so far (none is the request thread's, 0). */
+  readonly threadIds: readonly number[];
 }
 
 /**
