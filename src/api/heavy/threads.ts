@@ -91,9 +91,18 @@ export const heavyThreads = (options: HeavyThreadsOptions): HeavyWork & { stats(
   };
 
   const appendForThread = (slot: Slot, message: Extract<FromThread, { op: 'append' }>) => {
+    const { call } = message;
     options.store.appendToStream(message.stream, message.events, { expectedRevision: message.expectedRevision }).then(
-      (result) => post(slot, { op: 'appended', call: message.call, ok: true, result }),
-      (error: unknown) => post(slot, { op: 'appended', call: message.call, ok: false, error: serializeError(error) }),
+      (result) => post(slot, { op: 'appended', call, ok: true, result }),
+      (error: unknown) => {
+        const serialized = serializeError(error);
+        try {
+          post(slot, { op: 'appended', call, ok: false, error: serialized });
+        } catch {
+          // Details that cannot cross (none should): the refusal still does, by its code and message.
+          post(slot, { op: 'appended', call, ok: false, error: { ...serialized, details: undefined } });
+        }
+      },
     );
   };
 
