@@ -4,7 +4,8 @@ import { measure, Phase, type Observed } from './http-phase.js';
 import type { ServerProcess } from './http-processes.js';
 import { followCatchUp, rssMegabytes } from './http-probes.js';
 import { appendsPerFsync, lagSummary, p99Lines, ratioLine, roundLines, totalLine } from './http-report.js';
-import { CASES, CONNECTIONS, GOAL, ROUNDS, SECONDS, SOAK, WARMUP } from './http-settings.js';
+import { CASES, CONNECTIONS, CROWD, GOAL, ROUNDS, SECONDS, SOAK, WARMUP } from './http-settings.js';
+import { runCrowd, type CrowdTokens } from './http-crowd.js';
 
 export interface Bench {
   readonly server: ServerProcess;
@@ -15,6 +16,8 @@ export interface Bench {
   readonly adminToken: string;
   readonly deskToken: string;
   readonly echoToken: string;
+  /** The managers and auditors of the crowd phase; absent in a soak. */
+  readonly crowd: CrowdTokens | undefined;
 }
 
 const SERVER: Observed = { metrics: true, projections: true };
@@ -24,7 +27,7 @@ const BARE: Observed = { metrics: false, projections: false };
 const lastRatio = (phase: Phase, baseline: Phase) => (phase.rates().at(-1)! / baseline.rates().at(-1)!).toFixed(2);
 
 /** The five phases over the rounds, then the totals. */
-export const runRounds = async ({ server, echoServer, bareServer, adminToken, deskToken, echoToken }: Bench) => {
+export const runRounds = async ({ server, echoServer, bareServer, adminToken, deskToken, echoToken, crowd }: Bench) => {
   const load = { url: server.url, token: deskToken, connections: CONNECTIONS };
   const echoLoad = { url: echoServer!.url, token: echoToken, connections: CONNECTIONS };
   // The same request as the echo's, bearer header included: the bare server reads no header.
@@ -32,6 +35,9 @@ export const runRounds = async ({ server, echoServer, bareServer, adminToken, de
   const complaintIds = await requests.precreateComplaints(load, CASES);
   await followCatchUp(server.url, adminToken, performance.now());
   console.log(`${complaintIds.length} complaints pre-created through the API for the actions`);
+  // Before the rounds, while the open cases are about the pre-created ones.
+  const crowdFailures = crowd && CROWD !== '0' ? await runCrowd(server, adminToken, deskToken, crowd, SECONDS, CONNECTIONS) : 0;
+  if (CROWD === 'only') return crowdFailures;
 
   const run = {
     echo: (duration: number) => measure(echoServer!, adminToken, () => requests.echo(echoLoad, duration), ECHO),
@@ -101,7 +107,7 @@ export const runRounds = async ({ server, echoServer, bareServer, adminToken, de
   );
   console.log(lagSummary([newCases, actions]));
   console.log(appendsPerFsync([durableEcho, newCases, actions]));
-  return echo.failures() + bareEcho.failures() + durableEcho.failures() + newCases.failures() + actions.failures();
+  return crowdFailures + echo.failures() + bareEcho.failures() + durableEcho.failures() + newCases.failures() + actions.failures();
 };
 
 /** The RSS bound of the issue: one long phase of new cases, with the RSS every 10 s. */

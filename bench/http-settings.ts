@@ -7,6 +7,8 @@ export const CASES = Number(process.env.BENCH_CASES ?? 2000);
 export const SOAK = Number(process.env.BENCH_SOAK ?? 0);
 export const PROFILE = process.env.BENCH_PROFILE;
 export const KEEP = Boolean(process.env.BENCH_KEEP);
+/** The crowd phase (bench/http-crowd.ts): run before the rounds (default), `0` skips it, `only` runs it alone. */
+export const CROWD = process.env.BENCH_CROWD ?? '1';
 
 /** The issue's goals, printed beside the figures. */
 export const GOAL = { ratio: 0.4, p99Ms: 20, rssMb: 256, lagBackUnderOneSecondWithin: 2 };

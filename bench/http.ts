@@ -32,7 +32,11 @@
  * are printed only if the server publishes the store's group-commit counters on /metrics; it says
  * so when it does not.
  *
+ * Before the rounds, the crowd phase (bench/http-crowd.ts): intake alone and with 200 dashboard
+ * streams open and 10 compliance audits running, and a manager's GET /v1/dashboard beside each.
+ *
  *   npm run bench:http          (BENCH_ROUNDS=3 BENCH_SECONDS=5 (a phase of a round)
+ *                                BENCH_CROWD=0 skips the crowd phase, BENCH_CROWD=only runs it alone;
  *                                BENCH_WARMUP=2 (seconds of each phase before the rounds)
  *                                BENCH_CONNECTIONS=50 BENCH_CASES=2000 (complaints pre-created for the actions);
  *                                BENCH_PROFILE=<dir> writes the server's --cpu-prof there;
@@ -54,7 +58,8 @@ import { createToken, startServer, type ServerProcess } from './http-processes.j
 import { scrapeMetrics } from './http-probes.js';
 import { printLogSummary, warnAboutTheMachine } from './http-report.js';
 import { runRounds, runSoak } from './http-rounds.js';
-import { CONNECTIONS, KEEP, PROFILE, ROUNDS, SECONDS, SOAK, WARMUP } from './http-settings.js';
+import { createCrowdTokens } from './http-crowd.js';
+import { CONNECTIONS, CROWD, KEEP, PROFILE, ROUNDS, SECONDS, SOAK, WARMUP } from './http-settings.js';
 import { COMPILED, RULES_DIR } from './repository.js';
 
 const main = async () => {
@@ -69,6 +74,7 @@ const main = async () => {
   const logged: Array<[string, ServerProcess]> = [];
   try {
     const [deskToken, echoToken] = await Promise.all([createToken(dataDir, 'frontdesk', 'demo'), createToken(echoDataDir, 'frontdesk', 'demo')]);
+    const crowd = SOAK > 0 || CROWD === '0' ? undefined : await createCrowdTokens(dataDir);
     const nodeFlags = PROFILE ? ['--cpu-prof', '--cpu-prof-dir', PROFILE] : [];
     const server = await startServer({ script: 'src/main', dataDir, rulesDir: RULES_DIR, adminToken, logFile: join(root, 'server.log'), nodeFlags });
     started.push(server);
@@ -111,7 +117,7 @@ const main = async () => {
         `${PROFILE ? `; server CPU profile to ${PROFILE}` : ''}`,
     );
 
-    const bench = { server, echoServer, bareServer, adminToken, deskToken, echoToken };
+    const bench = { server, echoServer, bareServer, adminToken, deskToken, echoToken, crowd };
     const failures = SOAK > 0 ? await runSoak(bench) : await runRounds(bench);
     warnAboutTheMachine(failures);
   } finally {

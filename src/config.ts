@@ -71,6 +71,12 @@ const configSchema = z.object({
   AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
   /** Requests a minute per token to the audit routes and imports. */
   HEAVY_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+  /** Threads for the heavy jobs (as-of and what-if reports, verify, anchors, imports): at most this many run at once. */
+  HEAVY_THREADS: z.coerce.number().int().min(1).max(64).default(2),
+  /** Heavy jobs waiting for a thread beyond those; one more is answered 503 with Retry-After. Imports do not wait. */
+  HEAVY_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
+  /** The heap (old generation, MB) a heavy-work thread may use: a job that needs more fails with 507, the server does not. */
+  HEAVY_THREAD_HEAP_MB: z.coerce.number().int().min(64).max(65_536).default(1024),
   /**
    * Starts once on a log that lost events its anchor (DATA_DIR/log-end.json) names: the anchor's
    * position, exactly as the refusal names it, so that it accepts that loss and no later one.

@@ -18,6 +18,7 @@ import { createDeadlineWatcher } from './app/deadline-watcher.js';
 import { openReadModelDb, PHONE_KEY_FILE, phoneDigestKey, readModelFile } from './projections/index.js';
 import { projectionThread } from './projections/thread/runner-proxy.js';
 import { searchReaderThread } from './projections/search/reader-thread.js';
+import { heavyThreads } from './api/heavy/threads.js';
 import { eventStoreFromConfig } from './store/from-config.js';
 import { openPersonalData } from './store/personal/from-config.js';
 import { KEY_STORE_FILE } from './store/personal/key-store.js';
@@ -163,6 +164,24 @@ const readModel = readModelHealth({
 });
 // Searches and queues read on a thread of their own: a search scanning many rows holds no request, intake's included.
 const searchReader = searchReaderThread(readModelFile(config.DATA_DIR));
+// Reports that fold the log, verify, anchors and imports run on threads of their own, a bounded number (docs/operations.md).
+const heavyWork = heavyThreads({
+  threads: config.HEAVY_THREADS,
+  queue: config.HEAVY_QUEUE,
+  heapMb: config.HEAVY_THREAD_HEAP_MB,
+  data: {
+    dataDir: config.DATA_DIR,
+    eventStoreConnectionString: config.EVENTSTORE_CONNECTION_STRING,
+    rulesetFiles: ruleset.files,
+    readModels: true,
+    manualClock: manual !== undefined,
+    yieldSteps: config.PROJECTION_THREAD_NICE,
+    masterKey: { hex: personalData.master.key.toString('hex'), source: personalData.master.source },
+  },
+  store,
+  clock,
+  onNotice: ({ level, message }) => logger[level]({ component: 'heavy-work' }, message),
+});
 const watcher = createDeadlineWatcher({
   readModels,
   cases: caseService({ store, rulesets, clock, staff }),
@@ -192,6 +211,7 @@ const app = await buildApp({
   readModels,
   phoneDigestKey: phoneKey,
   searchReader,
+  heavyWork,
   projections: runner,
   readModelHealth: readModel,
 });

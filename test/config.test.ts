@@ -28,19 +28,25 @@ t.test('ADMIN_TOKEN: unset, or long and random-looking', async (t) => {
   t.throws(() => readConfig({ ADMIN_TOKEN: 'password'.repeat(4) }), /must look random/);
 });
 
-t.test('timeouts and rate limits have defaults and refuse nonsense', async (t) => {
+t.test('timeouts, rate limits and heavy-work threads have defaults and refuse nonsense', async (t) => {
   t.match(readConfig({}), {
     REQUEST_TIMEOUT_SECONDS: 30,
     HEADERS_TIMEOUT_SECONDS: 10,
     IDLE_TIMEOUT_SECONDS: 120,
     AUTH_FAILURES_PER_MINUTE: 20,
     HEAVY_REQUESTS_PER_MINUTE: 60,
+    HEAVY_THREADS: 2,
+    HEAVY_QUEUE: 16,
+    HEAVY_THREAD_HEAP_MB: 1024,
   });
   for (const [key, bad] of [
     ['REQUEST_TIMEOUT_SECONDS', '0'],
     ['IDLE_TIMEOUT_SECONDS', '5'],
     ['AUTH_FAILURES_PER_MINUTE', '-1'],
     ['HEAVY_REQUESTS_PER_MINUTE', 'many'],
+    ['HEAVY_THREADS', '0'],
+    ['HEAVY_QUEUE', '-1'],
+    ['HEAVY_THREAD_HEAP_MB', '16'],
   ] as const) {
     t.throws(() => readConfig({ [key]: bad }), new RegExp(`invalid configuration:\\n {2}${key}: `), `${key}=${bad}`);
   }

@@ -38,6 +38,7 @@ import { erasureRoutes } from './routes/erasure-routes.js';
 import { staffReadRoutes } from './routes/staff-read-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import type { SearchReader } from '../projections/search/reader-thread.js';
+import { onRequestThread, type HeavyWork } from './heavy/work.js';
 
 export interface AppDeps {
   readonly store: EventStore;
@@ -61,6 +62,11 @@ export interface AppDeps {
   readonly phoneDigestKey?: Buffer;
   /** The search thread (projections/search/reader-thread.ts): searches and queues run there; without it, on the request thread. */
   readonly searchReader?: SearchReader;
+  /**
+   * Where reports that fold the log, verify, anchors and imports run (heavy/threads.ts: threads of
+   * their own, main.ts's); without it, on the request thread. The app ends it when it closes.
+   */
+  readonly heavyWork?: HeavyWork;
   /** The projection runner (status, onApplied): lag in the dashboard and metrics, live dashboard streams. */
   readonly projections?: ProjectionsView;
   /**
@@ -135,7 +141,7 @@ export const buildApp = async (deps: AppDeps) => {
     app.addHook('onRequest', authenticate(deps.tokens));
   }
   app.addHook('preValidation', refuseBidiControls);
-  const metrics = appMetrics({ clock: deps.clock, readModels: deps.readModels, projections: deps.projections, store: deps.store });
+  const metrics = appMetrics({ clock: deps.clock, readModels: deps.readModels, projections: deps.projections, store: deps.store, heavyWork: deps.heavyWork });
   app.addHook('onResponse', metrics.observe);
   // What fastify's request logging told (method, url, client, status, time), with who asked and
   // what their command did: one line a request.
@@ -218,8 +224,11 @@ export const buildApp = async (deps: AppDeps) => {
     readModels: deps.readModels,
     readModel: health,
   });
-  await app.register(complianceRoutes(compliance));
-  await app.register(auditRoutes(deps));
+  const heavy = deps.heavyWork ?? onRequestThread({ store: deps.store, rulesets: deps.rulesets, clock: deps.clock, readModels: deps.readModels });
+  // Before in-flight requests are waited for: a job still waiting or running is answered 503 at once.
+  app.addHook('preClose', () => heavy.close());
+  await app.register(complianceRoutes(compliance, heavy, deps.clock));
+  await app.register(auditRoutes({ ...deps, heavy }));
   await app.register(
     dashboardRoutes({
       rulesets: deps.rulesets,

@@ -7,6 +7,7 @@ import { requireAllProperties } from './auth/plugin.js';
 import type { ProjectionsView } from './routes/dashboard-routes.js';
 import type { EventStore } from '../store/port.js';
 import type { ProjectionHealth, ProjectionStatus } from '../projections/projection.js';
+import type { HeavyWork } from './heavy/work.js';
 
 export interface MetricsDeps {
   readonly clock: Clock;
@@ -14,6 +15,8 @@ export interface MetricsDeps {
   readonly projections?: ProjectionsView | undefined;
   /** The event store, when it counts its group commits. */
   readonly store?: Pick<EventStore, 'stats'> | undefined;
+  /** The heavy-work threads, when the jobs run on them. */
+  readonly heavyWork?: Pick<HeavyWork, 'stats'> | undefined;
 }
 
 /**
@@ -128,6 +131,20 @@ export const appMetrics = (deps: MetricsDeps) => {
       collect() {
         this.reset();
         this.inc(restarts());
+      },
+    });
+
+  const heavyStats = deps.heavyWork?.stats?.bind(deps.heavyWork);
+  if (heavyStats)
+    new Gauge({
+      name: 'wuye_heavy_jobs',
+      help: 'Heavy jobs (reports that fold the log, verify, anchors, imports) running on their threads and waiting for one',
+      labelNames: ['state'] as const,
+      registers,
+      collect() {
+        const { running, queued } = heavyStats();
+        this.set({ state: 'running' }, running);
+        this.set({ state: 'queued' }, queued);
       },
     });
 

@@ -35,6 +35,9 @@ const statusOf: Record<string, number> = {
   UNSUPPORTED_ENCODING: 415,
   NO_PERSONAL_DATA_KEYS: 503,
   PERSONAL_DATA_KEY: 500,
+  HEAVY_WORK_BUSY: 503,
+  HEAVY_WORK_OUT_OF_MEMORY: 507,
+  SHUTTING_DOWN: 503,
 };
 
 const titles: Record<number, string> = {
@@ -50,6 +53,7 @@ const titles: Record<number, string> = {
   422: 'Unprocessable Content',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
+  507: 'Insufficient Storage',
 };
 
 export interface Problem {

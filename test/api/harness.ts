@@ -6,11 +6,12 @@ import { Writable } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import { Temporal } from 'temporal-polyfill';
 import { buildApp, type ConnectionTimeouts } from '../../src/api/app.js';
+import type { HeavyWork } from '../../src/api/heavy/work.js';
 import { NUMBERING_STREAM_PREFIX } from '../../src/app/work-order-numbers.js';
 import { privateLogger } from '../../src/api/log-privacy.js';
 import { openTokenStore, type TokenStore } from '../../src/api/auth/tokens.js';
 import { manualClock, type Clock, type ManualClock } from '../../src/runtime/clock.js';
-import { openRulesetRegistry } from '../../src/ruleset/registry.js';
+import { openRulesetRegistry, type RulesetRegistry } from '../../src/ruleset/registry.js';
 import type { Role } from '../../src/domain/events/envelope.js';
 import type { Ruleset } from '../../src/domain/ruleset/ruleset.js';
 import { loadRuleset } from '../../src/ruleset/load.js';
@@ -53,6 +54,8 @@ export interface HarnessOptions {
   readonly technicians?: boolean;
   /** The clock the app reads, built on the harness's manual clock (default: that clock itself). */
   readonly clock?: (manual: ManualClock) => Clock;
+  /** Where the heavy jobs run (src/api/heavy), given the harness's store, clock and rules; default the request thread. The app closes it. */
+  readonly heavyWork?: (context: { store: EventStore; clock: Clock; rulesets: RulesetRegistry }) => HeavyWork;
   /** Reuse tokens across an app restart (same secrets). */
   readonly tokens?: { store: TokenStore; secrets: Record<Exclude<Caller, 'none'>, string> };
 }
@@ -105,6 +108,7 @@ export const buildHarness = async (options: HarnessOptions = {}) => {
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
     ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+    ...(options.heavyWork ? { heavyWork: options.heavyWork({ store, clock: served, rulesets }) } : {}),
   });
   await app.ready();
 

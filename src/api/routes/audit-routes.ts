@@ -2,19 +2,18 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { auditInstant, replayCase } from '../../audit/case-replay.js';
-import { backdatingReport } from '../../audit/backdating.js';
+import { Readable } from 'node:stream';
 import { charsetOf, importEncoding, UnsupportedEncodingError } from '../../audit/import/encoding.js';
-import { parseImport, parseImportBytes, type ImportFormat } from '../../audit/import/format.js';
-import { csvColumnsOf, IMPORT_SHAPES, runImport } from '../../audit/import/run.js';
-import { parseImportXlsx, XLSX_TYPE } from '../../audit/import/xlsx.js';
-import { reportAsOf, type AuditDeps } from '../../audit/report-as-of.js';
-import { verifyLog } from '../../audit/verify.js';
-import { checkAnchor, logAnchorSchema, takeAnchor } from '../../audit/anchor.js';
-import { whatIf } from '../../audit/what-if.js';
+import type { ImportFormat } from '../../audit/import/format.js';
+import { IMPORT_SHAPES } from '../../audit/import/run.js';
+import { XLSX_TYPE } from '../../audit/import/xlsx.js';
+import type { AuditDeps } from '../../audit/report-as-of.js';
+import { logAnchorSchema } from '../../audit/anchor.js';
 import { instantSchema } from '../../domain/events/envelope.js';
 import { recordTypeSchema } from '../../domain/records.js';
-import { rulesetOf } from '../../domain/records.js';
-import { actorOfPrincipal, authorizeProperty, coversProperty, requireAllProperties } from '../auth/plugin.js';
+import { authorizeProperty, coversProperty, requireAllProperties } from '../auth/plugin.js';
+import { readBody } from '../heavy/body.js';
+import type { HeavyWork } from '../heavy/work.js';
 
 const auditRoles = ['auditor', 'admin'] as const;
 const period = z.string().regex(/^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$/, 'YYYY-MM, YYYY-Qn or YYYY');
@@ -30,17 +29,25 @@ const importTypes: Record<string, ImportFormat> = {
 };
 
 const formatOf = (type: string): { format?: ImportFormat } => (importTypes[type] ? { format: importTypes[type] } : {});
+/** The import's route: its body, whatever its type, is left unread for the import's thread. */
+const IMPORT_PATH = '/v1/admin/import';
 
 /**
  * The auditor's routes: case replay as of an instant, the compliance report then and now,
  * what-if under another ruleset, back-dated entries, tamper evidence — all read-only, for
  * auditors and admins, scoped to the caller's properties — and the admin's historical import.
  */
-export const auditRoutes = (deps: AuditDeps) => async (fastify: FastifyInstance) => {
+export const auditRoutes = (deps: AuditDeps & { heavy: HeavyWork }) => async (fastify: FastifyInstance) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  // Import files arrive as bytes: they are decoded in the charset they declare, row by row (docs/audit.md).
-  for (const type of [...Object.keys(importTypes), XLSX_TYPE])
-    app.addContentTypeParser(type, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  const { heavy } = deps;
+  // Import files arrive as bytes, left unread here: the import's thread reads them as they come and
+  // decodes them in the charset they declare, row by row (docs/audit.md). A JSON array is one of them.
+  for (const type of [...Object.keys(importTypes), XLSX_TYPE]) app.addContentTypeParser(type, (_request, body, done) => done(null, body));
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', (request, body, done) => {
+    if (request.routeOptions.url === IMPORT_PATH) return done(null, body);
+    readBody({ body, limit: request.routeOptions.bodyLimit }).then((bytes) => json(request, bytes.toString('utf8'), done), done);
+  });
 
   app.get(
     '/v1/audit/cases/:caseType/:id',
@@ -75,7 +82,7 @@ export const auditRoutes = (deps: AuditDeps) => async (fastify: FastifyInstance)
     async (request) => {
       authorizeProperty(request.principal)(request.query.propertyId);
       const { judgeImportedByOccurrence, ...query } = request.query;
-      return reportAsOf(deps, { ...query, judgeImportedByOccurrence: judgeImportedByOccurrence === 'true' });
+      return heavy.run({ kind: 'auditCompliance', query: { ...query, judgeImportedByOccurrence: judgeImportedByOccurrence === 'true' } });
     },
   );
 
@@ -106,7 +113,7 @@ export const auditRoutes = (deps: AuditDeps) => async (fastify: FastifyInstance)
     async (request) => {
       const { rules, ...query } = request.body;
       authorizeProperty(request.principal)(query.propertyId);
-      return whatIf(deps, query, rulesetOf(rules.files));
+      return heavy.run({ kind: 'whatIf', query, files: rules.files });
     },
   );
 
@@ -128,7 +135,7 @@ export const auditRoutes = (deps: AuditDeps) => async (fastify: FastifyInstance)
     async (request) => {
       authorizeProperty(request.principal)(request.query.propertyId);
       const { from, to, ...rest } = request.query;
-      return backdatingReport(deps.store, { ...rest, ...(from ? { from } : {}), ...(to ? { to } : {}) });
+      return heavy.run({ kind: 'backdating', query: { ...rest, ...(from ? { from } : {}), ...(to ? { to } : {}) } });
     },
   );
 
@@ -140,7 +147,7 @@ export const auditRoutes = (deps: AuditDeps) => async (fastify: FastifyInstance)
     },
     async (request) => {
       authorizeProperty(request.principal)(request.query.propertyId);
-      return verifyLog(deps.store, { propertyId: request.query.propertyId });
+      return heavy.run({ kind: 'verify', propertyId: request.query.propertyId });
     },
   );
 
@@ -156,7 +163,7 @@ export const auditRoutes = (deps: AuditDeps) => async (fastify: FastifyInstance)
     },
     async (request) => {
       requireAllProperties(request.principal, 'an anchor covers the whole log,');
-      return takeAnchor(deps.store, deps.clock.now().toString());
+      return heavy.run({ kind: 'anchor' });
     },
   );
 
@@ -173,7 +180,7 @@ export const auditRoutes = (deps: AuditDeps) => async (fastify: FastifyInstance)
     },
     async (request) => {
       requireAllProperties(request.principal, 'an anchor covers the whole log,');
-      return checkAnchor(deps.store, request.body);
+      return heavy.run({ kind: 'anchorCheck', anchor: request.body });
     },
   );
 
@@ -200,36 +207,35 @@ export const auditRoutes = (deps: AuditDeps) => async (fastify: FastifyInstance)
           format: z.enum(IMPORT_SHAPES).optional().describe('events (default): one row per event; summary: one row per record'),
           strict: z.enum(['true', 'false']).optional().describe('true: a column the format does not know refuses the import'),
         }),
-        body: z.union([z.array(z.unknown()), z.instanceof(Buffer)]),
+        body: z.union([z.array(z.unknown()), z.instanceof(Readable)]),
       },
     },
     async (request) => {
       const contentType = request.headers['content-type'];
       const type = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
-      const body = request.body;
       const charset = charsetOf(contentType);
-      // A JSON body is UTF-8 (RFC 8259): fastify has read it so; another declared charset is refused, not misread.
-      if (Array.isArray(body) && charset && importEncoding(charset) !== 'utf-8') {
+      const json = type === 'application/json';
+      // A JSON body is UTF-8 (RFC 8259): it is read so; another declared charset is refused, not misread.
+      if (json && charset && importEncoding(charset) !== 'utf-8') {
         throw new UnsupportedEncodingError(
           charset,
           `a JSON array is UTF-8 (RFC 8259), not ${charset}: send rows in another encoding as text/csv or application/x-ndjson`,
         );
       }
-      const shape = request.query.format ?? 'events';
-      const columns = csvColumnsOf(shape);
-      const parsed = Array.isArray(body)
-        ? parseImport(body)
-        : type === XLSX_TYPE
-          ? await parseImportXlsx(body, columns)
-          : parseImportBytes(body, { ...formatOf(type), ...(charset ? { encoding: charset } : {}), columns });
-      return runImport(deps, parsed, {
-        shape,
-        strict: request.query.strict === 'true',
-        dryRun: request.query.dryRun === 'true',
-        ...(request.query.timeZone ? { timeZone: request.query.timeZone } : {}),
-        authorize: authorizeProperty(request.principal),
-        importedBy: actorOfPrincipal(request.principal!),
-      });
+      const { tokenId, label, role, properties, personId } = request.principal!;
+      return heavy.run(
+        {
+          kind: 'import',
+          ...(json ? { format: 'json' } : type === XLSX_TYPE ? { xlsx: true } : formatOf(type)),
+          shape: request.query.format ?? 'events',
+          strict: request.query.strict === 'true',
+          ...(charset ? { charset } : {}),
+          dryRun: request.query.dryRun === 'true',
+          ...(request.query.timeZone ? { timeZone: request.query.timeZone } : {}),
+          caller: { tokenId, label, role, properties, ...(personId === undefined ? {} : { personId }) },
+        },
+        { body: request.body as Readable, limit: request.routeOptions.bodyLimit },
+      );
     },
   );
 };

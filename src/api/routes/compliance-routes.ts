@@ -3,7 +3,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { complianceCsv, type ComplianceService } from '../../app/compliance.js';
 import { instantSchema } from '../../domain/events/envelope.js';
+import type { Clock } from '../../runtime/clock.js';
 import { authorizeProperty } from '../auth/plugin.js';
+import type { HeavyWork } from '../heavy/work.js';
 
 const query = z.strictObject({
   propertyId: z.string().min(1),
@@ -11,7 +13,11 @@ const query = z.strictObject({
   asOf: instantSchema.optional(),
 });
 
-export const complianceRoutes = (compliance: ComplianceService) => async (fastify: FastifyInstance) => {
+/**
+ * The report now reads the read model; as of an earlier instant it folds the log, a heavy job
+ * (run off the request thread when the server has threads for it).
+ */
+export const complianceRoutes = (compliance: ComplianceService, heavy: HeavyWork, clock: Clock) => async (fastify: FastifyInstance) => {
   fastify.withTypeProvider<ZodTypeProvider>().get(
     '/v1/compliance',
     {
@@ -26,7 +32,9 @@ export const complianceRoutes = (compliance: ComplianceService) => async (fastif
     },
     async (request, reply) => {
       authorizeProperty(request.principal)(request.query.propertyId);
-      const report = await compliance.report(request.query);
+      const { asOf } = request.query;
+      const earlier = asOf !== undefined && Date.parse(asOf) < clock.now().epochMilliseconds;
+      const report = earlier ? await heavy.run({ kind: 'complianceAsOf', query: request.query }) : await compliance.report(request.query);
       if (request.headers.accept?.includes('text/csv')) {
         return reply
           .type('text/csv; charset=utf-8')
