@@ -177,11 +177,11 @@ export const prepareEventStatements = (db: Database.Database) => ({
   logAfter: db.prepare<[bigint, number], EventRow>('SELECT * FROM log WHERE position > ? ORDER BY position LIMIT ?'),
   /** The ids of the streams whose names lie in [?, ?), at most `?`: a range of the names' index. */
   streamsBetween: db.prepare<[string, string, number], bigint>('SELECT id FROM streams WHERE name >= ? AND name < ? LIMIT ?').pluck(),
-  /** The log of a few streams (their ids as a JSON array) from a position: their index, not a scan of the log. */
-  logOfStreams: db.prepare<[string, bigint, number], EventRow>(
+  /** The log of the streams whose names lie in [?, ?), from a position: the names' index and the streams' events', not a scan of the log. */
+  logOfStreamsBetween: db.prepare<[string, string, bigint, number], EventRow>(
     `SELECT e.position, e.id, s.name AS stream, e.revision, e.type, e.data, e.metadata
      FROM events e CROSS JOIN streams s ON s.id = e.stream_id
-     WHERE e.stream_id IN (SELECT value FROM json_each(?)) AND e.position >= ? ORDER BY e.position LIMIT ?`,
+     WHERE e.stream_id IN (SELECT id FROM streams WHERE name >= ? AND name < ?) AND e.position >= ? ORDER BY e.position LIMIT ?`,
   ),
   /** Stream names and types from a position backwards, without the events' bodies. */
   logBackwards: db.prepare<[bigint, number], Pick<EventRow, 'position' | 'stream' | 'type'>>(

@@ -92,19 +92,20 @@ const toRecorded = (row: EventRow): RecordedEvent => recordedEvent({ ...row, str
 const FEW_STREAMS = 1_000;
 const BACKWARDS_PAGE = 500;
 
-/** The ids of the streams `filter` names by prefix, when they are few; undefined when it names more, or by type only. */
-const fewStreamsMatching = (sql: EventStatements, filter: SubscriptionFilter): bigint[] | undefined => {
+/** The name range [from, to) of the streams a prefix names: every name starting with it sorts there. */
+const rangeOf = (prefix: string): [string, string] => [prefix, prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)];
+
+/** The name ranges of the streams `filter` names by prefix, when they hold few streams; undefined when more, or a filter by type only. */
+const fewStreamRanges = (sql: EventStatements, filter: SubscriptionFilter): Array<[string, string]> | undefined => {
   const prefixes = filter.streamPrefixes;
-  if (prefixes === undefined) return undefined;
-  const ids: bigint[] = [];
-  for (const prefix of prefixes) {
-    if (prefix === '') return undefined;
-    // Every name that starts with the prefix sorts at or after it and before the prefix with its last character raised.
-    const after = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
-    ids.push(...sql.streamsBetween.all(prefix, after, FEW_STREAMS + 1 - ids.length));
-    if (ids.length > FEW_STREAMS) return undefined;
+  if (prefixes === undefined || prefixes.includes('')) return undefined;
+  const ranges = prefixes.map(rangeOf);
+  let streams = 0;
+  for (const [from, to] of ranges) {
+    streams += sql.streamsBetween.all(from, to, FEW_STREAMS + 1 - streams).length;
+    if (streams > FEW_STREAMS) return undefined;
   }
-  return ids;
+  return ranges;
 };
 
 const limitOf = (maxCount: number | undefined): number => (maxCount === undefined || maxCount === Infinity ? NO_LIMIT : Math.max(0, Math.floor(maxCount)));
@@ -253,9 +254,10 @@ export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEv
       if (filter === undefined) return sql.logFrom.all(start, limitOf(maxCount)).map(toRecorded);
       // The streams' ids and their events read in one snapshot: a stream opened in between is not half seen.
       const few = db.transaction(() => {
-        const ids = fewStreamsMatching(sql, filter);
-        // Every event of those streams matches the prefixes: only a filter by type needs more than maxCount of them.
-        return ids && sql.logOfStreams.all(`[${ids.join(',')}]`, start, filter.eventTypes ? NO_LIMIT : limitOf(maxCount));
+        const ranges = fewStreamRanges(sql, filter);
+        // Every event of those streams matches the prefixes: only a filter by type needs more than maxCount of each.
+        const limit = filter.eventTypes ? NO_LIMIT : limitOf(maxCount);
+        return ranges?.flatMap(([from, to]) => sql.logOfStreamsBetween.all(from, to, start, limit)).sort((x, y) => (x.position < y.position ? -1 : 1));
       })();
       if (few)
         return few
