@@ -150,7 +150,9 @@ export const renderAnchorCheck = (r: AnchorCheck): string =>
 export const renderImport = (r: ImportReport & { readonly warnings?: readonly ImportWarning[] }): string =>
   [
     `${r.rows} row(s): ${r.cases.imported} case(s) ${r.dryRun ? 'would be imported (dry run)' : 'imported'}, ${r.cases.extended} extended, ${r.cases.unchanged} already there, ${r.cases.rejected} rejected; ${
-      r.dryRun ? `${r.caseList.reduce((n, c) => n + c.events, 0)} event(s) would be written, none written` : `${r.eventsWritten} event(s) written`
+      r.dryRun
+        ? `${r.caseList.reduce((n, c) => n + c.events, r.caseListOmitted?.events ?? 0)} event(s) would be written, none written`
+        : `${r.eventsWritten} event(s) written`
     }`,
     ...(r.rejected.length > 0
       ? [
