@@ -8,7 +8,7 @@
  *
  *   npm run bench:import                    (BENCH_ROWS=170000: about 1.1 million events)
  *   BENCH_ROWS=20000 npm run bench:import   (a quick run)
- *   BENCH_BASELINE_EVENTS=100000            (events the baselines append; fewer when the import wrote fewer)
+ *   BENCH_BASELINE_EVENTS=30000             (events the baselines append; fewer when the import wrote fewer)
  *
  * Goals: ≥ 20,000 events/s written by the import; peak RSS of the import's process ≤ 256 MB,
  * whatever the file's size (the file is read in parts: src/audit/import/stream-rows.ts).
@@ -25,7 +25,7 @@ import { NO_STREAM, type EventToAppend, type Json, type Position } from '../src/
 import { RULES_DIR, scriptArgs } from './repository.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 170_000);
-const BASELINE_EVENTS = Number(process.env.BENCH_BASELINE_EVENTS ?? 100_000);
+const BASELINE_EVENTS = Number(process.env.BENCH_BASELINE_EVENTS ?? 30_000);
 const GOAL_EVENTS_PER_SECOND = 20_000;
 const GOAL_RSS_MB = 256;
 
