@@ -1,8 +1,8 @@
 /**
  * A migration's import against the store's own write rate: a summary CSV of closed complaints and
  * repairs (one row a record, about 6.5 events each) imported through the entry point a migrator
- * runs, `npm run audit -- import FILE --format summary` (the CLI, in its own process, into a fresh
- * data directory), set beside plain appends of the same events into a bare SQLite store measured in
+ * runs, `npm run import -- FILE --format summary` (the CLI's import with its heap limits, in its own
+ * process, into a fresh data directory), set beside plain appends of the same events into a bare SQLite store measured in
  * the same run: one record after the other (how the import wrote before it pipelined), and with as
  * many records in flight as the import keeps (the store's ceiling for that window).
  *
@@ -18,11 +18,14 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
 import { IMPORT_WINDOW, inWindow } from '../src/audit/import/pipeline.js';
 import { openSqliteEventStore } from '../src/store/sqlite.js';
 import { NO_STREAM, type EventToAppend, type Json, type Position } from '../src/store/port.js';
-import { RULES_DIR, scriptArgs } from './repository.js';
+import { RULES_DIR } from './repository.js';
+
+const REPOSITORY = fileURLToPath(new URL('..', import.meta.url));
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 170_000);
 const BASELINE_EVENTS = Number(process.env.BENCH_BASELINE_EVENTS ?? 30_000);
@@ -66,10 +69,19 @@ const generate = async (file: string, rows: number) => {
   await once(out, 'finish');
 };
 
+/** `npm run import`'s node arguments, as package.json gives them (its heap limits, then the CLI's import command). */
+const importScript = async (): Promise<string[]> => {
+  const scripts = JSON.parse(await readFile(join(REPOSITORY, 'package.json'), 'utf8')).scripts as Record<string, string>;
+  const [node, ...args] = scripts.import!.split(' ');
+  if (node !== 'node') throw new Error(`npm run import is not a node command: ${scripts.import}`);
+  return args.map((arg) => (arg.endsWith('.ts') ? join(REPOSITORY, arg) : arg));
+};
+
 /** The CLI's import in its own process: its wall time, its final progress line, its peak RSS (VmHWM, read while it runs). */
 const runImport = async (file: string, dataDir: string) => {
   const started = performance.now();
-  const child = spawn(process.execPath, [...scriptArgs('src/cli/audit'), 'import', file, '--format', 'summary', '--time-zone', 'property'], {
+  const child = spawn(process.execPath, [...(await importScript()), file, '--format', 'summary', '--time-zone', 'property'], {
+    cwd: REPOSITORY,
     env: { ...process.env, DATA_DIR: dataDir, RULES_DIR, EVENTSTORE_CONNECTION_STRING: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -157,7 +169,7 @@ const main = async () => {
     const importRate = rate(events, imported.seconds);
     const f = (n: number) => n.toLocaleString('en');
     console.log(`load average (1 min) at the start: ${load.toFixed(1)} on 2 cores`);
-    console.log(`import (npm run audit -- import --format summary): ${imported.summary}`);
+    console.log(`import (npm run import -- FILE --format summary --time-zone property): ${imported.summary}`);
     console.log(`  ${f(ROWS)} rows, ${f(events)} events in ${imported.seconds.toFixed(1)} s (process start included)`);
     console.log(`  ${f(importRate)} events/s, ${f(rate(ROWS, imported.seconds))} rows/s (goal ≥ ${f(GOAL_EVENTS_PER_SECOND)} events/s)`);
     console.log(`  peak RSS ${imported.peakMb.toFixed(0)} MB (goal ≤ ${GOAL_RSS_MB} MB)`);

@@ -48,7 +48,9 @@ const usage = `usage: npm run audit -- <command> [options] [--json]
                                                         UTF-8 unless --encoding says otherwise; times without an offset
                                                         are refused unless --time-zone says how to read them; --strict
                                                         refuses unknown columns; --dry-run writes nothing; an
-                                                        Excel FILE.xlsx is read from its first worksheet
+                                                        Excel FILE.xlsx is read from its first worksheet; progress
+                                                        on stderr. For a large migration: npm run import -- FILE …
+                                                        (the same, with a bounded heap: docs/migration.md, Speed)
   backdating --property ID [--threshold-minutes N] [--from ISO] [--to ISO]
 Works on the configured store (DATA_DIR, EVENTSTORE_CONNECTION_STRING) and rules (RULES_DIR), as the server.
 Periods: 2026-03, 2026-Q1 or 2026. Output: a table, or JSON with --json.
