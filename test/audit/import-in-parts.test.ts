@@ -140,6 +140,14 @@ t.test('reports past their bounds list the first and count the rest', async (t) 
   t.same(report.caseList, all.caseList.slice(0, 5), 'the first five listed: the limit is the file’s, not a part’s');
   const events = all.caseList.reduce((n, c) => n + c.events, 0);
   t.same(report.caseListOmitted, { cases: 25, events: events - all.caseList.slice(0, 5).reduce((n, c) => n + c.events, 0) });
+  const refused = await importSummaryInParts(deps, await read(), { dryRun: true, rejectedLimit: 4 });
+  t.equal(refused.rejected.length, 4, 'times without an offset and no time zone: the first four problems listed');
+  t.same(
+    refused.rejected.map((p) => p.row),
+    [1, 1, 1, 1],
+  );
+  t.ok(refused.rejectedOmitted! > 30, 'the others counted');
+  t.match(renderImport(refused), `… and ${refused.rejectedOmitted} more problem(s), not listed`);
   t.match(renderImport(report), new RegExp(`${events} event\\(s\\) would be written`), 'the dry run still says how many events it would write');
 });
 

@@ -108,15 +108,15 @@ const survey = async (file: FileInParts) => {
  * Imports a summary file read in parts (docs/migration.md, "Speed"). Its report is the one the
  * whole file read at once gives, but for two bounds that keep it small: `caseList` lists the first
  * `caseListLimit` (CASE_LIST_LIMIT) records (the others counted in `caseListOmitted`), `rejected` the first
- * REJECTED_LIMIT problems (the others counted in `rejectedOmitted`); and the records of numbers met
+ * `rejectedLimit` (REJECTED_LIMIT) problems (the others counted in `rejectedOmitted`); and the records of numbers met
  * on more than one row come last in `caseList`.
  */
 export const importSummaryInParts = async (
   deps: ImportDeps,
   file: FileInParts,
-  options: ImportOptions & { readonly strict?: boolean; readonly onProgress?: (progress: ImportProgress) => void } = {},
+  options: ImportOptions & { readonly strict?: boolean; readonly rejectedLimit?: number; readonly onProgress?: (progress: ImportProgress) => void } = {},
 ): Promise<RunReport & { readonly rejectedOmitted?: number }> => {
-  const { strict, onProgress, caseListLimit = CASE_LIST_LIMIT, ...rest } = options;
+  const { strict, onProgress, caseListLimit = CASE_LIST_LIMIT, rejectedLimit = REJECTED_LIMIT, ...rest } = options;
   const found = await survey(file);
   const unknownWarning = unknownColumnsWarnings([...new Set([...file.unknownColumns, ...found.unknown])], 'summary', strict);
   const tally = warningTally();
@@ -135,7 +135,7 @@ export const importSummaryInParts = async (
     totals.rejected += report.cases.rejected;
     totals.eventsWritten += report.eventsWritten;
     for (const problem of report.rejected) {
-      if (rejected.length < REJECTED_LIMIT) rejected.push(problem);
+      if (rejected.length < rejectedLimit) rejected.push(problem);
       else rejectedOmitted += 1;
     }
     heldBack.push(...report.heldBack);
