@@ -86,10 +86,10 @@ t.test('npm run audit -- import --format summary: a plain progress line on a std
   await writeFile(file, [header, ...rows].join('\n'));
   const first = await audit(dir, ['import', file, '--format', 'summary', '--time-zone', 'property']);
   t.equal(first.code, 0, first.stderr);
-  t.match(first.stdout, /40 row\(s\): 40 case\(s\) imported, 0 already there, 0 rejected; 120 event\(s\) written/);
+  t.match(first.stdout, /40 row\(s\): 40 case\(s\) imported, 0 extended, 0 already there, 0 rejected; 120 event\(s\) written/);
   t.match(first.stderr, /^import: 40 row\(s\), 40 record\(s\), 0 rejected, 120 event\(s\) written in [\d.]+ s \(\d+ events\/s, \d+ rows\/s\)\n$/);
   const again = await audit(dir, ['import', file, '--format', 'summary', '--time-zone', 'property']);
-  t.match(again.stdout, /40 row\(s\): 0 case\(s\) imported, 40 already there, 0 rejected; 0 event\(s\) written/);
+  t.match(again.stdout, /40 row\(s\): 0 case\(s\) imported, 0 extended, 40 already there, 0 rejected; 0 event\(s\) written/);
   const store = openSqliteIn(dir);
   const events = await store.readAll().finally(() => store.close());
   t.equal(events.filter((e) => (e.metadata as { imported?: boolean }).imported).length, 120, 'each record written once');
