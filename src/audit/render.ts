@@ -147,10 +147,12 @@ export const renderAnchorCheck = (r: AnchorCheck): string =>
       : []),
   ].join('\n');
 
-export const renderImport = (r: ImportReport & { readonly warnings?: readonly ImportWarning[] }): string =>
+export const renderImport = (r: ImportReport & { readonly warnings?: readonly ImportWarning[]; readonly rejectedOmitted?: number }): string =>
   [
     `${r.rows} row(s): ${r.cases.imported} case(s) ${r.dryRun ? 'would be imported (dry run)' : 'imported'}, ${r.cases.extended} extended, ${r.cases.unchanged} already there, ${r.cases.rejected} rejected; ${
-      r.dryRun ? `${r.caseList.reduce((n, c) => n + c.events, 0)} event(s) would be written, none written` : `${r.eventsWritten} event(s) written`
+      r.dryRun
+        ? `${r.caseList.reduce((n, c) => n + c.events, r.caseListOmitted?.events ?? 0)} event(s) would be written, none written`
+        : `${r.eventsWritten} event(s) written`
     }`,
     ...(r.rejected.length > 0
       ? [
@@ -160,6 +162,7 @@ export const renderImport = (r: ImportReport & { readonly warnings?: readonly Im
             ['row', 'case', 'field', 'value', 'reason'],
             r.rejected.map((p) => [p.row, p.caseRef, p.field, p.value ?? '', p.message.split('\n')[0]]),
           ),
+          ...(r.rejectedOmitted ? [`… and ${r.rejectedOmitted} more problem(s), not listed`] : []),
           ...[...new Set(r.rejected.flatMap((p) => (p.hint ? [p.hint] : [])))].map((hint) => `hint: ${hint}`),
         ]
       : []),

@@ -7,7 +7,10 @@ import { Temporal } from 'temporal-polyfill';
 import { backdatingReport } from '../audit/backdating.js';
 import { auditInstant, replayCase } from '../audit/case-replay.js';
 import { parseImportBytes, type CsvColumns, type ImportFormat } from '../audit/import/format.js';
-import { csvColumnsOf, runImport } from '../audit/import/run.js';
+import { IMPORT_WINDOW } from '../audit/import/pipeline.js';
+import { csvColumnsOf, runImport, type RunReport } from '../audit/import/run.js';
+import { importSummaryInParts } from '../audit/import/stream-import.js';
+import { readInParts } from '../audit/import/stream-rows.js';
 import { looksLikeXlsx, parseImportXlsx } from '../audit/import/xlsx.js';
 import { readOnlyRulesets } from '../ruleset/registry.js';
 import { checkAnchor, logAnchorSchema, takeAnchor, type LogAnchor } from '../audit/anchor.js';
@@ -25,6 +28,7 @@ import { loadRuleset } from '../ruleset/load.js';
 import { eventStoreFromConfig } from '../store/from-config.js';
 import { openPersonalData } from '../store/personal/from-config.js';
 import { operator } from './directory.js';
+import { importProgress } from './import-progress.js';
 import type { EventStore } from '../store/port.js';
 
 const usage = `usage: npm run audit -- <command> [options] [--json]
@@ -44,7 +48,9 @@ const usage = `usage: npm run audit -- <command> [options] [--json]
                                                         UTF-8 unless --encoding says otherwise; times without an offset
                                                         are refused unless --time-zone says how to read them; --strict
                                                         refuses unknown columns; --dry-run writes nothing; an
-                                                        Excel FILE.xlsx is read from its first worksheet
+                                                        Excel FILE.xlsx is read from its first worksheet; progress
+                                                        on stderr. For a large migration: npm run import -- FILE …
+                                                        (the same, with a bounded heap: docs/migration.md, Speed)
   backdating --property ID [--threshold-minutes N] [--from ISO] [--to ISO]
 Works on the configured store (DATA_DIR, EVENTSTORE_CONNECTION_STRING) and rules (RULES_DIR), as the server.
 Periods: 2026-03, 2026-Q1 or 2026. Output: a table, or JSON with --json.
@@ -237,28 +243,40 @@ const run = async (argv: string[]): Promise<number> => {
         const format = values.format === 'summary' ? undefined : (values.format as ImportFormat | undefined);
         if (format !== undefined && !['csv', 'jsonl', 'json'].includes(format)) throw new UsageError('--format is csv, jsonl, json or summary');
         const columns = csvColumnsOf(shape);
-        const parsed = (await isXlsxFile(args[0]))
-          ? await xlsxImport(args[0], format, values.encoding, columns)
-          : parseImportBytes(await readFile(args[0]), {
-              ...(format ? { format } : {}),
-              ...(values.encoding ? { encoding: values.encoding } : {}),
-              columns,
-            });
+        const encoding = values.encoding ? { encoding: values.encoding } : {};
+        const importOptions = {
+          strict: values.strict === true,
+          dryRun: values['dry-run'] === true,
+          importedBy: operator(),
+          ...(values['time-zone'] ? { timeZone: values['time-zone'] } : {}),
+          window: IMPORT_WINDOW,
+        };
+        const xlsx = await isXlsxFile(args[0]);
+        // A summary file in CSV or JSON lines is read in parts, in bounded memory, whatever its size.
+        const inParts = shape === 'summary' && !xlsx ? await readInParts(args[0], { ...(format ? { format } : {}), ...encoding, columns }) : undefined;
+        const parsed = inParts
+          ? undefined
+          : xlsx
+            ? await xlsxImport(args[0], format, values.encoding, columns)
+            : parseImportBytes(await readFile(args[0]), { ...(format ? { format } : {}), ...encoding, columns });
         // Imported events name the ruleset in force: it must be in the store for later replays.
         const rulesets = values['dry-run'] ? deps.rulesets : await openRulesetRegistry(store, ruleset);
-        const bar = progressBar('importing cases', undefined);
-        let report;
-        try {
-          report = await runImport({ ...deps, rulesets }, parsed, {
-            shape,
-            strict: values.strict === true,
-            dryRun: values['dry-run'] === true,
-            importedBy: operator(),
-            ...(values['time-zone'] ? { timeZone: values['time-zone'] } : {}),
-            onCase: (done, total) => bar.update(done, total),
-          });
-        } finally {
-          bar.stop();
+        let report: RunReport;
+        if (inParts) {
+          const started = performance.now();
+          const progress = importProgress(process.stderr, () => (performance.now() - started) / 1000);
+          try {
+            report = await importSummaryInParts({ ...deps, rulesets }, inParts, { ...importOptions, onProgress: (p) => progress.update(p) });
+          } finally {
+            progress.stop();
+          }
+        } else {
+          const bar = progressBar('importing cases', undefined);
+          try {
+            report = await runImport({ ...deps, rulesets }, parsed!, { shape, ...importOptions, onCase: (done, total) => bar.update(done, total) });
+          } finally {
+            bar.stop();
+          }
         }
         const done = report;
         out(done, () => renderImport(done));

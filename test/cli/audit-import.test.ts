@@ -73,3 +73,24 @@ t.test('npm run audit -- import --format summary: a dry run of the sample writes
     'neither wrote a record',
   );
 });
+
+t.test('npm run audit -- import --format summary: a plain progress line on a stderr that is no terminal; a re-run writes nothing', async (t) => {
+  const { dir, remove } = await tempDir('audit-import-progress-');
+  t.teardown(remove);
+  const header = 'type,number,propertyId,unit,category,description,receivedAt,completedAt,closedAt';
+  const rows = Array.from(
+    { length: 40 },
+    (_, i) => `报修,P-${i},demo,1-1-${100 + i},给排水,漏水 ${i},2023-03-01 08:${String(i).padStart(2, '0')},2023-03-01 12:00,2023-03-02 09:00`,
+  );
+  const file = join(dir, 'export.csv');
+  await writeFile(file, [header, ...rows].join('\n'));
+  const first = await audit(dir, ['import', file, '--format', 'summary', '--time-zone', 'property']);
+  t.equal(first.code, 0, first.stderr);
+  t.match(first.stdout, /40 row\(s\): 40 case\(s\) imported, 0 extended, 0 already there, 0 rejected; 120 event\(s\) written/);
+  t.match(first.stderr, /^import: 40 row\(s\), 40 record\(s\), 0 rejected, 120 event\(s\) written in [\d.]+ s \(\d+ events\/s, \d+ rows\/s\)\n$/);
+  const again = await audit(dir, ['import', file, '--format', 'summary', '--time-zone', 'property']);
+  t.match(again.stdout, /40 row\(s\): 0 case\(s\) imported, 0 extended, 40 already there, 0 rejected; 0 event\(s\) written/);
+  const store = openSqliteIn(dir);
+  const events = await store.readAll().finally(() => store.close());
+  t.equal(events.filter((e) => (e.metadata as { imported?: boolean }).imported).length, 120, 'each record written once');
+});

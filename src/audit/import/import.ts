@@ -18,7 +18,9 @@ import { bidiControlMessage, findBidiControl } from '../../domain/events/bidi.js
 import { findReplacementCharacter, REPLACEMENT_CHARACTER_MESSAGE } from './encoding.js';
 import { contradiction, freshRows } from './applied.js';
 import { importTimeZone, isLocalTime, OFFSET_HINT, readOccurredAt, zonesOf, type RowZone } from './local-time.js';
+import { listOfCases, type CaseListOmitted } from './case-list.js';
 import { stepBeforeCreation } from './order.js';
+import { inWindow, turnsByKey } from './pipeline.js';
 
 /** Namespace of imported case ids (UUIDv5 of case type and the source system's case reference). */
 const IMPORT_NAMESPACE = '6a1d4e8b-2c7f-5b39-a0e4-93d8f1c2b7a5';
@@ -101,6 +103,8 @@ export interface ImportReport {
   /** Good rows not imported because another row of their case was rejected. */
   readonly heldBack: ReadonlyArray<{ readonly row: number; readonly caseRef: string; readonly reason: string }>;
   readonly caseList: readonly ImportedCase[];
+  /** Cases past `caseListLimit`, counted but not listed; absent when every case is listed. */
+  readonly caseListOmitted?: CaseListOmitted;
 }
 
 /**
@@ -206,6 +210,10 @@ export const importCases = async (
     /** The administrator (or console operator) importing: recorded on every event beside the row's claimed actor. */
     importedBy?: Actor;
     onCase?: (done: number, total: number) => void;
+    /** Cases decided and written at once (pipeline.ts); 1, the default, one after the other. */
+    window?: number;
+    /** Cases listed in `caseList` at most; the others are only counted (case-list.ts). */
+    caseListLimit?: number;
     /** How times without an offset are read: `property` (each record in its property's zone) or an IANA zone; refused when not given. */
     timeZone?: string;
   } = {},
@@ -225,65 +233,67 @@ export const importCases = async (
     }
     groups.set(row.caseRef, [...(groups.get(row.caseRef) ?? []), row]);
   }
-  const caseList: ImportedCase[] = [];
   let eventsWritten = 0;
-  let done = 0;
-  for (const [caseRef, unordered] of groups) {
+  const inTurn = turnsByKey();
+  // One source case, decided and written whole; cases go through a bounded window (pipeline.ts).
+  const importOne = async ([caseRef, unordered]: [string, ImportRow[]]): Promise<ImportedCase> => {
     // Rows in the order the events happened; rows with the same time keep their file order.
     const rows = [...unordered].sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt));
     const caseType = rows[0]!.caseType;
     const caseId = naturalIdOf(caseType, rows[0]!) ?? importedCaseId(caseType, caseRef);
-    const holdBack = (reason: string, except?: number, only?: ReadonlySet<number>) => {
+    const holdBack = (reason: string, except?: number, only?: ReadonlySet<number>): ImportedCase => {
       for (const r of rows) if (r.row !== except && (only === undefined || only.has(r.row))) heldBack.push({ row: r.row, caseRef, reason });
-      caseList.push({ caseRef, caseType, caseId, status: 'rejected', events: 0 });
+      return { caseRef, caseType, caseId, status: 'rejected', events: 0 };
     };
     const mixed = rows.find((r) => r.caseType !== caseType);
     const early = mixed ? undefined : stepBeforeCreation(caseType, rows);
     if (mixed) {
       rejected.push({ row: mixed.row, caseRef, field: 'caseType', message: `case ${caseRef} is a ${caseType} in row ${rows[0]!.row}` });
-      holdBack(`row ${mixed.row} of case ${caseRef} was rejected`, mixed.row);
-    } else if (early) {
+      return holdBack(`row ${mixed.row} of case ${caseRef} was rejected`, mixed.row);
+    }
+    if (early) {
       rejected.push({ ...early, caseRef });
-      holdBack(`row ${early.row} of case ${caseRef} was rejected`, early.row);
-    } else if (rejectedRefs.has(caseRef)) {
-      holdBack(`another row of case ${caseRef} was rejected`);
-    } else {
+      return holdBack(`row ${early.row} of case ${caseRef} was rejected`, early.row);
+    }
+    if (rejectedRefs.has(caseRef)) return holdBack(`another row of case ${caseRef} was rejected`);
+    return inTurn(caseId, async (): Promise<ImportedCase> => {
       const plan = await planCase(deps, caseType, caseId, rows, options.authorize, options.importedBy);
       if ('problem' in plan) {
         rejected.push({ ...plan.problem, caseRef });
         // Rows the record already holds are not held back: they are there.
-        holdBack(`row ${plan.problem.row} of case ${caseRef} was rejected`, plan.problem.row, plan.fresh);
-      } else if (plan.events.length === 0) {
-        caseList.push({ caseRef, caseType, caseId, status: 'unchanged', events: 0 });
-      } else {
-        if (!options.dryRun) {
-          await deps.store.appendToStream(
-            streamName(caseType, caseId),
-            sealPersonalData(deps.store, caseType, plan.events, plan.events[0]!.metadata.integrity.previousHash).map((e) => ({
-              id: e.id,
-              type: e.type,
-              data: e.data as Json,
-              metadata: e.metadata as unknown as Json,
-            })),
-            { expectedRevision: plan.revision ?? NO_STREAM },
-          );
-          eventsWritten += plan.events.length;
-        }
-        caseList.push({ caseRef, caseType, caseId, status: plan.existed ? 'extended' : 'imported', events: plan.events.length });
+        return holdBack(`row ${plan.problem.row} of case ${caseRef} was rejected`, plan.problem.row, plan.fresh);
       }
-    }
-    options.onCase?.(++done, groups.size);
-  }
+      if (plan.events.length === 0) return { caseRef, caseType, caseId, status: 'unchanged', events: 0 };
+      if (!options.dryRun) {
+        await deps.store.appendToStream(
+          streamName(caseType, caseId),
+          sealPersonalData(deps.store, caseType, plan.events, plan.events[0]!.metadata.integrity.previousHash).map((e) => ({
+            id: e.id,
+            type: e.type,
+            data: e.data as Json,
+            metadata: e.metadata as unknown as Json,
+          })),
+          { expectedRevision: plan.revision ?? NO_STREAM },
+        );
+        eventsWritten += plan.events.length;
+      }
+      return { caseRef, caseType, caseId, status: plan.existed ? 'extended' : 'imported', events: plan.events.length };
+    });
+  };
+  const cases = listOfCases<ImportedCase>(options.caseListLimit);
+  await inWindow(groups, options.window ?? 1, importOne, (imported, index) => {
+    cases.add(imported);
+    options.onCase?.(index + 1, groups.size);
+  });
   rejected.sort((a, b) => a.row - b.row);
   heldBack.sort((a, b) => a.row - b.row);
-  const count = (status: ImportedCase['status']) => caseList.filter((c) => c.status === status).length;
   return {
     rows: input.rows.length + input.problems.length,
     dryRun: options.dryRun === true,
-    cases: { imported: count('imported'), extended: count('extended'), unchanged: count('unchanged'), rejected: count('rejected') },
+    cases: cases.counts,
     eventsWritten,
     rejected,
     heldBack,
-    caseList,
+    ...cases.list(),
   };
 };

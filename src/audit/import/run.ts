@@ -17,6 +17,18 @@ export interface RunReport extends ImportReport {
   readonly warnings: readonly ImportWarning[];
 }
 
+/** Columns the shape does not know: a warning listing them, or, with `strict`, the import refused before anything is written. */
+export const unknownColumnsWarnings = (unknown: readonly string[], shape: ImportShape, strict: boolean | undefined): ImportWarning[] => {
+  if (unknown.length === 0) return [];
+  if (strict) {
+    const known = shape === 'summary' ? SUMMARY_COLUMNS : [...EVENT_CSV_COLUMNS.known];
+    throw new InvalidCommandError('columns', `unknown column(s) ${unknown.join(', ')}: a strict import reads only the columns of its shape (${shape})`, known);
+  }
+  return [
+    { code: 'UNKNOWN_COLUMNS', columns: [...unknown], message: `column(s) ${unknown.join(', ')} are not columns of a ${shape} import: left out of every row` },
+  ];
+};
+
 /**
  * An import of either shape: one row per event (the default, for full histories) or one row per
  * record (`summary`). Columns the shape does not know are left out and listed in a warning, or,
@@ -30,14 +42,7 @@ export const runImport = async (
 ): Promise<RunReport> => {
   const { shape = 'events', strict, ...rest } = options;
   const unknown = [...new Set([...(parsed.unknownColumns ?? []), ...(shape === 'summary' ? unknownMembers(parsed.rows.map((r) => r.value)) : [])])];
-  const known = shape === 'summary' ? SUMMARY_COLUMNS : [...EVENT_CSV_COLUMNS.known];
-  if (strict && unknown.length > 0) {
-    throw new InvalidCommandError('columns', `unknown column(s) ${unknown.join(', ')}: a strict import reads only the columns of its shape (${shape})`, known);
-  }
-  const warnings: ImportWarning[] =
-    unknown.length > 0
-      ? [{ code: 'UNKNOWN_COLUMNS', columns: unknown, message: `column(s) ${unknown.join(', ')} are not columns of a ${shape} import: left out of every row` }]
-      : [];
+  const warnings = unknownColumnsWarnings(unknown, shape, strict);
   if (shape === 'summary') {
     const report = await importSummary(deps, parsed, rest);
     return { ...report, shape, warnings: [...warnings, ...report.warnings] };

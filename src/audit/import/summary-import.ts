@@ -5,7 +5,7 @@ import { recordOf } from '../../domain/records.js';
 import type { ImportWarning, ParsedImport, RowProblem } from './format.js';
 import { importCases, importedCaseId, type ImportDeps, type ImportReport } from './import.js';
 import { importTimeZone } from './local-time.js';
-import { eventRowsOf, expandSummary, SUMMARY_LIFECYCLES, type ExpandedRecord, type RuleNames } from './summary.js';
+import { eventRowsOf, expandSummary, SUMMARY_LIFECYCLES, type ExpandedRecord, type RuleNames, type WarningTally } from './summary.js';
 import type { ZoneOfRow } from './summary-row.js';
 
 export type ImportOptions = NonNullable<Parameters<typeof importCases>[2]>;
@@ -118,9 +118,19 @@ const zonesOfRows = (deps: ImportDeps, timeZone: string | undefined): ZoneOfRow 
  * Problems the lifecycle finds are reported on the row's column; a record already imported with
  * other content names each column that differs.
  */
-export const importSummary = async (deps: ImportDeps, parsed: ParsedImport, options: ImportOptions = {}): Promise<SummaryImportReport> => {
+export const importSummary = async (
+  deps: ImportDeps,
+  parsed: ParsedImport,
+  options: ImportOptions = {},
+  tally?: WarningTally,
+): Promise<SummaryImportReport> => {
   const { timeZone, ...rest } = options;
-  const expansion = expandSummary(parsed.rows, { zoneOf: zonesOfRows(deps, timeZone), now: deps.clock.now(), names: ruleNames(deps) });
+  const expansion = expandSummary(parsed.rows, {
+    zoneOf: zonesOfRows(deps, timeZone),
+    now: deps.clock.now(),
+    names: ruleNames(deps),
+    ...(tally ? { tally } : {}),
+  });
   const byRow = new Map(expansion.records.map((r) => [r.summary.row, r]));
   const report = await importCases(deps, { rows: expansion.records.flatMap(eventRowsOf), problems: [] }, rest);
   const found: RowProblem[] = [];

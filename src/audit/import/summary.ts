@@ -222,6 +222,16 @@ export const eventRowsOf = (record: ExpandedRecord): RawRow[] =>
 const firstDifference = (a: SummaryRow, b: SummaryRow): string =>
   [...new Set([...Object.keys(a.cells), ...Object.keys(b.cells)])].find((c) => a.cells[c] !== b.cells[c]) ?? 'row';
 
+/** What the warnings of a summary import gather: rows whose detail a type does not keep, rows repeated. */
+export interface WarningTally {
+  /** By `column/type`, the rows. */
+  readonly notKept: Map<string, number[]>;
+  readonly repeats: number[];
+}
+
+/** A tally kept across the parts of one file read in parts, so that its warnings are the whole file's. */
+export const warningTally = (): WarningTally => ({ notKept: new Map(), repeats: [] });
+
 /**
  * Reads and expands a summary file's rows, one record each. A row is refused with every problem it
  * has (each naming its column and value); rows naming the same record are one record when they are
@@ -229,7 +239,7 @@ const firstDifference = (a: SummaryRow, b: SummaryRow): string =>
  */
 export const expandSummary = (
   rows: readonly RawRow[],
-  options: { zoneOf: ZoneOfRow; now: Temporal.Instant; names?: RuleNames },
+  options: { zoneOf: ZoneOfRow; now: Temporal.Instant; names?: RuleNames; tally?: WarningTally },
 ): { records: ExpandedRecord[]; problems: RowProblem[]; warnings: ImportWarning[] } => {
   const problems: RowProblem[] = [];
   const read: SummaryRow[] = [];
@@ -241,8 +251,7 @@ export const expandSummary = (
   const byRecord = new Map<string, SummaryRow[]>();
   for (const r of read) byRecord.set(`${r.type}/${r.number}`, [...(byRecord.get(`${r.type}/${r.number}`) ?? []), r]);
   const records: ExpandedRecord[] = [];
-  const repeats: number[] = [];
-  const notKept = new Map<string, number[]>();
+  const { repeats, notKept } = options.tally ?? warningTally();
   for (const [, same] of byRecord) {
     const [first, ...others] = same as [SummaryRow, ...SummaryRow[]];
     const differing = others.filter((o) => canonicalJson(o.cells) !== canonicalJson(first.cells));
@@ -275,15 +284,19 @@ export const expandSummary = (
     }
     records.push({ summary: first, steps: stepsOf(inRuleIds(first, options.names), lifecycle) });
   }
-  const warnings: ImportWarning[] = [...notKept].map(([key, at]) => {
-    const [column, type] = key.split('/') as [string, string];
-    return {
-      code: 'COLUMN_NOT_KEPT',
-      columns: [column],
-      rows: at,
-      message: `a ${type} keeps no ${column}: the ${column} of ${at.length} ${type} row(s) was not imported`,
-    };
-  });
+  // By first row: a file read in parts (stream-import.ts) lists them as a file read whole does.
+  const warnings: ImportWarning[] = [...notKept]
+    .sort(([, a], [, b]) => a[0]! - b[0]!)
+    .map(([key, rows]) => {
+      const at = [...rows].sort((a, b) => a - b);
+      const [column, type] = key.split('/') as [string, string];
+      return {
+        code: 'COLUMN_NOT_KEPT',
+        columns: [column],
+        rows: at,
+        message: `a ${type} keeps no ${column}: the ${column} of ${at.length} ${type} row(s) was not imported`,
+      };
+    });
   if (repeats.length > 0) {
     warnings.push({
       code: 'DUPLICATE_ROW',
