@@ -13,12 +13,32 @@ export const keepDataDirPrivate = (dataDir: string): void => {
   restrict(dataDir, 0);
 };
 
+/**
+ * Another process working in the directory (a token command, a server closing its databases) may
+ * remove a file between the listing and its chmod, e.g. an -shm file: a file gone needs no mode.
+ */
+const chmodIfThere = (path: string, mode: number): boolean => {
+  try {
+    chmodSync(path, mode);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+};
+
 const restrict = (dir: string, depth: number): void => {
-  chmodSync(dir, 0o700);
-  if (depth > 4) return;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+  if (!chmodIfThere(dir, 0o700) || depth > 4) return;
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  for (const entry of entries) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) restrict(path, depth + 1);
-    else if (entry.isFile()) chmodSync(path, 0o600);
+    else if (entry.isFile()) chmodIfThere(path, 0o600);
   }
 };

@@ -44,3 +44,18 @@ t.test('a data directory that does not exist yet is made private', async (t) => 
   keepDataDirPrivate(join(dir, 'new', 'data'));
   t.equal(mode(join(dir, 'new', 'data')), 0o700);
 });
+
+t.test('a file removed between the listing and its chmod (another process closing a database) is passed over', async (t) => {
+  const { dir, remove } = await tempDir('private-race-');
+  t.teardown(remove);
+  const fs = await import('node:fs');
+  // The listing names an -shm file that is gone by the time its mode is set.
+  const { keepDataDirPrivate: keep } = await t.mockImport<typeof import('../../src/runtime/private-data-dir.js')>('../../src/runtime/private-data-dir.js', {
+    'node:fs': {
+      ...fs,
+      readdirSync: () => [{ name: 'access.db-shm', isDirectory: () => false, isFile: () => true }],
+    },
+  });
+  t.doesNotThrow(() => keep(dir), 'the start goes on');
+  t.equal(statSync(dir).mode & 0o777, 0o700, 'and the directory is private');
+});
