@@ -19,8 +19,9 @@ import { logEndFileOf } from './log-end.js';
 import { createSubscriptionHub } from './log-subscription.js';
 import { createLogEndKeeper, type LogEndKeeper } from './sqlite-log-end.js';
 import { createOwnWrites } from './sqlite-own-writes.js';
-import { matchesFilter, type AppendResult, type EventStore, type ExpectedRevision, type RecordedEvent, type SubscriptionFilter } from './port.js';
+import { matchesFilter, type AppendResult, type EventStore, type ExpectedRevision, type RecordedEvent } from './port.js';
 import { readFiltered, type ReadPage } from './filtered-read.js';
+import { fewStreamRanges } from './sqlite-stream-ranges.js';
 import { LAST_REVISION, NO_LIMIT, openEventDatabase, prepareEventStatements, type EventRow, type EventStatements } from './sqlite-schema.js';
 
 export interface SqliteEventStoreOptions {
@@ -88,25 +89,7 @@ const DEFAULT_MAX_BATCH = 256;
 
 const toRecorded = (row: EventRow): RecordedEvent => recordedEvent({ ...row, streamName: row.stream }, row.position);
 
-/** A filter naming no more streams than this is read through the streams' index; one naming more, by reading the log. */
-const FEW_STREAMS = 1_000;
 const BACKWARDS_PAGE = 500;
-
-/** The name range [from, to) of the streams a prefix names: every name starting with it sorts there. */
-const rangeOf = (prefix: string): [string, string] => [prefix, prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)];
-
-/** The name ranges of the streams `filter` names by prefix, when they hold few streams; undefined when more, or a filter by type only. */
-const fewStreamRanges = (sql: EventStatements, filter: SubscriptionFilter): Array<[string, string]> | undefined => {
-  const prefixes = filter.streamPrefixes;
-  if (prefixes === undefined || prefixes.includes('')) return undefined;
-  const ranges = prefixes.map(rangeOf);
-  let streams = 0;
-  for (const [from, to] of ranges) {
-    streams += sql.streamsBetween.all(from, to, FEW_STREAMS + 1 - streams).length;
-    if (streams > FEW_STREAMS) return undefined;
-  }
-  return ranges;
-};
 
 const limitOf = (maxCount: number | undefined): number => (maxCount === undefined || maxCount === Infinity ? NO_LIMIT : Math.max(0, Math.floor(maxCount)));
 
