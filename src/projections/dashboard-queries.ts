@@ -248,8 +248,11 @@ export interface CaseCounts {
   readonly alerts: readonly ClockAlertCount[];
 }
 
-/** The read model's tables are not set up yet, or are being rebuilt (the error may have crossed from the projection thread as a message). */
-export const isMissingTable = (error: unknown): boolean => error instanceof Error && /no such table/.test(error.message);
+/**
+ * The read model's tables (or the full-text table a list of its terms reads) are not set up yet, or
+ * are being rebuilt (the error may have crossed from the projection thread as a message).
+ */
+export const isMissingTable = (error: unknown): boolean => error instanceof Error && /no such (fts5 )?table/.test(error.message);
 
 /** A read model not set up yet (or being rebuilt) counts nothing rather than failing the scrape. */
 const unlessMissing = <T>(read: () => T[]): T[] => {

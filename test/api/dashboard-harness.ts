@@ -14,7 +14,7 @@ import { manualClock } from '../../src/runtime/clock.js';
 import { openRulesetRegistry } from '../../src/ruleset/registry.js';
 import { allProjections, createProjectionRunner, openReadModelDb, type Projection } from '../../src/projections/index.js';
 import { createMemoryEventStore } from '../../src/store/memory.js';
-import { CLOCK_START, issueTokens, sampleRuleset, type Harness, type InjectOptions } from './harness.js';
+import { CLOCK_START, injector, issueTokens, sampleRuleset, type Harness } from './harness.js';
 
 export interface DashboardHarnessOptions {
   /** Default true: a read-model database and a started projection runner. */
@@ -106,12 +106,7 @@ export const buildDashboardHarness = async (options: DashboardHarnessOptions = {
   });
   await app.ready();
 
-  const inject = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, o: InjectOptions = {}) => {
-    const as = o.as ?? 'frontdesk';
-    const headers: Record<string, string> = as === 'none' ? {} : { authorization: `Bearer ${secrets[as]}` };
-    if (o.body !== undefined) headers['content-type'] = 'application/json';
-    return app.inject({ method, url, headers: { ...headers, ...o.headers }, ...(o.body === undefined ? {} : { payload: JSON.stringify(o.body) }) });
-  };
+  const inject = injector(app, secrets);
   const eventCount = async () => (await store.readAll()).filter((e) => !e.streamName.startsWith(NUMBERING_STREAM_PREFIX)).length;
   const close = async () => {
     await app.close();

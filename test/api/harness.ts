@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { RateLimits } from '../../src/api/rate-limits.js';
 import { tmpdir } from 'node:os';
@@ -87,6 +88,21 @@ export const issueTokens = (tokens: TokenStore): Record<Exclude<Caller, 'none'>,
 };
 
 /** The app as main.ts builds it, on a test store, the sample ruleset (or the one given), a manual clock and one token per role. */
+/** Requests to the app as one of the test tokens' roles: a JSON body, or raw bytes with the caller's content type. */
+export const injector =
+  (app: FastifyInstance, secrets: Readonly<Record<string, string>>) =>
+  (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, o: InjectOptions = {}) => {
+    const as = o.as ?? 'frontdesk';
+    const headers: Record<string, string> = { ...(as === 'none' ? {} : { authorization: `Bearer ${secrets[as]}` }) };
+    let payload: string | Buffer | undefined;
+    if (o.raw !== undefined) payload = o.raw;
+    else if (o.body !== undefined) {
+      payload = JSON.stringify(o.body);
+      headers['content-type'] = 'application/json';
+    }
+    return app.inject({ method, url, headers: { ...headers, ...o.headers }, ...(payload === undefined ? {} : { payload }) });
+  };
+
 export const buildHarness = async (options: HarnessOptions = {}) => {
   const store = options.store ?? createMemoryEventStore();
   const rulesets = await openRulesetRegistry(store, options.ruleset ?? (await sampleRuleset()));
@@ -112,17 +128,7 @@ export const buildHarness = async (options: HarnessOptions = {}) => {
   });
   await app.ready();
 
-  const inject = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, o: InjectOptions = {}) => {
-    const as = o.as ?? 'frontdesk';
-    const headers: Record<string, string> = { ...(as === 'none' ? {} : { authorization: `Bearer ${secrets[as]}` }) };
-    let payload: string | Buffer | undefined;
-    if (o.raw !== undefined) payload = o.raw;
-    else if (o.body !== undefined) {
-      payload = JSON.stringify(o.body);
-      headers['content-type'] = 'application/json';
-    }
-    return app.inject({ method, url, headers: { ...headers, ...o.headers }, ...(payload === undefined ? {} : { payload }) });
-  };
+  const inject = injector(app, secrets);
 
   /**
    * Number of events in the store bar the counters of work-order numbers: a rejected request must

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { liveClockSql } from '../clock-status.js';
+import { LAST_CHARACTER, RECEIPT_SLOTS, textMatchOf, type TextMatch } from './text-match.js';
 
 /** Where a page ends: the sort key of its last item. */
 export interface ListCursor {
@@ -50,52 +51,74 @@ export interface CaseListRow {
   readonly rank: number;
 }
 
-/** Searches of fewer characters than a trigram cannot use the FTS5 index: they use its LIKE instead. */
-const TRIGRAM = 3;
+const RECEIVED = 'coalesce(c.received_at, 0)';
+
 const likeEscaped = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-/** The text as one FTS5 phrase: any substring, whatever operators it holds. */
-const phrase = (text: string) => `"${text.replaceAll('"', '""')}"`;
 
 /** A unit and every unit under it: `3-2` is building 3, entrance 2, and all its flats; not `3-20`. */
 const unitSql = (param: string) => `(c.place = @${param} OR c.place LIKE @${param}Under ESCAPE '\\')`;
 const unitParams = (param: string, unit: string) => ({ [param]: unit, [`${param}Under`]: `${likeEscaped(unit)}-%` });
 
-/** Every text that starts with `prefix` sorts from it to it followed by the last character: a range an index can read. */
-const LAST_CHARACTER = '\u{10FFFF}';
+/** The search matches the row `c` by its number (prefix) or by its unit (and the units under it). */
+const numberSql = "(c.number >= @number AND c.number < @numberEnd AND (c.number = @number OR c.number LIKE @numberStart ESCAPE '\\'))";
+const placeSql = "(c.place >= @qUnit AND c.place < @qUnitEnd AND (c.place = @qUnit OR c.place LIKE @qUnitUnder ESCAPE '\\'))";
+
+const searchParams = (q: string, text: TextMatch) => {
+  const number = q.toUpperCase();
+  return {
+    number,
+    numberEnd: `${number}${LAST_CHARACTER}`,
+    numberStart: `${likeEscaped(number)}%`,
+    qUnit: q,
+    qUnitEnd: `${q}${LAST_CHARACTER}`,
+    qUnitUnder: `${likeEscaped(q)}-%`,
+    text: text.text,
+  };
+};
 
 /**
  * The records a search matches, each with how well (0 its number, 1 its unit, 2 its description;
  * the best of them): each read through its own index (the numbers', the units', the text's FTS5
  * trigrams) and only then joined to the cases, so a search reads what it finds, not every record of
  * the property. The ranges narrow to the prefix's rows; the LIKE after them says exactly which match.
+ * The text's matches are many for a common word (one record in thirty): only those received at or
+ * after `@textFloor` are read, when a floor is given (textFloorOf).
  */
-const searchOf = (q: string): { hits: string; params: Record<string, unknown> } => {
-  const number = q.toUpperCase();
-  const text =
-    [...q].length >= TRIGRAM
-      ? 'SELECT s.case_type, s.case_id, 2 FROM case_text JOIN case_search s ON s.id = case_text.rowid WHERE case_text MATCH @phrase'
-      : "SELECT s.case_type, s.case_id, 2 FROM case_text JOIN case_search s ON s.id = case_text.rowid WHERE case_text.description LIKE @contains ESCAPE '\\'";
-  return {
-    hits: `SELECT case_type, case_id, min(rank) AS rank FROM (
-        SELECT n.case_type, n.case_id, 0 AS rank FROM cases n
-          WHERE n.number >= @number AND n.number < @numberEnd AND (n.number = @number OR n.number LIKE @numberStart ESCAPE '\\')
-        UNION ALL
-        SELECT u.case_type, u.case_id, 1 FROM cases u
-          WHERE u.property_id = @propertyId AND u.place >= @qUnit AND u.place < @qUnitEnd AND (u.place = @qUnit OR u.place LIKE @qUnitUnder ESCAPE '\\')
-        UNION ALL
-        ${text}
-      ) GROUP BY case_type, case_id`,
-    params: {
-      number,
-      numberEnd: `${number}${LAST_CHARACTER}`,
-      numberStart: `${likeEscaped(number)}%`,
-      qUnit: q,
-      qUnitEnd: `${q}${LAST_CHARACTER}`,
-      qUnitUnder: `${likeEscaped(q)}-%`,
-      phrase: phrase(q),
-      contains: `%${likeEscaped(q)}%`,
-    },
-  };
+const hitsOf = (text: TextMatch, floored: boolean) => `SELECT case_type, case_id, min(rank) AS rank FROM (
+    SELECT c.case_type, c.case_id, 0 AS rank FROM cases c WHERE ${numberSql}
+    UNION ALL
+    SELECT c.case_type, c.case_id, 1 FROM cases c WHERE c.property_id = @propertyId AND ${placeSql}
+    UNION ALL
+    SELECT s.case_type, s.case_id, 2 FROM case_text ct JOIN case_search s ON s.id = ct.rowid
+      WHERE ${text.sql}${floored ? ' AND ct.rowid >= @textFloor' : ''}
+  ) GROUP BY case_type, case_id`;
+
+/**
+ * The lowest rowid of `case_text` a page of a search needs: the text's matches are read newest
+ * first (their rowids order them by receipt, projection.ts) through the page's own conditions,
+ * leaving out those the number or unit match first and those before the cursor, and the one after
+ * the page's `limit + 1` rows gives the floor, lowered to the start of its millisecond so that
+ * records received in the same millisecond are all read and ordered as the page orders them.
+ * Undefined when fewer match: then all are read.
+ */
+const textFloorOf = (db: Database.Database, text: TextMatch, conditions: readonly string[], after: ListCursor | undefined, params: Record<string, unknown>) => {
+  const afterText =
+    after?.rank === 2
+      ? ` AND (${RECEIVED} < @afterAt OR (${RECEIVED} = @afterAt AND (c.case_type < @afterType OR (c.case_type = @afterType AND c.case_id < @afterId))))`
+      : '';
+  const sql = `SELECT ct.rowid FROM case_text ct JOIN case_search s ON s.id = ct.rowid
+      CROSS JOIN cases c ON c.case_type = s.case_type AND c.case_id = s.case_id
+    WHERE ${text.sql} AND ${conditions.join(' AND ')} AND NOT coalesce(${numberSql} OR ${placeSql}, 0)${afterText}
+    ORDER BY ct.rowid DESC LIMIT 1 OFFSET @limit - 1`;
+  const rowid = db.prepare(sql).safeIntegers(true).pluck().get(params) as bigint | undefined;
+  return rowid === undefined ? undefined : millisecondStart(rowid);
+};
+
+const SLOTS = BigInt(RECEIPT_SLOTS);
+/** The first rowid of the millisecond a rowid belongs to (rounded down, before 1970 as after). */
+const millisecondStart = (rowid: bigint) => {
+  const remainder = ((rowid % SLOTS) + SLOTS) % SLOTS;
+  return rowid - remainder;
 };
 
 /**
@@ -137,28 +160,36 @@ export const listCases = (db: Database.Database, query: CaseListQuery): CaseList
     where.push('c.received_date <= @to');
     params.to = query.to;
   }
-  if (query.q !== undefined) {
-    const search = searchOf(query.q);
-    hits = search.hits;
-    Object.assign(params, search.params);
-  }
-  const rank = hits === undefined ? '0' : 'h.rank';
   for (const condition of query.where ?? []) {
     where.push(condition.sql);
     Object.assign(params, condition.params);
   }
-  const at = 'coalesce(c.received_at, 0)';
   if (query.after) {
-    where.push(`(${rank} > @afterRank OR (${rank} = @afterRank AND (${at} < @afterAt OR (${at} = @afterAt AND
-      (c.case_type < @afterType OR (c.case_type = @afterType AND c.case_id < @afterId))))))`);
     Object.assign(params, { afterRank: query.after.rank, afterAt: query.after.receivedAt, afterType: query.after.caseType, afterId: query.after.caseId });
   }
-  const sql = `SELECT c.case_type, c.case_id, c.number, c.state, c.place, c.category, ${at} AS received_at, c.department, c.technician_id,
-      (SELECT min(k.deadline) FROM case_clocks k WHERE k.case_type = c.case_type AND k.case_id = c.case_id AND k.started_at IS NOT NULL AND ${liveClockSql('k')}) AS next_deadline,
-      ${rank} AS rank
+  let rank = hits === undefined ? '0' : 'h.rank';
+  if (query.q !== undefined) {
+    const text = textMatchOf(db, query.q);
+    Object.assign(params, searchParams(query.q, text));
+    const floor = textFloorOf(db, text, where, query.after, params);
+    if (floor !== undefined) params.textFloor = floor;
+    hits = hitsOf(text, floor !== undefined);
+    rank = 'h.rank';
+  }
+  if (query.after) {
+    where.push(`(${rank} > @afterRank OR (${rank} = @afterRank AND (${RECEIVED} < @afterAt OR (${RECEIVED} = @afterAt AND
+      (c.case_type < @afterType OR (c.case_type = @afterType AND c.case_id < @afterId))))))`);
+  }
+  // The page is chosen first, and only its rows are completed (their next deadline): a sort holds
+  // whole rows, and a subquery in them would run for every record the conditions pass.
+  const page = `SELECT c.case_type, c.case_id, c.number, c.state, c.place, c.category, ${RECEIVED} AS received_at, c.department, c.technician_id, ${rank} AS rank
     FROM ${hits === undefined ? 'cases c' : `(${hits}) h CROSS JOIN cases c ON c.case_type = h.case_type AND c.case_id = h.case_id`}
     WHERE ${where.join(' AND ')}
     ORDER BY rank, received_at DESC, c.case_type DESC, c.case_id DESC
     LIMIT @limit`;
+  const sql = `SELECT p.*,
+      (SELECT min(k.deadline) FROM case_clocks k WHERE k.case_type = p.case_type AND k.case_id = p.case_id AND k.started_at IS NOT NULL AND ${liveClockSql('k')}) AS next_deadline
+    FROM (${page}) p
+    ORDER BY p.rank, p.received_at DESC, p.case_type DESC, p.case_id DESC`;
   return db.prepare(sql).all(params) as CaseListRow[];
 };
