@@ -117,4 +117,6 @@ t.test('two characters at the very end of a text, as the whole text, and in lett
   t.same(await allPages('AB', 50), [latin]);
   t.same(await allPages('鸟鸣', 50), [], 'two characters no text holds');
   t.same(await allPages('i', 50), [latin], 'one character');
+  t.same(await allPages('b', 50), [latin], 'one character, the last of its text');
+  t.same(await allPages('水', 50), byReceipt([...leaks, twoCharacters], everything), 'one character, last of some texts and not of others');
 });

@@ -42,6 +42,11 @@ CREATE INDEX IF NOT EXISTS cases_queued ON cases (property_id, queue) WHERE queu
 CREATE INDEX IF NOT EXISTS cases_by_number ON cases (number) WHERE number IS NOT NULL;
 -- A search by unit (or the start of one): search/case-list.ts.
 CREATE INDEX IF NOT EXISTS cases_by_place ON cases (property_id, place);
+-- Lists newest first, in the order of their pages (search/case-list.ts), read from the top, not sorted:
+-- a property's records, and a technician's (their jobs on a phone).
+CREATE INDEX IF NOT EXISTS cases_newest ON cases (property_id, coalesce(received_at, 0) DESC, case_type DESC, case_id DESC);
+CREATE INDEX IF NOT EXISTS cases_by_technician ON cases (property_id, technician_id, coalesce(received_at, 0) DESC, case_type DESC, case_id DESC)
+  WHERE technician_id IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS case_clocks (
   case_type        TEXT    NOT NULL,

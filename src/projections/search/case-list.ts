@@ -176,16 +176,17 @@ export const listCases = (db: Database.Database, query: CaseListQuery): CaseList
     hits = hitsOf(text, floor !== undefined);
     rank = 'h.rank';
   }
-  if (query.after) {
-    where.push(`(${rank} > @afterRank OR (${rank} = @afterRank AND (${RECEIVED} < @afterAt OR (${RECEIVED} = @afterAt AND
-      (c.case_type < @afterType OR (c.case_type = @afterType AND c.case_id < @afterId))))))`);
-  }
+  const afterReceipt = `(${RECEIVED} < @afterAt OR (${RECEIVED} = @afterAt AND (c.case_type < @afterType OR (c.case_type = @afterType AND c.case_id < @afterId))))`;
+  if (query.after && hits !== undefined) where.push(`(h.rank > @afterRank OR (h.rank = @afterRank AND ${afterReceipt}))`);
+  // Without a search every record ranks 0: the page is read down the newest-first index from the cursor.
+  else if (query.after && query.after.rank > 0) return [];
+  else if (query.after && query.after.rank === 0) where.push(afterReceipt);
   // The page is chosen first, and only its rows are completed (their next deadline): a sort holds
   // whole rows, and a subquery in them would run for every record the conditions pass.
   const page = `SELECT c.case_type, c.case_id, c.number, c.state, c.place, c.category, ${RECEIVED} AS received_at, c.department, c.technician_id, ${rank} AS rank
     FROM ${hits === undefined ? 'cases c' : `(${hits}) h CROSS JOIN cases c ON c.case_type = h.case_type AND c.case_id = h.case_id`}
     WHERE ${where.join(' AND ')}
-    ORDER BY rank, received_at DESC, c.case_type DESC, c.case_id DESC
+    ORDER BY ${hits === undefined ? '' : 'rank, '}received_at DESC, c.case_type DESC, c.case_id DESC
     LIMIT @limit`;
   const sql = `SELECT p.*,
       (SELECT min(k.deadline) FROM case_clocks k WHERE k.case_type = p.case_type AND k.case_id = p.case_id AND k.started_at IS NOT NULL AND ${liveClockSql('k')}) AS next_deadline

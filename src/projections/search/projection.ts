@@ -12,8 +12,8 @@ export const SEARCH_PROJECTION = 'case_search';
  * The text a record is searched by: the description its creating event recorded, in an FTS5 table
  * with the trigram tokenizer, which finds any substring of three characters or more, Chinese
  * included, without a word list. `case_text_terms` lists the index's trigrams, through which a
- * two-character search finds the trigrams that begin with it (text-match.ts); each text ends with
- * TEXT_END so that two characters at its very end begin a trigram too. `case_search` gives each
+ * search of one or two characters finds the trigrams that begin with it (text-match.ts); each text
+ * ends with TEXT_END, so that its last characters begin trigrams too. `case_search` gives each
  * record the rowid of its text, and the keyed digest of its owner's (or visitor's) phone
  * (phone-digest.ts): the number itself is never written here.
  *
@@ -84,8 +84,8 @@ export const searchProjection = (options: SearchProjectionOptions = {}): Project
   };
   return {
     name: SEARCH_PROJECTION,
-    // 2: the phone digest. 3: rowids in order of receipt, and the trigrams' list.
-    version: 3,
+    // 2: the phone digest. 3: rowids in order of receipt, and the trigrams' list. 4: two end marks.
+    version: 4,
     setup: (db) => db.exec(DDL),
     teardown(db) {
       db.exec(TEARDOWN);

@@ -1,16 +1,20 @@
 import type Database from 'better-sqlite3';
 
 /**
- * The character every indexed text ends with (projection.ts): a control character no one types,
- * after which the last two characters of a text form a trigram of their own.
+ * What every indexed text ends with (projection.ts): twice a control character no one types, after
+ * which each of a text's characters, its last two included, begins a trigram of its own.
  */
-export const TEXT_END = '\u0003';
+const END_MARK = '\u0003';
+export const TEXT_END = `${END_MARK}${END_MARK}`;
 
 /** The records received in one millisecond share 2^20 rowids of `case_text`, which order records by receipt (projection.ts). */
 export const RECEIPT_SLOTS = 1_048_576;
 
-/** A two-character search reads the trigrams beginning with it; beyond this many, a scan is cheaper than their union. */
-const MAX_TERMS = 2_000;
+/**
+ * A search of one or two characters reads the trigrams beginning with it; beyond this many, their
+ * union costs more than a scan, which for text that common stops after a few rows.
+ */
+const MAX_TERMS = 200;
 
 /** How the FTS5 table `ct` (case_text) finds a search's text: the condition and its one parameter, `@text`. */
 export interface TextMatch {
@@ -30,17 +34,16 @@ const scan = (q: string): TextMatch => ({ sql: "ct.description LIKE @text ESCAPE
 export const LAST_CHARACTER = '\u{10FFFF}';
 
 /**
- * A search of three characters or more is a phrase of the trigram index. Two characters make no
- * trigram, but every place they occur begins one (the text's end marker included): the index's
- * list of trigrams (`case_text_terms`) gives those beginning with them, lower-cased as the
- * tokenizer folds them, and their union is the search, read through the index like any other.
- * One character, or a text holding the end marker, is found by a scan (LIKE), which stops as soon
- * as a page is full.
+ * A search of three characters or more is a phrase of the trigram index. One or two characters make
+ * no trigram, but every place they occur begins one (the text's end marks included): the index's
+ * list of trigrams (`case_text_terms`) gives those beginning with them, lower-cased as the tokenizer
+ * folds them, and their union is the search, read through the index like any other. Characters
+ * that begin more trigrams than MAX_TERMS, or a text holding the end mark, are found by a scan
+ * (LIKE), which stops as soon as a page is full.
  */
 export const textMatchOf = (db: Database.Database, q: string): TextMatch => {
-  const length = [...q].length;
-  if (q.includes(TEXT_END) || length < 2) return scan(q);
-  if (length >= 3) return match(phrase(q));
+  if (q.includes(END_MARK)) return scan(q);
+  if ([...q].length >= 3) return match(phrase(q));
   const start = q.toLowerCase();
   const terms = db
     .prepare('SELECT term FROM case_text_terms WHERE term >= ? AND term < ? LIMIT ?')
