@@ -24,6 +24,7 @@ const list = (query: Record<string, string>) => `/v1/cases?${new URLSearchParams
 /**
  * The generated descriptions are a place, a problem and a wish, each drawn from many
  * (bench/projections-histories.ts): 漏水 matches about one record in 30 of the log, 深夜装修 one in 30 too;
+ * the generated repairs go to tech-1 … tech-40 (bench/technicians.ts), whose page a technician's phone opens;
  * the phone is the one the records posted through the API carry (bench/http-load.ts), in another spelling.
  */
 export const probes = (s: Subjects): Probe[] => [
@@ -33,6 +34,9 @@ export const probes = (s: Subjects): Probe[] => [
   { label: 'search by phone', path: list({ phone: '13800138000' }) },
   { label: 'search 2 characters (漏水)', path: list({ q: '漏水' }) },
   { label: 'search 4 characters (深夜装修)', path: list({ q: '深夜装修' }) },
+  { label: 'search 1 character (水)', path: list({ q: '水' }) },
+  { label: 'newest first, no filter', path: list({}) },
+  { label: "a technician's repairs", path: list({ type: 'repair', technician: 'tech-7', limit: '100' }) },
   ...queueIds.map((queue) => ({ label: `queue=${queue}`, path: list({ queue }) })),
   { label: 'GET /v1/queues', path: '/v1/queues?propertyId=demo' },
 ];

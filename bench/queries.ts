@@ -1,6 +1,7 @@
 /**
  * Search and queues against a full store: the desk's reads of the read models (GET /v1/cases by
- * number, unit and Chinese text, each queue, GET /v1/queues), set beside a plain read by primary
+ * number, unit and Chinese text, the newest records, a technician's repairs, each queue,
+ * GET /v1/queues), set beside a plain read by primary
  * key measured in the same run, alone and while new cases come in at a steady rate.
  *
  * The server is the real entry point, compiled (`node dist/src/main.js`), in its own process with
