@@ -6,7 +6,10 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     body?: string;
   }
-  export type SetupRequest = (request: Request, context: Record<string, unknown>) => Request;
+  /** A falsy answer skips the rest of the connection's cycle: it starts again at the first request. */
+  export type SetupRequest = (request: Request, context: Record<string, unknown>) => Request | undefined;
+  /** Called with each answer of its request; `context` is the connection's, kept across its cycle. */
+  export type OnResponse = (status: number, body: string, context: Record<string, unknown>) => void;
   export interface Options {
     url: string;
     connections?: number;
@@ -16,7 +19,7 @@ declare module 'autocannon' {
     method?: string;
     headers?: Record<string, string>;
     body?: string;
-    requests?: Array<Request & { setupRequest?: SetupRequest }>;
+    requests?: Array<Request & { setupRequest?: SetupRequest; onResponse?: OnResponse }>;
   }
   export interface Histogram {
     average: number;

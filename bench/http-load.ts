@@ -2,7 +2,7 @@
  * The requests of `npm run bench:http`: what a front desk sends, about 300 bytes of JSON with a
  * bearer token and no Idempotency-Key, driven by autocannon.
  */
-import autocannon, { type Options, type Result } from 'autocannon';
+import autocannon, { type Options, type Request, type Result } from 'autocannon';
 
 export const complaint = {
   propertyId: 'demo',
@@ -69,6 +69,48 @@ export const actions = (load: Load, seconds: number, complaintIds: readonly stri
       headers: jsonHeaders(load.token),
       body: JSON.stringify(escalation),
       setupRequest: (request) => ({ ...request, path: `/v1/complaints/${complaintIds[next++ % complaintIds.length]}/escalate` }),
+    },
+  ]);
+};
+
+const withdrawal = { reason: '业主来电说明问题已与邻居协商解决，撤回投诉' };
+const cancellation = { reason: '业主已自行请人修好，取消报修' };
+/** The id in a 201's body, kept in the connection's context for a later request of its cycle. */
+const keepId = (name: string) => (status: number, body: string, context: Record<string, unknown>) => {
+  context[name] = status === 201 ? (JSON.parse(body) as { id: string }).id : undefined;
+};
+/** The request to the case whose id the cycle kept, or none (autocannon then starts the cycle again) if its creation failed. */
+const onKept = (name: string, path: (id: string) => string) => (request: Request, context: Record<string, unknown>) =>
+  typeof context[name] === 'string' ? { ...request, path: path(context[name] as string) } : undefined;
+
+/**
+ * A desk's day at a steady number of open cases: each connection, in a cycle, records a complaint
+ * and a repair request, escalates one of the complaints pre-created for it, and closes what it
+ * recorded (the complaint withdrawn by the owner, the repair cancelled), so that the cases opened
+ * and closed balance and the open count stays where it was, give or take the cycles under way.
+ */
+export const steadyMix = (load: Load, seconds: number, complaintIds: readonly string[]): Promise<Result> => {
+  let next = 0;
+  return drive(load, seconds, [
+    { method: 'POST', path: '/v1/complaints', headers: jsonHeaders(load.token), body: JSON.stringify(complaint), onResponse: keepId('complaint') },
+    { method: 'POST', path: '/v1/repairs', headers: jsonHeaders(load.token), body: JSON.stringify(repair), onResponse: keepId('repair') },
+    {
+      method: 'POST',
+      headers: jsonHeaders(load.token),
+      body: JSON.stringify(escalation),
+      setupRequest: (request) => ({ ...request, path: `/v1/complaints/${complaintIds[next++ % complaintIds.length]}/escalate` }),
+    },
+    {
+      method: 'POST',
+      headers: jsonHeaders(load.token),
+      body: JSON.stringify(withdrawal),
+      setupRequest: onKept('complaint', (id) => `/v1/complaints/${id}/withdraw`),
+    },
+    {
+      method: 'POST',
+      headers: jsonHeaders(load.token),
+      body: JSON.stringify(cancellation),
+      setupRequest: onKept('repair', (id) => `/v1/repairs/${id}/cancel`),
     },
   ]);
 };

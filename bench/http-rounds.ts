@@ -36,7 +36,7 @@ export const runRounds = async ({ server, echoServer, bareServer, adminToken, de
   await followCatchUp(server.url, adminToken, performance.now());
   console.log(`${complaintIds.length} complaints pre-created through the API for the actions`);
   // Before the rounds, while the open cases are about the pre-created ones.
-  const crowdFailures = crowd && CROWD !== '0' ? await runCrowd(server, adminToken, deskToken, crowd, SECONDS, CONNECTIONS) : 0;
+  const crowdFailures = crowd && CROWD !== '0' ? await runCrowd(server, adminToken, deskToken, crowd, SECONDS, CONNECTIONS, complaintIds) : 0;
   if (CROWD === 'only') return crowdFailures;
 
   const run = {

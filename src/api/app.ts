@@ -236,6 +236,9 @@ export const buildApp = async (deps: AppDeps) => {
       readModels: deps.readModels,
       readModel: health,
       projections: deps.projections,
+      // The figures read every open case: on the search thread when there is one (a read-only connection
+      // at the request thread's priority, not queued behind the projection thread's batches).
+      figures: deps.searchReader ? (q) => deps.searchReader!.dashboardFigures(q) : undefined,
       manualClock: deps.manualClock,
       tokens: deps.tokens,
       staff,

@@ -28,3 +28,16 @@ END`;
 
 /** The clocks still ticking or paused: neither stopped nor ended. The condition of the partial indexes `case_clocks_running_*`. */
 export const liveClockSql = (k = 'k'): string => `${k}.stopped_at IS NULL AND ${k}.ended_at IS NULL`;
+
+/**
+ * A condition every live clock at risk or missed at `@now` meets, on a `case_clocks` row (alias
+ * `k`): its at-risk time or its deadline has come, or it is paused (a clock paused after its
+ * deadline is missed). It follows from the CASE of clockStatusSql, so adding it to a query that
+ * keeps only those statuses changes no answer; it lets SQLite read the few clocks that alert
+ * through the partial indexes of the live clocks instead of every live clock of every open case.
+ * The branches are a UNION ALL so that each uses its index; IN keeps each row once.
+ */
+export const alertCandidateSql = (k = 'k'): string => {
+  const live = (condition: string) => `SELECT a.rowid FROM case_clocks a WHERE ${liveClockSql('a')} AND ${condition}`;
+  return `${k}.rowid IN (${live('a.at_risk_at <= @now')} UNION ALL ${live('a.deadline < @now')} UNION ALL ${live('a.paused_since IS NOT NULL')})`;
+};

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { QueueId } from '../domain/record/queues.js';
-import { clockStatusSql, liveClockSql } from './clock-status.js';
+import { alertCandidateSql, clockStatusSql, liveClockSql } from './clock-status.js';
 import { queueCounts } from './search/queues.js';
 
 export interface DashboardFilters {
@@ -144,11 +144,12 @@ export const dashboardFigures = (db: Database.Database, q: DashboardFiguresQuery
     open[row.case_type].byState[row.state] = row.n;
   }
 
-  // The clocks that need attention, counted, and the first `limit` of each kind by deadline.
+  // The clocks that need attention, counted, and the first `limit` of each kind by deadline: read
+  // from the clocks whose at-risk time or deadline has come (alertCandidateSql), then their cases.
   const attention = `SELECT * FROM (
       SELECT k.case_type, k.case_id, k.clock, ${clockStatusSql('k')} AS status, k.deadline, c.state, c.place, c.building, c.category, c.department, c.technician_id
-      FROM cases c CROSS JOIN case_clocks k ON k.case_type = c.case_type AND k.case_id = c.case_id
-      WHERE ${openCases} AND ${liveClockSql('k')}
+      FROM case_clocks k CROSS JOIN cases c ON c.case_type = k.case_type AND c.case_id = k.case_id
+      WHERE ${alertCandidateSql('k')} AND ${liveClockSql('k')} AND ${openCases}
     ) WHERE status IN ('at_risk', 'missed')`;
   const params = { ...base, now: q.now, limit: q.limit };
   const totals = perStatus(() => 0);
@@ -231,7 +232,7 @@ export const clockAlertCounts = (db: Database.Database, now: number) =>
     .prepare(`SELECT * FROM (
       SELECT k.property_id, k.case_type, k.clock, ${clockStatusSql('k')} AS status, count(*) AS n
       FROM case_clocks k JOIN cases c ON c.case_type = k.case_type AND c.case_id = k.case_id AND c.open = 1
-      WHERE ${liveClockSql('k')} GROUP BY k.property_id, k.case_type, k.clock, status
+      WHERE ${alertCandidateSql('k')} AND ${liveClockSql('k')} GROUP BY k.property_id, k.case_type, k.clock, status
     ) WHERE status IN ('at_risk', 'missed')`)
     .all({ now }) as ClockAlertCount[];
 export interface ClockAlertCount {

@@ -98,6 +98,10 @@ t.test('viewers of the same board share one computation per change', async (t) =
     'each sees the new case',
   );
   t.equal(computed, 2, 'and it was computed once more, not six times');
+  const asked = await h.inject('GET', '/v1/dashboard?propertyId=demo', { as: 'manager' });
+  t.equal(asked.statusCode, 200);
+  t.same(asked.json(), seconds[0]!.body, 'a GET of the same query at the same change answers the same dashboard');
+  t.equal(computed, 2, 'shared with the streams, not computed again');
 
   const filtered = await connect(h, base, 'manager', 'propertyId=demo&category=noise');
   t.match((await filtered.events.dashboard()).body.filters, { category: 'noise' });

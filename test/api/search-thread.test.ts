@@ -76,3 +76,30 @@ t.test('a missing read model is a 503 through the thread too', async (t) => {
   t.equal(response.statusCode, 503);
   t.match(response.json(), { code: 'READ_MODELS_UNAVAILABLE' });
 });
+
+t.test("the dashboard's figures are read on the search thread, as the same query reads them on the read model", async (t) => {
+  const response = await h.inject('GET', '/v1/dashboard?propertyId=demo', { as: 'manager' });
+  t.equal(response.statusCode, 200, response.body);
+  const { dashboardFigures } = await import('../../src/projections/dashboard-queries.js');
+  const body = response.json<{ open: unknown; queues: unknown; asOf: string }>();
+  const q = { propertyId: 'demo', now: Date.parse(body.asOf), today: body.asOf.slice(0, 10), filters: {}, limit: 100, pausedLongMs: 72 * 3_600_000 };
+  const local = dashboardFigures(h.db!, q);
+  t.same(body.open, local.open);
+  t.match(body.open, { complaint: { total: 3 }, repair: { total: 1 } });
+});
+
+t.test('with a search thread, the projection thread is not asked for the figures', async (t) => {
+  const other = await buildDashboardHarness({
+    searchThread: true,
+    dashboardFigures: async () => {
+      throw new Error('the figures were asked of the projection thread');
+    },
+  });
+  t.teardown(other.close);
+  const created = await other.inject('POST', '/v1/complaints', { body: complaintBody() });
+  t.equal(created.statusCode, 201);
+  await other.caughtUp();
+  const response = await other.inject('GET', '/v1/dashboard?propertyId=demo', { as: 'manager' });
+  t.equal(response.statusCode, 200, response.body);
+  t.match(response.json(), { open: { complaint: { total: 1 } } });
+});

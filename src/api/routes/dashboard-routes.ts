@@ -20,13 +20,15 @@ import { authorizeProperty } from '../auth/plugin.js';
 import { problem, sendProblem, type Problem } from '../problem.js';
 import type { TokenStore } from '../auth/tokens.js';
 import type { StaffDirectory } from '../../app/staff-directory.js';
+import { sharedStatus } from './dashboard-lag.js';
 import { DEFAULT_STREAM_CAPS, dashboardHub, STREAM_RETRY_AFTER_SECONDS, TooManyStreamsError, type SharedDashboard, type StreamCaps } from './dashboard-hub.js';
 
 /** What the API needs of the projection runner. */
 export type ProjectionsView = Pick<ProjectionRunner, 'status' | 'onApplied' | 'waitUntilCaughtUp' | 'health' | 'onHealth'> & {
   /**
    * Where the runner writes the read model (the projection thread), the queries that read every
-   * open case run there, off the request thread: /metrics' counts and the dashboard's figures.
+   * open case run there, off the request thread: /metrics' counts, and the dashboard's figures
+   * when no search thread reads them (DashboardDeps.figures).
    */
   readonly caseCounts?: (now: number) => Promise<CaseCounts>;
   readonly dashboardFigures?: (q: DashboardFiguresQuery) => Promise<DashboardFigures>;
@@ -39,6 +41,12 @@ export interface DashboardDeps {
   readonly clock: Clock;
   readonly readModels?: Database.Database | undefined;
   readonly projections?: ProjectionsView | undefined;
+  /**
+   * Where the figures are computed, off the request thread: the search thread's read-only
+   * connection when the server has one (app.ts), else `projections.dashboardFigures`; without
+   * either, on `readModels` here.
+   */
+  readonly figures?: ((q: DashboardFiguresQuery) => Promise<DashboardFigures>) | undefined;
   /** Whether the read models can be answered from: while they fail, the dashboard is a 503. */
   readonly readModel?: Pick<ReadModelHealth, 'refuseIfFailing'> | undefined;
   /** With CLOCK=manual: a move of the clock refreshes every stream. */
@@ -88,7 +96,7 @@ const dashboardQuery = z.strictObject({
 });
 type DashboardQuery = z.infer<typeof dashboardQuery>;
 
-/** A new viewer's first dashboard is at most this old: it tells the time of its connection. */
+/** A new viewer's first dashboard, and a GET's, is at most this old: it tells the time it was asked. */
 const FIRST_FRESH_MS = 1_000;
 
 const unavailable = (detail: string) => problem(503, 'READ_MODELS_UNAVAILABLE', detail);
@@ -96,6 +104,9 @@ export const dashboardRoutes = (deps: DashboardDeps) => async (fastify: FastifyI
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const keepAliveMs = deps.keepAliveMs ?? 15_000;
   const minIntervalMs = deps.minIntervalMs ?? 250;
+
+  /** The projections' status for `lag`, one answer shared by the dashboards of the next second. */
+  const lagStatus = deps.projections ? sharedStatus(() => deps.projections!.status(), FIRST_FRESH_MS) : undefined;
 
   /** The dashboard now, or the problem that prevents it. */
   const dashboard = async ({ propertyId, limit, ...given }: DashboardQuery): Promise<Dashboard | Problem> => {
@@ -119,15 +130,18 @@ export const dashboardRoutes = (deps: DashboardDeps) => async (fastify: FastifyI
     const filters = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as DashboardFilters;
     const pausedLongMs = deps.rulesets.current.intake.pausedLongHours * 3_600_000;
     const q = { propertyId, now: now.epochMilliseconds, today, filters, limit, pausedLongMs };
-    let figures: DashboardFigures;
-    try {
-      figures = deps.projections?.dashboardFigures ? await deps.projections.dashboardFigures(q) : dashboardFigures(deps.readModels, q);
-    } catch (error) {
-      if (isMissingTable(error)) return unavailable('the read models are being set up or rebuilt; try again shortly');
-      throw error;
+    const readModels = deps.readModels;
+    const compute = deps.figures ?? deps.projections?.dashboardFigures ?? (async (query: DashboardFiguresQuery) => dashboardFigures(readModels, query));
+    // The figures and the projections' lag are asked at once: they are answered by different threads.
+    const [computed, statuses] = await Promise.allSettled([compute(q), lagStatus?.status()]);
+    if (computed.status === 'rejected') {
+      if (isMissingTable(computed.reason)) return unavailable('the read models are being set up or rebuilt; try again shortly');
+      throw computed.reason;
     }
-    const lag = deps.projections
-      ? (await deps.projections.status()).map((s) => ({
+    if (statuses.status === 'rejected') throw statuses.reason;
+    const figures = computed.value;
+    const lag = statuses.value
+      ? statuses.value.map((s) => ({
           projection: s.name,
           events: s.lagEvents,
           capped: s.lagCapped,
@@ -140,6 +154,28 @@ export const dashboardRoutes = (deps: DashboardDeps) => async (fastify: FastifyI
   };
   const isProblem = (value: Dashboard | Problem): value is Problem => 'code' in value && 'status' in value;
 
+  // Open streams and the dashboards they share; ended when the server closes so close() does not wait on them.
+  const hub = dashboardHub(deps.caps ?? DEFAULT_STREAM_CAPS, () => deps.clock.now().epochMilliseconds);
+  fastify.addHook('preClose', async () => hub.endAll());
+  const stopFollowing = [
+    deps.projections?.onApplied((summary) => {
+      for (const propertyId of summary.properties) hub.changed(propertyId);
+    }),
+    deps.manualClock?.onChange(() => hub.changedAll()),
+    // A read model that begins or ends failing changes every dashboard: a problem in its place, or back.
+    deps.projections?.onHealth(() => {
+      lagStatus?.invalidate();
+      hub.changedAll();
+    }),
+  ];
+  fastify.addHook('onClose', async () => {
+    for (const stop of stopFollowing) stop?.();
+  });
+  const serialised = async (query: DashboardQuery): Promise<SharedDashboard> => {
+    const next = await dashboard(query);
+    return { event: isProblem(next) ? 'problem' : 'dashboard', data: JSON.stringify(next) };
+  };
+
   app.get(
     '/v1/dashboard',
     {
@@ -149,35 +185,21 @@ export const dashboardRoutes = (deps: DashboardDeps) => async (fastify: FastifyI
         summary:
           "Live figures of a property: open cases by state, clocks at risk and missed, today's intake, load per department and technician, the work queues counted",
         description:
-          "From the `cases` read model, as of now. Filters narrow every figure to the matching cases but `queues`, which counts the property's work queues as GET /v1/queues does. 503 READ_MODELS_UNAVAILABLE when the server keeps no read models.",
+          "From the `cases` read model, as of `asOf`: a dashboard of the same query is shared until the property's cases change, for at most 1 s. Filters narrow every figure to the matching cases but `queues`, which counts the property's work queues as GET /v1/queues does. 503 READ_MODELS_UNAVAILABLE when the server keeps no read models.",
         querystring: dashboardQuery,
       },
     },
     async (request, reply) => {
-      authorizeProperty(request.principal)(request.query.propertyId);
-      const result = await dashboard(request.query);
-      return isProblem(result) ? sendProblem(reply, result) : result;
+      const { propertyId } = request.query;
+      authorizeProperty(request.principal)(propertyId);
+      // The dashboard of this query at the cases' current change, shared with the streams and the other GETs of it;
+      // without projections to say when the cases change, computed for each request.
+      const compute = () => serialised(request.query);
+      const answer = deps.projections ? await hub.dashboard(propertyId, JSON.stringify(request.query), compute, { freshMs: FIRST_FRESH_MS }) : await compute();
+      if (answer.event === 'problem') return sendProblem(reply, JSON.parse(answer.data) as Problem);
+      return reply.type('application/json; charset=utf-8').send(answer.data);
     },
   );
-
-  // Open streams and the dashboards they share; ended when the server closes so close() does not wait on them.
-  const hub = dashboardHub(deps.caps ?? DEFAULT_STREAM_CAPS);
-  fastify.addHook('preClose', async () => hub.endAll());
-  const stopFollowing = [
-    deps.projections?.onApplied((summary) => {
-      for (const propertyId of summary.properties) hub.changed(propertyId);
-    }),
-    deps.manualClock?.onChange(() => hub.changedAll()),
-    // A read model that begins or ends failing changes every dashboard: a problem in its place, or back.
-    deps.projections?.onHealth(() => hub.changedAll()),
-  ];
-  fastify.addHook('onClose', async () => {
-    for (const stop of stopFollowing) stop?.();
-  });
-  const serialised = async (query: DashboardQuery): Promise<SharedDashboard> => {
-    const next = await dashboard(query);
-    return { event: isProblem(next) ? 'problem' : 'dashboard', data: JSON.stringify(next) };
-  };
 
   app.get(
     '/v1/dashboard/stream',
@@ -210,7 +232,7 @@ export const dashboardRoutes = (deps: DashboardDeps) => async (fastify: FastifyI
       }
       let first: SharedDashboard;
       try {
-        first = await hub.dashboard(propertyId, key, () => serialised(request.query), FIRST_FRESH_MS);
+        first = await hub.dashboard(propertyId, key, () => serialised(request.query), { freshMs: FIRST_FRESH_MS });
       } catch (error) {
         forget();
         throw error;
@@ -247,7 +269,7 @@ export const dashboardRoutes = (deps: DashboardDeps) => async (fastify: FastifyI
         busy = true;
         last = Date.now();
         try {
-          const next = await hub.dashboard(propertyId, key, () => serialised(request.query));
+          const next = await hub.dashboard(propertyId, key, () => serialised(request.query), { spacingMs: minIntervalMs });
           if (!closed) send(next);
         } catch (error) {
           request.log.warn({ err: error }, 'dashboard stream: refresh failed');

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { queueIds, stateQueues, type QueueId } from '../../domain/record/queues.js';
-import { clockStatusSql, liveClockSql } from '../clock-status.js';
+import { alertCandidateSql, clockStatusSql, liveClockSql } from '../clock-status.js';
 import type { RowCondition } from './case-list.js';
 
 /** What a queue asks of a record at an instant. */
@@ -11,8 +11,14 @@ export interface QueueContext {
   readonly pausedLongMs: number;
 }
 
+/**
+ * The record has a live clock meeting `condition`. Written as the records of the clocks that meet
+ * it (rather than a test of each open record's clocks), so that SQLite reads those clocks through
+ * their partial indexes and then their records by key: as many reads as the queue holds, not as
+ * many as the property has open records.
+ */
 const liveClock = (condition: string) =>
-  `EXISTS (SELECT 1 FROM case_clocks k WHERE k.case_type = c.case_type AND k.case_id = c.case_id AND ${liveClockSql('k')} AND ${condition})`;
+  `(c.case_type, c.case_id) IN (SELECT k.case_type, k.case_id FROM case_clocks k WHERE ${liveClockSql('k')} AND ${condition})`;
 
 /**
  * The condition that puts a record of the `cases` row `c` in a queue: the queue its record type
@@ -25,7 +31,10 @@ export const queueCondition = (queue: QueueId, at: QueueContext): RowCondition =
       return { sql: `c.open = 1 AND ${liveClock('k.paused_since <= @pausedBefore')}`, params: { pausedBefore: at.now - at.pausedLongMs } };
     case 'at_risk':
     case 'missed':
-      return { sql: `c.open = 1 AND ${liveClock(`${clockStatusSql('k')} = @clockStatus`)}`, params: { clockStatus: queue, now: at.now } };
+      return {
+        sql: `c.open = 1 AND ${liveClock(`${alertCandidateSql('k')} AND ${clockStatusSql('k')} = @clockStatus`)}`,
+        params: { clockStatus: queue, now: at.now },
+      };
     default:
       throw new Error(`unknown queue ${queue}`);
   }

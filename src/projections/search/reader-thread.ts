@@ -1,22 +1,25 @@
 import type { Worker } from 'node:worker_threads';
 import type { QueueId } from '../../domain/record/queues.js';
 import { startSiblingWorker } from '../../runtime/sibling-worker.js';
+import type { DashboardFigures, DashboardFiguresQuery } from '../dashboard-queries.js';
 import type { CaseListQuery, CaseListRow } from './case-list.js';
 import type { QueueContext } from './queues.js';
 
 /** What the reader thread is asked, each answered once, by its id. */
 export type ReaderCall =
   | { readonly op: 'listCases'; readonly query: CaseListQuery }
-  | { readonly op: 'queueCounts'; readonly propertyId: string; readonly at: QueueContext };
+  | { readonly op: 'queueCounts'; readonly propertyId: string; readonly at: QueueContext }
+  | { readonly op: 'dashboardFigures'; readonly q: DashboardFiguresQuery };
 
 export type ReaderAnswer =
-  | { readonly id: number; readonly ok: true; readonly value: CaseListRow[] | Record<QueueId, number> }
+  | { readonly id: number; readonly ok: true; readonly value: CaseListRow[] | Record<QueueId, number> | DashboardFigures }
   | { readonly id: number; readonly ok: false; readonly message: string };
 
-/** The searches and queues of the read models, answered by a thread of their own. */
+/** The searches, queues and dashboard figures of the read models, answered by a thread of their own. */
 export interface SearchReader {
   listCases(query: CaseListQuery): Promise<CaseListRow[]>;
   queueCounts(propertyId: string, at: QueueContext): Promise<Record<QueueId, number>>;
+  dashboardFigures(q: DashboardFiguresQuery): Promise<DashboardFigures>;
   close(): Promise<void>;
 }
 
@@ -61,6 +64,7 @@ export const searchReaderThread = (readModelFile: string): SearchReader => {
   return {
     listCases: (query) => ask<CaseListRow[]>({ op: 'listCases', query }),
     queueCounts: (propertyId, at) => ask<Record<QueueId, number>>({ op: 'queueCounts', propertyId, at }),
+    dashboardFigures: (q) => ask<DashboardFigures>({ op: 'dashboardFigures', q }),
     async close() {
       if (closed) return;
       closed = true;

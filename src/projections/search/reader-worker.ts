@@ -1,6 +1,7 @@
-/** The search thread (reader-thread.ts): the read models' searches and queues on a read-only connection of its own. */
+/** The search thread (reader-thread.ts): the read models' searches, queues and dashboard figures on a read-only connection of its own. */
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
+import { dashboardFigures } from '../dashboard-queries.js';
 import { listCases } from './case-list.js';
 import { queueCounts } from './queues.js';
 import type { ReaderAnswer, ReaderCall } from './reader-thread.js';
@@ -23,6 +24,8 @@ const answer = (call: ReaderCall) => {
       return listCases(connection(), call.query);
     case 'queueCounts':
       return queueCounts(connection(), call.propertyId, call.at);
+    case 'dashboardFigures':
+      return dashboardFigures(connection(), call.q);
   }
 };
 

@@ -17,7 +17,7 @@ import { checkpointWal } from '../../store/wal-policy.js';
 import { eventStoreFromConfig } from '../../store/from-config.js';
 import { masterKeyFromThread, openPersonalData } from '../../store/personal/from-config.js';
 import { KEY_STORE_FILE } from '../../store/personal/key-store.js';
-import { caseCounts, dashboardFigures } from '../dashboard-queries.js';
+import { caseCounts, dashboardFigures, ensureDashboardIndexes } from '../dashboard-queries.js';
 import { allProjections, createProjectionRunner, openReadModelDb, readModelFile } from '../index.js';
 import { yieldCpuByThread } from './priority.js';
 import type { FromThread, ProjectionThreadData, RunnerCall, ToThread } from './protocol.js';
@@ -66,7 +66,12 @@ const search = { phoneKey: data.phoneDigestKey === undefined ? undefined : Buffe
 const runner = atStart(readModelFile(data.dataDir), 'read-model', () =>
   createProjectionRunner({ store, db, projections: allProjections(SERVER_CASE_MEMORY, search), rulesets, clock: manual ?? systemClock }),
 );
-runner.onApplied((applied) => post({ applied }));
+runner.onApplied((applied) => {
+  // The dashboard's figures are read on other connections, which may not write: its indexes are made here,
+  // after the first batch of a new or rebuilt `cases` table (a check of the schema otherwise).
+  ensureDashboardIndexes(db);
+  post({ applied });
+});
 runner.onHealth((health) => post({ health }));
 post({ health: runner.health() });
 
