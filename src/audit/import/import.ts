@@ -1,4 +1,4 @@
-import { v5 as uuidv5 } from 'uuid';
+import { uuidV5 } from '../../domain/uuid-v5.js';
 import { z } from 'zod';
 import { loadCase, streamName } from '../../app/case-history.js';
 import { sealPersonalData } from '../../store/personal/store.js';
@@ -41,7 +41,7 @@ export const importRowSchema = z.object({
 export type ImportRow = z.infer<typeof importRowSchema> & { readonly row: number };
 
 /** The engine's id of an imported case: the same source reference always maps to the same case. */
-export const importedCaseId = (caseType: RecordType, caseRef: string) => uuidv5(`${caseType}/${caseRef}`, IMPORT_NAMESPACE);
+export const importedCaseId = (caseType: RecordType, caseRef: string) => uuidV5(`${caseType}/${caseRef}`, IMPORT_NAMESPACE);
 
 /** Members beside the known columns are the action's fields, as are those under `fields`. */
 const readRow = (raw: RawRow, zoneOf: (record: Record<string, unknown>) => RowZone): ImportRow | RowProblem => {
