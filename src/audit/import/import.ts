@@ -138,7 +138,7 @@ const planCase = async (
   importedBy?: Actor,
 ): Promise<CasePlan> => {
   const lifecycle = recordOf(caseType).lifecycle;
-  const history = await loadCase(deps.store, caseType, caseId);
+  const history = await loadCase(deps.store, caseType, caseId, { probablyNew: true });
   let state: CaseState<unknown> = history.state;
   const events: DomainEvent[] = [];
   const now = deps.clock.now();
