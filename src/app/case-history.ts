@@ -17,10 +17,20 @@ export interface CaseHistory {
   readonly state: CaseState<unknown>;
 }
 
-export const loadCase = async (store: EventStore, caseType: RecordType, caseId: string): Promise<CaseHistory> => {
+/**
+ * A case's events and states. `probablyNew`: the caller expects most cases it loads not to exist
+ * yet (an import), and a store that can tell so without a read (hasStream) is asked first.
+ */
+export const loadCase = async (
+  store: EventStore,
+  caseType: RecordType,
+  caseId: string,
+  options: { readonly probablyNew?: boolean } = {},
+): Promise<CaseHistory> => {
+  const stream = streamName(caseType, caseId);
   let recorded: RecordedEvent[] = [];
   try {
-    recorded = await store.readStream(streamName(caseType, caseId));
+    if (!options.probablyNew || !store.hasStream || (await store.hasStream(stream))) recorded = await store.readStream(stream);
   } catch (error) {
     if (!isStreamNotFound(error)) throw error;
   }

@@ -74,6 +74,11 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
       return selected.slice(0, Math.max(0, maxCount)).map(recorded);
     },
 
+    async hasStream(stream) {
+      ensureOpen();
+      return streams.has(stream);
+    },
+
     // The whole store lives in this object: it always knows.
     knownRevision: lastRevision,
 

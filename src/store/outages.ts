@@ -70,6 +70,7 @@ export const reportingOutages = (store: EventStore, report: OutageReport, now: (
     ...store,
     appendToStream: watched('writes', store.appendToStream),
     readStream: watched('reads', store.readStream),
+    ...(store.hasStream ? { hasStream: watched('reads', store.hasStream) } : {}),
     readAll: watched('reads', store.readAll),
     /** The outage going on, writes first. */
     outage: () => outages.get('writes') ?? outages.get('reads'),

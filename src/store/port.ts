@@ -111,6 +111,12 @@ export interface EventStore {
   /** Throws StreamNotFoundError when the stream has no events. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /**
+   * Whether the stream has events, without reading them or throwing: what a reader that expects
+   * most streams it asks for not to exist yet (an import) asks before readStream, sparing a
+   * StreamNotFoundError each. Optional; without it, read.
+   */
+  hasStream?(stream: string): Promise<boolean>;
+  /**
    * The stream's last revision as far as this store object knows without a read: every append
    * made through it counts, but another process's append may go unnoticed for a while (until the
    * object's next write, for SQLite). `undefined`: read to know. Optional; a caller that keeps

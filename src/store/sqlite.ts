@@ -226,6 +226,11 @@ export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEv
       return rows.map(toRecorded);
     },
 
+    async hasStream(stream) {
+      ensureOpen();
+      return sql.streamExists.get(stream) !== undefined;
+    },
+
     knownRevision(stream) {
       ensureOpen();
       return ownWrites.revision(stream);

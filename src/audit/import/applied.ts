@@ -1,9 +1,9 @@
-import { Temporal } from 'temporal-polyfill';
-import { v5 as uuidv5 } from 'uuid';
+import { uuidV5 } from '../../domain/uuid-v5.js';
 import type { CaseHistory } from '../../app/case-history.js';
 import { canonicalJson } from '../../domain/canonical.js';
 import type { CaseState } from '../../domain/case/state.js';
 import type { DomainEvent } from '../../domain/events/envelope.js';
+import { epochNanos, isoOfNanos } from '../../domain/time/index.js';
 import { isEngineError } from '../../errors.js';
 import type { RowProblem } from './format.js';
 
@@ -27,10 +27,10 @@ export interface KeyedRow {
 export const importKeys = (rows: readonly KeyedRow[]): string[] => {
   const seen = new Map<string, number>();
   return rows.map((row) => {
-    const content = canonicalJson({ ...row, row: undefined, occurredAt: Temporal.Instant.from(row.occurredAt).toString() });
+    const content = canonicalJson({ ...row, row: undefined, occurredAt: isoOfNanos(epochNanos(row.occurredAt)) });
     const repeat = seen.get(content) ?? 0;
     seen.set(content, repeat + 1);
-    return `import-key-${uuidv5(`${row.caseRef}#${content}#${repeat}`, IMPORT_NAMESPACE)}`;
+    return `import-key-${uuidV5(`${row.caseRef}#${content}#${repeat}`, IMPORT_NAMESPACE)}`;
   });
 };
 
@@ -40,12 +40,14 @@ export const importKeys = (rows: readonly KeyedRow[]): string[] => {
  * again, writes nothing.
  */
 const placedKey = (row: KeyedRow, index: number) =>
-  `import-${uuidv5(`${row.caseRef}#${index}#${canonicalJson({ ...row, row: undefined })}`, IMPORT_NAMESPACE)}`;
+  `import-${uuidV5(`${row.caseRef}#${index}#${canonicalJson({ ...row, row: undefined })}`, IMPORT_NAMESPACE)}`;
 
 /** The rows of a case its record does not hold yet, with their keys: the ones an import run appends. */
 export const freshRows = <R extends KeyedRow>(history: CaseHistory, rows: readonly R[]): Array<{ readonly row: R; readonly key: string }> => {
-  const held = new Set(history.events.map((e) => e.metadata.commandId));
   const keys = importKeys(rows);
+  // A record not begun holds no row: nothing to look for (the older keys cost a hash each).
+  if (history.events.length === 0) return rows.map((row, i) => ({ row, key: keys[i]! }));
+  const held = new Set(history.events.map((e) => e.metadata.commandId));
   return rows.flatMap((row, i) => (held.has(keys[i]!) || held.has(placedKey(row, i)) ? [] : [{ row, key: keys[i]! }]));
 };
 

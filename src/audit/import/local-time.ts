@@ -31,11 +31,56 @@ export const importTimeZone = (value: string | undefined): ImportTimeZone | unde
 export type LocalTimeReading = { readonly instant: string } | { readonly code: string; readonly message: string };
 
 /**
- * The instant a local time names in a zone. A time the zone skipped (clocks put forward) or saw
- * twice (clocks put back) names no single instant: it is refused, naming the offsets, rather than
- * moved to a guess.
+ * The instant a local time names in a zone, as Temporal resolves it (`resolveLocalTime`). A time the
+ * zone skipped (clocks put forward) or saw twice (clocks put back) names no single instant: it is
+ * refused, naming the offsets, rather than moved to a guess. A time of a day the zone changes no
+ * offset near is read from the day's one offset, remembered (an import reads thousands of times a
+ * day); every other time is Temporal's to resolve.
  */
 export const readLocalTime = (value: string, zone: string): LocalTimeReading => {
+  const text = value.trim();
+  const plain = PLAIN_LOCAL_TIME.exec(text);
+  const offset = plain ? steadyOffsetOn(zone, plain[1]!) : undefined;
+  return offset === undefined ? resolveLocalTime(value, zone) : { instant: `${plain![1]}T${plain![2]}:${plain![3] ?? '00'}${offset}` };
+};
+
+/** A local time to the second in the usual form, its date and its hours and minutes apart. */
+const PLAIN_LOCAL_TIME = /^(\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))[T ]((?:[01]\d|2[0-3]):[0-5]\d)(?::([0-5]\d))?$/;
+
+const DAY_MS = 86_400_000;
+/** Days either side of a date within which no offset may change for the date's times to be read from one offset: more than any offset is. */
+const STEADY_MARGIN_DAYS = 2;
+/** Zone and date → the offset in force all around that date (`+08:00`), or null when one changes near it. */
+const steadyOffsets = new Map<string, string | null>();
+const STEADY_OFFSETS_REMEMBERED = 20_000;
+
+/**
+ * The one offset a zone has from two days before `date` to two days after it (ISO, YYYY-MM-DD, a
+ * real date), written as Temporal writes it; undefined when an offset changes within those days,
+ * when the offset is not whole minutes (a zone's local mean time), or when `date` is no real date.
+ * No local time of the date can then be skipped or repeated: each names exactly that offset's instant.
+ */
+const steadyOffsetOn = (zone: string, date: string): string | undefined => {
+  const key = `${zone} ${date}`;
+  let offset = steadyOffsets.get(key);
+  if (offset === undefined) {
+    offset = null;
+    const midnight = Date.parse(`${date}T00:00:00Z`);
+    // Date.parse moves 31 April on to 1 May: the date must be itself.
+    if (Number.isFinite(midnight) && new Date(midnight).toISOString().startsWith(date)) {
+      const from = Temporal.Instant.fromEpochMilliseconds(midnight - STEADY_MARGIN_DAYS * DAY_MS).toZonedDateTimeISO(zone);
+      const change = from.getTimeZoneTransition('next');
+      const steady = change === null || change.epochMilliseconds > midnight + (1 + STEADY_MARGIN_DAYS) * DAY_MS;
+      if (steady && from.offsetNanoseconds % 60_000_000_000 === 0) offset = from.offset;
+    }
+    if (steadyOffsets.size >= STEADY_OFFSETS_REMEMBERED) steadyOffsets.clear();
+    steadyOffsets.set(key, offset);
+  }
+  return offset ?? undefined;
+};
+
+/** The instant a local time names in a zone, resolved by Temporal: one, or refused as skipped or repeated. */
+export const resolveLocalTime = (value: string, zone: string): LocalTimeReading => {
   let local: Temporal.PlainDateTime;
   try {
     local = Temporal.PlainDateTime.from(value.trim().replace(' ', 'T'));

@@ -132,7 +132,7 @@ export const importSummary = async (
     ...(tally ? { tally } : {}),
   });
   const byRow = new Map(expansion.records.map((r) => [r.summary.row, r]));
-  const report = await importCases(deps, { rows: expansion.records.flatMap(eventRowsOf), problems: [] }, rest);
+  const report = await importCases(deps, { rows: expansion.records.flatMap(eventRowsOf), problems: [] }, { ...rest, built: true });
   const found: RowProblem[] = [];
   for (const problem of report.rejected) {
     const record = byRow.get(problem.row)!;

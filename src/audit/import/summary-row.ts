@@ -1,7 +1,8 @@
-import { Temporal } from 'temporal-polyfill';
+import type { Temporal } from 'temporal-polyfill';
 import { complexities, satisfactionLevels } from '../../domain/events/shared.js';
 import { channels } from '../../domain/complaint/events.js';
 import { instantSchema } from '../../domain/events/envelope.js';
+import { epochNanos } from '../../domain/time/index.js';
 import { importedNumberSchema } from '../../domain/record/number.js';
 import { recordOf, type RecordType } from '../../domain/records.js';
 import type { RowProblem } from './format.js';
@@ -83,7 +84,7 @@ const readTime = (row: number, column: TimeColumn, value: string, zone: ReturnTy
     instant = reading.instant;
   } else if (instantSchema.safeParse(value).success) instant = value;
   else return { row, field: column, code: 'TIME_INVALID', value, hint: OFFSET_HINT, message: `${value} is not a date and time` };
-  if (Temporal.Instant.compare(Temporal.Instant.from(instant), now) > 0) {
+  if (epochNanos(instant) > now.epochNanoseconds) {
     return {
       row,
       field: column,

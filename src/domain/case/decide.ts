@@ -1,9 +1,8 @@
-import { hash } from 'node:crypto';
 import type { Temporal } from 'temporal-polyfill';
-import { v5 as uuidv5 } from 'uuid';
 import { currentSchemaVersion } from '../events/catalogue.js';
 import type { Actor, DomainEvent } from '../events/envelope.js';
 import { seal } from '../integrity.js';
+import { uuidV5 } from '../uuid-v5.js';
 import { isoOfNanos } from '../time/index.js';
 import { withNumber } from '../record/number.js';
 import type { Ruleset } from '../ruleset/ruleset.js';
@@ -18,27 +17,6 @@ import type { CaseState } from './state.js';
 /** Namespace of the engine's event ids (UUIDv5 of the command id and the event's index). */
 const EVENT_ID_NAMESPACE = '4f0e6c9a-3b1d-5e2f-9a47-8c6d2b1e0f35';
 
-const SURROGATE = /[\uD800-\uDFFF]/;
-const NAMESPACE_BYTES = Buffer.from(EVENT_ID_NAMESPACE.replaceAll('-', ''), 'hex');
-const VARIANT_DIGITS = ['8', '9', 'a', 'b'];
-
-/**
- * UUIDv5 (RFC 9562: SHA-1 of namespace and name, version and variant bits set) hashed in one
- * pass, as the uuid package computes it; every command computes one. A name with surrogates
- * goes to the package, which refuses a lone one where UTF-8 encoding would replace it.
- */
-const uuidV5 = (name: string): string => {
-  if (SURROGATE.test(name)) return uuidv5(name, EVENT_ID_NAMESPACE);
-  const input = Buffer.allocUnsafe(NAMESPACE_BYTES.length + Buffer.byteLength(name));
-  NAMESPACE_BYTES.copy(input);
-  input.write(name, NAMESPACE_BYTES.length, 'utf8');
-  // As hex: Node hands a digest back as a string faster than as a Buffer (docs/performance.md).
-  const hex = hash('sha1', input, 'hex');
-  // The version (5) is the 13th digit; the variant (binary 10) the top bits of the 17th.
-  const variant = VARIANT_DIGITS[Number.parseInt(hex[16]!, 16) & 0x3]!;
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-};
-
 /** RFC 9562 UUIDv7: 48 bits of Unix milliseconds first, then version 7. */
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -50,7 +28,7 @@ const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
  * its end, where random ids would each change a page of their own.
  */
 export const eventIdFor = (commandId: string, index: number): string => {
-  const id = uuidV5(`${commandId}#${index}`);
+  const id = uuidV5(`${commandId}#${index}`, EVENT_ID_NAMESPACE);
   if (!UUID_V7.test(commandId)) return id;
   return `${commandId.slice(0, 13)}-7${id.slice(15)}`;
 };

@@ -2,10 +2,10 @@ import { Temporal } from 'temporal-polyfill';
 
 /**
  * Instants as epoch numbers, without a Temporal object each time: the engine's instants are
- * Temporal.Instant#toString() of whole milliseconds or coarser ("2026-03-02T00:05:00Z"), read and
- * written here digit by digit, many times faster (docs/performance.md). Anything else
- * (sub-millisecond digits, an offset, an invalid reading) goes through Temporal, so results and
- * errors are Temporal's.
+ * Temporal.Instant#toString() of whole milliseconds or coarser ("2026-03-02T00:05:00Z"), and an
+ * import's are written with an offset ("2019-01-01T08:00:00+08:00"): read and written here digit by
+ * digit, many times faster (docs/performance.md). Anything else (sub-millisecond digits, another
+ * form of offset, an invalid reading) goes through Temporal, so results and errors are Temporal's.
  */
 const DAY_MS = 86_400_000;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -44,10 +44,28 @@ const digits = (text: string, at: number, length: number): number => {
   return value;
 };
 
-/** Epoch ms of YYYY-MM-DDTHH:MM[:SS[.f{1,3}]]Z naming a real date and time; undefined for anything else. */
-const fastMillis = (iso: string): number | undefined => {
+/**
+ * Where the date and time of an instant end, and its offset in ms: `Z`, or `±HH:MM` (as an import
+ * reads a time written with its offset); undefined for any other ending.
+ */
+const endingOf = (iso: string): [number, number] | undefined => {
   const { length } = iso;
-  if (length < 17 || length > 24 || iso.charCodeAt(length - 1) !== 90 /* Z */) return undefined;
+  if (iso.charCodeAt(length - 1) === 90 /* Z */) return [length - 1, 0];
+  const sign = iso[length - 6];
+  if ((sign !== '+' && sign !== '-') || iso[length - 3] !== ':') return undefined;
+  const hours = digits(iso, length - 5, 2);
+  const minutes = digits(iso, length - 2, 2);
+  // NaN fails the comparison.
+  if (!(hours <= 23 && minutes <= 59)) return undefined;
+  return [length - 6, (sign === '-' ? -1 : 1) * (hours * 60 + minutes) * 60_000];
+};
+
+/** Epoch ms of YYYY-MM-DDTHH:MM[:SS[.f{1,3}]] and Z or ±HH:MM naming a real date and time; undefined for anything else. */
+const fastMillis = (iso: string): number | undefined => {
+  const ending = endingOf(iso);
+  if (ending === undefined) return undefined;
+  const [end, offset] = ending;
+  if (end < 16 || end > 23) return undefined;
   if (iso[4] !== '-' || iso[7] !== '-' || iso[10] !== 'T' || iso[13] !== ':') return undefined;
   const year = digits(iso, 0, 4);
   const month = digits(iso, 5, 2);
@@ -56,20 +74,20 @@ const fastMillis = (iso: string): number | undefined => {
   const minute = digits(iso, 14, 2);
   let second = 0;
   let milli = 0;
-  if (length > 17) {
-    if (iso[16] !== ':' || length === 21) return undefined;
+  if (end > 16) {
+    if (iso[16] !== ':' || end === 20) return undefined;
     second = digits(iso, 17, 2);
-    if (length > 20) {
+    if (end > 19) {
       if (iso[19] !== '.') return undefined;
-      const places = length - 21;
+      const places = end - 20;
       milli = digits(iso, 20, places) * (places === 1 ? 100 : places === 2 ? 10 : 1);
     }
-  } else if (length !== 17) return undefined;
+  } else if (end !== 16) return undefined;
   // NaN fails every comparison below.
   if (!(year >= 0 && month >= 1 && month <= 12 && day >= 1 && hour <= 23 && minute <= 59 && second <= 59 && milli >= 0)) return undefined;
   const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   if (day > DAYS_IN_MONTH[month - 1]! + (leap ? 1 : 0)) return undefined;
-  return daysFromCivil(year, month, day) * DAY_MS + hour * 3_600_000 + minute * 60_000 + second * 1000 + milli;
+  return daysFromCivil(year, month, day) * DAY_MS + hour * 3_600_000 + minute * 60_000 + second * 1000 + milli - offset;
 };
 
 export const NANOS_PER_MILLI = 1_000_000n;

@@ -26,6 +26,19 @@ export const readContract = (name: string, makeStore: MakeStore): void => {
     await t.rejects(store.readStream(stream, { direction: 'backwards' }), { code: 'STREAM_NOT_FOUND' });
   });
 
+  t.test(`${name}: hasStream tells a stream with events from a missing one, where the store has it`, async (t) => {
+    const store = await openStore(t, makeStore);
+    if (!store.hasStream) return t.pass('no hasStream: readers read');
+    const stream = `${freshPrefix()}complaint-1`;
+    t.equal(await store.hasStream(stream), false, 'missing');
+    await store.appendToStream(stream, events(2), { expectedRevision: NO_STREAM });
+    t.equal(await store.hasStream(stream), true, 'with events');
+    t.equal(await store.hasStream(`${stream}0`), false, 'a name it begins is another stream');
+    const refused = `${freshPrefix()}complaint-2`;
+    await t.rejects(store.appendToStream(refused, events(1), { expectedRevision: 0n }), { code: 'REVISION_CONFLICT' });
+    t.equal(await store.hasStream(refused), false, 'an append refused begins no stream');
+  });
+
   t.test(`${name}: the global log keeps append order across streams`, async (t) => {
     const store = await openStore(t, makeStore);
     const prefix = freshPrefix();
