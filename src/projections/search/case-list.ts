@@ -181,12 +181,17 @@ export const listCases = (db: Database.Database, query: CaseListQuery): CaseList
   // Without a search every record ranks 0: the page is read down the newest-first index from the cursor.
   else if (query.after && query.after.rank > 0) return [];
   else if (query.after && query.after.rank === 0) where.push(afterReceipt);
+  // A list without a search or a queue is read down the newest-first indexes (cases_newest, a
+  // technician's), stopping once the page is full. A search's hits and a queue's records are a few
+  // among the property's many: read through their own indexes and sorted (the leading rank keeps the
+  // planner from walking the newest-first index past every record for a queue that holds none).
+  const sorted = hits !== undefined || (query.where?.length ?? 0) > 0;
   // The page is chosen first, and only its rows are completed (their next deadline): a sort holds
   // whole rows, and a subquery in them would run for every record the conditions pass.
   const page = `SELECT c.case_type, c.case_id, c.number, c.state, c.place, c.category, ${RECEIVED} AS received_at, c.department, c.technician_id, ${rank} AS rank
     FROM ${hits === undefined ? 'cases c' : `(${hits}) h CROSS JOIN cases c ON c.case_type = h.case_type AND c.case_id = h.case_id`}
     WHERE ${where.join(' AND ')}
-    ORDER BY ${hits === undefined ? '' : 'rank, '}received_at DESC, c.case_type DESC, c.case_id DESC
+    ORDER BY ${sorted ? 'rank, ' : ''}received_at DESC, c.case_type DESC, c.case_id DESC
     LIMIT @limit`;
   const sql = `SELECT p.*,
       (SELECT min(k.deadline) FROM case_clocks k WHERE k.case_type = p.case_type AND k.case_id = p.case_id AND k.started_at IS NOT NULL AND ${liveClockSql('k')}) AS next_deadline
