@@ -1,5 +1,9 @@
+import { availableParallelism } from 'node:os';
 import { Temporal } from 'temporal-polyfill';
 import { z } from 'zod';
+
+/** One heavy-work thread per core beyond the request thread's, at least 1 and at most 4. */
+export const defaultHeavyThreads = (cores: number): number => Math.max(1, Math.min(4, cores - 1));
 
 const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -71,8 +75,18 @@ const configSchema = z.object({
   AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
   /** Requests a minute per token to the audit routes and imports. */
   HEAVY_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
-  /** Threads for the heavy jobs (as-of and what-if reports, verify, anchors, imports): at most this many run at once. */
-  HEAVY_THREADS: z.coerce.number().int().min(1).max(64).default(2),
+  /**
+   * Threads for the heavy jobs (as-of and what-if reports, verify, anchors, imports): at most this many
+   * run at once. By default one fewer than the cores (1 to 4), so that the request thread keeps a core:
+   * on 2 cores a second heavy thread took intake down to about 0.75 of its rate with 10 audits
+   * running, without answering more audits (docs/performance.md, "The crowd phase").
+   */
+  HEAVY_THREADS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(() => defaultHeavyThreads(availableParallelism())),
   /** Heavy jobs waiting for a thread beyond those; one more is answered 503 with Retry-After. Imports do not wait. */
   HEAVY_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
   /** The heap (old generation, MB) a heavy-work thread may use: a job that needs more fails with 507, the server does not. */
@@ -83,6 +97,12 @@ const configSchema = z.object({
    */
   ACCEPT_LOG_LOSS: z.string().regex(/^\d+$/, 'the position the refusal to start named, e.g. ACCEPT_LOG_LOSS=2475').optional(),
   PROJECTION_THREAD_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  /**
+   * Nice steps the search thread (searches, queues, the dashboard's figures) takes below the request
+   * thread: with intake saturating 2 cores and 200 dashboard streams open, 5 kept intake at its rate
+   * alone, where 0 took it to about 0.8 (docs/performance.md, "The crowd phase").
+   */
+  SEARCH_THREAD_NICE: z.coerce.number().int().min(0).max(19).default(5),
   /**
    * Seconds the oldest event not yet applied to the read models may wait before they count as
    * behind: /readyz then answers 503 and the deadline watcher judges nothing until they catch up.

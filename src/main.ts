@@ -163,7 +163,7 @@ const readModel = readModelHealth({
   now: () => clock.now().epochMilliseconds,
 });
 // Searches and queues read on a thread of their own: a search scanning many rows holds no request, intake's included.
-const searchReader = searchReaderThread(readModelFile(config.DATA_DIR));
+const searchReader = searchReaderThread(readModelFile(config.DATA_DIR), { yieldSteps: config.SEARCH_THREAD_NICE });
 // Reports that fold the log, verify, anchors and imports run on threads of their own, a bounded number (docs/operations.md).
 const heavyWork = heavyThreads({
   threads: config.HEAVY_THREADS,

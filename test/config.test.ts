@@ -1,10 +1,17 @@
 import t from 'tap';
-import { readConfig } from '../src/config.js';
+import { availableParallelism } from 'node:os';
+import { defaultHeavyThreads, readConfig } from '../src/config.js';
 
 t.test('the projection thread yields 10 nice steps unless told otherwise', async (t) => {
   t.equal(readConfig({}).PROJECTION_THREAD_NICE, 10);
   t.equal(readConfig({ PROJECTION_THREAD_NICE: '0' }).PROJECTION_THREAD_NICE, 0, '0: the same priority as requests');
   t.equal(readConfig({ PROJECTION_THREAD_NICE: '' }).PROJECTION_THREAD_NICE, 10, 'empty is unset');
+});
+
+t.test('the search thread yields 5 nice steps unless told otherwise', async (t) => {
+  t.equal(readConfig({}).SEARCH_THREAD_NICE, 5);
+  t.equal(readConfig({ SEARCH_THREAD_NICE: '0' }).SEARCH_THREAD_NICE, 0);
+  t.throws(() => readConfig({ SEARCH_THREAD_NICE: '20' }), /SEARCH_THREAD_NICE/);
 });
 
 t.test('a bad value stops the start with a message naming the setting', async (t) => {
@@ -35,10 +42,12 @@ t.test('timeouts, rate limits and heavy-work threads have defaults and refuse no
     IDLE_TIMEOUT_SECONDS: 120,
     AUTH_FAILURES_PER_MINUTE: 20,
     HEAVY_REQUESTS_PER_MINUTE: 60,
-    HEAVY_THREADS: 2,
+    HEAVY_THREADS: defaultHeavyThreads(availableParallelism()),
     HEAVY_QUEUE: 16,
     HEAVY_THREAD_HEAP_MB: 1024,
   });
+  t.same([1, 2, 3, 4, 5, 8, 64].map(defaultHeavyThreads), [1, 1, 2, 3, 4, 4, 4], 'one heavy thread per core beyond the request thread’s, 1 to 4');
+  t.equal(readConfig({ HEAVY_THREADS: '3' }).HEAVY_THREADS, 3, 'or as many as configured');
   for (const [key, bad] of [
     ['REQUEST_TIMEOUT_SECONDS', '0'],
     ['IDLE_TIMEOUT_SECONDS', '5'],

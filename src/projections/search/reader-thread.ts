@@ -30,8 +30,8 @@ export interface SearchReader {
  * projection thread's writes nor for each other's), one query at a time, and the request thread
  * only waits for its answer.
  */
-export const searchReaderThread = (readModelFile: string): SearchReader => {
-  const worker: Worker = startSiblingWorker(import.meta.url, 'reader-worker', { workerData: { file: readModelFile } });
+export const searchReaderThread = (readModelFile: string, options: { readonly yieldSteps?: number } = {}): SearchReader => {
+  const worker: Worker = startSiblingWorker(import.meta.url, 'reader-worker', { workerData: { file: readModelFile, yieldSteps: options.yieldSteps ?? 0 } });
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   let nextId = 1;
   let failure: Error | undefined;

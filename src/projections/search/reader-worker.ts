@@ -4,10 +4,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { dashboardFigures } from '../dashboard-queries.js';
 import { listCases } from './case-list.js';
 import { queueCounts } from './queues.js';
+import { yieldCpuByThread } from '../thread/priority.js';
 import type { ReaderAnswer, ReaderCall } from './reader-thread.js';
 
 const port = parentPort!;
-const { file } = workerData as { file: string };
+const { file, yieldSteps } = workerData as { file: string; yieldSteps: number };
+// Below the request thread (SEARCH_THREAD_NICE): a board's figures and a search wait a little when the
+// cores are short, rather than intake.
+yieldCpuByThread(yieldSteps);
 // Opened on first use: the projection thread may not have created the file yet when the server starts.
 let db: Database.Database | undefined;
 const connection = () => {
