@@ -4,7 +4,7 @@ import { measure, Phase, type Observed } from './http-phase.js';
 import type { ServerProcess } from './http-processes.js';
 import { followCatchUp, rssMegabytes } from './http-probes.js';
 import { appendsPerFsync, lagSummary, p99Lines, ratioLine, roundLines, totalLine } from './http-report.js';
-import { CASES, CONNECTIONS, CROWD, GOAL, ROUNDS, SECONDS, SOAK, WARMUP } from './http-settings.js';
+import { CASES, CONNECTIONS, CROWD, CROWD_SECONDS, GOAL, ROUNDS, SECONDS, SOAK, WARMUP } from './http-settings.js';
 import { runCrowd, type CrowdTokens } from './http-crowd.js';
 
 export interface Bench {
@@ -36,7 +36,7 @@ export const runRounds = async ({ server, echoServer, bareServer, adminToken, de
   await followCatchUp(server.url, adminToken, performance.now());
   console.log(`${complaintIds.length} complaints pre-created through the API for the actions`);
   // Before the rounds, while the open cases are about the pre-created ones.
-  const crowdFailures = crowd && CROWD !== '0' ? await runCrowd(server, adminToken, deskToken, crowd, SECONDS, CONNECTIONS, complaintIds) : 0;
+  const crowdFailures = crowd && CROWD !== '0' ? await runCrowd(server, adminToken, deskToken, crowd, CROWD_SECONDS, CONNECTIONS, complaintIds) : 0;
   if (CROWD === 'only') return crowdFailures;
 
   const run = {

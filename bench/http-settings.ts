@@ -9,6 +9,8 @@ export const PROFILE = process.env.BENCH_PROFILE;
 export const KEEP = Boolean(process.env.BENCH_KEEP);
 /** The crowd phase (bench/http-crowd.ts): run before the rounds (default), `0` skips it, `only` runs it alone. */
 export const CROWD = process.env.BENCH_CROWD ?? '1';
+/** Seconds of each half of the crowd phase: a ratio of two 5-second halves moved by ±0.1 from run to run. */
+export const CROWD_SECONDS = Number(process.env.BENCH_CROWD_SECONDS ?? 20);
 
 /** The issue's goals, printed beside the figures. */
 export const GOAL = { ratio: 0.4, p99Ms: 20, rssMb: 256, lagBackUnderOneSecondWithin: 2 };

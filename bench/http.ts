@@ -37,6 +37,7 @@
  *
  *   npm run bench:http          (BENCH_ROUNDS=3 BENCH_SECONDS=5 (a phase of a round)
  *                                BENCH_CROWD=0 skips the crowd phase, BENCH_CROWD=only runs it alone;
+ *                                BENCH_CROWD_SECONDS=20 (each half of the crowd phase);
  *                                BENCH_WARMUP=2 (seconds of each phase before the rounds)
  *                                BENCH_CONNECTIONS=50 BENCH_CASES=2000 (complaints pre-created for the actions);
  *                                BENCH_PROFILE=<dir> writes the server's --cpu-prof there;
