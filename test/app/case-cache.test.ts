@@ -1,25 +1,8 @@
 import t from 'tap';
+import { lifecycle, received } from './received-complaint.js';
 import { commandSpan, createCaseCache, extendCachedCase } from '../../src/app/case-cache.js';
-import { recordOf } from '../../src/domain/records.js';
-import { decide } from '../../src/domain/case/decide.js';
 import { evolve, initialCaseState } from '../../src/domain/case/state.js';
-import { loadRuleset } from '../../src/ruleset/load.js';
-import { Temporal } from 'temporal-polyfill';
 
-const ruleset = await loadRuleset(new URL('../../rules', import.meta.url).pathname);
-const lifecycle = recordOf('complaint').lifecycle;
-const received = decide(
-  lifecycle,
-  initialCaseState(lifecycle),
-  {
-    caseId: 'c1',
-    name: 'receive',
-    commandId: 'cmd-1',
-    actor: { id: 'desk', role: 'frontdesk' },
-    payload: { propertyId: 'demo', unit: '1-1-101', category: 'noise', description: '噪音', channel: 'phone', owner: { name: '业主', phone: '13800000001' } },
-  },
-  { now: Temporal.Instant.from('2026-03-02T01:00:00Z'), ruleset },
-);
 const state = received.reduce((s, e) => evolve(lifecycle, s, e), initialCaseState(lifecycle));
 
 t.test('a command is indexed with the revisions its events took, unless told otherwise', async (t) => {

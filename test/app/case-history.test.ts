@@ -1,27 +1,8 @@
 import t from 'tap';
-import { Temporal } from 'temporal-polyfill';
+import { received } from './received-complaint.js';
 import { loadCase, streamName } from '../../src/app/case-history.js';
-import { decide } from '../../src/domain/case/decide.js';
-import { initialCaseState } from '../../src/domain/case/state.js';
-import { recordOf } from '../../src/domain/records.js';
-import { loadRuleset } from '../../src/ruleset/load.js';
 import { createMemoryEventStore } from '../../src/store/memory.js';
 import { NO_STREAM, type EventStore, type Json } from '../../src/store/port.js';
-
-const ruleset = await loadRuleset(new URL('../../rules', import.meta.url).pathname);
-const lifecycle = recordOf('complaint').lifecycle;
-const received = decide(
-  lifecycle,
-  initialCaseState(lifecycle),
-  {
-    caseId: 'c1',
-    name: 'receive',
-    commandId: 'cmd-1',
-    actor: { id: 'desk', role: 'frontdesk' },
-    payload: { propertyId: 'demo', unit: '1-1-101', category: 'noise', description: '噪音', channel: 'phone', owner: { name: '业主', phone: '13800000001' } },
-  },
-  { now: Temporal.Instant.from('2026-03-02T01:00:00Z'), ruleset },
-);
 
 /** A store that counts its stream reads and the StreamNotFoundErrors they throw. */
 const counted = (store: EventStore) => {
