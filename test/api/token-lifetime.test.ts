@@ -49,5 +49,5 @@ t.test('the list names each token, its person, term and last use, never a secret
   const [row] = tokens.list();
   t.same(Object.keys(row!).sort(), ['createdAt', 'expiresAt', 'id', 'label', 'lastUsedAt', 'personId', 'properties', 'revokedAt', 'role']);
   t.match(row, { personId: 'liu.tech', lastUsedAt: START.replace('Z', '') });
-  t.notMatch(JSON.stringify(tokens.list()), token.split('_')[2]!);
+  t.notMatch(JSON.stringify(tokens.list()), token.split('_').slice(2).join('_'));
 });
