@@ -3,7 +3,7 @@ import { currentSchemaVersion } from '../events/catalogue.js';
 import type { Actor, DomainEvent } from '../events/envelope.js';
 import { seal } from '../integrity.js';
 import { uuidV5 } from '../uuid-v5.js';
-import { isoOfNanos } from '../time/index.js';
+import { epochMillis, isoOfNanos } from '../time/index.js';
 import { withNumber } from '../record/number.js';
 import type { Ruleset } from '../ruleset/ruleset.js';
 import type { StaffLookup } from '../staff/person.js';
@@ -31,6 +31,25 @@ export const eventIdFor = (commandId: string, index: number): string => {
   const id = uuidV5(`${commandId}#${index}`, EVENT_ID_NAMESPACE);
   if (!UUID_V7.test(commandId)) return id;
   return `${commandId.slice(0, 13)}-7${id.slice(15)}`;
+};
+
+/** UUIDv7 holds milliseconds in 48 bits. */
+const V7_MILLIS = 2 ** 48;
+
+/**
+ * An imported event's id: the UUIDv5 of its command id and index, as eventIdFor makes it, behind
+ * the 48 bits of the millisecond it occurred, as a UUIDv7 — the same row always gives the same id.
+ * A migration writes years of history in the order it happened: ids in that order make the store's
+ * unique id index grow where the history being written sits, where random ids would each rewrite a
+ * page of their own at every commit (docs/performance.md, "Historical import"). A time before 1970 or
+ * past 10889 keeps the UUIDv5.
+ */
+export const importedEventId = (commandId: string, index: number, occurredAt: string): string => {
+  const id = uuidV5(`${commandId}#${index}`, EVENT_ID_NAMESPACE);
+  const millis = epochMillis(occurredAt);
+  if (!(millis >= 0 && millis < V7_MILLIS)) return id;
+  const hex = millis.toString(16).padStart(12, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8)}-7${id.slice(15)}`;
 };
 
 export interface DecideContext {
@@ -147,7 +166,7 @@ export const decide = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, command:
   const refusal = imported ? undefined : spec.policy?.(facts, ruleset, propertyId);
   if (refusal) throw new TransitionNotAllowedError(spec.name, state.snapshot.state, allowedCommands(lifecycle, state, ruleset), refusal.reason, refusal.rule);
 
-  const id = eventIdFor(command.commandId, 0);
+  const id = imported ? importedEventId(command.commandId, 0, occurredAt) : eventIdFor(command.commandId, 0);
   const event = seal(
     {
       id,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import t from 'tap';
 import { v5 as uuidv5, v7 as uuidv7, validate as uuidValidate } from 'uuid';
-import { allowedCommands, decide, eventIdFor } from '../../../src/domain/case/decide.js';
+import { allowedCommands, decide, eventIdFor, importedEventId } from '../../../src/domain/case/decide.js';
 import { initialCaseState } from '../../../src/domain/case/state.js';
 import { complaintLifecycle } from '../../../src/domain/complaint/lifecycle.js';
 import { eventMetadataSchema } from '../../../src/domain/events/envelope.js';
@@ -91,6 +91,7 @@ t.test('claimed times: back-dating allowance, future, order, import', async (t) 
   );
   const imported = decide(complaintLifecycle, fresh, receive('2025-06-01T00:00:00Z'), { ...ctx, imported: true })[0]!;
   t.equal(imported.metadata.imported, true, 'an import keeps old claimed times and is marked');
+  t.equal(imported.id, importedEventId(imported.metadata.commandId, 0, '2025-06-01T00:00:00Z'), 'an imported event has the id of when it occurred');
   const { state } = run(complaintLifecycle, [{ name: 'receive', payload: complaintBody, now: T0 }]);
   rejects(
     t,
@@ -201,4 +202,20 @@ t.test('a UUIDv7 command id gives UUIDv7 event ids of its millisecond: the UUIDv
   const ids = [0, 1, 2].map((index) => eventIdFor(commandId, index));
   t.equal(new Set(ids).size, 3, 'one id per event of the command');
   t.ok(eventIdFor(uuidv7({ msecs: Date.parse('2026-03-02T01:00:00.001Z') }), 0) > ids[2]!, 'a later millisecond sorts after');
+});
+
+t.test('an imported event id is the UUIDv5 behind the millisecond it occurred, as a UUIDv7', async (t) => {
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 2 ** 48 - 1 }), fc.string({ minLength: 1 }), fc.nat(3), (msecs, commandId, index) => {
+      const occurredAt = new Date(Math.min(msecs, 8.64e15)).toISOString();
+      const id = importedEventId(commandId, index, occurredAt);
+      const v5 = uuidv5(`${commandId}#${index}`, namespace);
+      const millis = Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+      return UUID_V7.test(id) && uuidValidate(id) && millis === Date.parse(occurredAt) && id.slice(15) === v5.slice(15) && id === importedEventId(commandId, index, occurredAt);
+    }),
+  );
+  const ids = ['2019-01-01T08:00:00Z', '2019-01-01T08:00:00.001Z', '2019-01-02T00:00:00+08:00', '2024-05-01T00:00:00Z'].map((at) => importedEventId('import-key-x', 0, at));
+  t.same([...ids].sort(), ids, 'ids sort as the times they occurred');
+  t.not(importedEventId('import-key-x', 0, '2019-01-01T08:00:00Z'), importedEventId('import-key-y', 0, '2019-01-01T08:00:00Z'), 'two rows of one millisecond differ');
+  t.equal(importedEventId('import-key-x', 0, '1969-12-31T23:59:59Z'), uuidv5('import-key-x#0', namespace), 'before 1970 the UUIDv5 stays');
 });
