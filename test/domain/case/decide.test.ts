@@ -211,11 +211,23 @@ t.test('an imported event id is the UUIDv5 behind the millisecond it occurred, a
       const id = importedEventId(commandId, index, occurredAt);
       const v5 = uuidv5(`${commandId}#${index}`, namespace);
       const millis = Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
-      return UUID_V7.test(id) && uuidValidate(id) && millis === Date.parse(occurredAt) && id.slice(15) === v5.slice(15) && id === importedEventId(commandId, index, occurredAt);
+      return (
+        UUID_V7.test(id) &&
+        uuidValidate(id) &&
+        millis === Date.parse(occurredAt) &&
+        id.slice(15) === v5.slice(15) &&
+        id === importedEventId(commandId, index, occurredAt)
+      );
     }),
   );
-  const ids = ['2019-01-01T08:00:00Z', '2019-01-01T08:00:00.001Z', '2019-01-02T00:00:00+08:00', '2024-05-01T00:00:00Z'].map((at) => importedEventId('import-key-x', 0, at));
+  const ids = ['2019-01-01T08:00:00Z', '2019-01-01T08:00:00.001Z', '2019-01-02T00:00:00+08:00', '2024-05-01T00:00:00Z'].map((at) =>
+    importedEventId('import-key-x', 0, at),
+  );
   t.same([...ids].sort(), ids, 'ids sort as the times they occurred');
-  t.not(importedEventId('import-key-x', 0, '2019-01-01T08:00:00Z'), importedEventId('import-key-y', 0, '2019-01-01T08:00:00Z'), 'two rows of one millisecond differ');
+  t.not(
+    importedEventId('import-key-x', 0, '2019-01-01T08:00:00Z'),
+    importedEventId('import-key-y', 0, '2019-01-01T08:00:00Z'),
+    'two rows of one millisecond differ',
+  );
   t.equal(importedEventId('import-key-x', 0, '1969-12-31T23:59:59Z'), uuidv5('import-key-x#0', namespace), 'before 1970 the UUIDv5 stays');
 });
