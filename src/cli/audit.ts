@@ -1,17 +1,10 @@
-import { open, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import cliProgress from 'cli-progress';
 import { Temporal } from 'temporal-polyfill';
 import { backdatingReport } from '../audit/backdating.js';
 import { auditInstant, replayCase } from '../audit/case-replay.js';
-import { parseImportBytes, type CsvColumns, type ImportFormat } from '../audit/import/format.js';
-import { IMPORT_WINDOW } from '../audit/import/pipeline.js';
-import { csvColumnsOf, runImport, type RunReport } from '../audit/import/run.js';
-import { importSummaryInParts } from '../audit/import/stream-import.js';
-import { readInParts } from '../audit/import/stream-rows.js';
-import { looksLikeXlsx, parseImportXlsx } from '../audit/import/xlsx.js';
 import { readOnlyRulesets } from '../ruleset/registry.js';
 import { checkAnchor, logAnchorSchema, takeAnchor, type LogAnchor } from '../audit/anchor.js';
 import { renderAnchorCheck, renderBackdating, renderImport, renderReplay, renderReportAsOf, renderVerify, renderWhatIf } from '../audit/render.js';
@@ -20,16 +13,16 @@ import { verifyLog } from '../audit/verify.js';
 import { whatIf } from '../audit/what-if.js';
 import { systemClock } from '../runtime/clock.js';
 import { clockHeldToLog } from '../runtime/log-clock.js';
-import { openRulesetRegistry } from '../ruleset/registry.js';
 import { readConfig, type Config } from '../config.js';
 import { recordTypes, recordTypeSchema } from '../domain/records.js';
 import { isEngineError } from '../errors.js';
 import { loadRuleset } from '../ruleset/load.js';
 import { eventStoreFromConfig } from '../store/from-config.js';
 import { openPersonalData } from '../store/personal/from-config.js';
-import { operator } from './directory.js';
-import { importProgress } from './import-progress.js';
 import type { EventStore } from '../store/port.js';
+import { importCommand } from './import-command.js';
+import { progressBar } from './progress-bar.js';
+import { UsageError } from './usage-error.js';
 
 const usage = `usage: npm run audit -- <command> [options] [--json]
   replay <type> <id> [--as-of ISO]                      a case or record as it stood at an instant, clocks explained
@@ -50,13 +43,14 @@ const usage = `usage: npm run audit -- <command> [options] [--json]
                                                         refuses unknown columns; --dry-run writes nothing; an
                                                         Excel FILE.xlsx is read from its first worksheet; progress
                                                         on stderr. For a large migration: npm run import -- FILE …
-                                                        (the same, with a bounded heap: docs/migration.md, Speed)
+                                                        (the same, with a bounded heap: docs/migration.md, Speed);
+        [--threads 0|1]                                 a summary file is read and decided on a thread of its own
+                                                        while this one writes (1, the default on more than one
+                                                        core), or all on this one (0)
   backdating --property ID [--threshold-minutes N] [--from ISO] [--to ISO]
 Works on the configured store (DATA_DIR, EVENTSTORE_CONNECTION_STRING) and rules (RULES_DIR), as the server.
 Periods: 2026-03, 2026-Q1 or 2026. Output: a table, or JSON with --json.
 Exit codes: 0 ok, 1 findings (a broken chain or anchor, rejected import rows, back-dated events listed), 2 bad usage or input, 3 error.`;
-
-class UsageError extends Error {}
 
 const options = {
   json: { type: 'boolean' },
@@ -71,6 +65,7 @@ const options = {
   strict: { type: 'boolean' },
   encoding: { type: 'string' },
   'time-zone': { type: 'string' },
+  threads: { type: 'string' },
   'threshold-minutes': { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },
@@ -90,27 +85,6 @@ const instant = (value: string | undefined, name: string): string | undefined =>
   } catch {
     throw new UsageError(`--${name} must be an ISO instant with an offset, e.g. 2026-03-02T09:00:00+08:00`);
   }
-};
-
-/** Progress on stderr for runs over the log; silent when stderr is not a terminal. */
-const progressBar = (label: string, total: number | undefined) => {
-  const bar = new cliProgress.SingleBar(
-    {
-      format: total ? `${label} [{bar}] {percentage}% {value}/{total}` : `${label} {value} events`,
-      stream: process.stderr,
-      hideCursor: true,
-      clearOnComplete: true,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  bar.start(total ?? 0, 0);
-  return {
-    update: (value: number, newTotal?: number) => {
-      if (newTotal !== undefined) bar.setTotal(newTotal);
-      bar.update(value);
-    },
-    stop: () => bar.stop(),
-  };
 };
 
 /** How many events the log holds, when the store is the SQLite file (for the progress bar's total). */
@@ -238,47 +212,7 @@ const run = async (argv: string[]): Promise<number> => {
       }
       case 'import': {
         if (!args[0]) throw new UsageError('import FILE');
-        // --format names the file's format, or (summary) the rows' shape, the file's format then read from its content.
-        const shape = values.format === 'summary' ? 'summary' : 'events';
-        const format = values.format === 'summary' ? undefined : (values.format as ImportFormat | undefined);
-        if (format !== undefined && !['csv', 'jsonl', 'json'].includes(format)) throw new UsageError('--format is csv, jsonl, json or summary');
-        const columns = csvColumnsOf(shape);
-        const encoding = values.encoding ? { encoding: values.encoding } : {};
-        const importOptions = {
-          strict: values.strict === true,
-          dryRun: values['dry-run'] === true,
-          importedBy: operator(),
-          ...(values['time-zone'] ? { timeZone: values['time-zone'] } : {}),
-          window: IMPORT_WINDOW,
-        };
-        const xlsx = await isXlsxFile(args[0]);
-        // A summary file in CSV or JSON lines is read in parts, in bounded memory, whatever its size.
-        const inParts = shape === 'summary' && !xlsx ? await readInParts(args[0], { ...(format ? { format } : {}), ...encoding, columns }) : undefined;
-        const parsed = inParts
-          ? undefined
-          : xlsx
-            ? await xlsxImport(args[0], format, values.encoding, columns)
-            : parseImportBytes(await readFile(args[0]), { ...(format ? { format } : {}), ...encoding, columns });
-        // Imported events name the ruleset in force: it must be in the store for later replays.
-        const rulesets = values['dry-run'] ? deps.rulesets : await openRulesetRegistry(store, ruleset);
-        let report: RunReport;
-        if (inParts) {
-          const started = performance.now();
-          const progress = importProgress(process.stderr, () => (performance.now() - started) / 1000);
-          try {
-            report = await importSummaryInParts({ ...deps, rulesets }, inParts, { ...importOptions, onProgress: (p) => progress.update(p) });
-          } finally {
-            progress.stop();
-          }
-        } else {
-          const bar = progressBar('importing cases', undefined);
-          try {
-            report = await runImport({ ...deps, rulesets }, parsed!, { shape, ...importOptions, onCase: (done, total) => bar.update(done, total) });
-          } finally {
-            bar.stop();
-          }
-        }
-        const done = report;
+        const done = await importCommand({ config, ruleset, personalData, store, deps }, args[0], values);
         out(done, () => renderImport(done));
         return done.rejected.length > 0 ? 1 : 0;
       }
@@ -289,24 +223,6 @@ const run = async (argv: string[]): Promise<number> => {
     await closeQuietly(store);
     personalData.keys.close();
   }
-};
-
-/** An Excel workbook, by its name or its first bytes (a zip archive's): read from the file as it streams. */
-const isXlsxFile = async (path: string): Promise<boolean> => {
-  if (/\.xlsx$/i.test(path)) return true;
-  const file = await open(path);
-  try {
-    const { buffer, bytesRead } = await file.read(Buffer.alloc(4), 0, 4, 0);
-    return bytesRead === 4 && looksLikeXlsx(buffer);
-  } finally {
-    await file.close();
-  }
-};
-
-const xlsxImport = (path: string, format: ImportFormat | undefined, encoding: string | undefined, columns: CsvColumns) => {
-  if (format !== undefined && format !== 'csv') throw new UsageError(`--format ${format}: an .xlsx holds a table, read with the CSV format's columns`);
-  if (encoding !== undefined) throw new UsageError('--encoding: an .xlsx holds its text in Unicode; the option is for CSV and JSON lines');
-  return parseImportXlsx(path, columns);
 };
 
 const asOf = (value: string | undefined) => {

@@ -1,0 +1,107 @@
+/**
+ * A summary file's import on a thread of its own, as the server runs its imports (src/api/heavy):
+ * the thread reads the file in parts, checks and expands its rows, decides each record and seals
+ * its owner's name and phone; this thread only appends what it is sent, through the store it opened,
+ * the log's one writer here. On two cores the deciding and the writing then overlap instead of
+ * taking turns (docs/migration.md, "Speed").
+ */
+import { availableParallelism } from 'node:os';
+import type { Actor } from '../domain/events/envelope.js';
+import type { ImportProgress } from '../audit/import/stream-import.js';
+import type { RunReport } from '../audit/import/run.js';
+import type { CsvColumns, ImportFormat } from '../audit/import/format.js';
+import { deserializeError, serializeError, type SerializedError } from '../api/heavy/errors.js';
+import { startSiblingWorker } from '../runtime/sibling-worker.js';
+import type { AppendResult, EventStore, EventToAppend, ExpectedRevision } from '../store/port.js';
+
+/** What the thread needs to open what this thread opened: the same store, keys, rules and file. */
+export interface ImportThreadData {
+  readonly dataDir: string;
+  readonly eventStoreConnectionString?: string | undefined;
+  readonly rulesDir: string;
+  /** The ruleset version this thread loaded: the thread refuses to import under another. */
+  readonly rulesetVersion: string;
+  readonly masterKey: { readonly hex: string; readonly source: string };
+  /** The parent's clock when it started the thread (held to the log): the thread's never reads earlier. */
+  readonly startedAt: string;
+  readonly file: string;
+  readonly read: { readonly format?: ImportFormat; readonly encoding?: string; readonly columns: CsvColumns };
+  readonly options: {
+    readonly strict: boolean;
+    readonly dryRun: boolean;
+    readonly importedBy: Actor;
+    readonly timeZone?: string;
+    readonly window: number;
+  };
+}
+
+/** One record's append, as the thread asks for it. */
+export interface AppendCall {
+  readonly call: number;
+  readonly stream: string;
+  readonly events: EventToAppend[];
+  readonly expectedRevision: ExpectedRevision;
+}
+
+export type FromImportThread =
+  /** The appends the thread asked for since its last message: submitted together, they share the store's commits. */
+  | { readonly op: 'append'; readonly calls: readonly AppendCall[] }
+  | { readonly op: 'progress'; readonly progress: ImportProgress }
+  | { readonly op: 'done'; readonly report: RunReport }
+  | { readonly op: 'failed'; readonly error: SerializedError };
+
+export type ToImportThread =
+  | { readonly op: 'appended'; readonly call: number; readonly ok: true; readonly result: AppendResult }
+  | { readonly op: 'appended'; readonly call: number; readonly ok: false; readonly error: SerializedError };
+
+/**
+ * The thread's old-generation heap, in MB: what a part of the file and the records in flight take,
+ * with room; with this thread's own (`npm run import`'s --max-old-space-size) it keeps the process
+ * within the import's memory bound (docs/migration.md, "Speed").
+ */
+export const IMPORT_THREAD_HEAP_MB = 96;
+/** Its young generation, in MB: small, as `npm run import` keeps this thread's (--max-semi-space-size=4). */
+const IMPORT_THREAD_YOUNG_MB = 12;
+
+/** A thread pays where a second core can decide while this one writes. */
+export const importThreadPays = (): boolean => availableParallelism() > 1;
+
+/** Imports the file on a thread, appending its records through `store`; resolves with the thread's report. */
+export const importInThread = (store: EventStore, data: ImportThreadData, onProgress: (progress: ImportProgress) => void): Promise<RunReport> =>
+  new Promise<RunReport>((resolve, reject) => {
+    const worker = startSiblingWorker(import.meta.url, 'import-worker', {
+      workerData: data,
+      resourceLimits: { maxOldGenerationSizeMb: IMPORT_THREAD_HEAP_MB, maxYoungGenerationSizeMb: IMPORT_THREAD_YOUNG_MB },
+    });
+    let settled = false;
+    const settle = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      outcome();
+      void worker.terminate();
+    };
+    const post = (message: ToImportThread) => worker.postMessage(message);
+    worker.on('message', (message: FromImportThread) => {
+      switch (message.op) {
+        case 'append':
+          for (const { call, stream, events, expectedRevision } of message.calls) {
+            store.appendToStream(stream, events, { expectedRevision }).then(
+              (result) => post({ op: 'appended', call, ok: true, result }),
+              (error: unknown) => post({ op: 'appended', call, ok: false, error: serializeError(error) }),
+            );
+          }
+          return;
+        case 'progress':
+          onProgress(message.progress);
+          return;
+        case 'done':
+          settle(() => resolve(message.report));
+          return;
+        case 'failed':
+          settle(() => reject(deserializeError(message.error)));
+          return;
+      }
+    });
+    worker.on('error', (error) => settle(() => reject(new Error(`the import thread failed: ${error.message}`, { cause: error }))));
+    worker.on('exit', (code) => settle(() => reject(new Error(`the import thread exited with code ${code} before it finished`))));
+  });
