@@ -3,14 +3,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { Temporal } from 'temporal-polyfill';
-import { backdatingReport } from '../audit/backdating.js';
-import { auditInstant, replayCase } from '../audit/case-replay.js';
 import { readOnlyRulesets } from '../ruleset/registry.js';
-import { checkAnchor, logAnchorSchema, takeAnchor, type LogAnchor } from '../audit/anchor.js';
 import { renderAnchorCheck, renderBackdating, renderImport, renderReplay, renderReportAsOf, renderVerify, renderWhatIf } from '../audit/render.js';
-import { reportAsOf } from '../audit/report-as-of.js';
-import { verifyLog } from '../audit/verify.js';
-import { whatIf } from '../audit/what-if.js';
 import { systemClock } from '../runtime/clock.js';
 import { clockHeldToLog } from '../runtime/log-clock.js';
 import { readConfig, type Config } from '../config.js';
@@ -20,9 +14,12 @@ import { loadRuleset } from '../ruleset/load.js';
 import { eventStoreFromConfig } from '../store/from-config.js';
 import { openPersonalData } from '../store/personal/from-config.js';
 import type { EventStore } from '../store/port.js';
-import { importCommand } from './import-command.js';
+import type { LogAnchor } from '../audit/anchor.js';
 import { progressBar } from './progress-bar.js';
 import { UsageError } from './usage-error.js';
+
+// Each command's modules are loaded when it runs: an import's first thread holds only what it
+// needs to write (docs/migration.md, "Speed"), and no command pays for the others' at start.
 
 const usage = `usage: npm run audit -- <command> [options] [--json]
   replay <type> <id> [--as-of ISO]                      a case or record as it stood at an instant, clocks explained
@@ -45,8 +42,8 @@ const usage = `usage: npm run audit -- <command> [options] [--json]
                                                         on stderr. For a large migration: npm run import -- FILE …
                                                         (the same, with a bounded heap: docs/migration.md, Speed);
         [--threads 0|1]                                 a summary file is read and decided on a thread of its own
-                                                        while this one writes (1, the default on more than one
-                                                        core), or all on this one (0)
+                                                        while this one writes (1; the default on more than one
+                                                        core for a file of 1 MiB or more), or all on this one (0)
   backdating --property ID [--threshold-minutes N] [--from ISO] [--to ISO]
 Works on the configured store (DATA_DIR, EVENTSTORE_CONNECTION_STRING) and rules (RULES_DIR), as the server.
 Periods: 2026-03, 2026-Q1 or 2026. Output: a table, or JSON with --json.
@@ -116,6 +113,7 @@ const readAnchor = async (file: string): Promise<LogAnchor> => {
   } catch (error) {
     throw new UsageError(`--anchor ${file}: not JSON (${(error as Error).message})`);
   }
+  const { logAnchorSchema } = await import('../audit/anchor.js');
   const parsed = logAnchorSchema.safeParse(json);
   if (!parsed.success)
     throw new UsageError(`--anchor ${file}: not a log anchor: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
@@ -148,6 +146,7 @@ const run = async (argv: string[]): Promise<number> => {
       case 'replay': {
         const caseType = recordTypeSchema.safeParse(args[0]);
         if (!caseType.success || !args[1]) throw new UsageError(`replay <type> <id>; type: ${recordTypeSchema.options.join(', ')}`);
+        const { auditInstant, replayCase } = await import('../audit/case-replay.js');
         const replay = await replayCase(deps, caseType.data, args[1], auditInstant(instant(values['as-of'], 'as-of'), systemClock.now()));
         out(replay, () => renderReplay(replay));
         return 0;
@@ -159,6 +158,7 @@ const run = async (argv: string[]): Promise<number> => {
           ...asOf(values['as-of']),
           judgeImportedByOccurrence: values['judge-imported-by-occurrence'] === true,
         };
+        const { reportAsOf } = await import('../audit/report-as-of.js');
         const report = await reportAsOf(deps, query);
         out(report, () => renderReportAsOf(report));
         return 0;
@@ -174,6 +174,7 @@ const run = async (argv: string[]): Promise<number> => {
         const bar = progressBar('reading the log', logSize(config));
         let result;
         try {
+          const { whatIf } = await import('../audit/what-if.js');
           result = await whatIf(deps, query, other, { scan: (n) => bar.update(n), cases: (done, total) => bar.update(done, total) });
         } finally {
           bar.stop();
@@ -184,6 +185,8 @@ const run = async (argv: string[]): Promise<number> => {
       }
       case 'verify': {
         const anchor = values.anchor === undefined ? undefined : await readAnchor(values.anchor);
+        const { verifyLog } = await import('../audit/verify.js');
+        const { checkAnchor } = await import('../audit/anchor.js');
         const report = await withScan(config, 'verifying', (onProgress) =>
           verifyLog(store, values.property ? { propertyId: values.property } : {}, onProgress),
         );
@@ -196,6 +199,7 @@ const run = async (argv: string[]): Promise<number> => {
         return report.intact && anchorCheck.intact ? 0 : 1;
       }
       case 'anchor': {
+        const { takeAnchor } = await import('../audit/anchor.js');
         const anchor = await withScan(config, 'reading the log', (onProgress) => takeAnchor(store, systemClock.now().toString(), onProgress));
         console.log(JSON.stringify(anchor, null, 2));
         return 0;
@@ -206,12 +210,14 @@ const run = async (argv: string[]): Promise<number> => {
         const from = instant(values.from, 'from');
         const to = instant(values.to, 'to');
         const query = { propertyId: required(values.property, 'property'), thresholdMinutes: threshold, ...(from ? { from } : {}), ...(to ? { to } : {}) };
+        const { backdatingReport } = await import('../audit/backdating.js');
         const report = await withScan(config, 'reading the log', (onProgress) => backdatingReport(store, query, onProgress));
         out(report, () => renderBackdating(report));
         return report.eventsListed > 0 ? 1 : 0;
       }
       case 'import': {
         if (!args[0]) throw new UsageError('import FILE');
+        const { importCommand } = await import('./import-command.js');
         const done = await importCommand({ config, ruleset, personalData, store, deps }, args[0], values);
         out(done, () => renderImport(done));
         return done.rejected.length > 0 ? 1 : 0;

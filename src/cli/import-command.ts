@@ -1,12 +1,12 @@
 /** `npm run audit -- import FILE …` (and `npm run import`): a historical import (docs/migration.md). */
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { parseImportBytes, type CsvColumns, type ImportFormat } from '../audit/import/format.js';
 import type { ImportDeps } from '../audit/import/import.js';
 import { IMPORT_WINDOW } from '../audit/import/pipeline.js';
 import { csvColumnsOf, runImport, type RunReport } from '../audit/import/run.js';
 import { importSummaryInParts } from '../audit/import/stream-import.js';
 import { readInParts } from '../audit/import/stream-rows.js';
-import { looksLikeXlsx, parseImportXlsx } from '../audit/import/xlsx.js';
+import { looksLikeXlsx } from '../audit/import/xlsx-signature.js';
 import type { Config } from '../config.js';
 import type { Ruleset } from '../domain/ruleset/ruleset.js';
 import { openRulesetRegistry } from '../ruleset/registry.js';
@@ -37,8 +37,8 @@ export interface ImportCommandContext {
 }
 
 /** Whether a summary file read in parts is imported on a thread of its own: --threads 0 or 1, else when it pays. */
-const onThread = (threads: string | undefined): boolean => {
-  if (threads === undefined) return importThreadPays();
+const onThread = async (threads: string | undefined, file: string): Promise<boolean> => {
+  if (threads === undefined) return importThreadPays((await stat(file)).size);
   if (threads !== '0' && threads !== '1') throw new UsageError('--threads is 0 (all on one thread) or 1 (a thread reads and decides while the other writes)');
   return threads === '1';
 };
@@ -55,9 +55,11 @@ const isXlsxFile = async (path: string): Promise<boolean> => {
   }
 };
 
-const xlsxImport = (path: string, format: ImportFormat | undefined, encoding: string | undefined, columns: CsvColumns) => {
+const xlsxImport = async (path: string, format: ImportFormat | undefined, encoding: string | undefined, columns: CsvColumns) => {
   if (format !== undefined && format !== 'csv') throw new UsageError(`--format ${format}: an .xlsx holds a table, read with the CSV format's columns`);
   if (encoding !== undefined) throw new UsageError('--encoding: an .xlsx holds its text in Unicode; the option is for CSV and JSON lines');
+  // Loaded for a workbook only: exceljs is large, and a migration's CSV never needs it.
+  const { parseImportXlsx } = await import('../audit/import/xlsx.js');
   return parseImportXlsx(path, columns);
 };
 
@@ -68,7 +70,7 @@ export const importCommand = async (context: ImportCommandContext, file: string,
   const shape = values.format === 'summary' ? 'summary' : 'events';
   const format = values.format === 'summary' ? undefined : (values.format as ImportFormat | undefined);
   if (format !== undefined && !['csv', 'jsonl', 'json'].includes(format)) throw new UsageError('--format is csv, jsonl, json or summary');
-  const threaded = onThread(values.threads);
+  const threaded = await onThread(values.threads, file);
   const columns = csvColumnsOf(shape);
   const encoding = values.encoding ? { encoding: values.encoding } : {};
   const importOptions = {

@@ -59,12 +59,15 @@ export type ToImportThread =
  * with room; with this thread's own (`npm run import`'s --max-old-space-size) it keeps the process
  * within the import's memory bound (docs/migration.md, "Speed").
  */
-export const IMPORT_THREAD_HEAP_MB = 96;
+export const IMPORT_THREAD_HEAP_MB = 64;
 /** Its young generation, in MB: small, as `npm run import` keeps this thread's (--max-semi-space-size=4). */
 const IMPORT_THREAD_YOUNG_MB = 12;
 
-/** A thread pays where a second core can decide while this one writes. */
-export const importThreadPays = (): boolean => availableParallelism() > 1;
+/** A file this large holds some thousands of rows: enough that a thread's start (a second or two) is soon repaid. */
+export const IMPORT_THREAD_MIN_BYTES = 1024 * 1024;
+
+/** A thread pays where a second core can decide while this one writes, and the file is long enough to repay its start. */
+export const importThreadPays = (fileBytes: number): boolean => availableParallelism() > 1 && fileBytes >= IMPORT_THREAD_MIN_BYTES;
 
 /** Imports the file on a thread, appending its records through `store`; resolves with the thread's report. */
 export const importInThread = (store: EventStore, data: ImportThreadData, onProgress: (progress: ImportProgress) => void): Promise<RunReport> =>

@@ -3,11 +3,7 @@ import ExcelJS from 'exceljs';
 import { InvalidCommandError } from '../../domain/case/errors.js';
 import { tableRows, type CsvColumns, type ParsedImport, type RowProblem, type TableRecord } from './format.js';
 
-/** The media type of an Excel workbook (.xlsx). */
-export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-/** An .xlsx is a zip archive: its bytes begin with the local file header's signature. */
-export const looksLikeXlsx = (bytes: Uint8Array): boolean => bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+export { looksLikeXlsx, XLSX_TYPE } from './xlsx-signature.js';
 
 /** A worksheet read as a table: its first row's cells, and its other rows numbered as a CSV's data rows. */
 export interface XlsxTable {
