@@ -9,7 +9,6 @@
  * lower position can never appear after one with a higher position was read.
  */
 import Database from 'better-sqlite3';
-import { LRUCache } from 'lru-cache';
 import { DEFAULT_MAX_EVENT_BYTES, planAppend, recordedEvent, sequencePosition, serializeForAppend, type SerializedEvent } from './append-rules.js';
 import { StoreUnavailableError, StreamNotFoundError } from './errors.js';
 import { createGroupCommit, type GroupCommitStats, type Outcome } from './group-commit.js';
@@ -22,6 +21,7 @@ import { createOwnWrites } from './sqlite-own-writes.js';
 import { matchesFilter, type AppendResult, type EventStore, type ExpectedRevision, type RecordedEvent } from './port.js';
 import { readFiltered, type ReadPage } from './filtered-read.js';
 import { fewStreamRanges } from './sqlite-stream-ranges.js';
+import { createStreamIds } from './sqlite-stream-ids.js';
 import { LAST_REVISION, NO_LIMIT, openEventDatabase, prepareEventStatements, type EventRow, type EventStatements } from './sqlite-schema.js';
 
 export interface SqliteEventStoreOptions {
@@ -54,36 +54,6 @@ interface Written {
   /** The id the append gave its stream, when it began the stream. */
   readonly newStream?: bigint | undefined;
 }
-
-/** Stream ids remembered at most; one forgotten is only looked up again. */
-const STREAM_IDS_REMEMBERED = 20_000;
-
-/**
- * Stream name → id. Streams are never deleted, so an id once committed holds for good; an id
- * given out by a transaction is only remembered once that transaction has committed.
- */
-const createStreamIds = (sql: EventStatements) => {
-  const known = new LRUCache<string, bigint>({ max: STREAM_IDS_REMEMBERED });
-  const pending = new Map<string, bigint>();
-  const remember = (stream: string, id: bigint) => void known.set(stream, id);
-  return {
-    /** Inside a write transaction: the stream's id, if it exists. */
-    find(stream: string): bigint | undefined {
-      const id = pending.get(stream) ?? known.get(stream);
-      if (id !== undefined) return id;
-      // Not begun by this transaction (that would be pending): committed before it.
-      const stored = sql.streamId.get(stream);
-      if (stored !== undefined) remember(stream, stored);
-      return stored;
-    },
-    added: (stream: string, id: bigint) => void pending.set(stream, id),
-    committed() {
-      for (const [stream, id] of pending) remember(stream, id);
-      pending.clear();
-    },
-    rolledBack: () => pending.clear(),
-  };
-};
 
 const DEFAULT_MAX_BATCH = 256;
 
