@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { threadId as requestThread, Worker } from 'node:worker_threads';
 import t from 'tap';
 import { heavyThreads } from '../../src/api/heavy/threads.js';
-import { onRequestThread, type HeavyWork } from '../../src/api/heavy/work.js';
+import { onRequestThread } from '../../src/api/heavy/work.js';
 import { buildHarness, createCase, drive, openSqliteIn, owner, sampleRuleset, tempDir, type Harness } from './harness.js';
 
 /** Polls (bounded) until `ready` holds: the pool's state moves as messages arrive, not on a clock. */
@@ -32,6 +32,38 @@ const jsonl = (count: number, prefix: string) =>
   ).join('\n');
 const importJsonl = (h: Harness, body: string, query = '') =>
   h.inject('POST', `/v1/admin/import${query}`, { as: 'admin', raw: body, headers: { 'content-type': 'application/x-ndjson' } });
+
+/**
+ * A server on a store in `dir` whose heavy jobs run on two real threads or, once `runOn('here')`
+ * is called, on the request thread: the same jobs compared both ways.
+ */
+const threadsOrHere = async (dir: string) => {
+  const ruleset = await sampleRuleset();
+  let where: 'threads' | 'here' = 'threads';
+  let threads: ReturnType<typeof heavyThreads> | undefined;
+  const h = await buildHarness({
+    store: openSqliteIn(dir),
+    heavyWork: ({ store, clock, rulesets }) => {
+      const pool = heavyThreads({
+        threads: 2,
+        queue: 8,
+        heapMb: 256,
+        data: { dataDir: dir, rulesetFiles: ruleset.files, readModels: false, manualClock: true },
+        store,
+        clock,
+      });
+      threads = pool;
+      const here = onRequestThread({ store, rulesets, clock });
+      return { run: (job, input) => (where === 'threads' ? pool : here).run(job, input), close: () => pool.close() };
+    },
+  });
+  return {
+    h,
+    ruleset,
+    runOn: (place: 'threads' | 'here') => void (where = place),
+    threadIds: () => threads!.stats().threadIds,
+  };
+};
 
 t.test('all threads busy and the queue full: 503 problem with Retry-After, an import is not queued, and the request thread answers meanwhile', async (t) => {
   const spawned: Worker[] = [];
@@ -135,25 +167,7 @@ t.test('a job that runs its thread out of memory is answered 507 and the next jo
 t.test('on threads, every heavy route answers exactly as on the request thread; an import appends through the server once', async (t) => {
   const { dir, remove } = await tempDir('heavy-threads-');
   t.teardown(remove);
-  const ruleset = await sampleRuleset();
-  let threads: ReturnType<typeof heavyThreads> | undefined;
-  let here: HeavyWork | undefined;
-  let where: 'threads' | 'here' = 'threads';
-  const h = await buildHarness({
-    store: openSqliteIn(dir),
-    heavyWork: ({ store, clock, rulesets }) => {
-      threads = heavyThreads({
-        threads: 2,
-        queue: 8,
-        heapMb: 256,
-        data: { dataDir: dir, rulesetFiles: ruleset.files, readModels: false, manualClock: true },
-        store,
-        clock,
-      });
-      here = onRequestThread({ store, rulesets, clock });
-      return { run: (job, input) => (where === 'threads' ? threads! : here!).run(job, input), close: () => threads!.close() };
-    },
-  });
+  const { h, ruleset, runOn, threadIds } = await threadsOrHere(dir);
   t.teardown(h.close);
 
   const imported = await importJsonl(h, jsonl(20, 'OLD'));
@@ -189,43 +203,27 @@ t.test('on threads, every heavy route answers exactly as on the request thread; 
     ],
   ];
   for (const [what, request] of requests) {
-    where = 'threads';
+    runOn('threads');
     const onThreads = await request();
-    where = 'here';
+    runOn('here');
     const onRequest = await request();
     t.same({ status: onThreads.statusCode, body: onThreads.json() }, { status: onRequest.statusCode, body: onRequest.json() }, what);
     t.ok(onThreads.statusCode < 500, `${what}: ${onThreads.statusCode} ${onThreads.body.slice(0, 200)}`);
   }
   t.equal(await h.eventCount(), events, 'the reports and the dry runs wrote nothing');
 
-  where = 'threads';
+  runOn('threads');
   const again = (await importJsonl(h, jsonl(20, 'OLD'))).json();
   t.match(again, { cases: { imported: 0, unchanged: 20 }, eventsWritten: 0 }, 'the same import again, on a thread, writes nothing twice');
   t.equal(await h.eventCount(), events);
-  const ids = threads!.stats().threadIds;
+  const ids = threadIds();
   t.ok(ids.length >= 1 && !ids.includes(requestThread), `the jobs ran on threads ${ids.join(', ')}, not on the request thread (${requestThread})`);
 });
 
 t.test("while heavy audits run on their threads, the request thread's event loop stays free; on the request thread it would not", async (t) => {
   const { dir, remove } = await tempDir('heavy-probe-');
   t.teardown(remove);
-  const ruleset = await sampleRuleset();
-  let where: 'threads' | 'here' = 'threads';
-  const h = await buildHarness({
-    store: openSqliteIn(dir),
-    heavyWork: ({ store, clock, rulesets }) => {
-      const threads = heavyThreads({
-        threads: 2,
-        queue: 8,
-        heapMb: 256,
-        data: { dataDir: dir, rulesetFiles: ruleset.files, readModels: false, manualClock: true },
-        store,
-        clock,
-      });
-      const here = onRequestThread({ store, rulesets, clock });
-      return { run: (job, input) => (where === 'threads' ? threads : here).run(job, input), close: () => threads.close() };
-    },
-  });
+  const { h, runOn } = await threadsOrHere(dir);
   t.teardown(h.close);
   t.equal((await importJsonl(h, jsonl(300, 'BULK'))).json().eventsWritten, 600);
   const verify = () => h.inject('GET', '/v1/audit/verify?propertyId=demo', { as: 'auditor' });
@@ -248,7 +246,7 @@ t.test("while heavy audits run on their threads, the request thread's event loop
   // Both threads started and warm: what follows measures the reports, not a thread's start.
   await Promise.all([verify(), verify()]);
   const onThreads = await busyShare();
-  where = 'here';
+  runOn('here');
   const onRequest = await busyShare();
   const shown = `the request thread's event loop was busy ${(onThreads * 100).toFixed(0)} % of the time with the audits on threads, ${(onRequest * 100).toFixed(0)} % with them on it`;
   t.ok(onThreads < 0.5 && onThreads < onRequest / 2, shown);
