@@ -156,11 +156,29 @@ export const importSummaryInParts = async (
     });
   };
   const deferred: RawRow[] = [];
-  for await (const part of file.parts()) {
-    const now: RawRow[] = [];
-    for (const row of part.rows) (found.repeated.has(numberOf(row) ?? '') ? deferred : now).push(row);
-    const parsed: ParsedImport = { rows: now, problems: part.problems };
-    add(await importSummary(deps, parsed, rest, tally));
+  const parts = file.parts();
+  // The next part is read and parsed while this one's records are written: an import on a thread of
+  // its own (src/cli/import-thread.ts) would otherwise wait, at the end of each part, for its last
+  // appends to commit, and the writing thread, meanwhile, for the next part to be read.
+  const readAhead = () => {
+    const next = parts.next();
+    // Seen when awaited; a part read ahead for an import that then fails is not an unhandled rejection.
+    next.catch(() => undefined);
+    return next;
+  };
+  try {
+    let ahead = readAhead();
+    for (let read = await ahead; !read.done; read = await ahead) {
+      const part = read.value;
+      ahead = readAhead();
+      const now: RawRow[] = [];
+      for (const row of part.rows) (found.repeated.has(numberOf(row) ?? '') ? deferred : now).push(row);
+      const parsed: ParsedImport = { rows: now, problems: part.problems };
+      add(await importSummary(deps, parsed, rest, tally));
+    }
+  } finally {
+    // The file let go however the loop ended, as a for await would.
+    await parts.return(undefined);
   }
   // Also when nothing was deferred: its warnings are then the whole file's.
   add(await importSummary(deps, { rows: deferred, problems: [] }, rest, tally));
