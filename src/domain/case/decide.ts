@@ -43,6 +43,12 @@ export interface DecideContext {
   readonly importedBy?: Actor;
   /** The staff directory, for commands that name a person (a dispatch names its technician). */
   readonly staff?: StaffLookup;
+  /**
+   * The form a creating event's data is stored in, when the writer stores another than the data as
+   * decided (its personal fields sealed: src/store/personal/store.ts). The event's hash covers what
+   * is stored, so it is taken over this form, once; the event is returned with its data as decided.
+   */
+  readonly storedData?: (data: unknown) => unknown;
 }
 
 /**
@@ -148,27 +154,27 @@ export const decide = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, command:
   if (refusal) throw new TransitionNotAllowedError(spec.name, state.snapshot.state, allowedCommands(lifecycle, state, ruleset), refusal.reason, refusal.rule);
 
   const id = eventIdFor(command.commandId, 0);
-  const event = seal(
-    {
-      id,
-      type: draft.type,
-      data: draft.data,
-      metadata: {
-        schemaVersion: currentSchemaVersion(lifecycle.caseType, lifecycle.events, draft.type),
-        caseType: lifecycle.caseType,
-        caseId: command.caseId,
-        propertyId,
-        actor: command.actor,
-        commandId: command.commandId,
-        correlationId: command.correlationId ?? command.commandId,
-        causationId: command.causationId ?? null,
-        rulesetVersion: ruleset.version,
-        recordedAt,
-        occurredAt,
-        ...(context.imported ? { imported: true as const, ...(context.importedBy ? { importedBy: context.importedBy } : {}) } : {}),
-      },
+  const decided = {
+    id,
+    type: draft.type,
+    data: draft.data,
+    metadata: {
+      schemaVersion: currentSchemaVersion(lifecycle.caseType, lifecycle.events, draft.type),
+      caseType: lifecycle.caseType,
+      caseId: command.caseId,
+      propertyId,
+      actor: command.actor,
+      commandId: command.commandId,
+      correlationId: command.correlationId ?? command.commandId,
+      causationId: command.causationId ?? null,
+      rulesetVersion: ruleset.version,
+      recordedAt,
+      occurredAt,
+      ...(context.imported ? { imported: true as const, ...(context.importedBy ? { importedBy: context.importedBy } : {}) } : {}),
     },
-    state.lastHash,
-  );
-  return [event];
+  };
+  // Hashed once, over what the writer stores; the event as decided carries that hash.
+  const stored = spec.creates && context.storedData ? context.storedData(draft.data) : draft.data;
+  if (stored === draft.data) return [seal(decided, state.lastHash)];
+  return [{ ...seal({ ...decided, data: stored }, state.lastHash), data: draft.data }];
 };
