@@ -113,8 +113,20 @@ const pad = (value: number, length: number): string => String(value).padStart(le
 const MIN_PLAIN_MS = -62_167_219_200_000;
 const MAX_PLAIN_MS = 253_402_300_800_000;
 
+/** The instant last written, and its text: decide writes one clock reading for each of a record's imported rows. */
+let lastNanos: bigint | undefined;
+let lastIso = '';
+
 /** Temporal.Instant.fromEpochNanoseconds(ns).toString(): the fraction only as long as it needs to be. */
 export const isoOfNanos = (ns: bigint): string => {
+  if (ns !== lastNanos) {
+    lastIso = writtenIso(ns);
+    lastNanos = ns;
+  }
+  return lastIso;
+};
+
+const writtenIso = (ns: bigint): string => {
   if (ns % NANOS_PER_MILLI === 0n) {
     const ms = Number(ns / NANOS_PER_MILLI);
     if (ms >= MIN_PLAIN_MS && ms < MAX_PLAIN_MS) {
