@@ -33,6 +33,17 @@ export const eventIdFor = (commandId: string, index: number): string => {
   return `${commandId.slice(0, 13)}-7${id.slice(15)}`;
 };
 
+/** The clock reading last written, and its text: an import decides all of a record's rows at one reading. */
+let lastNow: Temporal.Instant | undefined;
+let lastRecordedAt = '';
+const recordedAtOf = (now: Temporal.Instant): string => {
+  if (now !== lastNow) {
+    lastRecordedAt = isoOfNanos(now.epochNanoseconds);
+    lastNow = now;
+  }
+  return lastRecordedAt;
+};
+
 export interface DecideContext {
   /** The server clock: `recordedAt`, and the reference for the back-dating allowance. */
   readonly now: Temporal.Instant;
@@ -117,7 +128,7 @@ export const decide = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, command:
           imported: context.imported === true,
         })
       : fixedOccurredAt(fixed, command.occurredAt, context.now, ruleset.intake);
-  const recordedAt = isoOfNanos(context.now.epochNanoseconds);
+  const recordedAt = recordedAtOf(context.now);
   spec.validate?.(payload, ruleset, facts, {
     now: recordedAt,
     occurredAt,
