@@ -1,5 +1,5 @@
 import type { CaseCommand } from '../domain/case/command.js';
-import { decide } from '../domain/case/decide.js';
+import { decide, type DecideContext } from '../domain/case/decide.js';
 import { RecordNotFoundError, CommandIdReusedError } from '../domain/case/errors.js';
 import { retryDifference } from '../domain/case/retry.js';
 import { evolve, initialCaseState, type CaseState } from '../domain/case/state.js';
@@ -8,7 +8,7 @@ import type { RecordType } from '../domain/records.js';
 import { EngineError, hasCode } from '../errors.js';
 import { isRevisionConflict } from '../store/errors.js';
 import { NO_STREAM, type EventStore, type Json } from '../store/port.js';
-import { sealPersonalData } from '../store/personal/store.js';
+import { personalDataSealing } from '../store/personal/store.js';
 import type { Clock } from '../runtime/clock.js';
 import { commandSpan, createCaseCache, extendCachedCase, type CommandSpan } from './case-cache.js';
 import { catchUpCase, loadCase, streamName } from './case-history.js';
@@ -107,6 +107,8 @@ export const caseService = (deps: {
     let unread = request.mintedCaseId === true;
     // Minted once, when the record is first decided: a retried append keeps it.
     let number: string | undefined;
+    // Decided with the personal fields sealed and hashed as stored; kept here as decided, with the stored hashes.
+    const sealing = personalDataSealing(store, caseType);
     for (let attempt = 1; ; ) {
       const entry = unread ? undefined : await catchUpCase(store, cache, caseType, command.caseId, read);
       const done = entry && !minted && commandSpan(entry, command.commandId);
@@ -114,22 +116,22 @@ export const caseService = (deps: {
 
       const current = entry?.state ?? initialCaseState(lifecycle);
       const now = clock.now();
+      // A creation that takes a number is decided again with it: only that decision is stored, and sealed.
+      const minting = current.revision === null && number === undefined && request.imported !== true;
       let events: DomainEvent[];
       try {
-        events = decideOn(request, current, now, number);
+        events = decideOn(request, current, now, number, minting ? undefined : sealing.storedData);
       } catch (error) {
         if (entry === undefined || read === 'tail') throw error;
         read = 'tail';
         continue;
       }
-      if (current.revision === null && number === undefined && request.imported !== true) {
+      if (minting) {
         // Only a creation the domain accepted takes a number, dated as it was decided.
         number = await mintFor(caseType, events[0]!);
-        events = decideOn(request, current, now, number);
+        events = decideOn(request, current, now, number, sealing.storedData);
       }
-      // Stored with the personal fields sealed and the chain over the sealed form; kept here as decided, with the stored hashes.
-      const stored = sealPersonalData(store, caseType, events, current.lastHash);
-      events = events.map((event, i) => (stored[i] === event ? event : { ...event, metadata: stored[i]!.metadata }));
+      const stored = sealing.stored(events);
       try {
         const result = await store.appendToStream(
           stream,
@@ -173,7 +175,13 @@ export const caseService = (deps: {
   };
 
   /** Authorisation, If-Match and the domain's decision, on `current`: the events, or a refusal. */
-  const decideOn = (request: ExecuteRequest, current: CaseState<unknown>, now: Temporal.Instant, number: string | undefined): DomainEvent[] => {
+  const decideOn = (
+    request: ExecuteRequest,
+    current: CaseState<unknown>,
+    now: Temporal.Instant,
+    number: string | undefined,
+    storedData: DecideContext['storedData'],
+  ): DomainEvent[] => {
     const { caseType } = request;
     const command = number === undefined ? request.command : { ...request.command, number };
     const recorded = current.propertyId ?? undefined;
@@ -194,6 +202,7 @@ export const caseService = (deps: {
       ruleset: rulesets.current,
       imported: request.imported === true,
       ...(deps.staff ? { staff: deps.staff.lookup() } : {}),
+      ...(storedData ? { storedData } : {}),
     });
   };
 

@@ -8,7 +8,7 @@ import type { AnyRecordDescriptor } from './record/descriptor.js';
 import { repairRecord } from './repair/record.js';
 import type { RulesVocabulary } from './ruleset/parse.js';
 import { createRuleset, type Ruleset } from './ruleset/ruleset.js';
-import { clockSubject, type ClockSubject } from './sla/subject.js';
+import { clockSubject, type ClockSubject, type RecordedMiss } from './sla/subject.js';
 import { visitRecord } from './visit/record.js';
 
 /**
@@ -60,6 +60,10 @@ export const statesOwnTime = (caseType: RecordType, eventType: string): boolean 
 
 /** A record type by its collection in the API (`complaints`, `archive-checks`…). */
 export const recordBySegment = (segment: string): AnyRecordDescriptor | undefined => Object.values(records).find((r) => r.segment === segment);
+
+/** The deadline misses a record's facts hold: the subject's `misses`, without making the subject (decide asks on every event). */
+export const recordedMissesOf = (c: { readonly caseType: string; readonly facts: unknown }): readonly RecordedMiss[] =>
+  recordOf(c.caseType).clocks.misses(c.facts as never);
 
 /** A record's facts as its SLA clocks see them. */
 export const clockSubjectOf = (c: { readonly caseType: string; readonly facts: unknown }): ClockSubject => {

@@ -153,8 +153,10 @@ t.test('a historical import seals names and phones as the desk does', async (t) 
     role: 'frontdesk',
     ...complaintBody({ owner: her }),
   };
-  const imported = await inject('POST', '/v1/admin/import', 'adminAll', [row]);
-  t.match(imported, { status: 200, body: { eventsWritten: 1 } });
+  // A step after the creating one: its link builds on the sealed creating event's hash.
+  const step = { caseRef: 'OLD-1', caseType: 'complaint', action: 'acknowledge', occurredAt: '2026-02-01T01:10:00Z', actor: 'li.na', role: 'frontdesk' };
+  const imported = await inject('POST', '/v1/admin/import', 'adminAll', [row, step]);
+  t.match(imported, { status: 200, body: { eventsWritten: 2 } });
   const stored = JSON.stringify(await log.readAll(), (_, v) => (typeof v === 'bigint' ? String(v) : v));
   t.notOk(stored.includes(her.name) || stored.includes('7531'), 'the log holds neither');
   const id = imported.body.caseList[0].caseId;

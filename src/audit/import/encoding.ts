@@ -124,13 +124,21 @@ export const invalidBytesMessage = (encoding: ImportEncoding, at: InvalidBytes) 
  * Such a row is refused too, so that the import never stores damaged text.
  */
 export const findReplacementCharacter = (value: unknown, path: readonly string[] = [], depth = 8): string | undefined => {
-  if (typeof value === 'string') return value.includes('\uFFFD') ? path.join('.') || 'row' : undefined;
-  if (depth === 0 || value === null || typeof value !== 'object') return undefined;
-  for (const [key, inner] of Object.entries(value)) {
-    const found = findReplacementCharacter(inner, [...path, key], depth - 1);
-    if (found) return found;
+  const at = [...path];
+  return holdsReplacement(value, at, depth) ? at.join('.') || 'row' : undefined;
+};
+
+/** Whether `value` holds U+FFFD, with `path` left at the string that holds it (a path is joined only for a find). */
+const holdsReplacement = (value: unknown, path: string[], depth: number): boolean => {
+  if (typeof value === 'string') return value.includes('\uFFFD');
+  if (depth === 0 || value === null || typeof value !== 'object') return false;
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    path.push(key);
+    if (holdsReplacement(record[key], path, depth - 1)) return true;
+    path.pop();
   }
-  return undefined;
+  return false;
 };
 
 export const REPLACEMENT_CHARACTER_MESSAGE =

@@ -82,7 +82,17 @@ interface CsvRecord {
   readonly lastLine: number;
 }
 
-/** RFC 4180 records: quoted cells may hold commas, doubled quotes and line breaks. */
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * RFC 4180 records: quoted cells may hold commas, doubled quotes and line breaks. A quote opens a
+ * quoted part only where its cell is still empty; elsewhere it is a character of the cell. Cells
+ * are taken from the text a run at a time (up to the next separator, or quote when quoted), not a
+ * character at a time: the import reads every row twice.
+ */
 const csvRecordLines = (text: string): CsvRecord[] => {
   const records: CsvRecord[] = [];
   let record: string[] = [];
@@ -90,30 +100,41 @@ const csvRecordLines = (text: string): CsvRecord[] => {
   let quoted = false;
   let line = 1;
   let firstLine = 1;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
+    const ch = text.charCodeAt(i);
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
+      if (ch === QUOTE && text.charCodeAt(i + 1) === QUOTE) {
         cell += '"';
         i++;
-      } else if (ch === '"') quoted = false;
+      } else if (ch === QUOTE) quoted = false;
       else {
-        if (ch === '\n') line++;
-        cell += ch;
+        let end = i;
+        for (; end < length && text.charCodeAt(end) !== QUOTE; end++) if (text.charCodeAt(end) === LF) line++;
+        cell += text.slice(i, end);
+        i = end - 1;
       }
-    } else if (ch === '"' && cell === '') quoted = true;
-    else if (ch === ',') {
+    } else if (ch === QUOTE && cell === '') quoted = true;
+    else if (ch === COMMA) {
       record.push(cell);
       cell = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
+    } else if (ch === LF || ch === CR) {
+      if (ch === CR && text.charCodeAt(i + 1) === LF) i++;
       record.push(cell);
       records.push({ cells: record, firstLine, lastLine: line });
-      if (text[i] === '\n') line++;
+      if (text.charCodeAt(i) === LF) line++;
       firstLine = line;
       record = [];
       cell = '';
-    } else cell += ch;
+    } else {
+      let end = i + 1;
+      for (; end < length; end++) {
+        const next = text.charCodeAt(end);
+        if (next === COMMA || next === LF || next === CR) break;
+      }
+      cell += text.slice(i, end);
+      i = end - 1;
+    }
   }
   if (cell !== '' || record.length > 0) records.push({ cells: [...record, cell], firstLine, lastLine: line });
   return records.filter((r) => !(r.cells.length === 1 && r.cells[0] === ''));
@@ -185,7 +206,8 @@ export const tableRows = (header: readonly string[], records: Iterable<TableReco
   const rows: RawRow[] = [];
   const problems: RowProblem[] = [];
   for (const { row, cells, refused } of records) {
-    const value: Record<string, unknown> = Object.fromEntries(columns.flatMap((c, j) => (shape.known.has(c) ? [[c, cells[j] ?? '']] : [])));
+    const value: Record<string, unknown> = {};
+    for (let j = 0; j < columns.length; j++) if (shape.known.has(columns[j]!)) value[columns[j]!] = cells[j] ?? '';
     if (refused) {
       problems.push(refused(String(value[shape.ref] ?? '').trim()));
       continue;

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { InvalidCommandError } from '../../domain/case/errors.js';
 import { tableRows, type CsvColumns, type ParsedImport, type RowProblem, type TableRecord } from './format.js';
 
@@ -79,8 +79,10 @@ const cellText = (value: ExcelJS.CellValue, numFmt: string | undefined, date1904
  * but keeps its number). A cell holding an error refuses its row, naming its column.
  */
 export async function* xlsxRows(input: Uint8Array | string): AsyncGenerator<{ readonly header: readonly string[] } | TableRecord> {
+  // Loaded when a workbook is read: its modules take a second to load, which a CSV import need not wait for.
+  const { default: excel } = await import('exceljs');
   const source = typeof input === 'string' ? input : Readable.from([Buffer.from(input.buffer, input.byteOffset, input.byteLength)]);
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(source, {
+  const reader = new excel.stream.xlsx.WorkbookReader(source, {
     sharedStrings: 'cache',
     styles: 'cache',
     hyperlinks: 'ignore',

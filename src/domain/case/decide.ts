@@ -1,7 +1,7 @@
 import type { Temporal } from 'temporal-polyfill';
 import { currentSchemaVersion } from '../events/catalogue.js';
 import type { Actor, DomainEvent } from '../events/envelope.js';
-import { seal } from '../integrity.js';
+import { sealedInPlace } from '../integrity.js';
 import { uuidV5 } from '../uuid-v5.js';
 import { epochMillis, isoOfNanos } from '../time/index.js';
 import { withNumber } from '../record/number.js';
@@ -52,6 +52,17 @@ export const importedEventId = (commandId: string, index: number, occurredAt: st
   return `${hex.slice(0, 8)}-${hex.slice(8)}-7${id.slice(15)}`;
 };
 
+/** The clock reading last written, and its text: an import decides all of a record's rows at one reading. */
+let lastNow: Temporal.Instant | undefined;
+let lastRecordedAt = '';
+const recordedAtOf = (now: Temporal.Instant): string => {
+  if (now !== lastNow) {
+    lastRecordedAt = isoOfNanos(now.epochNanoseconds);
+    lastNow = now;
+  }
+  return lastRecordedAt;
+};
+
 export interface DecideContext {
   /** The server clock: `recordedAt`, and the reference for the back-dating allowance. */
   readonly now: Temporal.Instant;
@@ -62,6 +73,12 @@ export interface DecideContext {
   readonly importedBy?: Actor;
   /** The staff directory, for commands that name a person (a dispatch names its technician). */
   readonly staff?: StaffLookup;
+  /**
+   * The form a creating event's data is stored in, when the writer stores another than the data as
+   * decided (its personal fields sealed: src/store/personal/store.ts). The event's hash covers what
+   * is stored, so it is taken over this form, once; the event is returned with its data as decided.
+   */
+  readonly storedData?: (data: unknown) => unknown;
 }
 
 /**
@@ -130,7 +147,7 @@ export const decide = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, command:
           imported: context.imported === true,
         })
       : fixedOccurredAt(fixed, command.occurredAt, context.now, ruleset.intake);
-  const recordedAt = isoOfNanos(context.now.epochNanoseconds);
+  const recordedAt = recordedAtOf(context.now);
   spec.validate?.(payload, ruleset, facts, {
     now: recordedAt,
     occurredAt,
@@ -140,7 +157,8 @@ export const decide = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, command:
   });
   const draft = withNumber(spec.toEvent(payload, facts), spec.creates ? command.number : undefined);
   const imported = context.imported === true;
-  const input = { ...draft, at: occurredAt, imported };
+  // Written out rather than spread: V8 copies an object slowly when the copy gains keys (docs/performance.md).
+  const input = { type: draft.type, data: draft.data, at: occurredAt, imported };
   if (!lifecycle.can(state.snapshot, input)) {
     const allowed = allowedCommands(lifecycle, state, ruleset);
     const reason = lifecycle.handles(state.snapshot, draft.type, { imported })
@@ -151,7 +169,7 @@ export const decide = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, command:
   const contradicted = contradictedMiss(
     lifecycle.caseType,
     facts,
-    () => lifecycle.next(state.snapshot, { ...draft, at: occurredAt })!.facts,
+    () => lifecycle.next(state.snapshot, { type: draft.type, data: draft.data, at: occurredAt })!.facts,
     ruleset,
     occurredAt,
   );
@@ -167,27 +185,21 @@ export const decide = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, command:
   if (refusal) throw new TransitionNotAllowedError(spec.name, state.snapshot.state, allowedCommands(lifecycle, state, ruleset), refusal.reason, refusal.rule);
 
   const id = imported ? importedEventId(command.commandId, 0, occurredAt) : eventIdFor(command.commandId, 0);
-  const event = seal(
-    {
-      id,
-      type: draft.type,
-      data: draft.data,
-      metadata: {
-        schemaVersion: currentSchemaVersion(lifecycle.caseType, lifecycle.events, draft.type),
-        caseType: lifecycle.caseType,
-        caseId: command.caseId,
-        propertyId,
-        actor: command.actor,
-        commandId: command.commandId,
-        correlationId: command.correlationId ?? command.commandId,
-        causationId: command.causationId ?? null,
-        rulesetVersion: ruleset.version,
-        recordedAt,
-        occurredAt,
-        ...(context.imported ? { imported: true as const, ...(context.importedBy ? { importedBy: context.importedBy } : {}) } : {}),
-      },
-    },
-    state.lastHash,
-  );
-  return [event];
+  const metadata = {
+    schemaVersion: currentSchemaVersion(lifecycle.caseType, lifecycle.events, draft.type),
+    caseType: lifecycle.caseType,
+    caseId: command.caseId,
+    propertyId,
+    actor: command.actor,
+    commandId: command.commandId,
+    correlationId: command.correlationId ?? command.commandId,
+    causationId: command.causationId ?? null,
+    rulesetVersion: ruleset.version,
+    recordedAt,
+    occurredAt,
+    ...(context.imported ? { imported: true as const, ...(context.importedBy ? { importedBy: context.importedBy } : {}) } : {}),
+  };
+  // Hashed once, over what the writer stores; the event as decided carries that hash.
+  const stored = spec.creates && context.storedData ? context.storedData(draft.data) : draft.data;
+  return [{ id, type: draft.type, data: draft.data, metadata: sealedInPlace({ id, type: draft.type, data: stored, metadata }, state.lastHash) }];
 };

@@ -15,18 +15,25 @@ export interface BidiControlFound {
 
 const codePoint = (char: string) => `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 
+/** The first match in `value`, with `path` left at the string that holds it (a path is joined only for a find). */
+const firstControl = (value: unknown, path: string[], depth: number): RegExpExecArray | null => {
+  if (typeof value === 'string') return BIDI_CONTROL.exec(value);
+  if (depth === 0 || value === null || typeof value !== 'object') return null;
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    path.push(key);
+    const found = firstControl(record[key], path, depth - 1);
+    if (found) return found;
+    path.pop();
+  }
+  return null;
+};
+
 /** The first string in `value` (an object, array or string, walked to `depth`) that holds a bidirectional control. */
 export const findBidiControl = (value: unknown, path: readonly string[] = [], depth = 8): BidiControlFound | undefined => {
-  if (typeof value === 'string') {
-    const found = BIDI_CONTROL.exec(value);
-    return found ? { field: path.join('.'), character: codePoint(found[0]) } : undefined;
-  }
-  if (depth === 0 || value === null || typeof value !== 'object') return undefined;
-  for (const [key, inner] of Object.entries(value)) {
-    const found = findBidiControl(inner, [...path, key], depth - 1);
-    if (found) return found;
-  }
-  return undefined;
+  const at = [...path];
+  const found = firstControl(value, at, depth);
+  return found ? { field: at.join('.'), character: codePoint(found[0]) } : undefined;
 };
 
 export const bidiControlMessage = (found: BidiControlFound) =>

@@ -1,5 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
-import { clockSubjectOf, isRecordType } from '../records.js';
+import { clockSubjectOf, isRecordType, recordedMissesOf } from '../records.js';
 import type { Ruleset } from '../ruleset/ruleset.js';
 import { epochNanos } from '../time/index.js';
 import { caseClocks } from './clocks.js';
@@ -19,7 +19,7 @@ export const contradictedMiss = (
   ruleset: Ruleset,
   occurredAt: string,
 ): { readonly clock: string; readonly deadline: string; readonly stoppedAt: string } | undefined => {
-  if (!isRecordType(caseType) || clockSubjectOf({ caseType, facts: before }).misses.length === 0) return undefined;
+  if (!isRecordType(caseType) || recordedMissesOf({ caseType, facts: before }).length === 0) return undefined;
   const subject = clockSubjectOf({ caseType, facts: after() });
   const clocks = caseClocks(subject, ruleset, Temporal.Instant.from(occurredAt));
   for (const miss of subject.misses) {

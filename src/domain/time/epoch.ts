@@ -113,6 +113,17 @@ const pad = (value: number, length: number): string => String(value).padStart(le
 const MIN_PLAIN_MS = -62_167_219_200_000;
 const MAX_PLAIN_MS = 253_402_300_800_000;
 
+/** 00–99, written once: an instant's text is mostly two-digit fields. */
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => pad(i, 2));
+
+/** A millisecond fraction as Temporal writes it: without trailing zeros, none for a whole second. */
+const fractionOf = (milli: number): string => {
+  if (milli === 0) return '';
+  if (milli % 100 === 0) return `.${milli / 100}`;
+  if (milli % 10 === 0) return `.${TWO_DIGITS[milli / 10]}`;
+  return `.${pad(milli, 3)}`;
+};
+
 /** Temporal.Instant.fromEpochNanoseconds(ns).toString(): the fraction only as long as it needs to be. */
 export const isoOfNanos = (ns: bigint): string => {
   if (ns % NANOS_PER_MILLI === 0n) {
@@ -121,10 +132,10 @@ export const isoOfNanos = (ns: bigint): string => {
       const days = Math.floor(ms / DAY_MS);
       const [year, month, day] = civilFromDays(days);
       const inDay = ms - days * DAY_MS;
-      const milli = inDay % 1000;
-      const time = `${pad(Math.floor(inDay / 3_600_000), 2)}:${pad(Math.floor(inDay / 60_000) % 60, 2)}:${pad(Math.floor(inDay / 1000) % 60, 2)}`;
-      const fraction = milli === 0 ? '' : `.${pad(milli, 3).replace(/0+$/, '')}`;
-      return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${time}${fraction}Z`;
+      const hours = TWO_DIGITS[Math.floor(inDay / 3_600_000)];
+      const minutes = TWO_DIGITS[Math.floor(inDay / 60_000) % 60];
+      const seconds = TWO_DIGITS[Math.floor(inDay / 1000) % 60];
+      return `${TWO_DIGITS[Math.floor(year / 100)]}${TWO_DIGITS[year % 100]}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}T${hours}:${minutes}:${seconds}${fractionOf(inDay % 1000)}Z`;
     }
   }
   return Temporal.Instant.fromEpochNanoseconds(ns).toString();

@@ -1,5 +1,4 @@
 import type { DomainEvent } from '../../domain/events/envelope.js';
-import { seal } from '../../domain/integrity.js';
 import type { EventStore, Json, RecordedEvent, Subscription, SubscriptionMessage } from '../port.js';
 import { personalFieldsOf, type PersonalVault } from './vault.js';
 
@@ -15,7 +14,7 @@ const personalTypeOf = (stream: string): string | undefined => {
 /**
  * The store with personal data opened as it is read: each creating event of a record type that keeps
  * personal data gets `opened` beside its stored `data` (port.ts). Writing is left to the writers, who
- * seal before they append (`sealPersonalData`), because the hash chain covers the sealed form. Above
+ * seal before they append (`personalDataSealing`), because the hash chain covers the sealed form. Above
  * the port: every adapter, EventStoreDB's included, stores only what it is given.
  */
 export const withPersonalData = <S extends EventStore>(store: S, vault: PersonalVault): S => {
@@ -62,19 +61,30 @@ export const withPersonalData = <S extends EventStore>(store: S, vault: Personal
 export const personalVaultOf = (store: EventStore): PersonalVault | undefined => (store as unknown as Record<symbol, PersonalVault | undefined>)[VAULT];
 
 /**
- * Events decided for a record, as they are stored: a creating event's personal fields sealed, and
- * the chain sealed again from `previousHash` over the sealed form (the hash covers what is stored,
- * so destroying a key later leaves every link verifiable). Without a vault, the events as decided.
+ * How a record's writer stores what it decides: decide hashes a creating event over its data with the
+ * personal fields sealed (`storedData`, given to decide: DecideContext), because the hash chain covers
+ * what is stored, so that destroying a key later leaves every link verifiable; `stored` then gives
+ * the decided events as they are appended, each creating event with the data sealed for it when it
+ * was last decided. Without a vault (a bare store) or personal fields, the events as decided.
  */
-export const sealPersonalData = (store: EventStore, caseType: string, events: readonly DomainEvent[], previousHash: string | null): DomainEvent[] => {
+export const personalDataSealing = (
+  store: EventStore,
+  caseType: string,
+): { readonly storedData?: (data: unknown) => unknown; readonly stored: (events: readonly DomainEvent[]) => DomainEvent[] } => {
   const vault = personalVaultOf(store);
-  if (!vault || personalFieldsOf(caseType).length === 0 || !events.some((e) => e.metadata.integrity.previousHash === null)) return [...events];
-  let previous = previousHash;
-  return events.map((event) => {
-    const data = event.metadata.integrity.previousHash === null ? vault.seal(caseType, event.data) : event.data;
-    const { integrity: _, ...metadata } = event.metadata;
-    const stored = seal({ id: event.id, type: event.type, data, metadata }, previous) as DomainEvent;
-    previous = stored.metadata.integrity.hash;
-    return stored;
-  });
+  if (!vault || personalFieldsOf(caseType).length === 0) return { stored: (events) => [...events] };
+  // By the decided data's identity: decide returns the event with the very data it had sealed.
+  const sealedOf = new WeakMap<object, unknown>();
+  return {
+    storedData: (data) => {
+      const sealed = vault.seal(caseType, data);
+      if (sealed !== data && typeof data === 'object' && data !== null) sealedOf.set(data, sealed);
+      return sealed;
+    },
+    stored: (events) =>
+      events.map((event) => {
+        const sealed = typeof event.data === 'object' && event.data !== null ? sealedOf.get(event.data) : undefined;
+        return sealed === undefined ? event : { ...event, data: sealed };
+      }),
+  };
 };

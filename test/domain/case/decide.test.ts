@@ -167,6 +167,30 @@ t.test('repair: pause ledger, reclassification, rework', async (t) => {
   t.equal(firstBrokenLink(tampered), 3, 'an edited event breaks the chain at that event');
 });
 
+t.test('a creating event is hashed over its data as stored, once, and returned with its data as decided', async (t) => {
+  const given: unknown[] = [];
+  const storedData = (data: unknown) => {
+    given.push(data);
+    return { ...(data as object), owner: { name: 'pii:v1:sealed-name', phone: 'pii:v1:sealed-phone' } };
+  };
+  const { events, state } = run(
+    complaintLifecycle,
+    [
+      { name: 'receive', payload: complaintBody, now: T0 },
+      { name: 'acknowledge', now: '2026-03-02T01:05:00Z' },
+    ],
+    { storedData },
+  );
+  t.equal(given.length, 1, 'only the creating event is asked for its stored form');
+  t.same(events[0]!.data, complaintBody, 'the event keeps its data as decided');
+  t.equal(given[0], events[0]!.data, 'the very data it was asked to store');
+  const stored = events.map((e, i) => (i === 0 ? { ...e, data: storedData(e.data) } : e));
+  t.equal(firstBrokenLink(stored), -1, 'the chain is intact over the stored form');
+  t.equal(firstBrokenLink(events), 0, 'and not over the data as decided');
+  t.equal(state.lastHash, events[1]!.metadata.integrity.hash, 'the state builds on the stored hashes');
+  t.equal(firstBrokenLink(run(complaintLifecycle, received).events), -1, 'without a stored form, the hash covers the data as decided');
+});
+
 const namespace = '4f0e6c9a-3b1d-5e2f-9a47-8c6d2b1e0f35';
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

@@ -54,3 +54,25 @@ t.test('epochNanos and epochMillis read an instant with Z or an offset exactly a
   t.equal(epochNanos('2019-01-01T08:00-05:30'), BigInt(Date.UTC(2019, 0, 1, 13, 30)) * 1_000_000n);
   t.equal(isoOfNanos(epochNanos('2019-01-01T08:00:00.120+08:00')), '2019-01-01T00:00:00.12Z');
 });
+
+t.test('isoOfNanos writes an instant as Temporal does, for any millisecond of years 0000-9999 and beyond', async (t) => {
+  const MIN = -62_167_219_200_000;
+  const MAX = 253_402_300_800_000;
+  fc.assert(
+    fc.property(
+      fc.oneof(
+        fc.integer({ min: MIN, max: MAX - 1 }),
+        // Fractions of 1, 2 and 3 digits, and whole seconds, in a day of this century.
+        fc.integer({ min: 0, max: 999 }).map((milli) => 1_765_090_800_000 + milli),
+        fc.constantFrom(MIN, MIN - 1, MAX - 1, MAX, 0, -1),
+      ),
+      fc.constantFrom(0n, 0n, 0n, 1n, 999_999n),
+      (ms, sub) => {
+        const ns = BigInt(ms) * 1_000_000n + sub;
+        return isoOfNanos(ns) === Temporal.Instant.fromEpochNanoseconds(ns).toString();
+      },
+    ),
+    { numRuns: 3000 },
+  );
+  t.equal(isoOfNanos(1_765_090_800_050_000_000n), '2025-12-07T07:00:00.05Z', 'a fraction without its trailing zero');
+});
