@@ -15,6 +15,9 @@ import { masterKeyFromThread, openPersonalData } from '../store/personal/from-co
 import type { AppendResult, EventStore } from '../store/port.js';
 import type { AppendCall, FromImportThread, ImportThreadData, ToImportThread } from './import-thread.js';
 
+/** Data keys made ahead at once by the import: unused ones at its end seal nothing. */
+const IMPORT_KEY_BATCH = 4_096;
+
 const data = workerData as ImportThreadData;
 const port = parentPort!;
 const post = (message: FromImportThread) => port.postMessage(message);
@@ -30,12 +33,16 @@ port.on('message', (message: ToImportThread) => {
 });
 
 /**
- * Appends asked for in one turn of this thread's loop go in one message, sent once the turn is done:
- * the parent submits them together, and its group commit writes them in one transaction, where a
- * message each would reach it one by one and commit a few at a time.
+ * Appends go to the parent in messages of many: it submits a message's appends together, and its
+ * group commit writes them in one transaction, where a message each would reach it one by one and
+ * commit a few at a time. A message leaves once it holds SEND_EVERY appends, or when this thread's
+ * turn ends: the records of a window are decided in one turn, and the parent should be writing the
+ * first of them while the last are decided, not wait for the whole window.
  */
+const SEND_EVERY = 128;
 let outgoing: AppendCall[] = [];
 const flush = () => {
+  if (outgoing.length === 0) return;
   const calls = outgoing;
   outgoing = [];
   post({ op: 'append', calls });
@@ -50,6 +57,7 @@ const appendingThroughParent = (store: EventStore): EventStore => ({
       appends.set(call, { resolve, reject });
       if (outgoing.length === 0) setImmediate(flush);
       outgoing.push({ call, stream, events: [...events], expectedRevision: options.expectedRevision });
+      if (outgoing.length >= SEND_EVERY) flush();
     }),
 });
 
@@ -63,7 +71,8 @@ const clockFrom = (started: Temporal.Instant): Clock => ({
 
 const run = async () => {
   const { store: log } = eventStoreFromConfig({ DATA_DIR: data.dataDir, EVENTSTORE_CONNECTION_STRING: data.eventStoreConnectionString });
-  const personalData = openPersonalData({ DATA_DIR: data.dataDir }, masterKeyFromThread(data.masterKey));
+  // Keys for 4,096 records a transaction: 20,000 records take 5 fsyncs of keys.db instead of 79.
+  const personalData = openPersonalData({ DATA_DIR: data.dataDir }, masterKeyFromThread(data.masterKey), { keyBatch: IMPORT_KEY_BATCH });
   try {
     const ruleset = await loadRuleset(data.rulesDir);
     if (ruleset.version !== data.rulesetVersion)

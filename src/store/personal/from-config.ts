@@ -15,8 +15,13 @@ export interface PersonalDataConfig {
  * The master key from configuration and DATA_DIR's key store, checked against each other: a wrong
  * master key stops a start (or a command) with the key's id and where it came from, before any read.
  */
-export const openPersonalData = (config: PersonalDataConfig, master: MasterKey = masterKeyFromConfig(config)) => {
-  const keys = openKeyStore(join(config.DATA_DIR, KEY_STORE_FILE), master);
+export const openPersonalData = (
+  config: PersonalDataConfig,
+  master: MasterKey = masterKeyFromConfig(config),
+  /** Data keys made ahead at once (key-store.ts, KEY_BATCH by default). */
+  options: { readonly keyBatch?: number } = {},
+) => {
+  const keys = openKeyStore(join(config.DATA_DIR, KEY_STORE_FILE), master, options.keyBatch === undefined ? {} : { batch: options.keyBatch });
   try {
     keys.check();
   } catch (error) {

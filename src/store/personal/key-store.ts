@@ -23,7 +23,7 @@ export type DataKey = { readonly kind: 'key'; readonly key: Buffer } | { readonl
  * record: a key must be durable before an event sealed with it is, and an fsync per record would
  * halve intake. Keys made and never handed out (the process stopped) seal nothing.
  */
-const BATCH = 256;
+export const KEY_BATCH = 256;
 /** A data key's id: 16 random bytes, in hex. */
 const ID_BYTES = 16;
 
@@ -43,7 +43,14 @@ CREATE TABLE IF NOT EXISTS data_keys (
  * leaves no old page in a WAL) and keeps who erased it and when. Several processes may use it at
  * once (the server, the CLI): nothing is cached, so an erasure is seen by the next read everywhere.
  */
-export const openKeyStore = (file: string, master: MasterKey, options: { readonly readonly?: boolean } = {}) => {
+export const openKeyStore = (
+  file: string,
+  master: MasterKey,
+  /** `batch`: keys made ahead at once (KEY_BATCH); a bulk import makes more, for fewer fsyncs. */
+  options: { readonly readonly?: boolean; readonly batch?: number } = {},
+) => {
+  const batch = options.batch ?? KEY_BATCH;
+  if (!(Number.isInteger(batch) && batch >= 1)) throw new RangeError(`a key batch is a whole number >= 1, got ${batch}`);
   const db = new Database(file, options.readonly ? { readonly: true, fileMustExist: true } : {});
   db.pragma('busy_timeout = 5000');
   if (!options.readonly) {
@@ -63,8 +70,8 @@ export const openKeyStore = (file: string, master: MasterKey, options: { readonl
   const refill = () => {
     const insert = db.prepare('INSERT INTO data_keys (id, wrapped, master) VALUES (?, ?, ?)');
     // One draw from the CSPRNG for the whole batch, cut into ids and keys: a draw each costs a call into OpenSSL each.
-    const drawn = randomBytes(BATCH * (ID_BYTES + KEY_BYTES));
-    const made = Array.from({ length: BATCH }, (_, i) => {
+    const drawn = randomBytes(batch * (ID_BYTES + KEY_BYTES));
+    const made = Array.from({ length: batch }, (_, i) => {
       const at = i * (ID_BYTES + KEY_BYTES);
       return { id: drawn.toString('hex', at, at + ID_BYTES), key: Buffer.from(drawn.subarray(at + ID_BYTES, at + ID_BYTES + KEY_BYTES)) };
     });

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import t, { type Test } from 'tap';
 import { tempDir } from '../../api/harness.js';
 import { KEY_STORE_FILE, openKeyStore } from '../../../src/store/personal/key-store.js';
@@ -63,4 +64,23 @@ t.test('an erased key reads as who erased it and when; erasing again destroys no
   t.same(vault.open('visit', sealed), { visitor: { name: { erased: true, erasedAt: '2026-03-02T03:00:00Z', erasedBy: by } } });
   t.equal(vault.keys.erase(vault.keysIn('visit', sealed), by, '2026-03-03T00:00:00Z'), 0);
   t.match(vault.open('visit', sealed), { visitor: { name: { erasedAt: '2026-03-02T03:00:00Z' } } }, 'the first erasure stands');
+});
+
+t.test('keys are made ahead a batch at a time, 256 unless the store is opened with another batch', async (t) => {
+  const { dir, remove } = await tempDir('key-batch-');
+  t.teardown(remove);
+  for (const [batch, file] of [
+    [undefined, join(dir, 'default.db')],
+    [4, join(dir, 'four.db')],
+  ] as const) {
+    const keys = openKeyStore(file, first, batch === undefined ? {} : { batch });
+    const taken = Array.from({ length: 5 }, () => keys.take().id);
+    keys.close();
+    t.equal(new Set(taken).size, 5, 'a fresh key for each record');
+    const db = new Database(file, { readonly: true });
+    const made = (db.prepare('SELECT count(*) AS n FROM data_keys').get() as { n: number }).n;
+    db.close();
+    t.equal(made, batch === undefined ? 256 : 8, `batch ${batch ?? 'default'}: keys made for 5 records`);
+  }
+  t.throws(() => openKeyStore(join(dir, 'zero.db'), first, { batch: 0 }), RangeError);
 });
