@@ -74,12 +74,17 @@ const generate = async (file: string, rows: number) => {
  * `npm run import` as package.json gives it: the steps before its node command (compiling the CLI),
  * and that command's arguments (its heap limits, then the CLI's import command).
  */
-const importScript = async (): Promise<{ before: string[]; node: string[] }> => {
+const importScript = async (): Promise<{ before: string[]; env: Record<string, string>; node: string[] }> => {
   const scripts = JSON.parse(await readFile(join(REPOSITORY, 'package.json'), 'utf8')).scripts as Record<string, string>;
   const steps = scripts.import!.split(' && ');
-  const [node, ...args] = steps.at(-1)!.split(' ');
+  const words = steps.at(-1)!.split(' ');
+  // NAME=value words before the command are its environment (MALLOC_ARENA_MAX).
+  const env = Object.fromEntries(
+    words.filter((word, i) => i < words.indexOf('node') && /^[A-Z_]+=/.test(word)).map((word) => word.split('=', 2) as [string, string]),
+  );
+  const [node, ...args] = words.slice(Object.keys(env).length);
   if (node !== 'node') throw new Error(`npm run import does not end in a node command: ${scripts.import}`);
-  return { before: steps.slice(0, -1), node: args.map((arg) => (arg.endsWith('.ts') ? join(REPOSITORY, arg) : arg)) };
+  return { before: steps.slice(0, -1), env, node: args.map((arg) => (arg.endsWith('.ts') ? join(REPOSITORY, arg) : arg)) };
 };
 
 /** The steps `npm run import` takes before its node command, run once before the import is timed. */
@@ -98,10 +103,11 @@ const prepareImport = async () => {
 
 /** The CLI's import in its own process: its wall time, its final progress line, its peak RSS (VmHWM, read while it runs). */
 const runImport = async (file: string, dataDir: string) => {
+  const script = await importScript();
   const started = performance.now();
-  const child = spawn(process.execPath, [...(await importScript()).node, file, '--format', 'summary', '--time-zone', 'property'], {
+  const child = spawn(process.execPath, [...script.node, file, '--format', 'summary', '--time-zone', 'property'], {
     cwd: REPOSITORY,
-    env: { ...process.env, DATA_DIR: dataDir, RULES_DIR, EVENTSTORE_CONNECTION_STRING: '' },
+    env: { ...process.env, ...script.env, DATA_DIR: dataDir, RULES_DIR, EVENTSTORE_CONNECTION_STRING: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -11,7 +11,7 @@ import { readConfig, type Config } from '../config.js';
 import { recordTypes, recordTypeSchema } from '../domain/records.js';
 import { isEngineError } from '../errors.js';
 import { loadRuleset } from '../ruleset/load.js';
-import { eventStoreFromConfig } from '../store/from-config.js';
+import { openConfiguredStore } from '../store/open-configured.js';
 import { openPersonalData } from '../store/personal/from-config.js';
 import type { EventStore } from '../store/port.js';
 import type { LogAnchor } from '../audit/anchor.js';
@@ -137,7 +137,7 @@ const run = async (argv: string[]): Promise<number> => {
   const ruleset = await loadRuleset(config.RULES_DIR);
   // Imports seal owners' names and phones as the server does; reports and replays read them opened.
   const personalData = openPersonalData(config);
-  const store = personalData.open(eventStoreFromConfig(config).store);
+  const store = personalData.open((await openConfiguredStore(config)).store);
   const out = (value: unknown, render: () => string) => console.log(values.json ? JSON.stringify(value, null, 2) : render());
   try {
     // The import stamps recordedAt: held to the log, as the server's clock is.

@@ -1,16 +1,13 @@
-import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { openTokenStore, type TokenStore } from '../api/auth/tokens.js';
 import { openStaffDirectory, type StaffDirectory } from '../app/staff-directory.js';
 import { readConfig } from '../config.js';
-import type { Actor } from '../domain/events/envelope.js';
 import { systemClock } from '../runtime/clock.js';
 import { clockHeldToLog } from '../runtime/log-clock.js';
 import { keepDataDirPrivate } from '../runtime/private-data-dir.js';
 import { eventStoreFromConfig } from '../store/from-config.js';
 
-/** The operator at the console: recorded as the actor of what the CLI changes in the directory. */
-export const operator = (): Actor => ({ id: `operator:${userInfo().username || 'unknown'}`.slice(0, 200), role: 'admin' });
+export { operator } from './operator.js';
 
 export const accessDbOf = (env: NodeJS.ProcessEnv) => join(env.DATA_DIR || './data', 'access.db');
 

@@ -12,9 +12,9 @@ import type { Ruleset } from '../domain/ruleset/ruleset.js';
 import { openRulesetRegistry } from '../ruleset/registry.js';
 import type { PersonalData } from '../store/personal/from-config.js';
 import type { EventStore } from '../store/port.js';
-import { operator } from './directory.js';
+import { operator } from './operator.js';
 import { importProgress } from './import-progress.js';
-import { importInThread, importThreadPays } from './import-thread.js';
+import { IMPORT_THREAD_WINDOW, importInThread, importThreadPays } from './import-thread.js';
 import { progressBar } from './progress-bar.js';
 import { UsageError } from './usage-error.js';
 
@@ -112,7 +112,7 @@ export const importCommand = async (context: ImportCommandContext, file: string,
       startedAt: deps.clock.now().toString(),
       file,
       read,
-      options: importOptions,
+      options: { ...importOptions, window: IMPORT_THREAD_WINDOW },
     };
     return await importInThread(store, data, (p) => progress.update(p));
   } finally {

@@ -63,6 +63,13 @@ export const IMPORT_THREAD_HEAP_MB = 64;
 /** Its young generation, in MB: small, as `npm run import` keeps this thread's (--max-semi-space-size=4). */
 const IMPORT_THREAD_YOUNG_MB = 12;
 
+/**
+ * Records decided and not yet written, at most, on the thread: half the one-thread window
+ * (IMPORT_WINDOW), as fast — the thread sends its appends as it decides them — and, with both
+ * threads holding them, it keeps the process within the import's memory bound (docs/migration.md).
+ */
+export const IMPORT_THREAD_WINDOW = 256;
+
 /** A file this large holds some thousands of rows: enough that a thread's start (a second or two) is soon repaid. */
 export const IMPORT_THREAD_MIN_BYTES = 1024 * 1024;
 

@@ -10,7 +10,7 @@ import { deserializeError, serializeError } from '../api/heavy/errors.js';
 import { readOnlyRulesets } from '../ruleset/registry.js';
 import { loadRuleset } from '../ruleset/load.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
-import { eventStoreFromConfig } from '../store/from-config.js';
+import { openConfiguredStore } from '../store/open-configured.js';
 import { masterKeyFromThread, openPersonalData } from '../store/personal/from-config.js';
 import type { AppendResult, EventStore } from '../store/port.js';
 import type { AppendCall, FromImportThread, ImportThreadData, ToImportThread } from './import-thread.js';
@@ -70,7 +70,7 @@ const clockFrom = (started: Temporal.Instant): Clock => ({
 });
 
 const run = async () => {
-  const { store: log } = eventStoreFromConfig({ DATA_DIR: data.dataDir, EVENTSTORE_CONNECTION_STRING: data.eventStoreConnectionString });
+  const { store: log } = await openConfiguredStore({ DATA_DIR: data.dataDir, EVENTSTORE_CONNECTION_STRING: data.eventStoreConnectionString });
   // Keys for 4,096 records a transaction: 20,000 records take 5 fsyncs of keys.db instead of 79.
   const personalData = openPersonalData({ DATA_DIR: data.dataDir }, masterKeyFromThread(data.masterKey), { keyBatch: IMPORT_KEY_BATCH });
   try {

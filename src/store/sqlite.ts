@@ -22,7 +22,7 @@ import { matchesFilter, type AppendResult, type EventStore, type ExpectedRevisio
 import { readFiltered, type ReadPage } from './filtered-read.js';
 import { fewStreamRanges } from './sqlite-stream-ranges.js';
 import { createStreamIds } from './sqlite-stream-ids.js';
-import { LAST_REVISION, NO_LIMIT, openEventDatabase, prepareEventStatements, type EventRow, type EventStatements } from './sqlite-schema.js';
+import { LAST_REVISION, NO_LIMIT, openEventDatabase, prepareEventStatements, type EventRow } from './sqlite-schema.js';
 
 export interface SqliteEventStoreOptions {
   /** The database file, e.g. `${DATA_DIR}/events.db`; its directory is created if missing. */

@@ -1,0 +1,19 @@
+import { join } from 'node:path';
+import type { EventStore } from './port.js';
+import { openSqliteEventStore } from './sqlite.js';
+import { BACKSTOP_WAL_AUTOCHECKPOINT_PAGES } from './sqlite-schema.js';
+
+/**
+ * The embedded SQLite file in DATA_DIR. `checkpointedElsewhere`: another thread checkpoints the file
+ * (store.checkpoint()), so this connection's commits leave it to that thread, bar a backstop.
+ */
+export const sqliteStoreFromConfig = (
+  config: { DATA_DIR: string },
+  { checkpointedElsewhere = false }: { readonly checkpointedElsewhere?: boolean } = {},
+): { store: EventStore; description: string } => ({
+  store: openSqliteEventStore({
+    file: join(config.DATA_DIR, 'events.db'),
+    ...(checkpointedElsewhere ? { walAutocheckpointPages: BACKSTOP_WAL_AUTOCHECKPOINT_PAGES } : {}),
+  }),
+  description: `SQLite ${join(config.DATA_DIR, 'events.db')}`,
+});
