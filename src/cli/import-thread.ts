@@ -56,19 +56,21 @@ export type ToImportThread =
 
 /**
  * The thread's old-generation heap, in MB: what a part of the file and the records in flight take,
- * with room; with this thread's own (`npm run import`'s --max-old-space-size) it keeps the process
- * within the import's memory bound (docs/migration.md, "Speed").
+ * with room, when node runs without heap flags (`npm run audit -- import`). V8's flags apply to
+ * every thread and take precedence: under `npm run import` the thread has the process's
+ * --max-old-space-size and --max-semi-space-size (docs/migration.md, "Speed").
  */
 export const IMPORT_THREAD_HEAP_MB = 64;
-/** Its young generation, in MB: small, as `npm run import` keeps this thread's (--max-semi-space-size=4). */
+/** Its young generation, in MB (two semi-spaces of 4 MB and room for large objects), without heap flags. */
 const IMPORT_THREAD_YOUNG_MB = 12;
 
 /**
- * Records decided and not yet written, at most, on the thread: half the one-thread window
+ * Records decided and not yet written, at most, on the thread: fewer than the one-thread window
  * (IMPORT_WINDOW), as fast — the thread sends its appends as it decides them — and, with both
- * threads holding them, it keeps the process within the import's memory bound (docs/migration.md).
+ * threads holding them and `npm run import`'s 8 MB semi-spaces, it keeps the process within the
+ * import's memory bound (docs/performance.md, "two threads, young generations").
  */
-export const IMPORT_THREAD_WINDOW = 256;
+export const IMPORT_THREAD_WINDOW = 192;
 
 /** A file this large holds some thousands of rows: enough that a thread's start (a second or two) is soon repaid. */
 export const IMPORT_THREAD_MIN_BYTES = 1024 * 1024;
