@@ -12,6 +12,7 @@ import { recordTypes, recordTypeSchema } from '../domain/records.js';
 import { isEngineError } from '../errors.js';
 import { loadRuleset } from '../ruleset/load.js';
 import { openConfiguredStore } from '../store/open-configured.js';
+import { IMPORT_PAGE_CACHE_KIB } from './import-page-caches.js';
 import { openPersonalData } from '../store/personal/from-config.js';
 import type { EventStore } from '../store/port.js';
 import type { LogAnchor } from '../audit/anchor.js';
@@ -136,8 +137,9 @@ const run = async (argv: string[]): Promise<number> => {
   const config = readConfig(process.env);
   const ruleset = await loadRuleset(config.RULES_DIR);
   // Imports seal owners' names and phones as the server does; reports and replays read them opened.
-  const personalData = openPersonalData(config);
-  const store = personalData.open((await openConfiguredStore(config)).store);
+  const importing = command === 'import';
+  const personalData = openPersonalData(config, undefined, importing ? { keyPageCacheKib: IMPORT_PAGE_CACHE_KIB.keys } : {});
+  const store = personalData.open((await openConfiguredStore(config, importing ? { pageCacheKib: IMPORT_PAGE_CACHE_KIB.writer } : {})).store);
   const out = (value: unknown, render: () => string) => console.log(values.json ? JSON.stringify(value, null, 2) : render());
   try {
     // The import stamps recordedAt: held to the log, as the server's clock is.

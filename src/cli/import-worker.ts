@@ -14,6 +14,7 @@ import { openConfiguredStore } from '../store/open-configured.js';
 import { masterKeyFromThread, openPersonalData } from '../store/personal/from-config.js';
 import type { AppendResult, EventStore } from '../store/port.js';
 import type { AppendCall, FromImportThread, ImportThreadData, ToImportThread } from './import-thread.js';
+import { IMPORT_PAGE_CACHE_KIB } from './import-page-caches.js';
 
 /** Data keys made ahead at once by the import: unused ones at its end seal nothing. */
 const IMPORT_KEY_BATCH = 4_096;
@@ -70,9 +71,15 @@ const clockFrom = (started: Temporal.Instant): Clock => ({
 });
 
 const run = async () => {
-  const { store: log } = await openConfiguredStore({ DATA_DIR: data.dataDir, EVENTSTORE_CONNECTION_STRING: data.eventStoreConnectionString });
+  const { store: log } = await openConfiguredStore(
+    { DATA_DIR: data.dataDir, EVENTSTORE_CONNECTION_STRING: data.eventStoreConnectionString },
+    { pageCacheKib: IMPORT_PAGE_CACHE_KIB.reader },
+  );
   // Keys for 4,096 records a transaction: 20,000 records take 5 fsyncs of keys.db instead of 79.
-  const personalData = openPersonalData({ DATA_DIR: data.dataDir }, masterKeyFromThread(data.masterKey), { keyBatch: IMPORT_KEY_BATCH });
+  const personalData = openPersonalData({ DATA_DIR: data.dataDir }, masterKeyFromThread(data.masterKey), {
+    keyBatch: IMPORT_KEY_BATCH,
+    keyPageCacheKib: IMPORT_PAGE_CACHE_KIB.keys,
+  });
   try {
     const ruleset = await loadRuleset(data.rulesDir);
     if (ruleset.version !== data.rulesetVersion)

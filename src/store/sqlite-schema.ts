@@ -126,9 +126,16 @@ const ensureSchema = (db: Database.Database, file: string): void => {
   }).immediate();
 };
 
-export const openEventDatabase = (file: string, walAutocheckpointPages = DEFAULT_WAL_AUTOCHECKPOINT_PAGES): Database.Database => {
+/**
+ * Opens the log's file. `pageCacheKib`: the most SQLite keeps of it in this connection's memory;
+ * better-sqlite3 builds SQLite with 16,000 KiB, which a connection fills as the file grows past it.
+ */
+export const openEventDatabase = (file: string, walAutocheckpointPages = DEFAULT_WAL_AUTOCHECKPOINT_PAGES, pageCacheKib?: number): Database.Database => {
   if (!(Number.isInteger(walAutocheckpointPages) && walAutocheckpointPages >= 1)) {
     throw new RangeError(`walAutocheckpointPages must be a whole number >= 1, got ${walAutocheckpointPages}`);
+  }
+  if (pageCacheKib !== undefined && !(Number.isInteger(pageCacheKib) && pageCacheKib >= 1)) {
+    throw new RangeError(`pageCacheKib must be a whole number >= 1, got ${pageCacheKib}`);
   }
   mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
@@ -139,6 +146,8 @@ export const openEventDatabase = (file: string, walAutocheckpointPages = DEFAULT
     if (mode !== 'wal') throw new Error(`${file}: SQLite refused WAL mode (got ${String(mode)})`);
     db.pragma('synchronous = FULL');
     db.pragma(`wal_autocheckpoint = ${walAutocheckpointPages}`);
+    // A negative cache_size is in KiB.
+    if (pageCacheKib !== undefined) db.pragma(`cache_size = -${pageCacheKib}`);
     limitWalSize(db);
     // Revisions and positions are bigints in the port; never let SQLite hand back a rounded number.
     db.defaultSafeIntegers(true);

@@ -34,6 +34,8 @@ export interface SqliteEventStoreOptions {
   readonly walAutocheckpointPages?: number;
   /** Where the log's end is anchored, outside the log (log-end.ts); default `log-end.json` beside the file. */
   readonly logEndFile?: string;
+  /** The most of the file this connection caches, in KiB (openEventDatabase); SQLite's build default when absent. */
+  readonly pageCacheKib?: number;
 }
 
 export interface SqliteEventStore extends EventStore {
@@ -65,7 +67,7 @@ const limitOf = (maxCount: number | undefined): number => (maxCount === undefine
 
 export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEventStore => {
   const maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
-  const db = openEventDatabase(options.file, options.walAutocheckpointPages);
+  const db = openEventDatabase(options.file, options.walAutocheckpointPages, options.pageCacheKib);
   const sql = prepareEventStatements(db);
   let closed = false;
 

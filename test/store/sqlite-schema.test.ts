@@ -109,6 +109,27 @@ t.test('an empty version 1 file keeps its high-water mark; a new file starts at 
   await fresh.close();
 });
 
+t.test("the log's page cache is SQLite's build default unless the connection is opened with another", async (t) => {
+  const file = await tempFile(t);
+  const cacheOf = (db: Database.Database) => Number(db.pragma('cache_size', { simple: true }));
+  const built = openEventDatabase(file);
+  t.equal(cacheOf(built), -16_000, "better-sqlite3's build: 16,000 KiB a connection");
+  built.close();
+  const small = openEventDatabase(file, undefined, 2_048);
+  t.equal(cacheOf(small), -2_048, 'a negative cache_size is in KiB');
+  small.close();
+  for (const pageCacheKib of [0, 1.5, -4]) {
+    t.throws(() => openEventDatabase(file, undefined, pageCacheKib), { name: 'RangeError', message: /pageCacheKib must be a whole number >= 1/ });
+  }
+  const store = openSqliteEventStore({ file, pageCacheKib: 4_096 });
+  t.equal(
+    (await store.appendToStream('complaint-x', [anEvent()], { expectedRevision: NO_STREAM })).nextRevision,
+    0n,
+    'a store opened with its own cache writes as any',
+  );
+  await store.close();
+});
+
 t.test('opening a migrated file again changes nothing', async (t) => {
   const file = await tempFile(t);
   writeV1(file);

@@ -18,10 +18,13 @@ export interface PersonalDataConfig {
 export const openPersonalData = (
   config: PersonalDataConfig,
   master: MasterKey = masterKeyFromConfig(config),
-  /** Data keys made ahead at once (key-store.ts, KEY_BATCH by default). */
-  options: { readonly keyBatch?: number } = {},
+  /** Data keys made ahead at once (key-store.ts, KEY_BATCH by default), and keys.db's page cache in KiB. */
+  options: { readonly keyBatch?: number; readonly keyPageCacheKib?: number } = {},
 ) => {
-  const keys = openKeyStore(join(config.DATA_DIR, KEY_STORE_FILE), master, options.keyBatch === undefined ? {} : { batch: options.keyBatch });
+  const keys = openKeyStore(join(config.DATA_DIR, KEY_STORE_FILE), master, {
+    ...(options.keyBatch === undefined ? {} : { batch: options.keyBatch }),
+    ...(options.keyPageCacheKib === undefined ? {} : { pageCacheKib: options.keyPageCacheKib }),
+  });
   try {
     keys.check();
   } catch (error) {

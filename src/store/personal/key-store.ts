@@ -46,13 +46,23 @@ CREATE TABLE IF NOT EXISTS data_keys (
 export const openKeyStore = (
   file: string,
   master: MasterKey,
-  /** `batch`: keys made ahead at once (KEY_BATCH); a bulk import makes more, for fewer fsyncs. */
-  options: { readonly readonly?: boolean; readonly batch?: number } = {},
+  /**
+   * `batch`: keys made ahead at once (KEY_BATCH); a bulk import makes more, for fewer fsyncs.
+   * `pageCacheKib`: the most of keys.db this connection caches, in KiB; SQLite's build default
+   * (better-sqlite3: 16,000) when absent.
+   */
+  options: { readonly readonly?: boolean; readonly batch?: number; readonly pageCacheKib?: number } = {},
 ) => {
   const batch = options.batch ?? KEY_BATCH;
   if (!(Number.isInteger(batch) && batch >= 1)) throw new RangeError(`a key batch is a whole number >= 1, got ${batch}`);
+  const { pageCacheKib } = options;
+  if (pageCacheKib !== undefined && !(Number.isInteger(pageCacheKib) && pageCacheKib >= 1)) {
+    throw new RangeError(`pageCacheKib must be a whole number >= 1, got ${pageCacheKib}`);
+  }
   const db = new Database(file, options.readonly ? { readonly: true, fileMustExist: true } : {});
   db.pragma('busy_timeout = 5000');
+  // A negative cache_size is in KiB.
+  if (pageCacheKib !== undefined) db.pragma(`cache_size = -${pageCacheKib}`);
   if (!options.readonly) {
     db.pragma('journal_mode = DELETE');
     db.pragma('synchronous = FULL');
@@ -138,6 +148,12 @@ export const openKeyStore = (
     check(): void {
       const row = db.prepare<[], { id: string }>('SELECT id FROM data_keys WHERE wrapped IS NOT NULL LIMIT 1').get();
       if (row) keyOf(row.id);
+    },
+    /** The most of keys.db this connection caches, in KiB (SQLite's cache_size). */
+    pageCacheKib: (): number => {
+      const size = Number(db.pragma('cache_size', { simple: true }));
+      // A positive cache_size counts pages.
+      return size < 0 ? -size : (size * Number(db.pragma('page_size', { simple: true }))) / 1024;
     },
     close: () => db.close(),
   };

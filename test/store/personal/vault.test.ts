@@ -84,3 +84,18 @@ t.test('keys are made ahead a batch at a time, 256 unless the store is opened wi
   }
   t.throws(() => openKeyStore(join(dir, 'zero.db'), first, { batch: 0 }), RangeError);
 });
+
+t.test("keys.db's page cache is SQLite's build default unless the store is opened with another", async (t) => {
+  const { dir, remove } = await tempDir('key-cache-');
+  t.teardown(remove);
+  const built = openKeyStore(join(dir, 'keys.db'), first);
+  t.equal(built.pageCacheKib(), 16_000, "better-sqlite3's build: 16,000 KiB a connection");
+  built.close();
+  const small = openKeyStore(join(dir, 'keys.db'), first, { pageCacheKib: 2_048 });
+  t.equal(small.pageCacheKib(), 2_048);
+  small.take();
+  small.close();
+  for (const pageCacheKib of [0, 1.5, -4]) {
+    t.throws(() => openKeyStore(join(dir, 'keys.db'), first, { pageCacheKib }), { name: 'RangeError', message: /pageCacheKib must be a whole number >= 1/ });
+  }
+});
