@@ -68,7 +68,7 @@ const IMPORT_THREAD_YOUNG_MB = 12;
  * Records decided and not yet written, at most, on the thread: fewer than the one-thread window
  * (IMPORT_WINDOW), as fast — the thread sends its appends as it decides them — and, with both
  * threads holding them and `npm run import`'s 8 MB semi-spaces, it keeps the process within the
- * import's memory bound (docs/performance.md, "two threads, young generations").
+ * import's memory bound (docs/performance.md, "two threads, and the young generation they need").
  */
 export const IMPORT_THREAD_WINDOW = 192;
 
