@@ -25,7 +25,7 @@ import { KEY_STORE_FILE } from './store/personal/key-store.js';
 import { causeOf, reportingOutages } from './store/outages.js';
 import { readModelHealth } from './app/read-model-health.js';
 import { checkLogEndAtStart, LOG_LOSS_ACCEPTED } from './app/log-end-at-start.js';
-import { operator } from './cli/directory.js';
+import { operator } from './cli/operator.js';
 
 applyHeapPolicy();
 const config = readConfig(process.env);

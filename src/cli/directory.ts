@@ -7,8 +7,6 @@ import { clockHeldToLog } from '../runtime/log-clock.js';
 import { keepDataDirPrivate } from '../runtime/private-data-dir.js';
 import { eventStoreFromConfig } from '../store/from-config.js';
 
-export { operator } from './operator.js';
-
 export const accessDbOf = (env: NodeJS.ProcessEnv) => join(env.DATA_DIR || './data', 'access.db');
 
 /** Opens the event store of the configuration (DATA_DIR or EventStoreDB), the staff directory and the tokens; closes them after `work`. */

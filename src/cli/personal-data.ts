@@ -12,7 +12,7 @@ import { keepDataDirPrivate } from '../runtime/private-data-dir.js';
 import { eventStoreFromConfig } from '../store/from-config.js';
 import { openPersonalData } from '../store/personal/from-config.js';
 import { masterKeyOf } from '../store/personal/master-key.js';
-import { operator } from './directory.js';
+import { operator } from './operator.js';
 
 const usage = `usage: npm run erase -- --phone <phone>
        npm run erase -- --record <type>/<id>

@@ -15,7 +15,7 @@ import { eventStoreFromConfig } from '../store/from-config.js';
 import { openPersonalData } from '../store/personal/from-config.js';
 import { KEY_STORE_FILE } from '../store/personal/key-store.js';
 import { checkLogEndAtStart, LOG_LOSS_ACCEPTED } from '../app/log-end-at-start.js';
-import { operator } from './directory.js';
+import { operator } from './operator.js';
 
 const names = () => allProjections().map((p) => p.name);
 const usage = () => `usage: npm run rebuild -- [projection ...]

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { personFieldsSchema, personIdSchema, staffRoleSchema, type Person } from '../domain/staff/person.js';
 import { EngineError } from '../errors.js';
-import { operator, table, withDirectory } from './directory.js';
+import { table, withDirectory } from './directory.js';
+import { operator } from './operator.js';
 
 const usage = `usage: npm run staff -- add <id> --name <name> --role <role> --department <dept> (--property <id> ... | --all-properties) [--phone <phone>] [--skill <category> ...]
        npm run staff -- list [--json]

@@ -15,6 +15,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { limitWalSize } from './wal-policy.js';
+import { checkPageCacheKib, setPageCache } from './sqlite-page-cache.js';
 
 export const SCHEMA_VERSION = 2;
 
@@ -126,17 +127,12 @@ const ensureSchema = (db: Database.Database, file: string): void => {
   }).immediate();
 };
 
-/**
- * Opens the log's file. `pageCacheKib`: the most SQLite keeps of it in this connection's memory;
- * better-sqlite3 builds SQLite with 16,000 KiB, which a connection fills as the file grows past it.
- */
+/** Opens the log's file. `pageCacheKib`: this connection's page cache (sqlite-page-cache.ts). */
 export const openEventDatabase = (file: string, walAutocheckpointPages = DEFAULT_WAL_AUTOCHECKPOINT_PAGES, pageCacheKib?: number): Database.Database => {
   if (!(Number.isInteger(walAutocheckpointPages) && walAutocheckpointPages >= 1)) {
     throw new RangeError(`walAutocheckpointPages must be a whole number >= 1, got ${walAutocheckpointPages}`);
   }
-  if (pageCacheKib !== undefined && !(Number.isInteger(pageCacheKib) && pageCacheKib >= 1)) {
-    throw new RangeError(`pageCacheKib must be a whole number >= 1, got ${pageCacheKib}`);
-  }
+  checkPageCacheKib(pageCacheKib);
   mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   try {
@@ -146,8 +142,7 @@ export const openEventDatabase = (file: string, walAutocheckpointPages = DEFAULT
     if (mode !== 'wal') throw new Error(`${file}: SQLite refused WAL mode (got ${String(mode)})`);
     db.pragma('synchronous = FULL');
     db.pragma(`wal_autocheckpoint = ${walAutocheckpointPages}`);
-    // A negative cache_size is in KiB.
-    if (pageCacheKib !== undefined) db.pragma(`cache_size = -${pageCacheKib}`);
+    setPageCache(db, pageCacheKib);
     limitWalSize(db);
     // Revisions and positions are bigints in the port; never let SQLite hand back a rounded number.
     db.defaultSafeIntegers(true);

@@ -4,6 +4,7 @@ import { EngineError, hasCode } from '../../errors.js';
 import type { Actor } from '../../domain/events/envelope.js';
 import { decrypt, encrypt, KEY_BYTES } from './cipher.js';
 import type { MasterKey } from './master-key.js';
+import { checkPageCacheKib, pageCacheKibOf, setPageCache } from '../sqlite-page-cache.js';
 
 /** The key store's file in DATA_DIR: each record's data key, wrapped by the master key. */
 export const KEY_STORE_FILE = 'keys.db';
@@ -55,14 +56,10 @@ export const openKeyStore = (
 ) => {
   const batch = options.batch ?? KEY_BATCH;
   if (!(Number.isInteger(batch) && batch >= 1)) throw new RangeError(`a key batch is a whole number >= 1, got ${batch}`);
-  const { pageCacheKib } = options;
-  if (pageCacheKib !== undefined && !(Number.isInteger(pageCacheKib) && pageCacheKib >= 1)) {
-    throw new RangeError(`pageCacheKib must be a whole number >= 1, got ${pageCacheKib}`);
-  }
+  checkPageCacheKib(options.pageCacheKib);
   const db = new Database(file, options.readonly ? { readonly: true, fileMustExist: true } : {});
   db.pragma('busy_timeout = 5000');
-  // A negative cache_size is in KiB.
-  if (pageCacheKib !== undefined) db.pragma(`cache_size = -${pageCacheKib}`);
+  setPageCache(db, options.pageCacheKib);
   if (!options.readonly) {
     db.pragma('journal_mode = DELETE');
     db.pragma('synchronous = FULL');
@@ -150,11 +147,7 @@ export const openKeyStore = (
       if (row) keyOf(row.id);
     },
     /** The most of keys.db this connection caches, in KiB (SQLite's cache_size). */
-    pageCacheKib: (): number => {
-      const size = Number(db.pragma('cache_size', { simple: true }));
-      // A positive cache_size counts pages.
-      return size < 0 ? -size : (size * Number(db.pragma('page_size', { simple: true }))) / 1024;
-    },
+    pageCacheKib: (): number => pageCacheKibOf(db),
     close: () => db.close(),
   };
 };
