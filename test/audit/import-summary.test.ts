@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import t from 'tap';
 import { importedCaseId } from '../../src/audit/import/import.js';
-import { NO_CALLBACK_RECORDED, NOT_RECORDED } from '../../src/audit/import/summary.js';
+import { NO_CALLBACK_RECORDED, NOT_RECORDED } from '../../src/audit/import/summary-lifecycles.js';
 import { buildHarness, type Harness } from '../api/harness.js';
 
 const HEADER =

@@ -5,7 +5,8 @@ import { recordOf } from '../../domain/records.js';
 import type { ImportWarning, ParsedImport, RowProblem } from './format.js';
 import { importCases, importedCaseId, type ImportDeps, type ImportReport } from './import.js';
 import { importTimeZone } from './local-time.js';
-import { eventRowsOf, expandSummary, SUMMARY_LIFECYCLES, type ExpandedRecord, type RuleNames, type WarningTally } from './summary.js';
+import { eventRowsOf, expandSummary, type ExpandedRecord, type RuleNames, type WarningTally } from './summary.js';
+import { SUMMARY_LIFECYCLES } from './summary-lifecycles.js';
 import type { ZoneOfRow } from './summary-row.js';
 
 export type ImportOptions = NonNullable<Parameters<typeof importCases>[2]>;
