@@ -1,42 +1,21 @@
 import { uuidV5 } from '../../domain/uuid-v5.js';
-import { loadCase, streamName } from '../../app/case-history.js';
-import { personalDataSealing } from '../../store/personal/store.js';
-import type { Clock } from '../../runtime/clock.js';
-import type { RulesetRegistry } from '../../ruleset/registry.js';
-import type { CaseCommand } from '../../domain/case/command.js';
-import { decide } from '../../domain/case/decide.js';
-import { evolve, type CaseState } from '../../domain/case/state.js';
-import type { Actor, DomainEvent } from '../../domain/events/envelope.js';
+import type { Actor } from '../../domain/events/envelope.js';
 import { recordOf, type RecordType } from '../../domain/records.js';
-import { isEngineError } from '../../errors.js';
-import { NO_STREAM, type EventStore, type Json } from '../../store/port.js';
 import type { RawRow, RowProblem } from './format.js';
-import { contradiction, freshRows } from './applied.js';
+import { importCase, type ImportDeps } from './case-import.js';
 import { importTimeZone, zonesOf } from './local-time.js';
 import { readBuiltRow, readRow, type ImportRow } from './import-row.js';
 import { listOfCases, type CaseListOmitted } from './case-list.js';
 import { stepBeforeCreation } from './order.js';
 import { inWindow, turnsByKey } from './pipeline.js';
 
+export type { ImportDeps } from './case-import.js';
+
 /** Namespace of imported case ids (UUIDv5 of case type and the source system's case reference). */
 const IMPORT_NAMESPACE = '6a1d4e8b-2c7f-5b39-a0e4-93d8f1c2b7a5';
 
 /** The engine's id of an imported case: the same source reference always maps to the same case. */
 export const importedCaseId = (caseType: RecordType, caseRef: string) => uuidV5(`${caseType}/${caseRef}`, IMPORT_NAMESPACE);
-
-const fieldOf = (error: unknown): string => {
-  if (!isEngineError(error)) return 'row';
-  switch (error.code) {
-    case 'INVALID_COMMAND':
-      return `fields.${String(error.details.field ?? '')}`.replace(/\.(payload|action)?$/, '') || 'fields';
-    case 'OCCURRED_AT_REFUSED':
-      return 'occurredAt';
-    case 'FORBIDDEN':
-      return 'propertyId';
-    default:
-      return 'action';
-  }
-};
 
 export interface ImportedCase {
   readonly caseRef: string;
@@ -71,92 +50,6 @@ const naturalIdOf = (caseType: RecordType, first: ImportRow): string | undefined
   const parsed = spec.payload.safeParse(first.fields);
   return parsed.success ? spec.naturalId(parsed.data) : undefined;
 };
-
-type CasePlan =
-  | { events: DomainEvent[]; revision: bigint | null; existed: boolean }
-  /** `fresh`: the rows of the case its record did not hold yet, the ones held back with the refused one. */
-  | { problem: RowProblem & { code?: string }; fresh?: ReadonlySet<number> };
-
-/**
- * Decides the rows of one case its record does not hold yet (by their import keys: freshRows), in
- * memory, after everything the store holds of it — what an earlier run imported, and what the
- * deadline watcher or a person added since — and writes nothing. A row that contradicts the
- * record is reported with what the record holds.
- */
-const planCase = async (
-  deps: ImportDeps,
-  caseType: RecordType,
-  caseId: string,
-  rows: readonly ImportRow[],
-  options: {
-    readonly authorize?: ((propertyId: string) => void) | undefined;
-    readonly importedBy?: Actor | undefined;
-    /** How the events are stored (personal fields sealed), when they are to be written. */
-    readonly sealing?: ReturnType<typeof personalDataSealing> | undefined;
-  },
-): Promise<CasePlan> => {
-  const { authorize, importedBy, sealing } = options;
-  const lifecycle = recordOf(caseType).lifecycle;
-  const history = await loadCase(deps.store, caseType, caseId, { probablyNew: true });
-  let state: CaseState<unknown> = history.state;
-  const events: DomainEvent[] = [];
-  const now = deps.clock.now();
-  const fresh = freshRows(history, rows);
-  const rowsOf = (problem: RowProblem & { code?: string }) => ({ problem, fresh: new Set(fresh.map((f) => f.row.row)) });
-  for (const { row, key } of fresh) {
-    const spec = lifecycle.commands.find((c) => c.name === row.action);
-    if (spec && !spec.roles.includes(row.role)) {
-      return rowsOf({
-        row: row.row,
-        field: 'role',
-        message: `role ${row.role} may not ${row.action} a ${caseType}; allowed: ${spec.roles.join(', ')}`,
-        code: 'FORBIDDEN',
-      });
-    }
-    if (row.number !== undefined && spec && !spec.creates) {
-      return rowsOf({
-        row: row.row,
-        field: 'number',
-        message: `a number is given with the row that creates the ${caseType}, not with ${row.action}`,
-        code: 'INVALID_COMMAND',
-      });
-    }
-    const command: CaseCommand = {
-      caseId,
-      name: row.action,
-      payload: row.fields,
-      ...(row.number === undefined ? {} : { number: row.number }),
-      commandId: key,
-      actor: { id: row.actor, role: row.role },
-      occurredAt: row.occurredAt,
-      correlationId: `import-${caseId}`,
-    };
-    try {
-      const propertyId = state.propertyId ?? (row.fields.propertyId as string | undefined);
-      if (propertyId !== undefined) authorize?.(propertyId);
-      const decided = decide(lifecycle, state, command, {
-        now,
-        ruleset: deps.rulesets.current,
-        imported: true,
-        ...(importedBy ? { importedBy } : {}),
-        ...(sealing?.storedData ? { storedData: sealing.storedData } : {}),
-      });
-      for (const event of decided) state = evolve(lifecycle, state, event);
-      events.push(...decided);
-    } catch (error) {
-      if (!isEngineError(error)) throw error;
-      const problem = { row: row.row, field: fieldOf(error), message: error.message, code: error.code };
-      return rowsOf(contradiction(history, state, row, problem, error));
-    }
-  }
-  return { events, revision: history.state.revision, existed: history.state.revision !== null };
-};
-
-export interface ImportDeps {
-  readonly store: EventStore;
-  readonly rulesets: RulesetRegistry;
-  readonly clock: Clock;
-}
 
 /**
  * A historical import: each source case (caseRef) is validated by deciding all its rows in memory
@@ -224,29 +117,19 @@ export const importCases = async (
     }
     if (rejectedRefs.has(caseRef)) return holdBack(`another row of case ${caseRef} was rejected`);
     return inTurn(caseId, async (): Promise<ImportedCase> => {
-      // A dry run writes nothing, so it seals nothing: no data key is taken for it.
-      const sealing = options.dryRun ? undefined : personalDataSealing(deps.store, caseType);
-      const plan = await planCase(deps, caseType, caseId, rows, { authorize: options.authorize, importedBy: options.importedBy, sealing });
-      if ('problem' in plan) {
-        rejected.push({ ...plan.problem, caseRef });
+      const outcome = await importCase(deps, caseType, caseId, rows, {
+        dryRun: options.dryRun === true,
+        authorize: options.authorize,
+        importedBy: options.importedBy,
+      });
+      if ('problem' in outcome) {
+        rejected.push({ ...outcome.problem, caseRef });
         // Rows the record already holds are not held back: they are there.
-        return holdBack(`row ${plan.problem.row} of case ${caseRef} was rejected`, plan.problem.row, plan.fresh);
+        return holdBack(`row ${outcome.problem.row} of case ${caseRef} was rejected`, outcome.problem.row, outcome.fresh);
       }
-      if (plan.events.length === 0) return { caseRef, caseType, caseId, status: 'unchanged', events: 0 };
-      if (sealing) {
-        await deps.store.appendToStream(
-          streamName(caseType, caseId),
-          sealing.stored(plan.events).map((e) => ({
-            id: e.id,
-            type: e.type,
-            data: e.data as Json,
-            metadata: e.metadata as unknown as Json,
-          })),
-          { expectedRevision: plan.revision ?? NO_STREAM },
-        );
-        eventsWritten += plan.events.length;
-      }
-      return { caseRef, caseType, caseId, status: plan.existed ? 'extended' : 'imported', events: plan.events.length };
+      if (outcome.events === 0) return { caseRef, caseType, caseId, status: 'unchanged', events: 0 };
+      if (!options.dryRun) eventsWritten += outcome.events;
+      return { caseRef, caseType, caseId, status: outcome.existed ? 'extended' : 'imported', events: outcome.events };
     });
   };
   const cases = listOfCases<ImportedCase>(options.caseListLimit);
