@@ -7,8 +7,8 @@
 export const IMPORT_PAGE_CACHE_KIB = {
   /** The thread's reading connection to the log only asks whether each record's stream exists. */
   reader: 2_048,
-  /** keys.db's index of random key ids is touched all over by each batch of data keys. */
-  keys: 8_192,
+  /** Each batch of data keys lands at the end of keys.db's index of ids (time-ordered: key-store.ts). */
+  keys: 2_048,
   /** The writing connection: events and their ids land at their indexes' ends, new streams' names anywhere. */
   writer: 4_096,
 } as const;

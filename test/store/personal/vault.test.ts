@@ -85,6 +85,30 @@ t.test('keys are made ahead a batch at a time, 256 unless the store is opened wi
   t.throws(() => openKeyStore(join(dir, 'zero.db'), first, { batch: 0 }), RangeError);
 });
 
+t.test('a data key id begins with the millisecond it was made: keys made later sort after', async (t) => {
+  const { dir, remove } = await tempDir('key-ids-');
+  t.teardown(remove);
+  let now = Date.parse('2026-03-01T00:00:00Z');
+  const keys = openKeyStore(join(dir, 'keys.db'), first, { batch: 3, clock: () => now });
+  t.teardown(() => keys.close());
+  const first3 = Array.from({ length: 3 }, () => keys.take().id);
+  now += 1;
+  const next3 = Array.from({ length: 3 }, () => keys.take().id);
+  for (const id of [...first3, ...next3]) t.match(id, /^[0-9a-f]{32}$/, 'the id keeps its form: 16 bytes in hex');
+  t.same(
+    first3.map((id) => Number.parseInt(id.slice(0, 12), 16)),
+    [now - 1, now - 1, now - 1],
+    "the first 6 bytes: the batch's millisecond",
+  );
+  t.ok(
+    next3.every((later) => first3.every((earlier) => later > earlier)),
+    'every key of the later batch sorts after every key of the earlier',
+  );
+  t.equal(new Set(first3.map((id) => id.slice(12))).size, 3, 'the other 10 bytes random: keys of one millisecond differ');
+  const sealed = personalVault(keys).seal('complaint', { owner: { name: '张三', phone: '13800000000' } });
+  t.same(personalVault(keys).open('complaint', sealed), { owner: { name: '张三', phone: '13800000000' } }, 'a key with such an id seals and opens');
+});
+
 t.test("keys.db's page cache is SQLite's build default unless the store is opened with another", async (t) => {
   const { dir, remove } = await tempDir('key-cache-');
   t.teardown(remove);
