@@ -26,6 +26,7 @@ import { causeOf, reportingOutages } from './store/outages.js';
 import { readModelHealth } from './app/read-model-health.js';
 import { checkLogEndAtStart, LOG_LOSS_ACCEPTED } from './app/log-end-at-start.js';
 import { operator } from './cli/operator.js';
+import { maxOldSpaceFlagMb } from './runtime/heap-flags.js';
 
 applyHeapPolicy();
 const config = readConfig(process.env);
@@ -164,6 +165,14 @@ const readModel = readModelHealth({
 });
 // Searches and queues read on a thread of their own: a search scanning many rows holds no request, intake's included.
 const searchReader = searchReaderThread(readModelFile(config.DATA_DIR), { yieldSteps: config.SEARCH_THREAD_NICE });
+// A heap flag given to node overrides the heap each heavy-work thread asks for: said once, at start.
+const heapFlagMb = maxOldSpaceFlagMb(process.execArgv, process.env.NODE_OPTIONS);
+if (heapFlagMb !== undefined && heapFlagMb !== config.HEAVY_THREAD_HEAP_MB) {
+  logger.warn(
+    { maxOldSpaceSizeMb: heapFlagMb, HEAVY_THREAD_HEAP_MB: config.HEAVY_THREAD_HEAP_MB },
+    `node was given --max-old-space-size=${heapFlagMb} (NODE_OPTIONS or its command line), which applies to every thread and takes precedence over HEAVY_THREAD_HEAP_MB=${config.HEAVY_THREAD_HEAP_MB}: each heavy-work thread may use ${heapFlagMb} MB; remove the flag, or set HEAVY_THREAD_HEAP_MB to it`,
+  );
+}
 // Reports that fold the log, verify, anchors and imports run on threads of their own, a bounded number (docs/operations.md).
 const heavyWork = heavyThreads({
   threads: config.HEAVY_THREADS,
