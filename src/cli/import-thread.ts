@@ -65,12 +65,13 @@ export const IMPORT_THREAD_HEAP_MB = 64;
 const IMPORT_THREAD_YOUNG_MB = 12;
 
 /**
- * Records decided and not yet written, at most, on the thread: fewer than the one-thread window
- * (IMPORT_WINDOW), as fast — the thread sends its appends as it decides them — and, with both
- * threads holding them and `npm run import`'s 8 MB semi-spaces, it keeps the process within the
- * import's memory bound (docs/performance.md, "two threads, and the young generation they need").
+ * Records decided and not yet written, at most, in each part of the file under way on the thread
+ * (two at a time: stream-import.ts): fewer than the one-thread window (IMPORT_WINDOW), as fast —
+ * the thread sends its appends as it decides them — and, with both threads holding them and
+ * `npm run import`'s 8 MB semi-spaces, it keeps the process within the import's memory bound
+ * (docs/performance.md, "two threads, and the young generation they need", "parts that overlap").
  */
-export const IMPORT_THREAD_WINDOW = 192;
+export const IMPORT_THREAD_WINDOW = 128;
 
 /** A file this large holds some thousands of rows: enough that a thread's start (a second or two) is soon repaid. */
 export const IMPORT_THREAD_MIN_BYTES = 1024 * 1024;

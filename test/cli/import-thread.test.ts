@@ -23,16 +23,21 @@ const audit = (dir: string, args: string[]) =>
     child.once('exit', (code) => resolve({ code, stdout, stderr }));
   });
 
-/** The imported events of a data directory, personal fields opened, without what differs from run to run (when, and the sealed form). */
+/**
+ * The imported events of a data directory, personal fields opened, without what differs from run to
+ * run (when, the sealed form, and the order in which the records' appends reached the log), by record.
+ */
 const importedIn = async (dir: string) => {
   const personal = openPersonalData({ DATA_DIR: dir });
   const store = personal.open(openSqliteIn(dir));
   try {
     const events = (await store.readAll()).filter((e) => (e.metadata as { imported?: boolean }).imported);
-    return events.map((e: RecordedEvent) => {
-      const { recordedAt: _at, integrity: _chain, ...metadata } = e.metadata as Record<string, unknown>;
-      return { stream: e.streamName, revision: e.revision, id: e.id, type: e.type, data: e.opened ?? e.data, metadata };
-    });
+    return events
+      .map((e: RecordedEvent) => {
+        const { recordedAt: _at, integrity: _chain, ...metadata } = e.metadata as Record<string, unknown>;
+        return { stream: e.streamName, revision: e.revision, id: e.id, type: e.type, data: e.opened ?? e.data, metadata };
+      })
+      .sort((a, b) => (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : Number(a.revision - b.revision)));
   } finally {
     await store.close();
     personal.keys.close();

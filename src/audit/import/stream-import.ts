@@ -166,6 +166,11 @@ export const importSummaryInParts = async (
     next.catch(() => undefined);
     return next;
   };
+  // A part is begun while the one before it still has appends in flight: awaited whole before the
+  // next begins, each part would wait, at its end, for its last appends to commit, with nothing to
+  // decide meanwhile. Two parts at most are under way, their reports added in the file's order; the
+  // records of two parts are never the same (a number met more than once is imported last, alone).
+  let before: Promise<SummaryImportReport> | undefined;
   try {
     let ahead = readAhead();
     for (let read = await ahead; !read.done; read = await ahead) {
@@ -174,8 +179,18 @@ export const importSummaryInParts = async (
       const now: RawRow[] = [];
       for (const row of part.rows) (found.repeated.has(numberOf(row) ?? '') ? deferred : now).push(row);
       const parsed: ParsedImport = { rows: now, problems: part.problems };
-      add(await importSummary(deps, parsed, rest, tally));
+      const importing = importSummary(deps, parsed, rest, tally);
+      // Seen when awaited; a part begun beside one that then fails is not an unhandled rejection.
+      importing.catch(() => undefined);
+      const previous = before;
+      before = importing;
+      if (previous) add(await previous);
     }
+    if (before) add(await before);
+  } catch (error) {
+    // The part still under way is let finish (each record writes whole or not at all) before the failure is told.
+    await before?.catch(() => undefined);
+    throw error;
   } finally {
     // The file let go however the loop ended, as a for await would.
     await parts.return(undefined);

@@ -9,8 +9,11 @@ import { open } from 'node:fs/promises';
 import { invalidBytesMessage, importEncoding, type ImportEncoding } from './encoding.js';
 import { parseImportBytes, type CsvColumns, type ImportFormat, type ParsedImport, type RowProblem } from './format.js';
 
-/** Rows in one part: enough that a part keeps the import's window full, few enough to stay small. */
-export const PART_ROWS = 2_000;
+/**
+ * Rows in one part: enough that a part keeps the import's window full, few enough that the two
+ * parts under way and the one read ahead stay small (docs/performance.md, "parts that overlap").
+ */
+export const PART_ROWS = 1_000;
 const READ_BYTES = 1 << 20;
 
 const LF = 0x0a;
