@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { KEY_BYTES } from './cipher.js';
@@ -46,16 +46,25 @@ export const masterKeyFromConfig = (config: {
   }
   const file = join(config.DATA_DIR, MASTER_KEY_FILE);
   mkdirSync(config.DATA_DIR, { recursive: true });
+  // Written whole under a name of its own, then linked into place: the key file appears with its
+  // content or not at all, so a process starting beside this one (the CLI, a thread) never reads it
+  // half written; the link fails when another made the key first, and that key is read.
+  if (existsSync(file)) return masterKeyOf(readFileSync(file, 'utf8'), file);
+  const draft = `${file}.${process.pid}.${randomBytes(6).toString('hex')}`;
+  const fd = openSync(draft, 'wx', 0o600);
   try {
-    const fd = openSync(file, 'wx', 0o600);
     try {
       writeSync(fd, `${randomBytes(KEY_BYTES).toString('hex')}\n`);
+      fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
+    linkSync(draft, file);
   } catch (error) {
-    // Made before (or by the projection thread a moment ago): read it.
+    // Made before (or by another process or thread a moment ago): read it.
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    rmSync(draft, { force: true });
   }
   return masterKeyOf(readFileSync(file, 'utf8'), file);
 };
