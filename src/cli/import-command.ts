@@ -1,7 +1,7 @@
 /** `npm run audit -- import FILE …` (and `npm run import`): a historical import (docs/migration.md). */
 import { open, readFile, stat } from 'node:fs/promises';
 import { parseImportBytes, type CsvColumns, type ImportFormat } from '../audit/import/format.js';
-import type { ImportDeps } from '../audit/import/import.js';
+import type { ImportDeps } from '../audit/import/case-import.js';
 import { IMPORT_WINDOW } from '../audit/import/pipeline.js';
 import { csvColumnsOf, runImport, type RunReport } from '../audit/import/run.js';
 import { importSummaryInParts } from '../audit/import/stream-import.js';

@@ -1,5 +1,5 @@
 import { parseImport, parseImportBytes, type ImportFormat, type ImportShape } from '../../audit/import/format.js';
-import type { ImportDeps } from '../../audit/import/import.js';
+import type { ImportDeps } from '../../audit/import/case-import.js';
 import { csvColumnsOf, runImport } from '../../audit/import/run.js';
 import { parseImportXlsx } from '../../audit/import/xlsx.js';
 import { InvalidCommandError } from '../../domain/case/errors.js';

@@ -9,8 +9,6 @@ import { listOfCases, type CaseListOmitted } from './case-list.js';
 import { stepBeforeCreation } from './order.js';
 import { inWindow, turnsByKey } from './pipeline.js';
 
-export type { ImportDeps } from './case-import.js';
-
 /** Namespace of imported case ids (UUIDv5 of case type and the source system's case reference). */
 const IMPORT_NAMESPACE = '6a1d4e8b-2c7f-5b39-a0e4-93d8f1c2b7a5';
 

@@ -1,6 +1,7 @@
 import { InvalidCommandError } from '../../domain/case/errors.js';
 import { EVENT_CSV_COLUMNS, type CsvColumns, type ImportShape, type ImportWarning, type ParsedImport } from './format.js';
-import { importCases, type ImportDeps, type ImportReport } from './import.js';
+import type { ImportDeps } from './case-import.js';
+import { importCases, type ImportReport } from './import.js';
 import { importSummary, type ImportOptions } from './summary-import.js';
 import { SUMMARY_COLUMNS, SUMMARY_REQUIRED, unknownMembers } from './summary-row.js';
 

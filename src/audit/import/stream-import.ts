@@ -7,7 +7,8 @@
  * record's number; the rows of a number met more than once are imported together, last.
  */
 import type { ImportWarning, ParsedImport, RawRow, RowProblem } from './format.js';
-import type { ImportDeps, ImportedCase } from './import.js';
+import type { ImportDeps } from './case-import.js';
+import type { ImportedCase } from './import.js';
 import { unknownColumnsWarnings, type RunReport } from './run.js';
 import type { FileInParts } from './stream-rows.js';
 import { importSummary, type ImportOptions, type SummaryImportReport } from './summary-import.js';

@@ -46,10 +46,10 @@ export const masterKeyFromConfig = (config: {
   }
   const file = join(config.DATA_DIR, MASTER_KEY_FILE);
   mkdirSync(config.DATA_DIR, { recursive: true });
+  if (existsSync(file)) return masterKeyOf(readFileSync(file, 'utf8'), file);
   // Written whole under a name of its own, then linked into place: the key file appears with its
   // content or not at all, so a process starting beside this one (the CLI, a thread) never reads it
   // half written; the link fails when another made the key first, and that key is read.
-  if (existsSync(file)) return masterKeyOf(readFileSync(file, 'utf8'), file);
   const draft = `${file}.${process.pid}.${randomBytes(6).toString('hex')}`;
   const fd = openSync(draft, 'wx', 0o600);
   try {
