@@ -100,6 +100,20 @@ t.test('open 2023 complaints imported, the watcher runs, the same file again, th
     },
   ]);
   t.equal(inTime.eventsWritten, 0);
+
+  // A later export that skips the acknowledgement the old system never recorded: steps only an
+  // import takes, checked against the recorded miss as any other step.
+  const skipping = await run([
+    ...opened('OLD-3'),
+    row('OLD-3', 'resolve', '2023-03-08T03:00:00Z', { resolution: '已协调邻居' }),
+    row('OLD-3', 'close', '2023-03-08T04:00:00Z', { reason: '原系统未记录回访' }),
+  ]);
+  t.match(skipping, { cases: { imported: 0, extended: 1, unchanged: 0, rejected: 0 }, eventsWritten: 2, rejected: [] });
+  t.same(
+    (await world.events('complaint', importedCaseId('complaint', 'OLD-3'))).map((e) => e.type),
+    ['ComplaintReceived', 'ComplaintDeadlineMissed', 'ComplaintResolved', 'ComplaintClosed'],
+    "OLD-3's resolution and close appended after the watcher's miss, with no acknowledgement",
+  );
 });
 
 t.test('a later row the record cannot take, or a changed first row, is reported with the column, the value and what the record allows', async (t) => {

@@ -169,7 +169,8 @@ export const decide = <F>(lifecycle: Lifecycle<F>, state: CaseState<F>, command:
   const contradicted = contradictedMiss(
     lifecycle.caseType,
     facts,
-    () => lifecycle.next(state.snapshot, { type: draft.type, data: draft.data, at: occurredAt })!.facts,
+    // The same input `can` accepted: a step only an import may take (an imported completion with no arrival) is one.
+    () => lifecycle.next(state.snapshot, input)!.facts,
     ruleset,
     occurredAt,
   );

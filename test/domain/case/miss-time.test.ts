@@ -1,8 +1,9 @@
 import t from 'tap';
 import { complaintLifecycle } from '../../../src/domain/complaint/lifecycle.js';
+import { repairLifecycle } from '../../../src/domain/repair/lifecycle.js';
 import { decide } from '../../../src/domain/case/decide.js';
 import { retryDifference } from '../../../src/domain/case/retry.js';
-import { at, complaintBody, refuses, run, sampleRuleset } from './fixtures.js';
+import { at, complaintBody, dispatcher, refuses, repairBody, run, sampleRuleset, technician } from './fixtures.js';
 
 // A deadline miss occurs at its deadline: its time is a fact of its data, not a claim.
 
@@ -109,4 +110,47 @@ t.test('an event after a recorded miss may be dated before its deadline, unless 
     { now: at('2026-03-02T02:00:00Z'), ruleset: sampleRuleset, imported: true },
   );
   t.match(escalate, [{ metadata: { occurredAt: '2023-03-01T03:00:00Z' } }], 'an event that stops no missed clock, dated before the deadline');
+});
+
+t.test('an imported step that skips the steps before it is checked against a recorded miss as any other', async (t) => {
+  // The watcher recorded the general repair's 24-hour completion as missed; a later export brings its completion, with no arrival.
+  const { state } = run(
+    repairLifecycle,
+    [
+      { name: 'report', payload: repairBody, now: '2023-06-05T00:00:00Z' },
+      { name: 'dispatch', payload: { technicianId: 'tech-7' }, actor: dispatcher, now: '2023-06-05T00:20:00Z' },
+      {
+        name: 'record-deadline-miss',
+        payload: { clock: 'completion', policyId: 'repair.completion.general', deadline: '2023-06-06T00:00:00Z' },
+        actor: system,
+        now: '2026-03-02T01:00:00Z',
+      },
+    ],
+    { imported: true },
+  );
+  const complete = (occurredAt: string) => () =>
+    decide(
+      repairLifecycle,
+      state,
+      { caseId: 'case-1', name: 'complete', payload: { workDone: '更换水管' }, commandId: occurredAt, actor: technician, occurredAt },
+      { now: at('2026-03-02T02:00:00Z'), ruleset: sampleRuleset, imported: true },
+    );
+  t.match(
+    complete('2023-06-07T02:00:00Z')(),
+    [{ type: 'RepairCompleted', metadata: { occurredAt: '2023-06-07T02:00:00Z', imported: true } }],
+    'after the deadline: completed late, as recorded',
+  );
+  refuses(t, complete('2023-06-05T18:00:00Z'), 'OCCURRED_AT_REFUSED', { reason: 'contradicts_recorded_miss' });
+  refuses(
+    t,
+    () =>
+      decide(
+        repairLifecycle,
+        state,
+        { caseId: 'case-1', name: 'complete', payload: { workDone: '更换水管' }, commandId: 'desk', actor: technician, occurredAt: '2026-03-02T01:30:00Z' },
+        { now: at('2026-03-02T02:00:00Z'), ruleset: sampleRuleset },
+      ),
+    'TRANSITION_NOT_ALLOWED',
+    {},
+  );
 });
