@@ -12,6 +12,7 @@ import { recordTypes, recordTypeSchema } from '../domain/records.js';
 import { isEngineError } from '../errors.js';
 import { loadRuleset } from '../ruleset/load.js';
 import { openConfiguredStore } from '../store/open-configured.js';
+import { keepDataDirPrivate } from '../runtime/private-data-dir.js';
 import { IMPORT_PAGE_CACHE_KIB } from './import-page-caches.js';
 import { openPersonalData } from '../store/personal/from-config.js';
 import type { EventStore } from '../store/port.js';
@@ -135,6 +136,8 @@ const run = async (argv: string[]): Promise<number> => {
   const [command, ...args] = positionals;
   if (values.help || !command) throw new UsageError('');
   const config = readConfig(process.env);
+  // As the server and the other CLIs: an import writes owners' names and phones, and their keys, into DATA_DIR.
+  keepDataDirPrivate(config.DATA_DIR);
   const ruleset = await loadRuleset(config.RULES_DIR);
   // Imports seal owners' names and phones as the server does; reports and replays read them opened.
   const importing = command === 'import';
@@ -247,7 +250,16 @@ const closeQuietly = async (store: EventStore) => {
 };
 
 /** Input the auditor can fix: bad arguments, an unknown case or property, invalid rules. */
-const INPUT_ERRORS = new Set(['UNSUPPORTED_ENCODING', 'INVALID_COMMAND', 'PERIOD_INVALID', 'RULESET_INVALID', 'CASE_NOT_FOUND']);
+/** Errors of what was asked, not of the engine: a period no agreement covers (or two) is one, as at the API (422). */
+const INPUT_ERRORS = new Set([
+  'UNSUPPORTED_ENCODING',
+  'INVALID_COMMAND',
+  'PERIOD_INVALID',
+  'NO_AGREEMENT_IN_FORCE',
+  'PERIOD_SPANS_AGREEMENTS',
+  'RULESET_INVALID',
+  'CASE_NOT_FOUND',
+]);
 
 const main = async (argv: string[]): Promise<number> => {
   try {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import { importedCaseId } from '../../src/audit/import/import.js';
@@ -49,6 +49,22 @@ t.test('npm run audit -- import: --encoding and --time-zone', async (t) => {
   const [event] = await store.readStream(`complaint-${importedCaseId('complaint', 'CLI-1')}`).finally(() => store.close());
   t.equal((event!.data as { description: string }).description, description);
   t.equal(Date.parse((event!.metadata as { occurredAt: string }).occurredAt), Date.parse('2025-11-03T01:12:00Z'));
+});
+
+t.test('npm run audit keeps DATA_DIR private; a report of a period no agreement covers is bad input', async (t) => {
+  const { dir: parent, remove } = await tempDir('audit-private-');
+  t.teardown(remove);
+  const dir = join(parent, 'data');
+  const sample = join(ROOT, 'docs/samples/summary-sample.csv');
+  const imported = await audit(dir, ['import', sample, '--format', 'summary', '--time-zone', 'property']);
+  t.equal(imported.code, 1, imported.stderr);
+  t.equal((await stat(dir)).mode & 0o777, 0o700, 'the data directory the import made is private');
+  for (const file of ['events.db', 'keys.db', 'master.key']) t.equal((await stat(join(dir, file))).mode & 0o777, 0o600, `and ${file}`);
+
+  const report = await audit(dir, ['report', '--property', 'demo', '--period', '2023-05']);
+  t.equal(report.code, 2, 'no agreement in force: the period asked, not an engine failure');
+  t.match(report.stderr, /^NO_AGREEMENT_IN_FORCE: /);
+  t.notMatch(report.stderr, /\n\s+at /, 'without a stack trace');
 });
 
 t.test('npm run audit -- import --format summary: a dry run of the sample writes nothing; --strict refuses its unknown column', async (t) => {
