@@ -365,3 +365,23 @@ t.test('event rows: a step dated before its record was created names both rows a
   ]);
   t.match(report.heldBack, [{ row: 1 }]);
 });
+
+t.test('a later step the record contradicts is reported on its own column, with the cell as the file wrote it', async (t) => {
+  const h = await buildHarness();
+  t.teardown(h.close);
+  const open = { ...base, type: 'complaint', number: 'C-9', category: 'noise', receivedAt: '2023-03-02 10:00' };
+  t.match((await post(h, summaryCsv([open]), '&timeZone=property')).json(), { cases: { imported: 1 }, eventsWritten: 1 });
+  // A person escalates it today: a step of 2023 can no longer come after it.
+  const id = importedCaseId('complaint', 'C-9');
+  t.equal((await h.inject('POST', `/v1/complaints/${id}/escalate`, { body: { reason: '业主来电催促' } })).statusCode, 200);
+  const acknowledged = (await post(h, summaryCsv([{ ...open, acknowledgedAt: '2023-03-02 10:30' }]), '&timeZone=property')).json();
+  t.match(acknowledged.rejected, [
+    { row: 1, field: 'acknowledgedAt', value: '2023-03-02 10:30', code: 'OCCURRED_AT_REFUSED', message: /before the case's previous event/ },
+  ]);
+  // Withdrawn today: the record takes no acknowledgement at all.
+  t.equal((await h.inject('POST', `/v1/complaints/${id}/withdraw`, { body: { reason: '业主撤回' } })).statusCode, 200);
+  // At the harness's clock (09:00 in Shanghai), when it was withdrawn: not before it, and not ahead of the clock.
+  const later = (await post(h, summaryCsv([{ ...open, acknowledgedAt: '2026-03-02 09:00' }]), '&timeZone=property')).json();
+  t.match(later.rejected, [{ row: 1, field: 'acknowledgedAt', value: '2026-03-02 09:00', code: 'TRANSITION_NOT_ALLOWED', hint: /the record is withdrawn/ }]);
+  t.equal(acknowledged.eventsWritten + later.eventsWritten, 0);
+});

@@ -36,8 +36,8 @@ const fieldOf = (error: unknown): string => {
 
 type CasePlan =
   | { events: DomainEvent[]; revision: bigint | null; existed: boolean }
-  /** `fresh`: the rows of the case its record did not hold yet, the ones held back with the refused one. */
-  | { problem: RowProblem & { code?: string }; fresh?: ReadonlySet<number> };
+  /** `fresh`: the rows of the case its record did not hold yet, the ones held back with the refused one; `action`: the refused row's. */
+  | { problem: RowProblem & { code?: string }; fresh?: ReadonlySet<number>; action?: string };
 
 /**
  * Decides the rows of one case its record does not hold yet (by their import keys: freshRows), in
@@ -64,24 +64,30 @@ const planCase = async (
   const events: DomainEvent[] = [];
   const now = deps.clock.now();
   const fresh = freshRows(history, rows);
-  const rowsOf = (problem: RowProblem & { code?: string }) => ({ problem, fresh: new Set(fresh.map((f) => f.row.row)) });
+  const rowsOf = (problem: RowProblem & { code?: string }, action: string) => ({ problem, fresh: new Set(fresh.map((f) => f.row.row)), action });
   for (const { row, key } of fresh) {
     const spec = lifecycle.commands.find((c) => c.name === row.action);
     if (spec && !spec.roles.includes(row.role)) {
-      return rowsOf({
-        row: row.row,
-        field: 'role',
-        message: `role ${row.role} may not ${row.action} a ${caseType}; allowed: ${spec.roles.join(', ')}`,
-        code: 'FORBIDDEN',
-      });
+      return rowsOf(
+        {
+          row: row.row,
+          field: 'role',
+          message: `role ${row.role} may not ${row.action} a ${caseType}; allowed: ${spec.roles.join(', ')}`,
+          code: 'FORBIDDEN',
+        },
+        row.action,
+      );
     }
     if (row.number !== undefined && spec && !spec.creates) {
-      return rowsOf({
-        row: row.row,
-        field: 'number',
-        message: `a number is given with the row that creates the ${caseType}, not with ${row.action}`,
-        code: 'INVALID_COMMAND',
-      });
+      return rowsOf(
+        {
+          row: row.row,
+          field: 'number',
+          message: `a number is given with the row that creates the ${caseType}, not with ${row.action}`,
+          code: 'INVALID_COMMAND',
+        },
+        row.action,
+      );
     }
     const command: CaseCommand = {
       caseId,
@@ -108,7 +114,7 @@ const planCase = async (
     } catch (error) {
       if (!isEngineError(error)) throw error;
       const problem = { row: row.row, field: fieldOf(error), message: error.message, code: error.code };
-      return rowsOf(contradiction(history, state, row, problem, error));
+      return rowsOf(contradiction(history, state, row, problem, error), row.action);
     }
   }
   return { events, revision: history.state.revision, existed: history.state.revision !== null };
@@ -126,7 +132,12 @@ export interface CaseImportOptions {
  */
 export type CaseOutcome =
   | { readonly events: number; readonly existed: boolean }
-  | { readonly problem: RowProblem & { readonly code?: string }; readonly fresh?: ReadonlySet<number> | undefined };
+  | {
+      readonly problem: RowProblem & { readonly code?: string };
+      readonly fresh?: ReadonlySet<number> | undefined;
+      /** The action of the row refused. */
+      readonly action?: string | undefined;
+    };
 
 /** Decides a case's rows (planCase) and appends its events in one atomic write; a dry run writes nothing. */
 export const importCase = async (

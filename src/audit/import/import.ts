@@ -68,6 +68,8 @@ export const importCases = async (
     /** The administrator (or console operator) importing: recorded on every event beside the row's claimed actor. */
     importedBy?: Actor;
     onCase?: (done: number, total: number) => void;
+    /** Told the action of each row a record refused: the summary import names the column of its step (summary-import.ts). */
+    onRefused?: (row: number, action: string) => void;
     /** Cases decided and written at once (pipeline.ts); 1, the default, one after the other. */
     window?: number;
     /** Cases listed in `caseList` at most; the others are only counted (case-list.ts). */
@@ -122,6 +124,7 @@ export const importCases = async (
       });
       if ('problem' in outcome) {
         rejected.push({ ...outcome.problem, caseRef });
+        if (outcome.action !== undefined) options.onRefused?.(outcome.problem.row, outcome.action);
         // Rows the record already holds are not held back: they are there.
         return holdBack(`row ${outcome.problem.row} of case ${caseRef} was rejected`, outcome.problem.row, outcome.fresh);
       }

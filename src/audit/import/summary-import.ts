@@ -96,6 +96,14 @@ const differences = async (deps: ImportDeps, record: ExpandedRecord): Promise<Ro
   return problems;
 };
 
+/**
+ * The time column of the step a record refused, for a problem with the step itself rather than one
+ * of its details: its time (a time before what the record holds, or one meeting a deadline the
+ * record holds as missed) or the step as such (one the record's state no longer takes).
+ */
+const stepColumn = (record: ExpandedRecord, field: string, action: string | undefined): string | undefined =>
+  field === 'occurredAt' || field === 'action' ? record.steps.find((s) => s.action === action)?.column : undefined;
+
 /** The rules' ids of categories and departments, found by id or by Chinese name. */
 const ruleNames = (deps: ImportDeps): RuleNames => {
   const { categories } = deps.rulesets.current.spec;
@@ -134,7 +142,13 @@ export const importSummary = async (
     ...(tally ? { tally } : {}),
   });
   const byRow = new Map(expansion.records.map((r) => [r.summary.row, r]));
-  const report = await importCases(deps, { rows: expansion.records.flatMap(eventRowsOf), problems: [] }, { ...rest, built: true });
+  // A record is one row: the row number and the refused action name the step, hence its column.
+  const refusedActions = new Map<number, string>();
+  const report = await importCases(
+    deps,
+    { rows: expansion.records.flatMap(eventRowsOf), problems: [] },
+    { ...rest, built: true, onRefused: (row, action) => refusedActions.set(row, action) },
+  );
   const found: RowProblem[] = [];
   for (const problem of report.rejected) {
     const record = byRow.get(problem.row)!;
@@ -144,7 +158,7 @@ export const importSummary = async (
       found.push(...conflicts);
       continue;
     }
-    const column = columnOfField(problem.field);
+    const column = columnOfField(problem.field) ?? stepColumn(record, problem.field, refusedActions.get(problem.row));
     found.push(column ? { ...problem, field: column, value: record.summary.cells[column] ?? '' } : { ...problem, field: 'row' });
   }
   const refusedBefore = new Set([...parsed.problems, ...expansion.problems].map((p) => p.row));
