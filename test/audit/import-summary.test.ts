@@ -235,13 +235,24 @@ t.test('errors name the row, the column and the value', async (t) => {
       value: '2023-03-01T09:00:00+08:00',
       message: /closedAt 2023-03-01T09:00:00\+08:00 is before receivedAt 2023-03-02T10:00:00\+08:00/,
     },
-    { row: 2, field: 'receivedAt', code: 'TIME_WITHOUT_OFFSET', value: '2023-03-02 10:00', hint: /timeZone=property/ },
-    { row: 3, field: 'callbackAt', message: /satisfaction 满意 is recorded with the callback/ },
-    { row: 4, field: 'callbackAt', value: '2023-03-03T10:00:00+08:00', message: /a visit has no callbackAt step/ },
-    { row: 5, field: 'category', value: '屋顶', code: 'INVALID_COMMAND', message: /unknown repair category/ },
-    { row: 6, field: 'acknowledgedAt', message: /needs dispatchedAt/ },
-    { row: 7, field: 'type', value: 'fee' },
+    { row: 2, caseRef: 'E-2', field: 'receivedAt', code: 'TIME_WITHOUT_OFFSET', value: '2023-03-02 10:00', hint: /timeZone=property/ },
+    { row: 3, caseRef: 'E-3', field: 'callbackAt', code: 'VALUE_MISSING', message: /satisfaction 满意 is recorded with the callback/ },
+    {
+      row: 4,
+      caseRef: 'E-4',
+      field: 'callbackAt',
+      code: 'STEP_NOT_IN_LIFECYCLE',
+      value: '2023-03-03T10:00:00+08:00',
+      message: /a visit has no callbackAt step/,
+    },
+    { row: 5, caseRef: 'E-5', field: 'category', value: '屋顶', code: 'INVALID_COMMAND', message: /unknown repair category/ },
+    { row: 6, caseRef: 'E-6', field: 'acknowledgedAt', code: 'VALUE_MISSING', message: /needs dispatchedAt/ },
+    { row: 7, caseRef: 'E-7', field: 'type', code: 'VALUE_INVALID', value: 'fee' },
   ]);
+  t.ok(
+    report.rejected.every((p: { code?: string; caseRef?: string }) => p.code && p.caseRef),
+    'every problem has a code and names its record',
+  );
   t.match(report.warnings, [{ code: 'COLUMN_NOT_KEPT', columns: ['channel'], rows: [8] }], 'a detail the type does not keep is reported, not refused');
 });
 
@@ -384,4 +395,24 @@ t.test('a later step the record contradicts is reported on its own column, with 
   const later = (await post(h, summaryCsv([{ ...open, acknowledgedAt: '2026-03-02 09:00' }]), '&timeZone=property')).json();
   t.match(later.rejected, [{ row: 1, field: 'acknowledgedAt', value: '2026-03-02 09:00', code: 'TRANSITION_NOT_ALLOWED', hint: /the record is withdrawn/ }]);
   t.equal(acknowledged.eventsWritten + later.eventsWritten, 0);
+});
+
+t.test('with timeZone=property, a property the rules do not have is refused once, on its column', async (t) => {
+  const h = await buildHarness();
+  t.teardown(h.close);
+  const row = {
+    ...base,
+    propertyId: 'nowhere',
+    type: 'complaint',
+    number: 'P-1',
+    category: 'noise',
+    receivedAt: '2023-03-02 10:00',
+    closedAt: '2023-03-03 10:00',
+  };
+  const report = (await post(h, summaryCsv([row]), '&timeZone=property')).json();
+  t.same(
+    report.rejected.map((p: { field: string; code: string }) => [p.field, p.code]),
+    [['propertyId', 'INVALID_COMMAND']],
+  );
+  t.match(report.rejected[0], { row: 1, caseRef: 'P-1', value: 'nowhere', message: /unknown property "nowhere".*allowed: demo/ });
 });

@@ -221,7 +221,13 @@ export const tableRows = (header: readonly string[], records: Iterable<TableReco
       value.fields = fields === '' ? {} : JSON.parse(fields);
       rows.push({ row, value });
     } catch (error) {
-      problems.push({ row, field: 'fields', message: `not valid JSON: ${(error as Error).message}`, caseRef: String(value.caseRef ?? '').trim() });
+      problems.push({
+        row,
+        field: 'fields',
+        code: 'VALUE_INVALID',
+        message: `not valid JSON: ${(error as Error).message}`,
+        caseRef: String(value.caseRef ?? '').trim(),
+      });
     }
   }
   return { rows, problems, unknownColumns };
@@ -241,7 +247,7 @@ const parseJsonl = (text: string, undecodable?: Undecodable): { rows: RawRow[]; 
     try {
       rows.push({ row: i + 1, value: JSON.parse(line) });
     } catch (error) {
-      problems.push({ row: i + 1, field: 'row', message: `not valid JSON: ${(error as Error).message}` });
+      problems.push({ row: i + 1, field: 'row', code: 'VALUE_INVALID', message: `not valid JSON: ${(error as Error).message}` });
     }
   });
   return { rows, problems };

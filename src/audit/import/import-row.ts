@@ -30,7 +30,8 @@ export type ImportRow = z.infer<typeof importRowSchema> & { readonly row: number
 /** Members beside the known columns are the action's fields, as are those under `fields`. */
 export const readRow = (raw: RawRow, zoneOf: (record: Record<string, unknown>) => RowZone): ImportRow | RowProblem => {
   const value = raw.value;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { row: raw.row, field: 'row', message: 'a row is an object' };
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return { row: raw.row, field: 'row', code: 'VALUE_INVALID', message: 'a row is an object' };
   const record = value as Record<string, unknown>;
   const time = readOccurredAt(raw.row, record.occurredAt, isLocalTime(record.occurredAt) ? zoneOf(record) : {});
   if ('message' in time) return time;
@@ -40,7 +41,7 @@ export const readRow = (raw: RawRow, zoneOf: (record: Record<string, unknown>) =
   const given = number === undefined || number === null || number === '' ? {} : { number: typeof number === 'string' ? number.trim() : number };
   const candidate = { ...rest, ...given, ...time, fields: { ...inline, ...(record.fields as object | undefined) } };
   const disguised = findBidiControl(candidate);
-  if (disguised) return { row: raw.row, field: disguised.field, message: bidiControlMessage(disguised) };
+  if (disguised) return { row: raw.row, field: disguised.field, code: 'VALUE_INVALID', message: bidiControlMessage(disguised) };
   const damaged = findReplacementCharacter(candidate);
   if (damaged) return { row: raw.row, field: damaged, code: 'INVALID_ENCODING', message: REPLACEMENT_CHARACTER_MESSAGE };
   const parsed = importRowSchema.safeParse(candidate);
@@ -49,7 +50,7 @@ export const readRow = (raw: RawRow, zoneOf: (record: Record<string, unknown>) =
     const field = issue.path.map(String).join('.') || 'row';
     // A time the schema refuses is shown as written, with what it should look like.
     const shown = field === 'occurredAt' ? { value: String(record.occurredAt ?? ''), hint: OFFSET_HINT } : {};
-    return { row: raw.row, field, message: issue.message, ...shown };
+    return { row: raw.row, field, code: field === 'occurredAt' ? 'TIME_INVALID' : 'VALUE_INVALID', message: issue.message, ...shown };
   }
   return { ...parsed.data, row: raw.row };
 };

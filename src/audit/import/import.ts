@@ -108,7 +108,7 @@ export const importCases = async (
     const mixed = rows.find((r) => r.caseType !== caseType);
     const early = mixed ? undefined : stepBeforeCreation(caseType, rows);
     if (mixed) {
-      rejected.push({ row: mixed.row, caseRef, field: 'caseType', message: `case ${caseRef} is a ${caseType} in row ${rows[0]!.row}` });
+      rejected.push({ row: mixed.row, caseRef, field: 'caseType', code: 'VALUE_INVALID', message: `case ${caseRef} is a ${caseType} in row ${rows[0]!.row}` });
       return holdBack(`row ${mixed.row} of case ${caseRef} was rejected`, mixed.row);
     }
     if (early) {

@@ -117,7 +117,12 @@ const zonesOfRows = (deps: ImportDeps, timeZone: string | undefined): ZoneOfRow 
   if (declared !== 'property') return () => ({ zone: declared });
   return (propertyId) => {
     const zone = deps.rulesets.current.property(propertyId)?.timeZone;
-    return zone ? { zone } : { why: `property ${propertyId} is not in the rules: its time zone is unknown` };
+    if (zone) return { zone };
+    const known = deps.rulesets.current.spec.properties.map((p) => p.id).join(', ');
+    return {
+      why: `unknown property "${propertyId}": its time zone, in which the row's times are read, is the rules'; allowed: ${known}`,
+      unknownProperty: true,
+    };
   };
 };
 

@@ -55,7 +55,12 @@ const choices = (ids: readonly string[], names: Readonly<Record<string, string>>
 const typeOf = (value: string): SummaryType | undefined => SUMMARY_TYPES.find((t) => t === value.toLowerCase() || recordOf(t).labels.record.zh === value);
 
 /** How a batch reads times without an offset: in one zone, in the row's property's zone, or not at all. */
-export type ZoneOfRow = (propertyId: string) => { readonly zone?: string; readonly why?: string };
+export type ZoneOfRow = (propertyId: string) => {
+  readonly zone?: string;
+  readonly why?: string;
+  /** The zone was to be the property's, and the rules have no such property: the propertyId is what is wrong. */
+  readonly unknownProperty?: boolean;
+};
 
 const cellsOf = (value: Record<string, unknown>, row: number, problems: RowProblem[]): Record<string, string> => {
   const cells: Record<string, string> = {};
@@ -63,7 +68,7 @@ const cellsOf = (value: Record<string, unknown>, row: number, problems: RowProbl
     const cell = value[column];
     if (cell === undefined || cell === null) continue;
     if (typeof cell !== 'string' && typeof cell !== 'number') {
-      problems.push({ row, field: column, message: 'a text or a number', value: JSON.stringify(cell) });
+      problems.push({ row, field: column, code: 'VALUE_INVALID', message: 'a text or a number', value: JSON.stringify(cell) });
       continue;
     }
     const text = String(cell).trim();
@@ -102,23 +107,34 @@ const readTime = (row: number, column: TimeColumn, value: string, zone: ReturnTy
  * reported, each naming its column and value, not only the first.
  */
 export const readSummaryRow = (row: number, value: unknown, zoneOf: ZoneOfRow, now: Temporal.Instant): SummaryRow | RowProblem[] => {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [{ row, field: 'row', message: 'a row is an object' }];
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [{ row, field: 'row', code: 'VALUE_INVALID', message: 'a row is an object' }];
   const problems: RowProblem[] = [];
   const cells = cellsOf(value as Record<string, unknown>, row, problems);
-  for (const column of SUMMARY_REQUIRED) if (cells[column] === undefined) problems.push({ row, field: column, message: `${column} is required` });
+  for (const column of SUMMARY_REQUIRED)
+    if (cells[column] === undefined) problems.push({ row, field: column, code: 'VALUE_MISSING', message: `${column} is required` });
   const type = cells.type === undefined ? undefined : typeOf(cells.type);
   if (cells.type !== undefined && !type) {
     const names = SUMMARY_TYPES.map((t) => recordOf(t).labels.record.zh).join(', ');
-    problems.push({ row, field: 'type', value: cells.type, message: `a summary row is a ${SUMMARY_TYPES.join(', ')} (or ${names})` });
+    problems.push({ row, field: 'type', code: 'VALUE_INVALID', value: cells.type, message: `a summary row is a ${SUMMARY_TYPES.join(', ')} (or ${names})` });
   }
   if (cells.number !== undefined && !importedNumberSchema.safeParse(cells.number).success) {
-    problems.push({ row, field: 'number', value: cells.number, message: importedNumberSchema.safeParse(cells.number).error!.issues[0]!.message });
+    problems.push({
+      row,
+      field: 'number',
+      code: 'VALUE_INVALID',
+      value: cells.number,
+      message: importedNumberSchema.safeParse(cells.number).error!.issues[0]!.message,
+    });
   }
   const times: Partial<Record<TimeColumn, string>> = {};
   const zone = cells.propertyId === undefined ? { why: 'the row names no propertyId to take the time zone from' } : zoneOf(cells.propertyId);
+  // Reported once, on its column, rather than as a time without a zone in every local time of the row.
+  if (zone.unknownProperty && TIME_COLUMNS.some((c) => cells[c] !== undefined && isLocalTime(cells[c]))) {
+    problems.push({ row, field: 'propertyId', code: 'INVALID_COMMAND', value: cells.propertyId!, message: zone.why ?? 'unknown property' });
+  }
   for (const column of TIME_COLUMNS) {
     const cell = cells[column];
-    if (cell === undefined) continue;
+    if (cell === undefined || (zone.unknownProperty && isLocalTime(cell))) continue;
     const time = readTime(row, column, cell, zone, now);
     if (typeof time === 'string') times[column] = time;
     else problems.push(time);
@@ -127,13 +143,14 @@ export const readSummaryRow = (row: number, value: unknown, zoneOf: ZoneOfRow, n
     const cell = cells[column];
     if (cell === undefined) return undefined;
     const id = enumerated(cell, ids, names);
-    if (!id) problems.push({ row, field: column, value: cell, message: `one of ${choices(ids, names)}` });
+    if (!id) problems.push({ row, field: column, code: 'VALUE_INVALID', value: cell, message: `one of ${choices(ids, names)}` });
     return id;
   };
   const satisfaction = pick('satisfaction', satisfactionLevels, SATISFACTION_NAMES);
   const channel = pick('channel', channels, CHANNEL_NAMES);
   const complexity = pick('complexity', complexities, COMPLEXITY_NAMES);
-  if (problems.length > 0 || !type) return problems;
+  // Each problem names its record where the row gives a number: the migrator finds it in the old system by it.
+  if (problems.length > 0 || !type) return cells.number === undefined ? problems : problems.map((p) => ({ ...p, caseRef: cells.number }));
   return {
     row,
     type,

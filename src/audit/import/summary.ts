@@ -29,6 +29,7 @@ const checkSteps = (r: SummaryRow, lifecycle: SummaryLifecycle): RowProblem[] =>
       problems.push({
         row: r.row,
         field: column,
+        code: 'STEP_NOT_IN_LIFECYCLE',
         value: r.cells[column],
         message: `a ${r.type} has no ${column} step (its steps: ${columns.join(', ')}): a step the engine cannot record is not dropped silently; leave the cell blank on ${r.type} rows`,
       });
@@ -37,12 +38,19 @@ const checkSteps = (r: SummaryRow, lifecycle: SummaryLifecycle): RowProblem[] =>
   for (const step of lifecycle.steps) {
     const given = r.cells[step.column] !== undefined;
     if (step.needs && given && r.cells[step.needs] === undefined) {
-      problems.push({ row: r.row, field: step.needs, message: `${step.needs} is required with ${step.column}: the ${step.action} records it`, value: '' });
+      problems.push({
+        row: r.row,
+        field: step.needs,
+        code: 'VALUE_MISSING',
+        message: `${step.needs} is required with ${step.column}: the ${step.action} records it`,
+        value: '',
+      });
     }
     if (step.needs && !given && r.cells[step.needs] !== undefined && lifecycle.details.includes(step.needs)) {
       problems.push({
         row: r.row,
         field: step.column,
+        code: 'VALUE_MISSING',
         value: '',
         message: `${step.needs} ${r.cells[step.needs]} is recorded with the ${step.action}: give ${step.column}, when it happened, or leave ${step.needs} blank`,
       });
@@ -51,6 +59,7 @@ const checkSteps = (r: SummaryRow, lifecycle: SummaryLifecycle): RowProblem[] =>
       problems.push({
         row: r.row,
         field: step.column,
+        code: 'VALUE_MISSING',
         value: r.cells[step.column],
         message: `a ${r.type}'s ${step.column} (${step.action}) needs ${step.after}`,
       });

@@ -138,6 +138,7 @@ const errorCell =
   (caseRef: string): RowProblem => ({
     row,
     field: column,
+    code: 'VALUE_INVALID',
     message: `the cell holds ${cell.error === '' ? 'a formula whose result is an error' : `the spreadsheet error ${cell.error}`}, not a value: fix the formula or type the value, and save again`,
     ...(cell.error === '' ? {} : { value: cell.error }),
     ...(caseRef === '' ? {} : { caseRef }),
