@@ -185,3 +185,25 @@ export const followDashboard = (query, { onDashboard, onProblem, onStatus }) => 
     connection?.abort();
   };
 };
+
+/**
+ * POST a file's bytes as they are, typed `contentType` (an import: the server decodes them in the
+ * charset the type declares). Answers the JSON body; a refusal throws ApiError, a lost connection OfflineError.
+ */
+export const postFile = async (path, file, contentType) => {
+  let response;
+  try {
+    response = await fetch(path, {
+      method: 'POST',
+      headers: { ...headers(getToken() ?? '', 'application/json'), 'content-type': contentType },
+      body: file,
+      cache: 'no-store',
+    });
+  } catch (error) {
+    throw new OfflineError(error?.message ?? 'network error');
+  }
+  const answer = await response.json().catch(() => null);
+  if (response.status === 401) unauthorized();
+  if (!response.ok) throw new ApiError(response.status, answer);
+  return answer;
+};

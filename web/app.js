@@ -13,6 +13,7 @@ import { PrintOrder } from './print.js';
 import { Queues } from './queues.js';
 import { Today } from './today.js';
 import { Find } from './find.js';
+import { Import } from './import.js';
 import { forgetDesk, Register } from './register.js';
 import { mayOpen, readsDashboard, startView, viewsOf } from './roles.js';
 
@@ -23,7 +24,7 @@ const PROPERTY_KEY = 'dashboard.property';
 const LIST_LIMIT = 100;
 
 /** The views the shell knows; a hash naming another (or none) opens the role's start view. */
-const knownViews = ['board', 'today', 'agreement', 'case', 'register', 'find', 'queues', 'jobs', 'print'];
+const knownViews = ['board', 'today', 'agreement', 'case', 'register', 'find', 'queues', 'jobs', 'print', 'import'];
 
 const parseHash = () => {
   const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
@@ -196,6 +197,7 @@ const Shell = ({ session, lang, onLang, onSignOut }) => {
   else if (route.view === 'find')
     view = html`<${Find} propertyId=${propertyId} properties=${session.properties} onProperty=${chooseProperty} timeZone=${timeZone} />`;
   else if (route.view === 'today') view = html`<${Today} dashboard=${live.dashboard} />`;
+  else if (route.view === 'import') view = html`<${Import} />`;
   else if (route.view === 'agreement')
     view = html`<${Agreement} propertyId=${propertyId} property=${property} today=${live.streamed?.today} timeZone=${timeZone} version=${live.version} />`;
   else if (route.view === 'case')

@@ -1,7 +1,8 @@
 // What each staff role sees: the view it lands on and the views in its navigation. A role is given
 // only views whose routes it may read: the board and today follow GET /v1/dashboard/stream
 // (manager, dispatcher, auditor, admin), the agreement reads the compliance report (manager,
-// auditor, admin); find and the record page read /v1/cases (every staff role).
+// auditor, admin); find and the record page read /v1/cases (every staff role); the historical import
+// posts to /v1/admin/import (admin).
 
 /** The roles GET /v1/dashboard/stream admits: the shell opens the stream for these only. */
 const streamRoles = ['manager', 'dispatcher', 'auditor', 'admin'];
@@ -28,7 +29,7 @@ export const navigation = {
   inspector: ['find', 'case'],
   manager: ['board', 'today', 'agreement', 'find', 'case'],
   auditor: ['agreement', 'board', 'today', 'find', 'case'],
-  admin: ['board', 'today', 'agreement', 'queues', 'register', 'find', 'case'],
+  admin: ['board', 'today', 'agreement', 'queues', 'register', 'find', 'case', 'import'],
 };
 
 export const startView = (role) => startViews[role] ?? 'find';

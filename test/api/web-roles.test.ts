@@ -23,5 +23,11 @@ t.test("the page's role table offers each role only views whose routes answer it
     if (views.includes('board') || views.includes('today')) t.equal(dashboard, 200, `${role} may read the board and today`);
     if (views.includes('agreement')) t.equal(await status(role, '/v1/compliance?propertyId=demo&period=2026-03'), 200, `${role} may read the agreement`);
     if (views.includes('find')) t.equal(await status(role, '/v1/cases?propertyId=demo&q=1'), 200, `${role} may find records`);
+    const tried = await h.inject('POST', '/v1/admin/import?format=summary&dryRun=true', {
+      as: role as never,
+      raw: 'type,number,propertyId,unit,category,description,receivedAt\r\n',
+      headers: { 'content-type': 'text/csv' },
+    });
+    t.equal(views.includes('import'), tried.statusCode === 200, `${role}: the import view exactly when the import answers it (${tried.statusCode})`);
   }
 });

@@ -1,0 +1,77 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import type { Page } from 'playwright-core';
+import { importedCaseId } from '../../src/audit/import/import.js';
+import { axeViolations, formatViolations } from './axe.js';
+import { CHROMIUM, hasChromium, launchChromium, runServer } from './browser-harness.js';
+import { ADMIN_TOKEN, ARTIFACTS, START, WAIT } from './dashboard-fixture.js';
+
+/** The browser globals the page functions below use (this project's TypeScript has no DOM library). */
+declare const document: { documentElement: { scrollWidth: number } };
+
+const SAMPLE = new URL('../../docs/samples/summary-sample.csv', import.meta.url).pathname;
+const PHONE = { width: 390, height: 844 };
+
+t.test(
+  "the administrator's import page, on a phone: the sample tried, then imported, then imported again",
+  { skip: hasChromium() ? false : `${CHROMIUM} is absent (.ci/run installs Debian's chromium)`, timeout: 180_000 },
+  async (t) => {
+    const server = await runServer({ adminToken: ADMIN_TOKEN, clockStart: START });
+    t.teardown(() => server.close());
+    const profile = await mkdtemp(join(tmpdir(), 'import-chromium-'));
+    t.teardown(() => rm(profile, { recursive: true, force: true }));
+    const browser = await launchChromium(profile, { viewport: PHONE, locale: 'zh-CN' });
+    t.teardown(() => browser.close());
+    const page: Page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    await page.goto(`${server.base}/dashboard`);
+    await page.locator('#token').fill(ADMIN_TOKEN);
+    await page.locator('#signin button[type=submit]').click();
+    await page.getByRole('link', { name: '历史导入' }).click();
+    await page.getByRole('heading', { name: '历史数据导入' }).waitFor(WAIT);
+
+    // Nothing chosen: the page says so, and sends nothing.
+    await page.getByRole('button', { name: '试导入（不写入）' }).click();
+    t.equal(await page.locator('#import-problem').textContent(), '请先选择要导入的文件。');
+
+    await page.getByLabel('导入文件').setInputFiles(SAMPLE);
+    t.equal(await page.getByLabel('文件格式').inputValue(), 'summary', 'one row per record by default');
+    t.equal(await page.getByLabel('不带时区的时间').inputValue(), 'property', "the sample's local times read in the property's zone");
+    await page.getByRole('button', { name: '试导入（不写入）' }).click();
+    const summary = page.locator('#import-summary');
+    await summary.waitFor(WAIT);
+    t.equal(await summary.textContent(), '共 12 行：可导入 11 条记录，追加 0 条，已存在未变 0 条，拒绝 1 行；将写入 41 条事件，本次未写入。');
+    const refused = page.locator('#import-problems tbody tr');
+    t.equal(await refused.count(), 1);
+    const cells = await refused.first().locator('th, td').allTextContents();
+    t.match(cells, ['第 4 行', 'TS-2023-0104', 'closedAt', '2023-05-01 17:00', /^步骤时间先后颠倒 closedAt 2023-05-01 17:00 is before receivedAt/]);
+    t.match(await page.locator('#import-warnings').textContent(), /未识别的列已忽略：备注/);
+    t.same(await axeViolations(page), [], formatViolations(await axeViolations(page)));
+    t.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= PHONE.width, 'the report fits 390 px');
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'import-390.png'), fullPage: true });
+    const first = `/v1/complaints/${importedCaseId('complaint', 'TS-2023-0101')}`;
+    const held = () =>
+      server.call('GET', first, ADMIN_TOKEN).then(
+        () => true,
+        () => false,
+      );
+    t.equal(await held(), false, 'the trial wrote nothing');
+
+    await page.getByRole('button', { name: '导入', exact: true }).click();
+    await page.getByRole('heading', { name: '导入结果' }).waitFor(WAIT);
+    t.equal(await summary.textContent(), '共 12 行：导入 11 条记录，追加 0 条，已存在未变 0 条，拒绝 1 行；写入 41 条事件。');
+    t.equal(await held(), true, 'the import wrote the records');
+
+    await page.getByRole('button', { name: '导入', exact: true }).click();
+    await page.getByText('已存在未变 11 条').waitFor(WAIT);
+    t.match(await summary.textContent(), /导入 0 条记录.*写入 0 条事件/, 'the same file again writes nothing');
+    t.same(errors, [], 'no script errors');
+  },
+);

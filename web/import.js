@@ -1,0 +1,158 @@
+// Historical import (the administrator's): an old system's export sent as it is, tried first (nothing
+// written), then imported; the report names each refused row by its row, record, column and value.
+import { useRef, useState } from 'preact/hooks';
+import { ApiError, OfflineError, postFile, queryString } from './api.js';
+import { html } from './html.js';
+import { useI18n } from './i18n.js';
+import { grouped } from './parts.js';
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** Problems listed at once; a file with more shows the first and counts the rest. */
+const PROBLEMS_SHOWN = 200;
+
+/** The type the file is sent as, by its name: the server reads CSV and JSON lines in the declared charset. */
+const contentTypeOf = (name, encoding) => {
+  const lower = name.toLowerCase();
+  if (lower.endsWith('.xlsx')) return XLSX_TYPE;
+  if (lower.endsWith('.json')) return 'application/json';
+  if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return `application/x-ndjson; charset=${encoding}`;
+  return `text/csv; charset=${encoding}`;
+};
+
+/** The events a dry run would write: each listed record's, and those counted past the list. */
+const eventsDecided = (report) => report.caseList.reduce((n, c) => n + c.events, report.caseListOmitted?.events ?? 0);
+
+/** A problem's code in the page's language, the server's sentence beside it (in English, marked so). */
+const ProblemText = ({ problem }) => {
+  const { t } = useI18n();
+  const key = `import.code.${problem.code}`;
+  const label = problem.code ? t(key) : null;
+  return html`${label && label !== key ? html`<strong>${label}</strong> ` : problem.code ? html`<strong>${problem.code}</strong> ` : null}
+    <span lang="en" class="muted">${problem.message}</span>${problem.hint ? html` <span lang="en" class="muted">(${problem.hint})</span>` : null}`;
+};
+
+const Warnings = ({ warnings }) => {
+  const { t } = useI18n();
+  if (warnings.length === 0) return null;
+  return html`<ul id="import-warnings" class="warnings" aria-label=${t('import.warnings')}>
+    ${warnings.map(
+      (w) => html`<li>${t(`import.warning.${w.code}`, { columns: (w.columns ?? []).join('、'), count: grouped(w.rows?.length ?? 0) })}
+        ${w.rows?.length ? html` <span class="muted">${t('import.rows', { rows: w.rows.slice(0, 20).join(', ') + (w.rows.length > 20 ? ' …' : '') })}</span>` : null}</li>`,
+    )}
+  </ul>`;
+};
+
+const Report = ({ report }) => {
+  const { t } = useI18n();
+  const { cases } = report;
+  const shown = report.rejected.slice(0, PROBLEMS_SHOWN);
+  const more = report.rejected.length - shown.length + (report.rejectedOmitted ?? 0);
+  return html`<section class="import-report" aria-labelledby="import-result-title">
+    <h3 id="import-result-title">${t(report.dryRun ? 'import.dryResult' : 'import.result')}</h3>
+    <p id="import-summary" role="status">${t(report.dryRun ? 'import.dryCounts' : 'import.counts', {
+      rows: grouped(report.rows),
+      imported: grouped(cases.imported),
+      extended: grouped(cases.extended),
+      unchanged: grouped(cases.unchanged),
+      rejected: grouped(cases.rejected),
+      events: grouped(report.dryRun ? eventsDecided(report) : report.eventsWritten),
+    })}</p>
+    <${Warnings} warnings=${report.warnings ?? []} />
+    ${
+      report.rejected.length === 0
+        ? html`<p class="muted" id="import-no-problems">${t('import.noProblems')}</p>`
+        : html`<div class="scroll" tabindex="0" role="region" aria-labelledby="import-problems-title">
+      <h4 id="import-problems-title">${t('import.problems')}</h4>
+      <table id="import-problems" class="cards">
+        <thead><tr>
+          <th scope="col">${t('import.row')}</th><th scope="col">${t('import.record')}</th><th scope="col">${t('import.column')}</th>
+          <th scope="col">${t('import.value')}</th><th scope="col">${t('import.problem')}</th>
+        </tr></thead>
+        <tbody>${shown.map(
+          (p) => html`<tr>
+          <th scope="row" class="card-title">${t('import.rowNumber', { row: p.row })}</th>
+          <td data-label=${t('import.record')}>${p.caseRef ?? '—'}</td>
+          <td data-label=${t('import.column')}><code>${p.field}</code></td>
+          <td data-label=${t('import.value')}>${p.value === undefined || p.value === '' ? '—' : p.value}</td>
+          <td class="card-wide" data-label=${t('import.problem')}><${ProblemText} problem=${p} /></td>
+        </tr>`,
+        )}</tbody>
+      </table></div>
+      ${more > 0 ? html`<p class="muted" id="import-more">${t('import.more', { count: grouped(more) })}</p>` : null}`
+    }
+  </section>`;
+};
+
+/** The administrator's import page: a file, how to read it, a try and an import. */
+export const Import = () => {
+  const { t } = useI18n();
+  const fileInput = useRef(null);
+  const [settings, setSettings] = useState({ format: 'summary', encoding: 'utf-8', timeZone: 'property', strict: false });
+  const [busy, setBusy] = useState(null);
+  const [report, setReport] = useState(null);
+  const [problem, setProblem] = useState(null);
+  const set = (name) => (event) => {
+    const { type, checked, value } = event.currentTarget;
+    setSettings((s) => ({ ...s, [name]: type === 'checkbox' ? checked : value }));
+  };
+  const run = async (dryRun) => {
+    const file = fileInput.current?.files?.[0];
+    if (!file) {
+      setProblem(t('import.chooseFile'));
+      fileInput.current?.focus();
+      return;
+    }
+    setBusy(dryRun ? 'dry' : 'import');
+    setProblem(null);
+    setReport(null);
+    const query = queryString({
+      format: settings.format,
+      timeZone: settings.timeZone || undefined,
+      strict: settings.strict ? 'true' : undefined,
+      dryRun: dryRun ? 'true' : undefined,
+    });
+    try {
+      setReport(await postFile(`/v1/admin/import?${query}`, file, contentTypeOf(file.name, settings.encoding)));
+    } catch (error) {
+      if (error instanceof OfflineError) setProblem(t('import.offline'));
+      else if (error instanceof ApiError) setProblem(t('import.refused', { code: error.problem?.code ?? error.status, message: error.message }));
+      else setProblem(t('error.generic', { message: error.message }));
+    } finally {
+      setBusy(null);
+    }
+  };
+  return html`<section class="import" aria-labelledby="import-title">
+    <h2 id="import-title">${t('import.title')}</h2>
+    <p class="muted">${t('import.intro')}</p>
+    <form class="desk-form" id="import-form" onSubmit=${(e) => e.preventDefault()} aria-labelledby="import-title">
+      <div class="fields">
+        <div class="field"><label for="import-file">${t('import.file')}</label>
+          <input id="import-file" type="file" ref=${fileInput} accept=".csv,.txt,.jsonl,.ndjson,.json,.xlsx" aria-describedby="import-file-hint" />
+          <span class="muted" id="import-file-hint">${t('import.fileHint')}</span></div>
+        <div class="field"><label for="import-format">${t('import.format')}</label>
+          <select id="import-format" value=${settings.format} onChange=${set('format')}>
+            <option value="summary">${t('import.format.summary')}</option>
+            <option value="events">${t('import.format.events')}</option>
+          </select></div>
+        <div class="field"><label for="import-encoding">${t('import.encoding')}</label>
+          <select id="import-encoding" value=${settings.encoding} onChange=${set('encoding')}>
+            <option value="utf-8">UTF-8</option>
+            <option value="gb18030">${t('import.encoding.gb18030')}</option>
+          </select></div>
+        <div class="field"><label for="import-zone">${t('import.timeZone')}</label>
+          <select id="import-zone" value=${settings.timeZone} onChange=${set('timeZone')}>
+            <option value="property">${t('import.timeZone.property')}</option>
+            <option value="">${t('import.timeZone.none')}</option>
+          </select></div>
+      </div>
+      <p><label><input type="checkbox" id="import-strict" checked=${settings.strict} onChange=${set('strict')} /> ${t('import.strict')}</label></p>
+      <div class="form-actions">
+        <button type="button" id="import-dry" disabled=${busy !== null} onClick=${() => run(true)}>${busy === 'dry' ? t('import.busy') : t('import.dry')}</button>
+        <button type="button" id="import-run" disabled=${busy !== null} onClick=${() => run(false)}>${busy === 'import' ? t('import.busy') : t('import.run')}</button>
+      </div>
+    </form>
+    ${busy ? html`<p role="status" id="import-busy">${t('import.working')}</p>` : null}
+    ${problem ? html`<p class="problem" role="alert" id="import-problem">${problem}</p>` : null}
+    ${report ? html`<${Report} report=${report} />` : null}
+  </section>`;
+};
