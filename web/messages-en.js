@@ -217,7 +217,7 @@ export const en = {
   'import.encoding': 'Encoding',
   'import.encoding.gb18030': "GB18030 (GBK, GB2312: Excel's usual CSV)",
   'import.timeZone': 'Times without an offset',
-  'import.timeZone.property': "Read in each record's property's time zone",
+  'import.timeZone.property': "The record's property's time zone",
   'import.timeZone.none': 'Refuse them (times must carry an offset)',
   'import.strict': 'Strict: refuse the whole file when it has unknown columns (otherwise they are left out, with a warning)',
   'import.dry': 'Try (writes nothing)',

@@ -78,6 +78,17 @@ t.test(
       ['queues', '#queue-counts'],
       [`case/repair/${repair}`, '#timeline tbody tr'],
       [`print/repair/${repair}`, '#work-order'],
+      [
+        'import',
+        '#import-form',
+        // The sample tried (nothing written): the report, its warning and its refused row drawn.
+        (p) =>
+          p
+            .locator('#import-file')
+            .setInputFiles(new URL('../../docs/samples/summary-sample.csv', import.meta.url).pathname)
+            .then(() => p.locator('#import-dry').click())
+            .then(() => p.locator('#import-problems tbody tr').waitFor(WAIT)),
+      ],
     ];
     for (const lang of ['zh', 'en']) {
       if (lang === 'en') {
