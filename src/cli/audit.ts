@@ -13,6 +13,7 @@ import { isEngineError } from '../errors.js';
 import { loadRuleset } from '../ruleset/load.js';
 import { openConfiguredStore } from '../store/open-configured.js';
 import { keepDataDirPrivate } from '../runtime/private-data-dir.js';
+import { atStart, findStorageFailure } from '../runtime/storage-failure.js';
 import { IMPORT_PAGE_CACHE_KIB } from './import-page-caches.js';
 import { openPersonalData } from '../store/personal/from-config.js';
 import type { EventStore } from '../store/port.js';
@@ -131,13 +132,16 @@ const withScan = async <T>(config: Config, label: string, run: (onProgress: (n: 
   }
 };
 
+const COMMANDS = ['replay', 'report', 'what-if', 'verify', 'anchor', 'backdating', 'import'];
+
 const run = async (argv: string[]): Promise<number> => {
   const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true });
   const [command, ...args] = positionals;
   if (values.help || !command) throw new UsageError('');
+  if (!COMMANDS.includes(command)) throw new UsageError(`unknown command ${command}`);
   const config = readConfig(process.env);
   // As the server and the other CLIs: an import writes owners' names and phones, and their keys, into DATA_DIR.
-  keepDataDirPrivate(config.DATA_DIR);
+  atStart(config.DATA_DIR, 'data-dir', () => keepDataDirPrivate(config.DATA_DIR));
   const ruleset = await loadRuleset(config.RULES_DIR);
   // Imports seal owners' names and phones as the server does; reports and replays read them opened.
   const importing = command === 'import';
@@ -249,8 +253,10 @@ const closeQuietly = async (store: EventStore) => {
   }
 };
 
-/** Input the auditor can fix: bad arguments, an unknown case or property, invalid rules. */
-/** Errors of what was asked, not of the engine: a period no agreement covers (or two) is one, as at the API (422). */
+/**
+ * Input the auditor can fix: bad arguments, an unknown case or property, invalid rules, a period no
+ * agreement covers (or two: answered 422 at the API) — errors of what was asked, not of the engine.
+ */
 const INPUT_ERRORS = new Set([
   'UNSUPPORTED_ENCODING',
   'INVALID_COMMAND',
@@ -275,7 +281,9 @@ const main = async (argv: string[]): Promise<number> => {
       console.error(`${error.code}: ${error.message}`);
       return 2;
     }
-    console.error(`error: ${(error as Error).stack ?? String(error)}`);
+    // A data directory or file the CLI cannot use: the file, what is wrong with it and what to do, in one line.
+    const storage = findStorageFailure(error);
+    console.error(storage ? `error: ${storage.message}` : `error: ${(error as Error).stack ?? String(error)}`);
     return 3;
   }
 };

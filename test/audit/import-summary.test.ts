@@ -246,7 +246,7 @@ t.test('errors name the row, the column and the value', async (t) => {
       message: /a visit has no callbackAt step/,
     },
     { row: 5, caseRef: 'E-5', field: 'category', value: '屋顶', code: 'INVALID_COMMAND', message: /unknown repair category/ },
-    { row: 6, caseRef: 'E-6', field: 'acknowledgedAt', code: 'VALUE_MISSING', message: /needs dispatchedAt/ },
+    { row: 6, caseRef: 'E-6', field: 'dispatchedAt', code: 'VALUE_MISSING', value: '', message: /acknowledgedAt \(accept\) needs dispatchedAt/ },
     { row: 7, caseRef: 'E-7', field: 'type', code: 'VALUE_INVALID', value: 'fee' },
   ]);
   t.ok(
@@ -415,4 +415,15 @@ t.test('with timeZone=property, a property the rules do not have is refused once
     [['propertyId', 'INVALID_COMMAND']],
   );
   t.match(report.rejected[0], { row: 1, caseRef: 'P-1', value: 'nowhere', message: /unknown property "nowhere".*allowed: demo/ });
+
+  // No property at all: it is required, once; a date that is no date is still named, the zone aside.
+  const blank = { ...row, propertyId: '', number: 'P-2', closedAt: '2023-02-30 10:00' };
+  const second = (await post(h, summaryCsv([blank]), '&timeZone=property')).json();
+  t.same(
+    second.rejected.map((p: { field: string; code: string }) => [p.field, p.code]),
+    [
+      ['propertyId', 'VALUE_MISSING'],
+      ['closedAt', 'TIME_INVALID'],
+    ],
+  );
 });

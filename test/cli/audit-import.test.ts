@@ -56,6 +56,9 @@ t.test('npm run audit keeps DATA_DIR private; a report of a period no agreement 
   t.teardown(remove);
   const dir = join(parent, 'data');
   const sample = join(ROOT, 'docs/samples/summary-sample.csv');
+  // A permissive umask, inherited by the CLI: the modes below are then its own doing.
+  const umask = process.umask(0o022);
+  t.teardown(() => process.umask(umask));
   const imported = await audit(dir, ['import', sample, '--format', 'summary', '--time-zone', 'property']);
   t.equal(imported.code, 1, imported.stderr);
   t.equal((await stat(dir)).mode & 0o777, 0o700, 'the data directory the import made is private');
@@ -65,6 +68,10 @@ t.test('npm run audit keeps DATA_DIR private; a report of a period no agreement 
   t.equal(report.code, 2, 'no agreement in force: the period asked, not an engine failure');
   t.match(report.stderr, /^NO_AGREEMENT_IN_FORCE: /);
   t.notMatch(report.stderr, /\n\s+at /, 'without a stack trace');
+
+  const unknown = await audit(join(parent, 'never'), ['bogus']);
+  t.equal(unknown.code, 2, 'an unknown command is bad usage');
+  await t.rejects(stat(join(parent, 'never')), { code: 'ENOENT' }, 'and makes no data directory');
 });
 
 t.test('npm run audit -- import --format summary: a dry run of the sample writes nothing; --strict refuses its unknown column', async (t) => {

@@ -116,12 +116,13 @@ const zonesOfRows = (deps: ImportDeps, timeZone: string | undefined): ZoneOfRow 
   if (declared === undefined) return () => ({});
   if (declared !== 'property') return () => ({ zone: declared });
   return (propertyId) => {
+    if (propertyId === undefined) return { why: 'the row names no propertyId to take the time zone from', propertyAtFault: true };
     const zone = deps.rulesets.current.property(propertyId)?.timeZone;
     if (zone) return { zone };
     const known = deps.rulesets.current.spec.properties.map((p) => p.id).join(', ');
     return {
       why: `unknown property "${propertyId}": its time zone, in which the row's times are read, is the rules'; allowed: ${known}`,
-      unknownProperty: true,
+      propertyAtFault: true,
     };
   };
 };

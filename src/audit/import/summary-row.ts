@@ -55,11 +55,11 @@ const choices = (ids: readonly string[], names: Readonly<Record<string, string>>
 const typeOf = (value: string): SummaryType | undefined => SUMMARY_TYPES.find((t) => t === value.toLowerCase() || recordOf(t).labels.record.zh === value);
 
 /** How a batch reads times without an offset: in one zone, in the row's property's zone, or not at all. */
-export type ZoneOfRow = (propertyId: string) => {
+export type ZoneOfRow = (propertyId: string | undefined) => {
   readonly zone?: string;
   readonly why?: string;
-  /** The zone was to be the property's, and the rules have no such property: the propertyId is what is wrong. */
-  readonly unknownProperty?: boolean;
+  /** The zone was to be the property's, and the row names none or one the rules lack: the propertyId is what is wrong. */
+  readonly propertyAtFault?: boolean;
 };
 
 const cellsOf = (value: Record<string, unknown>, row: number, problems: RowProblem[]): Record<string, string> => {
@@ -127,14 +127,21 @@ export const readSummaryRow = (row: number, value: unknown, zoneOf: ZoneOfRow, n
     });
   }
   const times: Partial<Record<TimeColumn, string>> = {};
-  const zone = cells.propertyId === undefined ? { why: 'the row names no propertyId to take the time zone from' } : zoneOf(cells.propertyId);
-  // Reported once, on its column, rather than as a time without a zone in every local time of the row.
-  if (zone.unknownProperty && TIME_COLUMNS.some((c) => cells[c] !== undefined && isLocalTime(cells[c]))) {
-    problems.push({ row, field: 'propertyId', code: 'INVALID_COMMAND', value: cells.propertyId!, message: zone.why ?? 'unknown property' });
+  const zone = zoneOf(cells.propertyId);
+  // A property the rules lack is reported once, on its column (a blank one is required, above), rather
+  // than as a time without a zone in every local time of the row.
+  if (zone.propertyAtFault && cells.propertyId !== undefined && TIME_COLUMNS.some((c) => cells[c] !== undefined && isLocalTime(cells[c]))) {
+    problems.push({ row, field: 'propertyId', code: 'INVALID_COMMAND', value: cells.propertyId, message: zone.why ?? 'unknown property' });
   }
   for (const column of TIME_COLUMNS) {
     const cell = cells[column];
-    if (cell === undefined || (zone.unknownProperty && isLocalTime(cell))) continue;
+    if (cell === undefined) continue;
+    if (zone.propertyAtFault && isLocalTime(cell)) {
+      // Without the property's zone the instant is unknown, but a date that is no date is wrong in every zone.
+      const anywhere = readTime(row, column, cell, { zone: 'UTC' }, now);
+      if (typeof anywhere !== 'string' && anywhere.code === 'TIME_INVALID') problems.push(anywhere);
+      continue;
+    }
     const time = readTime(row, column, cell, zone, now);
     if (typeof time === 'string') times[column] = time;
     else problems.push(time);

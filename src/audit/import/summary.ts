@@ -58,9 +58,9 @@ const checkSteps = (r: SummaryRow, lifecycle: SummaryLifecycle): RowProblem[] =>
     if (step.after && given && r.cells[step.after] === undefined) {
       problems.push({
         row: r.row,
-        field: step.column,
+        field: step.after,
         code: 'VALUE_MISSING',
-        value: r.cells[step.column],
+        value: '',
         message: `a ${r.type}'s ${step.column} (${step.action}) needs ${step.after}`,
       });
     }
