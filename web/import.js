@@ -1,6 +1,6 @@
 // Historical import (the administrator's): an old system's export sent as it is, tried first (nothing
 // written), then imported; the report names each refused row by its row, record, column and value.
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, OfflineError, postFile, queryString } from './api.js';
 import { html } from './html.js';
 import { useI18n } from './i18n.js';
@@ -9,12 +9,18 @@ import { grouped } from './parts.js';
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** Problems listed at once; a file with more shows the first and counts the rest. */
 const PROBLEMS_SHOWN = 200;
+/** The route's body limit (src/api/routes/audit-routes.ts): a larger file is for the CLI on the server's machine. */
+const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
+/** Whole-file refusals the page explains in its language; another shows its code and the server's sentence. */
+const EXPLAINED = ['BODY_TOO_LARGE', 'UNSUPPORTED_ENCODING', 'INVALID_COMMAND', 'FORBIDDEN'];
+const isXlsx = (name) => name.toLowerCase().endsWith('.xlsx');
 
 /** The type the file is sent as, by its name: the server reads CSV and JSON lines in the declared charset. */
 const contentTypeOf = (name, encoding) => {
   const lower = name.toLowerCase();
   if (lower.endsWith('.xlsx')) return XLSX_TYPE;
-  if (lower.endsWith('.json')) return 'application/json';
+  // Declared, so that the server refuses a JSON array in another encoding than UTF-8 rather than misread it.
+  if (lower.endsWith('.json')) return `application/json; charset=${encoding}`;
   if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return `application/x-ndjson; charset=${encoding}`;
   return `text/csv; charset=${encoding}`;
 };
@@ -42,19 +48,22 @@ const Warnings = ({ warnings }) => {
   </ul>`;
 };
 
-const Report = ({ report }) => {
+/** Rows refused: each row with a problem once (a row may have several), those past the list counted as more. */
+const refusedRows = (report) => `${grouped(new Set(report.rejected.map((p) => p.row)).size)}${report.rejectedOmitted ? '+' : ''}`;
+
+const Report = ({ report, headingRef }) => {
   const { t } = useI18n();
   const { cases } = report;
   const shown = report.rejected.slice(0, PROBLEMS_SHOWN);
   const more = report.rejected.length - shown.length + (report.rejectedOmitted ?? 0);
   return html`<section class="import-report" aria-labelledby="import-result-title">
-    <h3 id="import-result-title">${t(report.dryRun ? 'import.dryResult' : 'import.result')}</h3>
-    <p id="import-summary" role="status">${t(report.dryRun ? 'import.dryCounts' : 'import.counts', {
+    <h3 id="import-result-title" tabindex="-1" ref=${headingRef}>${t(report.dryRun ? 'import.dryResult' : 'import.result')}</h3>
+    <p id="import-summary">${t(report.dryRun ? 'import.dryCounts' : 'import.counts', {
       rows: grouped(report.rows),
       imported: grouped(cases.imported),
       extended: grouped(cases.extended),
       unchanged: grouped(cases.unchanged),
-      rejected: grouped(cases.rejected),
+      rejected: refusedRows(report),
       events: grouped(report.dryRun ? eventsDecided(report) : report.eventsWritten),
     })}</p>
     <${Warnings} warnings=${report.warnings ?? []} />
@@ -83,28 +92,49 @@ const Report = ({ report }) => {
   </section>`;
 };
 
+/** A refusal of the whole file: what it means in the page's language, the server's sentence beside it. */
+const Refusal = ({ refusal, alertRef }) => {
+  const { t } = useI18n();
+  return html`<div class="problem" role="alert" id="import-problem" tabindex="-1" ref=${alertRef}>
+    <p>${refusal.key ? t(refusal.key, refusal.values ?? {}) : null}</p>
+    ${refusal.server ? html`<p class="muted"><code>${refusal.server.code}</code> <span lang="en">${refusal.server.message}</span></p>` : null}
+  </div>`;
+};
+
 /** The administrator's import page: a file, how to read it, a try and an import. */
 export const Import = () => {
   const { t } = useI18n();
   const fileInput = useRef(null);
+  const heading = useRef(null);
+  const alert = useRef(null);
   const [settings, setSettings] = useState({ format: 'summary', encoding: 'utf-8', timeZone: 'property', strict: false });
+  const [fileName, setFileName] = useState('');
   const [busy, setBusy] = useState(null);
   const [report, setReport] = useState(null);
-  const [problem, setProblem] = useState(null);
+  const [refusal, setRefusal] = useState(null);
+  // Once an answer is drawn, focus goes to it: the buttons were disabled meanwhile and held none.
+  useEffect(() => {
+    if (busy) return;
+    if (refusal) alert.current?.focus();
+    else if (report) heading.current?.focus();
+  }, [busy, report, refusal]);
   const set = (name) => (event) => {
     const { type, checked, value } = event.currentTarget;
     setSettings((s) => ({ ...s, [name]: type === 'checkbox' ? checked : value }));
   };
   const run = async (dryRun) => {
     const file = fileInput.current?.files?.[0];
+    setReport(null);
     if (!file) {
-      setProblem(t('import.chooseFile'));
-      fileInput.current?.focus();
+      setRefusal({ key: 'import.chooseFile' });
+      return;
+    }
+    if (file.size > MAX_UPLOAD_BYTES) {
+      setRefusal({ key: 'import.tooLarge', values: { size: grouped(Math.ceil(file.size / 1024 / 1024)) } });
       return;
     }
     setBusy(dryRun ? 'dry' : 'import');
-    setProblem(null);
-    setReport(null);
+    setRefusal(null);
     const query = queryString({
       format: settings.format,
       timeZone: settings.timeZone || undefined,
@@ -114,20 +144,26 @@ export const Import = () => {
     try {
       setReport(await postFile(`/v1/admin/import?${query}`, file, contentTypeOf(file.name, settings.encoding)));
     } catch (error) {
-      if (error instanceof OfflineError) setProblem(t('import.offline'));
-      else if (error instanceof ApiError) setProblem(t('import.refused', { code: error.problem?.code ?? error.status, message: error.message }));
-      else setProblem(t('error.generic', { message: error.message }));
+      if (error instanceof OfflineError) setRefusal({ key: 'import.offline' });
+      else if (error instanceof ApiError) {
+        const code = error.problem?.code ?? String(error.status);
+        const undecodable = code === 'INVALID_COMMAND' && /not valid/.test(error.message) && settings.encoding === 'utf-8';
+        const key = undecodable ? 'import.refused.encoding' : EXPLAINED.includes(code) ? `import.refused.${code}` : 'import.refused';
+        setRefusal({ key, server: { code, message: error.message } });
+      } else setRefusal({ key: 'import.failed', server: { code: 'error', message: error.message } });
     } finally {
       setBusy(null);
     }
   };
+  const xlsx = isXlsx(fileName);
   return html`<section class="import" aria-labelledby="import-title">
     <h2 id="import-title">${t('import.title')}</h2>
     <p class="muted">${t('import.intro')}</p>
     <form class="desk-form" id="import-form" onSubmit=${(e) => e.preventDefault()} aria-labelledby="import-title">
       <div class="fields">
         <div class="field"><label for="import-file">${t('import.file')}</label>
-          <input id="import-file" type="file" ref=${fileInput} accept=".csv,.txt,.jsonl,.ndjson,.json,.xlsx" aria-describedby="import-file-hint" />
+          <input id="import-file" type="file" ref=${fileInput} accept=".csv,.txt,.jsonl,.ndjson,.json,.xlsx" aria-describedby="import-file-hint"
+            onChange=${(e) => setFileName(e.currentTarget.files?.[0]?.name ?? '')} />
           <span class="muted" id="import-file-hint">${t('import.fileHint')}</span></div>
         <div class="field"><label for="import-format">${t('import.format')}</label>
           <select id="import-format" value=${settings.format} onChange=${set('format')}>
@@ -135,10 +171,11 @@ export const Import = () => {
             <option value="events">${t('import.format.events')}</option>
           </select></div>
         <div class="field"><label for="import-encoding">${t('import.encoding')}</label>
-          <select id="import-encoding" value=${settings.encoding} onChange=${set('encoding')}>
+          <select id="import-encoding" value=${settings.encoding} onChange=${set('encoding')} disabled=${xlsx} aria-describedby=${xlsx ? 'import-encoding-hint' : undefined}>
             <option value="utf-8">UTF-8</option>
             <option value="gb18030">${t('import.encoding.gb18030')}</option>
-          </select></div>
+          </select>
+          ${xlsx ? html`<span class="muted" id="import-encoding-hint">${t('import.encoding.xlsx')}</span>` : null}</div>
         <div class="field"><label for="import-zone">${t('import.timeZone')}</label>
           <select id="import-zone" value=${settings.timeZone} onChange=${set('timeZone')}>
             <option value="property">${t('import.timeZone.property')}</option>
@@ -151,8 +188,8 @@ export const Import = () => {
         <button type="button" id="import-run" disabled=${busy !== null} onClick=${() => run(false)}>${busy === 'import' ? t('import.busy') : t('import.run')}</button>
       </div>
     </form>
-    ${busy ? html`<p role="status" id="import-busy">${t('import.working')}</p>` : null}
-    ${problem ? html`<p class="problem" role="alert" id="import-problem">${problem}</p>` : null}
-    ${report ? html`<${Report} report=${report} />` : null}
+    <p role="status" id="import-status" class="muted">${busy ? t('import.working') : report ? t(report.dryRun ? 'import.dryDone' : 'import.done') : ''}</p>
+    ${refusal ? html`<${Refusal} refusal=${refusal} alertRef=${alert} />` : null}
+    ${report ? html`<${Report} report=${report} headingRef=${heading} />` : null}
   </section>`;
 };

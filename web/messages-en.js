@@ -226,7 +226,7 @@ export const en = {
   'import.working': 'Reading and checking the file; a large file takes a while…',
   'import.chooseFile': 'Choose the file to import first.',
   'import.offline': 'The server could not be reached; nothing was imported. Try again once connected: importing again never writes twice.',
-  'import.refused': 'The file was refused ({code}): {message}',
+  'import.refused': 'The file was refused; nothing was imported.',
   'import.dryResult': 'Trial (nothing written)',
   'import.result': 'Import',
   'import.dryCounts':
@@ -262,5 +262,16 @@ export const en = {
   'import.code.OCCURRED_AT_REFUSED': 'A time the record contradicts',
   'import.code.TRANSITION_NOT_ALLOWED': "A step the record's state does not take",
   'import.code.FORBIDDEN': 'Not allowed for this property or step',
+  'import.refused.encoding': "The file cannot be read as UTF-8. Excel's CSV is usually GBK: choose GB18030 under Encoding and try again.",
+  'import.refused.BODY_TOO_LARGE':
+    "The file is over the page's upload limit (64 MB); nothing was imported. Import it with npm run import on the server (see the migration guide).",
+  'import.refused.UNSUPPORTED_ENCODING': 'This kind of file cannot be in the chosen encoding (a JSON array is UTF-8); nothing was imported.',
+  'import.refused.INVALID_COMMAND': "The whole file was refused; nothing was imported: correct it as the server's sentence below says, and try again.",
+  'import.refused.FORBIDDEN': 'This token may not import history (an administrator token is needed).',
+  'import.tooLarge': "The file is {size} MB, over the page's upload limit of 64 MB. Import it with npm run import on the server (see the migration guide).",
+  'import.failed': "The import did not finish; the server's report did not arrive.",
+  'import.encoding.xlsx': 'An Excel file carries its own encoding.',
+  'import.dryDone': 'Trial done; nothing was written.',
+  'import.done': 'Import done.',
   unit: { d: 'd', h: 'h', m: 'm', s: 's' },
 };

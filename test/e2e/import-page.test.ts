@@ -1,15 +1,16 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import type { Page } from 'playwright-core';
 import { importedCaseId } from '../../src/audit/import/import.js';
+import { gb18030Bytes } from '../audit/gb18030-bytes.js';
 import { axeViolations, formatViolations } from './axe.js';
 import { CHROMIUM, hasChromium, launchChromium, runServer } from './browser-harness.js';
 import { ADMIN_TOKEN, ARTIFACTS, START, WAIT } from './dashboard-fixture.js';
 
 /** The browser globals the page functions below use (this project's TypeScript has no DOM library). */
-declare const document: { documentElement: { scrollWidth: number } };
+declare const document: { documentElement: { scrollWidth: number }; activeElement: { id: string } | null };
 
 const SAMPLE = new URL('../../docs/samples/summary-sample.csv', import.meta.url).pathname;
 const PHONE = { width: 390, height: 844 };
@@ -28,7 +29,8 @@ t.test(
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text());
+      // The browser logs each refused request itself; the test provokes one (the GBK file sent as UTF-8) on purpose.
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) errors.push(message.text());
     });
     await page.goto(`${server.base}/dashboard`);
     await page.locator('#token').fill(ADMIN_TOKEN);
@@ -39,6 +41,20 @@ t.test(
     // Nothing chosen: the page says so, and sends nothing.
     await page.getByRole('button', { name: '试导入（不写入）' }).click();
     t.equal(await page.locator('#import-problem').textContent(), '请先选择要导入的文件。');
+
+    // The office's export in GBK, sent as UTF-8: refused whole, with what to choose; focus on the refusal.
+    const gbk = join(profile, 'summary-gbk.csv');
+    await writeFile(gbk, gb18030Bytes(await readFile(SAMPLE, 'utf8')));
+    await page.getByLabel('导入文件').setInputFiles(gbk);
+    await page.getByRole('button', { name: '试导入（不写入）' }).click();
+    await page.locator('#import-problem').getByText('请在“文件编码”中选择 GB18030').waitFor(WAIT);
+    t.equal(await page.evaluate(() => document.activeElement?.id), 'import-problem', 'focus on the refusal');
+    t.equal(await page.locator('#import-problem [lang="en"]').count(), 1, "the server's sentence, marked English");
+    await page.getByLabel('文件编码').selectOption('gb18030');
+    await page.getByRole('button', { name: '试导入（不写入）' }).click();
+    await page.locator('#import-summary').getByText('可导入 11 条记录').waitFor(WAIT);
+    t.equal(await page.evaluate(() => document.activeElement?.id), 'import-result-title', 'focus on the result');
+    await page.getByLabel('文件编码').selectOption('utf-8');
 
     await page.getByLabel('导入文件').setInputFiles(SAMPLE);
     t.equal(await page.getByLabel('文件格式').inputValue(), 'summary', 'one row per record by default');
@@ -52,7 +68,8 @@ t.test(
     const cells = await refused.first().locator('th, td').allTextContents();
     t.match(cells, ['第 4 行', 'TS-2023-0104', 'closedAt', '2023-05-01 17:00', /^步骤时间先后颠倒 closedAt 2023-05-01 17:00 is before receivedAt/]);
     t.match(await page.locator('#import-warnings').textContent(), /未识别的列已忽略：备注/);
-    t.same(await axeViolations(page), [], formatViolations(await axeViolations(page)));
+    const violations = await axeViolations(page);
+    t.same(violations, [], formatViolations(violations));
     t.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= PHONE.width, 'the report fits 390 px');
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'import-390.png'), fullPage: true });
