@@ -197,7 +197,7 @@ const Shell = ({ session, lang, onLang, onSignOut }) => {
   else if (route.view === 'find')
     view = html`<${Find} propertyId=${propertyId} properties=${session.properties} onProperty=${chooseProperty} timeZone=${timeZone} />`;
   else if (route.view === 'today') view = html`<${Today} dashboard=${live.dashboard} />`;
-  else if (route.view === 'import') view = html`<${Import} />`;
+  else if (route.view === 'import') view = html`<${Import} session=${session} />`;
   else if (route.view === 'agreement')
     view = html`<${Agreement} propertyId=${propertyId} property=${property} today=${live.streamed?.today} timeZone=${timeZone} version=${live.version} />`;
   else if (route.view === 'case')

@@ -14,6 +14,8 @@ const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
 /** Whole-file refusals the page explains in its language; another shows its code and the server's sentence. */
 const EXPLAINED = ['BODY_TOO_LARGE', 'UNSUPPORTED_ENCODING', 'INVALID_COMMAND', 'FORBIDDEN'];
 const isXlsx = (name) => name.toLowerCase().endsWith('.xlsx');
+/** An encoding by its name, GB18030 with the page's word on what it covers (GBK, GB2312: an office's CSV). */
+const encodingLabel = (encoding, t) => (encoding === 'gb18030' ? t('import.encoding.gb18030') : encoding.toUpperCase());
 
 /** The type the file is sent as, by its name: the server reads CSV and JSON lines in the declared charset. */
 const contentTypeOf = (name, encoding) => {
@@ -102,7 +104,7 @@ const Refusal = ({ refusal, alertRef }) => {
 };
 
 /** The administrator's import page: a file, how to read it, a try and an import. */
-export const Import = () => {
+export const Import = ({ session }) => {
   const { t } = useI18n();
   const fileInput = useRef(null);
   const heading = useRef(null);
@@ -167,13 +169,11 @@ export const Import = () => {
           <span class="muted" id="import-file-hint">${t('import.fileHint')}</span></div>
         <div class="field"><label for="import-format">${t('import.format')}</label>
           <select id="import-format" value=${settings.format} onChange=${set('format')}>
-            <option value="summary">${t('import.format.summary')}</option>
-            <option value="events">${t('import.format.events')}</option>
+            ${(session.imports?.shapes ?? ['summary', 'events']).map((shape) => html`<option value=${shape}>${t(`import.format.${shape}`)}</option>`)}
           </select></div>
         <div class="field"><label for="import-encoding">${t('import.encoding')}</label>
           <select id="import-encoding" value=${settings.encoding} onChange=${set('encoding')} disabled=${xlsx} aria-describedby=${xlsx ? 'import-encoding-hint' : undefined}>
-            <option value="utf-8">UTF-8</option>
-            <option value="gb18030">${t('import.encoding.gb18030')}</option>
+            ${(session.imports?.encodings ?? ['utf-8']).map((encoding) => html`<option value=${encoding}>${encodingLabel(encoding, t)}</option>`)}
           </select>
           ${xlsx ? html`<span class="muted" id="import-encoding-hint">${t('import.encoding.xlsx')}</span>` : null}</div>
         <div class="field"><label for="import-zone">${t('import.timeZone')}</label>

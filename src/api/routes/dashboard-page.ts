@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { fieldLabels } from '../../domain/record/fields.js';
 import { recordsMetaFor } from './record-meta.js';
+import { SUPPORTED_ENCODINGS } from '../../audit/import/encoding.js';
+import { IMPORT_SHAPES } from '../../audit/import/run.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -130,7 +132,7 @@ export const dashboardPageRoutes = (deps: { rulesets: RulesetRegistry; staff?: S
   /**
    * What the signed-in page needs to label its figures: the caller's role, the properties it may
    * see (with their zone and unit numbering) and the category and department names in Chinese and English, and the record types (their names,
-   * states, events and actions).
+   * states, events and actions); for an administrator, the historical import's shapes and encodings.
    */
   app.get(
     '/dashboard/session',
@@ -158,7 +160,17 @@ export const dashboardPageRoutes = (deps: { rulesets: RulesetRegistry; staff?: S
       const personId = principal.personId;
       if (personId !== undefined) await deps.staff?.catchUp();
       const person = personId === undefined ? null : { id: personId, name: deps.staff?.get(personId)?.name ?? personId };
-      return { role: principal.role, person, properties, categories: ruleset.spec.categories, records: recordsMetaFor(ruleset), fields: fieldLabels };
+      // The import page's choices, for the one role that imports: the route's shapes and the encodings it decodes.
+      const imports = principal.role === 'admin' ? { imports: { shapes: IMPORT_SHAPES, encodings: SUPPORTED_ENCODINGS } } : {};
+      return {
+        role: principal.role,
+        person,
+        properties,
+        categories: ruleset.spec.categories,
+        records: recordsMetaFor(ruleset),
+        fields: fieldLabels,
+        ...imports,
+      };
     },
   );
 };
