@@ -150,7 +150,13 @@ export const Import = ({ session }) => {
       else if (error instanceof ApiError) {
         const code = error.problem?.code ?? String(error.status);
         const undecodable = code === 'INVALID_COMMAND' && /not valid/.test(error.message) && settings.encoding === 'utf-8';
-        const key = undecodable ? 'import.refused.encoding' : EXPLAINED.includes(code) ? `import.refused.${code}` : 'import.refused';
+        const key = undecodable
+          ? 'import.refused.encoding'
+          : EXPLAINED.includes(code)
+            ? `import.refused.${code}`
+            : error.status >= 500
+              ? 'import.interrupted'
+              : 'import.refused';
         setRefusal({ key, server: { code, message: error.message } });
       } else setRefusal({ key: 'import.failed', server: { code: 'error', message: error.message } });
     } finally {

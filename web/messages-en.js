@@ -273,5 +273,7 @@ export const en = {
   'import.encoding.xlsx': 'An Excel file carries its own encoding.',
   'import.dryDone': 'Trial done; nothing was written.',
   'import.done': 'Import done.',
+  'import.interrupted':
+    'The import was interrupted: the server could not finish it. Each record is written whole or not at all, and those written stay. Import the same file again later: records already imported are not written twice.',
   unit: { d: 'd', h: 'h', m: 'm', s: 's' },
 };

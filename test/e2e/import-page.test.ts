@@ -89,6 +89,19 @@ t.test(
     await page.getByRole('button', { name: '导入', exact: true }).click();
     await page.getByText('已存在未变 11 条').waitFor(WAIT);
     t.match(await summary.textContent(), /导入 0 条记录.*写入 0 条事件/, 'the same file again writes nothing');
+
+    // A server that fails midway (stood in for by the browser's routing): the page says what was kept and that a re-run is safe.
+    await page.route('**/v1/admin/import?*', (route) =>
+      route.fulfill({
+        status: 500,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ status: 500, code: 'INTERNAL', title: 'Internal Server Error', detail: 'an unexpected error' }),
+      }),
+    );
+    await page.getByRole('button', { name: '导入', exact: true }).click();
+    await page.locator('#import-problem').getByText('导入中断').waitFor(WAIT);
+    t.match(await page.locator('#import-problem').textContent(), /已写入的记录保留.*不会重复写入/);
+    await page.unroute('**/v1/admin/import?*');
     t.same(errors, [], 'no script errors');
   },
 );
