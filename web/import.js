@@ -9,10 +9,9 @@ import { grouped } from './parts.js';
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** Problems listed at once; a file with more shows the first and counts the rest. */
 const PROBLEMS_SHOWN = 200;
-/** The route's body limit (src/api/routes/audit-routes.ts): a larger file is for the CLI on the server's machine. */
-const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
 /** Whole-file refusals the page explains in its language; another shows its code and the server's sentence. */
 const EXPLAINED = ['BODY_TOO_LARGE', 'UNSUPPORTED_ENCODING', 'INVALID_COMMAND', 'FORBIDDEN'];
+const megabytes = (bytes) => grouped(Math.ceil(bytes / 1024 / 1024));
 const isXlsx = (name) => name.toLowerCase().endsWith('.xlsx');
 /** An encoding by its name, GB18030 with the page's word on what it covers (GBK, GB2312: an office's CSV). */
 const encodingLabel = (encoding, t) => (encoding === 'gb18030' ? t('import.encoding.gb18030') : encoding.toUpperCase());
@@ -131,8 +130,10 @@ export const Import = ({ session }) => {
       setRefusal({ key: 'import.chooseFile' });
       return;
     }
-    if (file.size > MAX_UPLOAD_BYTES) {
-      setRefusal({ key: 'import.tooLarge', values: { size: grouped(Math.ceil(file.size / 1024 / 1024)) } });
+    // The route's body limit, from the session: a larger file is for `npm run import` on the server's machine.
+    const limit = session.imports?.maxBytes;
+    if (limit !== undefined && file.size > limit) {
+      setRefusal({ key: 'import.tooLarge', values: { size: megabytes(file.size), limit: megabytes(limit) } });
       return;
     }
     setBusy(dryRun ? 'dry' : 'import');
@@ -157,7 +158,7 @@ export const Import = ({ session }) => {
             : error.status >= 500
               ? 'import.interrupted'
               : 'import.refused';
-        setRefusal({ key, server: { code, message: error.message } });
+        setRefusal({ key, values: { limit: megabytes(session.imports?.maxBytes ?? 0) }, server: { code, message: error.message } });
       } else setRefusal({ key: 'import.failed', server: { code: 'error', message: error.message } });
     } finally {
       setBusy(null);

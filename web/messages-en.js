@@ -264,11 +264,12 @@ export const en = {
   'import.code.FORBIDDEN': 'Not allowed for this property or step',
   'import.refused.encoding': "The file cannot be read as UTF-8. Excel's CSV is usually GBK: choose GB18030 under Encoding and try again.",
   'import.refused.BODY_TOO_LARGE':
-    "The file is over the page's upload limit (64 MB); nothing was imported. Import it with npm run import on the server (see the migration guide).",
+    "The file is over the page's upload limit ({limit} MB); nothing was imported. Import it with npm run import on the server (see the migration guide).",
   'import.refused.UNSUPPORTED_ENCODING': 'This kind of file cannot be in the chosen encoding (a JSON array is UTF-8); nothing was imported.',
   'import.refused.INVALID_COMMAND': "The whole file was refused; nothing was imported: correct it as the server's sentence below says, and try again.",
   'import.refused.FORBIDDEN': 'This token may not import history (an administrator token is needed).',
-  'import.tooLarge': "The file is {size} MB, over the page's upload limit of 64 MB. Import it with npm run import on the server (see the migration guide).",
+  'import.tooLarge':
+    "The file is {size} MB, over the page's upload limit of {limit} MB. Import it with npm run import on the server (see the migration guide).",
   'import.failed': "The import did not finish; the server's report did not arrive.",
   'import.encoding.xlsx': 'An Excel file carries its own encoding.',
   'import.dryDone': 'Trial done; nothing was written.',

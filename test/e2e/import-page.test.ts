@@ -102,6 +102,26 @@ t.test(
     await page.locator('#import-problem').getByText('导入中断').waitFor(WAIT);
     t.match(await page.locator('#import-problem').textContent(), /已写入的记录保留.*不会重复写入/);
     await page.unroute('**/v1/admin/import?*');
+
+    // A file over the route's limit (the session's, lowered here to a kilobyte) is not sent at all.
+    const small = await browser.newPage();
+    await small.route('**/dashboard/session', async (route) => {
+      const answer = await route.fetch();
+      const session = await answer.json();
+      await route.fulfill({ response: answer, json: { ...session, imports: { ...session.imports, maxBytes: 1024 } } });
+    });
+    let sent = 0;
+    small.on('request', (request) => {
+      if (request.url().includes('/v1/admin/import')) sent += 1;
+    });
+    await small.goto(`${server.base}/dashboard#/import`);
+    await small.locator('#token').fill(ADMIN_TOKEN);
+    await small.locator('#signin button[type=submit]').click();
+    await small.getByLabel('导入文件').setInputFiles(SAMPLE);
+    await small.getByRole('button', { name: '试导入（不写入）' }).click();
+    await small.locator('#import-problem').getByText('超过网页导入的上限 1 MB').waitFor(WAIT);
+    t.match(await small.locator('#import-problem').textContent(), /npm run import/, 'it points to the CLI');
+    t.equal(sent, 0, 'and sends nothing');
     t.same(errors, [], 'no script errors');
   },
 );

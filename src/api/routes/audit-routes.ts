@@ -31,6 +31,8 @@ const importTypes: Record<string, ImportFormat> = {
 const formatOf = (type: string): { format?: ImportFormat } => (importTypes[type] ? { format: importTypes[type] } : {});
 /** The import's route: its body, whatever its type, is left unread for the import's thread. */
 const IMPORT_PATH = '/v1/admin/import';
+/** The largest import file the route takes (its body limit); a larger one is for `npm run import` on the server's machine. */
+export const IMPORT_BODY_LIMIT = 64 * 1024 * 1024;
 
 /**
  * The auditor's routes: case replay as of an instant, the compliance report then and now,
@@ -188,7 +190,7 @@ export const auditRoutes = (deps: AuditDeps & { heavy: HeavyWork }) => async (fa
     '/v1/admin/import',
     {
       config: { roles: ['admin'] },
-      bodyLimit: 64 * 1024 * 1024,
+      bodyLimit: IMPORT_BODY_LIMIT,
       schema: {
         tags,
         summary:

@@ -3,6 +3,7 @@ import { fieldLabels } from '../../domain/record/fields.js';
 import { recordsMetaFor } from './record-meta.js';
 import { SUPPORTED_ENCODINGS } from '../../audit/import/encoding.js';
 import { IMPORT_SHAPES } from '../../audit/import/run.js';
+import { IMPORT_BODY_LIMIT } from './audit-routes.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -160,8 +161,8 @@ export const dashboardPageRoutes = (deps: { rulesets: RulesetRegistry; staff?: S
       const personId = principal.personId;
       if (personId !== undefined) await deps.staff?.catchUp();
       const person = personId === undefined ? null : { id: personId, name: deps.staff?.get(personId)?.name ?? personId };
-      // The import page's choices, for the one role that imports: the route's shapes and the encodings it decodes.
-      const imports = principal.role === 'admin' ? { imports: { shapes: IMPORT_SHAPES, encodings: SUPPORTED_ENCODINGS } } : {};
+      // The import page's choices, for the one role that imports: the route's shapes, the encodings it decodes, its largest file.
+      const imports = principal.role === 'admin' ? { imports: { shapes: IMPORT_SHAPES, encodings: SUPPORTED_ENCODINGS, maxBytes: IMPORT_BODY_LIMIT } } : {};
       return {
         role: principal.role,
         person,
