@@ -48,17 +48,19 @@ export const newIdempotencyKey = () =>
   crypto.randomUUID?.() ?? Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 
 /**
- * POST a JSON body. `idempotencyKey` makes a retry of the same form harmless (the server answers the
- * first outcome again); `ifMatch` the revision the caller saw. Answers `{ body, etag }`; a refusal
- * throws ApiError with the problem, a lost connection OfflineError.
+ * POST `body` typed `contentType`, answering the JSON body and the response; a refusal throws
+ * ApiError with the problem, a lost connection OfflineError (an abort the caller asked for stays one).
  */
-export const postJson = async (path, body, { idempotencyKey, ifMatch, signal } = {}) => {
-  const sent = { ...headers(getToken() ?? '', 'application/json'), 'content-type': 'application/json' };
-  if (idempotencyKey) sent['idempotency-key'] = idempotencyKey;
-  if (ifMatch !== undefined && ifMatch !== null) sent['if-match'] = String(ifMatch);
+const post = async (path, body, contentType, { extra = {}, signal } = {}) => {
   let response;
   try {
-    response = await fetch(path, { method: 'POST', headers: sent, body: JSON.stringify(body ?? {}), signal, cache: 'no-store' });
+    response = await fetch(path, {
+      method: 'POST',
+      headers: { ...headers(getToken() ?? '', 'application/json'), 'content-type': contentType, ...extra },
+      body,
+      signal,
+      cache: 'no-store',
+    });
   } catch (error) {
     if (error?.name === 'AbortError') throw error;
     throw new OfflineError(error?.message ?? 'network error');
@@ -66,6 +68,18 @@ export const postJson = async (path, body, { idempotencyKey, ifMatch, signal } =
   const answer = await response.json().catch(() => null);
   if (response.status === 401) unauthorized();
   if (!response.ok) throw new ApiError(response.status, answer);
+  return { answer, response };
+};
+
+/**
+ * POST a JSON body. `idempotencyKey` makes a retry of the same form harmless (the server answers the
+ * first outcome again); `ifMatch` the revision the caller saw. Answers `{ body, etag }`.
+ */
+export const postJson = async (path, body, { idempotencyKey, ifMatch, signal } = {}) => {
+  const extra = {};
+  if (idempotencyKey) extra['idempotency-key'] = idempotencyKey;
+  if (ifMatch !== undefined && ifMatch !== null) extra['if-match'] = String(ifMatch);
+  const { answer, response } = await post(path, JSON.stringify(body ?? {}), 'application/json', { extra, signal });
   return { body: answer, etag: response.headers.get('etag') };
 };
 
@@ -188,22 +202,6 @@ export const followDashboard = (query, { onDashboard, onProblem, onStatus }) => 
 
 /**
  * POST a file's bytes as they are, typed `contentType` (an import: the server decodes them in the
- * charset the type declares). Answers the JSON body; a refusal throws ApiError, a lost connection OfflineError.
+ * charset the type declares). Answers the JSON body.
  */
-export const postFile = async (path, file, contentType) => {
-  let response;
-  try {
-    response = await fetch(path, {
-      method: 'POST',
-      headers: { ...headers(getToken() ?? '', 'application/json'), 'content-type': contentType },
-      body: file,
-      cache: 'no-store',
-    });
-  } catch (error) {
-    throw new OfflineError(error?.message ?? 'network error');
-  }
-  const answer = await response.json().catch(() => null);
-  if (response.status === 401) unauthorized();
-  if (!response.ok) throw new ApiError(response.status, answer);
-  return answer;
-};
+export const postFile = async (path, file, contentType) => (await post(path, file, contentType)).answer;

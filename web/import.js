@@ -33,8 +33,9 @@ const eventsDecided = (report) => report.caseList.reduce((n, c) => n + c.events,
 const ProblemText = ({ problem }) => {
   const { t } = useI18n();
   const key = `import.code.${problem.code}`;
-  const label = problem.code ? t(key) : null;
-  return html`${label && label !== key ? html`<strong>${label}</strong> ` : problem.code ? html`<strong>${problem.code}</strong> ` : null}
+  // A code the page has no words for comes back as its key: the code is shown as the server gave it.
+  const label = problem.code === undefined ? undefined : t(key) === key ? problem.code : t(key);
+  return html`${label ? html`<strong>${label}</strong> ` : null}
     <span lang="en" class="muted">${problem.message}</span>${problem.hint ? html` <span lang="en" class="muted">(${problem.hint})</span>` : null}`;
 };
 
