@@ -262,6 +262,8 @@ export const en = {
   'import.code.OCCURRED_AT_REFUSED': 'A time the record contradicts',
   'import.code.TRANSITION_NOT_ALLOWED': "A step the record's state does not take",
   'import.code.FORBIDDEN': 'Not allowed for this property or step',
+  'import.code.REVISION_CONFLICT': 'The record kept changing during the import',
+  'import.code.INTERNAL': 'An engine fault (not a fault of the file)',
   'import.refused.encoding': "The file cannot be read as UTF-8. Excel's CSV is usually GBK: choose GB18030 under Encoding and try again.",
   'import.refused.BODY_TOO_LARGE':
     "The file is over the page's upload limit ({limit} MB); nothing was imported. Import it with npm run import on the server (see the migration guide).",

@@ -260,6 +260,8 @@ export const zh = {
   'import.code.OCCURRED_AT_REFUSED': '时间与记录已有内容矛盾',
   'import.code.TRANSITION_NOT_ALLOWED': '记录当前状态不接受此步骤',
   'import.code.FORBIDDEN': '无权导入此项目或此步骤',
+  'import.code.REVISION_CONFLICT': '导入期间记录被反复修改',
+  'import.code.INTERNAL': '系统内部故障（非文件问题）',
   'import.refused.encoding': '文件无法按 UTF-8 读取。Excel 另存的 CSV 通常是 GBK：请在“文件编码”中选择 GB18030 后重试。',
   'import.refused.BODY_TOO_LARGE': '文件超过网页导入的上限（{limit} MB），未导入任何数据。请在服务器上用 npm run import 导入（见迁移指南）。',
   'import.refused.UNSUPPORTED_ENCODING': '此类文件不能使用所选编码（JSON 数组必须是 UTF-8），未导入任何数据。',

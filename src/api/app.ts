@@ -224,7 +224,15 @@ export const buildApp = async (deps: AppDeps) => {
     readModels: deps.readModels,
     readModel: health,
   });
-  const heavy = deps.heavyWork ?? onRequestThread({ store: deps.store, rulesets: deps.rulesets, clock: deps.clock, readModels: deps.readModels });
+  const heavy =
+    deps.heavyWork ??
+    onRequestThread({
+      store: deps.store,
+      rulesets: deps.rulesets,
+      clock: deps.clock,
+      readModels: deps.readModels,
+      onNotice: ({ level, message }) => app.log[level]({ component: 'heavy-work' }, message),
+    });
   // Before in-flight requests are waited for: a job still waiting or running is answered 503 at once.
   app.addHook('preClose', () => heavy.close());
   await app.register(complianceRoutes(compliance, heavy, deps.clock));

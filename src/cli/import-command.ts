@@ -1,7 +1,7 @@
 /** `npm run audit -- import FILE …` (and `npm run import`): a historical import (docs/migration.md). */
 import { open, readFile, stat } from 'node:fs/promises';
 import { parseImportBytes, type CsvColumns, type ImportFormat } from '../audit/import/format.js';
-import type { ImportDeps } from '../audit/import/case-import.js';
+import { faultLine, type ImportDeps } from '../audit/import/case-import.js';
 import { IMPORT_WINDOW } from '../audit/import/pipeline.js';
 import { csvColumnsOf, runImport, type RunReport } from '../audit/import/run.js';
 import { importSummaryInParts } from '../audit/import/stream-import.js';
@@ -80,6 +80,8 @@ export const importCommand = async (context: ImportCommandContext, file: string,
     ...(values['time-zone'] ? { timeZone: values['time-zone'] } : {}),
     window: IMPORT_WINDOW,
   };
+  // A row the engine failed on is refused in the report; its stack is for whoever reports the fault.
+  const onFault = (fault: unknown, at: { readonly row: number; readonly caseRef: string }) => process.stderr.write(`${faultLine(fault, at)}\n`);
   const xlsx = await isXlsxFile(file);
   // A summary file in CSV or JSON lines is read in parts, in bounded memory, whatever its size.
   const read = { ...(format ? { format } : {}), ...encoding, columns };
@@ -94,7 +96,7 @@ export const importCommand = async (context: ImportCommandContext, file: string,
   if (!inParts) {
     const bar = progressBar('importing cases', undefined);
     try {
-      return await runImport({ ...deps, rulesets }, parsed!, { shape, ...importOptions, onCase: (done, total) => bar.update(done, total) });
+      return await runImport({ ...deps, rulesets }, parsed!, { shape, ...importOptions, onFault, onCase: (done, total) => bar.update(done, total) });
     } finally {
       bar.stop();
     }
@@ -102,7 +104,7 @@ export const importCommand = async (context: ImportCommandContext, file: string,
   const started = performance.now();
   const progress = importProgress(process.stderr, () => (performance.now() - started) / 1000);
   try {
-    if (!threaded) return await importSummaryInParts({ ...deps, rulesets }, inParts, { ...importOptions, onProgress: (p) => progress.update(p) });
+    if (!threaded) return await importSummaryInParts({ ...deps, rulesets }, inParts, { ...importOptions, onFault, onProgress: (p) => progress.update(p) });
     const data = {
       dataDir: config.DATA_DIR,
       eventStoreConnectionString: config.EVENTSTORE_CONNECTION_STRING,
@@ -114,7 +116,7 @@ export const importCommand = async (context: ImportCommandContext, file: string,
       read,
       options: { ...importOptions, window: IMPORT_THREAD_WINDOW },
     };
-    return await importInThread(store, data, (p) => progress.update(p));
+    return await importInThread(store, data, { onProgress: (p) => progress.update(p), onFault });
   } finally {
     progress.stop();
   }

@@ -47,6 +47,8 @@ export type FromImportThread =
   /** The appends the thread asked for since its last message: submitted together, they share the store's commits. */
   | { readonly op: 'append'; readonly calls: readonly AppendCall[] }
   | { readonly op: 'progress'; readonly progress: ImportProgress }
+  /** A row the engine failed on, refused in the report: what it threw, for the console. */
+  | { readonly op: 'fault'; readonly row: number; readonly caseRef: string; readonly error: SerializedError }
   | { readonly op: 'done'; readonly report: RunReport }
   | { readonly op: 'failed'; readonly error: SerializedError };
 
@@ -80,7 +82,14 @@ export const IMPORT_THREAD_MIN_BYTES = 1024 * 1024;
 export const importThreadPays = (fileBytes: number): boolean => availableParallelism() > 1 && fileBytes >= IMPORT_THREAD_MIN_BYTES;
 
 /** Imports the file on a thread, appending its records through `store`; resolves with the thread's report. */
-export const importInThread = (store: EventStore, data: ImportThreadData, onProgress: (progress: ImportProgress) => void): Promise<RunReport> =>
+export const importInThread = (
+  store: EventStore,
+  data: ImportThreadData,
+  on: {
+    readonly onProgress: (progress: ImportProgress) => void;
+    readonly onFault: (fault: unknown, at: { readonly row: number; readonly caseRef: string }) => void;
+  },
+): Promise<RunReport> =>
   new Promise<RunReport>((resolve, reject) => {
     const worker = startSiblingWorker(import.meta.url, 'import-worker', {
       workerData: data,
@@ -105,7 +114,10 @@ export const importInThread = (store: EventStore, data: ImportThreadData, onProg
           }
           return;
         case 'progress':
-          onProgress(message.progress);
+          on.onProgress(message.progress);
+          return;
+        case 'fault':
+          on.onFault(deserializeError(message.error), { row: message.row, caseRef: message.caseRef });
           return;
         case 'done':
           settle(() => resolve(message.report));

@@ -88,7 +88,11 @@ const run = async () => {
     const deps = { store: appendingThroughParent(store), rulesets: readOnlyRulesets(store, ruleset), clock: clockFrom(Temporal.Instant.from(data.startedAt)) };
     const file = await readInParts(data.file, data.read);
     if (!file) throw new Error(`${data.file} cannot be read in parts`);
-    return await importSummaryInParts(deps, file, { ...data.options, onProgress: (progress) => post({ op: 'progress', progress }) });
+    return await importSummaryInParts(deps, file, {
+      ...data.options,
+      onProgress: (progress) => post({ op: 'progress', progress }),
+      onFault: (fault, { row, caseRef }) => post({ op: 'fault', row, caseRef, error: serializeError(fault) }),
+    });
   } finally {
     await log.close();
     personalData.keys.close();

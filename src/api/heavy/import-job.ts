@@ -1,5 +1,6 @@
 import { parseImport, parseImportBytes, type ImportFormat, type ImportShape } from '../../audit/import/format.js';
-import type { ImportDeps } from '../../audit/import/case-import.js';
+import { faultLine, type ImportDeps } from '../../audit/import/case-import.js';
+import type { HeavyNotice } from './notice.js';
 import { csvColumnsOf, runImport } from '../../audit/import/run.js';
 import { parseImportXlsx } from '../../audit/import/xlsx.js';
 import { InvalidCommandError } from '../../domain/case/errors.js';
@@ -63,7 +64,7 @@ const jsonRows = (bytes: Uint8Array) => {
 export const HTTP_IMPORT_WINDOW = 32;
 
 /** The import of one file: its rows read as the route's Content-Type says, then imported case by case (import.ts, run.ts). */
-export const importFile = async (deps: ImportDeps, job: ImportJob, bytes: Uint8Array) => {
+export const importFile = async (deps: ImportDeps & { readonly onNotice?: ((notice: HeavyNotice) => void) | undefined }, job: ImportJob, bytes: Uint8Array) => {
   const shape = job.shape ?? 'events';
   const columns = csvColumnsOf(shape);
   const parsed =
@@ -81,5 +82,6 @@ export const importFile = async (deps: ImportDeps, job: ImportJob, bytes: Uint8A
     authorize: authorizeProperty(principal),
     importedBy: actorOfPrincipal(principal),
     window: HTTP_IMPORT_WINDOW,
+    onFault: (fault, at) => deps.onNotice?.({ level: 'error', message: faultLine(fault, at) }),
   });
 };

@@ -10,6 +10,7 @@ import type { Clock } from '../../runtime/clock.js';
 import type { RulesetRegistry } from '../../ruleset/registry.js';
 import type { EventStore } from '../../store/port.js';
 import { importFile, type ImportJob } from './import-job.js';
+import type { HeavyNotice } from './notice.js';
 
 export type { JobCaller } from './import-job.js';
 
@@ -54,6 +55,8 @@ export interface JobDeps {
   readonly rulesets: RulesetRegistry;
   readonly clock: Clock;
   readonly readModels?: Database.Database | undefined;
+  /** Where a job's notices go: the server's log (an import's engine fault on a row). */
+  readonly onNotice?: ((notice: HeavyNotice) => void) | undefined;
 }
 
 /** Runs one job; `input` is the body of an import, read whole (it is parsed whole: its cases are grouped across rows). */

@@ -1,6 +1,7 @@
 import type { AppendResult, EventToAppend, ExpectedRevision } from '../../store/port.js';
 import type { SerializedError } from './errors.js';
 import type { HeavyJob } from './jobs.js';
+import type { HeavyNotice } from './notice.js';
 
 /** What a heavy-work thread is started with: where the log and the read models are, and the rules. */
 export interface HeavyThreadData {
@@ -44,4 +45,4 @@ export type FromThread =
       readonly events: readonly EventToAppend[];
       readonly expectedRevision: ExpectedRevision;
     }
-  | { readonly op: 'notice'; readonly level: 'info' | 'warn'; readonly message: string };
+  | ({ readonly op: 'notice' } & HeavyNotice);

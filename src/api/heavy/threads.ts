@@ -6,6 +6,7 @@ import { RETRY_AFTER_SECONDS } from '../problem.js';
 import { limitedChunks, type BodyInput } from './body.js';
 import { deserializeError, HeavyWorkBusyError, HeavyWorkOutOfMemoryError, serializeError, ShuttingDownError } from './errors.js';
 import type { HeavyJob } from './jobs.js';
+import type { HeavyNotice } from './notice.js';
 import type { FromThread, HeavyThreadData, ToThread } from './protocol.js';
 import type { HeavyWork, HeavyWorkStats } from './work.js';
 
@@ -23,8 +24,8 @@ export interface HeavyThreadsOptions {
   readonly clock: Clock;
   /** Starts a thread (startHeavyWorker unless set). */
   readonly spawn?: ((data: HeavyThreadData, heapMb: number) => Worker) | undefined;
-  /** What a thread has to say for the server's log (its priority, at start). */
-  readonly onNotice?: ((notice: { level: 'info' | 'warn'; message: string }) => void) | undefined;
+  /** What a thread has to say for the server's log (its priority, at start; an engine fault in an import's row). */
+  readonly onNotice?: ((notice: HeavyNotice) => void) | undefined;
 }
 
 /** The threads run this module's sibling, worker.ts. */
@@ -126,7 +127,7 @@ export const heavyThreads = (options: HeavyThreadsOptions): HeavyWork & { stats(
     const slot: Slot = { worker };
     slots.push(slot);
     worker.on('message', (message: FromThread) => {
-      if (message.op === 'notice') return options.onNotice?.(message);
+      if (message.op === 'notice') return options.onNotice?.({ level: message.level, message: message.message });
       if (message.op === 'append') return appendForThread(slot, message);
       const running = slot.running;
       if (!running || running.id !== message.id) return;

@@ -17,6 +17,7 @@ import { masterKeyFromThread, openPersonalData } from '../../store/personal/from
 import type { AppendResult, EventStore } from '../../store/port.js';
 import { deserializeError, serializeError } from './errors.js';
 import { runJob, type HeavyJob } from './jobs.js';
+import type { HeavyNotice } from './notice.js';
 import type { FromThread, HeavyThreadData, ToThread } from './protocol.js';
 
 const data = workerData as HeavyThreadData;
@@ -91,7 +92,13 @@ const appendingThroughServer = (id: number): EventStore =>
 
 const run = async (id: number, job: HeavyJob, now: string) => {
   const input = job.kind === 'import' ? await inputOf(id) : undefined;
-  const deps = { store: job.kind === 'import' ? appendingThroughServer(id) : store, rulesets, clock: clockAt(now), readModels: readModels() };
+  const deps = {
+    store: job.kind === 'import' ? appendingThroughServer(id) : store,
+    rulesets,
+    clock: clockAt(now),
+    readModels: readModels(),
+    onNotice: (notice: HeavyNotice) => post({ op: 'notice', ...notice }),
+  };
   return runJob(deps, job, input);
 };
 

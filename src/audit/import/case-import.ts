@@ -9,6 +9,7 @@ import { evolve, type CaseState } from '../../domain/case/state.js';
 import type { Actor, DomainEvent } from '../../domain/events/envelope.js';
 import { recordOf, type RecordType } from '../../domain/records.js';
 import { isEngineError } from '../../errors.js';
+import { isRevisionConflict, REVISION_CONFLICT } from '../../store/errors.js';
 import { NO_STREAM, type EventStore, type Json } from '../../store/port.js';
 import type { RowProblem } from './format.js';
 import { contradiction, freshRows } from './applied.js';
@@ -36,8 +37,37 @@ const fieldOf = (error: unknown): string => {
 
 type CasePlan =
   | { events: DomainEvent[]; revision: bigint | null; existed: boolean }
-  /** `fresh`: the rows of the case its record did not hold yet, the ones held back with the refused one; `action`: the refused row's. */
-  | { problem: RowProblem & { code?: string }; fresh?: ReadonlySet<number>; action?: string };
+  /**
+   * `fresh`: the rows of the case its record did not hold yet, the ones held back with the refused one; `action`: the refused row's;
+   * `fault`: what the engine threw deciding the row, when the refusal is the engine's fault rather than the row's.
+   */
+  | { problem: RowProblem & { code?: string }; fresh?: ReadonlySet<number>; action?: string; fault?: unknown };
+
+/** The code of a row the engine failed to decide: a fault of the engine, reported on the row, not a fault of the file. */
+export const ENGINE_FAULT = 'INTERNAL' as const;
+
+/** Appends of one record tried at most, when another writer (the deadline watcher, a person) appends to it in between. */
+export const IMPORT_APPEND_ATTEMPTS = 3;
+
+/** A fault of the engine on a row, for a log: where, and the stack of what it threw. */
+export const faultLine = (fault: unknown, at: { readonly row: number; readonly caseRef: string }): string =>
+  `import: the engine failed deciding row ${at.row} (record ${at.caseRef}); the record was refused and the import went on: ${
+    fault instanceof Error ? (fault.stack ?? `${fault.name}: ${fault.message}`) : String(fault)
+  }`;
+
+/**
+ * A row the engine failed on (it threw something else than its typed refusals): that record is
+ * refused, and only it; the import goes on, and the fault is handed to whoever logs it.
+ */
+const faultProblem = (row: number, error: unknown): RowProblem & { code: string } => {
+  const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return {
+    row,
+    field: 'action',
+    code: ENGINE_FAULT,
+    message: `the engine failed deciding this row (${what}): nothing of its record was written and the import went on; a fault of the engine, not of the file`,
+  };
+};
 
 /**
  * Decides the rows of one case its record does not hold yet (by their import keys: freshRows), in
@@ -112,7 +142,7 @@ const planCase = async (
       for (const event of decided) state = evolve(lifecycle, state, event);
       events.push(...decided);
     } catch (error) {
-      if (!isEngineError(error)) throw error;
+      if (!isEngineError(error)) return { ...rowsOf(faultProblem(row.row, error), row.action), fault: error };
       const problem = { row: row.row, field: fieldOf(error), message: error.message, code: error.code };
       return rowsOf(contradiction(history, state, row, problem, error), row.action);
     }
@@ -137,15 +167,23 @@ export type CaseOutcome =
       readonly fresh?: ReadonlySet<number> | undefined;
       /** The action of the row refused. */
       readonly action?: string | undefined;
+      /** What the engine threw, when the row was refused for the engine's fault (code ENGINE_FAULT). */
+      readonly fault?: unknown;
     };
 
-/** Decides a case's rows (planCase) and appends its events in one atomic write; a dry run writes nothing. */
+/**
+ * Decides a case's rows (planCase) and appends its events in one atomic write; a dry run writes
+ * nothing. When another writer appended to the record in between (the deadline watcher, a person:
+ * the server runs beside a migration), the rows are decided again after what it wrote, up to
+ * IMPORT_APPEND_ATTEMPTS times; then the record is refused, to be imported by a later run.
+ */
 export const importCase = async (
   deps: ImportDeps,
   caseType: RecordType,
   caseId: string,
   rows: readonly ImportRow[],
   options: CaseImportOptions,
+  attempt = 1,
 ): Promise<CaseOutcome> => {
   // A dry run writes nothing, so it seals nothing: no data key is taken for it.
   const sealing = options.dryRun ? undefined : personalDataSealing(deps.store, caseType);
@@ -166,5 +204,19 @@ export const importCase = async (
       })),
       { expectedRevision: plan.revision ?? NO_STREAM },
     )
-    .then(() => decided);
+    .then(
+      () => decided,
+      (error: unknown): Promise<CaseOutcome> | CaseOutcome => {
+        if (!isRevisionConflict(error)) throw error;
+        if (attempt < IMPORT_APPEND_ATTEMPTS) return importCase(deps, caseType, caseId, rows, options, attempt + 1);
+        return {
+          problem: {
+            row: rows[0]!.row,
+            field: 'row',
+            code: REVISION_CONFLICT,
+            message: `the record changed while it was imported, ${attempt} times (another writer appended to it): nothing of these rows was written; run the import again`,
+          },
+        };
+      },
+    );
 };

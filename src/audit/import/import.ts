@@ -70,6 +70,8 @@ export const importCases = async (
     onCase?: (done: number, total: number) => void;
     /** Told the action of each row a record refused: the summary import names the column of its step (summary-import.ts). */
     onRefused?: (row: number, action: string) => void;
+    /** Told what the engine threw on a row it failed to decide (reported as refused, code ENGINE_FAULT): for the log. */
+    onFault?: (fault: unknown, at: { readonly row: number; readonly caseRef: string }) => void;
     /** Cases decided and written at once (pipeline.ts); 1, the default, one after the other. */
     window?: number;
     /** Cases listed in `caseList` at most; the others are only counted (case-list.ts). */
@@ -125,6 +127,7 @@ export const importCases = async (
       if ('problem' in outcome) {
         rejected.push({ ...outcome.problem, caseRef });
         if (outcome.action !== undefined) options.onRefused?.(outcome.problem.row, outcome.action);
+        if (outcome.fault !== undefined) options.onFault?.(outcome.fault, { row: outcome.problem.row, caseRef });
         // Rows the record already holds are not held back: they are there.
         return holdBack(`row ${outcome.problem.row} of case ${caseRef} was rejected`, outcome.problem.row, outcome.fresh);
       }
