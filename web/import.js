@@ -152,14 +152,25 @@ export const Import = ({ session }) => {
       else if (error instanceof ApiError) {
         const code = error.problem?.code ?? String(error.status);
         const undecodable = code === 'INVALID_COMMAND' && /not valid/.test(error.message) && settings.encoding === 'utf-8';
+        // An import the server stopped midway says what it wrote before, and where it stopped.
+        const { written, stoppedAt } = error.problem ?? {};
         const key = undecodable
           ? 'import.refused.encoding'
           : EXPLAINED.includes(code)
             ? `import.refused.${code}`
             : error.status >= 500
-              ? 'import.interrupted'
+              ? written
+                ? stoppedAt
+                  ? 'import.stoppedAt'
+                  : 'import.stopped'
+                : 'import.interrupted'
               : 'import.refused';
-        setRefusal({ key, values: { limit: megabytes(session.imports?.maxBytes ?? 0) }, server: { code, message: error.message } });
+        const values = {
+          limit: megabytes(session.imports?.maxBytes ?? 0),
+          ...(written ? { records: grouped(written.records), events: grouped(written.events) } : {}),
+          ...(stoppedAt ? { row: stoppedAt.row, caseRef: stoppedAt.caseRef } : {}),
+        };
+        setRefusal({ key, values, server: { code, message: error.message } });
       } else setRefusal({ key: 'import.failed', server: { code: 'error', message: error.message } });
     } finally {
       setBusy(null);

@@ -276,6 +276,10 @@ export const en = {
   'import.encoding.xlsx': 'An Excel file carries its own encoding.',
   'import.dryDone': 'Trial done; nothing was written.',
   'import.done': 'Import done.',
+  'import.stopped':
+    'The import stopped midway: {records} record(s) ({events} event(s)) were written before it, each whole. Import the same file again later: what was written is not written twice, and the import goes on from where it stopped.',
+  'import.stoppedAt':
+    'The import stopped at row {row} (record {caseRef}): {records} record(s) ({events} event(s)) were written before it, each whole. Import the same file again later: what was written is not written twice, and the import goes on from where it stopped.',
   'import.interrupted':
     'The import was interrupted: the server could not finish it. Each record is written whole or not at all, and those written stay. Import the same file again later: records already imported are not written twice.',
   unit: { d: 'd', h: 'h', m: 'm', s: 's' },

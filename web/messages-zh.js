@@ -272,6 +272,10 @@ export const zh = {
   'import.encoding.xlsx': 'Excel 文件自带编码，无需选择。',
   'import.dryDone': '试导入完成，未写入任何数据。',
   'import.done': '导入完成。',
+  'import.stopped':
+    '导入中途停止：停止前已写入 {records} 条记录（{events} 条事件），每条记录完整写入。稍后重新导入同一文件：已写入的记录不会重复写入，导入从停止处继续。',
+  'import.stoppedAt':
+    '导入在第 {row} 行（记录 {caseRef}）停止：停止前已写入 {records} 条记录（{events} 条事件），每条记录完整写入。稍后重新导入同一文件：已写入的记录不会重复写入，导入从停止处继续。',
   'import.interrupted': '导入中断，服务器未能完成。每条记录要么整条写入，要么没有写入；已写入的记录保留。稍后重新导入同一文件：已导入的记录不会重复写入。',
   unit: { d: '天', h: '小时', m: '分', s: '秒' },
 };

@@ -38,6 +38,7 @@ const statusOf: Record<string, number> = {
   HEAVY_WORK_BUSY: 503,
   HEAVY_WORK_OUT_OF_MEMORY: 507,
   SHUTTING_DOWN: 503,
+  IMPORT_STOPPED: 500,
 };
 
 const titles: Record<number, string> = {
@@ -122,6 +123,8 @@ const fromFastify = (error: FastifyError): Problem | undefined => {
 export const errorHandler = (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
   if (isEngineError(error)) {
     const status = statusOf[error.code] ?? 500;
+    // A fault of the server's, told to the client by its code: its stack is for the log.
+    if (status === 500) request.log.error({ err: error }, `${error.code}: ${error.message}`);
     return sendProblem(reply, problem(status, error.code, error.message, { ...error.details, instance: request.url }));
   }
   const known = fromFastify(error);

@@ -10,6 +10,7 @@ import { clockHeldToLog } from '../runtime/log-clock.js';
 import { readConfig, type Config } from '../config.js';
 import { recordTypes, recordTypeSchema } from '../domain/records.js';
 import { isEngineError } from '../errors.js';
+import { IMPORT_STOPPED } from '../audit/import/stopped.js';
 import { loadRuleset } from '../ruleset/load.js';
 import { openConfiguredStore } from '../store/open-configured.js';
 import { keepDataDirPrivate } from '../runtime/private-data-dir.js';
@@ -283,6 +284,12 @@ const main = async (argv: string[]): Promise<number> => {
     }
     // A data directory or file the CLI cannot use: the file, what is wrong with it and what to do, in one line.
     const storage = findStorageFailure(error);
+    // An import that stopped: what it wrote before, then why (a fault's stack, or the storage's line).
+    if (isEngineError(error) && error.details.written !== undefined) {
+      console.error(error.code === IMPORT_STOPPED ? `error: ${error.stack ?? error.message}` : `error: ${error.code}: ${error.message}`);
+      if (storage) console.error(`error: ${storage.message}`);
+      return 3;
+    }
     console.error(storage ? `error: ${storage.message}` : `error: ${(error as Error).stack ?? String(error)}`);
     return 3;
   }

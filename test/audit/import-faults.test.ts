@@ -3,12 +3,21 @@
  * failing to decide a row (a fault of the engine), and another writer appending to a record between
  * the import's reading of it and its append (the server's people and watcher run beside a migration).
  */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import t from 'tap';
+import { Temporal } from 'temporal-polyfill';
 import { importedCaseId } from '../../src/audit/import/import.js';
 import { IMPORT_APPEND_ATTEMPTS } from '../../src/audit/import/case-import.js';
+import { csvColumnsOf } from '../../src/audit/import/run.js';
+import { isImportStopped, type ImportStoppedError } from '../../src/audit/import/stopped.js';
+import { importSummaryInParts } from '../../src/audit/import/stream-import.js';
+import { readInParts } from '../../src/audit/import/stream-rows.js';
+import { openRulesetRegistry } from '../../src/ruleset/registry.js';
 import { createMemoryEventStore } from '../../src/store/memory.js';
+import { StoreUnavailableError } from '../../src/store/errors.js';
 import type { EventStore } from '../../src/store/port.js';
-import { buildHarness, capturedLogger, owner, sampleRuleset } from '../api/harness.js';
+import { buildHarness, capturedLogger, owner, sampleRuleset, tempDir } from '../api/harness.js';
 
 const row = (caseRef: string, action: string, occurredAt: string, actor: string, role: string, fields: Record<string, unknown> = {}) =>
   JSON.stringify({ caseRef, caseType: 'complaint', action, occurredAt, actor, role, fields });
@@ -160,4 +169,92 @@ t.test('in a summary file, the row the engine failed on is reported on the colum
     cases: { imported: 1, rejected: 1 },
     rejected: [{ row: 1, caseRef: 'TS-1', field: 'receivedAt', value: '2023-05-04T09:00:00+08:00', code: 'INTERNAL' }],
   });
+});
+
+/** The store failing every append after the first `good` ones, as a store that became unavailable would. */
+const failingAfter = (inner: EventStore, good: number, failure: () => Error) => {
+  let appended = 0;
+  const store: EventStore = {
+    ...inner,
+    appendToStream: (stream, events, options) => {
+      if (!stream.startsWith('complaint-')) return inner.appendToStream(stream, events, options);
+      appended += 1;
+      return appended > good ? Promise.reject(failure()) : inner.appendToStream(stream, events, options);
+    },
+  };
+  return store;
+};
+
+t.test('a store failing mid-import stops it: the answer says what was written before and where it stopped, and a re-run goes on from there', async (t) => {
+  const inner = createMemoryEventStore();
+  let failure: (() => Error) | undefined = () => new StoreUnavailableError('the event store is not answering');
+  const failing = failingAfter(inner, 2, () => failure!());
+  const store: EventStore = { ...inner, appendToStream: (...args) => (failure ? failing : inner).appendToStream(...args) };
+  const { logger, lines } = capturedLogger('info');
+  const h = await buildHarness({ store, logger });
+  t.teardown(h.close);
+  const file = ['SRC-1', 'SRC-2', 'SRC-3', 'SRC-4']
+    .map((ref, i) => row(ref, 'receive', `2026-02-1${i}T01:00:00Z`, 'li.na', 'frontdesk', complaint()))
+    .join('\n');
+  const post = () => h.inject('POST', '/v1/admin/import', { as: 'admin', raw: file, headers: ndjson });
+
+  const stopped = await post();
+  t.equal(stopped.statusCode, 503);
+  t.ok(stopped.headers['retry-after'], 'the client is told when to try again');
+  t.match(stopped.json(), {
+    code: 'STORE_UNAVAILABLE',
+    written: { records: 2, events: 2 },
+    stoppedAt: { caseRef: 'SRC-3', row: 3 },
+    detail: /the import stopped at record SRC-3 \(row 3\): the event store is not answering\. 2 record\(s\) \(2 event\(s\)\) were written before it/,
+  });
+  t.equal((await inner.readAll()).filter((e) => e.streamName.startsWith('complaint-')).length, 2, 'the two records it says it wrote, and no more');
+
+  failure = undefined;
+  const rerun = await post();
+  t.equal(rerun.statusCode, 200);
+  t.match(rerun.json(), { cases: { imported: 2, unchanged: 2 }, eventsWritten: 2 }, 'the re-run writes the rest, nothing twice');
+
+  // A failure the engine does not know is told as IMPORT_STOPPED (500), and its stack logged.
+  const other = createMemoryEventStore();
+  const broken = await buildHarness({ store: failingAfter(other, 1, () => new Error('disk unplugged')), logger });
+  t.teardown(broken.close);
+  const answer = await broken.inject('POST', '/v1/admin/import', { as: 'admin', raw: file, headers: ndjson });
+  t.equal(answer.statusCode, 500);
+  t.match(answer.json(), { code: 'IMPORT_STOPPED', written: { records: 1, events: 1 }, stoppedAt: { caseRef: 'SRC-2' }, detail: /disk unplugged/ });
+  const logged = lines.map((line) => JSON.parse(line)).filter((line) => line.level === 50 && /^IMPORT_STOPPED/.test(line.msg));
+  t.equal(logged.length, 1);
+  t.match(logged[0].err.stack, /caused by Error: disk unplugged\n\s+at /, 'the cause with its stack');
+});
+
+t.test('a file read in parts that stops counts what every part wrote before it, and what the part beside it wrote', async (t) => {
+  const { dir, remove } = await tempDir('import-stopped-');
+  t.teardown(remove);
+  const file = join(dir, 'export.csv');
+  const lines = ['type,number,propertyId,unit,category,description,receivedAt'];
+  for (let i = 0; i < 100; i++) lines.push(`投诉,TS-${i},demo,1-1-101,噪音扰民,第${i}次投诉,2023-05-04T09:${String(i % 60).padStart(2, '0')}:00+08:00`);
+  await writeFile(file, `${lines.join('\r\n')}\r\n`);
+  const inner = createMemoryEventStore();
+  const rulesets = await openRulesetRegistry(inner, await sampleRuleset());
+  const clock = { now: () => Temporal.Instant.from('2026-12-01T00:00:00Z') };
+  const options = { importedBy: { id: 'admin-1', role: 'admin' as const }, window: 8 };
+  const read = () => readInParts(file, { columns: csvColumnsOf('summary'), rows: 25 });
+
+  const store = failingAfter(inner, 60, () => new StoreUnavailableError('the event store is not answering'));
+  const error = await importSummaryInParts({ store, rulesets, clock }, (await read())!, options).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  t.ok(isImportStopped(error), 'the import stops');
+  const stopped = error as ImportStoppedError;
+  const held = (await inner.readAll()).filter((e) => e.streamName.startsWith('complaint-'));
+  t.equal(held.length, 60, 'sixty records written, each whole');
+  t.same(stopped.written, { records: 60, events: 60 }, 'the error counts them all, across parts');
+  t.equal(stopped.code, 'STORE_UNAVAILABLE');
+  t.notOk(
+    held.some((e) => e.streamName === `complaint-${importedCaseId('complaint', stopped.stoppedAt!.caseRef)}`),
+    `it stopped at a record not written (${stopped.stoppedAt?.caseRef})`,
+  );
+
+  const rerun = await importSummaryInParts({ store: inner, rulesets, clock }, (await read())!, options);
+  t.match(rerun.cases, { imported: 40, unchanged: 60, rejected: 0 }, 'a re-run writes the rest');
 });

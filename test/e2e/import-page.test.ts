@@ -103,6 +103,26 @@ t.test(
     t.match(await page.locator('#import-problem').textContent(), /已写入的记录保留.*不会重复写入/);
     await page.unroute('**/v1/admin/import?*');
 
+    // An import the server stopped (its store unavailable) says what it wrote before, and where it stopped.
+    await page.route('**/v1/admin/import?*', (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({
+          status: 503,
+          code: 'STORE_UNAVAILABLE',
+          title: 'Service Unavailable',
+          detail: 'the import stopped at record TS-2023-0107 (row 7): the event store is not answering',
+          written: { records: 1234, events: 5678 },
+          stoppedAt: { caseRef: 'TS-2023-0107', row: 7 },
+        }),
+      }),
+    );
+    await page.getByRole('button', { name: '导入', exact: true }).click();
+    await page.locator('#import-problem').getByText('导入在第 7 行（记录 TS-2023-0107）停止').waitFor(WAIT);
+    t.match(await page.locator('#import-problem').textContent(), /已写入 1,234 条记录（5,678 条事件）.*从停止处继续/);
+    await page.unroute('**/v1/admin/import?*');
+
     // A file over the route's limit (the session's, lowered here to a kilobyte) is not sent at all.
     const small = await browser.newPage();
     await small.route('**/dashboard/session', async (route) => {

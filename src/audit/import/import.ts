@@ -8,6 +8,7 @@ import { readBuiltRow, readRow, type ImportRow } from './import-row.js';
 import { listOfCases, type CaseListOmitted } from './case-list.js';
 import { stepBeforeCreation } from './order.js';
 import { inWindow, turnsByKey } from './pipeline.js';
+import { ImportStoppedError, type StoppedAt } from './stopped.js';
 
 /** Namespace of imported case ids (UUIDv5 of case type and the source system's case reference). */
 const IMPORT_NAMESPACE = '6a1d4e8b-2c7f-5b39-a0e4-93d8f1c2b7a5';
@@ -38,6 +39,14 @@ export interface ImportReport {
   readonly caseListOmitted?: CaseListOmitted;
 }
 
+/** What stopped the import at a record: for ImportStoppedError, which names the record. */
+class RecordFailure {
+  constructor(
+    readonly failure: unknown,
+    readonly at: StoppedAt,
+  ) {}
+}
+
 /**
  * A record with a natural key (a unit's fee ledger for a month) keeps the id of that key when
  * imported, so that later payments find it as they find a ledger billed over the API.
@@ -55,7 +64,9 @@ const naturalIdOf = (caseType: RecordType, first: ImportRow): string | undefined
  * all when any of its rows is rejected. Case ids and import keys derive from the source, so
  * running the same import again finds every row already there and writes nothing, whatever the
  * engine or a person appended to its records since; rows a record does not hold yet (its later
- * steps) are appended after what it holds, or reported row by row where they contradict it.
+ * steps) are appended after what it holds, or reported row by row where they contradict it. A
+ * failure that is no row's (the store unavailable) stops it: ImportStoppedError, telling what was
+ * written before.
  */
 export const importCases = async (
   deps: ImportDeps,
@@ -123,6 +134,8 @@ export const importCases = async (
         dryRun: options.dryRun === true,
         authorize: options.authorize,
         importedBy: options.importedBy,
+      }).catch((error: unknown) => {
+        throw new RecordFailure(error, { caseRef, row: rows[0]!.row });
       });
       if ('problem' in outcome) {
         rejected.push({ ...outcome.problem, caseRef });
@@ -137,10 +150,16 @@ export const importCases = async (
     });
   };
   const cases = listOfCases<ImportedCase>(options.caseListLimit);
-  await inWindow(groups, options.window ?? 1, importOne, (imported, index) => {
-    cases.add(imported);
-    options.onCase?.(index + 1, groups.size);
-  });
+  try {
+    await inWindow(groups, options.window ?? 1, importOne, (imported, index) => {
+      cases.add(imported);
+      options.onCase?.(index + 1, groups.size);
+    });
+  } catch (thrown) {
+    const { failure, at } = thrown instanceof RecordFailure ? thrown : { failure: thrown, at: undefined };
+    const records = options.dryRun ? 0 : cases.counts.imported + cases.counts.extended;
+    throw new ImportStoppedError(failure, { records, events: eventsWritten }, at);
+  }
   rejected.sort((a, b) => a.row - b.row);
   heldBack.sort((a, b) => a.row - b.row);
   return {

@@ -13,7 +13,8 @@ export const IMPORT_WINDOW = 512;
  * Runs `task` over `items`, at most `window` of them begun and not yet handed to `onResult`, and
  * hands each result to `onResult` in the items' order. Tasks begin in the items' order: whatever a
  * task does before its first await happens in that order. When a task fails no further one begins,
- * those in flight are let finish (each writes whole or not at all), and the first failure is thrown.
+ * those in flight are let finish (each writes whole or not at all) and their results handed on, so
+ * that what was written is told; then the first failure is thrown.
  */
 export const inWindow = async <T, R>(
   items: Iterable<T>,
@@ -27,8 +28,9 @@ export const inWindow = async <T, R>(
   let failure: { error: unknown } | undefined;
   const deliver = async () => {
     const outcome = await pending.shift()!;
+    const at = next++;
     if (!outcome.ok) failure ??= { error: outcome.error };
-    else if (!failure) onResult(outcome.value, next++);
+    else onResult(outcome.value, at);
   };
   let index = 0;
   for (const item of items) {

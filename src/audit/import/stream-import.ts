@@ -12,6 +12,7 @@ import type { ImportedCase } from './import.js';
 import { unknownColumnsWarnings, type RunReport } from './run.js';
 import type { FileInParts } from './stream-rows.js';
 import { importSummary, type ImportOptions, type SummaryImportReport } from './summary-import.js';
+import { ImportStoppedError, isImportStopped } from './stopped.js';
 import { unknownMembers } from './summary-row.js';
 import { warningTally } from './summary.js';
 
@@ -188,16 +189,26 @@ export const importSummaryInParts = async (
       if (previous) add(await previous);
     }
     if (before) add(await before);
+    before = undefined;
+    // Also when nothing was deferred: its warnings are then the whole file's.
+    add(await importSummary(deps, { rows: deferred, problems: [] }, rest, tally));
   } catch (error) {
-    // The part still under way is let finish (each record writes whole or not at all) before the failure is told.
-    await before?.catch(() => undefined);
-    throw error;
+    // The part still under way is let finish (each record writes whole or not at all), and what it
+    // wrote is told with the failure, as is what the parts before it wrote.
+    const other = await before?.then(
+      (report) => ({ report }),
+      (failure: unknown) => ({ failure }),
+    );
+    let alsoWritten = { records: 0, events: 0 };
+    if (other && 'report' in other) add(other.report);
+    else if (other && other.failure !== error && isImportStopped(other.failure)) alsoWritten = other.failure.written;
+    const stopped = isImportStopped(error) ? error : new ImportStoppedError(error, { records: 0, events: 0 }, undefined);
+    const records = options.dryRun ? 0 : totals.imported + totals.extended;
+    throw stopped.after({ records: records + alsoWritten.records, events: totals.eventsWritten + alsoWritten.events });
   } finally {
     // The file let go however the loop ended, as a for await would.
     await parts.return(undefined);
   }
-  // Also when nothing was deferred: its warnings are then the whole file's.
-  add(await importSummary(deps, { rows: deferred, problems: [] }, rest, tally));
   return {
     rows: totals.rows,
     dryRun: options.dryRun === true,
