@@ -68,6 +68,21 @@ t.test('a time without an offset is refused with its row, column, value and a hi
     'a case whose property the file does not name has no zone',
   );
 
+  // A property the rules lack is named once, on the row that names it; the case's other local times are held back with it.
+  const elsewhere = { ...receive('LT-7', '2025-11-03 09:12'), fields: { ...complaint, propertyId: 'nowhere' } };
+  const unnamed = (
+    await post(h, lines(elsewhere, acknowledge('LT-7', '2025-11-03 09:40'), acknowledge('LT-7', '2025-13-03 09:50')), '?timeZone=property')
+  ).json();
+  t.match(unnamed, {
+    cases: { imported: 0 },
+    rejected: [
+      { row: 1, caseRef: 'LT-7', field: 'fields.propertyId', code: 'INVALID_COMMAND', value: 'nowhere', message: /unknown property "nowhere"/ },
+      { row: 3, caseRef: 'LT-7', field: 'occurredAt', code: 'TIME_INVALID', value: '2025-13-03 09:50' },
+    ],
+    heldBack: [{ row: 2, caseRef: 'LT-7', reason: /property nowhere is not in the rules/ }],
+  });
+  t.equal(unnamed.rejected.length, 2, 'not a time without an offset on every row');
+
   const inZone = (await post(h, lines(receive('LT-2', '2025-07-01 09:00'), acknowledge('LT-2', '2025-07-01T13:30:00Z')), '?timeZone=America/New_York')).json();
   t.match(inZone, { cases: { imported: 1 }, rejected: [] });
   t.same(await occurredAts(h, 'LT-2'), ['2025-07-01T13:00:00.000Z', '2025-07-01T13:30:00.000Z'], 'in the zone named; a time with an offset keeps it');

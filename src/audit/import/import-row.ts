@@ -10,7 +10,7 @@ import { importedNumberSchema } from '../../domain/record/number.js';
 import { recordTypeSchema, type RecordType } from '../../domain/records.js';
 import { findReplacementCharacter, REPLACEMENT_CHARACTER_MESSAGE } from './encoding.js';
 import type { RawRow, RowProblem } from './format.js';
-import { isLocalTime, OFFSET_HINT, readOccurredAt, type RowZone } from './local-time.js';
+import { isLocalTime, OFFSET_HINT, propertyOfRow, readOccurredAt, type RowZone } from './local-time.js';
 
 const KNOWN = ['caseRef', 'caseType', 'action', 'occurredAt', 'actor', 'role', 'number', 'fields'] as const;
 
@@ -27,13 +27,38 @@ export const importRowSchema = z.object({
 });
 export type ImportRow = z.infer<typeof importRowSchema> & { readonly row: number };
 
+/** A row not read because another row of its case is refused for what they share: held back with the case. */
+export interface HeldBackRow {
+  readonly row: number;
+  readonly heldBack: string;
+}
+
+/**
+ * A case whose times were to be read in its property's zone, and whose property the rules lack: the
+ * row naming the property is refused on it, once; the case's other rows with local times are held
+ * back with it (their instants unknown), but a date that is no date in any zone is still refused.
+ */
+const unknownPropertyOf = (raw: RawRow, record: Record<string, unknown>, zone: RowZone): RowProblem | HeldBackRow | undefined => {
+  const property = zone.unknownProperty;
+  if (property === undefined) return undefined;
+  if (propertyOfRow(record) === property)
+    return { row: raw.row, field: 'fields.propertyId', code: 'INVALID_COMMAND', value: property, message: zone.why ?? `unknown property "${property}"` };
+  if (!isLocalTime(record.occurredAt)) return undefined;
+  const anywhere = readOccurredAt(raw.row, record.occurredAt, { zone: 'UTC' });
+  if ('message' in anywhere && anywhere.code === 'TIME_INVALID') return anywhere;
+  return { row: raw.row, heldBack: `its case's property ${property} is not in the rules: its times cannot be read` };
+};
+
 /** Members beside the known columns are the action's fields, as are those under `fields`. */
-export const readRow = (raw: RawRow, zoneOf: (record: Record<string, unknown>) => RowZone): ImportRow | RowProblem => {
+export const readRow = (raw: RawRow, zoneOf: (record: Record<string, unknown>) => RowZone): ImportRow | RowProblem | HeldBackRow => {
   const value = raw.value;
   if (value === null || typeof value !== 'object' || Array.isArray(value))
     return { row: raw.row, field: 'row', code: 'VALUE_INVALID', message: 'a row is an object' };
   const record = value as Record<string, unknown>;
-  const time = readOccurredAt(raw.row, record.occurredAt, isLocalTime(record.occurredAt) ? zoneOf(record) : {});
+  const zone = zoneOf(record);
+  const unknown = unknownPropertyOf(raw, record, zone);
+  if (unknown) return unknown;
+  const time = readOccurredAt(raw.row, record.occurredAt, isLocalTime(record.occurredAt) ? zone : {});
   if ('message' in time) return time;
   const inline = Object.fromEntries(Object.entries(record).filter(([k]) => !(KNOWN as readonly string[]).includes(k)));
   // An empty number (a CSV cell left blank) is none; leaving the key out keeps the row's command ids those of a file without the column.
@@ -62,7 +87,7 @@ export const readRow = (raw: RawRow, zoneOf: (record: Record<string, unknown>) =
  * replacement character, an actor of 1 to 200 characters as written — and by readRow otherwise, so
  * a built row is refused exactly as readRow refuses it.
  */
-export const readBuiltRow = (raw: RawRow, zoneOf: (record: Record<string, unknown>) => RowZone): ImportRow | RowProblem => {
+export const readBuiltRow = (raw: RawRow, zoneOf: (record: Record<string, unknown>) => RowZone): ImportRow | RowProblem | HeldBackRow => {
   if (raw.value === null || typeof raw.value !== 'object' || Array.isArray(raw.value)) return readRow(raw, zoneOf);
   const value = raw.value as Record<string, unknown>;
   const { caseRef, caseType, action, actor, role, number, fields } = value;

@@ -98,6 +98,12 @@ export const importCases = async (
   const rejectedRefs = new Set<string>(input.problems.flatMap((p) => (p.caseRef ? [p.caseRef] : [])));
   for (const raw of input.rows) {
     const row = options.built ? readBuiltRow(raw, zoneOf) : readRow(raw, zoneOf);
+    if ('heldBack' in row) {
+      const ref = String((raw.value as { caseRef?: unknown }).caseRef ?? '').trim();
+      heldBack.push({ row: row.row, caseRef: ref, reason: row.heldBack });
+      rejectedRefs.add(ref);
+      continue;
+    }
     if ('message' in row) {
       const ref = (raw.value as { caseRef?: unknown } | null)?.caseRef;
       rejected.push(typeof ref === 'string' && ref.trim() !== '' ? { caseRef: ref.trim(), ...row } : row);

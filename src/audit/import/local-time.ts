@@ -102,8 +102,11 @@ export const resolveLocalTime = (value: string, zone: string): LocalTimeReading 
   };
 };
 
-/** The zone a row's times without an offset are read in, or why there is none. */
-export type RowZone = { readonly zone?: string; readonly why?: string };
+/**
+ * The zone a row's times without an offset are read in, or why there is none; `unknownProperty`:
+ * the zone was to be the property's, and the rules lack the property the record's rows name.
+ */
+export type RowZone = { readonly zone?: string; readonly why?: string; readonly unknownProperty?: string };
 
 /** Reads a time without an offset in the row's zone; one with an offset is left to the schema. */
 export const readOccurredAt = (row: number, value: unknown, zone: RowZone): { occurredAt?: string } | RowProblem => {
@@ -116,7 +119,8 @@ export const readOccurredAt = (row: number, value: unknown, zone: RowZone): { oc
   return 'instant' in reading ? { occurredAt: reading.instant } : { row, field: 'occurredAt', code: reading.code, value, message: reading.message };
 };
 
-const propertyOfRow = (record: Record<string, unknown>): string | undefined => {
+/** The property an event row names (in `fields`, or as a column of its own). */
+export const propertyOfRow = (record: Record<string, unknown>): string | undefined => {
   const fields = record.fields;
   const inFields = fields !== null && typeof fields === 'object' ? (fields as Record<string, unknown>).propertyId : undefined;
   const found = inFields ?? record.propertyId;
@@ -149,6 +153,8 @@ export const zonesOf = (
       };
     }
     const zone = zoneOfProperty(property);
-    return zone ? { zone } : { why: `${String(record.occurredAt)} has no offset, and property ${property} is not in the rules: its time zone is unknown` };
+    return zone
+      ? { zone }
+      : { why: `unknown property "${property}": its time zone, in which the case's times are read, is the rules'`, unknownProperty: property };
   };
 };
