@@ -18,6 +18,7 @@ import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from './http-processes.js';
+import { importComplaints } from './import-requests.js';
 import { RULES_DIR } from './repository.js';
 import { WAL_BOUND_BYTES } from '../src/store/wal-policy.js';
 
@@ -25,34 +26,6 @@ const CASES = Number(process.env.BENCH_WAL_CASES ?? 20_000);
 const CASES_PER_REQUEST = Number(process.env.BENCH_WAL_CASES_PER_REQUEST ?? 2_000);
 const SAMPLE_EVERY_MS = 10;
 const CATCH_UP_TIMEOUT_MS = 10 * 60_000;
-
-const owner = { name: '测试业主', phone: '13800000000' };
-const steps: Array<[string, string, Record<string, unknown>]> = [
-  ['receive', 'frontdesk', { propertyId: 'demo', unit: '1-1-101', category: 'noise', description: '楼上深夜装修噪音，多次沟通无果', channel: 'phone', owner }],
-  ['acknowledge', 'frontdesk', {}],
-  ['assign', 'dispatcher', { department: 'engineering' }],
-  ['resolve', 'frontdesk', { resolution: '已协调施工方调整时间' }],
-  ['notify-owner', 'frontdesk', {}],
-  ['callback', 'frontdesk', { satisfaction: 'satisfied' }],
-  ['close', 'frontdesk', {}],
-];
-const IMPORT_START = Date.parse('2025-01-01T01:00:00Z');
-
-/** One case's rows as JSON lines: a complaint worked through to its close, in the year before. */
-const caseRows = (index: number): string[] => {
-  const received = IMPORT_START + index * 900_000;
-  return steps.map(([action, role, fields], step) =>
-    JSON.stringify({
-      caseRef: `WAL-${index}`,
-      caseType: 'complaint',
-      action,
-      occurredAt: new Date(received + step * 1_200_000).toISOString(),
-      actor: `staff-${index % 17}`,
-      role,
-      fields,
-    }),
-  );
-};
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 const sizeOf = (file: string) => {
@@ -85,19 +58,7 @@ const lagEvents = async (): Promise<number> => {
 
 try {
   const started = performance.now();
-  let imported = 0;
-  for (let first = 0; first < CASES; first += CASES_PER_REQUEST) {
-    const lines: string[] = [];
-    for (let index = first; index < Math.min(CASES, first + CASES_PER_REQUEST); index++) lines.push(...caseRows(index));
-    const response = await fetch(`${server.url}/v1/admin/import`, {
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/x-ndjson' },
-      body: lines.join('\n'),
-    });
-    const report = (await response.json()) as { eventsWritten?: number; rejected?: unknown[] };
-    if (!response.ok || report.rejected?.length) throw new Error(`import: ${response.status} ${JSON.stringify(report).slice(0, 500)}`);
-    imported += report.eventsWritten ?? 0;
-  }
+  const imported = await importComplaints(server.url, adminToken, { prefix: 'WAL', cases: CASES, perRequest: CASES_PER_REQUEST });
   const importSeconds = (performance.now() - started) / 1000;
   const deadline = Date.now() + CATCH_UP_TIMEOUT_MS;
   while ((await lagEvents()) > 0) {
