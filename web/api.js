@@ -205,3 +205,49 @@ export const followDashboard = (query, { onDashboard, onProblem, onStatus }) => 
  * charset the type declares). Answers the JSON body.
  */
 export const postFile = async (path, file, contentType) => (await post(path, file, contentType)).answer;
+
+/**
+ * POST a file to a route that answers as it goes (Server-Sent Events, asked for by Accept):
+ * `onProgress` gets each `progress` event's data; answers the `report` event's data, and throws
+ * ApiError with the `problem` event's problem. A refusal before the route began to answer comes as
+ * a plain problem, as from `postFile`.
+ */
+export const postFileWithProgress = async (path, file, contentType, { onProgress }) => {
+  let response;
+  try {
+    response = await fetch(path, {
+      method: 'POST',
+      headers: { ...headers(getToken() ?? '', 'text/event-stream, application/json'), 'content-type': contentType },
+      body: file,
+      cache: 'no-store',
+    });
+  } catch (error) {
+    throw new OfflineError(error?.message ?? 'network error');
+  }
+  if (!(response.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
+    const answer = await response.json().catch(() => null);
+    if (response.status === 401) unauthorized();
+    if (!response.ok) throw new ApiError(response.status, answer);
+    return answer;
+  }
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    let chunk;
+    try {
+      chunk = await reader.read();
+    } catch (error) {
+      throw Object.assign(new OfflineError(error?.message ?? 'the connection was lost'), { midway: true });
+    }
+    // Lost after the route began: the server may have written records, or go on writing them.
+    if (chunk.done) throw Object.assign(new OfflineError('the answer ended before the report'), { midway: true });
+    const parsed = parseEvents(buffer + chunk.value);
+    buffer = parsed.rest;
+    for (const { type, data } of parsed.events) {
+      const value = JSON.parse(data);
+      if (type === 'progress') onProgress(value);
+      else if (type === 'report') return value;
+      else if (type === 'problem') throw new ApiError(value.status ?? 500, value);
+    }
+  }
+};

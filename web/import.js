@@ -1,7 +1,7 @@
 // Historical import (the administrator's): an old system's export sent as it is, tried first (nothing
 // written), then imported; the report names each refused row by its row, record, column and value.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, OfflineError, postFile, queryString } from './api.js';
+import { ApiError, OfflineError, postFileWithProgress, queryString } from './api.js';
 import { html } from './html.js';
 import { useI18n } from './i18n.js';
 import { grouped } from './parts.js';
@@ -112,6 +112,8 @@ export const Import = ({ session }) => {
   const [settings, setSettings] = useState({ format: 'summary', encoding: 'utf-8', timeZone: 'property', strict: false });
   const [fileName, setFileName] = useState('');
   const [busy, setBusy] = useState(null);
+  /** The records done of the file's, as the server tells them while it imports. */
+  const [progress, setProgress] = useState(null);
   const [report, setReport] = useState(null);
   const [refusal, setRefusal] = useState(null);
   // Once an answer is drawn, focus goes to it: the buttons were disabled meanwhile and held none.
@@ -146,9 +148,9 @@ export const Import = ({ session }) => {
       dryRun: dryRun ? 'true' : undefined,
     });
     try {
-      setReport(await postFile(`/v1/admin/import?${query}`, file, contentTypeOf(file.name, settings.encoding)));
+      setReport(await postFileWithProgress(`/v1/admin/import?${query}`, file, contentTypeOf(file.name, settings.encoding), { onProgress: setProgress }));
     } catch (error) {
-      if (error instanceof OfflineError) setRefusal({ key: 'import.offline' });
+      if (error instanceof OfflineError) setRefusal({ key: error.midway ? 'import.lost' : 'import.offline' });
       else if (error instanceof ApiError) {
         const code = error.problem?.code ?? String(error.status);
         const undecodable = code === 'INVALID_COMMAND' && /not valid/.test(error.message) && settings.encoding === 'utf-8';
@@ -174,6 +176,7 @@ export const Import = ({ session }) => {
       } else setRefusal({ key: 'import.failed', server: { code: 'error', message: error.message } });
     } finally {
       setBusy(null);
+      setProgress(null);
     }
   };
   const xlsx = isXlsx(fileName);
@@ -208,6 +211,12 @@ export const Import = ({ session }) => {
       </div>
     </form>
     <p role="status" id="import-status" class="muted">${busy ? t('import.working') : report ? t(report.dryRun ? 'import.dryDone' : 'import.done') : ''}</p>
+    ${
+      busy && progress
+        ? html`<p class="import-progress"><progress id="import-progress" max=${Math.max(progress.of, 1)} value=${progress.records} aria-labelledby="import-progress-text"></progress>
+          <span id="import-progress-text">${t(busy === 'dry' ? 'import.progressDry' : 'import.progress', { records: grouped(progress.records), of: grouped(progress.of) })}</span></p>`
+        : null
+    }
     ${refusal ? html`<${Refusal} refusal=${refusal} alertRef=${alert} />` : null}
     ${report ? html`<${Report} report=${report} headingRef=${heading} />` : null}
   </section>`;

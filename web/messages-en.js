@@ -225,6 +225,10 @@ export const en = {
   'import.busy': 'Working…',
   'import.working': 'Reading and checking the file; a large file takes a while…',
   'import.chooseFile': 'Choose the file to import first.',
+  'import.progress': '{records} of {of} records imported',
+  'import.progressDry': '{records} of {of} records checked',
+  'import.lost':
+    'The connection to the server was lost during the import, before its report. The server may have written some records, or may still be writing them: each record is written whole or not at all. Import the same file again later: what was written is not written twice.',
   'import.offline': 'The server could not be reached; nothing was imported. Try again once connected: importing again never writes twice.',
   'import.refused': 'The file was refused; nothing was imported.',
   'import.dryResult': 'Trial (nothing written)',

@@ -224,6 +224,10 @@ export const zh = {
   'import.busy': '处理中…',
   'import.working': '正在读取并校验文件，大文件需要一些时间…',
   'import.chooseFile': '请先选择要导入的文件。',
+  'import.progress': '已导入 {records} / {of} 条记录',
+  'import.progressDry': '已校验 {records} / {of} 条记录',
+  'import.lost':
+    '与服务器的连接在导入途中中断，未收到报告。服务器可能已写入部分记录，或仍在继续：每条记录要么整条写入，要么没有写入。稍后重新导入同一文件：已写入的记录不会重复写入。',
   'import.offline': '无法连接服务器，未导入任何数据。请检查网络后重试；重复导入不会重复写入。',
   'import.refused': '文件被拒绝，未导入任何数据。',
   'import.dryResult': '试导入结果（未写入）',

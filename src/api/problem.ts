@@ -120,15 +120,18 @@ const fromFastify = (error: FastifyError): Problem | undefined => {
   return undefined;
 };
 
-export const errorHandler = (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+/** The problem an error answers a request with; a fault of the server's is logged, with its stack. */
+export const problemFor = (error: FastifyError, request: FastifyRequest): Problem => {
   if (isEngineError(error)) {
     const status = statusOf[error.code] ?? 500;
     // A fault of the server's, told to the client by its code: its stack is for the log.
     if (status === 500) request.log.error({ err: error }, `${error.code}: ${error.message}`);
-    return sendProblem(reply, problem(status, error.code, error.message, { ...error.details, instance: request.url }));
+    return problem(status, error.code, error.message, { ...error.details, instance: request.url });
   }
   const known = fromFastify(error);
-  if (known) return sendProblem(reply, { ...known, instance: request.url });
+  if (known) return { ...known, instance: request.url };
   request.log.error({ err: error }, 'unexpected error');
-  return sendProblem(reply, problem(500, 'INTERNAL', 'an unexpected error occurred; it has been logged', { instance: request.url }));
+  return problem(500, 'INTERNAL', 'an unexpected error occurred; it has been logged', { instance: request.url });
 };
+
+export const errorHandler = (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, problemFor(error, request));

@@ -123,6 +123,34 @@ t.test(
     t.match(await page.locator('#import-problem').textContent(), /已写入 1,234 条记录（5,678 条事件）.*从停止处继续/);
     await page.unroute('**/v1/admin/import?*');
 
+    // A connection lost after the server began to answer: the page does not claim nothing was written.
+    await page.route('**/v1/admin/import?*', (route) =>
+      route.fulfill({ status: 200, contentType: 'text/event-stream', body: 'event: progress\ndata: {"records":0,"of":12}\n\n' }),
+    );
+    await page.getByRole('button', { name: '导入', exact: true }).click();
+    await page.locator('#import-problem').getByText('连接在导入途中中断').waitFor(WAIT);
+    t.match(await page.locator('#import-problem').textContent(), /服务器可能已写入部分记录.*不会重复写入/);
+    await page.unroute('**/v1/admin/import?*');
+
+    // A file of thousands of records: the server tells its progress as it goes, and the page shows it.
+    const large = join(profile, 'large.csv');
+    const lines = ['type,number,propertyId,unit,category,description,receivedAt,acknowledgedAt,closedAt'];
+    for (let i = 0; i < 4000; i++) {
+      const minute = String(i % 60).padStart(2, '0');
+      lines.push(`投诉,BIG-${i},demo,1-1-101,噪音扰民,第${i}次投诉,2023-06-01 09:${minute},2023-06-01 10:${minute},2023-06-02 10:${minute}`);
+    }
+    await writeFile(large, `${lines.join('\r\n')}\r\n`);
+    await page.getByLabel('导入文件').setInputFiles(large);
+    await page.getByRole('button', { name: '导入', exact: true }).click();
+    const bar = page.getByRole('progressbar');
+    await bar.waitFor(WAIT);
+    t.match(await page.locator('#import-progress-text').textContent(), /^已导入 [\d,]+ \/ 4,000 条记录$/, 'records done of the file’s');
+    t.match(await bar.getAttribute('max'), '4000');
+    t.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= PHONE.width, 'the progress fits 390 px');
+    await page.screenshot({ path: join(ARTIFACTS, 'import-progress-390.png'), fullPage: true });
+    await page.locator('#import-summary').getByText('导入 4,000 条记录').waitFor({ timeout: 120_000 });
+    t.equal(await bar.count(), 0, 'the bar leaves with the report');
+
     // A file over the route's limit (the session's, lowered here to a kilobyte) is not sent at all.
     const small = await browser.newPage();
     await small.route('**/dashboard/session', async (route) => {

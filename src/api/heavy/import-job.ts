@@ -1,6 +1,6 @@
 import { parseImport, parseImportBytes, type ImportFormat, type ImportShape } from '../../audit/import/format.js';
 import { faultLine, type ImportDeps } from '../../audit/import/case-import.js';
-import type { HeavyNotice } from './notice.js';
+import type { HeavyNotice, JobProgress } from './notice.js';
 import { csvColumnsOf, runImport } from '../../audit/import/run.js';
 import { parseImportXlsx } from '../../audit/import/xlsx.js';
 import { InvalidCommandError } from '../../domain/case/errors.js';
@@ -63,8 +63,29 @@ const jsonRows = (bytes: Uint8Array) => {
  */
 export const HTTP_IMPORT_WINDOW = 32;
 
+/** How often an import tells its progress, at most: a caller's bar moves, and a large file's thousands of records make a few messages. */
+const PROGRESS_EVERY_MS = 250;
+
+/** Records done of all, told at the start, at the end, and in between at most every `ms`. */
+const progressEvery = (ms: number, tell: (progress: JobProgress) => void) => {
+  let last = Number.NEGATIVE_INFINITY;
+  return (records: number, of: number) => {
+    const now = performance.now();
+    if (records !== 0 && records !== of && now - last < ms) return;
+    last = now;
+    tell({ records, of });
+  };
+};
+
 /** The import of one file: its rows read as the route's Content-Type says, then imported case by case (import.ts, run.ts). */
-export const importFile = async (deps: ImportDeps & { readonly onNotice?: ((notice: HeavyNotice) => void) | undefined }, job: ImportJob, bytes: Uint8Array) => {
+export const importFile = async (
+  deps: ImportDeps & {
+    readonly onNotice?: ((notice: HeavyNotice) => void) | undefined;
+    readonly onProgress?: ((progress: JobProgress) => void) | undefined;
+  },
+  job: ImportJob,
+  bytes: Uint8Array,
+) => {
   const shape = job.shape ?? 'events';
   const columns = csvColumnsOf(shape);
   const parsed =
@@ -83,5 +104,6 @@ export const importFile = async (deps: ImportDeps & { readonly onNotice?: ((noti
     importedBy: actorOfPrincipal(principal),
     window: HTTP_IMPORT_WINDOW,
     onFault: (fault, at) => deps.onNotice?.({ level: 'error', message: faultLine(fault, at) }),
+    ...(deps.onProgress ? { onCase: progressEvery(PROGRESS_EVERY_MS, deps.onProgress) } : {}),
   });
 };

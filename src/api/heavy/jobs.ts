@@ -10,7 +10,7 @@ import type { Clock } from '../../runtime/clock.js';
 import type { RulesetRegistry } from '../../ruleset/registry.js';
 import type { EventStore } from '../../store/port.js';
 import { importFile, type ImportJob } from './import-job.js';
-import type { HeavyNotice } from './notice.js';
+import type { HeavyNotice, JobProgress } from './notice.js';
 
 export type { JobCaller } from './import-job.js';
 
@@ -57,6 +57,8 @@ export interface JobDeps {
   readonly readModels?: Database.Database | undefined;
   /** Where a job's notices go: the server's log (an import's engine fault on a row). */
   readonly onNotice?: ((notice: HeavyNotice) => void) | undefined;
+  /** Told how far the job has come (an import's records), for a caller that shows it. */
+  readonly onProgress?: ((progress: JobProgress) => void) | undefined;
 }
 
 /** Runs one job; `input` is the body of an import, read whole (it is parsed whole: its cases are grouped across rows). */

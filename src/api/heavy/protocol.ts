@@ -1,7 +1,7 @@
 import type { AppendResult, EventToAppend, ExpectedRevision } from '../../store/port.js';
 import type { SerializedError } from './errors.js';
 import type { HeavyJob } from './jobs.js';
-import type { HeavyNotice } from './notice.js';
+import type { HeavyNotice, JobProgress } from './notice.js';
 
 /** What a heavy-work thread is started with: where the log and the read models are, and the rules. */
 export interface HeavyThreadData {
@@ -45,4 +45,6 @@ export type FromThread =
       readonly events: readonly EventToAppend[];
       readonly expectedRevision: ExpectedRevision;
     }
-  | ({ readonly op: 'notice' } & HeavyNotice);
+  | ({ readonly op: 'notice' } & HeavyNotice)
+  /** How far a running job has come (an import's records), at most a few times a second. */
+  | { readonly op: 'progress'; readonly id: number; readonly progress: JobProgress };

@@ -6,9 +6,9 @@ import { RETRY_AFTER_SECONDS } from '../problem.js';
 import { limitedChunks, type BodyInput } from './body.js';
 import { deserializeError, HeavyWorkBusyError, HeavyWorkOutOfMemoryError, serializeError, ShuttingDownError } from './errors.js';
 import type { HeavyJob } from './jobs.js';
-import type { HeavyNotice } from './notice.js';
+import type { HeavyNotice, JobProgress } from './notice.js';
 import type { FromThread, HeavyThreadData, ToThread } from './protocol.js';
-import type { HeavyWork, HeavyWorkStats } from './work.js';
+import type { HeavyWork, HeavyWorkStats, JobRunOptions } from './work.js';
 
 export interface HeavyThreadsOptions {
   /** At most this many jobs run at once, each on a thread of its own. */
@@ -35,6 +35,7 @@ export const startHeavyWorker = (data: HeavyThreadData, heapMb: number): Worker 
 interface Task {
   readonly job: HeavyJob;
   readonly input?: BodyInput | undefined;
+  readonly onProgress?: ((progress: JobProgress) => void) | undefined;
   resolve(value: unknown): void;
   reject(error: Error): void;
   settled?: boolean;
@@ -131,6 +132,7 @@ export const heavyThreads = (options: HeavyThreadsOptions): HeavyWork & { stats(
       if (message.op === 'append') return appendForThread(slot, message);
       const running = slot.running;
       if (!running || running.id !== message.id) return;
+      if (message.op === 'progress') return running.task.onProgress?.(message.progress);
       threadIds.add(worker.threadId);
       settle(running.task, message.ok ? { value: message.value } : { error: deserializeError(message.error) });
       finished(slot);
@@ -165,10 +167,10 @@ export const heavyThreads = (options: HeavyThreadsOptions): HeavyWork & { stats(
       queued: queue.length,
     });
 
-  const run = (job: HeavyJob, input?: BodyInput) =>
+  const run = (job: HeavyJob, input?: BodyInput, progress?: JobRunOptions) =>
     new Promise<unknown>((resolve, reject) => {
       if (closed) return reject(new ShuttingDownError('the server is shutting down; send the request again shortly'));
-      const task: Task = { job, input, resolve, reject };
+      const task: Task = { job, input, resolve, reject, onProgress: progress?.onProgress };
       const idle = slots.find((s) => !s.running && !s.failure) ?? (slots.length < options.threads ? open() : undefined);
       if (idle) return begin(idle, task);
       if (input) return reject(busy(`all ${options.threads} heavy-work threads are busy, and an import waits for none`));

@@ -17,7 +17,7 @@ import { masterKeyFromThread, openPersonalData } from '../../store/personal/from
 import type { AppendResult, EventStore } from '../../store/port.js';
 import { deserializeError, serializeError } from './errors.js';
 import { runJob, type HeavyJob } from './jobs.js';
-import type { HeavyNotice } from './notice.js';
+import type { HeavyNotice, JobProgress } from './notice.js';
 import type { FromThread, HeavyThreadData, ToThread } from './protocol.js';
 
 const data = workerData as HeavyThreadData;
@@ -98,6 +98,7 @@ const run = async (id: number, job: HeavyJob, now: string) => {
     clock: clockAt(now),
     readModels: readModels(),
     onNotice: (notice: HeavyNotice) => post({ op: 'notice', ...notice }),
+    onProgress: (progress: JobProgress) => post({ op: 'progress', id, progress }),
   };
   return runJob(deps, job, input);
 };

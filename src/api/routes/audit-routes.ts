@@ -13,7 +13,9 @@ import { instantSchema } from '../../domain/events/envelope.js';
 import { recordTypeSchema } from '../../domain/records.js';
 import { authorizeProperty, coversProperty, requireAllProperties } from '../auth/plugin.js';
 import { readBody } from '../heavy/body.js';
+import type { ImportJob } from '../heavy/import-job.js';
 import type { HeavyWork } from '../heavy/work.js';
+import { answerWithProgress, wantsProgress } from './progress-stream.js';
 
 const auditRoles = ['auditor', 'admin'] as const;
 const period = z.string().regex(/^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$/, 'YYYY-MM, YYYY-Qn or YYYY');
@@ -202,7 +204,8 @@ export const auditRoutes = (deps: AuditDeps & { heavy: HeavyWork }) => async (fa
           "`timeZone` says how times without an offset are read: `property` (each record in its property's zone) or an IANA zone; without it they are refused. " +
           '`format=summary` reads one row per record (columns type, number, propertyId, unit, category, description, receivedAt and the optional steps and details) and expands each into the events of the steps it has times for. ' +
           'Columns the format does not know are left out with a warning, or refuse the import with `strict=true`. `dryRun=true` reports everything and writes nothing. ' +
-          'Rejected rows are reported with row number, field (the column), value and reason; running the same import again writes nothing.',
+          'Rejected rows are reported with row number, field (the column), value and reason; running the same import again writes nothing. ' +
+          'With `Accept: text/event-stream` the import is answered as it goes, once its records begin: Server-Sent Events `progress` ({ records, of }) a few times a second, then `report` (the report) or `problem` (what stopped it, with its status); a refusal before its records begin is answered with its status as usual.',
         querystring: z.strictObject({
           dryRun: z.enum(['true', 'false']).optional(),
           timeZone: z.string().min(1).optional(),
@@ -212,7 +215,7 @@ export const auditRoutes = (deps: AuditDeps & { heavy: HeavyWork }) => async (fa
         body: z.union([z.array(z.unknown()), z.instanceof(Readable)]),
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const contentType = request.headers['content-type'];
       const type = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
       const charset = charsetOf(contentType);
@@ -225,19 +228,19 @@ export const auditRoutes = (deps: AuditDeps & { heavy: HeavyWork }) => async (fa
         );
       }
       const { tokenId, label, role, properties, personId } = request.principal!;
-      return heavy.run(
-        {
-          kind: 'import',
-          ...(json ? { format: 'json' } : type === XLSX_TYPE ? { xlsx: true } : formatOf(type)),
-          shape: request.query.format ?? 'events',
-          strict: request.query.strict === 'true',
-          ...(charset ? { charset } : {}),
-          dryRun: request.query.dryRun === 'true',
-          ...(request.query.timeZone ? { timeZone: request.query.timeZone } : {}),
-          caller: { tokenId, label, role, properties, ...(personId === undefined ? {} : { personId }) },
-        },
-        { body: request.body as Readable, limit: request.routeOptions.bodyLimit },
-      );
+      const job: ImportJob = {
+        kind: 'import',
+        ...(json ? { format: 'json' as const } : type === XLSX_TYPE ? { xlsx: true } : formatOf(type)),
+        shape: request.query.format ?? 'events',
+        strict: request.query.strict === 'true',
+        ...(charset ? { charset } : {}),
+        dryRun: request.query.dryRun === 'true',
+        ...(request.query.timeZone ? { timeZone: request.query.timeZone } : {}),
+        caller: { tokenId, label, role, properties, ...(personId === undefined ? {} : { personId }) },
+      };
+      const input = { body: request.body as Readable, limit: request.routeOptions.bodyLimit };
+      if (!wantsProgress(request)) return heavy.run(job, input);
+      return answerWithProgress(request, reply, (onProgress) => heavy.run(job, input, { onProgress }));
     },
   );
 };

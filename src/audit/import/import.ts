@@ -156,6 +156,8 @@ export const importCases = async (
     });
   };
   const cases = listOfCases<ImportedCase>(options.caseListLimit);
+  // Told as the records begin: the file is read, and how many records it holds is known.
+  options.onCase?.(0, groups.size);
   try {
     await inWindow(groups, options.window ?? 1, importOne, (imported, index) => {
       cases.add(imported);
