@@ -4,7 +4,7 @@
  * desk sends them) while an administrator's import runs (POST /v1/admin/import, complaints of seven
  * rows, BENCH_IMPORT_DESK_CASES_PER_REQUEST cases a request, one request after the other), against
  * the same desk on the same server with no import, measured alternately in each round (the machines
- * are noisy). Beside them, the same desk against a bare fastify + zod route that validates and echoes
+ * are noisy), and while the read models catch up after the import's last answer. Beside them, the same desk against a bare fastify + zod route that validates and echoes
  * the body (bench/bare-echo-server.ts): what the HTTP stack alone costs at that pace.
  *
  * The server is the real entry point, started as `npm start` starts it (its own process, the
@@ -19,7 +19,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createToken, startServer, type ServerProcess } from './http-processes.js';
-import { importComplaints } from './import-requests.js';
+import { importComplaints, projectionLag } from './import-requests.js';
 import { percentile } from './percentile.js';
 import { RULES_DIR } from './repository.js';
 
@@ -74,7 +74,7 @@ const desk = async (url: string, path: string, token: string, until: Promise<unk
 const row = (label: string, run: DeskRun, extra = '') => {
   const sorted = [...run.latencies].sort((a, b) => a - b);
   const ms = (p: number) => percentile(sorted, p).toFixed(1).padStart(7);
-  return `${label.padEnd(30)} ${String(sorted.length).padStart(6)} ${String(run.failures).padStart(6)} ${ms(0.5)} ${ms(0.95)} ${ms(0.99)} ${sorted.at(-1)!.toFixed(1).padStart(7)}${extra}`;
+  return `${label.padEnd(34)} ${String(sorted.length).padStart(6)} ${String(run.failures).padStart(6)} ${ms(0.5)} ${ms(0.95)} ${ms(0.99)} ${sorted.at(-1)!.toFixed(1).padStart(7)}${extra}`;
 };
 
 const p99 = (run: DeskRun) =>
@@ -110,7 +110,7 @@ try {
   await desk(server.url, '/v1/complaints', deskToken, sleep(2_000));
   await desk(bare.url, '/bench/echo', deskToken, sleep(2_000));
   console.log(
-    `${'phase'.padEnd(30)} ${'sent'.padStart(6)} ${'non201'.padStart(6)} ${'p50 ms'.padStart(7)} ${'p95 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'max ms'.padStart(7)}`,
+    `${'phase'.padEnd(34)} ${'sent'.padStart(6)} ${'non201'.padStart(6)} ${'p50 ms'.padStart(7)} ${'p95 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'max ms'.padStart(7)}`,
   );
   for (let round = 1; round <= ROUNDS; round++) {
     const alone = await desk(server.url, '/v1/complaints', deskToken, sleep(ALONE_SECONDS * 1000));
@@ -127,6 +127,13 @@ try {
         `   (import: ${events} events in ${seconds.toFixed(1)} s; p99 ${(p99(during) / p99(alone)).toFixed(2)}x no import)`,
       ),
     );
+    // The read models apply the imported events after the import's last answer: the desk meanwhile.
+    const caughtUp = (async () => {
+      while ((await projectionLag(server.url, adminToken)) > 0) await sleep(200);
+    })();
+    const catching = performance.now();
+    const after = await desk(server.url, '/v1/complaints', deskToken, caughtUp);
+    console.log(row(`round ${round}: read models catching up`, after, `   (${((performance.now() - catching) / 1000).toFixed(1)} s)`));
     server.assertAlive();
   }
   const echo = await desk(bare.url, '/bench/echo', deskToken, sleep(ALONE_SECONDS * 1000));

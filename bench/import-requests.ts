@@ -1,7 +1,8 @@
 /**
  * A historical import as an administrator sends it to the server: complaints worked through to
  * their close, seven event rows each, as JSON lines, in requests of many cases one after another
- * (POST /v1/admin/import). Shared by the benchmarks that import through the server.
+ * (POST /v1/admin/import); and how far the read models are behind it. Shared by the benchmarks that
+ * import through the server.
  */
 const owner = { name: '测试业主', phone: '13800000000' };
 const steps: Array<[string, string, Record<string, unknown>]> = [
@@ -51,4 +52,13 @@ export const importComplaints = async (url: string, adminToken: string, options:
     written += report.eventsWritten ?? 0;
   }
   return written;
+};
+
+/** Events the server's projections have still to apply (GET /metrics, read with the admin token). */
+export const projectionLag = async (url: string, adminToken: string): Promise<number> => {
+  const body = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${adminToken}` } })).text();
+  return body
+    .split('\n')
+    .filter((line) => line.startsWith('wuye_projection_lag_events{'))
+    .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
 };

@@ -18,7 +18,7 @@ import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from './http-processes.js';
-import { importComplaints } from './import-requests.js';
+import { importComplaints, projectionLag } from './import-requests.js';
 import { RULES_DIR } from './repository.js';
 import { WAL_BOUND_BYTES } from '../src/store/wal-policy.js';
 
@@ -47,21 +47,12 @@ const sampler = setInterval(() => {
   peak.readModels = Math.max(peak.readModels, sizeOf(`${files.readModels}-wal`));
 }, SAMPLE_EVERY_MS);
 
-const headers = { authorization: `Bearer ${adminToken}` };
-const lagEvents = async (): Promise<number> => {
-  const body = await (await fetch(`${server.url}/metrics`, { headers })).text();
-  return body
-    .split('\n')
-    .filter((line) => line.startsWith('wuye_projection_lag_events{'))
-    .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
-};
-
 try {
   const started = performance.now();
   const imported = await importComplaints(server.url, adminToken, { prefix: 'WAL', cases: CASES, perRequest: CASES_PER_REQUEST });
   const importSeconds = (performance.now() - started) / 1000;
   const deadline = Date.now() + CATCH_UP_TIMEOUT_MS;
-  while ((await lagEvents()) > 0) {
+  while ((await projectionLag(server.url, adminToken)) > 0) {
     if (Date.now() > deadline) throw new Error('the projections did not catch up in time');
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
