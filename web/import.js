@@ -210,7 +210,13 @@ export const Import = ({ session }) => {
         <button type="button" id="import-run" disabled=${busy !== null} onClick=${() => run(false)}>${busy === 'import' ? t('import.busy') : t('import.run')}</button>
       </div>
     </form>
-    <p role="status" id="import-status" class="muted">${busy ? t('import.working') : report ? t(report.dryRun ? 'import.dryDone' : 'import.done') : ''}</p>
+    <p role="status" id="import-status" class="muted">${
+      busy
+        ? t(progress ? (busy === 'dry' ? 'import.checkingRecords' : 'import.writingRecords') : 'import.working')
+        : report
+          ? t(report.dryRun ? 'import.dryDone' : 'import.done')
+          : ''
+    }</p>
     ${
       busy && progress
         ? html`<p class="import-progress"><progress id="import-progress" max=${Math.max(progress.of, 1)} value=${progress.records} aria-labelledby="import-progress-text"></progress>

@@ -224,6 +224,8 @@ export const en = {
   'import.run': 'Import',
   'import.busy': 'Working…',
   'import.working': 'Reading and checking the file; a large file takes a while…',
+  'import.checkingRecords': 'File read; checking its records one by one (nothing is written)…',
+  'import.writingRecords': 'File read; importing its records one by one…',
   'import.chooseFile': 'Choose the file to import first.',
   'import.progress': '{records} of {of} records imported',
   'import.progressDry': '{records} of {of} records checked',

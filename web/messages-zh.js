@@ -223,6 +223,8 @@ export const zh = {
   'import.run': '导入',
   'import.busy': '处理中…',
   'import.working': '正在读取并校验文件，大文件需要一些时间…',
+  'import.checkingRecords': '文件已读取，正在逐条校验记录（不写入）…',
+  'import.writingRecords': '文件已读取，正在逐条导入记录…',
   'import.chooseFile': '请先选择要导入的文件。',
   'import.progress': '已导入 {records} / {of} 条记录',
   'import.progressDry': '已校验 {records} / {of} 条记录',

@@ -144,6 +144,7 @@ t.test(
     await page.getByRole('button', { name: '导入', exact: true }).click();
     const bar = page.getByRole('progressbar');
     await bar.waitFor(WAIT);
+    t.equal(await page.locator('#import-status').textContent(), '文件已读取，正在逐条导入记录…', 'the status says the records are being imported');
     t.match(await page.locator('#import-progress-text').textContent(), /^已导入 [\d,]+ \/ 4,000 条记录$/, 'records done of the file’s');
     t.match(await bar.getAttribute('max'), '4000');
     t.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= PHONE.width, 'the progress fits 390 px');
