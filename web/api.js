@@ -31,12 +31,24 @@ export const queryString = (params) => new URLSearchParams(Object.entries(params
 
 const headers = (token, accept) => ({ authorization: `Bearer ${token}`, accept });
 
-/** GET a JSON resource. `token` overrides the stored one (sign-in); `quiet` keeps a 401 to the caller. */
+/**
+ * GET a JSON resource. `token` overrides the stored one (sign-in); `quiet` keeps a 401 to the caller.
+ * A body that cannot be read — the caller aborted while it arrived, or it is not JSON — is never
+ * answered as null: the abort stays an abort, anything else a refusal.
+ */
 export const getJson = async (path, { signal, token, quiet = false } = {}) => {
   const response = await fetch(path, { headers: headers(token ?? getToken() ?? '', 'application/json'), signal, cache: 'no-store' });
-  const body = await response.json().catch(() => null);
+  let body = null;
+  let unreadable;
+  try {
+    body = await response.json();
+  } catch (error) {
+    if (error?.name === 'AbortError') throw error;
+    unreadable = error;
+  }
   if (response.status === 401 && !quiet) unauthorized();
   if (!response.ok) throw new ApiError(response.status, body);
+  if (unreadable) throw new ApiError(response.status, { detail: `the answer could not be read: ${unreadable.message ?? unreadable}` });
   return body;
 };
 

@@ -85,7 +85,10 @@ const useEarlier = (propertyId, phone) => {
     const timer = setTimeout(() => {
       getJson(`/v1/cases?${queryString({ propertyId, phone: phone.trim(), limit: 10 })}`, { signal: abort.signal }).then(
         (page) => setFound(page.items),
-        () => setFound(null),
+        // An abort is the next keystroke's: that lookup answers instead.
+        (error) => {
+          if (error?.name !== 'AbortError') setFound(null);
+        },
       );
     }, 300);
     return () => {
