@@ -59,16 +59,12 @@ export class OfflineError extends Error {}
 export const newIdempotencyKey = () =>
   crypto.randomUUID?.() ?? Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 
-/**
- * POST `body` typed `contentType`, answering the JSON body and the response; a refusal throws
- * ApiError with the problem, a lost connection OfflineError (an abort the caller asked for stays one).
- */
-const post = async (path, body, contentType, { extra = {}, signal } = {}) => {
-  let response;
+/** POSTs `body` typed `contentType`, asking for `accept`; a lost connection throws OfflineError (an abort the caller asked for stays one). */
+const send = async (path, body, contentType, { accept = 'application/json', extra = {}, signal } = {}) => {
   try {
-    response = await fetch(path, {
+    return await fetch(path, {
       method: 'POST',
-      headers: { ...headers(getToken() ?? '', 'application/json'), 'content-type': contentType, ...extra },
+      headers: { ...headers(getToken() ?? '', accept), 'content-type': contentType, ...extra },
       body,
       signal,
       cache: 'no-store',
@@ -77,10 +73,23 @@ const post = async (path, body, contentType, { extra = {}, signal } = {}) => {
     if (error?.name === 'AbortError') throw error;
     throw new OfflineError(error?.message ?? 'network error');
   }
+};
+
+/** A POST's JSON answer; a refusal throws ApiError with the problem (a 401 signs the page out). */
+const answerOf = async (response) => {
   const answer = await response.json().catch(() => null);
   if (response.status === 401) unauthorized();
   if (!response.ok) throw new ApiError(response.status, answer);
-  return { answer, response };
+  return answer;
+};
+
+/**
+ * POST `body` typed `contentType`, answering the JSON body and the response; a refusal throws
+ * ApiError with the problem, a lost connection OfflineError.
+ */
+const post = async (path, body, contentType, options) => {
+  const response = await send(path, body, contentType, options);
+  return { answer: await answerOf(response), response };
 };
 
 /**
@@ -214,34 +223,14 @@ export const followDashboard = (query, { onDashboard, onProblem, onStatus }) => 
 
 /**
  * POST a file's bytes as they are, typed `contentType` (an import: the server decodes them in the
- * charset the type declares). Answers the JSON body.
- */
-export const postFile = async (path, file, contentType) => (await post(path, file, contentType)).answer;
-
-/**
- * POST a file to a route that answers as it goes (Server-Sent Events, asked for by Accept):
- * `onProgress` gets each `progress` event's data; answers the `report` event's data, and throws
- * ApiError with the `problem` event's problem. A refusal before the route began to answer comes as
- * a plain problem, as from `postFile`.
+ * charset the type declares), to a route that answers as it goes (Server-Sent Events, asked for by
+ * Accept): `onProgress` gets each `progress` event's data; answers the `report` event's data, and
+ * throws ApiError with the `problem` event's problem. A refusal before the route began to answer
+ * comes as a plain problem, as from any POST.
  */
 export const postFileWithProgress = async (path, file, contentType, { onProgress }) => {
-  let response;
-  try {
-    response = await fetch(path, {
-      method: 'POST',
-      headers: { ...headers(getToken() ?? '', 'text/event-stream, application/json'), 'content-type': contentType },
-      body: file,
-      cache: 'no-store',
-    });
-  } catch (error) {
-    throw new OfflineError(error?.message ?? 'network error');
-  }
-  if (!(response.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
-    const answer = await response.json().catch(() => null);
-    if (response.status === 401) unauthorized();
-    if (!response.ok) throw new ApiError(response.status, answer);
-    return answer;
-  }
+  const response = await send(path, file, contentType, { accept: 'text/event-stream, application/json' });
+  if (!(response.headers.get('content-type') ?? '').startsWith('text/event-stream')) return answerOf(response);
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   for (;;) {

@@ -94,6 +94,29 @@ const Report = ({ report, headingRef }) => {
   </section>`;
 };
 
+/** Which of the page's words explain the server's refusal. */
+const refusalKey = (error, code, encoding) => {
+  // GBK bytes sent as UTF-8: the export is an office's, and GB18030 reads it.
+  if (code === 'INVALID_COMMAND' && /not valid/.test(error.message) && encoding === 'utf-8') return 'import.refused.encoding';
+  if (EXPLAINED.includes(code)) return `import.refused.${code}`;
+  if (error.status < 500) return 'import.refused';
+  // An import the server stopped midway says what it wrote before, and where it stopped.
+  if (!error.problem?.written) return 'import.interrupted';
+  return error.problem.stoppedAt ? 'import.stoppedAt' : 'import.stopped';
+};
+
+/** The server's refusal as the page shows it: its words, their values, and the server's own code and sentence. */
+const refusalOf = (error, encoding, session) => {
+  const code = error.problem?.code ?? String(error.status);
+  const { written, stoppedAt } = error.problem ?? {};
+  const values = {
+    limit: megabytes(session.imports?.maxBytes ?? 0),
+    ...(written ? { records: grouped(written.records), events: grouped(written.events) } : {}),
+    ...(stoppedAt ? { row: stoppedAt.row, caseRef: stoppedAt.caseRef } : {}),
+  };
+  return { key: refusalKey(error, code, encoding), values, server: { code, message: error.message } };
+};
+
 /** A refusal of the whole file: what it means in the page's language, the server's sentence beside it. */
 const Refusal = ({ refusal, alertRef }) => {
   const { t } = useI18n();
@@ -151,29 +174,8 @@ export const Import = ({ session }) => {
       setReport(await postFileWithProgress(`/v1/admin/import?${query}`, file, contentTypeOf(file.name, settings.encoding), { onProgress: setProgress }));
     } catch (error) {
       if (error instanceof OfflineError) setRefusal({ key: error.midway ? 'import.lost' : 'import.offline' });
-      else if (error instanceof ApiError) {
-        const code = error.problem?.code ?? String(error.status);
-        const undecodable = code === 'INVALID_COMMAND' && /not valid/.test(error.message) && settings.encoding === 'utf-8';
-        // An import the server stopped midway says what it wrote before, and where it stopped.
-        const { written, stoppedAt } = error.problem ?? {};
-        const key = undecodable
-          ? 'import.refused.encoding'
-          : EXPLAINED.includes(code)
-            ? `import.refused.${code}`
-            : error.status >= 500
-              ? written
-                ? stoppedAt
-                  ? 'import.stoppedAt'
-                  : 'import.stopped'
-                : 'import.interrupted'
-              : 'import.refused';
-        const values = {
-          limit: megabytes(session.imports?.maxBytes ?? 0),
-          ...(written ? { records: grouped(written.records), events: grouped(written.events) } : {}),
-          ...(stoppedAt ? { row: stoppedAt.row, caseRef: stoppedAt.caseRef } : {}),
-        };
-        setRefusal({ key, values, server: { code, message: error.message } });
-      } else setRefusal({ key: 'import.failed', server: { code: 'error', message: error.message } });
+      else if (error instanceof ApiError) setRefusal(refusalOf(error, settings.encoding, session));
+      else setRefusal({ key: 'import.failed', server: { code: 'error', message: error.message } });
     } finally {
       setBusy(null);
       setProgress(null);
