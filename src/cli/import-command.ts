@@ -1,7 +1,7 @@
 /** `npm run audit -- import FILE …` (and `npm run import`): a historical import (docs/migration.md). */
 import { open, readFile, stat } from 'node:fs/promises';
 import { parseImportBytes, type CsvColumns, type ImportFormat } from '../audit/import/format.js';
-import { faultLine, type ImportDeps } from '../audit/import/case-import.js';
+import { faultLine, type ImportDeps, type OnFault } from '../audit/import/case-import.js';
 import { IMPORT_WINDOW } from '../audit/import/pipeline.js';
 import { csvColumnsOf, runImport, type RunReport } from '../audit/import/run.js';
 import { importSummaryInParts } from '../audit/import/stream-import.js';
@@ -81,7 +81,7 @@ export const importCommand = async (context: ImportCommandContext, file: string,
     window: IMPORT_WINDOW,
   };
   // A row the engine failed on is refused in the report; its stack is for whoever reports the fault.
-  const onFault = (fault: unknown, at: { readonly row: number; readonly caseRef: string }) => process.stderr.write(`${faultLine(fault, at)}\n`);
+  const onFault: OnFault = (fault, at) => process.stderr.write(`${faultLine(fault, at)}\n`);
   const xlsx = await isXlsxFile(file);
   // A summary file in CSV or JSON lines is read in parts, in bounded memory, whatever its size.
   const read = { ...(format ? { format } : {}), ...encoding, columns };

@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import type { Actor } from '../domain/events/envelope.js';
 import type { ImportProgress } from '../audit/import/stream-import.js';
 import type { RunReport } from '../audit/import/run.js';
+import type { OnFault } from '../audit/import/case-import.js';
 import type { CsvColumns, ImportFormat } from '../audit/import/format.js';
 import { deserializeError, serializeError, type SerializedError } from '../api/heavy/errors.js';
 import { startSiblingWorker } from '../runtime/sibling-worker.js';
@@ -87,7 +88,7 @@ export const importInThread = (
   data: ImportThreadData,
   on: {
     readonly onProgress: (progress: ImportProgress) => void;
-    readonly onFault: (fault: unknown, at: { readonly row: number; readonly caseRef: string }) => void;
+    readonly onFault: OnFault;
   },
 ): Promise<RunReport> =>
   new Promise<RunReport>((resolve, reject) => {

@@ -49,8 +49,17 @@ export const ENGINE_FAULT = 'INTERNAL' as const;
 /** Appends of one record tried at most, when another writer (the deadline watcher, a person) appends to it in between. */
 export const IMPORT_APPEND_ATTEMPTS = 3;
 
+/** A row of a source record: where a fault happened, or where an import stopped. */
+export interface RecordRow {
+  readonly caseRef: string;
+  readonly row: number;
+}
+
+/** Told of an engine fault on a row (the row refused, the import gone on): for a log. */
+export type OnFault = (fault: unknown, at: RecordRow) => void;
+
 /** A fault of the engine on a row, for a log: where, and the stack of what it threw. */
-export const faultLine = (fault: unknown, at: { readonly row: number; readonly caseRef: string }): string =>
+export const faultLine = (fault: unknown, at: RecordRow): string =>
   `import: the engine failed deciding row ${at.row} (record ${at.caseRef}); the record was refused and the import went on: ${
     fault instanceof Error ? (fault.stack ?? `${fault.name}: ${fault.message}`) : String(fault)
   }`;

@@ -2,7 +2,7 @@ import { uuidV5 } from '../../domain/uuid-v5.js';
 import type { Actor } from '../../domain/events/envelope.js';
 import { recordOf, type RecordType } from '../../domain/records.js';
 import type { RawRow, RowProblem } from './format.js';
-import { importCase, type ImportDeps } from './case-import.js';
+import { importCase, type ImportDeps, type OnFault } from './case-import.js';
 import { importTimeZone, zonesOf } from './local-time.js';
 import { readBuiltRow, readRow, type ImportRow } from './import-row.js';
 import { listOfCases, type CaseListOmitted } from './case-list.js';
@@ -82,7 +82,7 @@ export const importCases = async (
     /** Told the action of each row a record refused: the summary import names the column of its step (summary-import.ts). */
     onRefused?: (row: number, action: string) => void;
     /** Told what the engine threw on a row it failed to decide (reported as refused, code ENGINE_FAULT): for the log. */
-    onFault?: (fault: unknown, at: { readonly row: number; readonly caseRef: string }) => void;
+    onFault?: OnFault;
     /** Cases decided and written at once (pipeline.ts); 1, the default, one after the other. */
     window?: number;
     /** Cases listed in `caseList` at most; the others are only counted (case-list.ts). */

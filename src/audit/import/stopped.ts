@@ -1,4 +1,5 @@
 import { EngineError, isEngineError } from '../../errors.js';
+import type { RecordRow } from './case-import.js';
 
 /** What an import had written when it stopped: whole records, and their events. */
 export interface WrittenSoFar {
@@ -7,10 +8,7 @@ export interface WrittenSoFar {
 }
 
 /** Where it stopped: the first record it could not write, by its source reference and first row. */
-export interface StoppedAt {
-  readonly caseRef: string;
-  readonly row: number;
-}
+export type StoppedAt = RecordRow;
 
 export const IMPORT_STOPPED = 'IMPORT_STOPPED' as const;
 
