@@ -49,9 +49,10 @@ t.test('deleting writer.lock does not let a second writer in: the lock is held o
 
 t.test('a holder killed with SIGKILL leaves no stale lock, and its pid blocks nothing', async (t) => {
   const dir = await tempDir(t);
+  // The lock kept reachable: a lock nobody refers to is collected, and its connections closed with it.
   const holder = runScript([
     '-e',
-    `import('./src/app/writer-lock.ts').then((m) => { m.acquireWriterLock(${JSON.stringify(dir)}); console.log('held'); setInterval(() => {}, 1000); })`,
+    `import('./src/app/writer-lock.ts').then((m) => { globalThis.lock = m.acquireWriterLock(${JSON.stringify(dir)}); console.log('held'); setInterval(() => {}, 1000); })`,
   ]);
   const until = Date.now() + 60_000;
   while (!holder.output().includes('held')) {
